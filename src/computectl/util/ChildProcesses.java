@@ -1,0 +1,68 @@
+package computectl.util;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every child process compute_ctl starts is registered here under a name, so that shutdown and
+ * signal handling can reach it. Signals other than TERM/KILL are sent with {@code kill}.
+ */
+public final class ChildProcesses {
+  private final Map<Long, Entry> children = new ConcurrentHashMap<>();
+
+  private record Entry(String name, Process process) {}
+
+  public Process register(String name, Process p) {
+    children.put(p.pid(), new Entry(name, p));
+    p.onExit().thenRun(() -> children.remove(p.pid()));
+    return p;
+  }
+
+  public List<Process> all() {
+    return children.values().stream().map(Entry::process).toList();
+  }
+
+  public Process find(String name) {
+    return children.values().stream().filter(e -> e.name.equals(name)).map(Entry::process)
+        .filter(Process::isAlive).findFirst().orElse(null);
+  }
+
+  /** Sends {@code signal} (INT, TERM, QUIT, HUP, KILL) to {@code pid}; false when it could not. */
+  public static boolean signal(long pid, String signal) {
+    if (signal.equals("TERM") || signal.equals("KILL")) {
+      var h = ProcessHandle.of(pid);
+      if (h.isEmpty()) {
+        return false;
+      }
+      return signal.equals("TERM") ? h.get().destroy() : h.get().destroyForcibly();
+    }
+    for (String kill : List.of("/bin/kill", "/usr/bin/kill")) {
+      if (new java.io.File(kill).canExecute()) {
+        try {
+          Process k = new ProcessBuilder(kill, "-s", signal, Long.toString(pid)).redirectErrorStream(true).start();
+          k.getInputStream().readAllBytes();
+          return k.waitFor(5, TimeUnit.SECONDS) && k.exitValue() == 0;
+        } catch (IOException e) {
+          return false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Last resort at exit: SIGKILL whatever is still registered and alive. */
+  public void killAll() {
+    for (Process p : all()) {
+      if (p.isAlive()) {
+        Log.warn("killing leftover child process " + p.pid());
+        p.destroyForcibly();
+      }
+    }
+  }
+}
