@@ -1,6 +1,10 @@
-# compute_ctl: `make` builds build/image (the runtime image with bin/compute_ctl),
+# compute_ctl: `make` builds $(B)/image (the runtime image with bin/compute_ctl),
 # `make test` runs every test, `make demo` runs a compute locally, `make bench` measures.
 SHELL := /bin/bash
+# BUILD_DIR lets several builds share one work tree (e.g. make test BUILD_DIR=build-x).
+BUILD_DIR ?= build
+export BUILD_DIR
+B := $(BUILD_DIR)
 SRC := $(shell find src -type f)
 TEST := $(shell find test -type f)
 
@@ -8,36 +12,36 @@ TEST := $(shell find test -type f)
 
 all: image
 
-build/build_tag: FORCE
+$(B)/build_tag: FORCE
 	@./build.sh build-tag
 
 deps/lib/.verified: deps/deps.txt
 	@./build.sh deps
 
-build/classes/.done: $(SRC) build/build_tag deps/lib/.verified
+$(B)/classes/.done: $(SRC) $(B)/build_tag deps/lib/.verified
 	./build.sh classes
 	@touch $@
 
-build/compute_ctl.jar: build/classes/.done
+$(B)/compute_ctl.jar: $(B)/classes/.done
 	./build.sh jar
 
-build/image/bin/compute_ctl: build/compute_ctl.jar
+$(B)/image/bin/compute_ctl: $(B)/compute_ctl.jar
 	./build.sh image
 
-image: build/image/bin/compute_ctl
+image: $(B)/image/bin/compute_ctl
 
-build/test-classes/.done: $(TEST) build/classes/.done
+$(B)/test-classes/.done: $(TEST) $(B)/classes/.done
 	./build.sh test-classes
 	@touch $@
 
-test: image build/test-classes/.done
+test: image $(B)/test-classes/.done
 	./build.sh test
 
 demo: image
 	./build.sh demo
 
-bench: image build/test-classes/.done
+bench: image $(B)/test-classes/.done
 	./build.sh bench
 
 clean:
-	rm -rf build
+	rm -rf $(B)

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-BUILD=build
+BUILD=${BUILD_DIR:-build}
 LIB=deps/lib
 JAVAC_FLAGS=(--release 17 -Xlint:all -Werror -encoding UTF-8)
 # jlink modules: java.sql for the JDBC driver, java.naming/java.security.jgss/java.management are
@@ -32,9 +32,9 @@ step_deps() {
     local jar="$LIB/$a-$v.jar"
     if [[ ! -f "$jar" ]]; then
       echo "fetching $coord"
-      mvn -q -B dependency:copy -Dartifact="$coord" -DoutputDirectory="$LIB" >"$BUILD.deps.log" 2>&1 \
-        || { cat "$BUILD.deps.log" >&2; rm -f "$BUILD.deps.log"; die "could not fetch $coord with mvn dependency:copy (see above)"; }
-      rm -f "$BUILD.deps.log"
+      mvn -q -B dependency:copy -Dartifact="$coord" -DoutputDirectory="$LIB" >"deps/lib/.fetch.log" 2>&1 \
+        || { cat "deps/lib/.fetch.log" >&2; rm -f "deps/lib/.fetch.log"; die "could not fetch $coord with mvn dependency:copy (see above)"; }
+      rm -f "deps/lib/.fetch.log"
     fi
     local got
     got=$(sha256sum "$jar" | cut -d' ' -f1)
