@@ -101,7 +101,8 @@ step_test() {
   [[ -n "${TESTS:-}" ]] && filter=(--include-classname "$TESTS")
   mkdir -p "$BUILD/test-reports"
   set +e
-  java -Xss4m -jar "$(jars_of test)" execute --disable-banner --details=tree \
+  java -Xss4m -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
+    -jar "$(jars_of test)" execute --disable-banner --details=tree \
     --class-path "$cp" --scan-class-path "${filter[@]}" \
     --reports-dir "$BUILD/test-reports" 2>&1 | tee "$BUILD/test-output.txt"
   local rc=${PIPESTATUS[0]}
