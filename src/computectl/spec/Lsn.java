@@ -8,16 +8,26 @@ public record Lsn(long value) implements Comparable<Lsn> {
   public static Lsn parse(String text) {
     String s = text.trim();
     int slash = s.indexOf('/');
-    if (slash <= 0 || slash == s.length() - 1 || slash > 8 || s.length() - slash - 1 > 8) {
+    if (slash < 0 || !isHalf(s.substring(0, slash)) || !isHalf(s.substring(slash + 1))) {
       throw new IllegalArgumentException("invalid LSN '" + text + "'");
     }
-    try {
-      long hi = Long.parseLong(s.substring(0, slash), 16);
-      long lo = Long.parseLong(s.substring(slash + 1), 16);
-      return new Lsn((hi << 32) | lo);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("invalid LSN '" + text + "'", e);
+    long hi = Long.parseLong(s.substring(0, slash), 16);
+    long lo = Long.parseLong(s.substring(slash + 1), 16);
+    return new Lsn((hi << 32) | lo);
+  }
+
+  /** One half of an LSN: 1 to 8 ASCII hex digits (Long.parseLong alone would also take signs). */
+  private static boolean isHalf(String s) {
+    if (s.isEmpty() || s.length() > 8) {
+      return false;
     }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

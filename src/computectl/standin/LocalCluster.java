@@ -22,26 +22,55 @@ public final class LocalCluster implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final String user;
+  private final Path configFile;
+  private final Path logFile;
   private boolean running;
 
-  private LocalCluster(PgInstall pg, Path dataDir, int port, String user) {
+  private LocalCluster(PgInstall pg, Path dataDir, int port, String user, Path configFile, Path logFile) {
     this.pg = pg;
     this.dataDir = dataDir;
     this.port = port;
     this.user = user;
+    this.configFile = configFile;
+    this.logFile = logFile;
   }
 
   /** initdb into {@code dataDir} (must not exist; its parent must be writable by the user) and start. */
   public static LocalCluster start(PgInstall pg, Path dataDir, int port) throws IOException {
     String user = RunAs.unprivilegedUser();
-    LocalCluster c = new LocalCluster(pg, dataDir, port, user);
-    c.run(List.of(pg.tool("initdb").toString(), "-D", dataDir.toString(), "-U", SUPERUSER, "--auth=trust",
+    LocalCluster c = new LocalCluster(pg, dataDir, port, user, dataDir.resolve("postgresql.conf"),
+        dataDir.resolve("server.log"));
+    c.initdb();
+    return c.configureAndStart();
+  }
+
+  /**
+   * Like {@link #start}, but postgresql.conf and the server log live in {@code <dataDir>.conf/},
+   * so that a basebackup of this cluster has no postgresql.conf, as Neon's basebackups have none.
+   */
+  public static LocalCluster startWithConfigOutside(PgInstall pg, Path dataDir, int port) throws IOException {
+    String user = RunAs.unprivilegedUser();
+    Path confDir = dataDir.resolveSibling(dataDir.getFileName() + ".conf");
+    LocalCluster c = new LocalCluster(pg, dataDir, port, user, confDir.resolve("postgresql.conf"),
+        confDir.resolve("server.log"));
+    c.initdb();
+    Files.createDirectories(confDir);
+    Files.move(dataDir.resolve("postgresql.conf"), c.configFile);
+    RunAs.chownTree(user, confDir);
+    return c.configureAndStart();
+  }
+
+  private void initdb() throws IOException {
+    run(List.of(pg.tool("initdb").toString(), "-D", dataDir.toString(), "-U", SUPERUSER, "--auth=trust",
         "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"), 120);
+  }
+
+  private LocalCluster configureAndStart() throws IOException {
     Files.writeString(dataDir.resolve("postgresql.auto.conf"), "", java.nio.file.StandardOpenOption.APPEND);
-    c.appendConf("port = " + port + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n"
+    appendConf("port = " + port + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n"
         + "fsync = off\nwal_level = replica\nmax_wal_senders = 4\n");
-    c.startServer();
-    return c;
+    startServer();
+    return this;
   }
 
   public int port() {
@@ -64,13 +93,23 @@ public final class LocalCluster implements AutoCloseable {
     return "postgresql://" + SUPERUSER + "@127.0.0.1:" + port + "/" + db;
   }
 
+  /** Where postgresql.conf is: in the data directory unless started with the config outside. */
+  public Path configFile() {
+    return configFile;
+  }
+
   public void appendConf(String text) throws IOException {
-    Files.writeString(dataDir.resolve("postgresql.conf"), text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(configFile, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
   }
 
   public void startServer() throws IOException {
-    run(List.of(pg.tool("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
-        "-l", dataDir.resolve("server.log").toString(), "start"), 90);
+    List<String> cmd = new ArrayList<>(List.of(pg.tool("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
+        "-l", logFile.toString()));
+    if (!configFile.equals(dataDir.resolve("postgresql.conf"))) {
+      cmd.addAll(List.of("-o", "-c config_file=" + configFile));
+    }
+    cmd.add("start");
+    run(cmd, 90);
     running = true;
   }
 

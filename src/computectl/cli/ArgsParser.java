@@ -1,0 +1,251 @@
+package computectl.cli;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Parses compute_ctl's command line the way upstream's clap definition does: {@code --flag value},
+ * {@code --flag=value}, {@code -D value}, {@code -Dvalue} (and {@code -D=value}); values are
+ * checked as they are read, then conflicts, then required flags. Where upstream panics (no spec
+ * source at all) this gives a usage error instead.
+ */
+public final class ArgsParser {
+  static final String LEGACY_EXT_PROXY = "http://pg-ext-s3-gateway";
+
+  private final Map<Flag, String> values = new EnumMap<>(Flag.class);
+
+  private ArgsParser() {}
+
+  /**
+   * @param args the arguments after the program name
+   * @param env the process environment (only {@code POSTGRES_PATH} is read; an empty value counts as unset)
+   * @throws UsageException with a one-line message naming the flag
+   */
+  public static Args parse(String[] args, Map<String, String> env) {
+    ArgsParser p = new ArgsParser();
+    Flag stop = p.read(args);
+    if (stop != null) {
+      return p.build(env, stop == Flag.HELP, stop == Flag.VERSION);
+    }
+    p.checkConflicts();
+    p.checkRequired();
+    return p.build(env, false, false);
+  }
+
+  /** Reads every argument; returns HELP or VERSION when one of them ends parsing early. */
+  private Flag read(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--")) {
+        if (i + 1 < args.length) {
+          throw unexpected(args[i + 1]);
+        }
+        break;
+      }
+      if (a.startsWith("--")) {
+        Flag stop = readLong(a, args, i);
+        if (stop != null) {
+          return stop;
+        }
+        i += consumed;
+      } else if (a.startsWith("-") && a.length() > 1) {
+        Flag stop = readShort(a, args, i);
+        if (stop != null) {
+          return stop;
+        }
+        i += consumed;
+      } else {
+        throw unexpected(a);
+      }
+    }
+    return null;
+  }
+
+  /** How many arguments after the current one the last readLong/readShort took (0 or 1). */
+  private int consumed;
+
+  private Flag readLong(String arg, String[] args, int i) {
+    consumed = 0;
+    String name = arg.substring(2);
+    String inline = null;
+    int eq = name.indexOf('=');
+    if (eq >= 0) {
+      inline = name.substring(eq + 1);
+      name = name.substring(0, eq);
+    }
+    Flag flag = Flag.byLongName(name);
+    if (flag == null) {
+      throw unexpected("--" + name);
+    }
+    return accept(flag, inline, args, i);
+  }
+
+  /** {@code -hV} style groups of switches are allowed; a value flag takes the rest of the group. */
+  private Flag readShort(String arg, String[] args, int i) {
+    consumed = 0;
+    for (int j = 1; j < arg.length(); j++) {
+      char c = arg.charAt(j);
+      Flag flag = Flag.byShortName(c);
+      if (flag == null) {
+        throw unexpected("-" + c);
+      }
+      if (flag.takesValue()) {
+        String rest = arg.substring(j + 1);
+        String inline = rest.isEmpty() ? null : rest.startsWith("=") ? rest.substring(1) : rest;
+        return accept(flag, inline, args, i);
+      }
+      Flag stop = accept(flag, null, args, i);
+      if (stop != null) {
+        return stop;
+      }
+    }
+    return null;
+  }
+
+  private Flag accept(Flag flag, String inline, String[] args, int i) {
+    if (flag == Flag.HELP || flag == Flag.VERSION) {
+      if (inline != null) {
+        throw new UsageException("unexpected value '" + inline + "' for '" + flag.display() + "' found; no more were expected");
+      }
+      return flag;
+    }
+    String value;
+    if (!flag.takesValue()) {
+      if (inline != null) {
+        throw new UsageException("unexpected value '" + inline + "' for '" + flag.display() + "' found; no more were expected");
+      }
+      value = "true";
+    } else if (inline != null) {
+      value = inline;
+    } else if (i + 1 < args.length && !looksLikeFlag(args[i + 1])) {
+      value = args[i + 1];
+      consumed = 1;
+    } else {
+      throw new UsageException("a value is required for '" + flag.display() + "' but none was supplied");
+    }
+    if (values.containsKey(flag)) {
+      throw new UsageException("the argument '" + flag.display() + "' cannot be used multiple times");
+    }
+    check(flag, value);
+    values.put(flag, value);
+    return null;
+  }
+
+  private static boolean looksLikeFlag(String arg) {
+    return arg.startsWith("-") && arg.length() > 1;
+  }
+
+  private static void check(Flag flag, String value) {
+    if (flag == Flag.EXTERNAL_HTTP_PORT || flag == Flag.INTERNAL_HTTP_PORT) {
+      port(flag, value);
+    } else if (flag == Flag.CONNSTR && !isPostgresUrl(value)) {
+      // The value is not echoed: a connection string may carry a password.
+      throw new UsageException("invalid value for '" + flag.display() + "': cannot parse connstr as a URL");
+    }
+  }
+
+  private static int port(Flag flag, String value) {
+    if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) > 65535) {
+      throw invalid(flag, value, "expected a port number from 0 to 65535");
+    }
+    return Integer.parseInt(value);
+  }
+
+  /** A {@code postgres://} or {@code postgresql://} URL that parses; a libpq key=value string does not. */
+  static boolean isPostgresUrl(String value) {
+    String lower = value.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("postgres://") && !lower.startsWith("postgresql://")) {
+      return false;
+    }
+    try {
+      new URI(value);
+      return true;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private void checkConflicts() {
+    for (Flag other : List.of(Flag.SPEC, Flag.SPEC_PATH)) {
+      if (values.containsKey(Flag.CONTROL_PLANE_URI) && values.containsKey(other)) {
+        throw new UsageException("the argument '" + Flag.CONTROL_PLANE_URI.display() + "' cannot be used with '"
+            + other.display() + "'");
+      }
+    }
+  }
+
+  private void checkRequired() {
+    List<String> missing = new ArrayList<>();
+    for (Flag f : Flag.values()) {
+      if (f.required() && !values.containsKey(f)) {
+        missing.add(f.display());
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new UsageException("the following required argument" + (missing.size() == 1 ? " was" : "s were")
+          + " not provided: " + String.join(", ", missing));
+    }
+    if (!values.containsKey(Flag.SPEC) && !values.containsKey(Flag.SPEC_PATH) && !values.containsKey(Flag.CONTROL_PLANE_URI)) {
+      throw new UsageException("must specify " + Flag.CONTROL_PLANE_URI.display() + ", " + Flag.SPEC.display() + " or "
+          + Flag.SPEC_PATH.display());
+    }
+  }
+
+  private Args build(Map<String, String> env, boolean help, boolean version) {
+    return new Args(
+        valueOrDefault(Flag.PGBIN, env),
+        remoteExtConfig(values.get(Flag.REMOTE_EXT_CONFIG)),
+        port(Flag.EXTERNAL_HTTP_PORT, valueOrDefault(Flag.EXTERNAL_HTTP_PORT, env)),
+        port(Flag.INTERNAL_HTTP_PORT, valueOrDefault(Flag.INTERNAL_HTTP_PORT, env)),
+        values.get(Flag.PGDATA),
+        values.get(Flag.CONNSTR),
+        valueOrDefault(Flag.CGROUP, env),
+        valueOrDefault(Flag.FILECACHE_CONNSTR, env),
+        valueOrDefault(Flag.VM_MONITOR_ADDR, env),
+        values.containsKey(Flag.RESIZE_SWAP_ON_BIND),
+        values.get(Flag.SET_DISK_QUOTA_FOR_FS),
+        values.get(Flag.SPEC),
+        values.get(Flag.SPEC_PATH),
+        values.get(Flag.COMPUTE_ID),
+        values.get(Flag.CONTROL_PLANE_URI),
+        help,
+        version);
+  }
+
+  private String valueOrDefault(Flag flag, Map<String, String> env) {
+    String v = values.get(flag);
+    if (v == null && flag.env() != null) {
+      String e = env.get(flag.env());
+      v = e == null || e.isEmpty() ? null : e;
+    }
+    return v != null ? v : flag.defaultValue();
+  }
+
+  /** Upstream's lenient reading: an http(s) URL loses its trailing slashes; anything else is the legacy proxy. */
+  static String remoteExtConfig(String value) {
+    if (value == null) {
+      return null;
+    }
+    if (!value.startsWith("http")) {
+      return LEGACY_EXT_PROXY;
+    }
+    int end = value.length();
+    while (end > 0 && value.charAt(end - 1) == '/') {
+      end--;
+    }
+    return value.substring(0, end);
+  }
+
+  private static UsageException unexpected(String arg) {
+    return new UsageException("unexpected argument '" + arg + "' found");
+  }
+
+  private static UsageException invalid(Flag flag, String value, String why) {
+    return new UsageException("invalid value '" + value + "' for '" + flag.display() + "': " + why);
+  }
+}

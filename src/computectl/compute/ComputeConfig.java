@@ -1,0 +1,34 @@
+package computectl.compute;
+
+import computectl.postgres.PgCommand;
+import computectl.reconcile.PgConnector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What the compute needs from the command line and environment, resolved once at start.
+ *
+ * @param pgdata {@code --pgdata}
+ * @param pg how to run {@code postgres} and its sibling tools ({@code --pgbin}, AUTOSCALING's cgexec)
+ * @param connector JDBC connections from {@code --connstr}
+ * @param internalHttpPort written to postgresql.conf as {@code neon.extension_server_port}
+ * @param env the process environment (AUTOSCALING, AUDIT_LOGGING_ENDPOINT, ...)
+ * @param exitGrace how long to keep serving HTTP after a failed start or a terminate (30 s upstream)
+ */
+public record ComputeConfig(
+    Path pgdata,
+    PgCommand pg,
+    PgConnector connector,
+    int internalHttpPort,
+    Map<String, String> env,
+    Duration exitGrace) {
+
+  public ComputeConfig {
+    env = Map.copyOf(env);
+  }
+
+  public boolean autoscaling() {
+    return env.containsKey("AUTOSCALING");
+  }
+}

@@ -1,0 +1,85 @@
+package computectl.compute;
+
+import computectl.postgres.ConfigWriter;
+import computectl.spec.ParsedSpec;
+import computectl.util.ComputeCtlException;
+import computectl.util.Log;
+import java.time.Duration;
+
+/**
+ * The {@code compute-configurator} thread (reference 9): applies specs pushed with
+ * {@code /configure} to the running compute. ConfigurationPending becomes Configuration, then
+ * Running, or Failed (with no error text, as upstream). It ends when the compute fails or stops.
+ */
+final class Configurator implements AutoCloseable {
+  private final ComputeConfig cfg;
+  private final ComputeNode node;
+  private final SpecApplier applier;
+  private final Thread thread;
+  private volatile boolean closed;
+
+  Configurator(ComputeConfig cfg, ComputeNode node, SpecApplier applier) {
+    this.cfg = cfg;
+    this.node = node;
+    this.applier = applier;
+    this.thread = new Thread(this::loop, "compute-configurator");
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void loop() {
+    try {
+      while (!closed) {
+        ComputeStatus s = node.await(Configurator::actionable, Duration.ofSeconds(1));
+        if (s == ComputeStatus.FAILED || s == ComputeStatus.TERMINATION_PENDING || s == ComputeStatus.TERMINATED) {
+          Log.info("compute node is " + s + ", configurator thread exits");
+          return;
+        }
+        if (s == ComputeStatus.CONFIGURATION_PENDING) {
+          configureOnce();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean actionable(ComputeStatus s) {
+    return s == ComputeStatus.CONFIGURATION_PENDING || s == ComputeStatus.FAILED
+        || s == ComputeStatus.TERMINATION_PENDING || s == ComputeStatus.TERMINATED;
+  }
+
+  private void configureOnce() {
+    if (node.transitionIf(s -> s == ComputeStatus.CONFIGURATION_PENDING, ComputeStatus.CONFIGURATION, null)
+        != ComputeStatus.CONFIGURATION_PENDING) {
+      return;
+    }
+    ParsedSpec ps = node.spec();
+    try {
+      reconfigure(ps);
+      node.setStatus(ComputeStatus.RUNNING);
+    } catch (ComputeCtlException e) {
+      Log.error("could not configure compute node: " + ComputeCtlException.chain(e));
+      node.setStatus(ComputeStatus.FAILED);
+    } catch (RuntimeException e) {
+      Log.error("could not configure compute node, internal error: " + e);
+      node.setStatus(ComputeStatus.FAILED);
+    }
+  }
+
+  private void reconfigure(ParsedSpec ps) {
+    ConfigWriter.write(cfg.pgdata(), ps.spec(), ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), false));
+    applier.reconfigure(ps);
+    String op = ps.spec().operationUuid() == null ? "unknown" : ps.spec().operationUuid();
+    Log.info("finished reconfiguration of compute node for operation " + op);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+  }
+}

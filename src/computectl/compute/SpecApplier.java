@@ -1,0 +1,74 @@
+package computectl.compute;
+
+import computectl.metrics.ComputeCtlMetrics;
+import computectl.postgres.PgCtl;
+import computectl.postgres.TempOverride;
+import computectl.reconcile.ApplyContext;
+import computectl.reconcile.ApplyMode;
+import computectl.reconcile.InstalledExtensions;
+import computectl.reconcile.MigrationRunner;
+import computectl.reconcile.PgConnector;
+import computectl.reconcile.Reconciler;
+import computectl.spec.ParsedSpec;
+import computectl.util.Log;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Brings the running Postgres's catalog in line with a spec: at startup for a primary (7.8) and
+ * on every reconfiguration (9). Catalog work runs inside the temporary override (7.4.4).
+ */
+final class SpecApplier {
+  private final ComputeConfig cfg;
+  private final ComputeCtlMetrics metrics;
+  private final BackgroundTasks background;
+
+  SpecApplier(ComputeConfig cfg, ComputeCtlMetrics metrics, BackgroundTasks background) {
+    this.cfg = cfg;
+    this.metrics = metrics;
+    this.background = background;
+  }
+
+  /** 7.8: configure a freshly started primary. */
+  void configureAsPrimary(ParsedSpec ps) {
+    if (!ps.spec().skipPgCatalogUpdates()) {
+      TempOverride.run(cfg.pgdata(), TempOverride.NO_SIZE_LIMIT, () -> {
+        reload();
+        Reconciler.apply(cfg.connector(), ps.spec(), ApplyContext.of(ApplyMode.STARTUP, ps.spec(), ps.timelineId()));
+        background.spawn("migrations", () -> new MigrationRunner(metrics).run(cfg.connector()));
+      });
+      computectl.postgres.LineInFile.ensure(cfg.pgdata().resolve("postgresql.conf"),
+          "neon.disable_logical_replication_subscribers=false");
+      reload();
+    }
+    background.spawn("post-apply-config", () -> updateNeonExtension(cfg.connector()));
+    background.spawn("installed-extensions", () -> InstalledExtensions.collect(cfg.connector(), metrics));
+  }
+
+  /** 9, step 4: catalog updates of a reconfiguration (the caller rewrote postgresql.conf). */
+  void reconfigure(ParsedSpec ps) {
+    if (!ps.spec().skipPgCatalogUpdates()) {
+      TempOverride.run(cfg.pgdata(), TempOverride.NO_SIZE_LIMIT, () -> {
+        reload();
+        if (ps.spec().mode().isPrimary()) {
+          Reconciler.apply(cfg.connector(), ps.spec(), ApplyContext.of(ApplyMode.RECONFIGURE, ps.spec(), ps.timelineId()));
+        }
+      });
+    }
+    reload();
+  }
+
+  void reload() {
+    PgCtl.reload(cfg.pg(), cfg.pgdata());
+  }
+
+  private static void updateNeonExtension(PgConnector connector) {
+    String db = connector.systemDatabase();
+    try (Connection c = connector.connect(db, "compute_ctl:post_apply_config"); Statement s = c.createStatement()) {
+      s.execute("ALTER EXTENSION neon UPDATE");
+    } catch (SQLException e) {
+      Log.error("ALTER EXTENSION neon UPDATE failed: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package computectl.http;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * compute_ctl's two API servers (reference 11.1): the external one ({@code --external-http-port},
+ * control plane and scraper, JWT-protected routes) and the internal one
+ * ({@code --internal-http-port}, the neon extension and local_proxy, no authorization).
+ */
+public final class HttpServers implements AutoCloseable {
+  public static final int EXTERNAL_THREADS = 16;
+  public static final int INTERNAL_THREADS = 8;
+
+  private final ApiServer external;
+  private final ApiServer internal;
+
+  private HttpServers(ApiServer external, ApiServer internal) {
+    this.external = external;
+    this.internal = internal;
+  }
+
+  /**
+   * Binds both servers on {@code [::]} (port 0 picks a free one) and starts serving.
+   *
+   * @throws HttpException when a port cannot be bound (nothing is left running then)
+   */
+  public static HttpServers start(ComputeContext ctx, int externalPort, int internalPort) {
+    Router ext = new Router("external", externalRoutes(ctx), new JwtAuthorizer(ctx.jwks(), ctx.computeId(), Clock.systemUTC()));
+    Router in = new Router("internal", internalRoutes(ctx), null);
+    ApiServer external = ApiServer.start("external", externalPort, ext, EXTERNAL_THREADS);
+    try {
+      return new HttpServers(external, ApiServer.start("internal", internalPort, in, INTERNAL_THREADS));
+    } catch (RuntimeException e) {
+      external.close();
+      throw e;
+    }
+  }
+
+  /** Upstream's protected list is every external route but {@code /metrics}. */
+  static List<Route> externalRoutes(ComputeContext ctx) {
+    return List.of(
+        Route.post("/check_writability", true, new CheckWritabilityHandler(ctx.node(), ctx.db())),
+        Route.post("/configure", true, new ConfigureHandler(ctx.node(), ctx.liveConfigAllowed())),
+        Route.post("/configure_telemetry", true, new ConfigureTelemetryHandler(ctx.node(), ctx.logsExport())),
+        Route.get("/database_schema", true, new DatabaseSchemaHandler(ctx.pgbin(), ctx.dumpTarget(), ctx.children())),
+        Route.get("/dbs_and_roles", true, new DbsAndRolesHandler(ctx.db())),
+        Route.get("/insights", true, new InsightsHandler(ctx.node(), ctx.db())),
+        Route.get("/metrics", false, new MetricsHandler(ctx.metrics())),
+        Route.get("/metrics.json", true, new MetricsJsonHandler(ctx.node())),
+        Route.get("/status", true, new StatusHandler(ctx.node())),
+        Route.post("/terminate", true, new TerminateHandler(ctx.node(), ctx.terminator())));
+  }
+
+  static List<Route> internalRoutes(ComputeContext ctx) {
+    List<Route> routes = new ArrayList<>(List.of(
+        new Route("POST", ExtensionServerHandler.PREFIX, true, false,
+            new ExtensionServerHandler(ctx.node(), ctx.remoteExtConfig(), ctx.extensionDownloader())),
+        Route.post("/extensions", false, new ExtensionsHandler(ctx.node(), ctx.db())),
+        Route.post("/grants", false, new GrantsHandler(ctx.node(), ctx.db()))));
+    if (ctx.failpoints() != null) {
+      routes.add(Route.post("/failpoints", false, new FailpointsHandler(ctx.failpoints())));
+    }
+    return routes;
+  }
+
+  public int externalPort() {
+    return external.port();
+  }
+
+  public int internalPort() {
+    return internal.port();
+  }
+
+  @Override
+  public void close() {
+    external.close();
+    internal.close();
+  }
+}

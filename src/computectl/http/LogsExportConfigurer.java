@@ -1,0 +1,11 @@
+package computectl.http;
+
+/** Points Postgres log forwarding at a collector (reference 14.8), for {@code /configure_telemetry}. */
+@FunctionalInterface
+public interface LogsExportConfigurer {
+  /**
+   * @param host {@code <host>:<port>}, or null / empty to stop exporting
+   * @throws Exception any failure; its message becomes the 500 error text
+   */
+  void configure(String host) throws Exception;
+}

@@ -1,0 +1,19 @@
+package computectl.http;
+
+import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.PrometheusText;
+import java.nio.charset.StandardCharsets;
+
+/** {@code GET /metrics}: Prometheus text format 0.0.4, no authorization (reference 12). */
+final class MetricsHandler implements RouteHandler {
+  private final ComputeCtlMetrics metrics;
+
+  MetricsHandler(ComputeCtlMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(ApiRequest request) {
+    request.respond(200, PrometheusText.CONTENT_TYPE, metrics.text().getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,93 @@
+package computectl.postgres;
+
+import computectl.util.ChildProcesses;
+import computectl.util.Log;
+import computectl.util.RunAs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Prewarm of a pooled compute started without a spec (reference 7.11): initdb a throw-away
+ * cluster beside PGDATA, start Postgres on it until ready, then stop it at once. This warms the
+ * page cache with the binaries and makes the VM grow its memory before a real start needs it.
+ */
+public final class Prewarm {
+  public static final String PROCESS_NAME = "postgres-prewarm";
+  /** Nobody should connect; 512 MB of shared buffers make the VM touch its memory. */
+  public static final String CONF = "shared_buffers=65536\nport=51055\nshared_preload_libraries = 'neon'\n";
+  private static final long INITDB_TIMEOUT_SECONDS = 300;
+
+  private Prewarm() {}
+
+  /** The directory used: {@code <pgdata>.warmup}. */
+  public static Path warmupDir(Path pgdata) {
+    return pgdata.resolveSibling(pgdata.getFileName() + ".warmup");
+  }
+
+  /** Runs the prewarm with upstream's configuration. */
+  public static void run(PgCommand command, Path pgdata, ChildProcesses children) {
+    run(command, pgdata, children, CONF, null, PgLogForwarder.stderrSink());
+  }
+
+  /**
+   * Runs the prewarm with {@code conf} as the whole postgresql.conf. {@code dataOwner} (null in
+   * production, where compute_ctl already runs as the Postgres user) is given the directory
+   * before initdb runs as that user.
+   */
+  public static void run(PgCommand command, Path pgdata, ChildProcesses children, String conf, String dataOwner,
+      Consumer<String> logSink) {
+    Log.info("prewarming");
+    Path dir = warmupDir(pgdata);
+    PgData.reset(dir);
+    try {
+      RunAs.chownTree(dataOwner, dir);
+      initdb(command, dir);
+      Files.writeString(dir.resolve(ConfigWriter.FILE_NAME), conf, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new PgException("prewarm: could not prepare " + dir + ": " + e.getMessage(), e);
+    }
+    PgProcess pg = PgProcess.start(command, dir, null, children, logSink, PROCESS_NAME);
+    try {
+      pg.waitReady();
+    } catch (PgException e) {
+      stop(pg);
+      throw new PgException("prewarm failed: " + e.getMessage(), e);
+    }
+    stop(pg);
+    PgData.deleteTree(dir);
+    Log.info("done prewarming");
+  }
+
+  /** SIGQUIT: immediate shutdown, so no orphaned backends outlive the directory we delete. */
+  private static void stop(PgProcess pg) {
+    if (pg.isAlive()) {
+      pg.signal("QUIT");
+    }
+    pg.waitExit();
+  }
+
+  /** As upstream, initdb's outcome is ignored: a broken cluster shows up when Postgres starts. */
+  private static void initdb(PgCommand command, Path dir) throws IOException {
+    List<String> cmd = command.siblingCommand("initdb", "--pgdata", dir.toString());
+    Log.info("running initdb");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    byte[] output = p.getInputStream().readAllBytes();
+    try {
+      if (!p.waitFor(INITDB_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        Log.warn("initdb did not finish within " + INITDB_TIMEOUT_SECONDS + " s");
+      } else if (p.exitValue() != 0) {
+        Log.warn("initdb exited with code " + p.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).trim());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PgException("interrupted while running initdb", e);
+    }
+  }
+}

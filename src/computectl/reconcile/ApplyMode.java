@@ -1,0 +1,9 @@
+package computectl.reconcile;
+
+/** When the spec is applied; decides the per-database concurrency (reference 8.6). */
+public enum ApplyMode {
+  /** Compute startup (status Init): no user connections yet, so use a share of max_connections. */
+  STARTUP,
+  /** {@code /configure} reconfiguration: {@code reconfigure_concurrency}. */
+  RECONFIGURE
+}

@@ -1,0 +1,1 @@
+ALTER ROLE neon_superuser BYPASSRLS

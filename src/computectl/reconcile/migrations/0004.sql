@@ -1,0 +1,1 @@
+GRANT pg_monitor TO neon_superuser WITH ADMIN OPTION

@@ -1,0 +1,1 @@
+-- SKIP: default privileges on tables in public for neon_superuser; applied by spec application now.

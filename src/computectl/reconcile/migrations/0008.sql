@@ -1,0 +1,1 @@
+-- SKIP: moved into the default grants of spec application (sequences, with grant option).

@@ -1,0 +1,1 @@
+-- SKIP: formerly removed REPLICATION from roles that had it; withdrawn.

@@ -1,0 +1,1 @@
+GRANT EXECUTE ON FUNCTION pg_show_replication_origin_status TO neon_superuser

@@ -1,0 +1,43 @@
+package computectl.spec;
+
+import computectl.util.ComputeCtlException;
+
+/**
+ * A spec that could not be read, parsed or accepted. The kind tells callers how to answer: the
+ * HTTP API maps {@link Kind#SYNTAX} and {@link Kind#VALIDATION} to 400 and {@link Kind#SHAPE} to
+ * 422, as upstream's JSON extractor and validation do.
+ */
+public final class SpecException extends ComputeCtlException {
+  private static final long serialVersionUID = 1L;
+
+  public enum Kind {
+    /** Malformed JSON; the message ends with {@code at line L column C}. */
+    SYNTAX,
+    /** Well-formed JSON of the wrong shape; the message is {@code <json path>: <problem>}. */
+    SHAPE,
+    /** A well-shaped spec that fails upstream's checks (reference 5.10). */
+    VALIDATION,
+    /** The spec could not be obtained at all: unreadable file, control plane failure. */
+    SOURCE
+  }
+
+  private final Kind kind;
+
+  public SpecException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  public SpecException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  static SpecException shape(String path, String problem) {
+    return new SpecException(Kind.SHAPE, path + ": " + problem);
+  }
+}

@@ -1,0 +1,309 @@
+package computectl.tar;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Unpacks a tar stream into a directory, refusing anything that could write outside it.
+ *
+ * <p>Rules: no absolute paths, no ".." components, never write through a symlink (a path whose
+ * parent is a symlink is refused; an existing symlink, file or hard link at the final component
+ * is unlinked and replaced, never followed), symlink targets must stay inside (see
+ * {@link EntryPaths#checkSymlinkTarget}), hard links only to regular files already extracted
+ * inside, no devices or FIFOs, a directory is never replaced. Directories keep being real
+ * directories once seen, which is what makes the symlink rule sound. The content of
+ * {@code dest} that exists beforehand is trusted.
+ *
+ * <p>Modes are applied without setuid/setgid/sticky bits; directory modes and mtimes are set
+ * after the last entry so that read-only directories can still be filled. An entry for the
+ * archive root ("./") leaves {@code dest} itself untouched. No fsync: a crash mid-way leaves a
+ * PGDATA that is fetched again anyway.
+ */
+public final class TarExtractor {
+  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+  private static final Set<OpenOption> CREATE_FILE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+  private final Path dest;
+  private final ExtractLimits limits;
+  private final byte[] buf = new byte[TarReader.BUFFER_SIZE];
+  private final ByteBuffer direct = ByteBuffer.allocateDirect(TarReader.BUFFER_SIZE);
+  /** Directories known to be real directories (never symlinks); never replaced afterwards. */
+  private final Set<Path> directories = new HashSet<>();
+  /** Mode and mtime of directory entries, applied at the end (a later duplicate wins). */
+  private final Map<Path, DirectoryAttributes> directoryAttributes = new LinkedHashMap<>();
+  private final FileTime now = FileTime.fromMillis(System.currentTimeMillis());
+  private long entries;
+  private long bytes;
+
+  private TarExtractor(Path dest, ExtractLimits limits) {
+    this.dest = dest;
+    this.limits = limits;
+  }
+
+  public static ExtractStats extract(InputStream in, Path dest) throws TarException {
+    return extract(in, dest, ExtractLimits.DEFAULTS);
+  }
+
+  public static ExtractStats extract(InputStream in, Path dest, ExtractLimits limits) throws TarException {
+    if (!Files.isDirectory(dest, NOFOLLOW)) {
+      throw new TarException("cannot extract into " + dest + ": not a directory");
+    }
+    TarExtractor x = new TarExtractor(dest, limits);
+    x.directories.add(dest);
+    x.run(new TarReader(in, limits.maxMetadataBytes()));
+    return new ExtractStats(x.entries, x.bytes);
+  }
+
+  private void run(TarReader reader) {
+    String where = "";
+    try {
+      TarEntry e;
+      while ((e = reader.next()) != null) {
+        where = " in entry " + TarException.printable(e.path());
+        extractEntry(e, reader);
+        entries++;
+        where = " after entry " + TarException.printable(e.path());
+      }
+      where = " after the end-of-archive marker";
+      reader.drain();
+    } catch (IOException io) {
+      throw new TarException("reading the tar stream failed" + where + ": " + io.getMessage(), io);
+    }
+    applyDirectoryAttributes();
+  }
+
+  private void extractEntry(TarEntry e, TarReader reader) throws IOException {
+    if (e.size() > limits.maxEntrySize()) {
+      throw TarException.entry(e.path(), "size " + e.size() + " exceeds the limit of " + limits.maxEntrySize() + " bytes");
+    }
+    List<String> parts = EntryPaths.components(e.path(), limits);
+    switch (e.type()) {
+      case CHAR_DEVICE -> throw TarException.entry(e.path(), "character device entries are not allowed");
+      case BLOCK_DEVICE -> throw TarException.entry(e.path(), "block device entries are not allowed");
+      case FIFO -> throw TarException.entry(e.path(), "FIFO entries are not allowed");
+      case OTHER -> throw TarException.entry(e.path(), "unsupported entry type");
+      default -> { }
+    }
+    if (parts.isEmpty()) {
+      if (e.type() != TarEntry.Type.DIRECTORY) {
+        throw TarException.entry(e.path(), "path is empty");
+      }
+      return;
+    }
+    Path target = parentDirectory(e.path(), parts).resolve(parts.get(parts.size() - 1));
+    switch (e.type()) {
+      case FILE -> writeFile(e, target, reader.body());
+      case DIRECTORY -> makeDirectory(e, target);
+      case SYMLINK -> makeSymlink(e, parts, target);
+      case HARDLINK -> makeHardLink(e, parts, target);
+      default -> throw new IllegalStateException(e.type().toString());
+    }
+  }
+
+  /** Creates missing parents; refuses a parent that is a symlink or not a directory. */
+  private Path parentDirectory(String entryPath, List<String> parts) {
+    Path dir = dest;
+    for (int i = 0; i < parts.size() - 1; i++) {
+      dir = dir.resolve(parts.get(i));
+      if (directories.contains(dir)) {
+        continue;
+      }
+      BasicFileAttributes a = lstat(entryPath, dir);
+      String rel = String.join("/", parts.subList(0, i + 1));
+      if (a == null) {
+        Path missing = dir;
+        io(entryPath, "cannot create directory " + rel, () -> Files.createDirectory(missing));
+      } else if (a.isSymbolicLink()) {
+        throw TarException.entry(entryPath, "path passes through symlink " + TarException.printable(rel));
+      } else if (!a.isDirectory()) {
+        throw TarException.entry(entryPath, TarException.printable(rel) + " exists and is not a directory");
+      }
+      directories.add(dir);
+    }
+    return dir;
+  }
+
+  private void writeFile(TarEntry e, Path target, InputStream body) throws IOException {
+    removeNonDirectory(e, target, "a file");
+    try (FileChannel ch = io(e.path(), "cannot create file", () -> FileChannel.open(target, CREATE_FILE))) {
+      long left = e.size();
+      while (left > 0) {
+        int n = body.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          throw new TarException("unexpected end of tar stream in entry " + TarException.printable(e.path()));
+        }
+        left -= n;
+        write(e.path(), ch, n);
+      }
+    }
+    bytes += e.size();
+    setMode(e.path(), target, e.mode());
+    setMtime(e.path(), target, e.mtime());
+  }
+
+  private void write(String entryPath, FileChannel ch, int n) {
+    direct.clear();
+    direct.put(buf, 0, n).flip();
+    io(entryPath, "cannot write file", () -> {
+      while (direct.hasRemaining()) {
+        ch.write(direct);
+      }
+      return null;
+    });
+  }
+
+  private void makeDirectory(TarEntry e, Path target) {
+    if (!directories.contains(target)) {
+      BasicFileAttributes a = lstat(e.path(), target);
+      if (a != null && !a.isDirectory()) {
+        io(e.path(), "cannot replace " + kind(a), () -> {
+          Files.delete(target);
+          return null;
+        });
+        a = null;
+      }
+      if (a == null) {
+        io(e.path(), "cannot create directory", () -> Files.createDirectory(target));
+      }
+      directories.add(target);
+    }
+    directoryAttributes.put(target, new DirectoryAttributes(e.mode(), e.mtime()));
+  }
+
+  private void makeSymlink(TarEntry e, List<String> parts, Path target) {
+    EntryPaths.checkSymlinkTarget(e.path(), parts, e.linkTarget(), limits);
+    removeNonDirectory(e, target, "a symlink");
+    io(e.path(), "cannot create symlink", () -> Files.createSymbolicLink(target, Path.of(e.linkTarget())));
+    setMtime(e.path(), target, e.mtime());
+  }
+
+  private void makeHardLink(TarEntry e, List<String> parts, Path target) {
+    List<String> existingParts = EntryPaths.hardLinkTarget(e.path(), e.linkTarget(), limits);
+    String shown = TarException.printable(e.linkTarget());
+    if (existingParts.equals(parts)) {
+      throw TarException.entry(e.path(), "hard link to itself");
+    }
+    Path existing = dest;
+    for (int i = 0; i < existingParts.size(); i++) {
+      existing = existing.resolve(existingParts.get(i));
+      boolean last = i == existingParts.size() - 1;
+      if (!last && directories.contains(existing)) {
+        continue;
+      }
+      BasicFileAttributes a = lstat(e.path(), existing);
+      if (a == null) {
+        throw TarException.entry(e.path(), "hard link target " + shown + " does not exist");
+      }
+      if (a.isSymbolicLink()) {
+        throw TarException.entry(e.path(), "hard link target " + shown + (last ? " is a symlink" : " passes through a symlink"));
+      }
+      if (last ? !a.isRegularFile() : !a.isDirectory()) {
+        throw TarException.entry(e.path(), "hard link target " + shown + " is not a regular file");
+      }
+    }
+    removeNonDirectory(e, target, "a hard link");
+    Path source = existing;
+    io(e.path(), "cannot create hard link", () -> Files.createLink(target, source));
+  }
+
+  /** Unlinks whatever non-directory is at {@code target}; refuses to replace a directory. */
+  private void removeNonDirectory(TarEntry e, Path target, String what) {
+    if (directories.contains(target)) {
+      throw TarException.entry(e.path(), "cannot replace directory with " + what);
+    }
+    BasicFileAttributes a = lstat(e.path(), target);
+    if (a == null) {
+      return;
+    }
+    if (a.isDirectory()) {
+      throw TarException.entry(e.path(), "cannot replace directory with " + what);
+    }
+    io(e.path(), "cannot replace " + kind(a), () -> {
+      Files.delete(target);
+      return null;
+    });
+  }
+
+  private static String kind(BasicFileAttributes a) {
+    return a.isSymbolicLink() ? "existing symlink" : a.isRegularFile() ? "existing file" : "existing special file";
+  }
+
+  private BasicFileAttributes lstat(String entryPath, Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw TarException.entry(entryPath, "cannot inspect " + dest.relativize(p) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void setMode(String entryPath, Path p, int mode) {
+    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+    for (int bit = 0; bit < 9; bit++) {
+      if ((mode & (0400 >> bit)) != 0) {
+        perms.add(order[bit]);
+      }
+    }
+    io(entryPath, "cannot set mode", () -> {
+      Files.getFileAttributeView(p, PosixFileAttributeView.class, NOFOLLOW).setPermissions(perms);
+      return null;
+    });
+  }
+
+  private void setMtime(String entryPath, Path p, long mtime) {
+    io(entryPath, "cannot set modification time", () -> {
+      Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
+          .setTimes(FileTime.from(mtime, TimeUnit.SECONDS), now, null);
+      return null;
+    });
+  }
+
+  private void applyDirectoryAttributes() {
+    directoryAttributes.forEach((dir, a) -> {
+      String rel = dest.relativize(dir).toString();
+      setMode(rel, dir, a.mode());
+      setMtime(rel, dir, a.mtime());
+    });
+  }
+
+  private record DirectoryAttributes(int mode, long mtime) {}
+
+  private interface IoAction<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs a file-system step, turning its failure into an error naming the entry. */
+  private static <T> T io(String entryPath, String what, IoAction<T> action) {
+    try {
+      return action.run();
+    } catch (FileAlreadyExistsException e) {
+      throw TarException.entry(entryPath, what + ": " + e.getFile() + " already exists", e);
+    } catch (IOException e) {
+      throw TarException.entry(entryPath, what + ": " + e.getMessage(), e);
+    }
+  }
+}

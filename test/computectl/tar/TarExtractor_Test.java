@@ -1,0 +1,211 @@
+package computectl.tar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import computectl.standin.LocalCluster;
+import computectl.testsupport.TestPg;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TarExtractor_Test {
+  @TempDir static Path shared;
+  @TempDir Path tmp;
+
+  /** A real pg_basebackup base.tar and what GNU tar extracts from it. */
+  private static Path baseTar;
+  private static Map<String, String> gnuTree;
+
+  @BeforeAll
+  static void basebackup() throws IOException {
+    Path out = TestPg.workDir("tar-bb-").resolve("out");
+    try (LocalCluster c = TestPg.newCluster()) {
+      c.psql("postgres", "create table t as select g, repeat('x', 200) as filler from generate_series(1, 50000) g");
+      baseTar = c.basebackup(out);
+    }
+    Path gnu = Files.createDirectories(shared.resolve("gnu"));
+    TarTrees.run(gnu, "tar", "-xf", baseTar.toString());
+    gnuTree = TarTrees.snapshot(gnu);
+  }
+
+  private static byte[] tar(TarReader_TestBody body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarWriter w = new TarWriter(out)) {
+      body.write(w);
+    }
+    return out.toByteArray();
+  }
+
+  interface TarReader_TestBody {
+    void write(TarWriter w) throws IOException;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void extract_matchesGnuTarOnRealBasebackup() throws IOException {
+    Path dest = Files.createDirectories(tmp.resolve("dest"));
+    ExtractStats stats;
+    try (InputStream in = Files.newInputStream(baseTar)) {
+      stats = TarExtractor.extract(in, dest);
+    }
+    assertEquals(gnuTree, TarTrees.snapshot(dest));
+    assertTrue(gnuTree.size() > 500 && gnuTree.containsKey("global/pg_control") && gnuTree.containsKey("PG_VERSION"),
+        "a real PGDATA: " + gnuTree.size());
+    long fileBytes = 0;
+    try (var files = Files.walk(dest)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        fileBytes += Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+      }
+    }
+    assertEquals(new ExtractStats(TarTrees.lines(TarTrees.run(tmp, "tar", "-tf", baseTar.toString())).size(), fileBytes),
+        stats);
+  }
+
+  @Test
+  void extract_unpacksGzipStream() throws IOException {
+    Path gz = tmp.resolve("base.tar.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz), 65536)) {
+      Files.copy(baseTar, out);
+    }
+    Path dest = Files.createDirectories(tmp.resolve("dest"));
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 65536)) {
+      TarExtractor.extract(in, dest);
+    }
+    assertEquals(gnuTree, TarTrees.snapshot(dest));
+  }
+
+  @Test
+  void extract_overwritesExistingFilesWithoutFollowingSymlinks() throws IOException {
+    Path dest = Files.createDirectories(tmp.resolve("dest"));
+    Path canary = Files.writeString(tmp.resolve("canary.txt"), "canary");
+    Files.writeString(dest.resolve("postgresql.conf"), "port=55432\n");
+    Files.writeString(dest.resolve("PG_VERSION"), "junk");
+    Files.createSymbolicLink(dest.resolve("pg_hba.conf"), canary);
+    try (InputStream in = Files.newInputStream(baseTar)) {
+      TarExtractor.extract(in, dest);
+    }
+    assertEquals("port=55432\n", Files.readString(dest.resolve("postgresql.conf")), "not in the basebackup: kept");
+    assertEquals("15\n", Files.readString(dest.resolve("PG_VERSION")));
+    assertTrue(Files.isRegularFile(dest.resolve("pg_hba.conf"), LinkOption.NOFOLLOW_LINKS));
+    assertEquals("canary", Files.readString(canary));
+    Map<String, String> got = TarTrees.snapshot(dest);
+    got.remove("postgresql.conf");
+    assertEquals(gnuTree, got);
+  }
+
+  /** Notes whether its stream was read to the end. */
+  private static final class EofProbe extends FilterInputStream {
+    boolean sawEof;
+
+    EofProbe(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      sawEof |= n < 0;
+      return n;
+    }
+  }
+
+  @Test
+  void extract_drainsTrailingDataAfterEndMarker() throws IOException {
+    byte[] tar = tar(w -> w.writeFile("a.txt", 0644, 0, bytes("a")));
+    byte[] trailing = new byte[700_000];
+    Arrays.fill(trailing, (byte) 'x');
+    EofProbe probe = new EofProbe(new SequenceInputStream(new ByteArrayInputStream(tar), new ByteArrayInputStream(trailing)));
+    Path dest = Files.createDirectories(tmp.resolve("dest"));
+    assertEquals(new ExtractStats(1, 1), TarExtractor.extract(probe, dest));
+    assertTrue(probe.sawEof, "read to EOF");
+  }
+
+  @Test
+  void extract_reportsStreamErrorAfterEndMarker() throws IOException {
+    byte[] tar = tar(w -> w.writeFile("a.txt", 0644, 0, bytes("a")));
+    InputStream failing = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("ERROR: basebackup failed on the server");
+      }
+    };
+    InputStream in = new SequenceInputStream(new ByteArrayInputStream(tar), failing);
+    TarException e = assertThrows(TarException.class, () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("d"))));
+    assertEquals("reading the tar stream failed after the end-of-archive marker: ERROR: basebackup failed on the server",
+        e.getMessage());
+    assertInstanceOf(IOException.class, e.getCause());
+  }
+
+  @Test
+  void extract_truncatedStreamFails() throws IOException {
+    byte[] tar = tar(w -> {
+      w.writeDirectory("base", 0700, 0);
+      w.writeFile("base/big.bin", 0600, 0, new byte[1 << 20]);
+    });
+    InputStream in = new ByteArrayInputStream(Arrays.copyOf(tar, 300_000));
+    TarException e = assertThrows(TarException.class, () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("d"))));
+    assertEquals("unexpected end of tar stream in entry base/big.bin", e.getMessage());
+  }
+
+  @Test
+  void extract_laterDuplicateFileWinsAndHardLinkedOriginalSurvives() throws IOException {
+    byte[] tar = tar(w -> {
+      w.writeFile("a", 0644, 0, bytes("first"));
+      w.writeHardLink("b", "a", 0);
+      w.writeFile("b", 0600, 0, bytes("second"));
+      w.writeFile("a", 0640, 0, bytes("third"));
+    });
+    Path dest = Files.createDirectories(tmp.resolve("dest"));
+    TarExtractor.extract(new ByteArrayInputStream(tar), dest);
+    assertEquals("third", Files.readString(dest.resolve("a")));
+    assertEquals("second", Files.readString(dest.resolve("b")), "b was unlinked, not written through the link");
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.resolve("a"))));
+  }
+
+  @Test
+  void extract_dropsSetuidBitsAndLeavesRootEntryAlone() throws IOException {
+    Path dest = Files.createDirectories(tmp.resolve("dest"));
+    Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString("rwx------"));
+    byte[] tar = tar(w -> {
+      w.writeDirectory("./", 0777, 0);
+      w.writeFile("./bin/tool", 04755, 0, bytes("#!"));
+    });
+    assertEquals(new ExtractStats(2, 2), TarExtractor.extract(new ByteArrayInputStream(tar), dest));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest)));
+    assertEquals(0755, (int) Files.getAttribute(dest.resolve("bin/tool"), "unix:mode") & 07777);
+  }
+
+  @Test
+  void extract_readOnlyDirectoryIsFilledBeforeItsModeIsSet() throws IOException {
+    byte[] tar = tar(w -> {
+      w.writeDirectory("ro", 0500, 1_000_000_000L);
+      w.writeFile("ro/f", 0400, 0, bytes("f"));
+    });
+    Path dest = Files.createDirectories(tmp.resolve("dest"));
+    TarExtractor.extract(new ByteArrayInputStream(tar), dest);
+    assertEquals("dir r-x------ mtime=1000000000", TarTrees.snapshot(dest).get("ro"));
+    assertEquals("f", Files.readString(dest.resolve("ro/f")));
+  }
+}
