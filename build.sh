@@ -102,7 +102,7 @@ step_test() {
   mkdir -p "$BUILD/test-reports"
   set +e
   java -Xss4m -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
-    -jar "$(jars_of test)" execute --disable-banner --details=tree \
+    -jar "$(jars_of test)" execute --disable-banner --disable-ansi-colors --details=tree \
     --class-path "$cp" --scan-class-path "${filter[@]}" \
     --reports-dir "$BUILD/test-reports" 2>&1 | tee "$BUILD/test-output.txt"
   local rc=${PIPESTATUS[0]}

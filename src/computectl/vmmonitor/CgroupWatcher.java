@@ -13,17 +13,14 @@ import java.util.function.Predicate;
 /**
  * Samples a cgroup v2's non-reclaimable memory ({@code active_anon + inactive_anon} of
  * {@code memory.stat}) at a fixed rate on its own thread, keeping the rolling mean of the last
- * {@link #WINDOW} samples. Late ticks are skipped, not made up. Only reads cgroup files.
+ * {@link MemoryWindow#SIZE} samples. Late ticks are skipped, not made up. Only reads cgroup files.
  */
 final class CgroupWatcher {
-  static final int WINDOW = 5;
-
   private final Path memoryStat;
   private final LongSupplier clock;
   private final long intervalNanos;
   private final Runnable onSummary;
-  private final long[] window = new long[WINDOW];
-  private long samples;
+  private final MemoryWindow window = new MemoryWindow();
   private volatile MemorySummary latest;
   private volatile boolean running = true;
   private boolean readFailing;
@@ -170,14 +167,7 @@ final class CgroupWatcher {
       }
       return;
     }
-    window[(int) (samples % WINDOW)] = value;
-    samples++;
-    int n = (int) Math.min(samples, WINDOW);
-    long sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum = sum + window[i] < sum ? Long.MAX_VALUE : sum + window[i];
-    }
-    latest = new MemorySummary(sum / n, samples, clock.getAsLong());
+    latest = window.add(value, clock.getAsLong());
     onSummary.run();
   }
 }

@@ -15,6 +15,8 @@ final class ComputeFlowStub implements AutoCloseable {
   /** Error text for the next start or reconfiguration; null means success. */
   final AtomicReference<String> nextFailure = new AtomicReference<>();
   volatile long applyMillis = 50;
+  /** How long the flow takes to notice a new spec. */
+  volatile long pickupMillis = 20;
   private final Thread thread;
   private volatile boolean stop;
   private boolean started;
@@ -46,6 +48,7 @@ final class ComputeFlowStub implements AutoCloseable {
           continue;
         }
         boolean first = !started;
+        sleep(pickupMillis);
         node.setStatus(first ? ComputeStatus.INIT : ComputeStatus.CONFIGURATION);
         sleep(applyMillis);
         String failure = nextFailure.getAndSet(null);

@@ -26,6 +26,15 @@ final class TarTrees {
    * and SHA-256 (files) or target (symlinks). Links are never followed.
    */
   static Map<String, String> snapshot(Path root) throws IOException {
+    return snapshot(root, true);
+  }
+
+  /**
+   * GNU tar fixes a directory's mtime when it leaves the directory in archive order, so a
+   * directory that gets more members later (pg_basebackup appends pg_wal and global/pg_control)
+   * ends with the extraction time; comparisons with it leave directory mtimes out.
+   */
+  static Map<String, String> snapshot(Path root, boolean directoryMtimes) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> all = Files.walk(root)) {
       for (Path p : (Iterable<Path>) all::iterator) {
@@ -38,7 +47,7 @@ final class TarTrees {
         if (a.isSymbolicLink()) {
           d = "symlink -> " + Files.readSymbolicLink(p);
         } else if (a.isDirectory()) {
-          d = "dir " + perms + " mtime=" + a.lastModifiedTime().to(TimeUnit.SECONDS);
+          d = "dir " + perms + (directoryMtimes ? " mtime=" + a.lastModifiedTime().to(TimeUnit.SECONDS) : "");
         } else if (a.isRegularFile()) {
           d = "file " + perms + " mtime=" + a.lastModifiedTime().to(TimeUnit.SECONDS) + " size=" + a.size()
               + " sha256=" + sha256(p);
@@ -49,6 +58,21 @@ final class TarTrees {
       }
     }
     return out;
+  }
+
+  /** Fails with the first few differing paths rather than two huge maps. */
+  static void assertSameTree(Map<String, String> expected, Map<String, String> actual) {
+    List<String> diffs = new ArrayList<>();
+    java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
+    keys.addAll(actual.keySet());
+    for (String k : keys) {
+      if (!java.util.Objects.equals(expected.get(k), actual.get(k))) {
+        diffs.add(k + ": expected " + expected.get(k) + ", got " + actual.get(k));
+      }
+    }
+    if (!diffs.isEmpty()) {
+      throw new AssertionError(diffs.size() + " paths differ:\n" + String.join("\n", diffs.subList(0, Math.min(10, diffs.size()))));
+    }
   }
 
   static String sha256(Path p) throws IOException {

@@ -1,0 +1,98 @@
+package computectl.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import computectl.compute.ComputeNode;
+import computectl.compute.ComputeStatus;
+import computectl.reconcile.JdbcConnector;
+import computectl.standin.LocalCluster;
+import computectl.testsupport.TestPg;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ComputeMonitor_Test {
+  private static LocalCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = TestPg.newCluster();
+    cluster.psql("postgres", "create role app login");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    cluster.close();
+  }
+
+  private static ComputeNode runningNode() {
+    ComputeNode node = new ComputeNode();
+    node.setStatus(ComputeStatus.INIT);
+    node.setStatus(ComputeStatus.RUNNING);
+    return node;
+  }
+
+  private ComputeMonitor monitor(ComputeNode node) {
+    return new ComputeMonitor(node, JdbcConnector.fromConnstr(cluster.url("postgres")));
+  }
+
+  @Test
+  void checkOnce_nobodyConnectedLeavesLastActiveUnset() {
+    ComputeNode node = runningNode();
+    try (ComputeMonitor m = monitor(node)) {
+      m.checkOnce();
+      assertNull(node.state().lastActive());
+    }
+  }
+
+  @Test
+  void checkOnce_idleSessionGivesItsStateChangeInUtc() throws Exception {
+    ComputeNode node = runningNode();
+    Instant before = Instant.now().minusSeconds(1);
+    try (Connection app = DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
+        Statement s = app.createStatement(); ComputeMonitor m = monitor(node)) {
+      s.execute("set timezone = 'America/New_York'");
+      s.execute("select 1");
+      m.checkOnce();
+      Instant last = node.state().lastActive();
+      assertNotNull(last);
+      assertTrue(!last.isBefore(before) && !last.isAfter(Instant.now()), "state_change read as UTC: " + last);
+    }
+  }
+
+  @Test
+  void checkOnce_activeSessionMeansNow() throws Exception {
+    ComputeNode node = runningNode();
+    try (Connection app = DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
+        ComputeMonitor m = monitor(node)) {
+      Thread sleeper = new Thread(() -> {
+        try (Statement s = app.createStatement()) {
+          s.execute("select pg_sleep(2)");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, "test-sleeper");
+      sleeper.start();
+      Thread.sleep(500);
+      Instant before = Instant.now();
+      m.checkOnce();
+      sleeper.join();
+      assertTrue(!node.state().lastActive().isBefore(before), "active backend means now");
+    }
+  }
+
+  @Test
+  void checkOnce_survivesUnreachablePostgres() {
+    ComputeNode node = runningNode();
+    try (ComputeMonitor m = new ComputeMonitor(node, JdbcConnector.fromConnstr("postgresql://cloud_admin@127.0.0.1:1/postgres"))) {
+      m.checkOnce();
+      assertNull(node.state().lastActive());
+    }
+  }
+}
