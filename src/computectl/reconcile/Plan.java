@@ -64,6 +64,6 @@ public record Plan(List<Stage> stages, List<String> warnings) {
 
   /** Names may contain newlines; a comment line must not. */
   private static String oneLine(String s) {
-    return s.replace("\r", "\\r").replace("\n", "\\n");
+    return Shown.name(s);
   }
 }

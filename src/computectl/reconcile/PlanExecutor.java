@@ -100,7 +100,7 @@ final class PlanExecutor {
 
   private void runTask(DatabaseTask task) {
     if (task.skipped()) {
-      Log.warn("skipping per-database phases in " + task.database() + ": " + task.skipReason());
+      Log.warn("skipping per-database phases in " + Shown.name(task.database()) + ": " + Shown.name(task.skipReason()));
       return;
     }
     if (task.isEmpty()) {
@@ -111,7 +111,7 @@ final class PlanExecutor {
       c = connections.open(task.database());
     } catch (SQLException e) {
       String first = task.phases().stream().filter(p -> !p.isEmpty()).map(Phase::name).findFirst().orElse("?");
-      throw new ReconcileException("phase " + first + ": could not connect to database " + task.database(), e);
+      throw new ReconcileException("phase " + first + ": could not connect to database " + Shown.name(task.database()), e);
     }
     try {
       for (Phase phase : task.phases()) {
@@ -126,7 +126,7 @@ final class PlanExecutor {
     try {
       c.close();
     } catch (SQLException e) {
-      Log.warn("closing the connection to database " + database + " failed: " + e.getMessage());
+      Log.warn("closing the connection to database " + Shown.name(database) + " failed: " + e.getMessage());
     }
   }
 
@@ -135,14 +135,14 @@ final class PlanExecutor {
     if (phase.isEmpty()) {
       return;
     }
-    Log.info("Applying phase " + phase.name() + " in database " + database);
+    Log.info("Applying phase " + phase.name() + " in database " + Shown.name(database));
     ReconcileException first = null;
     for (SqlStatement s : phase.statements()) {
       try (Statement st = c.createStatement()) {
         // JDBC escapes ({fn ...}, {d ...}) must not be interpreted inside names and values.
         st.setEscapeProcessing(false);
         st.execute(s.sql());
-        Log.debug("phase " + phase.name() + ": done: " + s.comment());
+        Log.debug("phase " + phase.name() + ": done: " + Shown.name(s.comment()));
       } catch (SQLException e) {
         ReconcileException failure = ReconcileException.statementFailed(phase.name(), database, s.comment(), e);
         Log.warn(failure.getMessage());

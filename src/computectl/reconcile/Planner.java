@@ -60,7 +60,7 @@ public final class Planner {
   private void checkDeltaOps() {
     for (DeltaOp op : spec.deltaOps()) {
       if ((op.is(DeltaOp.RENAME_ROLE) || op.is(DeltaOp.RENAME_DB)) && op.newName() == null) {
-        throw new ReconcileException("delta operation " + op.action() + " of '" + op.name() + "' has no new_name");
+        throw new ReconcileException("delta operation " + op.action() + " of '" + Shown.name(op.name()) + "' has no new_name");
       }
     }
   }
@@ -84,9 +84,9 @@ public final class Planner {
     Database existing = databases.get(dbname);
     String skip = null;
     if (existing == null) {
-      skip = "database " + dbname + " does not exist";
+      skip = "database " + Shown.name(dbname) + " does not exist";
     } else if (existing.restrictConn() || existing.invalid()) {
-      skip = "database " + dbname + " has restrict_conn=" + existing.restrictConn() + ", invalid=" + existing.invalid();
+      skip = "database " + Shown.name(dbname) + " has restrict_conn=" + existing.restrictConn() + ", invalid=" + existing.invalid();
     }
     return new DatabaseTask(dbname, false, skip, skip == null ? phases : List.of());
   }
@@ -109,7 +109,7 @@ public final class Planner {
         continue;
       }
       if (!roles.containsKey(op.name())) {
-        warnings.add("rename_role: role '" + op.name() + "' does not exist, not renaming it to '" + op.newName() + "'");
+        warnings.add("rename_role: role '" + Shown.name(op.name()) + "' does not exist, not renaming it to '" + Shown.name(op.newName()) + "'");
         continue;
       }
       roles.remove(op.name());

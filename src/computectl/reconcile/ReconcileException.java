@@ -32,7 +32,7 @@ public class ReconcileException extends ComputeCtlException {
 
   /** A statement of a phase failed (8.5): the first failure in statement order is reported. */
   static ReconcileException statementFailed(String phase, String database, String comment, SQLException e) {
-    return new ReconcileException("phase " + phase + " failed in database " + database + " at \"" + comment + "\"", e);
+    return new ReconcileException("phase " + phase + " failed in database " + Shown.name(database) + " at \"" + Shown.name(comment) + "\"", e);
   }
 
   /**
@@ -42,8 +42,8 @@ public class ReconcileException extends ComputeCtlException {
   static String serverMessage(SQLException e) {
     if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
       ServerErrorMessage m = p.getServerErrorMessage();
-      return (m.getSeverity() == null ? "ERROR" : m.getSeverity()) + ": " + m.getMessage();
+      return (m.getSeverity() == null ? "ERROR" : m.getSeverity()) + ": " + Shown.name(m.getMessage());
     }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return Shown.name(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
   }
 }

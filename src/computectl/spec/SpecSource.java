@@ -4,12 +4,14 @@ import computectl.metrics.ComputeCtlMetrics;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -194,7 +196,7 @@ public final class SpecSource {
       Thread.currentThread().interrupt();
       throw source("interrupted while getting the spec from the control plane", e);
     } catch (IOException | RuntimeException e) {
-      return new Attempt(null, "could not perform spec request to control plane: " + transportError(e), true, UNKNOWN_STATUS);
+      return new Attempt(null, "could not perform spec request to control plane: " + transportError(e, url), true, UNKNOWN_STATUS);
     }
     int code = response.statusCode();
     String label = HttpReasons.statusText(code);
@@ -214,14 +216,23 @@ public final class SpecSource {
     }
   }
 
-  private static String transportError(Exception e) {
+  /** Java's HTTP client often throws without messages; name the cause so the log line says something. */
+  private static String transportError(Exception e, String url) {
     if (e instanceof HttpTimeoutException) {
       return "request timed out after " + TIMEOUT.toSeconds() + " s";
     }
-    String m = e.getMessage();
-    String cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : null;
-    String text = e.getClass().getSimpleName() + (m != null ? ": " + m : "");
-    return cause != null && (m == null || !m.contains(cause)) ? text + ": " + cause : text;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException) {
+        return "could not resolve the host of " + url;
+      }
+      if (t.getMessage() != null) {
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    if (e instanceof ConnectException) {
+      return "could not connect to " + url;
+    }
+    return e.getClass().getSimpleName();
   }
 
   private void sleep() {

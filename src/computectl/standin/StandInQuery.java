@@ -10,6 +10,8 @@ record StandInQuery(Kind kind, String tenant, String timeline, Lsn lsn, boolean 
     BASEBACKUP,
     TIMELINE_STATUS,
     LEASE,
+    /** SET commands are accepted and ignored, as the safekeeper does for drivers' session setup. */
+    SET,
     EMPTY,
     UNSUPPORTED
   }
@@ -25,6 +27,9 @@ record StandInQuery(Kind kind, String tenant, String timeline, Lsn lsn, boolean 
     String[] t = q.split("\\s+");
     if (t[0].equals("basebackup")) {
       return basebackup(t, query);
+    }
+    if (t[0].equalsIgnoreCase("set")) {
+      return simple(Kind.SET);
     }
     if (t[0].startsWith("TIMELINE_STATUS")) {
       return simple(Kind.TIMELINE_STATUS);

@@ -112,6 +112,7 @@ final class StandInSession implements Runnable {
     parameterStatus("integer_datetimes", "on");
     parameterStatus("standard_conforming_strings", "on");
     parameterStatus("TimeZone", "UTC");
+    parameterStatus("application_name", params.getOrDefault("application_name", ""));
     stream.write('K', new MessageBuilder().int32((int) ProcessHandle.current().pid()).int32(socket.getPort()).toBytes());
     readyForQuery();
     return true;
@@ -239,6 +240,7 @@ final class StandInSession implements Runnable {
     switch (q.kind()) {
       case BASEBACKUP -> basebackup(q);
       case TIMELINE_STATUS -> rows(q, withRowDescription, server.timelineStatusRow(), "TIMELINE_STATUS");
+      case SET -> stream.write('C', new MessageBuilder().cstring("SET").toBytes());
       case LEASE -> rows(q, withRowDescription, java.util.Collections.singletonList(server.leaseValidUntilText()), "SELECT 1");
       default -> error("42601", q.error());
     }

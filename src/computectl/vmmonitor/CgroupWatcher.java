@@ -24,7 +24,7 @@ final class CgroupWatcher {
   private volatile MemorySummary latest;
   private volatile boolean running = true;
   private boolean readFailing;
-  private Thread thread;
+  private volatile Thread thread;
 
   private CgroupWatcher(Path memoryStat, LongSupplier clock, long intervalNanos, Runnable onSummary) {
     this.memoryStat = memoryStat;

@@ -133,6 +133,7 @@ public final class VmMonitor implements AutoCloseable {
       if (!verdict.upgrade()) {
         HttpUpgrade.write(s.getOutputStream(), verdict);
         s.shutdownOutput();
+        drainBriefly(s, in);
         closeQuietly(s);
         return;
       }
@@ -220,6 +221,20 @@ public final class VmMonitor implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /** Reads what the client still sends for up to a second, so closing does not reset the answer away. */
+  private static void drainBriefly(Socket s, InputStream in) {
+    try {
+      s.setSoTimeout(1000);
+      long until = System.nanoTime() + 1_000_000_000L;
+      byte[] sink = new byte[4096];
+      while (System.nanoTime() < until && in.read(sink) >= 0) {
+        // discard
+      }
+    } catch (IOException e) {
+      // timed out or reset: either way we are done with this client
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -108,6 +108,9 @@ class PgProcess_Test {
     assertTimeoutPreemptively(LIMIT, () -> {
       PgProcess pg = PgProcess.start(new PgCommand(fake.toString(), false, List.of()), dir, null, children, logs::add);
       assertNotNull(children.find(PgProcess.PROCESS_NAME));
+      while (logs.isEmpty()) {
+        Thread.sleep(10); // the message is flushed after 100 ms of silence, while the child lives
+      }
       assertTrue(pg.signal("KILL"));
       assertNull(pg.waitExit());
       PgException e = assertThrows(PgException.class, () -> pg.waitReady(Duration.ofSeconds(5)));

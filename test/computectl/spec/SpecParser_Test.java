@@ -74,10 +74,31 @@ class SpecParser_Test {
             new GenericOption("TEMPLATE", "template0", "enum")), false, false),
         new Database("zenith", "MyRole", null, false, false),
         new Database("zen", "zen", null, false, false)), c.databases());
-    assertEquals(23, c.settings().size());
-    assertEquals(new GenericOption("fsync", "off", "bool"), c.settings().get(0));
-    assertEquals(new GenericOption("test.escaping",
-        "here's a backslash \\ and a quote ' and a double-quote \" hooray", "string"), c.settings().get(22));
+    assertEquals(List.of(
+        new GenericOption("fsync", "off", "bool"),
+        new GenericOption("wal_level", "logical", "enum"),
+        new GenericOption("hot_standby", "on", "bool"),
+        new GenericOption("neon.safekeepers", "127.0.0.1:6502,127.0.0.1:6503,127.0.0.1:6501", "string"),
+        new GenericOption("wal_log_hints", "on", "bool"),
+        new GenericOption("log_connections", "on", "bool"),
+        new GenericOption("shared_buffers", "32768", "integer"),
+        new GenericOption("port", "55432", "integer"),
+        new GenericOption("max_connections", "100", "integer"),
+        new GenericOption("max_wal_senders", "10", "integer"),
+        new GenericOption("listen_addresses", "0.0.0.0", "string"),
+        new GenericOption("wal_sender_timeout", "0", "integer"),
+        new GenericOption("password_encryption", "md5", "enum"),
+        new GenericOption("maintenance_work_mem", "65536", "integer"),
+        new GenericOption("max_parallel_workers", "8", "integer"),
+        new GenericOption("max_worker_processes", "8", "integer"),
+        new GenericOption("neon.tenant_id", "b0554b632bd4d547a63b86c3630317e8", "string"),
+        new GenericOption("max_replication_slots", "10", "integer"),
+        new GenericOption("neon.timeline_id", "2414a61ffc94e428f14b5758fe308e13", "string"),
+        new GenericOption("shared_preload_libraries", "neon", "string"),
+        new GenericOption("synchronous_standby_names", "walproposer", "string"),
+        new GenericOption("neon.pageserver_connstring", "host=127.0.0.1 port=6400", "string"),
+        new GenericOption("test.escaping", "here's a backslash \\ and a quote ' and a double-quote \" hooray", "string")),
+        c.settings());
     assertEquals("127.0.0.1:6502,127.0.0.1:6503,127.0.0.1:6501", fixture(API_SPEC).setting("neon.safekeepers").orElseThrow());
   }
 

@@ -44,7 +44,7 @@ class TarExtractor_Test {
     }
     Path gnu = Files.createDirectories(shared.resolve("gnu"));
     TarTrees.run(gnu, "tar", "-xf", baseTar.toString());
-    gnuTree = TarTrees.snapshot(gnu);
+    gnuTree = TarTrees.snapshot(gnu, false);
   }
 
   private static byte[] tar(TarReader_TestBody body) throws IOException {
@@ -70,7 +70,7 @@ class TarExtractor_Test {
     try (InputStream in = Files.newInputStream(baseTar)) {
       stats = TarExtractor.extract(in, dest);
     }
-    TarTrees.assertSameTree(gnuTree, TarTrees.snapshot(dest));
+    TarTrees.assertSameTree(gnuTree, TarTrees.snapshot(dest, false));
     assertTrue(gnuTree.size() > 500 && gnuTree.containsKey("global/pg_control") && gnuTree.containsKey("PG_VERSION"),
         "a real PGDATA: " + gnuTree.size());
     long fileBytes = 0;
@@ -79,6 +79,19 @@ class TarExtractor_Test {
         fileBytes += Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
       }
     }
+    Map<String, String> withTimes = TarTrees.snapshot(dest);
+    int dirs = 0;
+    try (InputStream in = Files.newInputStream(baseTar)) {
+      TarReader r = new TarReader(in);
+      for (TarEntry e = r.next(); e != null; e = r.next()) {
+        if (e.type() == TarEntry.Type.DIRECTORY) {
+          dirs++;
+          String key = Path.of(e.path()).normalize().toString();
+          assertEquals("dir rwx------ mtime=" + e.mtime(), withTimes.get(key), "mtime of " + e.path());
+        }
+      }
+    }
+    assertTrue(dirs > 10);
     assertEquals(new ExtractStats(TarTrees.lines(TarTrees.run(tmp, "tar", "-tf", baseTar.toString())).size(), fileBytes),
         stats);
   }
@@ -93,25 +106,28 @@ class TarExtractor_Test {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 65536)) {
       TarExtractor.extract(in, dest);
     }
-    TarTrees.assertSameTree(gnuTree, TarTrees.snapshot(dest));
+    TarTrees.assertSameTree(gnuTree, TarTrees.snapshot(dest, false));
   }
 
   @Test
   void extract_overwritesExistingFilesWithoutFollowingSymlinks() throws IOException {
     Path dest = Files.createDirectories(tmp.resolve("dest"));
     Path canary = Files.writeString(tmp.resolve("canary.txt"), "canary");
+    Files.writeString(dest.resolve("compute_ctl_temp_override.conf"), "neon.max_cluster_size=-1");
     Files.writeString(dest.resolve("postgresql.conf"), "port=55432\n");
     Files.writeString(dest.resolve("PG_VERSION"), "junk");
     Files.createSymbolicLink(dest.resolve("pg_hba.conf"), canary);
     try (InputStream in = Files.newInputStream(baseTar)) {
       TarExtractor.extract(in, dest);
     }
-    assertEquals("port=55432\n", Files.readString(dest.resolve("postgresql.conf")), "not in the basebackup: kept");
+    assertEquals("neon.max_cluster_size=-1", Files.readString(dest.resolve("compute_ctl_temp_override.conf")),
+        "not in the archive: kept");
+    assertTrue(Files.readString(dest.resolve("postgresql.conf")).contains("max_wal_senders"), "overwritten");
     assertEquals("15\n", Files.readString(dest.resolve("PG_VERSION")));
     assertTrue(Files.isRegularFile(dest.resolve("pg_hba.conf"), LinkOption.NOFOLLOW_LINKS));
     assertEquals("canary", Files.readString(canary));
-    Map<String, String> got = TarTrees.snapshot(dest);
-    got.remove("postgresql.conf");
+    Map<String, String> got = TarTrees.snapshot(dest, false);
+    got.remove("compute_ctl_temp_override.conf");
     TarTrees.assertSameTree(gnuTree, got);
   }
 

@@ -1,0 +1,37 @@
+package computectl.reconcile;
+
+/**
+ * Names as they appear in log lines and error messages. Role and database names may contain
+ * newlines and other control characters; printed raw they would forge extra log lines.
+ */
+final class Shown {
+  private Shown() {}
+
+  static String name(String s) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
+        default:
+          if (Character.isISOControl(c)) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+      }
+    }
+    return sb.toString();
+  }
+}
