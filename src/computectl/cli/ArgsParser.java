@@ -18,6 +18,8 @@ public final class ArgsParser {
   static final String LEGACY_EXT_PROXY = "http://pg-ext-s3-gateway";
 
   private final Map<Flag, String> values = new EnumMap<>(Flag.class);
+  /** How many arguments after the current one the last readLong/readShort took (0 or 1). */
+  private int consumed;
 
   private ArgsParser() {}
 
@@ -65,9 +67,6 @@ public final class ArgsParser {
     }
     return null;
   }
-
-  /** How many arguments after the current one the last readLong/readShort took (0 or 1). */
-  private int consumed;
 
   private Flag readLong(String arg, String[] args, int i) {
     consumed = 0;

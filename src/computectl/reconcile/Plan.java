@@ -1,5 +1,6 @@
 package computectl.reconcile;
 
+import computectl.postgres.SqlQuote;
 import java.util.List;
 
 /**
@@ -44,7 +45,7 @@ public record Plan(List<Stage> stages, List<String> warnings) {
   }
 
   private static void printTask(StringBuilder sb, DatabaseTask task) {
-    String where = (task.systemDb() ? "system database " : "database ") + computectl.postgres.SqlQuote.ident(task.database());
+    String where = (task.systemDb() ? "system database " : "database ") + SqlQuote.ident(task.database());
     if (task.skipped()) {
       sb.append("-- ").append(oneLine(where)).append(": skipped, ").append(oneLine(task.skipReason())).append('\n');
       return;

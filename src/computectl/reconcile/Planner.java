@@ -1,5 +1,6 @@
 package computectl.reconcile;
 
+import computectl.postgres.SqlQuote;
 import computectl.spec.AuditLogLevel;
 import computectl.spec.ComputeSpec;
 import computectl.spec.Database;
@@ -164,7 +165,7 @@ public final class Planner {
       }
       String current = existing.owner();
       boolean changeOwner = current != null && current.startsWith("\"")
-          ? !computectl.postgres.SqlQuote.ident(db.owner()).equals(current)
+          ? !SqlQuote.ident(db.owner()).equals(current)
           : !db.owner().equals(current);
       databases.put(db.name(), new Database(existing.name(), db.owner(), existing.options(), existing.restrictConn(), existing.invalid()));
       if (changeOwner) {

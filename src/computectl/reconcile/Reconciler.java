@@ -13,6 +13,8 @@ import java.sql.Statement;
  * to apply at all ({@code skip_pg_catalog_updates}, mode Primary) is the caller's decision.
  */
 public final class Reconciler {
+  public static final String POST_APPLY_APPLICATION_NAME = "compute_ctl:post_apply_config";
+
   private Reconciler() {}
 
   /** Applies the spec's roles, databases and delta operations; returns what was run. */
@@ -36,6 +38,19 @@ public final class Reconciler {
       return plan(system, connections.systemDatabase(), spec, ctx);
     } catch (SQLException e) {
       throw new ReconcileException("reading the catalog failed", e);
+    }
+  }
+
+  /**
+   * The post-start {@code ALTER EXTENSION neon UPDATE} (reference 7.8), run for every primary
+   * even when catalog updates are skipped; the caller runs it in the background and logs errors.
+   */
+  public static void updateNeonExtension(PgConnector connector) {
+    try (Connection c = connector.connect(connector.systemDatabase(), POST_APPLY_APPLICATION_NAME);
+        Statement st = c.createStatement()) {
+      st.execute("ALTER EXTENSION neon UPDATE");
+    } catch (SQLException e) {
+      throw new ReconcileException("ALTER EXTENSION neon UPDATE failed", e);
     }
   }
 

@@ -141,7 +141,7 @@ final class ComputeSpecReader {
         }
         return only.getName().equals("Primary") ? ComputeMode.PRIMARY : ComputeMode.REPLICA;
       default:
-        throw node.error("unknown variant " + JsonText.quote(only.getName()) + ", expected " + JsonText.oneOf(MODES));
+        throw node.error("unknown variant " + JsonText.quoteShort(only.getName()) + ", expected " + JsonText.oneOf(MODES));
     }
   }
 

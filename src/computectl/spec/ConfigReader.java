@@ -67,7 +67,7 @@ final class ConfigReader {
     String kty = f.required("kty", JsonNode::string);
     f.finish();
     if (!KEY_TYPES.contains(kty)) {
-      throw node.child("kty", null).error("unknown key type " + JsonText.quote(kty) + ", expected " + JsonText.oneOf(KEY_TYPES));
+      throw node.child("kty", null).error("unknown key type " + JsonText.quoteShort(kty) + ", expected " + JsonText.oneOf(KEY_TYPES));
     }
     return keyParameters(node, kty, kid, alg);
   }

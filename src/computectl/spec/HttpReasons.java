@@ -7,7 +7,7 @@ import java.util.Map;
  * {@code 502 Bad Gateway}): the {@code http_status} label of
  * {@code compute_ctl_cplane_requests_total}.
  */
-final class HttpReasons {
+public final class HttpReasons {
   private static final Map<Integer, String> REASONS = Map.ofEntries(
       Map.entry(100, "Continue"), Map.entry(101, "Switching Protocols"), Map.entry(102, "Processing"),
       Map.entry(200, "OK"), Map.entry(201, "Created"), Map.entry(202, "Accepted"),
@@ -33,7 +33,8 @@ final class HttpReasons {
 
   private HttpReasons() {}
 
-  static String statusText(int code) {
+  /** {@code <code> <reason>}, or {@code <code> <unknown status code>} for codes without a canonical reason. */
+  public static String statusText(int code) {
     return code + " " + REASONS.getOrDefault(code, "<unknown status code>");
   }
 }

@@ -21,7 +21,6 @@ final class JsonNode {
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
   private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final BigInteger I64_MAX = BigInteger.valueOf(Long.MAX_VALUE);
-  private static final int MAX_SHOWN_STRING = 64;
 
   private final JsonValue value;
   private final String path;
@@ -44,16 +43,9 @@ final class JsonNode {
     return value;
   }
 
-  boolean isAbsent() {
-    return value == null;
-  }
-
-  boolean isAbsentOrNull() {
-    return value == null || value.isNull();
-  }
-
   JsonNode child(String name, JsonValue childValue) {
-    return new JsonNode(childValue, path.isEmpty() ? name : path + "." + name);
+    String segment = JsonText.pathSegment(name);
+    return new JsonNode(childValue, path.isEmpty() ? segment : path + "." + segment);
   }
 
   JsonNode element(int index, JsonValue childValue) {
@@ -79,10 +71,11 @@ final class JsonNode {
     if (v.isArray()) {
       return "an array";
     }
-    if (v.isString() && v.asString().length() > MAX_SHOWN_STRING) {
-      return JsonText.quote(v.asString().substring(0, MAX_SHOWN_STRING)) + "...";
+    if (v.isString()) {
+      return JsonText.quoteShort(v.asString());
     }
-    return v.toString();
+    String text = v.toString();
+    return text.length() <= JsonText.MAX_SHOWN ? text : text.substring(0, JsonText.MAX_SHOWN) + "...";
   }
 
   JsonObject object() {
@@ -139,6 +132,10 @@ final class JsonNode {
     if (value == null || !value.isNumber() || !INTEGER.matcher(value.toString()).matches()) {
       throw typeError(expected);
     }
+    // A longer literal is out of range anyway; not parsing it keeps hostile input cheap.
+    if (value.toString().length() > 24) {
+      throw typeError(expected);
+    }
     BigInteger n = new BigInteger(value.toString());
     if (n.signum() < 0 || n.compareTo(max) > 0) {
       throw typeError(expected);
@@ -180,7 +177,7 @@ final class JsonNode {
   String variant(List<String> spellings) {
     String s = string();
     if (!spellings.contains(s)) {
-      throw error("unknown variant " + JsonText.quote(s) + ", expected " + JsonText.oneOf(spellings));
+      throw error("unknown variant " + JsonText.quoteShort(s) + ", expected " + JsonText.oneOf(spellings));
     }
     return s;
   }

@@ -6,11 +6,26 @@ import java.util.stream.Collectors;
 
 /** Small helpers for writing JSON text inside messages. */
 final class JsonText {
+  static final int MAX_SHOWN = 64;
+
   private JsonText() {}
 
   /** {@code s} as a JSON string literal, escapes included. */
   static String quote(String s) {
     return Json.value(s).toString();
+  }
+
+  /**
+   * Like {@link #quote} but cut after {@value #MAX_SHOWN} characters, for echoing input in
+   * messages: an error must stay readable whatever the document holds.
+   */
+  static String quoteShort(String s) {
+    return s.length() <= MAX_SHOWN ? quote(s) : quote(s.substring(0, MAX_SHOWN)) + "...";
+  }
+
+  /** A member name as a path segment, cut like {@link #quoteShort}. */
+  static String pathSegment(String name) {
+    return name.length() <= MAX_SHOWN ? name : name.substring(0, MAX_SHOWN) + "...";
   }
 
   /** {@code one of "A", "B", "C"}, or just {@code "A"} for a single choice. */

@@ -66,11 +66,6 @@ final class StructFields {
     return convert(name, convert);
   }
 
-  /** The raw child node (absent when missing), for fields that need custom handling. */
-  JsonNode raw(String name) {
-    return node.child(name, firstValue.get(name));
-  }
-
   private <T> T convert(String name, Function<JsonNode, T> convert) {
     checkDuplicate(name);
     try {

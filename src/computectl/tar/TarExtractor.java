@@ -14,8 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Unpacks a tar stream into a directory, refusing anything that could write outside it.
@@ -44,6 +46,8 @@ public final class TarExtractor {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
   private static final Set<OpenOption> CREATE_FILE =
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+  private static final int UMASK = readUmask();
 
   private final Path dest;
   private final ExtractLimits limits;
@@ -146,8 +150,7 @@ public final class TarExtractor {
   }
 
   private void writeFile(TarEntry e, Path target, InputStream body) throws IOException {
-    removeNonDirectory(e, target, "a file");
-    try (FileChannel ch = io(e.path(), "cannot create file", () -> FileChannel.open(target, CREATE_FILE))) {
+    try (FileChannel ch = createFile(e, target)) {
       long left = e.size();
       while (left > 0) {
         int n = body.read(buf, 0, (int) Math.min(buf.length, left));
@@ -159,8 +162,30 @@ public final class TarExtractor {
       }
     }
     bytes += e.size();
-    setMode(e.path(), target, e.mode());
-    setMtime(e.path(), target, e.mtime());
+    if (UMASK != 0 && (e.mode() & UMASK & 0777) != 0) {
+      setMode(e.path(), target, e.mode());
+    }
+    setMtime(e.path(), target, e.mtime(), false);
+  }
+
+  /**
+   * A new file with the entry's permissions (less the umask). Creation is exclusive, so an
+   * existing symlink is never followed; only when something exists is it inspected and unlinked,
+   * which keeps the common case to one system call.
+   */
+  private FileChannel createFile(TarEntry e, Path target) {
+    if (directories.contains(target)) {
+      throw TarException.entry(e.path(), "cannot replace directory with a file");
+    }
+    FileAttribute<Set<PosixFilePermission>> perms = PosixFilePermissions.asFileAttribute(permissions(e.mode()));
+    try {
+      return FileChannel.open(target, CREATE_FILE, perms);
+    } catch (FileAlreadyExistsException exists) {
+      removeNonDirectory(e, target, "a file");
+      return io(e.path(), "cannot create file", () -> FileChannel.open(target, CREATE_FILE, perms));
+    } catch (IOException io) {
+      throw TarException.entry(e.path(), "cannot create file: " + io.getMessage(), io);
+    }
   }
 
   private void write(String entryPath, FileChannel ch, int n) {
@@ -196,7 +221,7 @@ public final class TarExtractor {
     EntryPaths.checkSymlinkTarget(e.path(), parts, e.linkTarget(), limits);
     removeNonDirectory(e, target, "a symlink");
     io(e.path(), "cannot create symlink", () -> Files.createSymbolicLink(target, Path.of(e.linkTarget())));
-    setMtime(e.path(), target, e.mtime());
+    setMtime(e.path(), target, e.mtime(), true);
   }
 
   private void makeHardLink(TarEntry e, List<String> parts, Path target) {
@@ -260,7 +285,8 @@ public final class TarExtractor {
     }
   }
 
-  private void setMode(String entryPath, Path p, int mode) {
+  /** The nine permission bits; setuid, setgid and sticky are dropped. */
+  private static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] order = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
     for (int bit = 0; bit < 9; bit++) {
@@ -268,25 +294,43 @@ public final class TarExtractor {
         perms.add(order[bit]);
       }
     }
-    io(entryPath, "cannot set mode", () -> {
-      Files.getFileAttributeView(p, PosixFileAttributeView.class, NOFOLLOW).setPermissions(perms);
+    return perms;
+  }
+
+  /** Follows {@code p}, which is a file or directory this extraction made or verified. */
+  private void setMode(String entryPath, Path p, int mode) {
+    io(entryPath, "cannot set mode", () -> Files.setPosixFilePermissions(p, permissions(mode)));
+  }
+
+  /** Follows {@code p} unless {@code symlink}: then the link itself gets the time. */
+  private void setMtime(String entryPath, Path p, long mtime, boolean symlink) {
+    io(entryPath, "cannot set modification time", () -> {
+      BasicFileAttributeView view = symlink
+          ? Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
+          : Files.getFileAttributeView(p, BasicFileAttributeView.class);
+      view.setTimes(FileTime.from(mtime, TimeUnit.SECONDS), now, null);
       return null;
     });
   }
 
-  private void setMtime(String entryPath, Path p, long mtime) {
-    io(entryPath, "cannot set modification time", () -> {
-      Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
-          .setTimes(FileTime.from(mtime, TimeUnit.SECONDS), now, null);
-      return null;
-    });
+  /**
+   * The process umask from /proc/self/status, or -1 (unknown: always chmod). Files are created
+   * with their mode and only chmod-ed when the umask took bits away.
+   */
+  private static int readUmask() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+      return lines.filter(l -> l.startsWith("Umask:")).findFirst()
+          .map(l -> Integer.parseInt(l.substring(6).trim(), 8)).orElse(-1);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private void applyDirectoryAttributes() {
     directoryAttributes.forEach((dir, a) -> {
       String rel = dest.relativize(dir).toString();
       setMode(rel, dir, a.mode());
-      setMtime(rel, dir, a.mtime());
+      setMtime(rel, dir, a.mtime(), false);
     });
   }
 

@@ -76,7 +76,7 @@ final class MonitorSession {
   /** Stop now: close frame 1001, socket and Postgres connection closed under the session's feet. */
   void stopNow() {
     stopRequested = true;
-    ws.sendClose(WebSocketConnection.GOING_AWAY, "vm-monitor is stopping");
+    ws.sendCloseIfWritable(WebSocketConnection.GOING_AWAY, "vm-monitor is stopping");
     ws.abort();
     handler.closeFileCache();
     worker.interrupt();
@@ -129,8 +129,12 @@ final class MonitorSession {
         loop();
       }
     } catch (VmMonitorException e) {
-      Log.error("vm-monitor: connection " + number + " failed: " + ComputeCtlException.chain(e));
-      closeWith(WebSocketConnection.INTERNAL_ERROR, "vm-monitor: " + e.getMessage());
+      if (stopRequested) {
+        Log.info("vm-monitor: connection " + number + " stopped during initialisation: " + e.getMessage());
+      } else {
+        Log.error("vm-monitor: connection " + number + " failed: " + ComputeCtlException.chain(e));
+        closeWith(WebSocketConnection.INTERNAL_ERROR, "vm-monitor: " + e.getMessage());
+      }
     } catch (IOException e) {
       Log.warn("vm-monitor: connection " + number + ": cannot send to the agent: " + e.getMessage());
     } catch (InterruptedException e) {

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The server end of an upgraded WebSocket (RFC 6455, no extensions). One thread reads
@@ -39,7 +41,7 @@ final class WebSocketConnection {
   private final Socket socket;
   private final InputStream in;
   private final int maxMessageBytes;
-  private final Object writeLock = new Object();
+  private final ReentrantLock writeLock = new ReentrantLock();
   private boolean closeSent;
 
   WebSocketConnection(Socket socket, InputStream in, int maxMessageBytes) {
@@ -210,12 +212,15 @@ final class WebSocketConnection {
       }
     }
     System.arraycopy(payload, 0, frame, headerLength, n);
-    synchronized (writeLock) {
+    writeLock.lock();
+    try {
       if (opcode != CLOSE && closeSent) {
         throw new IOException("WebSocket already closing");
       }
       socket.getOutputStream().write(frame);
       socket.getOutputStream().flush();
+    } finally {
+      writeLock.unlock();
     }
   }
 
@@ -224,6 +229,36 @@ final class WebSocketConnection {
    * socket is closed anyway by whoever ends the connection.
    */
   void sendClose(int code, String reason) {
+    writeLock.lock();
+    try {
+      sendCloseLocked(code, reason);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Like {@link #sendClose}, but gives up if another thread is stuck writing (an agent that
+   * does not read), so that stopping never hangs on a full socket buffer.
+   */
+  void sendCloseIfWritable(int code, String reason) {
+    try {
+      if (writeLock.tryLock(100, TimeUnit.MILLISECONDS)) {
+        try {
+          sendCloseLocked(code, reason);
+        } finally {
+          writeLock.unlock();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void sendCloseLocked(int code, String reason) {
+    if (closeSent) {
+      return;
+    }
     byte[] r = reason.getBytes(StandardCharsets.UTF_8);
     int n = code < 0 ? 0 : 2 + Math.min(r.length, 123);
     byte[] payload = new byte[n];
@@ -232,17 +267,12 @@ final class WebSocketConnection {
       payload[1] = (byte) code;
       System.arraycopy(r, 0, payload, 2, n - 2);
     }
-    synchronized (writeLock) {
-      if (closeSent) {
-        return;
-      }
-      try {
-        send(CLOSE, payload);
-      } catch (IOException e) {
-        // the peer is gone; nothing more to tell it
-      }
-      closeSent = true;
+    try {
+      send(CLOSE, payload);
+    } catch (IOException e) {
+      // the peer is gone; nothing more to tell it
     }
+    closeSent = true;
   }
 
   /**

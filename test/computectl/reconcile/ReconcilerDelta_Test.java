@@ -1,7 +1,9 @@
 package computectl.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import computectl.spec.ComputeSpec;
 import java.sql.Connection;
@@ -37,8 +39,8 @@ class ReconcilerDelta_Test {
     db.exec("postgres", "ALTER DATABASE del_tmpl is_template true");
     try (Connection open = db.connector.connect("del_tmpl", "held open")) {
       Plan plan = db.apply(Specs.builder().op("delete_db", "del_tmpl", null).build());
-      assertTrue(!plan.stages().get(0).tasks().get(0).skipped(), "pre-drop cleanup ran in del_tmpl");
-      assertTrue(open.isValid(1) == false, "WITH (FORCE) ended the other session");
+      assertFalse(plan.stages().get(0).tasks().get(0).skipped(), "pre-drop cleanup ran in del_tmpl");
+      assertFalse(open.isValid(1), "WITH (FORCE) ended the other session");
     }
     assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'del_tmpl'"));
     assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_subscription WHERE subname = 'del_sub'"));
@@ -90,11 +92,11 @@ class ReconcilerDelta_Test {
     Plan first = db.apply(spec);
     assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_subscription"));
     assertEquals("tl-1", db.one("postgres", "SELECT timeline_id FROM neon.drop_subscriptions_done WHERE id = 1"));
-    assertTrue(first.systemPhase("FinalizeDropLogicalSubscriptions") != null);
+    assertNotNull(first.systemPhase("FinalizeDropLogicalSubscriptions"));
 
     db.exec("subs_db", subscriptionSql("later_sub"));
     Plan second = db.apply(spec);
-    assertEquals(null, second.systemPhase("FinalizeDropLogicalSubscriptions"), "already done for tl-1");
+    assertNull(second.systemPhase("FinalizeDropLogicalSubscriptions"), "already done for tl-1");
     assertEquals("1", db.one("postgres", "SELECT count(*) FROM pg_subscription WHERE subname = 'later_sub'"));
 
     db.exec("postgres", "ALTER DATABASE postgres SET neon.timeline_id = 'tl-2'");

@@ -1,5 +1,6 @@
 package computectl.reconcile;
 
+import static computectl.postgres.SqlQuote.ident;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,13 +80,13 @@ class ReconcilerHostile_Test {
   @Test
   void apply_hostileDeltaOps_renameAndDeleteExactly() {
     List<String> roles = new ArrayList<>(List.of("del \"role\" $x$ ;", "ren 'role' \\", "owner ✓"));
-    db.exec("postgres", "CREATE ROLE " + computectl.postgres.SqlQuote.ident(roles.get(0)),
-        "CREATE ROLE " + computectl.postgres.SqlQuote.ident(roles.get(1)),
-        "CREATE ROLE " + computectl.postgres.SqlQuote.ident(roles.get(2)),
+    db.exec("postgres", "CREATE ROLE " + ident(roles.get(0)),
+        "CREATE ROLE " + ident(roles.get(1)),
+        "CREATE ROLE " + ident(roles.get(2)),
         "CREATE TABLE owned_by_doomed (i int)",
-        "ALTER TABLE owned_by_doomed OWNER TO " + computectl.postgres.SqlQuote.ident(roles.get(0)),
-        "CREATE DATABASE " + computectl.postgres.SqlQuote.ident("del db $$ '\"") + " OWNER " + computectl.postgres.SqlQuote.ident(roles.get(2)),
-        "CREATE DATABASE " + computectl.postgres.SqlQuote.ident("ren db $x$\n"));
+        "ALTER TABLE owned_by_doomed OWNER TO " + ident(roles.get(0)),
+        "CREATE DATABASE " + ident("del db $$ '\"") + " OWNER " + ident(roles.get(2)),
+        "CREATE DATABASE " + ident("ren db $x$\n"));
     String renamedRole = "renamed $$ \"q\" '";
     String renamedDb = "renamed db {{x}} ;";
     ComputeSpec spec = Specs.builder().role(renamedRole, null).role(roles.get(2), null).db(renamedDb, roles.get(2))

@@ -167,4 +167,13 @@ class Reconciler_Test {
       assertEquals("2", db.one("conc_" + i, "SELECT count(*) FROM pg_default_acl"), "conc_" + i);
     }
   }
+
+  @Test
+  void updateNeonExtension_runsOnInstalledExtensionAndFailsClearlyWithoutIt() {
+    Reconciler.updateNeonExtension(db.connector);
+    db.exec("postgres", "CREATE DATABASE no_neon_db");
+    JdbcConnector elsewhere = JdbcConnector.fromConnstr(db.cluster.url("no_neon_db"));
+    ReconcileException e = assertThrows(ReconcileException.class, () -> Reconciler.updateNeonExtension(elsewhere));
+    assertEquals("ALTER EXTENSION neon UPDATE failed: ERROR: extension \"neon\" does not exist", e.getMessage());
+  }
 }

@@ -101,6 +101,12 @@ class SpecParserErrors_Test {
         shape("{\"format_version\": 1, \"format_version\": 2, " + CLUSTER + "}", ".: duplicate field \"format_version\""),
         shape(spec("\"operation_uuid\": \"" + "x".repeat(100) + "\", \"swap_size_bytes\": \"" + "y".repeat(100) + "\""),
             "swap_size_bytes: expected an unsigned 64-bit integer, got \"" + "y".repeat(64) + "\"..."),
+        shape(spec("\"mode\": \"" + "M".repeat(1000) + "\""), "mode: unknown variant \"" + "M".repeat(64)
+            + "\"..., expected one of \"Primary\", \"Static\", \"Replica\""),
+        shape(spec("\"pgbouncer_settings\": {\"" + "k".repeat(1000) + "\": 1}"),
+            "pgbouncer_settings." + "k".repeat(64) + "...: expected a string, got 1"),
+        shape(spec("\"swap_size_bytes\": " + "9".repeat(100_000)),
+            "swap_size_bytes: expected an unsigned 64-bit integer, got " + "9".repeat(64) + "..."),
         // Several problems: the first in document order wins, and missing fields come last.
         shape("{\"format_version\": \"x\", \"cluster\": 5}", "format_version: expected a number, got \"x\""),
         shape("{\"cluster\": 5, \"format_version\": \"x\"}", "cluster: expected an object, got 5"),

@@ -1,0 +1,132 @@
+package computectl.safekeeper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import computectl.compute.StartupMetrics;
+import computectl.pageserver.TestSpecs;
+import computectl.spec.ComputeMode;
+import computectl.spec.Lsn;
+import computectl.spec.ParsedSpec;
+import computectl.standin.PageserverStandIn;
+import computectl.standin.StandInConnection;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Three stand-in safekeepers answering TIMELINE_STATUS. */
+class SafekeeperStatusCheck_Test {
+  private static final Lsn A = Lsn.parse("0/2000000");
+  private static final Lsn B = Lsn.parse("0/2000100");
+  private static final Lsn C = Lsn.parse("0/2000200");
+  private static final String TOKEN = "sk-token";
+  /** Generous for loaded test machines; the default 100 ms is checked with slow safekeepers below. */
+  private static final SafekeeperStatusCheck PATIENT = new SafekeeperStatusCheck(Duration.ofSeconds(3));
+
+  private final List<PageserverStandIn> safekeepers = new ArrayList<>();
+  private final StartupMetrics metrics = new StartupMetrics();
+
+  @BeforeEach
+  void start() throws IOException {
+    for (int i = 0; i < 3; i++) {
+      safekeepers.add(PageserverStandIn.start(0).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN).timelineStatus(A, A));
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    safekeepers.forEach(PageserverStandIn::close);
+  }
+
+  private ParsedSpec spec() {
+    List<String> addresses = safekeepers.stream().map(s -> "127.0.0.1:" + s.port()).toList();
+    return TestSpecs.storage("postgresql://no_user@127.0.0.1:1", addresses, ComputeMode.PRIMARY, TOKEN);
+  }
+
+  @Test
+  void check_agreeingSafekeepersGiveTheLsn() {
+    assertEquals(Optional.of(A), PATIENT.check(spec(), metrics));
+    StandInConnection seen = safekeepers.get(0).connections().get(0);
+    assertEquals("no_user", seen.startupParams().get("user"));
+    assertEquals("-c timeline_id=" + TestSpecs.TIMELINE + " tenant_id=" + TestSpecs.TENANT,
+        seen.startupParams().get("options"));
+    assertEquals(TOKEN, seen.password());
+    assertEquals(List.of("TIMELINE_STATUS"), seen.queries());
+  }
+
+  @Test
+  void check_disagreeingSafekeepersMeanFullSync() {
+    safekeepers.get(1).timelineStatus(B, B);
+    safekeepers.get(2).timelineStatus(C, C);
+    assertEquals(Optional.empty(), PATIENT.check(spec(), metrics));
+  }
+
+  @Test
+  void check_commitBehindFlushMeansFullSync() {
+    safekeepers.forEach(s -> s.timelineStatus(B, A));
+    assertEquals(Optional.empty(), PATIENT.check(spec(), metrics));
+  }
+
+  @Test
+  void check_unknownTimelineMeansFullSync() {
+    safekeepers.forEach(PageserverStandIn::timelineNotFound);
+    assertEquals(Optional.empty(), PATIENT.check(spec(), metrics));
+  }
+
+  @Test
+  void check_oneDownStillHasQuorum() throws IOException {
+    safekeepers.get(0).refuseConnections(true);
+    assertEquals(Optional.of(A), PATIENT.check(spec(), metrics));
+  }
+
+  @Test
+  void check_twoDownIsNoQuorum() throws IOException {
+    safekeepers.get(0).refuseConnections(true);
+    safekeepers.get(2).auth(PageserverStandIn.Auth.CLEARTEXT, "another token");
+    assertEquals(Optional.empty(), PATIENT.check(spec(), metrics));
+  }
+
+  @Test
+  void check_slowSafekeepersTimeOutAfter100ms() {
+    assertEquals(Duration.ofMillis(100), SafekeeperStatusCheck.PER_SAFEKEEPER_TIMEOUT);
+    safekeepers.forEach(s -> s.queryDelay(2000));
+    long start = System.nanoTime();
+    assertEquals(Optional.empty(), new SafekeeperStatusCheck().check(spec(), metrics));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(ms < 1000, ms + " ms");
+    long recorded = metrics.get(StartupMetrics.Field.SYNC_SK_CHECK_MS);
+    assertTrue(recorded >= 100 && recorded <= ms, recorded + " recorded, " + ms + " measured");
+  }
+
+  @Test
+  void check_oneSlowSafekeeperIsNotWaitedFor() {
+    safekeepers.get(1).queryDelay(5000);
+    long start = System.nanoTime();
+    assertEquals(Optional.of(A), PATIENT.check(spec(), metrics));
+    assertTrue(System.nanoTime() - start < 2_500_000_000L);
+  }
+
+  @Test
+  void check_noSafekeepersMeansFullSync() {
+    ParsedSpec none = TestSpecs.storage("postgresql://no_user@127.0.0.1:1", List.of(), ComputeMode.PRIMARY, null);
+    metrics.set(StartupMetrics.Field.SYNC_SK_CHECK_MS, 12345);
+    assertEquals(Optional.empty(), new SafekeeperStatusCheck().check(none, metrics));
+    assertTrue(metrics.get(StartupMetrics.Field.SYNC_SK_CHECK_MS) < 12345, "always recorded");
+  }
+
+  @Test
+  void synced_rules() {
+    SafekeeperStatusCheck.Answer a = new SafekeeperStatusCheck.Answer("x", true, A, A, null);
+    SafekeeperStatusCheck.Answer b = new SafekeeperStatusCheck.Answer("y", true, B, B, null);
+    SafekeeperStatusCheck.Answer missing = new SafekeeperStatusCheck.Answer("z", false, null, null, null);
+    assertEquals(Optional.of(A), SafekeeperStatusCheck.synced(List.of(a, a)));
+    assertEquals(Optional.empty(), SafekeeperStatusCheck.synced(List.of(a, b)));
+    assertEquals(Optional.empty(), SafekeeperStatusCheck.synced(List.of(a, missing)));
+    assertEquals(Optional.empty(), SafekeeperStatusCheck.synced(List.of()));
+  }
+}
