@@ -1,16 +1,53 @@
 package computectl.cli;
 
 import computectl.util.BuildInfo;
+import computectl.util.ComputeCtlException;
+import computectl.util.Log;
+import java.util.Map;
 
-/** Entry point of compute_ctl. */
+/** Entry point of compute_ctl: parses the command line, runs the compute, exits with its code. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (args.length > 0 && args[0].equals("--version")) {
-      System.out.println("compute_ctl " + BuildInfo.buildTag());
-      return;
+    System.exit(run(args, System.getenv()));
+  }
+
+  static int run(String[] argv, Map<String, String> env) {
+    Args args;
+    try {
+      args = ArgsParser.parse(argv, env);
+    } catch (UsageException e) {
+      System.err.println(e.getMessage());
+      System.err.println();
+      System.err.println(Usage.line());
+      System.err.println();
+      System.err.println("For more information, try '--help'.");
+      return e.exitCode();
     }
-    System.out.println("usage: compute_ctl [OPTIONS]");
+    if (args.help()) {
+      System.out.print(Usage.text());
+      return 0;
+    }
+    if (args.version()) {
+      System.out.println("compute_ctl " + BuildInfo.buildTag());
+      return 0;
+    }
+    try {
+      return new ComputeCtlLauncher(args, env).run();
+    } catch (UsageException e) {
+      System.err.println(e.getMessage());
+      return e.exitCode();
+    } catch (ComputeCtlException e) {
+      Log.error(ComputeCtlException.chain(e));
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Log.error("interrupted");
+      return 1;
+    } catch (RuntimeException e) {
+      Log.error("internal error: " + e);
+      return 1;
+    }
   }
 }

@@ -1,0 +1,114 @@
+package computectl.cli;
+
+import computectl.compute.Compute;
+import computectl.compute.ComputeConfig;
+import computectl.compute.ComputeNode;
+import computectl.compute.UpMetric;
+import computectl.http.ComputeContext;
+import computectl.http.HttpServers;
+import computectl.http.PgDumpTarget;
+import computectl.metrics.ComputeCtlMetrics;
+import computectl.monitor.ComputeMonitor;
+import computectl.pgwire.ConnInfo;
+import computectl.postgres.PgCommand;
+import computectl.postgres.PgVersion;
+import computectl.postgres.Prewarm;
+import computectl.reconcile.JdbcConnector;
+import computectl.spec.AcquiredSpec;
+import computectl.spec.SpecSource;
+import computectl.spec.SpecValidator;
+import computectl.util.BuildInfo;
+import computectl.util.ComputeCtlException;
+import computectl.util.Log;
+import computectl.util.SignalTraps;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The composition root (reference 7.1): wires the command line, the spec source, the state
+ * machine, the HTTP servers and the compute, runs it, and returns the exit code.
+ */
+final class ComputeCtlLauncher {
+  private final Args args;
+  private final Map<String, String> env;
+  private final ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+
+  ComputeCtlLauncher(Args args, Map<String, String> env) {
+    this.args = args;
+    this.env = env;
+  }
+
+  int run() throws InterruptedException {
+    Log.info("compute build_tag: " + BuildInfo.buildTag());
+    JdbcConnector connector = JdbcConnector.fromConnstr(args.connstr());
+    AcquiredSpec source = new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
+        .acquire(args.spec(), args.specPath(), args.controlPlaneUri(), args.computeId());
+    String pgVersion = PgVersion.detect(args.pgbin());
+    Log.info("PostgreSQL version " + pgVersion);
+    ComputeNode node = new ComputeNode();
+    if (source.spec() != null) {
+      node.setSpec(SpecValidator.validate(source.spec()));
+    }
+    PgCommand pg = PgCommand.of(args.pgbin(), env, java.util.List.of());
+    ComputeConfig cfg = new ComputeConfig(Path.of(args.pgdata()), pg, connector, args.internalHttpPort(), env, exitGrace());
+    try (Compute compute = new Compute(cfg, node, metrics)) {
+      SignalTraps.trap("INT", sig -> stopOnSignal(compute, sig));
+      SignalTraps.trap("TERM", sig -> stopOnSignal(compute, sig));
+      if (source.spec() == null) {
+        prewarm(pg, cfg, compute);
+      }
+      try (HttpServers http = HttpServers.start(httpContext(node, source, compute, connector), args.externalHttpPort(),
+          args.internalHttpPort()); ComputeMonitor monitor = new ComputeMonitor(node, connector)) {
+        Log.info("serving the external HTTP API on port " + http.externalPort() + ", the internal one on " + http.internalPort());
+        UpMetric up = new UpMetric(metrics.up, BuildInfo.buildTag());
+        up.publish(node.status());
+        node.addListener(up);
+        monitor.start();
+        Compute.Outcome outcome = compute.run();
+        if (outcome.delayExit()) {
+          Log.info("giving control plane " + cfg.exitGrace().toSeconds() + "s to collect the error before shutdown");
+          Thread.sleep(cfg.exitGrace().toMillis());
+        }
+        Log.info("shutting down");
+        return outcome.exitCode();
+      }
+    }
+  }
+
+  private static void stopOnSignal(Compute compute, String sig) {
+    compute.onTerminationSignal(sig);
+    Log.info("shutting down");
+    Runtime.getRuntime().halt(1);
+  }
+
+  private static void prewarm(PgCommand pg, ComputeConfig cfg, Compute compute) {
+    try {
+      Prewarm.run(pg, cfg.pgdata(), compute.children());
+    } catch (ComputeCtlException e) {
+      Log.warn("prewarm failed (continuing): " + ComputeCtlException.chain(e));
+    }
+  }
+
+  private ComputeContext httpContext(ComputeNode node, AcquiredSpec source, Compute compute, JdbcConnector connector) {
+    ConnInfo ci = ConnInfo.parse(args.connstr());
+    return ComputeContext.builder(node, metrics, args.computeId())
+        .liveConfigAllowed(source.liveConfigAllowed())
+        .jwks(source.computeCtlConfig().jwks())
+        .db(connector::connect)
+        .pgbin(Path.of(args.pgbin()))
+        .dumpTarget(new PgDumpTarget(ci.host(), ci.port(), ci.user()))
+        .terminator(compute::sendTerminationSignals)
+        .children(compute.children())
+        .build();
+  }
+
+  private Duration exitGrace() {
+    String s = env.get("COMPUTE_CTL_EXIT_GRACE_SECONDS");
+    try {
+      return s == null ? Duration.ofSeconds(30) : Duration.ofSeconds(Long.parseLong(s.trim()));
+    } catch (NumberFormatException e) {
+      throw new UsageException("COMPUTE_CTL_EXIT_GRACE_SECONDS must be a whole number of seconds, got '" + s + "'");
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package computectl.compute;
+
+import computectl.compute.StartupMetrics.Field;
+import computectl.metrics.ComputeCtlMetrics;
+import computectl.postgres.CoreDumps;
+import computectl.postgres.PgProcess;
+import computectl.safekeeper.SyncSafekeepers;
+import computectl.spec.ParsedSpec;
+import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
+import computectl.util.Log;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One compute's life once the spec source is settled (reference 7.1 steps 8 to 14): wait for a
+ * spec, start, serve reconfigurations, wait on the postmaster, clean up. It owns every thread and
+ * child process it starts.
+ */
+public final class Compute implements AutoCloseable {
+  /** How {@link #run} ended: the process exit code, and whether to keep serving HTTP for a while first. */
+  public record Outcome(int exitCode, boolean delayExit) {}
+
+  /** How long a signal waits for Postgres's fast shutdown before escalating. */
+  static final Duration SIGNAL_SHUTDOWN_WAIT = Duration.ofSeconds(60);
+
+  private final ComputeConfig cfg;
+  private final ComputeNode node;
+  private final ChildProcesses children = new ChildProcesses();
+  private final BackgroundTasks background = new BackgroundTasks();
+  private final StartupFlow flow;
+  private final Configurator configurator;
+
+  public Compute(ComputeConfig cfg, ComputeNode node, ComputeCtlMetrics metrics) {
+    this.cfg = cfg;
+    this.node = node;
+    SpecApplier applier = new SpecApplier(cfg, metrics, background);
+    this.flow = new StartupFlow(cfg, node, children, applier);
+    this.configurator = new Configurator(cfg, node, applier);
+  }
+
+  public ChildProcesses children() {
+    return children;
+  }
+
+  public Outcome run() throws InterruptedException {
+    if (node.spec() == null && !awaitSpec()) {
+      return new Outcome(0, true);
+    }
+    boolean failed = !startCompute();
+    PgProcess pg = flow.postgres();
+    if (pg == null) {
+      return new Outcome(1, true);
+    }
+    Integer code = pg.waitExit();
+    Log.info("Postgres exited with code " + code + ", shutting down");
+    if (node.spec().spec().mode().isPrimary() && !syncOnShutdown()) {
+      return new Outcome(1, false);
+    }
+    boolean terminated = node.transitionIf(s -> s == ComputeStatus.TERMINATION_PENDING, ComputeStatus.TERMINATED, null)
+        == ComputeStatus.TERMINATION_PENDING;
+    CoreDumps.withSystemDebuggers().report(CoreDumps.coreDir(cfg.pgdata()), cfg.pg().pgbin());
+    return new Outcome(code == null ? 1 : code, failed || terminated);
+  }
+
+  /** Pooled start: wait for /configure. False when a /terminate came first (upstream hangs there). */
+  private boolean awaitSpec() throws InterruptedException {
+    Log.info("no compute spec provided, waiting");
+    ComputeStatus s = node.await(st -> st == ComputeStatus.CONFIGURATION_PENDING
+        || st == ComputeStatus.TERMINATION_PENDING, null);
+    if (s == ComputeStatus.TERMINATION_PENDING) {
+      node.setStatus(ComputeStatus.TERMINATED);
+      return false;
+    }
+    Log.info("got spec, continue configuration");
+    node.metrics().set(Field.WAIT_FOR_SPEC_MS, StartupFlow.millis(node.state().startTime(), node.clock().instant()));
+    node.resetStartTime();
+    return true;
+  }
+
+  private boolean startCompute() {
+    try {
+      node.setStatus(ComputeStatus.INIT);
+      configurator.start();
+      flow.start(node.spec());
+      return true;
+    } catch (ComputeCtlException e) {
+      failStartup(ComputeCtlException.chain(e));
+    } catch (RuntimeException e) {
+      Log.error("internal error during startup: " + e);
+      failStartup("internal error: " + e);
+    }
+    return false;
+  }
+
+  private void failStartup(String error) {
+    Log.error("could not start the compute node: " + error);
+    node.fail(error);
+    PgProcess pg = flow.postgres();
+    if (pg != null && pg.isAlive()) {
+      pg.signal("QUIT");
+    }
+  }
+
+  private boolean syncOnShutdown() {
+    Log.info("syncing safekeepers on shutdown");
+    ParsedSpec ps = node.spec();
+    try {
+      new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics()).run(ps.spec().storageAuthToken());
+      return true;
+    } catch (ComputeCtlException e) {
+      Log.error("failed to sync safekeepers on shutdown: " + ComputeCtlException.chain(e));
+      return false;
+    }
+  }
+
+  /** What {@code /terminate} and the signal handler send: SIGTERM to a sync, SIGINT (fast shutdown) to Postgres. */
+  public void sendTerminationSignals() {
+    Process sync = children.find(SyncSafekeepers.PROCESS_NAME);
+    if (sync != null) {
+      ChildProcesses.signal(sync.pid(), "TERM");
+    }
+    Process pg = children.find(PgProcess.PROCESS_NAME);
+    if (pg != null) {
+      ChildProcesses.signal(pg.pid(), "INT");
+    }
+  }
+
+  /**
+   * SIGINT/SIGTERM to compute_ctl: like upstream, forward the shutdown and exit 1, but wait for
+   * Postgres to stop first (upstream exits at once and can leave it running).
+   */
+  public void onTerminationSignal(String name) {
+    Log.info("received SIG" + name + " termination signal");
+    sendTerminationSignals();
+    Process pg = children.find(PgProcess.PROCESS_NAME);
+    try {
+      if (pg != null && !pg.waitFor(SIGNAL_SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        Log.warn("Postgres did not stop in " + SIGNAL_SHUTDOWN_WAIT.toSeconds() + " s, sending SIGQUIT");
+        ChildProcesses.signal(pg.pid(), "QUIT");
+        pg.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    children.killAll();
+  }
+
+  @Override
+  public void close() {
+    configurator.close();
+    background.close();
+    children.killAll();
+  }
+}

@@ -1,0 +1,101 @@
+package computectl.compute;
+
+import computectl.compute.StartupMetrics.Field;
+import computectl.pageserver.Basebackup;
+import computectl.pageserver.Sleeper;
+import computectl.postgres.ConfigWriter;
+import computectl.postgres.PgData;
+import computectl.postgres.PgProcess;
+import computectl.safekeeper.SafekeeperStatusCheck;
+import computectl.safekeeper.SyncSafekeepers;
+import computectl.spec.ComputeMode;
+import computectl.spec.ComputeSpec;
+import computectl.spec.Lsn;
+import computectl.spec.ParsedSpec;
+import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
+import computectl.util.Log;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The compute start (reference 7.2, 7.3): PGDATA from scratch, configuration, the LSN, the
+ * basebackup, Postgres, and the catalog for a primary. Status moves Init to Running here; the
+ * caller turns a failure into Failed.
+ */
+final class StartupFlow {
+  private final ComputeConfig cfg;
+  private final ComputeNode node;
+  private final ChildProcesses children;
+  private final SpecApplier applier;
+  private volatile PgProcess postgres;
+
+  StartupFlow(ComputeConfig cfg, ComputeNode node, ChildProcesses children, SpecApplier applier) {
+    this.cfg = cfg;
+    this.node = node;
+    this.children = children;
+    this.applier = applier;
+  }
+
+  /** The Postgres started by {@link #start}, or null when it did not get that far. */
+  PgProcess postgres() {
+    return postgres;
+  }
+
+  void start(ParsedSpec ps) {
+    ComputeSpec spec = ps.spec();
+    Log.info("starting compute for project " + spec.cluster().clusterId() + ", operation " + spec.operationUuid()
+        + ", tenant " + ps.tenantId() + ", timeline " + ps.timelineId() + ", features " + spec.features());
+    prepareDataDir(ps);
+    Instant pgStart = node.clock().instant();
+    postgres = PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
+    postgres.waitReady();
+    Log.info("PostgreSQL is now running, continuing to configure it");
+    Instant configTime = node.clock().instant();
+    if (spec.mode().isPrimary()) {
+      applier.configureAsPrimary(ps);
+    }
+    Instant end = node.clock().instant();
+    StartupMetrics m = node.metrics();
+    m.set(Field.START_POSTGRES_MS, millis(pgStart, configTime));
+    m.set(Field.CONFIG_MS, millis(configTime, end));
+    m.set(Field.TOTAL_STARTUP_MS, millis(node.state().startTime(), end));
+    node.setStatus(ComputeStatus.RUNNING);
+    Log.info("compute start finished: " + m.toJson() + ", postmaster pid " + postgres.pid());
+  }
+
+  /** 7.3. */
+  private void prepareDataDir(ParsedSpec ps) {
+    ComputeSpec spec = ps.spec();
+    PgData.reset(cfg.pgdata());
+    ConfigWriter.write(cfg.pgdata(), spec, ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), false));
+    Lsn lsn = switch (spec.mode().kind()) {
+      case PRIMARY -> syncSafekeepers(ps);
+      case STATIC -> spec.mode().lsn();
+      case REPLICA -> Lsn.ZERO;
+    };
+    new Basebackup().fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL);
+    PgData.ensureHbaLine(cfg.pgdata());
+    PgData.replaceDynshmem(cfg.pgdata());
+    if (spec.mode().kind() != ComputeMode.Kind.PRIMARY) {
+      PgData.addStandbySignal(cfg.pgdata());
+    }
+  }
+
+  private Lsn syncSafekeepers(ParsedSpec ps) {
+    try {
+      Optional<Lsn> fast = new SafekeeperStatusCheck().check(ps, node.metrics());
+      Lsn lsn = fast.isPresent() ? fast.get()
+          : new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics()).run(ps.spec().storageAuthToken());
+      Log.info("safekeepers synced at LSN " + lsn);
+      return lsn;
+    } catch (ComputeCtlException e) {
+      throw new StartupException("failed to sync safekeepers", e);
+    }
+  }
+
+  static long millis(Instant from, Instant to) {
+    return Math.max(0, Duration.between(from, to).toMillis());
+  }
+}

@@ -1,0 +1,57 @@
+package computectl.pageserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import computectl.compute.StartupMetrics;
+import computectl.spec.ComputeMode;
+import computectl.standin.PageserverStandIn;
+import computectl.standin.PgInstall;
+import computectl.standin.StandInBasebackup;
+import computectl.standin.StandInFixture;
+import computectl.testsupport.TestPg;
+import computectl.util.RunAs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The whole point of the stand-in: what Basebackup unpacks from it starts as a Postgres with the marker row. */
+class BasebackupStartsPostgres_Test {
+  private static String run(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(RunAs.command(TestPg.user(), cmd)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException(String.join(" ", cmd) + " failed: " + out);
+    }
+    return out;
+  }
+
+  @Test
+  void fetchedPgdata_startsAndHasTheMarkerRow() throws Exception {
+    PgInstall pg = TestPg.install();
+    Path pgdata = TestPg.workDir("bb-start-").resolve("pgdata");
+    Files.createDirectory(pgdata, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    int port = TestPg.freePort();
+    Files.writeString(pgdata.resolve("postgresql.conf"), "port = " + port + "\nlisten_addresses = '127.0.0.1'\n"
+        + "unix_socket_directories = ''\nfsync = off\n");
+    try (PageserverStandIn server = PageserverStandIn.start(0, StandInFixture.neonLikeBackup())) {
+      new Basebackup().fetch(TestSpecs.storage(server.connstr(), List.of(), ComputeMode.PRIMARY, null), server.lsn(),
+          ComputeMode.PRIMARY, pgdata, new StartupMetrics(), d -> { });
+    }
+    RunAs.chownTree(TestPg.user(), pgdata);
+    run(List.of(pg.tool("pg_ctl").toString(), "-D", pgdata.toString(), "-w", "-t", "60", "-l",
+        pgdata.resolveSibling("log").toString(), "start"));
+    try {
+      String note = run(List.of(pg.tool("psql").toString(), "-X", "-A", "-t", "-h", "127.0.0.1", "-p",
+          Integer.toString(port), "-U", "cloud_admin", "-d", "postgres", "-c",
+          "select note from " + StandInBasebackup.MARKER_TABLE + " where id = 1"));
+      assertEquals(StandInBasebackup.MARKER_NOTE, note.trim());
+    } finally {
+      run(List.of(pg.tool("pg_ctl").toString(), "-D", pgdata.toString(), "-w", "-m", "fast", "stop"));
+    }
+  }
+}
