@@ -66,6 +66,20 @@ final class ComputeFlowStub implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until {@code condition} holds (listeners are told of a change after it happened, on
+   * the changing thread, so tests wait for them).
+   */
+  static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      sleep(5);
+    }
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);

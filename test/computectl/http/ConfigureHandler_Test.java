@@ -60,13 +60,15 @@ class ConfigureHandler_Test {
   @Test
   void configure_fromRunningReconfigures() {
     start(true);
-    assertEquals(200, configure(Specs.minimal()).statusCode());
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     node.addListener((from, to) -> seen.add(from.display() + "->" + to.display()));
+    assertEquals(200, configure(Specs.minimal()).statusCode());
     HttpResponse<String> r = configure(Specs.minimal("\"operation_uuid\":\"op-2\""));
     assertEquals(200, r.statusCode(), r.body());
+    ComputeFlowStub.awaitTrue(() -> seen.size() >= 6);
     // Listeners run outside the state lock and may be told out of order; the set is what matters.
-    assertEquals(List.of("configuration->running", "configuration-pending->configuration", "running->configuration-pending"),
+    assertEquals(List.of("configuration->running", "configuration-pending->configuration", "configuration-pending->init",
+        "empty->configuration-pending", "init->running", "running->configuration-pending"),
         seen.stream().sorted().toList());
     assertEquals("op-2", node.spec().spec().operationUuid());
   }
@@ -168,6 +170,7 @@ class ConfigureHandler_Test {
           "configuration->running"));
     }
     Collections.sort(expected);
+    ComputeFlowStub.awaitTrue(() -> transitions.size() >= 9);
     List<String> got = new ArrayList<>(transitions);
     Collections.sort(got);
     assertEquals(expected, got);

@@ -142,7 +142,11 @@ class MetricsHandler_Test {
     UpMetric up = new UpMetric(metrics.up, "latest");
     node.addListener(up);
     List<List<String>> seen = Collections.synchronizedList(new ArrayList<>());
-    node.addListener((from, to) -> seen.add(upSeries(metrics.text())));
+    List<ComputeStatus> told = Collections.synchronizedList(new ArrayList<>());
+    node.addListener((from, to) -> {
+      seen.add(upSeries(metrics.text()));
+      told.add(to);
+    });
     try (ComputeFlowStub flow = new ComputeFlowStub(node);
         HttpServers s = HttpServers.start(ComputeContext.builder(node, metrics, "c").terminator(flow.terminator()).build(), 0, 0)) {
       ApiClient ext = ApiClient.local(s.externalPort());
@@ -150,9 +154,12 @@ class MetricsHandler_Test {
       up.publish(node.status());
       seen.add(upSeries(ext.get("/metrics").body()));
       assertEquals(200, ext.post("/configure", Specs.configure(Specs.minimal())).statusCode());
+      ComputeFlowStub.awaitTrue(() -> told.size() == 3);
       checkFormat(ext.get("/metrics").body());
       assertEquals(200, ext.post("/configure", Specs.configure(Specs.minimal())).statusCode());
+      ComputeFlowStub.awaitTrue(() -> told.size() == 6);
       assertEquals(200, ext.post("/terminate", "").statusCode());
+      ComputeFlowStub.awaitTrue(() -> told.size() == 8);
       seen.add(upSeries(ext.get("/metrics").body()));
     }
     List<String> statuses = new ArrayList<>();
