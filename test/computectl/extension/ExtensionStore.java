@@ -25,6 +25,8 @@ final class ExtensionStore implements AutoCloseable {
   private final ExecutorService executor;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
 
   ExtensionStore() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -39,7 +41,9 @@ final class ExtensionStore implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       requests.add(exchange.getRequestMethod() + " " + path);
       Answer a = answers.getOrDefault(path, new Answer(404, "no such object".getBytes(), 0));
+      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       sleep(a.delayMillis());
+      inFlight.decrementAndGet();
       exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(a.body());
@@ -63,6 +67,11 @@ final class ExtensionStore implements AutoCloseable {
 
   List<String> requests() {
     return List.copyOf(requests);
+  }
+
+  /** The most requests that were being answered at the same time. */
+  int maxInFlight() {
+    return maxInFlight.get();
   }
 
   long count(String path) {

@@ -1,0 +1,84 @@
+package computectl.compute;
+
+import computectl.standin.BasebackupTar;
+import computectl.standin.PageserverStandIn;
+import computectl.standin.PgInstall;
+import computectl.standin.StandInBasebackup;
+import computectl.testsupport.ComputeCtlProcess;
+import computectl.testsupport.TestPg;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an end-to-end compute test needs: the private PostgreSQL installation (its postgres is the
+ * sync-safekeepers shim), one real basebackup made once, a pageserver stand-in serving it, and
+ * compute_ctl processes with their own PGDATA and ports.
+ */
+final class ComputeFixture implements AutoCloseable {
+  static final String TENANT = "b0554b632bd4d547a63b86c3630317e8";
+  static final String TIMELINE = "2414a61ffc94e428f14b5758fe308e13";
+  static final String TOKEN = "storage-token-e2e";
+
+  private static BasebackupTar backup;
+
+  final PgInstall pg = TestPg.install();
+  final PageserverStandIn pageserver;
+
+  ComputeFixture() {
+    try {
+      synchronized (ComputeFixture.class) {
+        if (backup == null) {
+          backup = StandInBasebackup.createIn(pg, TestPg.workDir("computectl-source-"), TestPg.freePort());
+        }
+      }
+      pageserver = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
+      pg.configureShim(backup.endLsn().toString(), 0, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  BasebackupTar backup() {
+    return backup;
+  }
+
+  /** A compute's own ports and data directory. */
+  record Node(int pgPort, int externalPort, int internalPort, Path pgdata) {
+    String connstr() {
+      return "postgresql://cloud_admin@127.0.0.1:" + pgPort + "/postgres";
+    }
+
+    String jdbcUrl(String db) {
+      return "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + db;
+    }
+  }
+
+  static Node newNode() {
+    return new Node(TestPg.freePort(), TestPg.freePort(), TestPg.freePort(),
+        TestPg.workDir("computectl-compute-").resolve("pgdata"));
+  }
+
+  /** Starts compute_ctl for {@code node} with a spec file (or none: a pooled compute). */
+  ComputeCtlProcess start(Node node, Path specFile, List<String> extraArgs, Map<String, String> env) {
+    List<String> args = new ArrayList<>(List.of("--pgdata", node.pgdata().toString(), "--connstr", node.connstr(),
+        "--pgbin", pg.postgres().toString(), "--compute-id", "compute-e2e",
+        "--external-http-port", Integer.toString(node.externalPort()),
+        "--internal-http-port", Integer.toString(node.internalPort())));
+    if (specFile != null) {
+      args.addAll(List.of("--spec-path", specFile.toString()));
+    }
+    args.addAll(extraArgs);
+    Map<String, String> fullEnv = new java.util.HashMap<>(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "1"));
+    fullEnv.putAll(env);
+    return ComputeCtlProcess.start(args, fullEnv, node.externalPort());
+  }
+
+  @Override
+  public void close() {
+    pageserver.close();
+  }
+}

@@ -1,0 +1,109 @@
+package computectl.compute;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import computectl.standin.StandInBasebackup;
+import computectl.standin.StandInConnection;
+import computectl.testsupport.ComputeCtlProcess;
+import computectl.testsupport.Passwords;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole compute start against a real PostgreSQL 15, the pageserver stand-in and the shim. */
+class ComputeStartup_Test {
+  private static final String HOSTILE = "zenith \"new\" ';\\ $$ drop table canary; -- ü";
+  private static final String LONG_NAME = "r".repeat(61) + "é"; // 63 bytes in UTF-8
+  private static ComputeFixture fx;
+
+  @BeforeAll
+  static void setUp() {
+    fx = new ComputeFixture();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    fx.close();
+  }
+
+  @Test
+  void coldStart_reachesRunningWithRolesDatabasesSettingsAndBasebackup() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    TestSpec spec = new TestSpec(fx, node)
+        .role("alice", Passwords.md5("alice", "alice-pw"))
+        .role("bob", Passwords.scram("bob-pw", "0123456789abcdef".getBytes(StandardCharsets.UTF_8)))
+        .role(HOSTILE, Passwords.md5(HOSTILE, "it's a \\ pass"))
+        .role(LONG_NAME, null)
+        .database("appdb", "alice")
+        .database("db \"quoted\" $$", HOSTILE)
+        .setting("test.escaping", "here's a backslash \\ and a quote ' and a double-quote \" hooray", "string");
+    try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
+      String status = cc.awaitStatus(s -> s.contains("\"status\":\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+      assertTrue(status.contains("\"status\":\"running\""), status + "\n" + cc.log());
+      try (Connection admin = DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
+          Statement s = admin.createStatement()) {
+        assertEquals(StandInBasebackup.MARKER_NOTE, one(s, "select note from " + StandInBasebackup.MARKER_TABLE));
+        assertEquals("here's a backslash \\ and a quote ' and a double-quote \" hooray", one(s, "show test.escaping"));
+        assertEquals("30", one(s, "show max_connections"));
+        assertEquals("alice", one(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'appdb'"));
+        assertEquals(HOSTILE, one(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'db \"quoted\" $$'"));
+        assertEquals("1", one(s, "select count(*) from pg_roles where rolname = '" + LONG_NAME + "'"));
+        assertEquals("md5" + Passwords.md5("alice", "alice-pw"), one(s, "select rolpassword from pg_authid where rolname = 'alice'"));
+        requirePasswords(node, s);
+      }
+      assertLogin(node, "alice", "alice-pw");
+      assertLogin(node, "bob", "bob-pw");
+      assertLogin(node, HOSTILE, "it's a \\ pass");
+      assertThrows(SQLException.class, () -> assertLogin(node, "alice", "wrong"));
+      StandInConnection c = fx.pageserver.connections().get(fx.pageserver.connections().size() - 1);
+      assertEquals(List.of("basebackup " + ComputeFixture.TENANT + " " + ComputeFixture.TIMELINE + " "
+          + fx.backup().endLsn() + " --gzip"), c.queries());
+      assertEquals(ComputeFixture.TOKEN, c.password());
+      assertEquals("-c neon.compute_mode=primary", c.startupParams().get("options"));
+      assertEquals("compute_ctl", c.startupParams().get("application_name"));
+      assertFalse(cc.log().contains(ComputeFixture.TOKEN), "the token never reaches the log");
+      assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
+      assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());
+      assertFalse(Files.exists(node.pgdata().resolve("postmaster.pid")), "Postgres stopped");
+    }
+  }
+
+  /** The basebackup trusts loopback; replace that with password checks so logins prove the passwords. */
+  private static void requirePasswords(ComputeFixture.Node node, Statement s) throws Exception {
+    Path hba = node.pgdata().resolve("pg_hba.conf");
+    Files.writeString(hba, "host all cloud_admin 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 md5\n");
+    s.execute("select pg_reload_conf()");
+    Thread.sleep(300);
+  }
+
+  private static void assertLogin(ComputeFixture.Node node, String user, String password) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    p.setProperty("password", password);
+    try (Connection c = DriverManager.getConnection(node.jdbcUrl("postgres"), p); Statement s = c.createStatement()) {
+      assertEquals(user, one(s, "select current_user"));
+    }
+  }
+
+  static String one(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      assertTrue(rs.next(), "a row from " + sql);
+      return rs.getString(1);
+    }
+  }
+}
