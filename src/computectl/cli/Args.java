@@ -9,6 +9,8 @@ package computectl.cli;
  * @param remoteExtConfig extension storage base URL, already normalised as upstream does, or null
  * @param spec inline spec JSON ({@code -s}); it may hold secrets, so {@link #toString()} shows only its size
  * @param specPath spec file ({@code -S}); kept even when {@code -s} is given, which wins (see {@link #specSource()})
+ * @param basebackupFile {@code --basebackup-file} (our addition): a tar or tar.gz replacing the pageserver, or null
+ * @param logFormat {@code --log-format} (our addition): {@code text} or {@code json}
  */
 public record Args(
     String pgbin,
@@ -26,6 +28,8 @@ public record Args(
     String specPath,
     String computeId,
     String controlPlaneUri,
+    String basebackupFile,
+    String logFormat,
     boolean help,
     boolean version) {
 
@@ -51,7 +55,8 @@ public record Args(
         + ", cgroup=" + cgroup + ", filecacheConnstr=" + filecacheConnstr + ", vmMonitorAddr=" + vmMonitorAddr
         + ", resizeSwapOnBind=" + resizeSwapOnBind + ", setDiskQuotaForFs=" + setDiskQuotaForFs
         + ", spec=" + (spec == null ? null : "<" + spec.length() + " chars>") + ", specPath=" + specPath
-        + ", computeId=" + computeId + ", controlPlaneUri=" + controlPlaneUri + ", help=" + help + ", version=" + version + "]";
+        + ", computeId=" + computeId + ", controlPlaneUri=" + controlPlaneUri + ", basebackupFile=" + basebackupFile
+        + ", logFormat=" + logFormat + ", help=" + help + ", version=" + version + "]";
   }
 
   /** {@code scheme://user:secret@host} becomes {@code scheme://user:***@host}. */

@@ -142,6 +142,8 @@ public final class ArgsParser {
   private static void check(Flag flag, String value) {
     if (flag == Flag.EXTERNAL_HTTP_PORT || flag == Flag.INTERNAL_HTTP_PORT) {
       port(flag, value);
+    } else if (flag == Flag.LOG_FORMAT && !value.equals("text") && !value.equals("json")) {
+      throw invalid(flag, value, "expected text or json");
     } else if (flag == Flag.CONNSTR && !isPostgresUrl(value)) {
       // The value is not echoed: a connection string may carry a password.
       throw new UsageException("invalid value for '" + flag.display() + "': cannot parse connstr as a URL");
@@ -212,6 +214,8 @@ public final class ArgsParser {
         values.get(Flag.SPEC_PATH),
         values.get(Flag.COMPUTE_ID),
         values.get(Flag.CONTROL_PLANE_URI),
+        values.get(Flag.BASEBACKUP_FILE),
+        valueOrDefault(Flag.LOG_FORMAT, env),
         help,
         version);
   }

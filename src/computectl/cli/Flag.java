@@ -2,8 +2,8 @@ package computectl.cli;
 
 /**
  * Every command-line flag of upstream compute_ctl at the reference version (reference section 2),
- * in upstream's order: names, value name, environment variable, default and help text. Both the
- * parser and the help text are driven by this table.
+ * in upstream's order, then our own additions: names, value name, environment variable, default and
+ * help text. Both the parser and the help text are driven by this table.
  */
 public enum Flag {
   PGBIN('b', "pgbin", "PGBIN", "POSTGRES_PATH", "postgres", false,
@@ -33,6 +33,11 @@ public enum Flag {
       "Compute id: used in the control-plane URL and checked against the compute_id JWT claim"),
   CONTROL_PLANE_URI('p', "control-plane-uri", "CONTROL_PLANE_API_BASE_URL", null, null, false,
       "Control plane API base URL to fetch the spec from; conflicts with --spec and --spec-path"),
+  // Our additions (issue 7), after upstream's flags.
+  BASEBACKUP_FILE('\0', "basebackup-file", "PATH", null, null, false,
+      "Take the basebackup from this tar or tar.gz file instead of the pageserver (offline replay)"),
+  LOG_FORMAT('\0', "log-format", "FORMAT", null, "text", false,
+      "Log line format on stderr: text (upstream's) or json (one object per line, for log shippers)"),
   HELP('h', "help", null, null, null, false, "Print help"),
   VERSION('V', "version", null, null, null, false, "Print version");
 

@@ -1,5 +1,6 @@
 package computectl.cli;
 
+import computectl.tools.Tools;
 import computectl.util.BuildInfo;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
@@ -14,6 +15,9 @@ public final class Main {
   }
 
   static int run(String[] argv, Map<String, String> env) {
+    if (argv.length > 0 && Tools.isSubcommand(argv[0])) {
+      return Tools.run(argv, env, System.out, System.err);
+    }
     Args args;
     try {
       args = ArgsParser.parse(argv, env);
@@ -33,6 +37,7 @@ public final class Main {
       System.out.println("compute_ctl " + BuildInfo.buildTag());
       return 0;
     }
+    Log.setFormat("json".equals(args.logFormat()) ? Log.Format.JSON : Log.Format.TEXT);
     try {
       return new ComputeCtlLauncher(args, env).run();
     } catch (UsageException e) {

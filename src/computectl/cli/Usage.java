@@ -1,5 +1,7 @@
 package computectl.cli;
 
+import computectl.tools.Tools;
+
 /** The {@code --help} text: every flag with its value name, environment variable and default. */
 public final class Usage {
   private static final String INDENT = " ".repeat(10);
@@ -33,7 +35,9 @@ public final class Usage {
       sb.append('\n');
     }
     sb.append("One of --spec, --spec-path or --control-plane-uri is needed; --control-plane-uri reads the bearer token\n")
-        .append("from NEON_CONTROL_PLANE_TOKEN.\n");
+        .append("from NEON_CONTROL_PLANE_TOKEN.\n")
+        .append("\nOffline tools (our addition; 'compute_ctl <tool> --help' for details):\n")
+        .append(Tools.summary());
     return sb.toString();
   }
 }

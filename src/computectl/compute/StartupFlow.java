@@ -75,11 +75,27 @@ final class StartupFlow {
       case STATIC -> spec.mode().lsn();
       case REPLICA -> Lsn.ZERO;
     };
-    new Basebackup().fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL);
+    basebackup().fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL);
     PgData.ensureHbaLine(cfg.pgdata());
     PgData.replaceDynshmem(cfg.pgdata());
     if (spec.mode().kind() != ComputeMode.Kind.PRIMARY) {
       PgData.addStandbySignal(cfg.pgdata());
+    }
+  }
+
+  /**
+   * Upstream's testing builds read NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES; we always honour it,
+   * so tests of a pageserver that never answers need not wait through eleven back-offs.
+   */
+  private Basebackup basebackup() {
+    String retries = cfg.env().get("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES");
+    if (retries == null) {
+      return new Basebackup();
+    }
+    try {
+      return new Basebackup(Basebackup.DEFAULT_CONNECT_TIMEOUT, Basebackup.DEFAULT_READ_TIMEOUT, Integer.parseInt(retries.trim()));
+    } catch (NumberFormatException e) {
+      throw new StartupException("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES must be a number, got '" + retries + "'");
     }
   }
 

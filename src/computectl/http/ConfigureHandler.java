@@ -65,7 +65,8 @@ final class ConfigureHandler implements RouteHandler {
         case SYNTAX:
           throw ApiError.malformedJson(e.getMessage());
         case SHAPE:
-          throw ApiError.wrongShape(e.getMessage());
+          // Upstream names no path for a problem at the top level; the spec parser calls it ".".
+          throw ApiError.wrongShape(e.getMessage().startsWith(".: ") ? e.getMessage().substring(3) : e.getMessage());
         default:
           throw new ApiError(400, e.getMessage());
       }

@@ -2,11 +2,7 @@ package computectl.pgwire;
 
 import computectl.util.Log;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,9 +17,6 @@ import java.util.Map;
  * speak the protocol but are not Postgres. Not thread-safe; one query at a time.
  */
 public final class WireClient implements AutoCloseable {
-  /** libpq startup keys that go to the server; all other connection-string keys stay client-side. */
-  private static final List<String> SERVER_PARAMS = List.of("options", "application_name", "client_encoding", "replication");
-
   private final MessageStream stream;
   private final String peer;
   private final Map<String, String> serverParameters = new LinkedHashMap<>();
@@ -44,7 +37,7 @@ public final class WireClient implements AutoCloseable {
     if (info.isUnixSocket()) {
       throw new WireException("Unix-domain socket host \"" + info.connectHost() + "\" is not supported; use a TCP host");
     }
-    Socket socket = openSocket(info, connectTimeout);
+    Socket socket = Connector.openSocket(info, connectTimeout);
     WireClient c = null;
     try {
       MessageStream s = new MessageStream(socket, info.address());
@@ -53,7 +46,7 @@ public final class WireClient implements AutoCloseable {
       c = new WireClient(s);
       String user = info.user() != null ? info.user() : System.getProperty("user.name", "postgres");
       String password = passwordOverride != null ? passwordOverride : info.password();
-      s.writeUntyped(startupPacket(info, user, startupParams));
+      s.writeUntyped(Connector.startupPacket(info, user, startupParams));
       s.flush();
       new ClientAuth(s, user, password).run();
       c.readUntilReady("startup");
@@ -65,60 +58,6 @@ public final class WireClient implements AutoCloseable {
       closeQuietly(socket);
       throw e;
     }
-  }
-
-  private static Socket openSocket(ConnInfo info, Duration connectTimeout) {
-    InetAddress[] addresses;
-    try {
-      addresses = InetAddress.getAllByName(info.connectHost());
-    } catch (UnknownHostException e) {
-      throw new WireException("could not resolve host \"" + info.connectHost() + "\"");
-    }
-    long timeoutMs = connectTimeout == null ? 0 : Math.max(1, connectTimeout.toMillis());
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-    WireException last = null;
-    for (InetAddress a : addresses) {
-      int left = timeoutMs == 0 ? 0 : (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-      Socket socket = new Socket();
-      try {
-        socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(a, info.port()), left);
-        return socket;
-      } catch (SocketTimeoutException e) {
-        closeQuietly(socket);
-        last = new WireException("timed out connecting to " + info.address());
-      } catch (IOException e) {
-        closeQuietly(socket);
-        last = new WireException("could not connect to " + info.address() + ": " + e.getMessage(), e);
-      }
-      if (timeoutMs != 0 && System.nanoTime() >= deadline) {
-        break;
-      }
-    }
-    throw last != null ? last : new WireException("no address for host \"" + info.connectHost() + "\"");
-  }
-
-  private static byte[] startupPacket(ConnInfo info, String user, Map<String, String> extra) {
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("user", user);
-    if (info.dbname() != null) {
-      params.put("database", info.dbname());
-    }
-    String fallbackApp = info.param("fallback_application_name");
-    if (fallbackApp != null && info.param("application_name") == null) {
-      params.put("application_name", fallbackApp);
-    }
-    for (String key : SERVER_PARAMS) {
-      if (info.param(key) != null) {
-        params.put(key, info.param(key));
-      }
-    }
-    if (extra != null) {
-      params.putAll(extra);
-    }
-    MessageBuilder b = new MessageBuilder().int32(196608);
-    params.forEach((k, v) -> b.cstring(k).cstring(v));
-    return b.byte1(0).toBytes();
   }
 
   /** host:port of the server. */
@@ -385,7 +324,7 @@ public final class WireClient implements AutoCloseable {
     closeQuietly(stream);
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
+  static void closeQuietly(java.io.Closeable c) {
     try {
       c.close();
     } catch (IOException e) {

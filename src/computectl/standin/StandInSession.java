@@ -66,6 +66,8 @@ final class StandInSession implements Runnable {
       Log.debug("stand-in connection ended: " + e.getMessage());
     } catch (StreamAbort e) {
       Log.debug("stand-in connection aborted by fault " + fault);
+    } catch (RuntimeException e) {
+      Log.warn("stand-in connection failed: " + e);
     } finally {
       closeSocket();
     }

@@ -2,7 +2,6 @@ package computectl.tar;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -13,8 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -51,8 +50,7 @@ public final class TarExtractor {
 
   private final Path dest;
   private final ExtractLimits limits;
-  private final byte[] buf = new byte[TarReader.BUFFER_SIZE];
-  private final ByteBuffer direct = ByteBuffer.allocateDirect(TarReader.BUFFER_SIZE);
+  private final FileWriteQueue writer;
   /** Directories known to be real directories (never symlinks); never replaced afterwards. */
   private final Set<Path> directories = new HashSet<>();
   /** Mode and mtime of directory entries, applied at the end (a later duplicate wins). */
@@ -61,9 +59,10 @@ public final class TarExtractor {
   private long entries;
   private long bytes;
 
-  private TarExtractor(Path dest, ExtractLimits limits) {
+  private TarExtractor(Path dest, ExtractLimits limits, FileWriteQueue writer) {
     this.dest = dest;
     this.limits = limits;
+    this.writer = writer;
   }
 
   public static ExtractStats extract(InputStream in, Path dest) throws TarException {
@@ -71,13 +70,15 @@ public final class TarExtractor {
   }
 
   public static ExtractStats extract(InputStream in, Path dest, ExtractLimits limits) throws TarException {
-    if (!Files.isDirectory(dest, NOFOLLOW)) {
+    if (!Files.isDirectory(dest)) {
       throw new TarException("cannot extract into " + dest + ": not a directory");
     }
-    TarExtractor x = new TarExtractor(dest, limits);
-    x.directories.add(dest);
-    x.run(new TarReader(in, limits.maxMetadataBytes()));
-    return new ExtractStats(x.entries, x.bytes);
+    try (FileWriteQueue writer = new FileWriteQueue(TarReader.BUFFER_SIZE)) {
+      TarExtractor x = new TarExtractor(dest, limits, writer);
+      x.directories.add(dest);
+      x.run(new TarReader(in, limits.maxMetadataBytes()));
+      return new ExtractStats(x.entries, x.bytes);
+    }
   }
 
   private void run(TarReader reader) {
@@ -95,6 +96,7 @@ public final class TarExtractor {
     } catch (IOException io) {
       throw new TarException("reading the tar stream failed" + where + ": " + io.getMessage(), io);
     }
+    writer.sync();
     applyDirectoryAttributes();
   }
 
@@ -149,23 +151,25 @@ public final class TarExtractor {
     return dir;
   }
 
+  /**
+   * Creates the file here and queues its content, close, mode and mtime to the writer thread.
+   * Stream read errors propagate as IOException; file-system errors become TarException.
+   */
   private void writeFile(TarEntry e, Path target, InputStream body) throws IOException {
-    try (FileChannel ch = createFile(e, target)) {
-      long left = e.size();
-      while (left > 0) {
-        int n = body.read(buf, 0, (int) Math.min(buf.length, left));
-        if (n < 0) {
-          throw new TarException("unexpected end of tar stream in entry " + TarException.printable(e.path()));
+    FileChannel ch = createFile(e, target);
+    FileWriteQueue.Finisher after = null;
+    try {
+      copyBody(e, body, ch);
+      after = () -> {
+        if (UMASK != 0 && (e.mode() & UMASK & 0777) != 0) {
+          setMode(e.path(), target, e.mode());
         }
-        left -= n;
-        write(e.path(), ch, n);
-      }
+        setMtime(e.path(), target, e.mtime(), false);
+      };
+    } finally {
+      writer.finish(e.path(), ch, after);
     }
     bytes += e.size();
-    if (UMASK != 0 && (e.mode() & UMASK & 0777) != 0) {
-      setMode(e.path(), target, e.mode());
-    }
-    setMtime(e.path(), target, e.mtime(), false);
   }
 
   /**
@@ -188,21 +192,30 @@ public final class TarExtractor {
     }
   }
 
-  private void write(String entryPath, FileChannel ch, int n) {
-    direct.clear();
-    direct.put(buf, 0, n).flip();
-    io(entryPath, "cannot write file", () -> {
-      while (direct.hasRemaining()) {
-        ch.write(direct);
+  /** Fills whole buffers, so each write system call moves up to 256 KiB. */
+  private void copyBody(TarEntry e, InputStream body, FileChannel ch) throws IOException {
+    long left = e.size();
+    while (left > 0) {
+      byte[] buf = writer.buffer();
+      int want = (int) Math.min(buf.length, left);
+      int got = 0;
+      while (got < want) {
+        int n = body.read(buf, got, want - got);
+        if (n < 0) {
+          throw new TarException("unexpected end of tar stream in entry " + TarException.printable(e.path()));
+        }
+        got += n;
       }
-      return null;
-    });
+      writer.write(e.path(), ch, buf, got);
+      left -= got;
+    }
   }
 
   private void makeDirectory(TarEntry e, Path target) {
     if (!directories.contains(target)) {
       BasicFileAttributes a = lstat(e.path(), target);
       if (a != null && !a.isDirectory()) {
+        writer.sync();
         io(e.path(), "cannot replace " + kind(a), () -> {
           Files.delete(target);
           return null;
@@ -265,6 +278,7 @@ public final class TarExtractor {
     if (a.isDirectory()) {
       throw TarException.entry(e.path(), "cannot replace directory with " + what);
     }
+    writer.sync(); // path-based steps queued for this path must not land on its replacement
     io(e.path(), "cannot replace " + kind(a), () -> {
       Files.delete(target);
       return null;

@@ -4,7 +4,6 @@ import static computectl.tar.TarFormat.BLOCK;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -73,8 +72,8 @@ public final class TarReader {
       char type = (char) (header[TarFormat.TYPE] & 0xff);
       long size = TarFormat.parseNumber(header, TarFormat.SIZE, 12, "size", headerOffset);
       switch (type) {
-        case 'L' -> pending.longName = metadataString(readMetadata(size, "GNU long name record", headerOffset));
-        case 'K' -> pending.longLink = metadataString(readMetadata(size, "GNU long link record", headerOffset));
+        case 'L' -> pending.longName = longName(readMetadata(size, "GNU long name record", headerOffset), headerOffset);
+        case 'K' -> pending.longLink = longName(readMetadata(size, "GNU long link record", headerOffset), headerOffset);
         case 'x' -> pending.pax.putAll(PaxRecords.parse(readMetadata(size, "pax extended header", headerOffset),
             rawName(headerOffset), headerOffset));
         case 'g' -> applyGlobal(PaxRecords.parse(readMetadata(size, "pax global header", headerOffset),
@@ -236,12 +235,9 @@ public final class TarReader {
     return data;
   }
 
-  private static String metadataString(byte[] data) {
-    int end = 0;
-    while (end < data.length && data[end] != 0) {
-      end++;
-    }
-    return new String(data, 0, end, StandardCharsets.UTF_8);
+  /** A GNU long name or link record: the name up to its NUL terminator. */
+  private static String longName(byte[] data, long headerOffset) {
+    return TarFormat.utf8(TarFormat.fieldBytes(data, 0, data.length), "GNU long name", headerOffset);
   }
 
   /** Ensures {@code n} bytes are buffered; false when the stream ends first. */

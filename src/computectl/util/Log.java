@@ -1,11 +1,13 @@
 package computectl.util;
 
+import com.eclipsesource.json.JsonObject;
 import java.io.PrintStream;
 import java.time.Instant;
 
 /**
- * compute_ctl's log: one line per event on stderr, {@code <RFC 3339 time> <LEVEL> <thread>: <msg>}.
- * Never give it a password or token: callers log names and sizes, not secrets.
+ * compute_ctl's log: one line per event on stderr, {@code <RFC 3339 time> <LEVEL> <thread>: <msg>},
+ * or with {@link Format#JSON} one JSON object per line for log shippers. Never give it a password
+ * or token: callers log names and sizes, not secrets.
  */
 public final class Log {
   public enum Level {
@@ -15,8 +17,15 @@ public final class Log {
     ERROR
   }
 
+  /** TEXT is upstream's style; JSON has the keys timestamp, level, thread and message on every line. */
+  public enum Format {
+    TEXT,
+    JSON
+  }
+
   private static volatile Level threshold = parse(System.getenv("COMPUTE_CTL_LOG"));
   private static volatile PrintStream out = System.err;
+  private static volatile Format format = Format.TEXT;
 
   private Log() {}
 
@@ -29,6 +38,22 @@ public final class Log {
     } catch (IllegalArgumentException e) {
       return Level.INFO;
     }
+  }
+
+  /** Chosen once at startup ({@code --log-format}); applies to every later line, forwarded ones included. */
+  public static void setFormat(Format f) {
+    format = f;
+  }
+
+  public static Format format() {
+    return format;
+  }
+
+  /** Where lines go (stderr unless a test captures them); returns the previous stream. */
+  public static PrintStream setOutput(PrintStream stream) {
+    PrintStream previous = out;
+    out = stream;
+    return previous;
   }
 
   public static void debug(String msg) {
@@ -51,19 +76,37 @@ public final class Log {
     if (level.ordinal() < threshold.ordinal()) {
       return;
     }
-    String line = Instant.now() + " " + String.format("%5s", level) + " " + Thread.currentThread().getName() + ": " + msg;
+    String thread = Thread.currentThread().getName();
+    String line = format == Format.JSON ? json(Instant.now(), level, thread, msg)
+        : Instant.now() + " " + String.format("%5s", level) + " " + thread + ": " + msg;
     PrintStream p = out;
     synchronized (p) {
       p.println(line);
     }
   }
 
-  /** Writes a raw line (Postgres log forwarding) without our prefix. */
+  /**
+   * Writes a raw line (Postgres log forwarding) without our prefix; in JSON format it becomes an
+   * INFO object of its own, so that a shipper never meets a line that is not JSON.
+   */
   public static void raw(String line) {
     PrintStream p = out;
+    if (format == Format.JSON) {
+      String msg = line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
+      String json = json(Instant.now(), Level.INFO, Thread.currentThread().getName(), msg);
+      synchronized (p) {
+        p.println(json);
+      }
+      return;
+    }
     synchronized (p) {
       p.print(line);
       p.flush();
     }
+  }
+
+  static String json(Instant time, Level level, String thread, String msg) {
+    return new JsonObject().add("timestamp", time.toString()).add("level", level.name()).add("thread", thread)
+        .add("message", msg).toString();
   }
 }

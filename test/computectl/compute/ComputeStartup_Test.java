@@ -59,7 +59,7 @@ class ComputeStartup_Test {
           Statement s = admin.createStatement()) {
         assertEquals(StandInBasebackup.MARKER_NOTE, one(s, "select note from " + StandInBasebackup.MARKER_TABLE));
         assertEquals("here's a backslash \\ and a quote ' and a double-quote \" hooray", one(s, "show test.escaping"));
-        assertEquals("30", one(s, "show max_connections"));
+        assertEquals("100", one(s, "show max_connections"));
         assertEquals("alice", one(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'appdb'"));
         assertEquals(HOSTILE, one(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'db \"quoted\" $$'"));
         assertEquals("1", one(s, "select count(*) from pg_roles where rolname = '" + LONG_NAME + "'"));

@@ -26,7 +26,7 @@ final class TestSpec {
     setting("listen_addresses", "127.0.0.1", "string");
     setting("unix_socket_directories", "/tmp", "string");
     setting("fsync", "off", "bool");
-    setting("max_connections", "30", "integer");
+    setting("max_connections", "100", "integer");
   }
 
   TestSpec setting(String name, String value, String vartype) {

@@ -124,7 +124,6 @@ class Basebackup_Test {
 
   @Test
   void fetch_retriesThenSucceedsWhenThePageserverComesBack() throws IOException {
-    server.failFirst(2, StandInFault.closeOnAccept());
     server.failFirst(3, StandInFault.errorAfter(200_000));
     Path pgdata = pgdata();
     BasebackupResult r = new Basebackup().fetch(spec(ComputeMode.PRIMARY), server.lsn(), ComputeMode.PRIMARY, pgdata,

@@ -1,0 +1,174 @@
+package computectl.tar;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Writes file content on its own thread, so that decompressing and parsing the stream (the
+ * caller's thread, the only one that ever touches the input) overlaps with the write system
+ * calls, as {@code gunzip | tar -x} overlaps its two processes.
+ *
+ * <p>Jobs run in submission order. Path-based steps queued after a file's content (chmod,
+ * utimes) may still be pending when the caller moves on, so the caller must {@link #sync()}
+ * before it deletes or replaces anything. The first failure is kept and rethrown to the caller
+ * at its next submission or sync; later jobs only close their files.
+ */
+final class FileWriteQueue implements AutoCloseable {
+  private static final int BUFFERS = 8;
+
+  /** Metadata steps run after a file's content is written and its channel closed. */
+  interface Finisher {
+    void run();
+  }
+
+  private sealed interface Job permits Write, Finish, Barrier, Stop {}
+
+  private record Write(String entryPath, FileChannel channel, byte[] buf, int len) implements Job {}
+
+  private record Finish(String entryPath, FileChannel channel, Finisher after) implements Job {}
+
+  private record Barrier(CountDownLatch done) implements Job {}
+
+  private record Stop() implements Job {}
+
+  private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+  private final Thread thread;
+  private volatile TarException failure;
+
+  FileWriteQueue(int bufferSize) {
+    for (int i = 0; i < BUFFERS; i++) {
+      free.add(new byte[bufferSize]);
+    }
+    thread = new Thread(this::loop, "tar-file-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** A free buffer to fill; blocks while all are queued. */
+  byte[] buffer() {
+    rethrow();
+    try {
+      return free.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TarException("tar extraction interrupted");
+    }
+  }
+
+  /** Queues {@code len} bytes of {@code buf} (from {@link #buffer()}) for the file. */
+  void write(String entryPath, FileChannel channel, byte[] buf, int len) {
+    rethrow();
+    jobs.add(new Write(entryPath, channel, buf, len));
+  }
+
+  /** Queues closing the file, then {@code after} (null: close only, the entry failed). */
+  void finish(String entryPath, FileChannel channel, Finisher after) {
+    jobs.add(new Finish(entryPath, channel, after));
+  }
+
+  /** Waits until every queued job has run; throws the first failure. */
+  void sync() {
+    CountDownLatch done = new CountDownLatch(1);
+    jobs.add(new Barrier(done));
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TarException("tar extraction interrupted");
+    }
+    rethrow();
+  }
+
+  /** Runs what is queued (closing every file), then stops the thread. */
+  @Override
+  public void close() {
+    jobs.add(new Stop());
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void rethrow() {
+    TarException f = failure;
+    if (f != null) {
+      throw f;
+    }
+  }
+
+  private void loop() {
+    while (true) {
+      Job job;
+      try {
+        job = jobs.take();
+      } catch (InterruptedException e) {
+        continue; // only close() stops this thread, after every file is closed
+      }
+      if (job instanceof Stop) {
+        return;
+      }
+      run(job);
+    }
+  }
+
+  /** Never lets an exception end the thread: a caller waiting in sync() would wait forever. */
+  private void run(Job job) {
+    try {
+      runUnguarded(job);
+    } catch (RuntimeException | Error e) {
+      fail(new TarException("tar file writer failed: " + e, e));
+      if (job instanceof Barrier b) {
+        b.done().countDown();
+      }
+    }
+  }
+
+  private void runUnguarded(Job job) {
+    if (job instanceof Write w) {
+      try {
+        if (failure == null) {
+          ByteBuffer b = ByteBuffer.wrap(w.buf(), 0, w.len());
+          while (b.hasRemaining()) {
+            w.channel().write(b);
+          }
+        }
+      } catch (IOException e) {
+        fail(TarException.entry(w.entryPath(), "cannot write file: " + e.getMessage(), e));
+      } finally {
+        free.add(w.buf());
+      }
+    } else if (job instanceof Finish f) {
+      try {
+        f.channel().close();
+        if (f.after() != null && failure == null) {
+          f.after().run();
+        }
+      } catch (IOException e) {
+        fail(TarException.entry(f.entryPath(), "cannot close file: " + e.getMessage(), e));
+      } catch (TarException e) {
+        fail(e);
+      }
+    } else if (job instanceof Barrier b) {
+      b.done().countDown();
+    }
+  }
+
+  private void fail(TarException e) {
+    if (failure == null) {
+      failure = e;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package computectl.compute;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import computectl.standin.PageserverStandIn;
+import computectl.standin.StandInFault;
+import computectl.tar.TarWriter;
+import computectl.testsupport.ComputeCtlProcess;
+import computectl.testsupport.TestPg;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Failure paths of the start: each ends in Failed with a readable error, its exit code, and no Postgres left. */
+class ComputeFailures_Test {
+  private static final Map<String, String> NO_RETRIES = Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "0");
+  private static ComputeFixture fx;
+
+  @BeforeAll
+  static void setUp() {
+    fx = new ComputeFixture();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    fx.close();
+  }
+
+  @AfterEach
+  void healthyStandIns() throws Exception {
+    fx.pageserver.fault(null);
+    fx.pageserver.serveTar(fx.backup().tar());
+    fx.pg.configureShim(fx.backup().endLsn().toString(), 0, 0);
+  }
+
+  /** Starts, waits for Failed, checks the error and the exit code, and that no Postgres runs in its PGDATA. */
+  private String expectFailure(TestSpec spec, ComputeFixture.Node node, Map<String, String> env, int exitCode)
+      throws Exception {
+    try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), env)) {
+      String status = cc.awaitStatus(s -> s.contains("\"status\":\"failed\"") || s.contains("\"running\""),
+          Duration.ofSeconds(90));
+      assertTrue(status.contains("\"status\":\"failed\""), status);
+      assertEquals(exitCode, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      assertNoPostgres(node);
+      return status;
+    }
+  }
+
+  static void assertNoPostgres(ComputeFixture.Node node) throws Exception {
+    String needle = "-D\u0000" + node.pgdata();
+    List<Long> left = ProcessHandle.allProcesses().filter(h -> {
+      try {
+        return new String(Files.readAllBytes(Path.of("/proc/" + h.pid() + "/cmdline")), StandardCharsets.UTF_8)
+            .contains(needle);
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }).map(ProcessHandle::pid).toList();
+    assertEquals(List.of(), left, "no Postgres left running on " + node.pgdata());
+  }
+
+  @Test
+  void pageserverDown_isRetriedThenStartsWhenItComesBack() throws Exception {
+    fx.pageserver.failFirst(2, StandInFault.closeOnAccept());
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+      String status = cc.awaitStatus(s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+      assertTrue(status.contains("\"running\""), status + cc.log());
+      assertTrue(cc.log().contains("(attempt 0/10)") && cc.log().contains("(attempt 1/10)"), cc.log());
+      assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
+      assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)));
+    }
+  }
+
+  @Test
+  void pageserverNeverAnswers_failsWithExit1() throws Exception {
+    fx.pageserver.fault(StandInFault.closeOnAccept());
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    String status = expectFailure(new TestSpec(fx, node), node,
+        Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "1"), 1);
+    assertTrue(status.contains("failed to get basebackup@"), status);
+  }
+
+  @Test
+  void syncSafekeepersFailing_failsWithItsStatusAndOutput() throws Exception {
+    fx.pg.configureShim("0/0", 3, 0);
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    String status = expectFailure(new TestSpec(fx, node), node, Map.of(), 1);
+    assertTrue(status.contains("failed to sync safekeepers") && status.contains("no quorum"), status);
+  }
+
+  @Test
+  void errorResponseMidStream_failsWithThePageserverError() throws Exception {
+    fx.pageserver.fault(StandInFault.errorAfter(200_000));
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    String status = expectFailure(new TestSpec(fx, node), node, NO_RETRIES, 1);
+    assertTrue(status.contains(StandInFault.ERROR_TEXT), status);
+  }
+
+  @Test
+  void truncatedStream_fails() throws Exception {
+    fx.pageserver.fault(StandInFault.closeAfter(200_000));
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    String status = expectFailure(new TestSpec(fx, node), node, NO_RETRIES, 1);
+    assertTrue(status.contains("failed to get basebackup@"), status);
+  }
+
+  @Test
+  void hostileTar_writesNothingOutsidePgdata() throws Exception {
+    Path outside = TestPg.workDir("computectl-outside-");
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    try (TarWriter w = new TarWriter(tar)) {
+      w.writeDirectory("base", 0700, 0);
+      w.writeSymlink("escape", outside.toString(), 0);
+      w.writeFile("escape/owned.txt", 0600, 0, "pwned".getBytes(StandardCharsets.UTF_8));
+    }
+    fx.pageserver.serveTar(tar.toByteArray());
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    String status = expectFailure(new TestSpec(fx, node), node, NO_RETRIES, 1);
+    assertTrue(status.contains("escape"), status);
+    try (var files = Files.list(outside)) {
+      assertEquals(0, files.count(), "nothing written outside PGDATA");
+    }
+
+    ByteArrayOutputStream dotdot = new ByteArrayOutputStream();
+    try (TarWriter w = new TarWriter(dotdot)) {
+      w.writeHostile("../" + outside.getFileName() + "/x", '0', "", 3, "abc".getBytes(StandardCharsets.UTF_8));
+    }
+    fx.pageserver.serveTar(dotdot.toByteArray());
+    ComputeFixture.Node node2 = ComputeFixture.newNode();
+    status = expectFailure(new TestSpec(fx, node2), node2, NO_RETRIES, 1);
+    assertTrue(status.contains(".."), status);
+  }
+
+  @Test
+  void postgresFailingToStart_failsWithItsExitCode() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    TestSpec spec = new TestSpec(fx, node).setting("shared_buffers", "lots", "integer");
+    String status = expectFailure(spec, node, Map.of(), 1);
+    assertTrue(status.contains("Postgres exited unexpectedly with code 1"), status);
+  }
+
+  @Test
+  void postgresKilledWhileRunning_computeCtlExits1AndLeavesNothing() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+      cc.awaitStatus(s -> s.contains("\"running\""), Duration.ofSeconds(90));
+      long pid = Long.parseLong(Files.readAllLines(node.pgdata().resolve("postmaster.pid")).get(0).trim());
+      ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      Thread.sleep(1000);
+      assertNoPostgres(node);
+    }
+  }
+
+  @Test
+  void sigterm_stopsPostgresAndExits1() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+      cc.awaitStatus(s -> s.contains("\"running\""), Duration.ofSeconds(90));
+      cc.process().destroy();
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      assertFalse(Files.exists(node.pgdata().resolve("postmaster.pid")), "fast shutdown removed postmaster.pid");
+      assertNoPostgres(node);
+    }
+  }
+}
