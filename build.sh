@@ -116,6 +116,20 @@ step_test() {
   [[ "${failed:-0}" == 0 ]]
 }
 
+step_demo() {
+  "$BUILD/image/bin/java" -cp "$BUILD/image/lib/app/*" computectl.standin.Demo "$BUILD/image"
+}
+
+step_fleet_demo() { # a fleet needs two builds: the same sources built with two tags, in their own dirs
+  local tag
+  for tag in v1 v2; do
+    BUILD_TAG=$tag make --no-print-directory image BUILD_DIR="$BUILD-$tag"
+  done
+  # shellcheck disable=SC2086 # FLEET_DEMO_ARGS holds several words on purpose
+  java -cp "$BUILD-v2/classes:$(jars_of runtime)" computectl.fleet.FleetDemoMain \
+    --image "$BUILD-v1/image" --image "$BUILD-v2/image" --rules deploy/prometheus ${FLEET_DEMO_ARGS:-}
+}
+
 case "${1:-}" in
   build-tag) # write build/build_tag only when it changes, so make rebuilds only then
     mkdir -p "$BUILD"
@@ -127,5 +141,7 @@ case "${1:-}" in
   image) step_image ;;
   test-classes) step_test_classes ;;
   test) step_test ;;
-  *) die "usage: build.sh build-tag|deps|classes|jar|image|test-classes|test" ;;
+  fleet-demo) step_fleet_demo ;;
+  demo) step_demo ;;
+  *) die "usage: build.sh build-tag|deps|classes|jar|image|test-classes|test|demo|fleet-demo" ;;
 esac

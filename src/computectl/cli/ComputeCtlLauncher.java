@@ -4,6 +4,7 @@ import computectl.compute.Compute;
 import computectl.compute.ComputeConfig;
 import computectl.compute.ComputeNode;
 import computectl.compute.UpMetric;
+import computectl.compute.VmMonitorArgs;
 import computectl.http.ComputeContext;
 import computectl.http.HttpServers;
 import computectl.http.PgDumpTarget;
@@ -51,8 +52,10 @@ final class ComputeCtlLauncher {
       node.setSpec(SpecValidator.validate(source.spec()));
     }
     PgCommand pg = PgCommand.of(args.pgbin(), env, java.util.List.of());
-    ComputeConfig cfg = new ComputeConfig(Path.of(args.pgdata()), pg, connector, args.internalHttpPort(), env, exitGrace());
-    try (Compute compute = new Compute(cfg, node, metrics)) {
+    ComputeConfig cfg = new ComputeConfig(Path.of(args.pgdata()), pg, connector, args.internalHttpPort(), env, exitGrace(),
+        args.basebackupFile() == null ? null : Path.of(args.basebackupFile()));
+    try (Compute compute = new Compute(cfg, node, metrics,
+        new VmMonitorArgs(args.vmMonitorAddr(), args.cgroup(), args.filecacheConnstr()))) {
       SignalTraps.trap("INT", sig -> stopOnSignal(compute, sig));
       SignalTraps.trap("TERM", sig -> stopOnSignal(compute, sig));
       if (source.spec() == null) {

@@ -9,7 +9,10 @@ import computectl.spec.ParsedSpec;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.vmmonitor.VmMonitor;
+import computectl.vmmonitor.VmMonitorConfig;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,10 +33,12 @@ public final class Compute implements AutoCloseable {
   private final BackgroundTasks background = new BackgroundTasks();
   private final StartupFlow flow;
   private final Configurator configurator;
+  private final VmMonitorArgs vmMonitorArgs;
 
-  public Compute(ComputeConfig cfg, ComputeNode node, ComputeCtlMetrics metrics) {
+  public Compute(ComputeConfig cfg, ComputeNode node, ComputeCtlMetrics metrics, VmMonitorArgs vmMonitorArgs) {
     this.cfg = cfg;
     this.node = node;
+    this.vmMonitorArgs = vmMonitorArgs;
     SpecApplier applier = new SpecApplier(cfg, metrics, background);
     this.flow = new StartupFlow(cfg, node, children, applier);
     this.configurator = new Configurator(cfg, node, applier);
@@ -52,7 +57,13 @@ public final class Compute implements AutoCloseable {
     if (pg == null) {
       return new Outcome(1, true);
     }
-    Integer code = pg.waitExit();
+    Optional<VmMonitor> vm = failed ? Optional.empty() : startVmMonitor();
+    Integer code;
+    try {
+      code = pg.waitExit();
+    } finally {
+      vm.ifPresent(VmMonitor::stop);
+    }
     Log.info("Postgres exited with code " + code + ", shutting down");
     if (node.spec().spec().mode().isPrimary() && !syncOnShutdown()) {
       return new Outcome(1, false);
@@ -61,6 +72,22 @@ public final class Compute implements AutoCloseable {
         == ComputeStatus.TERMINATION_PENDING;
     CoreDumps.withSystemDebuggers().report(CoreDumps.coreDir(cfg.pgdata()), cfg.pg().pgbin());
     return new Outcome(code == null ? 1 : code, failed || terminated);
+  }
+
+  /** 7.1 step 11: the vm-monitor runs while Postgres does, when AUTOSCALING is set. */
+  private Optional<VmMonitor> startVmMonitor() {
+    if (vmMonitorArgs == null) {
+      return Optional.empty();
+    }
+    boolean lfc = !Boolean.TRUE.equals(node.spec().spec().disableLfcResizing());
+    VmMonitorConfig vc = VmMonitorConfig.of(vmMonitorArgs.address(), vmMonitorArgs.cgroup(),
+        lfc ? vmMonitorArgs.filecacheConnstr() : null);
+    try {
+      return VmMonitor.startIfAutoscaling(cfg.env(), vc);
+    } catch (ComputeCtlException e) {
+      Log.error("could not start the vm-monitor: " + ComputeCtlException.chain(e));
+      return Optional.empty();
+    }
   }
 
   /** Pooled start: wait for /configure. False when a /terminate came first (upstream hangs there). */

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param internalHttpPort written to postgresql.conf as {@code neon.extension_server_port}
  * @param env the process environment (AUTOSCALING, AUDIT_LOGGING_ENDPOINT, ...)
  * @param exitGrace how long to keep serving HTTP after a failed start or a terminate (30 s upstream)
+ * @param basebackupFile {@code --basebackup-file}: a tar or tar.gz to unpack instead of asking the
+ *     pageserver, or null for the pageserver
  */
 public record ComputeConfig(
     Path pgdata,
@@ -22,10 +24,17 @@ public record ComputeConfig(
     PgConnector connector,
     int internalHttpPort,
     Map<String, String> env,
-    Duration exitGrace) {
+    Duration exitGrace,
+    Path basebackupFile) {
 
   public ComputeConfig {
     env = Map.copyOf(env);
+  }
+
+  /** The basebackup comes from the pageserver. */
+  public ComputeConfig(Path pgdata, PgCommand pg, PgConnector connector, int internalHttpPort, Map<String, String> env,
+      Duration exitGrace) {
+    this(pgdata, pg, connector, internalHttpPort, env, exitGrace, null);
   }
 
   public boolean autoscaling() {

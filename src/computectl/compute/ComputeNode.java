@@ -114,12 +114,13 @@ public final class ComputeNode {
         spec = newSpec;
       }
       changed.signalAll();
+      Log.info("Changing compute status from " + from + " to " + next);
+      // Under the lock, so listeners see changes in the order they happened.
+      for (StatusListener l : listeners) {
+        l.statusChanged(from, next);
+      }
     } finally {
       lock.unlock();
-    }
-    Log.info("Changing compute status from " + from + " to " + next);
-    for (StatusListener l : listeners) {
-      l.statusChanged(from, next);
     }
     return from;
   }

@@ -12,6 +12,7 @@ import computectl.spec.ComputeMode;
 import computectl.spec.ComputeSpec;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
+import computectl.tools.BasebackupFile;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
@@ -70,12 +71,17 @@ final class StartupFlow {
     ComputeSpec spec = ps.spec();
     PgData.reset(cfg.pgdata());
     ConfigWriter.write(cfg.pgdata(), spec, ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), false));
-    Lsn lsn = switch (spec.mode().kind()) {
-      case PRIMARY -> syncSafekeepers(ps);
-      case STATIC -> spec.mode().lsn();
-      case REPLICA -> Lsn.ZERO;
-    };
-    basebackup().fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL);
+    if (cfg.basebackupFile() != null) {
+      // A captured basebackup fixes the LSN already: neither safekeepers nor pageserver are asked.
+      BasebackupFile.unpack(cfg.basebackupFile(), cfg.pgdata(), node.metrics());
+    } else {
+      Lsn lsn = switch (spec.mode().kind()) {
+        case PRIMARY -> syncSafekeepers(ps);
+        case STATIC -> spec.mode().lsn();
+        case REPLICA -> Lsn.ZERO;
+      };
+      basebackup().fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL);
+    }
     PgData.ensureHbaLine(cfg.pgdata());
     PgData.replaceDynshmem(cfg.pgdata());
     if (spec.mode().kind() != ComputeMode.Kind.PRIMARY) {

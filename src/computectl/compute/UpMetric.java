@@ -4,8 +4,8 @@ import computectl.metrics.MetricFamily;
 
 /**
  * Keeps {@code compute_ctl_up{build_tag,status}} at exactly one series (reference 12.2): each
- * change removes every series, then sets the new status to 1. Like upstream, the move to
- * Terminated is not reflected: the series stays {@code termination-pending} until exit.
+ * change removes every series, then sets the new status to 1. Unlike upstream (whose move to
+ * Terminated bypasses its setter), {@code terminated} is shown too.
  */
 public final class UpMetric implements StatusListener {
   private final MetricFamily up;
@@ -23,9 +23,7 @@ public final class UpMetric implements StatusListener {
 
   @Override
   public void statusChanged(ComputeStatus from, ComputeStatus to) {
-    if (to != ComputeStatus.TERMINATED) {
-      show(to);
-    }
+    show(to);
   }
 
   private synchronized void show(ComputeStatus status) {

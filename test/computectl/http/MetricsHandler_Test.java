@@ -174,17 +174,8 @@ class MetricsHandler_Test {
       }
     }
     List<String> life = List.of("empty", "configuration-pending", "init", "running", "configuration-pending",
-        "configuration", "running", "termination-pending");
-    assertEquals(life, statuses.subList(0, life.size()));
-    // Issue 4 asks for a final "terminated" series; computectl.compute.UpMetric still keeps
-    // upstream's termination-pending. Either way it is one series.
-    assertTrue(statuses.size() == life.size() || statuses.equals(concat(life, "terminated")), statuses.toString());
+        "configuration", "running", "termination-pending", "terminated");
+    assertEquals(life, statuses);
     assertEquals(ComputeStatus.TERMINATED, node.status());
-  }
-
-  private static List<String> concat(List<String> list, String last) {
-    List<String> out = new ArrayList<>(list);
-    out.add(last);
-    return out;
   }
 }
