@@ -43,5 +43,12 @@ demo: image
 bench: image $(B)/test-classes/.done
 	./build.sh bench
 
+# make fleet-demo: six computes from two builds (tags v1, v2; built into $(B)-v1 and $(B)-v2)
+# scraped by a real Prometheus with deploy/prometheus's rules. FLEET_DEMO_ARGS=--keep-running
+# leaves it all running until Ctrl-C.
+.PHONY: fleet-demo
+fleet-demo: deps/lib/.verified
+	./build.sh fleet-demo
+
 clean:
 	rm -rf $(B)

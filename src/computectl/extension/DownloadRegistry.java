@@ -91,9 +91,4 @@ final class DownloadRegistry {
     p.completed |= ok;
     notifyAll();
   }
-
-  synchronized boolean completed(String archive) {
-    Progress p = archives.get(archive);
-    return p != null && p.completed;
-  }
 }

@@ -55,7 +55,11 @@ public final class Failpoints {
       if (eq < 0) {
         throw new IllegalArgumentException("invalid failpoint \"" + entry + "\": expected <name>=<actions>");
       }
-      configure(entry.substring(0, eq), entry.substring(eq + 1));
+      try {
+        configure(entry.substring(0, eq), entry.substring(eq + 1));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("failed to apply failpoint " + entry + ": " + e.getMessage(), e);
+      }
     }
   }
 
@@ -72,6 +76,28 @@ public final class Failpoints {
     synchronized (this) {
       points.put(name, new Config(actions, List.copyOf(chain)));
       notifyAll(); // releases a paused evaluation
+    }
+  }
+
+  /** The failpoint that fails the migration whose id its {@code return(<id>)} names (reference 14.11). */
+  public static final String COMPUTE_MIGRATION = "compute-migration";
+
+  /**
+   * Evaluates {@link #COMPUTE_MIGRATION}: the id of the migration to fail, for
+   * {@code computectl.reconcile.MigrationRunner}; null when the failpoint does not fire.
+   *
+   * @throws IllegalArgumentException when it returns something other than a number
+   */
+  public Long migrationToFail() {
+    Optional<String> value = eval(COMPUTE_MIGRATION);
+    if (value.isEmpty()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(value.get().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("failpoint " + COMPUTE_MIGRATION + " must return a migration id, as in return(3);"
+          + " it returned \"" + value.get() + "\"");
     }
   }
 

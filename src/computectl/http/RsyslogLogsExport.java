@@ -82,7 +82,7 @@ public final class RsyslogLogsExport implements LogsExportConfigurer {
   }
 
   /** {@code pgrep rsyslogd} must find it; then {@code pkill rsyslogd}. */
-  static void restartRsyslogd() throws IOException, InterruptedException {
+  public static void restartRsyslogd() throws IOException, InterruptedException {
     String pids = run(List.of("pgrep", "rsyslogd"));
     if (pids.isBlank()) {
       throw new ComputeCtlException("rsyslogd is not running");

@@ -41,7 +41,7 @@ public final class LocalCluster implements AutoCloseable {
     LocalCluster c = new LocalCluster(pg, dataDir, port, user, dataDir.resolve("postgresql.conf"),
         dataDir.resolve("server.log"));
     c.initdb();
-    return c.configureAndStart();
+    return c.configureAndStart("");
   }
 
   /**
@@ -49,6 +49,12 @@ public final class LocalCluster implements AutoCloseable {
    * so that a basebackup of this cluster has no postgresql.conf, as Neon's basebackups have none.
    */
   public static LocalCluster startWithConfigOutside(PgInstall pg, Path dataDir, int port) throws IOException {
+    return startWithConfigOutside(pg, dataDir, port, "");
+  }
+
+  /** Same, with {@code extraConf} appended to postgresql.conf before the first start. */
+  public static LocalCluster startWithConfigOutside(PgInstall pg, Path dataDir, int port, String extraConf)
+      throws IOException {
     String user = RunAs.unprivilegedUser();
     Path confDir = dataDir.resolveSibling(dataDir.getFileName() + ".conf");
     LocalCluster c = new LocalCluster(pg, dataDir, port, user, confDir.resolve("postgresql.conf"),
@@ -57,7 +63,7 @@ public final class LocalCluster implements AutoCloseable {
     Files.createDirectories(confDir);
     Files.move(dataDir.resolve("postgresql.conf"), c.configFile);
     RunAs.chownTree(user, confDir);
-    return c.configureAndStart();
+    return c.configureAndStart(extraConf);
   }
 
   private void initdb() throws IOException {
@@ -65,10 +71,10 @@ public final class LocalCluster implements AutoCloseable {
         "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"), 120);
   }
 
-  private LocalCluster configureAndStart() throws IOException {
+  private LocalCluster configureAndStart(String extraConf) throws IOException {
     Files.writeString(dataDir.resolve("postgresql.auto.conf"), "", java.nio.file.StandardOpenOption.APPEND);
     appendConf("port = " + port + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n"
-        + "fsync = off\nwal_level = replica\nmax_wal_senders = 4\n");
+        + "fsync = off\nwal_level = replica\nmax_wal_senders = 4\n" + extraConf);
     startServer();
     return this;
   }

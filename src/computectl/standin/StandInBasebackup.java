@@ -34,6 +34,21 @@ public final class StandInBasebackup {
       "host\treplication\tall\t::1/128\ttrust",
       "");
 
+  /**
+   * A standby refuses to start when its max_connections, max_worker_processes, max_wal_senders,
+   * max_prepared_transactions or max_locks_per_transaction is below the value recorded in the
+   * backup's pg_control, so the source cluster runs with small values that any compute's
+   * settings exceed (Static and Replica computes start as standbys of this backup).
+   */
+  static final String MINIMAL_STANDBY_SETTINGS = String.join("\n",
+      "max_connections = 10",
+      "superuser_reserved_connections = 1",
+      "max_worker_processes = 2",
+      "max_wal_senders = 2",
+      "max_prepared_transactions = 0",
+      "max_locks_per_transaction = 32",
+      "");
+
   private StandInBasebackup() {}
 
   /**
@@ -44,7 +59,7 @@ public final class StandInBasebackup {
     Path dataDir = workDir.resolve("source-data");
     Path outDir = workDir.resolve("basebackup");
     String marker;
-    try (LocalCluster cluster = LocalCluster.startWithConfigOutside(pg, dataDir, port)) {
+    try (LocalCluster cluster = LocalCluster.startWithConfigOutside(pg, dataDir, port, MINIMAL_STANDBY_SETTINGS)) {
       cluster.psql("postgres", "create table " + MARKER_TABLE + "(id int, note text); insert into "
           + MARKER_TABLE + " values (1, '" + MARKER_NOTE + "')");
       marker = cluster.psql("postgres", "select pg_relation_filepath('" + MARKER_TABLE + "')").trim();

@@ -251,13 +251,13 @@ public final class TarExtractor {
         continue;
       }
       BasicFileAttributes a = lstat(e.path(), existing);
-      if (a == null) {
+      if (a == null || (!last && !a.isSymbolicLink() && !a.isDirectory())) {
         throw TarException.entry(e.path(), "hard link target " + shown + " does not exist");
       }
       if (a.isSymbolicLink()) {
         throw TarException.entry(e.path(), "hard link target " + shown + (last ? " is a symlink" : " passes through a symlink"));
       }
-      if (last ? !a.isRegularFile() : !a.isDirectory()) {
+      if (last && !a.isRegularFile()) {
         throw TarException.entry(e.path(), "hard link target " + shown + " is not a regular file");
       }
     }

@@ -29,8 +29,14 @@ public final class TarWriter implements Closeable {
     this.out = new BufferedOutputStream(out, TarReader.BUFFER_SIZE);
   }
 
-  /** Writes one entry; for files, exactly {@code entry.size()} bytes are taken from {@code body}. */
+  /**
+   * Writes one entry; for files, exactly {@code entry.size()} bytes are taken from {@code body}.
+   * Type OTHER has no single type flag: use {@link #writeHostile} or {@link #writeHeader}.
+   */
   public void write(TarEntry entry, InputStream body) throws IOException {
+    if (entry.type() == TarEntry.Type.OTHER) {
+      throw new IllegalArgumentException("entry type OTHER has no type flag; write its header with writeHeader");
+    }
     long size = entry.type() == TarEntry.Type.FILE ? entry.size() : 0;
     writeEntryHeader(entry.path(), flag(entry.type()), entry.mode(), size, entry.mtime(), entry.linkTarget());
     if (size > 0) {
@@ -190,7 +196,7 @@ public final class TarWriter implements Closeable {
 
   private static char flag(TarEntry.Type type) {
     return switch (type) {
-      case FILE, OTHER -> '0';
+      case FILE, OTHER -> '0';  // OTHER is refused by write()
       case DIRECTORY -> '5';
       case SYMLINK -> '2';
       case HARDLINK -> '1';

@@ -152,6 +152,10 @@ class TarExtractor_HostileTest {
       w.writeDirectory("d", 0755, 0);
       w.writeHardLink("h", "d", 0);
     });
+    assertRefused("tar entry h: hard link target f/x does not exist", w -> {
+      w.writeFile("f", 0644, 0, bytes("f"));
+      w.writeHardLink("h", "f/x", 0);
+    });
     assertRefused("tar entry h: hard link to itself", w -> w.writeHardLink("h", "./h", 0));
   }
 

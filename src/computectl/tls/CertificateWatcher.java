@@ -1,0 +1,146 @@
+package computectl.tls;
+
+import computectl.util.Log;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Notices certificate renewals (reference 14.9): hashes the certificate file (SHA-256) every
+ * {@code interval} (60 s upstream) and calls {@code onChange} when the hash differs from the
+ * last one; the caller then asks for a reconfiguration (new key copy, reload, pgbouncer and
+ * local_proxy TLS). An unreadable file is retried every {@code readRetry} (1 s upstream).
+ *
+ * <p>Unlike upstream, the first pass does not count as a change: upstream's extra
+ * reconfiguration right after the compute first becomes Running is not repeated.
+ */
+public final class CertificateWatcher implements AutoCloseable {
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_READ_RETRY = Duration.ofSeconds(1);
+
+  private final Path cert;
+  private final Duration interval;
+  private final Duration readRetry;
+  private final Runnable onChange;
+  private final Object lock = new Object();
+  private boolean closed;
+  private Thread thread;
+  private byte[] digest;
+
+  public CertificateWatcher(Path cert, Duration interval, Duration readRetry, Runnable onChange) {
+    this.cert = cert;
+    this.interval = interval;
+    this.readRetry = readRetry;
+    this.onChange = onChange;
+  }
+
+  /** Upstream's timing. */
+  public static CertificateWatcher withDefaults(Path cert, Runnable onChange) {
+    return new CertificateWatcher(cert, DEFAULT_INTERVAL, DEFAULT_READ_RETRY, onChange);
+  }
+
+  /**
+   * Blocks until the certificate is readable (the pre-start wait of reference 7.2 step 3a),
+   * then starts watching on a thread of its own.
+   *
+   * @return false when closed before the certificate could be read
+   */
+  public boolean start() {
+    byte[] first = awaitDigest();
+    if (first == null) {
+      return false;
+    }
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      digest = first;
+      thread = new Thread(this::watch, "tls-cert-watcher");
+      thread.setDaemon(true);
+      thread.start();
+    }
+    Log.info("watching TLS certificate " + cert + " for changes every " + interval.toSeconds() + " s");
+    return true;
+  }
+
+  private void watch() {
+    while (pause(interval)) {
+      byte[] now = awaitDigest();
+      if (now == null) {
+        return;
+      }
+      if (!Arrays.equals(now, digest)) {
+        digest = now;
+        Log.info("TLS certificate " + cert + " changed");
+        try {
+          onChange.run();
+        } catch (RuntimeException e) {
+          Log.error("handling the TLS certificate change failed: " + e);
+        }
+      }
+    }
+  }
+
+  /** The certificate's hash, retrying until it can be read; null when closed meanwhile. */
+  private byte[] awaitDigest() {
+    while (true) {
+      try {
+        return sha256(Files.readAllBytes(cert));
+      } catch (IOException e) {
+        Log.error("could not read cert file " + cert + ": " + e);
+      }
+      if (!pause(readRetry)) {
+        return null;
+      }
+    }
+  }
+
+  /** Sleeps; false when closed. */
+  private boolean pause(Duration d) {
+    synchronized (lock) {
+      long deadline = System.nanoTime() + d.toNanos();
+      while (!closed) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return true;
+        }
+        try {
+          lock.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return false;
+    }
+  }
+
+  static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (lock) {
+      closed = true;
+      lock.notifyAll();
+      t = thread;
+    }
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

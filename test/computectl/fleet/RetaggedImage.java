@@ -1,0 +1,82 @@
+package computectl.fleet;
+
+import computectl.util.RunAs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A second image for a fleet test without a second compile: {@code BUILD_TAG=<tag> make image}
+ * differs from the image under test only in the jar's {@code computectl/build.properties}
+ * (build.sh writes the tag there and nowhere else), so this copies the image (hard links) and
+ * rewrites that one entry. {@code make fleet-demo} builds its two images for real.
+ */
+final class RetaggedImage {
+  private RetaggedImage() {}
+
+  static FleetImage create(FleetImage source, String tag) {
+    try {
+      Path dir = RunAs.ownedTempDir(RunAs.unprivilegedUser(), "computectl-retagged-").resolve("image");
+      copyTree(source.dir(), dir);
+      Path jar = dir.resolve(FleetImage.JAR);
+      Files.delete(jar);
+      rewriteStamp(source.dir().resolve(FleetImage.JAR), jar, tag);
+      return FleetImage.read(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          try {
+            Files.createLink(target, p);
+          } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+          }
+        }
+      }
+    }
+  }
+
+  private static void rewriteStamp(Path from, Path to, String tag) throws IOException {
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(from));
+        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        if (e.getName().equals(FleetImage.STAMP)) {
+          continue;
+        }
+        out.putNextEntry(new ZipEntry(e.getName()));
+        in.transferTo(out);
+        out.closeEntry();
+      }
+      out.putNextEntry(new ZipEntry(FleetImage.STAMP));
+      out.write(("build_tag=" + tag + "\n").getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+  }
+
+  /** Removes the copy (its parent temp directory included). */
+  static void delete(FleetImage image) {
+    try (Stream<Path> all = Files.walk(image.dir().getParent())) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
