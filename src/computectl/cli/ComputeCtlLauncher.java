@@ -20,6 +20,7 @@ import computectl.spec.SpecSource;
 import computectl.spec.SpecValidator;
 import computectl.util.BuildInfo;
 import computectl.util.ComputeCtlException;
+import computectl.util.Failpoints;
 import computectl.util.Log;
 import computectl.util.SignalTraps;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ final class ComputeCtlLauncher {
   }
 
   int run() throws InterruptedException {
+    Failpoints failpoints = failpoints();
     Log.info("compute build_tag: " + BuildInfo.buildTag());
     JdbcConnector connector = JdbcConnector.fromConnstr(args.connstr());
     AcquiredSpec source = new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
@@ -53,7 +55,7 @@ final class ComputeCtlLauncher {
     }
     PgCommand pg = PgCommand.of(args.pgbin(), env, java.util.List.of());
     ComputeConfig cfg = new ComputeConfig(Path.of(args.pgdata()), pg, connector, args.internalHttpPort(), env, exitGrace(),
-        args.basebackupFile() == null ? null : Path.of(args.basebackupFile()));
+        args.basebackupFile() == null ? null : Path.of(args.basebackupFile()), failpoints);
     try (Compute compute = new Compute(cfg, node, metrics,
         new VmMonitorArgs(args.vmMonitorAddr(), args.cgroup(), args.filecacheConnstr()))) {
       SignalTraps.trap("INT", sig -> stopOnSignal(compute, sig));
@@ -61,7 +63,7 @@ final class ComputeCtlLauncher {
       if (source.spec() == null) {
         prewarm(pg, cfg, compute);
       }
-      try (HttpServers http = HttpServers.start(httpContext(node, source, compute, connector), args.externalHttpPort(),
+      try (HttpServers http = HttpServers.start(httpContext(node, source, compute, connector, failpoints), args.externalHttpPort(),
           args.internalHttpPort()); ComputeMonitor monitor = new ComputeMonitor(node, connector)) {
         Log.info("serving the external HTTP API on port " + http.externalPort() + ", the internal one on " + http.internalPort());
         UpMetric up = new UpMetric(metrics.up, BuildInfo.buildTag());
@@ -93,7 +95,8 @@ final class ComputeCtlLauncher {
     }
   }
 
-  private ComputeContext httpContext(ComputeNode node, AcquiredSpec source, Compute compute, JdbcConnector connector) {
+  private ComputeContext httpContext(ComputeNode node, AcquiredSpec source, Compute compute, JdbcConnector connector,
+      Failpoints failpoints) {
     ConnInfo ci = ConnInfo.parse(args.connstr());
     return ComputeContext.builder(node, metrics, args.computeId())
         .liveConfigAllowed(source.liveConfigAllowed())
@@ -103,7 +106,26 @@ final class ComputeCtlLauncher {
         .dumpTarget(new PgDumpTarget(ci.host(), ci.port(), ci.user()))
         .terminator(compute::sendTerminationSignals)
         .children(compute.children())
+        .failpoints(failpoints)
         .build();
+  }
+
+  /**
+   * Upstream compiles failpoints into testing builds only; here they are on when the
+   * {@code FAILPOINTS} variable is present (even empty), which also enables {@code /failpoints}.
+   */
+  private Failpoints failpoints() {
+    String spec = env.get("FAILPOINTS");
+    if (spec == null) {
+      return null;
+    }
+    Failpoints fp = new Failpoints();
+    try {
+      fp.configureAll(spec);
+    } catch (IllegalArgumentException e) {
+      throw new ComputeCtlException("FAILPOINTS: " + e.getMessage(), e);
+    }
+    return fp;
   }
 
   private Duration exitGrace() {

@@ -2,6 +2,7 @@ package computectl.compute;
 
 import computectl.postgres.PgCommand;
 import computectl.reconcile.PgConnector;
+import computectl.util.Failpoints;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param exitGrace how long to keep serving HTTP after a failed start or a terminate (30 s upstream)
  * @param basebackupFile {@code --basebackup-file}: a tar or tar.gz to unpack instead of asking the
  *     pageserver, or null for the pageserver
+ * @param failpoints failpoints from {@code FAILPOINTS} (and {@code /failpoints}), or null when disabled
  */
 public record ComputeConfig(
     Path pgdata,
@@ -25,7 +27,8 @@ public record ComputeConfig(
     int internalHttpPort,
     Map<String, String> env,
     Duration exitGrace,
-    Path basebackupFile) {
+    Path basebackupFile,
+    Failpoints failpoints) {
 
   public ComputeConfig {
     env = Map.copyOf(env);
@@ -34,7 +37,12 @@ public record ComputeConfig(
   /** The basebackup comes from the pageserver. */
   public ComputeConfig(Path pgdata, PgCommand pg, PgConnector connector, int internalHttpPort, Map<String, String> env,
       Duration exitGrace) {
-    this(pgdata, pg, connector, internalHttpPort, env, exitGrace, null);
+    this(pgdata, pg, connector, internalHttpPort, env, exitGrace, null, null);
+  }
+
+  /** The migration id the {@code compute-migration} failpoint makes fail, or null. */
+  public Long migrationFailpoint() {
+    return failpoints == null ? null : failpoints.migrationToFail();
   }
 
   public boolean autoscaling() {

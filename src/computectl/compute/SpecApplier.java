@@ -6,6 +6,7 @@ import computectl.postgres.TempOverride;
 import computectl.reconcile.ApplyContext;
 import computectl.reconcile.ApplyMode;
 import computectl.reconcile.InstalledExtensions;
+import computectl.reconcile.Migration;
 import computectl.reconcile.MigrationRunner;
 import computectl.reconcile.PgConnector;
 import computectl.reconcile.Reconciler;
@@ -36,7 +37,7 @@ final class SpecApplier {
       TempOverride.run(cfg.pgdata(), TempOverride.NO_SIZE_LIMIT, () -> {
         reload();
         Reconciler.apply(cfg.connector(), ps.spec(), ApplyContext.of(ApplyMode.STARTUP, ps.spec(), ps.timelineId()));
-        background.spawn("migrations", () -> new MigrationRunner(metrics).run(cfg.connector()));
+        background.spawn("migrations", () -> new MigrationRunner(Migration.builtIn(), metrics, cfg.migrationFailpoint()).run(cfg.connector()));
       });
       computectl.postgres.LineInFile.ensure(cfg.pgdata().resolve("postgresql.conf"),
           "neon.disable_logical_replication_subscribers=false");

@@ -1,5 +1,6 @@
 package computectl.http;
 
+import computectl.util.Failpoints;
 import computectl.compute.ComputeNode;
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.spec.Jwk;

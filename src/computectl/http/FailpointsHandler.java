@@ -1,5 +1,6 @@
 package computectl.http;
 
+import computectl.util.Failpoints;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;

@@ -1,5 +1,6 @@
 package computectl.http;
 
+import computectl.util.Failpoints;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package computectl.http;
 
+import computectl.util.Failpoints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import computectl.compute.ComputeNode;
