@@ -16,8 +16,12 @@ RUN make image
 
 # --- final stage ---------------------------------------------------------------------------------
 FROM debian:bookworm-slim
-# postgresql-15 brings the server binaries; procps for kill(1), which signals Postgres.
+# postgresql-15 brings the server binaries (and the postgres user); procps for kill(1), which
+# signals Postgres (and the JVM, for debug-bundle's thread dump). Debian would also create and
+# start a "main" cluster: compute_ctl makes its own PGDATA, so that is switched off first.
 RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-common \
+ && sed -ri 's/^#? *create_main_cluster *=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf \
  && apt-get install -y --no-install-recommends postgresql-15 procps \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /var/db/postgres/compute \
@@ -26,7 +30,8 @@ COPY --from=build /src/build/image /opt/compute_ctl
 USER postgres
 ENV POSTGRES_PATH=/usr/lib/postgresql/15/bin/postgres
 EXPOSE 3080 3081 55433
-# SIGTERM: compute_ctl forwards a fast shutdown (SIGINT) to Postgres and waits for it.
+# SIGTERM: compute_ctl sends Postgres SIGINT (fast shutdown: a shutdown checkpoint, clients cut
+# off) and waits up to 60 s for it, then SIGQUIT. Give it that long: docker stop -t 75.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/opt/compute_ctl/bin/compute_ctl"]
 CMD ["--help"]

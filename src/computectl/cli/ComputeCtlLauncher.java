@@ -8,6 +8,8 @@ import computectl.compute.VmMonitorArgs;
 import computectl.http.ComputeContext;
 import computectl.http.HttpServers;
 import computectl.http.PgDumpTarget;
+import computectl.extension.ExtensionDirs;
+import computectl.extension.RemoteExtensions;
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.monitor.ComputeMonitor;
 import computectl.pgwire.ConnInfo;
@@ -19,6 +21,7 @@ import computectl.spec.AcquiredSpec;
 import computectl.spec.SpecSource;
 import computectl.spec.SpecValidator;
 import computectl.util.BuildInfo;
+import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Failpoints;
 import computectl.util.Log;
@@ -26,6 +29,7 @@ import computectl.util.SignalTraps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The composition root (reference 7.1): wires the command line, the spec source, the state
@@ -55,15 +59,18 @@ final class ComputeCtlLauncher {
     }
     PgCommand pg = PgCommand.of(args.pgbin(), env, java.util.List.of());
     ComputeConfig cfg = new ComputeConfig(Path.of(args.pgdata()), pg, connector, args.internalHttpPort(), env, exitGrace(),
-        args.basebackupFile() == null ? null : Path.of(args.basebackupFile()), failpoints);
-    try (Compute compute = new Compute(cfg, node, metrics,
+        args.basebackupFile() == null ? null : Path.of(args.basebackupFile()), failpoints,
+        source.computeCtlConfig().tls(), args.resizeSwapOnBind(), args.setDiskQuotaForFs());
+    ChildProcesses children = new ChildProcesses();
+    Supplier<RemoteExtensions> extensions = remoteExtensions(pgVersion, children);
+    try (Compute compute = new Compute(cfg, node, metrics, children, extensions,
         new VmMonitorArgs(args.vmMonitorAddr(), args.cgroup(), args.filecacheConnstr()))) {
       SignalTraps.trap("INT", sig -> stopOnSignal(compute, sig));
       SignalTraps.trap("TERM", sig -> stopOnSignal(compute, sig));
       if (source.spec() == null) {
         prewarm(pg, cfg, compute);
       }
-      try (HttpServers http = HttpServers.start(httpContext(node, source, compute, connector, failpoints), args.externalHttpPort(),
+      try (HttpServers http = HttpServers.start(httpContext(node, source, compute, connector, failpoints, extensions), args.externalHttpPort(),
           args.internalHttpPort()); ComputeMonitor monitor = new ComputeMonitor(node, connector)) {
         Log.info("serving the external HTTP API on port " + http.externalPort() + ", the internal one on " + http.internalPort());
         UpMetric up = new UpMetric(metrics.up, BuildInfo.buildTag());
@@ -96,7 +103,7 @@ final class ComputeCtlLauncher {
   }
 
   private ComputeContext httpContext(ComputeNode node, AcquiredSpec source, Compute compute, JdbcConnector connector,
-      Failpoints failpoints) {
+      Failpoints failpoints, Supplier<RemoteExtensions> extensions) {
     ConnInfo ci = ConnInfo.parse(args.connstr());
     return ComputeContext.builder(node, metrics, args.computeId())
         .liveConfigAllowed(source.liveConfigAllowed())
@@ -107,7 +114,27 @@ final class ComputeCtlLauncher {
         .terminator(compute::sendTerminationSignals)
         .children(compute.children())
         .failpoints(failpoints)
+        .remoteExtensions(args.remoteExtConfig(), (ext, spec) -> extensions.get().download(ext, spec))
         .build();
+  }
+
+  /**
+   * Remote extensions, set up on first use: finding the Postgres directories runs pg_config, which
+   * a compute without remote extensions should not pay for at boot.
+   */
+  private Supplier<RemoteExtensions> remoteExtensions(String pgVersion, ChildProcesses children) {
+    return new Supplier<>() {
+      private RemoteExtensions value;
+
+      @Override
+      public synchronized RemoteExtensions get() {
+        if (value == null) {
+          value = new RemoteExtensions(args.remoteExtConfig(), BuildInfo.buildTag(), pgVersion,
+              ExtensionDirs.forPgbin(args.pgbin()), metrics, children);
+        }
+        return value;
+      }
+    };
   }
 
   /**

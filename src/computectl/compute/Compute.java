@@ -1,6 +1,8 @@
 package computectl.compute;
 
 import computectl.compute.StartupMetrics.Field;
+import computectl.extension.RemoteExtensions;
+import computectl.lease.LsnLeaseRenewer;
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.postgres.CoreDumps;
 import computectl.postgres.PgProcess;
@@ -13,6 +15,7 @@ import computectl.vmmonitor.VmMonitor;
 import computectl.vmmonitor.VmMonitorConfig;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,19 +32,28 @@ public final class Compute implements AutoCloseable {
 
   private final ComputeConfig cfg;
   private final ComputeNode node;
-  private final ChildProcesses children = new ChildProcesses();
+  private final ChildProcesses children;
   private final BackgroundTasks background = new BackgroundTasks();
   private final StartupFlow flow;
   private final Configurator configurator;
   private final VmMonitorArgs vmMonitorArgs;
+  private final PreStart preStart;
+  private LsnLeaseRenewer lease;
 
-  public Compute(ComputeConfig cfg, ComputeNode node, ComputeCtlMetrics metrics, VmMonitorArgs vmMonitorArgs) {
+  /**
+   * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be served
+   * @param vmMonitorArgs the vm-monitor flags (it runs only when AUTOSCALING is set), or null
+   */
+  public Compute(ComputeConfig cfg, ComputeNode node, ComputeCtlMetrics metrics, ChildProcesses children,
+      Supplier<RemoteExtensions> extensions, VmMonitorArgs vmMonitorArgs) {
     this.cfg = cfg;
     this.node = node;
+    this.children = children;
     this.vmMonitorArgs = vmMonitorArgs;
     SpecApplier applier = new SpecApplier(cfg, metrics, background);
-    this.flow = new StartupFlow(cfg, node, children, applier);
-    this.configurator = new Configurator(cfg, node, applier);
+    this.preStart = new PreStart(cfg, node, children, metrics, extensions, background);
+    this.flow = new StartupFlow(cfg, node, children, applier, preStart);
+    this.configurator = new Configurator(cfg, node, applier, background);
   }
 
   public ChildProcesses children() {
@@ -52,6 +64,7 @@ public final class Compute implements AutoCloseable {
     if (node.spec() == null && !awaitSpec()) {
       return new Outcome(0, true);
     }
+    startLease();
     boolean failed = !startCompute();
     PgProcess pg = flow.postgres();
     if (pg == null) {
@@ -72,6 +85,20 @@ public final class Compute implements AutoCloseable {
         == ComputeStatus.TERMINATION_PENDING;
     CoreDumps.withSystemDebuggers().report(CoreDumps.coreDir(cfg.pgdata()), cfg.pg().pgbin());
     return new Outcome(code == null ? 1 : code, failed || terminated);
+  }
+
+  /** 7.1 step 9: a Static compute keeps a pageserver lease on its LSN; it re-reads the spec on reconfiguration. */
+  private void startLease() {
+    lease = LsnLeaseRenewer.forStatic(node.spec(), node::spec);
+    if (lease != null) {
+      LsnLeaseRenewer l = lease;
+      node.addListener((from, to) -> {
+        if (from == ComputeStatus.CONFIGURATION && to == ComputeStatus.RUNNING) {
+          l.wake();
+        }
+      });
+      lease.start();
+    }
   }
 
   /** 7.1 step 11: the vm-monitor runs while Postgres does, when AUTOSCALING is set. */
@@ -176,6 +203,10 @@ public final class Compute implements AutoCloseable {
   @Override
   public void close() {
     configurator.close();
+    preStart.close();
+    if (lease != null) {
+      lease.close();
+    }
     background.close();
     children.killAll();
   }

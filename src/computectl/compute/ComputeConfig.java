@@ -2,6 +2,7 @@ package computectl.compute;
 
 import computectl.postgres.PgCommand;
 import computectl.reconcile.PgConnector;
+import computectl.spec.TlsConfig;
 import computectl.util.Failpoints;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,9 @@ import java.util.Map;
  * @param basebackupFile {@code --basebackup-file}: a tar or tar.gz to unpack instead of asking the
  *     pageserver, or null for the pageserver
  * @param failpoints failpoints from {@code FAILPOINTS} (and {@code /failpoints}), or null when disabled
+ * @param tls compute_ctl_config's TLS key and certificate (control-plane starts only), or null
+ * @param resizeSwapOnBind {@code --resize-swap-on-bind}
+ * @param diskQuotaFs {@code --set-disk-quota-for-fs}, or null
  */
 public record ComputeConfig(
     Path pgdata,
@@ -28,7 +32,10 @@ public record ComputeConfig(
     Map<String, String> env,
     Duration exitGrace,
     Path basebackupFile,
-    Failpoints failpoints) {
+    Failpoints failpoints,
+    TlsConfig tls,
+    boolean resizeSwapOnBind,
+    String diskQuotaFs) {
 
   public ComputeConfig {
     env = Map.copyOf(env);
@@ -37,7 +44,7 @@ public record ComputeConfig(
   /** The basebackup comes from the pageserver. */
   public ComputeConfig(Path pgdata, PgCommand pg, PgConnector connector, int internalHttpPort, Map<String, String> env,
       Duration exitGrace) {
-    this(pgdata, pg, connector, internalHttpPort, env, exitGrace, null, null);
+    this(pgdata, pg, connector, internalHttpPort, env, exitGrace, null, null, null, false, null);
   }
 
   /** The migration id the {@code compute-migration} failpoint makes fail, or null. */

@@ -1,6 +1,9 @@
 package computectl.compute;
 
-import computectl.postgres.ConfigWriter;
+import computectl.localproxy.LocalProxyConfigurer;
+import computectl.pgbouncer.PgbouncerTuner;
+import computectl.spec.ComputeSpec;
+import computectl.spec.LocalProxySpec;
 import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
@@ -15,13 +18,15 @@ final class Configurator implements AutoCloseable {
   private final ComputeConfig cfg;
   private final ComputeNode node;
   private final SpecApplier applier;
+  private final BackgroundTasks background;
   private final Thread thread;
   private volatile boolean closed;
 
-  Configurator(ComputeConfig cfg, ComputeNode node, SpecApplier applier) {
+  Configurator(ComputeConfig cfg, ComputeNode node, SpecApplier applier, BackgroundTasks background) {
     this.cfg = cfg;
     this.node = node;
     this.applier = applier;
+    this.background = background;
     this.thread = new Thread(this::loop, "compute-configurator");
     thread.setDaemon(true);
   }
@@ -71,7 +76,16 @@ final class Configurator implements AutoCloseable {
   }
 
   private void reconfigure(ParsedSpec ps) {
-    ConfigWriter.write(cfg.pgdata(), ps.spec(), ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), false));
+    ComputeSpec spec = ps.spec();
+    if (spec.pgbouncerSettings() != null) {
+      background.spawn("pgbouncer-tuning",
+          () -> new PgbouncerTuner(PgbouncerTuner.targetFor(cfg.env())).tune(spec.pgbouncerSettings(), cfg.tls()));
+    }
+    if (spec.localProxyConfig() != null) {
+      LocalProxySpec withOurTls = new LocalProxySpec(spec.localProxyConfig().jwks(), cfg.tls());
+      background.spawn("local-proxy-config", () -> LocalProxyConfigurer.system().configure(withOurTls));
+    }
+    StartupFlow.writeConfig(cfg, spec);
     applier.reconfigure(ps);
     String op = ps.spec().operationUuid() == null ? "unknown" : ps.spec().operationUuid();
     Log.info("finished reconfiguration of compute node for operation " + op);

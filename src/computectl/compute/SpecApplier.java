@@ -1,6 +1,7 @@
 package computectl.compute;
 
 import computectl.metrics.ComputeCtlMetrics;
+import computectl.localproxy.LocalProxyConfigurer;
 import computectl.postgres.PgCtl;
 import computectl.postgres.TempOverride;
 import computectl.reconcile.ApplyContext;
@@ -11,6 +12,7 @@ import computectl.reconcile.MigrationRunner;
 import computectl.reconcile.PgConnector;
 import computectl.reconcile.Reconciler;
 import computectl.spec.ParsedSpec;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,6 +39,13 @@ final class SpecApplier {
       TempOverride.run(cfg.pgdata(), TempOverride.NO_SIZE_LIMIT, () -> {
         reload();
         Reconciler.apply(cfg.connector(), ps.spec(), ApplyContext.of(ApplyMode.STARTUP, ps.spec(), ps.timelineId()));
+        if (ps.spec().localProxyConfig() != null) {
+          try {
+            LocalProxyConfigurer.system().configure(ps.spec().localProxyConfig());
+          } catch (ComputeCtlException e) {
+            throw new StartupException("apply_config local_proxy", e);
+          }
+        }
         background.spawn("migrations", () -> new MigrationRunner(Migration.builtIn(), metrics, cfg.migrationFailpoint()).run(cfg.connector()));
       });
       computectl.postgres.LineInFile.ensure(cfg.pgdata().resolve("postgresql.conf"),

@@ -13,6 +13,7 @@ import computectl.spec.ComputeSpec;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.tools.BasebackupFile;
+import computectl.tls.TlsFiles;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
@@ -30,13 +31,15 @@ final class StartupFlow {
   private final ComputeNode node;
   private final ChildProcesses children;
   private final SpecApplier applier;
+  private final PreStart preStart;
   private volatile PgProcess postgres;
 
-  StartupFlow(ComputeConfig cfg, ComputeNode node, ChildProcesses children, SpecApplier applier) {
+  StartupFlow(ComputeConfig cfg, ComputeNode node, ChildProcesses children, SpecApplier applier, PreStart preStart) {
     this.cfg = cfg;
     this.node = node;
     this.children = children;
     this.applier = applier;
+    this.preStart = preStart;
   }
 
   /** The Postgres started by {@link #start}, or null when it did not get that far. */
@@ -48,7 +51,7 @@ final class StartupFlow {
     ComputeSpec spec = ps.spec();
     Log.info("starting compute for project " + spec.cluster().clusterId() + ", operation " + spec.operationUuid()
         + ", tenant " + ps.tenantId() + ", timeline " + ps.timelineId() + ", features " + spec.features());
-    prepareDataDir(ps);
+    preStart.run(ps, () -> prepareDataDir(ps));
     Instant pgStart = node.clock().instant();
     postgres = PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
     postgres.waitReady();
@@ -70,7 +73,7 @@ final class StartupFlow {
   private void prepareDataDir(ParsedSpec ps) {
     ComputeSpec spec = ps.spec();
     PgData.reset(cfg.pgdata());
-    ConfigWriter.write(cfg.pgdata(), spec, ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), false));
+    writeConfig(cfg, spec);
     if (cfg.basebackupFile() != null) {
       // A captured basebackup fixes the LSN already: neither safekeepers nor pageserver are asked.
       BasebackupFile.unpack(cfg.basebackupFile(), cfg.pgdata(), node.metrics());
@@ -87,6 +90,14 @@ final class StartupFlow {
     if (spec.mode().kind() != ComputeMode.Kind.PRIMARY) {
       PgData.addStandbySignal(cfg.pgdata());
     }
+  }
+
+  /** postgresql.conf, with the TLS key and certificate copied into PGDATA first when configured (7.4 step 8). */
+  static void writeConfig(ComputeConfig cfg, ComputeSpec spec) {
+    if (cfg.tls() != null) {
+      TlsFiles.install(cfg.pgdata(), cfg.tls());
+    }
+    ConfigWriter.write(cfg.pgdata(), spec, ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), cfg.tls() != null));
   }
 
   /**

@@ -10,7 +10,7 @@ import computectl.spec.RemoteExtSpec;
 @FunctionalInterface
 public interface ExtensionDownloader {
   /**
-   * @param extension the real extension name, as {@link ExtensionResolver} resolved it
+   * @param extension the real extension name, as computectl.spec.RemoteExtSpec#resolve resolved it
    * @throws Exception any failure; its message becomes the 500 error text
    */
   void download(String extension, RemoteExtSpec spec) throws Exception;

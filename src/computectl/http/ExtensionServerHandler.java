@@ -3,6 +3,7 @@ package computectl.http;
 import computectl.compute.ComputeNode;
 import computectl.spec.ParsedSpec;
 import computectl.spec.RemoteExtSpec;
+import computectl.spec.SpecException;
 
 /**
  * {@code POST /extension_server/{filename}[?is_library=true]}: the neon extension asks for a
@@ -36,8 +37,8 @@ final class ExtensionServerHandler implements RouteHandler {
     }
     String extension;
     try {
-      extension = ExtensionResolver.resolve(filename, isLibrary, remote);
-    } catch (ExtensionResolver.NotFound e) {
+      extension = remote.resolve(filename, isLibrary, "", "").extensionName();
+    } catch (SpecException e) {
       throw new ApiError(404, e.getMessage());
     }
     try {

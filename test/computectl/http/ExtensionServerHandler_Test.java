@@ -89,7 +89,7 @@ class ExtensionServerHandler_Test {
     HttpResponse<String> r = in.post("/extension_server/nolib.so?is_library=true", "");
     assertEquals(404, r.statusCode());
     assertEquals("{\"error\":\"library nolib is not found\"}", r.body());
-    assertEquals("{\"error\":\"real_ext_name postgis-3 is not found\"}", in.post("/extension_server/postgis-3", "").body());
+    assertEquals("{\"error\":\"extension postgis-3 is not found\"}", in.post("/extension_server/postgis-3", "").body());
   }
 
   @Test
