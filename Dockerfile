@@ -17,12 +17,13 @@ RUN make image
 # --- final stage ---------------------------------------------------------------------------------
 FROM debian:bookworm-slim
 # postgresql-15 brings the server binaries (and the postgres user); procps for kill(1), which
-# signals Postgres (and the JVM, for debug-bundle's thread dump). Debian would also create and
+# signals Postgres (and the JVM, for debug-bundle's thread dump); zstd unpacks remote extension
+# archives; util-linux's flock checks local_proxy's pid file. Debian would also create and
 # start a "main" cluster: compute_ctl makes its own PGDATA, so that is switched off first.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends postgresql-common \
  && sed -ri 's/^#? *create_main_cluster *=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf \
- && apt-get install -y --no-install-recommends postgresql-15 procps \
+ && apt-get install -y --no-install-recommends postgresql-15 procps zstd util-linux \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /var/db/postgres/compute \
  && chown -R postgres:postgres /var/db/postgres
