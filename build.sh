@@ -62,8 +62,21 @@ step_classes() {
   printf 'build_tag=%s\n' "$(cat "$BUILD/build_tag")" >"$BUILD/classes/computectl/build.properties"
 }
 
+# Stand-ins (pageserver, control plane, demo, fleet) serve tests, demos and offline debugging;
+# a compute in production never loads them, so they ship in a jar of their own.
+STANDIN_PACKAGES=(standin fleet)
+
 step_jar() {
-  jar --create --file "$BUILD/compute_ctl.jar" -C "$BUILD/classes" .
+  local stage="$BUILD/jar-stage"
+  rm -rf "$stage"
+  mkdir -p "$stage/app" "$stage/standins/computectl"
+  cp -al "$BUILD/classes/." "$stage/app/"
+  for p in "${STANDIN_PACKAGES[@]}"; do
+    [[ -d "$stage/app/computectl/$p" ]] && mv "$stage/app/computectl/$p" "$stage/standins/computectl/"
+  done
+  jar --create --file "$BUILD/compute_ctl.jar" -C "$stage/app" .
+  jar --create --file "$BUILD/compute_ctl-standins.jar" -C "$stage/standins" .
+  rm -rf "$stage"
 }
 
 step_image() {
@@ -79,7 +92,7 @@ step_image() {
   fi
   rm -rf "$img/lib/app"
   mkdir -p "$img/lib/app"
-  cp "$BUILD/compute_ctl.jar" "$img/lib/app/"
+  cp "$BUILD/compute_ctl.jar" "$BUILD/compute_ctl-standins.jar" "$img/lib/app/"
   IFS=: read -ra rt <<<"$(jars_of runtime)"
   cp "${rt[@]}" "$img/lib/app/"
   cp src/computectl/cli/launcher.sh "$img/bin/compute_ctl"
