@@ -1,9 +1,11 @@
 package computectl.fleet;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * How many computes there are per build tag, per status and per (build tag, status): the three
@@ -38,11 +40,8 @@ public record FleetCounts(SortedMap<String, Integer> byTag, SortedMap<String, In
   static SortedMap<String, Integer> countsOf(List<PromSample> samples, String... labels) {
     SortedMap<String, Integer> out = new TreeMap<>();
     for (PromSample s : samples) {
-      StringBuilder key = new StringBuilder();
-      for (String l : labels) {
-        key.append(key.length() == 0 ? "" : "/").append(s.labels().getOrDefault(l, ""));
-      }
-      out.merge(key.toString(), (int) Math.round(s.value()), Integer::sum);
+      String key = Arrays.stream(labels).map(l -> s.labels().getOrDefault(l, "")).collect(Collectors.joining("/"));
+      out.merge(key, (int) Math.round(s.value()), Integer::sum);
     }
     return out;
   }

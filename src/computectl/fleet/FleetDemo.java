@@ -82,6 +82,11 @@ public final class FleetDemo implements AutoCloseable {
     }
   }
 
+  /** Where the fleet's PostgreSQL installation, computes and Prometheus keep their files (deleted on close). */
+  public Path workDir() {
+    return workDir;
+  }
+
   public Fleet fleet() {
     return fleet;
   }

@@ -1,0 +1,65 @@
+package computectl.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+
+class FleetImage_Test {
+  private static Path image(String stamp) throws IOException {
+    Path dir = Files.createTempDirectory("computectl-fakeimage-");
+    Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(dir.resolve("bin/compute_ctl"), "#!/bin/sh\n");
+    Files.createDirectories(dir.resolve("lib/app"));
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(dir.resolve(FleetImage.JAR)))) {
+      jar.putNextEntry(new ZipEntry("computectl/Other.class"));
+      jar.write(1);
+      if (stamp != null) {
+        jar.putNextEntry(new ZipEntry(FleetImage.STAMP));
+        jar.write(stamp.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return dir;
+  }
+
+  @Test
+  void read_takesTheTagFromTheJarStamp() throws Exception {
+    Path dir = image("build_tag=v9.1\n");
+    FleetImage img = FleetImage.read(dir);
+    assertEquals("v9.1", img.buildTag());
+    assertEquals(dir.resolve("bin/compute_ctl"), img.launcher());
+  }
+
+  @Test
+  void read_unstampedOrBlankIsLatest() throws Exception {
+    assertEquals("latest", FleetImage.read(image(null)).buildTag());
+    assertEquals("latest", FleetImage.read(image("build_tag=  \n")).buildTag());
+  }
+
+  @Test
+  void read_refusesADirectoryThatIsNoImage() throws Exception {
+    Path dir = Files.createTempDirectory("computectl-noimage-");
+    FleetException e = assertThrows(FleetException.class, () -> FleetImage.read(dir));
+    assertTrue(e.getMessage().startsWith(dir + " is not a compute_ctl runtime image"), e.getMessage());
+  }
+
+  @Test
+  void retaggedImage_differsOnlyInTag() throws Exception {
+    FleetImage source = FleetImage.read(image("build_tag=latest\n"));
+    FleetImage copy = RetaggedImage.create(source, "fleet-old");
+    try {
+      assertEquals("fleet-old", copy.buildTag());
+      assertEquals("latest", FleetImage.read(source.dir()).buildTag());
+      assertEquals(Files.readString(source.launcher()), Files.readString(copy.launcher()));
+    } finally {
+      RetaggedImage.delete(copy);
+    }
+  }
+}
