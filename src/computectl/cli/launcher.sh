@@ -1,9 +1,29 @@
 #!/bin/sh
 # Launcher of the compute_ctl runtime image. Uses no external command, so it works with an
 # empty environment (env -i) and in a container holding nothing but this image.
+#
+# JVM flags (measured by `make bench`, see README "Performance"):
+# - SerialGC, C1 only, small initial heap: a control process with little garbage; it starts faster
+#   and stays smaller than with the defaults sized for a server.
+# - explicit heap, metaspace, class space, code cache and stack limits: the process commits at
+#   most what these allow, so it keeps running under vm.overcommit_memory=2.
+# - the JDK HTTP server's TCP_NODELAY: without it a response written in two pieces waits for
+#   the client's delayed ACK (40 ms), which caps keep-alive clients at a few thousand req/s.
+# - class data sharing: the image's archive of JDK classes, plus an archive of our own classes
+#   trained by the build on a real start (lib/server/app.jsa, absent if training was not
+#   possible). That archive names the jars by path, so it applies only where the build put the
+#   image; elsewhere the JVM ignores it (its warning is silenced) and starts a little slower.
 case "$0" in
   */*) bin=${0%/*} ;;
   *) bin=. ;;
 esac
-exec "$bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData \
-  -Xshare:auto -cp "$bin/../lib/app/*" computectl.cli.Main "$@"
+app=$bin/../lib/app
+share=-Xshare:auto
+if [ -f "$bin/../lib/server/app.jsa" ]; then
+  share=-XX:SharedArchiveFile=$bin/../lib/server/app.jsa
+fi
+exec "$bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  -Xms8m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:CompressedClassSpaceSize=64m -XX:ReservedCodeCacheSize=48m -Xss512k \
+  -XX:-UsePerfData -Dsun.net.httpserver.nodelay=true \
+  -Xshare:auto '-Xlog:cds*=off' "$share" \
+  -cp "@CLASSPATH@" computectl.cli.Main "$@"

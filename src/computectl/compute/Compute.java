@@ -78,7 +78,8 @@ public final class Compute implements AutoCloseable {
       vm.ifPresent(VmMonitor::stop);
     }
     Log.info("Postgres exited with code " + code + ", shutting down");
-    if (node.spec().spec().mode().isPrimary() && !syncOnShutdown()) {
+    // A replayed basebackup file (offline debugging) has no safekeepers to sync with.
+    if (node.spec().spec().mode().isPrimary() && cfg.basebackupFile() == null && !syncOnShutdown()) {
       return new Outcome(1, false);
     }
     boolean terminated = node.transitionIf(s -> s == ComputeStatus.TERMINATION_PENDING, ComputeStatus.TERMINATED, null)

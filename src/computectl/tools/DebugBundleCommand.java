@@ -31,7 +31,8 @@ final class DebugBundleCommand {
           "compute_ctl's saved stderr, when it is not a file already (journalctl -u compute_ctl > FILE)"),
       new ToolOptions.Option("spec-path", 'S', "PATH", "Spec file to include [default: the one on compute_ctl's command line]"),
       new ToolOptions.Option("pid", '\0', "PID", "compute_ctl's pid [default: the postmaster's parent, or found by --pgdata]"),
-      new ToolOptions.Option("external-http-port", '\0', "PORT", "compute_ctl's external HTTP port [default: from its command line, else 3080]"));
+      new ToolOptions.Option("external-http-port", '\0', "PORT",
+          "compute_ctl's external HTTP port [default: from its command line, else 3080]"));
   static final String TOKEN_ENV = "COMPUTE_CTL_DEBUG_TOKEN";
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 

@@ -37,7 +37,8 @@ final class PlanCommand {
   static final List<ToolOptions.Option> OPTIONS = List.of(
       new ToolOptions.Option("spec-path", 'S', "PATH", "Spec JSON file (a bare ComputeSpec, as for compute_ctl -S) (required)"),
       new ToolOptions.Option("connstr", 'C', "DATABASE_URL",
-          "Postgres URL to compare with, as compute_ctl's --connstr, e.g. postgresql://cloud_admin@localhost:55433/postgres (required)"));
+          "Postgres URL to compare with, as compute_ctl's --connstr,"
+              + " e.g. postgresql://cloud_admin@localhost:55433/postgres (required)"));
   static final String APPLICATION_NAME = "compute_ctl:plan";
   private static final String FACTS_QUERY = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'neon_superuser'),"
       + " EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'neon'),"

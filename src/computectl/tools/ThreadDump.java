@@ -51,7 +51,8 @@ final class ThreadDump {
   private static void startAttachListener(long pid, long nspid, Path socket, Duration timeout) {
     long caught = ComputeProcess.status(pid, "SigCgt:").map(h -> Long.parseUnsignedLong(h, 16)).orElse(0L);
     if ((caught & SIGQUIT_BIT) == 0) {
-      throw new ToolException("process " + pid + " does not handle SIGQUIT (JVM still starting, or run with -Xrs); no thread dump");
+      throw new ToolException("process " + pid + " does not handle SIGQUIT (JVM still starting, or run with -Xrs);"
+          + " no thread dump");
     }
     Path trigger = createTrigger(pid, nspid);
     try {
@@ -61,7 +62,8 @@ final class ThreadDump {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!Files.exists(socket)) {
         if (System.nanoTime() > deadline) {
-          throw new ToolException("the JVM of process " + pid + " did not open its attach socket within " + timeout.toSeconds() + " s");
+          throw new ToolException("the JVM of process " + pid + " did not open its attach socket within "
+              + timeout.toSeconds() + " s");
         }
         sleep(50);
       }

@@ -56,6 +56,10 @@ public final class Tools {
     } catch (ComputeCtlException e) {
       err.println("compute_ctl " + tool + ": " + ComputeCtlException.chain(e));
       return TROUBLE;
+    } catch (RuntimeException e) {
+      // A bug; still "trouble", not an answer (1 means changes found, or errors in the spec).
+      err.println("compute_ctl " + tool + ": internal error: " + e);
+      return TROUBLE;
     }
   }
 }

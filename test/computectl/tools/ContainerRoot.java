@@ -187,7 +187,7 @@ final class ContainerRoot {
   String report() throws IOException {
     Path image = dir.resolve(imageDir.substring(1));
     StringBuilder sb = new StringBuilder("container root " + dir + ": " + mb(bytes(dir)) + " in all, image " + mb(imageBytes()));
-    for (String part : List.of("lib/server/libjvm.so", "lib/server/classes.jsa", "lib/modules", "lib/app")) {
+    for (String part : List.of("lib/server/libjvm.so", "lib/modules", "lib/server/classes.jsa", "lib/server/app.jsa", "lib/app")) {
       Path p = image.resolve(part);
       if (Files.exists(p)) {
         sb.append(", ").append(part).append(' ').append(mb(bytes(p)));

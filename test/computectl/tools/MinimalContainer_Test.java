@@ -114,6 +114,10 @@ class MinimalContainer_Test {
       // unshare ignores SIGTERM while it waits; compute_ctl, pid 1 of the new namespace, gets it directly.
       p.toHandle().descendants().forEach(ProcessHandle::destroy);
       boolean exited = p.waitFor(30, TimeUnit.SECONDS);
+      if (!exited) {
+        p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
       controlPlane.stop(0);
       assertTrue(exited, "compute_ctl stopped on SIGTERM");
     }
@@ -122,7 +126,7 @@ class MinimalContainer_Test {
     assertTrue(log.contains("received SIGTERM termination signal"), log);
   }
 
-  private static String awaitStatus(int port, Process p) throws InterruptedException {
+  private static String awaitStatus(int port, Process p) throws InterruptedException, IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     String last = "";
@@ -139,6 +143,8 @@ class MinimalContainer_Test {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("no /status from the container: " + last + (p.isAlive() ? "" : ", exit " + p.exitValue()));
+    String output = p.isAlive() ? "" : ", exit " + p.exitValue() + ", output:\n"
+        + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    throw new AssertionError("no /status from the container: " + last + output);
   }
 }
