@@ -2,6 +2,7 @@ package computectl.audit;
 
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.util.Log;
+import computectl.util.StopSignal;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -32,8 +33,7 @@ public final class AuditLogGc implements AutoCloseable {
   private final Duration interval;
   private final Duration maxAge;
   private final Thread thread;
-  private final Object lock = new Object();
-  private boolean closed;
+  private final StopSignal stop = new StopSignal();
 
   public AuditLogGc(Path logDir, ComputeCtlMetrics metrics, Duration interval, Duration maxAge) {
     this.logDir = logDir;
@@ -56,7 +56,7 @@ public final class AuditLogGc implements AutoCloseable {
   private void loop() {
     do {
       runOnce();
-    } while (pause());
+    } while (stop.sleep(interval));
   }
 
   /** One pass: delete old audit files, then measure. */
@@ -112,31 +112,9 @@ public final class AuditLogGc implements AutoCloseable {
     return total;
   }
 
-  private boolean pause() {
-    synchronized (lock) {
-      long deadline = System.nanoTime() + interval.toNanos();
-      while (!closed) {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-          return true;
-        }
-        try {
-          lock.wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return false;
-    }
-  }
-
   @Override
   public void close() {
-    synchronized (lock) {
-      closed = true;
-      lock.notifyAll();
-    }
+    stop.stop();
     try {
       thread.join(5000);
     } catch (InterruptedException e) {

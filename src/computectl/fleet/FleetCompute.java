@@ -164,25 +164,14 @@ public final class FleetCompute implements AutoCloseable {
 
   /** The last {@code lines} lines of compute_ctl's log. */
   public String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(dir.resolve("compute_ctl.log"), StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return FleetProcesses.logTail(dir.resolve("compute_ctl.log"), lines);
   }
 
   /** Stops compute_ctl (SIGTERM: it stops its Postgres first), then any Postgres left in its PGDATA. */
   @Override
   public void close() {
     try {
-      if (process.isAlive()) {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(10, TimeUnit.SECONDS);
-        }
-      }
+      FleetProcesses.stop(process, 30, 10);
       stopLeftoverPostgres();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

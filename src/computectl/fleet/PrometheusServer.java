@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus server (the Debian package's binary) on a loopback port, with a generated
@@ -130,24 +129,13 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   public String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(dir.resolve("prometheus.log"), StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return FleetProcesses.logTail(dir.resolve("prometheus.log"), lines);
   }
 
   @Override
   public void close() {
     try {
-      if (process.isAlive()) {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(5, TimeUnit.SECONDS);
-        }
-      }
+      FleetProcesses.stop(process, 20, 5);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

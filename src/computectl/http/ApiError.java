@@ -1,5 +1,6 @@
 package computectl.http;
 
+import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
 import computectl.util.ComputeCtlException;
 
@@ -29,6 +30,14 @@ public final class ApiError extends ComputeCtlException {
   /** 412 with the kebab-case status, as every status-guarded route answers. */
   public static ApiError invalidStatus(ComputeStatus status) {
     return new ApiError(412, "invalid compute status: " + status.display());
+  }
+
+  /** The guard of the routes that need a running compute: {@link #invalidStatus} otherwise. */
+  static void requireRunning(ComputeNode node) {
+    ComputeStatus status = node.status();
+    if (status != ComputeStatus.RUNNING) {
+      throw invalidStatus(status);
+    }
   }
 
   /** 400 for a body that is not JSON; the text is lower-cased as upstream's extractor does. */

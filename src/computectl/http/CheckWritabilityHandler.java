@@ -1,7 +1,6 @@
 package computectl.http;
 
 import computectl.compute.ComputeNode;
-import computectl.compute.ComputeStatus;
 import computectl.util.Log;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,10 +22,7 @@ final class CheckWritabilityHandler implements RouteHandler {
 
   @Override
   public void handle(ApiRequest request) {
-    ComputeStatus status = node.status();
-    if (status != ComputeStatus.RUNNING) {
-      throw ApiError.invalidStatus(status);
-    }
+    ApiError.requireRunning(node);
     try (Connection c = db.connect(null, "compute_ctl:availability_checker"); Statement st = c.createStatement()) {
       int results = countResults(st, st.execute(UPSERT));
       if (results != 1) {

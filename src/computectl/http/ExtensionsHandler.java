@@ -2,7 +2,6 @@ package computectl.http;
 
 import com.eclipsesource.json.JsonObject;
 import computectl.compute.ComputeNode;
-import computectl.compute.ComputeStatus;
 import computectl.postgres.SqlQuote;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,10 +28,7 @@ final class ExtensionsHandler implements RouteHandler {
     String extension = JsonText.string(body, "extension", "");
     String database = JsonText.string(body, "database", "");
     String version = JsonText.string(body, "version", "");
-    ComputeStatus status = node.status();
-    if (status != ComputeStatus.RUNNING) {
-      throw ApiError.invalidStatus(status);
-    }
+    ApiError.requireRunning(node);
     try (Connection c = db.connect(database, "compute_ctl:install_extension")) {
       install(c, extension, version);
     } catch (SQLException e) {

@@ -3,7 +3,6 @@ package computectl.http;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import computectl.compute.ComputeNode;
-import computectl.compute.ComputeStatus;
 import computectl.postgres.SqlQuote;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,10 +35,7 @@ final class GrantsHandler implements RouteHandler {
       }
     }
     String role = JsonText.string(body, "role", "");
-    ComputeStatus status = node.status();
-    if (status != ComputeStatus.RUNNING) {
-      throw ApiError.invalidStatus(status);
-    }
+    ApiError.requireRunning(node);
     String sql = "GRANT " + String.join(", ", privileges) + " ON SCHEMA " + SqlQuote.ident(schema)
         + " TO " + SqlQuote.ident(role);
     try (Connection c = db.connect(database, "compute_ctl:set_role_grants"); Statement st = c.createStatement()) {

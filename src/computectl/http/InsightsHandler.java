@@ -1,7 +1,6 @@
 package computectl.http;
 
 import computectl.compute.ComputeNode;
-import computectl.compute.ComputeStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,10 +29,7 @@ final class InsightsHandler implements RouteHandler {
 
   @Override
   public void handle(ApiRequest request) {
-    ComputeStatus status = node.status();
-    if (status != ComputeStatus.RUNNING) {
-      throw ApiError.invalidStatus(status);
-    }
+    ApiError.requireRunning(node);
     Connection c;
     try {
       c = db.connect(null, "compute_ctl:collect_insights");

@@ -2,6 +2,7 @@ package computectl.pgwire;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,15 +33,48 @@ public record ConnInfo(String host, int port, String user, String password, Stri
     if (host != null && host.contains(",")) {
       throw new ConnInfoException("multiple hosts are not supported: \"" + host + "\"");
     }
-    int port = parsePort(emptyToNull(raw.get("port")));
+    return fromRaw(raw, host, raw.get("port"), raw.get("hostaddr"));
+  }
+
+  /**
+   * Like {@link #parse}, but also takes libpq's multi-host form ({@code host=a,b port=1,2} or
+   * {@code postgresql://a:1,b:2}): one ConnInfo per host, in order. As in libpq a single port
+   * serves every host, and a {@code hostaddr} list must match the {@code host} list.
+   */
+  public static List<ConnInfo> parseHostList(String connstr) {
+    Map<String, String> raw = ConnInfoParser.parse(connstr);
+    List<String> hosts = commaList(raw.get("host"));
+    List<String> addrs = commaList(raw.get("hostaddr"));
+    List<String> ports = commaList(raw.get("port"));
+    if (raw.containsKey("host") && raw.containsKey("hostaddr") && hosts.size() != addrs.size()) {
+      throw new ConnInfoException("could not match " + hosts.size() + " host names to " + addrs.size()
+          + " hostaddr values");
+    }
+    int count = raw.containsKey("host") ? hosts.size() : addrs.size();
+    if (ports.size() != 1 && ports.size() != count) {
+      throw new ConnInfoException("could not match " + ports.size() + " port numbers to " + count + " hosts");
+    }
+    List<ConnInfo> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String addr = raw.containsKey("hostaddr") ? addrs.get(i) : null;
+      out.add(fromRaw(raw, emptyToNull(hosts.get(i < hosts.size() ? i : 0)), ports.get(ports.size() == 1 ? 0 : i), addr));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<String> commaList(String text) {
+    return text == null ? List.of("") : List.of(text.split(",", -1));
+  }
+
+  private static ConnInfo fromRaw(Map<String, String> raw, String host, String port, String hostaddr) {
     Map<String, String> params = new LinkedHashMap<>();
     raw.forEach((k, v) -> {
       if (!CORE.contains(k)) {
-        params.put(k, v);
+        params.put(k, k.equals("hostaddr") ? hostaddr : v);
       }
     });
-    return new ConnInfo(host, port, emptyToNull(raw.get("user")), emptyToNull(raw.get("password")),
-        emptyToNull(raw.get("dbname")), params);
+    return new ConnInfo(host, parsePort(emptyToNull(port)), emptyToNull(raw.get("user")),
+        emptyToNull(raw.get("password")), emptyToNull(raw.get("dbname")), params);
   }
 
   private static int parsePort(String text) {

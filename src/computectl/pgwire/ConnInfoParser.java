@@ -2,7 +2,9 @@ package computectl.pgwire;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,8 +40,8 @@ final class ConnInfoParser {
   /** A key=value pair and where it sits in the text (so it can be cut out when redacting). */
   record Pair(String key, String value, int start, int end) {}
 
-  static java.util.List<Pair> pairs(String s) {
-    java.util.List<Pair> out = new java.util.ArrayList<>();
+  static List<Pair> pairs(String s) {
+    List<Pair> out = new ArrayList<>();
     int i = 0;
     int n = s.length();
     while (true) {
@@ -155,36 +157,47 @@ final class ConnInfoParser {
     }
   }
 
+  /**
+   * The host part of a URI: {@code host[:port]} or {@code [v6][:port]}, or a comma-separated
+   * list of them (libpq's multi-host form), stored as libpq stores it: comma-separated host and
+   * port lists, an empty entry meaning the default.
+   */
   private static void hostPort(String authority, Map<String, String> out) {
-    String host;
-    String port = null;
-    if (authority.startsWith("[")) {
-      int close = authority.indexOf(']');
-      if (close < 0) {
-        throw new ConnInfoException("missing \"]\" in IPv6 host address in connection URI");
-      }
-      host = authority.substring(1, close);
-      if (host.isEmpty()) {
-        throw new ConnInfoException("IPv6 host address may not be empty in connection URI");
-      }
-      String after = authority.substring(close + 1);
-      if (after.startsWith(":")) {
-        port = after.substring(1);
-      } else if (!after.isEmpty()) {
-        throw new ConnInfoException("unexpected character \"" + after.charAt(0)
-            + "\" after IPv6 host address in connection URI");
-      }
-    } else {
-      int colon = authority.lastIndexOf(':');
-      host = colon >= 0 ? authority.substring(0, colon) : authority;
-      port = colon >= 0 ? authority.substring(colon + 1) : null;
+    List<String> hosts = new ArrayList<>();
+    List<String> ports = new ArrayList<>();
+    for (String entry : authority.split(",", -1)) {
+      String[] hostAndPort = hostPortEntry(entry);
+      hosts.add(decode(hostAndPort[0]));
+      ports.add(decode(hostAndPort[1]));
     }
-    if (!host.isEmpty()) {
-      out.put("host", decode(host));
+    if (hosts.stream().anyMatch(h -> !h.isEmpty())) {
+      out.put("host", String.join(",", hosts));
     }
-    if (port != null && !port.isEmpty()) {
-      out.put("port", decode(port));
+    if (ports.stream().anyMatch(p -> !p.isEmpty())) {
+      out.put("port", String.join(",", ports));
     }
+  }
+
+  /** One {@code host[:port]} entry as {host, port}; either may be empty. */
+  private static String[] hostPortEntry(String entry) {
+    if (!entry.startsWith("[")) {
+      int colon = entry.lastIndexOf(':');
+      return colon >= 0 ? new String[] {entry.substring(0, colon), entry.substring(colon + 1)} : new String[] {entry, ""};
+    }
+    int close = entry.indexOf(']');
+    if (close < 0) {
+      throw new ConnInfoException("missing \"]\" in IPv6 host address in connection URI");
+    }
+    String host = entry.substring(1, close);
+    if (host.isEmpty()) {
+      throw new ConnInfoException("IPv6 host address may not be empty in connection URI");
+    }
+    String after = entry.substring(close + 1);
+    if (!after.isEmpty() && !after.startsWith(":")) {
+      throw new ConnInfoException("unexpected character \"" + after.charAt(0)
+          + "\" after IPv6 host address in connection URI");
+    }
+    return new String[] {host, after.isEmpty() ? "" : after.substring(1)};
   }
 
   private static void queryParams(String params, Map<String, String> out) {

@@ -1,6 +1,7 @@
 package computectl.tls;
 
 import computectl.util.Log;
+import computectl.util.StopSignal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,8 @@ public final class CertificateWatcher implements AutoCloseable {
   private final Duration interval;
   private final Duration readRetry;
   private final Runnable onChange;
+  private final StopSignal stop = new StopSignal();
   private final Object lock = new Object();
-  private boolean closed;
   private Thread thread;
   private byte[] digest;
 
@@ -55,7 +56,7 @@ public final class CertificateWatcher implements AutoCloseable {
       return false;
     }
     synchronized (lock) {
-      if (closed) {
+      if (stop.isStopped()) {
         return false;
       }
       digest = first;
@@ -68,7 +69,7 @@ public final class CertificateWatcher implements AutoCloseable {
   }
 
   private void watch() {
-    while (pause(interval)) {
+    while (stop.sleep(interval)) {
       byte[] now = awaitDigest();
       if (now == null) {
         return;
@@ -93,29 +94,9 @@ public final class CertificateWatcher implements AutoCloseable {
       } catch (IOException e) {
         Log.error("could not read cert file " + cert + ": " + e);
       }
-      if (!pause(readRetry)) {
+      if (!stop.sleep(readRetry)) {
         return null;
       }
-    }
-  }
-
-  /** Sleeps; false when closed. */
-  private boolean pause(Duration d) {
-    synchronized (lock) {
-      long deadline = System.nanoTime() + d.toNanos();
-      while (!closed) {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-          return true;
-        }
-        try {
-          lock.wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return false;
     }
   }
 
@@ -129,10 +110,9 @@ public final class CertificateWatcher implements AutoCloseable {
 
   @Override
   public void close() {
+    stop.stop();
     Thread t;
     synchronized (lock) {
-      closed = true;
-      lock.notifyAll();
       t = thread;
     }
     if (t != null && t != Thread.currentThread()) {

@@ -3,6 +3,7 @@ package computectl.tools;
 import computectl.compute.StartupMetrics;
 import computectl.tar.ExtractStats;
 import computectl.tar.TarExtractor;
+import computectl.util.IoErrors;
 import computectl.util.Log;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -95,6 +96,6 @@ public final class BasebackupFile {
   }
 
   private static String describe(IOException e) {
-    return ToolText.describe(e);
+    return IoErrors.describe(e);
   }
 }

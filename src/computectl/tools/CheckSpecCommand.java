@@ -1,5 +1,6 @@
 package computectl.tools;
 
+import computectl.util.IoErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -50,7 +51,7 @@ final class CheckSpecCommand {
     try {
       return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(path))).toString();
     } catch (IOException | RuntimeException e) {
-      throw new ToolException("could not read spec file " + path + ": " + ToolText.describe(e), e);
+      throw new ToolException("could not read spec file " + path + ": " + IoErrors.describe(e), e);
     }
   }
 

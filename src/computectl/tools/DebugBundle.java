@@ -4,6 +4,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.WriterConfig;
 import computectl.util.BuildInfo;
+import computectl.util.IoErrors;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,7 +75,7 @@ final class DebugBundle {
         json = Files.readString(c.get().procPath(c.get().flag("spec-path", 'S').get()), StandardCharsets.UTF_8);
       }
     } catch (IOException | RuntimeException e) {
-      note("spec.json", "missing: could not read " + from + ": " + ToolText.describe(e));
+      note("spec.json", "missing: could not read " + from + ": " + IoErrors.describe(e));
       return;
     }
     if (json == null) {
@@ -125,7 +126,7 @@ final class DebugBundle {
       }
       put(name, r.body().endsWith("\n") ? r.body() : r.body() + "\n", "GET " + src.httpBase() + path);
     } catch (IOException | RuntimeException e) {
-      note(name, "missing: GET " + src.httpBase() + path + " failed: " + ToolText.describe(e));
+      note(name, "missing: GET " + src.httpBase() + path + " failed: " + IoErrors.describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ToolException("interrupted");
@@ -137,7 +138,7 @@ final class DebugBundle {
     try {
       put(name, Files.readString(p, StandardCharsets.UTF_8), "copy of " + p);
     } catch (IOException | RuntimeException e) {
-      note(name, "missing: could not read " + p + ": " + ToolText.describe(e));
+      note(name, "missing: could not read " + p + ": " + IoErrors.describe(e));
     }
   }
 
@@ -174,7 +175,7 @@ final class DebugBundle {
       String text = String.join("\n", lines).replace("\u200b", "\n    ");
       put(name, lines.isEmpty() ? "" : text + "\n", "last " + lines.size() + " lines of " + what + " (" + file + ")");
     } catch (IOException e) {
-      note(name, "missing: could not read " + file + ": " + ToolText.describe(e));
+      note(name, "missing: could not read " + file + ": " + IoErrors.describe(e));
     }
   }
 

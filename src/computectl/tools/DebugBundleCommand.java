@@ -1,6 +1,7 @@
 package computectl.tools;
 
 import computectl.tar.TarWriter;
+import computectl.util.IoErrors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -97,7 +98,7 @@ final class DebugBundleCommand {
       } catch (IOException ignored) {
         // the write failure is what gets reported
       }
-      throw new ToolException("could not write " + output + ": " + ToolText.describe(e), e);
+      throw new ToolException("could not write " + output + ": " + IoErrors.describe(e), e);
     }
   }
 }

@@ -14,6 +14,7 @@ import computectl.spec.SpecException;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import computectl.util.ComputeCtlException;
+import computectl.util.IoErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,7 @@ final class PlanCommand {
     try {
       json = Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
-      throw new ToolException("could not read spec file " + path + ": " + ToolText.describe(e));
+      throw new ToolException("could not read spec file " + path + ": " + IoErrors.describe(e));
     }
     try {
       return SpecValidator.validate(SpecParser.parseSpec(json));

@@ -1,6 +1,7 @@
 package computectl.tools;
 
 import computectl.util.ChildProcesses;
+import computectl.util.IoErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -90,7 +91,7 @@ final class ThreadDump {
         last = e;
       }
     }
-    throw new ToolException("cannot create the attach trigger file for process " + pid + ": " + ToolText.describe(last), last);
+    throw new ToolException("cannot create the attach trigger file for process " + pid + ": " + IoErrors.describe(last), last);
   }
 
   private static String request(Path socket, Duration timeout) {
@@ -109,7 +110,7 @@ final class ThreadDump {
       }
       return reply.substring(nl + 1);
     } catch (IOException e) {
-      throw new ToolException("thread dump over " + socket + " failed: " + ToolText.describe(e), e);
+      throw new ToolException("thread dump over " + socket + " failed: " + IoErrors.describe(e), e);
     }
   }
 

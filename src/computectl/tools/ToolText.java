@@ -1,26 +1,8 @@
 package computectl.tools;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
-
 /** Small text helpers shared by the tools' messages. */
 final class ToolText {
   private ToolText() {}
-
-  /** An I/O failure as a short phrase ("no such file", "permission denied", ...). */
-  static String describe(Exception e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof CharacterCodingException) {
-      return "not valid UTF-8";
-    }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-  }
 
   /** Names may hold newlines and control characters; printed raw they would forge extra lines. */
   static String oneLine(String s) {

@@ -127,4 +127,31 @@ class ConnInfo_Test {
     assertEquals("h:5432", ci.address());
     assertEquals("[::1]:5432", ConnInfo.parse("host=::1").address());
   }
+
+  @Test
+  void parseHostList_matchesPortsToHostsAsLibpqDoes() {
+    List<ConnInfo> two = ConnInfo.parseHostList("host=a,b port=1,2 user=u");
+    assertEquals(List.of("a:1", "b:2"), two.stream().map(ConnInfo::address).toList());
+    assertEquals(List.of("u", "u"), two.stream().map(ConnInfo::user).toList());
+    assertEquals(List.of(7, 7), ConnInfo.parseHostList("host=a,b port=7").stream().map(ConnInfo::port).toList());
+    assertEquals(List.of("[::1]:5432"),
+        ConnInfo.parseHostList("host=db.example hostaddr=::1").stream().map(ConnInfo::address).toList());
+    assertEquals(List.of("localhost:5432"), ConnInfo.parseHostList("").stream().map(ConnInfo::address).toList());
+  }
+
+  @Test
+  void parseHostList_takesTheUriHostList() {
+    List<ConnInfo> hosts = ConnInfo.parseHostList("postgresql://u@h1:5433,[::1],:6000/db");
+    assertEquals(List.of("h1:5433", "[::1]:5432", "localhost:6000"), hosts.stream().map(ConnInfo::address).toList());
+    assertEquals("multiple hosts are not supported: \"h1,::1\"",
+        assertThrows(ConnInfoException.class, () -> ConnInfo.parse("postgresql://h1:5433,[::1]")).getMessage());
+  }
+
+  @Test
+  void parseHostList_refusesListsThatDoNotMatch() {
+    assertEquals("could not match 2 port numbers to 3 hosts",
+        assertThrows(ConnInfoException.class, () -> ConnInfo.parseHostList("host=a,b,c port=1,2")).getMessage());
+    assertEquals("could not match 2 host names to 1 hostaddr values",
+        assertThrows(ConnInfoException.class, () -> ConnInfo.parseHostList("host=a,b hostaddr=::1")).getMessage());
+  }
 }
