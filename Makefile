@@ -40,6 +40,11 @@ test: image $(B)/test-classes/.done
 demo: image
 	./build.sh demo
 
+# make fuzz: the bounded fuzz tests of make test, longer (FUZZ_CASES per target, FUZZ_SEED).
+.PHONY: fuzz
+fuzz: image $(B)/test-classes/.done
+	./build.sh fuzz
+
 bench: image $(B)/test-classes/.done
 	./build.sh bench
 

@@ -6,7 +6,10 @@ cd "$(dirname "$0")"
 
 BUILD=${BUILD_DIR:-build}
 LIB=deps/lib
-JAVAC_FLAGS=(--release 17 -Xlint:all -Werror -encoding UTF-8)
+# -XDstringConcat=inline: string concatenation as StringBuilder code instead of invokedynamic,
+# whose call sites are each linked at first use (method handles spun at run time, which no
+# class-data archive holds): tens of milliseconds of every start (see README "Performance").
+JAVAC_FLAGS=(--release 17 -Xlint:all -Werror -encoding UTF-8 -XDstringConcat=inline)
 # jlink modules: java.sql for the JDBC driver, java.naming/java.security.jgss/java.management are
 # referenced by the driver's optional features, jdk.httpserver and java.net.http for our HTTP
 # server and client, jdk.crypto.ec for TLS certificates, jdk.unsupported for sun.misc.Signal.
@@ -14,13 +17,25 @@ MODULES=java.base,java.sql,java.naming,java.security.jgss,java.management,java.n
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
+jar_name() { # group:artifact:version[:packaging:classifier] -> the file name mvn dependency:copy gives it
+  local _g a v _p classifier
+  IFS=: read -r _g a v _p classifier <<<"$1"
+  echo "$a-$v${classifier:+-$classifier}.jar"
+}
+
 jars_of() { # scope -> classpath of that scope's jars
   local scope=$1 cp=""
   while read -r s coord _sum; do
     [[ -z "$s" || "$s" == \#* || "$s" != "$scope" ]] && continue
-    IFS=: read -r _g a v <<<"$coord"
-    cp="${cp:+$cp:}$LIB/$a-$v.jar"
+    cp="${cp:+$cp:}$LIB/$(jar_name "$coord")"
   done < deps/deps.txt
+  echo "$cp"
+}
+
+app_class_path() { # dir -> the image's class path: our jars first, then the runtime jars
+  local cp="$1/compute_ctl.jar:$1/compute_ctl-standins.jar" j
+  IFS=: read -ra rt <<<"$(jars_of runtime)"
+  for j in "${rt[@]}"; do cp="$cp:$1/${j##*/}"; done
   echo "$cp"
 }
 
@@ -28,8 +43,8 @@ step_deps() {
   mkdir -p "$LIB"
   while read -r scope coord sum; do
     [[ -z "$scope" || "$scope" == \#* ]] && continue
-    IFS=: read -r _g a v <<<"$coord"
-    local jar="$LIB/$a-$v.jar"
+    local jar
+    jar="$LIB/$(jar_name "$coord")"
     if [[ ! -f "$jar" ]]; then
       echo "fetching $coord"
       mvn -q -B dependency:copy -Dartifact="$coord" -DoutputDirectory="$LIB" >"deps/lib/.fetch.log" 2>&1 \
@@ -64,7 +79,7 @@ step_classes() {
 
 # Stand-ins (pageserver, control plane, demo, fleet) serve tests, demos and offline debugging;
 # a compute in production never loads them, so they ship in a jar of their own.
-STANDIN_PACKAGES=(standin fleet)
+STANDIN_PACKAGES=(standin fleet bench)
 
 step_jar() {
   local stage="$BUILD/jar-stage"
@@ -79,24 +94,70 @@ step_jar() {
   rm -rf "$stage"
 }
 
+# jlink options; --generate-cds-archive adds the archive of the JDK's own classes (lib/server/classes.jsa).
+JLINK_OPTS=(--strip-debug --no-man-pages --no-header-files --compress=2 --generate-cds-archive)
+
 step_image() {
-  local img="$BUILD/image"
-  if [[ ! -f "$img/release" || "$(cat "$img/.modules" 2>/dev/null)" != "$MODULES" ]]; then
+  local img="$BUILD/image" stamp="$MODULES ${JLINK_OPTS[*]}"
+  if [[ ! -f "$img/release" || "$(cat "$img/.modules" 2>/dev/null)" != "$stamp" ]]; then
     rm -rf "$img"
-    jlink --add-modules "$MODULES" --strip-debug --no-man-pages --no-header-files \
-      --compress=2 --output "$img" 2>&1 | grep -v 'compress=2 is deprecated' || true
+    jlink --add-modules "$MODULES" "${JLINK_OPTS[@]}" --output "$img" 2>&1 | grep -v 'compress=2 is deprecated' || true
     [[ -f "$img/release" ]] || die "jlink failed"
-    echo "$MODULES" >"$img/.modules"
-    # Class data sharing archive of the JDK's own classes: a faster JVM boot.
-    "$img/bin/java" -Xshare:dump >/dev/null 2>&1 || true
+    # The launcher's heap limit keeps compressed oops on, so the JVM never reads this one.
+    rm -f "$img/lib/server/classes_nocoops.jsa"
+    echo "$stamp" >"$img/.modules"
   fi
-  rm -rf "$img/lib/app"
+  rm -rf "$img/lib/app" "$img/lib/server/app.jsa"
   mkdir -p "$img/lib/app"
   cp "$BUILD/compute_ctl.jar" "$BUILD/compute_ctl-standins.jar" "$img/lib/app/"
   IFS=: read -ra rt <<<"$(jars_of runtime)"
   cp "${rt[@]}" "$img/lib/app/"
-  cp src/computectl/cli/launcher.sh "$img/bin/compute_ctl"
+  recompile_from_sources "$img/lib/app"
+  # The launcher names every jar (in this order) instead of lib/app/*: a class-data archive
+  # records the class path, and a wildcard's order is the directory's.
+  sed "s|@CLASSPATH@|$(app_class_path '$app')|" src/computectl/cli/launcher.sh >"$img/bin/compute_ctl"
   chmod 755 "$img/bin/compute_ctl"
+  step_cds
+}
+
+# A runtime jar that has a `recompile` line in deps/deps.txt (its released sources jar, pinned
+# like the others) is rebuilt from those sources for --release 17 and replaces the Maven jar in
+# the image: minimal-json ships Java 5 class files, which class-data archives cannot hold.
+recompile_from_sources() { # image lib dir
+  local coord _sum _s g a v out src
+  while read -r _s coord _sum; do
+    [[ "$_s" != recompile ]] && continue
+    IFS=: read -r g a v _ <<<"$coord"
+    out="$BUILD/recompiled/$a-$v.jar"
+    if [[ ! -f "$out" || "$LIB/$(jar_name "$coord")" -nt "$out" ]]; then
+      src="$BUILD/recompiled/$a-src"
+      rm -rf "$src" "$src.classes" && mkdir -p "$src" "$src.classes"
+      (cd "$src" && jar -xf "$OLDPWD/$LIB/$(jar_name "$coord")")
+      find "$src" -name '*.java' >"$src.txt"
+      javac --release 17 -nowarn -encoding UTF-8 -XDstringConcat=inline -d "$src.classes" @"$src.txt"
+      jar --create --file "$out" -C "$src.classes" .
+      rm -rf "$src" "$src.classes" "$src.txt"
+    fi
+    cp "$out" "$1/$a-$v.jar"
+  done < deps/deps.txt
+}
+
+# The application class-data archive, trained on a real start of this image (see
+# computectl.bench.CdsTraining). Best effort: without PostgreSQL 15, or when anything goes wrong,
+# the image ships without it and starts a little slower. COMPUTE_CTL_CDS=0 skips it.
+step_cds() {
+  local img="$BUILD/image" log="$BUILD/cds-training.log" jsa="$BUILD/image/lib/server/app.jsa"
+  rm -f "$jsa"
+  [[ "${COMPUTE_CTL_CDS:-1}" == 0 ]] && return 0
+  if timeout 600 "$img/bin/java" -cp "$img/lib/app/*" computectl.bench.CdsTraining "$img" "$jsa" >"$log" 2>&1 \
+    && "$img/bin/java" -Xshare:on -XX:SharedArchiveFile="$jsa" -cp "$(app_class_path "$img/lib/app")" \
+      computectl.cli.Main --version \
+      >>"$log" 2>&1; then
+    echo "class-data archive trained: $jsa ($(wc -c <"$jsa") bytes)"
+  else
+    rm -f "$jsa"
+    echo "build.sh: no class-data archive (training failed, see $log); the image works without it" >&2
+  fi
 }
 
 step_test_classes() {
@@ -113,8 +174,12 @@ step_test() {
   local filter=()
   [[ -n "${TESTS:-}" ]] && filter=(--include-classname "$TESTS")
   mkdir -p "$BUILD/test-reports"
+  # nodelay as the launcher sets it: without it the JDK HTTP server's replies wait for delayed ACKs.
+  local props=(-Dsun.net.httpserver.nodelay=true)
+  [[ -n "${FUZZ_CASES:-}" ]] && props+=("-Dcomputectl.fuzz.cases=$FUZZ_CASES")
+  [[ -n "${FUZZ_SEED:-}" ]] && props+=("-Dcomputectl.fuzz.seed=$FUZZ_SEED")
   set +e
-  java -Xss4m -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
+  java -Xss4m "${props[@]}" -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
     -jar "$(jars_of test)" execute --disable-banner --disable-ansi-colors --details=tree \
     --class-path "$cp" --scan-class-path "${filter[@]}" \
     --reports-dir "$BUILD/test-reports" 2>&1 | tee "$BUILD/test-output.txt"
@@ -127,6 +192,24 @@ step_test() {
   if [[ "$rc" != 0 && "${failed:-0}" == 0 ]]; then failed=1; fi
   echo "${passed} passed, ${failed:-0} failed"
   [[ "${failed:-0}" == 0 ]]
+}
+
+# make fuzz: the fuzz suite of make test with FUZZ_CASES cases per target (default 100000) from
+# FUZZ_SEED (default: a new random seed, printed so that a run can be repeated exactly).
+step_fuzz() {
+  local seed=${FUZZ_SEED:-$(printf '0x%x' "$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')")}
+  echo "fuzz: ${FUZZ_CASES:-100000} cases per target from seed $seed"
+  FUZZ_CASES=${FUZZ_CASES:-100000} FUZZ_SEED=$seed TESTS='computectl\.fuzz\.Fuzz_Test' step_test
+}
+
+# make bench: every figure of issue 8 against this build's image, each with a baseline measured in
+# the same run (computectl.bench.BenchMain under test/); results in $BUILD/bench/results.json.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS='--runs 7 --http-seconds 20 --only boot,http'.
+step_bench() {
+  local cp="$BUILD/test-classes:$BUILD/classes:$(jars_of runtime)"
+  # shellcheck disable=SC2086 # BENCH_ARGS holds several words on purpose
+  java -Xmx4g -Xss4m -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" -cp "$cp" \
+    computectl.bench.BenchMain --image "$BUILD/image" --out "$BUILD/bench" ${BENCH_ARGS:-}
 }
 
 step_demo() {
@@ -152,9 +235,12 @@ case "${1:-}" in
   classes) step_classes ;;
   jar) step_jar ;;
   image) step_image ;;
+  cds) step_cds ;;
   test-classes) step_test_classes ;;
   test) step_test ;;
+  fuzz) step_fuzz ;;
   fleet-demo) step_fleet_demo ;;
   demo) step_demo ;;
-  *) die "usage: build.sh build-tag|deps|classes|jar|image|test-classes|test|demo|fleet-demo" ;;
+  bench) step_bench; exit ;; # exit: bash reads on after the case, and the bench runs long enough for build.sh to change
+  *) die "usage: build.sh build-tag|deps|classes|jar|image|cds|test-classes|test|fuzz|demo|fleet-demo|bench" ;;
 esac

@@ -50,6 +50,7 @@ final class ComputeCtlLauncher {
     Log.info("compute build_tag: " + BuildInfo.buildTag());
     JdbcConnector connector = JdbcConnector.fromConnstr(args.connstr());
     AcquiredSpec source = new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
+        .timeout(SpecSource.timeoutFrom(env))
         .acquire(args.spec(), args.specPath(), args.controlPlaneUri(), args.computeId());
     String pgVersion = PgVersion.detect(args.pgbin());
     Log.info("PostgreSQL version " + pgVersion);
@@ -108,7 +109,8 @@ final class ComputeCtlLauncher {
     return ComputeContext.builder(node, metrics, args.computeId())
         .liveConfigAllowed(source.liveConfigAllowed())
         .jwks(source.computeCtlConfig().jwks())
-        .db(connector::connect)
+        // The API asks for the system database with null; the connector wants its name.
+        .db((dbname, app) -> connector.connect(dbname == null ? connector.systemDatabase() : dbname, app))
         .pgbin(Path.of(args.pgbin()))
         .dumpTarget(new PgDumpTarget(ci.host(), ci.port(), ci.user()))
         .terminator(compute::sendTerminationSignals)

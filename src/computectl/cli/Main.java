@@ -40,6 +40,7 @@ public final class Main {
       return 0;
     }
     Log.setFormat("json".equals(args.logFormat()) ? Log.Format.JSON : Log.Format.TEXT);
+    BootWarmup.start();
     try {
       return new ComputeCtlLauncher(args, env).run();
     } catch (UsageException e) {

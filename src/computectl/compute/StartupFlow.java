@@ -105,22 +105,54 @@ final class StartupFlow {
    * so tests of a pageserver that never answers need not wait through eleven back-offs.
    */
   private Basebackup basebackup() {
+    Duration readTimeout = envSeconds(BASEBACKUP_READ_TIMEOUT_ENV, Basebackup.DEFAULT_READ_TIMEOUT);
+    Duration deadline = envSeconds(BASEBACKUP_DEADLINE_ENV, BASEBACKUP_DEADLINE);
     String retries = cfg.env().get("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES");
-    if (retries == null) {
-      return new Basebackup();
-    }
     try {
-      return new Basebackup(Basebackup.DEFAULT_CONNECT_TIMEOUT, Basebackup.DEFAULT_READ_TIMEOUT, Integer.parseInt(retries.trim()));
+      int n = retries == null ? Basebackup.RETRIES : Integer.parseInt(retries.trim());
+      return new Basebackup(Basebackup.DEFAULT_CONNECT_TIMEOUT, readTimeout, n).withAttemptDeadline(deadline);
     } catch (NumberFormatException e) {
       throw new StartupException("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES must be a number, got '" + retries + "'");
     }
+  }
+
+  /** Overrides {@link Basebackup#DEFAULT_READ_TIMEOUT} (our addition: tests of a stalled pageserver). */
+  static final String BASEBACKUP_READ_TIMEOUT_ENV = "COMPUTE_CTL_BASEBACKUP_READ_TIMEOUT_SECONDS";
+  /** How long one basebackup attempt may take in all (upstream: no limit); a Neon basebackup is megabytes. */
+  static final Duration BASEBACKUP_DEADLINE = Duration.ofMinutes(10);
+  static final String BASEBACKUP_DEADLINE_ENV = "COMPUTE_CTL_BASEBACKUP_DEADLINE_SECONDS";
+  /**
+   * Upstream waits for {@code postgres --sync-safekeepers} forever; we kill it and fail the start
+   * after this long (overridden by {@link #SYNC_SAFEKEEPERS_DEADLINE_ENV}), so that a hung sync
+   * ends in Failed with a reason instead of a compute stuck in Init.
+   */
+  static final Duration SYNC_SAFEKEEPERS_DEADLINE = Duration.ofMinutes(5);
+  static final String SYNC_SAFEKEEPERS_DEADLINE_ENV = "COMPUTE_CTL_SYNC_SAFEKEEPERS_DEADLINE_SECONDS";
+
+  /** A positive whole number of seconds from the environment, or {@code otherwise}. */
+  private Duration envSeconds(String name, Duration otherwise) {
+    String s = cfg.env().get(name);
+    if (s == null) {
+      return otherwise;
+    }
+    try {
+      long v = Long.parseLong(s.trim());
+      if (v > 0) {
+        return Duration.ofSeconds(v);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new StartupException(name + " must be a positive whole number of seconds, got '" + s + "'");
   }
 
   private Lsn syncSafekeepers(ParsedSpec ps) {
     try {
       Optional<Lsn> fast = new SafekeeperStatusCheck().check(ps, node.metrics());
       Lsn lsn = fast.isPresent() ? fast.get()
-          : new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics()).run(ps.spec().storageAuthToken());
+          : new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
+              .withDeadline(envSeconds(SYNC_SAFEKEEPERS_DEADLINE_ENV, SYNC_SAFEKEEPERS_DEADLINE))
+              .run(ps.spec().storageAuthToken());
       Log.info("safekeepers synced at LSN " + lsn);
       return lsn;
     } catch (ComputeCtlException e) {

@@ -5,6 +5,7 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
+import computectl.util.JsonDepth;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,10 @@ public final class JsonText {
 
   /** Parses a request body; malformed JSON is a 400 naming the position. */
   public static JsonValue parse(String text) {
+    JsonDepth.Position deep = JsonDepth.tooDeep(text, JsonDepth.MAX);
+    if (deep != null) {
+      throw ApiError.malformedJson("recursion limit exceeded at line " + deep.line() + " column " + deep.column());
+    }
     try {
       return Json.parse(text);
     } catch (ParseException e) {

@@ -4,6 +4,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import computectl.spec.Jwk;
+import computectl.util.JsonDepth;
 import computectl.util.Log;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -148,8 +149,13 @@ public final class JwtAuthorizer {
 
   private static JsonObject jsonObject(String part, String what) {
     JsonValue v;
+    String text = new String(base64Url(part), StandardCharsets.UTF_8);
+    // Before any signature check: an anonymous header must not be able to exhaust the stack.
+    if (JsonDepth.tooDeep(text, JsonDepth.MAX) != null) {
+      throw new IllegalArgumentException("the " + what + " is nested too deeply");
+    }
     try {
-      v = Json.parse(new String(base64Url(part), StandardCharsets.UTF_8));
+      v = Json.parse(text);
     } catch (com.eclipsesource.json.ParseException e) {
       throw new IllegalArgumentException("the " + what + " is not JSON");
     }

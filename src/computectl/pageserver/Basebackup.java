@@ -35,6 +35,7 @@ public final class Basebackup {
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final int retries;
+  private final Duration attemptDeadline;
 
   public Basebackup() {
     this(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, RETRIES);
@@ -45,9 +46,23 @@ public final class Basebackup {
    * {@code readTimeout} bounds every single read from the pageserver.
    */
   public Basebackup(Duration connectTimeout, Duration readTimeout, int retries) {
+    this(connectTimeout, readTimeout, retries, null);
+  }
+
+  private Basebackup(Duration connectTimeout, Duration readTimeout, int retries, Duration attemptDeadline) {
     this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
     this.retries = retries;
+    this.attemptDeadline = attemptDeadline;
+  }
+
+  /**
+   * A copy whose every attempt must be over within {@code deadline} from its start: a pageserver
+   * that keeps sending (an endless stream, or a byte now and then, each read within the read
+   * timeout) fails the attempt instead of holding the start forever. Null: no limit, as upstream.
+   */
+  public Basebackup withAttemptDeadline(Duration deadline) {
+    return new Basebackup(connectTimeout, readTimeout, retries, deadline);
   }
 
   /** The query upstream sends: LSN 0 means "latest" and is left out; every non-Primary mode adds --replica. */
@@ -117,6 +132,9 @@ public final class Basebackup {
     startup.put("application_name", "compute_ctl");
     startup.put("options", "-c neon.compute_mode=" + mode.type());
     try (WireClient client = WireClient.connect(info, token, startup, connectTimeout(info), readTimeout)) {
+      if (attemptDeadline != null) {
+        client.setDeadlineNanos(start + attemptDeadline.toNanos());
+      }
       long connectedMicros = (System.nanoTime() - start) / 1_000;
       CopyOutStream copy = client.copyOut(query);
       ExtractStats stats = unpack(copy, pgdata);

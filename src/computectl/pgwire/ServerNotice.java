@@ -30,8 +30,19 @@ public record ServerNotice(String severity, String sqlState, String message, Str
       i = end + 1;
     }
     String severity = fields.getOrDefault('V', fields.getOrDefault('S', "ERROR"));
-    return new ServerNotice(severity, fields.get('C'), fields.getOrDefault('M', "(no message)"),
-        fields.get('D'), fields.get('H'), fields);
+    return new ServerNotice(shown(severity, 32), shown(fields.get('C'), 32),
+        shown(fields.getOrDefault('M', "(no message)"), MAX_SHOWN), shown(fields.get('D'), MAX_SHOWN),
+        shown(fields.get('H'), MAX_SHOWN), fields);
+  }
+
+  /**
+   * Longest server text that goes into our messages: the texts end up in logs and in /status,
+   * and a server (or whatever answers in its place) can send megabytes.
+   */
+  static final int MAX_SHOWN = 1024;
+
+  private static String shown(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max) + "...";
   }
 
   /** The body of an 'E' or 'N' message with these fields (used by stand-in servers). */

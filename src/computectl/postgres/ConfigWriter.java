@@ -1,5 +1,13 @@
 package computectl.postgres;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import computectl.spec.AuditLogLevel;
 import computectl.spec.ComputeMode;
 import computectl.spec.ComputeSpec;
@@ -64,9 +72,26 @@ public final class ConfigWriter {
   public static void write(Path pgdata, ComputeSpec spec, Options options) {
     Path file = pgdata.resolve(FILE_NAME);
     try {
-      Files.writeString(file, render(spec, options), StandardCharsets.UTF_8);
+      writeOwnerOnly(file, render(spec, options), false);
     } catch (IOException e) {
       throw new PgException("could not write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Mode 0600 for files compute_ctl creates in PGDATA, as Postgres creates its own (whatever the umask). */
+  static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+  /** Writes (or, with {@code append}, adds to) {@code file}; a file it creates gets mode 0600. */
+  static void writeOwnerOnly(Path file, String text, boolean append) throws IOException {
+    Set<StandardOpenOption> options = append
+        ? EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+        : EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    try (SeekableByteChannel ch = Files.newByteChannel(file, options, OWNER_ONLY)) {
+      ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
     }
   }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Upstream's "line in file" edit (reference 7.4.3), used for pg_hba.conf and postgresql.conf: the
@@ -28,8 +27,7 @@ public final class LineInFile {
         }
       }
       String addition = (hadLines ? "\n" : "") + line;
-      Files.writeString(file, addition, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      ConfigWriter.writeOwnerOnly(file, addition, true);
       return true;
     } catch (IOException e) {
       throw new PgException("could not add a line to " + file + ": " + e.getMessage(), e);

@@ -157,7 +157,7 @@ public final class PgData {
   public static boolean addStandbySignal(Path pgdata) {
     Path signal = pgdata.resolve("standby.signal");
     try {
-      Files.createFile(signal);
+      Files.createFile(signal, ConfigWriter.OWNER_ONLY);
       Log.info("created standby.signal");
       return true;
     } catch (FileAlreadyExistsException e) {

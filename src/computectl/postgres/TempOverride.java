@@ -2,7 +2,6 @@ package computectl.postgres;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,7 +26,7 @@ public final class TempOverride {
   public static void run(Path pgdata, String settings, Runnable work) {
     Path file = pgdata.resolve(FILE_NAME);
     try {
-      Files.writeString(file, settings, StandardCharsets.UTF_8);
+      ConfigWriter.writeOwnerOnly(file, settings, false);
     } catch (IOException e) {
       throw new PgException("could not write " + file + ": " + e.getMessage(), e);
     }

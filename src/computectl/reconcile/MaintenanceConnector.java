@@ -40,6 +40,9 @@ public final class MaintenanceConnector {
     }
     try (Statement st = c.createStatement()) {
       st.execute("SET neon.forward_ddl = false");
+      // Postgres would log a failing statement's text, PASSWORD literals included, into the log
+      // compute_ctl forwards; our own error names the statement without them.
+      st.execute("SET log_min_error_statement = panic");
     } catch (SQLException e) {
       c.close();
       throw e;

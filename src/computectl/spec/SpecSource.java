@@ -2,6 +2,7 @@ package computectl.spec;
 
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.util.ComputeCtlException;
+import computectl.util.IoErrors;
 import computectl.util.Log;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -12,11 +13,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +42,7 @@ public final class SpecSource {
   private final ComputeCtlMetrics metrics;
   private final String token;
   private final Sleeper sleeper;
+  private Duration timeout = TIMEOUT;
 
   /**
    * @param controlPlaneToken {@code NEON_CONTROL_PLANE_TOKEN}; null means empty (the header is
@@ -57,6 +56,33 @@ public final class SpecSource {
     this.metrics = metrics;
     this.token = controlPlaneToken == null ? "" : controlPlaneToken;
     this.sleeper = sleeper;
+  }
+
+  /** Overrides {@link #TIMEOUT} (our addition, so that tests of a silent control plane are quick). */
+  public static final String TIMEOUT_ENV = "COMPUTE_CTL_CONTROL_PLANE_TIMEOUT_SECONDS";
+
+  /** Sets the connect and request timeout of each attempt; returns this. */
+  public SpecSource timeout(Duration value) {
+    this.timeout = value;
+    return this;
+  }
+
+  /** {@link #TIMEOUT}, or the positive whole number of seconds in {@link #TIMEOUT_ENV}. */
+  public static Duration timeoutFrom(java.util.Map<String, String> env) {
+    String s = env.get(TIMEOUT_ENV);
+    if (s == null) {
+      return TIMEOUT;
+    }
+    try {
+      long v = Long.parseLong(s.trim());
+      if (v > 0) {
+        return Duration.ofSeconds(v);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new SpecException(SpecException.Kind.SOURCE, TIMEOUT_ENV + " must be a positive whole number of seconds, got '"
+        + s + "'");
   }
 
   /**
@@ -95,24 +121,11 @@ public final class SpecSource {
     try {
       json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(Path.of(path)))).toString();
     } catch (IOException | RuntimeException e) {
-      throw new SpecException(SpecException.Kind.SOURCE, "could not read spec file " + path + ": " + readError(e), e);
+      throw new SpecException(SpecException.Kind.SOURCE, "could not read spec file " + path + ": " + IoErrors.describe(e), e);
     }
     ComputeSpec spec = parse(json, "invalid spec file " + path + ": ");
     Log.info("got spec from file " + path + " (operation_uuid " + spec.operationUuid() + ")");
     return new AcquiredSpec(spec, ComputeCtlConfig.DEFAULT, true);
-  }
-
-  private static String readError(Exception e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof CharacterCodingException) {
-      return "not valid UTF-8";
-    }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   private static ComputeSpec parse(String json, String context) {
@@ -139,7 +152,7 @@ public final class SpecSource {
     try {
       HttpClient client = HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(TIMEOUT)
+          .connectTimeout(timeout)
           .followRedirects(HttpClient.Redirect.NORMAL)
           .executor(executor)
           .build();
@@ -187,7 +200,7 @@ public final class SpecSource {
     HttpResponse<String> response;
     try {
       HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-          .timeout(TIMEOUT)
+          .timeout(timeout)
           .header("Authorization", "Bearer " + token)
           .GET()
           .build();
@@ -217,9 +230,9 @@ public final class SpecSource {
   }
 
   /** Java's HTTP client often throws without messages; name the cause so the log line says something. */
-  private static String transportError(Exception e, String url) {
+  private String transportError(Exception e, String url) {
     if (e instanceof HttpTimeoutException) {
-      return "request timed out after " + TIMEOUT.toSeconds() + " s";
+      return "request timed out after " + timeout.toSeconds() + " s";
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UnresolvedAddressException) {

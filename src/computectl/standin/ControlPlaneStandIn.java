@@ -9,13 +9,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * A control plane for tests and demos: answers
  * {@code GET /compute/api/v2/computes/<id>/spec} per compute id with "empty" (a pooled compute
- * that waits for /configure), "attached" with a spec, or an HTTP error status. Unknown ids: 404.
+ * that waits for /configure), "attached" with a spec, an HTTP error status, any status and body
+ * (a wrong shape), or nothing at all (a control plane that times out). Unknown ids: 404.
  */
 public final class ControlPlaneStandIn implements AutoCloseable {
   private static final String PREFIX = "/compute/api/v2/computes/";
@@ -23,13 +25,18 @@ public final class ControlPlaneStandIn implements AutoCloseable {
 
   private record Reply(int status, String body) {}
 
+  /** Marks a compute whose requests are never answered. */
+  private static final Reply SILENT = new Reply(0, "");
+
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
     Thread t = new Thread(r, "standin-control-plane");
     t.setDaemon(true);
     return t;
   });
   private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+  private final Map<String, Integer> requestCounts = new ConcurrentHashMap<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   private ControlPlaneStandIn(HttpServer server) {
     this.server = server;
@@ -68,11 +75,39 @@ public final class ControlPlaneStandIn implements AutoCloseable {
     return this;
   }
 
+  /** Every request for this compute gets exactly this status and body (a wrong shape, say). */
+  public ControlPlaneStandIn reply(String computeId, int status, String body) {
+    replies.put(computeId, new Reply(status, body));
+    return this;
+  }
+
+  /** Requests for this compute are accepted and never answered (until the stand-in closes). */
+  public ControlPlaneStandIn silent(String computeId) {
+    replies.put(computeId, SILENT);
+    return this;
+  }
+
+  /** Requests received for this compute so far. */
+  public int requests(String computeId) {
+    return requestCounts.getOrDefault(computeId, 0);
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getPath();
     Reply reply = new Reply(404, "{\"error\":\"unknown compute\"}");
     if (ex.getRequestMethod().equals("GET") && path.startsWith(PREFIX) && path.endsWith("/spec")) {
-      reply = replies.getOrDefault(path.substring(PREFIX.length(), path.length() - "/spec".length()), reply);
+      String id = path.substring(PREFIX.length(), path.length() - "/spec".length());
+      requestCounts.merge(id, 1, Integer::sum);
+      reply = replies.getOrDefault(id, reply);
+    }
+    if (reply == SILENT) {
+      try {
+        closed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.close();
+      return;
     }
     byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -84,6 +119,7 @@ public final class ControlPlaneStandIn implements AutoCloseable {
 
   @Override
   public void close() {
+    closed.countDown();
     server.stop(0);
     executor.shutdownNow();
   }

@@ -9,29 +9,55 @@ package computectl.tar;
  * @param maxPathComponents most "/"-separated components in an entry path
  * @param maxEntrySize largest declared size of one entry
  * @param maxMetadataBytes largest GNU long name/link record or pax extended header
+ * @param maxEntries most entries in one archive (a stream of entries that never ends stops here)
+ * @param maxTotalBytes most file content in one archive, all entries together
+ * @param maxTrailingBytes most data after the end-of-archive marker (tar pads to 10 KiB records
+ *     at most; a stream that goes on and on after the archive stops here)
  */
-public record ExtractLimits(int maxPathBytes, int maxPathComponents, long maxEntrySize, int maxMetadataBytes) {
-  public static final ExtractLimits DEFAULTS = new ExtractLimits(4096, 64, 64L << 30, 1 << 20);
+public record ExtractLimits(int maxPathBytes, int maxPathComponents, long maxEntrySize, int maxMetadataBytes,
+    long maxEntries, long maxTotalBytes, long maxTrailingBytes) {
+  public static final ExtractLimits DEFAULTS =
+      new ExtractLimits(4096, 64, 64L << 30, 1 << 20, 10_000_000, 1L << 40, 1 << 20);
 
   public ExtractLimits {
-    if (maxPathBytes <= 0 || maxPathComponents <= 0 || maxEntrySize < 0 || maxMetadataBytes <= 0) {
+    if (maxPathBytes <= 0 || maxPathComponents <= 0 || maxEntrySize < 0 || maxMetadataBytes <= 0 || maxEntries <= 0
+        || maxTotalBytes < 0 || maxTrailingBytes < 0) {
       throw new IllegalArgumentException("extract limits must be positive");
     }
   }
 
   public ExtractLimits withMaxPathBytes(int v) {
-    return new ExtractLimits(v, maxPathComponents, maxEntrySize, maxMetadataBytes);
+    return new ExtractLimits(v, maxPathComponents, maxEntrySize, maxMetadataBytes, maxEntries, maxTotalBytes,
+        maxTrailingBytes);
   }
 
   public ExtractLimits withMaxPathComponents(int v) {
-    return new ExtractLimits(maxPathBytes, v, maxEntrySize, maxMetadataBytes);
+    return new ExtractLimits(maxPathBytes, v, maxEntrySize, maxMetadataBytes, maxEntries, maxTotalBytes,
+        maxTrailingBytes);
   }
 
   public ExtractLimits withMaxEntrySize(long v) {
-    return new ExtractLimits(maxPathBytes, maxPathComponents, v, maxMetadataBytes);
+    return new ExtractLimits(maxPathBytes, maxPathComponents, v, maxMetadataBytes, maxEntries, maxTotalBytes,
+        maxTrailingBytes);
   }
 
   public ExtractLimits withMaxMetadataBytes(int v) {
-    return new ExtractLimits(maxPathBytes, maxPathComponents, maxEntrySize, v);
+    return new ExtractLimits(maxPathBytes, maxPathComponents, maxEntrySize, v, maxEntries, maxTotalBytes,
+        maxTrailingBytes);
+  }
+
+  public ExtractLimits withMaxEntries(long v) {
+    return new ExtractLimits(maxPathBytes, maxPathComponents, maxEntrySize, maxMetadataBytes, v, maxTotalBytes,
+        maxTrailingBytes);
+  }
+
+  public ExtractLimits withMaxTotalBytes(long v) {
+    return new ExtractLimits(maxPathBytes, maxPathComponents, maxEntrySize, maxMetadataBytes, maxEntries, v,
+        maxTrailingBytes);
+  }
+
+  public ExtractLimits withMaxTrailingBytes(long v) {
+    return new ExtractLimits(maxPathBytes, maxPathComponents, maxEntrySize, maxMetadataBytes, maxEntries,
+        maxTotalBytes, v);
   }
 }

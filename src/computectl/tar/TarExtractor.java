@@ -87,12 +87,15 @@ public final class TarExtractor {
       TarEntry e;
       while ((e = reader.next()) != null) {
         where = " in entry " + TarException.printable(e.path());
+        if (entries >= limits.maxEntries()) {
+          throw TarException.entry(e.path(), "the archive has more than " + limits.maxEntries() + " entries");
+        }
         extractEntry(e, reader);
         entries++;
         where = " after entry " + TarException.printable(e.path());
       }
       where = " after the end-of-archive marker";
-      reader.drain();
+      reader.drain(limits.maxTrailingBytes());
     } catch (IOException io) {
       throw new TarException("reading the tar stream failed" + where + ": " + io.getMessage(), io);
     }
@@ -103,6 +106,10 @@ public final class TarExtractor {
   private void extractEntry(TarEntry e, TarReader reader) throws IOException {
     if (e.size() > limits.maxEntrySize()) {
       throw TarException.entry(e.path(), "size " + e.size() + " exceeds the limit of " + limits.maxEntrySize() + " bytes");
+    }
+    if (e.type() == TarEntry.Type.FILE && bytes + e.size() > limits.maxTotalBytes()) {
+      throw TarException.entry(e.path(), "the archive's files exceed the limit of " + limits.maxTotalBytes()
+          + " bytes in all");
     }
     List<String> parts = EntryPaths.components(e.path(), limits);
     switch (e.type()) {

@@ -61,6 +61,7 @@ public final class TarReader {
       remaining = 0;
     }
     PendingNames pending = new PendingNames();
+    long metadata = 0;
     while (true) {
       long headerOffset = offset;
       readHeader(pending);
@@ -71,6 +72,14 @@ public final class TarReader {
       verifyChecksum(headerOffset);
       char type = (char) (header[TarFormat.TYPE] & 0xff);
       long size = TarFormat.parseNumber(header, TarFormat.SIZE, 12, "size", headerOffset);
+      if ("LKxg".indexOf(type) >= 0 && size > 0 && size <= maxMetadataBytes) {
+        // An endless run of extension headers would otherwise never yield an entry (nor end).
+        metadata += size;
+        if (metadata > maxMetadataBytes) {
+          throw TarException.entry(rawName(headerOffset), "extension headers before one entry exceed the limit of "
+              + maxMetadataBytes + " bytes");
+        }
+      }
       switch (type) {
         case 'L' -> pending.longName = longName(readMetadata(size, "GNU long name record", headerOffset), headerOffset);
         case 'K' -> pending.longLink = longName(readMetadata(size, "GNU long link record", headerOffset), headerOffset);
@@ -104,6 +113,11 @@ public final class TarReader {
    * complete (a COPY stream whose server failed late) thus still fails here.
    */
   public long drain() throws IOException {
+    return drain(Long.MAX_VALUE);
+  }
+
+  /** {@link #drain()}, refusing a stream that goes on for more than {@code maxBytes} after the marker. */
+  public long drain(long maxBytes) throws IOException {
     if (!ended) {
       throw new IllegalStateException("drain() before the end-of-archive marker");
     }
@@ -111,9 +125,12 @@ public final class TarReader {
     offset += n;
     pos = limit;
     int r;
-    while ((r = in.read(buf, 0, buf.length)) >= 0) {
+    while (n <= maxBytes && (r = in.read(buf, 0, buf.length)) >= 0) {
       n += r;
       offset += r;
+    }
+    if (n > maxBytes) {
+      throw new TarException("more than " + maxBytes + " bytes of data after the end-of-archive marker");
     }
     return n;
   }
@@ -215,6 +232,10 @@ public final class TarReader {
         globalPax.put(k, v);
       }
     });
+    long held = globalPax.entrySet().stream().mapToLong(e -> e.getKey().length() + e.getValue().length()).sum();
+    if (held > maxMetadataBytes) {
+      throw new TarException("pax global headers hold more than " + maxMetadataBytes + " bytes of records");
+    }
   }
 
   private byte[] readMetadata(long size, String what, long headerOffset) throws IOException {

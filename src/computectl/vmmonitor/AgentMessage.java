@@ -4,6 +4,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
+import computectl.util.JsonDepth;
 
 /**
  * An agent-to-monitor message after the handshake. On the wire the payload is nested:
@@ -30,6 +31,11 @@ public sealed interface AgentMessage {
   /** Parses one text message; trailing whitespace (the agent's newline) is allowed. */
   static AgentMessage parse(String text) {
     JsonValue parsed;
+    JsonDepth.Position deep = JsonDepth.tooDeep(text, JsonDepth.MAX);
+    if (deep != null) {
+      throw new InvalidAgentMessageException("message is not valid JSON: recursion limit exceeded at line "
+          + deep.line() + " column " + deep.column(), 0);
+    }
     try {
       parsed = Json.parse(text);
     } catch (ParseException e) {

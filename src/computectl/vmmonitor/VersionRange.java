@@ -4,6 +4,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
+import computectl.util.JsonDepth;
 import java.util.OptionalInt;
 
 /**
@@ -18,6 +19,9 @@ public record VersionRange(int min, int max) {
   /** Parses the agent's first message; the exception text says what was wrong with it. */
   public static VersionRange parse(String text) {
     JsonValue v;
+    if (JsonDepth.tooDeep(text, JsonDepth.MAX) != null) {
+      throw new VmMonitorException("protocol version range is not valid JSON: recursion limit exceeded");
+    }
     try {
       v = Json.parse(text);
     } catch (ParseException e) {

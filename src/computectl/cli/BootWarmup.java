@@ -1,0 +1,29 @@
+package computectl.cli;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Work the first HTTP answer would otherwise do on the request's thread, done beforehand on a
+ * short-lived daemon thread while main reads the spec and starts the servers: the JDK HTTP
+ * server's {@code Date} header (a pattern with a zone name, which loads locale data) and the
+ * SecureRandom behind request ids. {@code make bench} (boot) measures it; nothing depends on it
+ * having run, and the thread ends on its own within milliseconds, so nothing needs to stop it.
+ */
+final class BootWarmup {
+  private BootWarmup() {}
+
+  static void start() {
+    Thread t = new Thread(BootWarmup::run, "boot-warmup");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void run() {
+    DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US).withZone(ZoneId.of("GMT")).format(Instant.now());
+    UUID.randomUUID();
+  }
+}

@@ -1,0 +1,157 @@
+package computectl.bench;
+
+import computectl.standin.BasebackupTar;
+import computectl.standin.PageserverStandIn;
+import computectl.standin.PgInstall;
+import computectl.standin.StandInBasebackup;
+import computectl.testsupport.ComputeCtlProcess;
+import computectl.testsupport.TestPg;
+import computectl.util.RunAs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What every figure shares: the runtime image, the private PostgreSQL installation (whose
+ * postgres is the sync-safekeepers shim), one real basebackup and the pageserver stand-in serving
+ * it, and helpers to run shell baselines as the Postgres user.
+ */
+final class BenchEnv implements AutoCloseable {
+  static final String TENANT = "b0554b632bd4d547a63b86c3630317e8";
+  static final String TIMELINE = "2414a61ffc94e428f14b5758fe308e13";
+  static final String TOKEN = "storage-token-bench";
+
+  final Path image;
+  final Path launcher;
+  final PgInstall pg;
+  final BasebackupTar backup;
+  final PageserverStandIn pageserver;
+  private final int safekeeperPort = TestPg.freePort();
+
+  BenchEnv(Path image) throws IOException {
+    this.image = image;
+    this.launcher = ComputeCtlProcess.launcher();
+    this.pg = TestPg.install();
+    this.backup = StandInBasebackup.createIn(pg, TestPg.workDir("computectl-bench-src-"), TestPg.freePort());
+    this.pageserver = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
+    pg.configureShim(backup.endLsn().toString(), 0, 0);
+  }
+
+  int pageserverPort() {
+    return pageserver.port();
+  }
+
+  /** Nothing listens there: the fast safekeeper check fails and compute_ctl runs the shim. */
+  int safekeeperPort() {
+    return safekeeperPort;
+  }
+
+  /** The java of the image the launcher uses (the staged copy when the checkout is unreachable). */
+  Path imageJava() {
+    return launcher.getParent().resolve("java");
+  }
+
+  static String user() {
+    return TestPg.user();
+  }
+
+  private static final List<Path> SCRATCH = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A file the Postgres user can read, in a directory removed when the bench ends. */
+  static Path writeFile(String prefix, String name, String text) throws IOException {
+    Path dir = TestPg.workDir(prefix);
+    SCRATCH.add(dir);
+    Path file = dir.resolve(name);
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    RunAs.chownTree(user(), file);
+    return file;
+  }
+
+  /** Runs {@code script} with bash as the Postgres user; returns its wall time in ms; fails on a non-zero exit. */
+  static double timeScript(String script, long timeoutSeconds) throws IOException, InterruptedException {
+    return runScript(script, timeoutSeconds).millis();
+  }
+
+  /** A script's wall time and the time between its {@link #step} markers, in ms. */
+  record ScriptRun(double millis, java.util.Map<String, Double> steps) {}
+
+  /** A marker line for {@link #runScript}: the time (bash's clock, no fork) at which {@code name} ends. */
+  static String step(String name) {
+    return "echo \"BENCH_STEP " + name + " $EPOCHREALTIME\"\n";
+  }
+
+  static ScriptRun runScript(String script, long timeoutSeconds) throws IOException, InterruptedException {
+    Path log = Files.createTempFile("computectl-bench-sh-", ".log");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(RunAs.command(user(), List.of("bash", "-c", step("begin") + script)))
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      long t0 = System.nanoTime();
+      Process p = pb.start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("baseline script timed out after " + timeoutSeconds + " s:\n" + script);
+      }
+      double ms = (System.nanoTime() - t0) / 1e6;
+      String out = Files.readString(log);
+      if (p.exitValue() != 0) {
+        throw new IOException("baseline script failed (exit " + p.exitValue() + "):\n" + script + "\noutput:\n" + out);
+      }
+      return new ScriptRun(ms, steps(out));
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  private static java.util.Map<String, Double> steps(String out) {
+    java.util.Map<String, Double> steps = new java.util.LinkedHashMap<>();
+    double last = Double.NaN;
+    for (String line : out.split("\n")) {
+      String[] f = line.trim().split(" ");
+      if (f.length == 3 && f[0].equals("BENCH_STEP")) {
+        double t = Double.parseDouble(f[2].replace(',', '.'));
+        if (!Double.isNaN(last)) {
+          steps.merge(f[1], (t - last) * 1000, Double::sum);
+        }
+        last = t;
+      }
+    }
+    return steps;
+  }
+
+  /** Runs a command as the Postgres user, returns its output; fails on a non-zero exit. */
+  static String run(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(RunAs.command(user(), cmd)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException(String.join(" ", cmd) + " failed: " + out);
+    }
+    return out;
+  }
+
+  static void deleteTree(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      List<Path> paths = new ArrayList<>(all.sorted(Comparator.reverseOrder()).toList());
+      for (Path p : paths) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    pageserver.close();
+    SCRATCH.forEach(BenchEnv::deleteTree);
+  }
+}
