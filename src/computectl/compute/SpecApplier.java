@@ -26,6 +26,12 @@ final class SpecApplier {
   private final ComputeConfig cfg;
   private final ComputeCtlMetrics metrics;
   private final BackgroundTasks background;
+  /**
+   * Held by the background migrations, the background {@code ALTER EXTENSION neon UPDATE} and a
+   * reconfiguration: they alter the same roles and extension, and Postgres fails one of two
+   * concurrent updates of a catalog row with "tuple concurrently updated".
+   */
+  private final Object catalogWork = new Object();
 
   SpecApplier(ComputeConfig cfg, ComputeCtlMetrics metrics, BackgroundTasks background) {
     this.cfg = cfg;
@@ -46,18 +52,32 @@ final class SpecApplier {
             throw new StartupException("apply_config local_proxy", e);
           }
         }
-        background.spawn("migrations", () -> new MigrationRunner(Migration.builtIn(), metrics, cfg.migrationFailpoint()).run(cfg.connector()));
+        background.spawn("migrations", () -> {
+          synchronized (catalogWork) {
+            new MigrationRunner(Migration.builtIn(), metrics, cfg.migrationFailpoint()).run(cfg.connector());
+          }
+        });
       });
       computectl.postgres.LineInFile.ensure(cfg.pgdata().resolve("postgresql.conf"),
           "neon.disable_logical_replication_subscribers=false");
       reload();
     }
-    background.spawn("post-apply-config", () -> updateNeonExtension(cfg.connector()));
+    background.spawn("post-apply-config", () -> {
+      synchronized (catalogWork) {
+        updateNeonExtension(cfg.connector());
+      }
+    });
     background.spawn("installed-extensions", () -> InstalledExtensions.collect(cfg.connector(), metrics));
   }
 
   /** 9, step 4: catalog updates of a reconfiguration (the caller rewrote postgresql.conf). */
   void reconfigure(ParsedSpec ps) {
+    synchronized (catalogWork) {
+      reconfigureCatalog(ps);
+    }
+  }
+
+  private void reconfigureCatalog(ParsedSpec ps) {
     if (!ps.spec().skipPgCatalogUpdates()) {
       TempOverride.run(cfg.pgdata(), TempOverride.NO_SIZE_LIMIT, () -> {
         reload();
