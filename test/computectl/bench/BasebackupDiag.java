@@ -24,7 +24,8 @@ public final class BasebackupDiag {
 
   public static void main(String[] args) throws Exception {
     int times = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    BasebackupTar backup = StandInBasebackup.createIn(TestPg.install(), TestPg.workDir("computectl-diag-"), TestPg.freePort());
+    Path source = TestPg.workDir("computectl-diag-");
+    BasebackupTar backup = StandInBasebackup.createIn(TestPg.install(), source, TestPg.freePort());
     try (PageserverStandIn ps = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, BenchEnv.TOKEN)) {
       String json = "{\"format_version\":1.0,\"tenant_id\":\"" + BenchEnv.TENANT + "\",\"timeline_id\":\"" + BenchEnv.TIMELINE
           + "\",\"pageserver_connstring\":\"host=127.0.0.1 port=" + ps.port() + "\",\"safekeeper_connstrings\":[\"127.0.0.1:1\"],\"storage_auth_token\":\""
@@ -41,6 +42,8 @@ public final class BasebackupDiag {
         System.out.printf("fetch %d: %.1f ms%n", i, (System.nanoTime() - t0) / 1e6);
         BenchEnv.deleteTree(dir);
       }
+    } finally {
+      BenchEnv.deleteTree(source);
     }
   }
 }

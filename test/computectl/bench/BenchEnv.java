@@ -39,7 +39,9 @@ final class BenchEnv implements AutoCloseable {
     this.image = image;
     this.launcher = ComputeCtlProcess.launcher();
     this.pg = TestPg.install();
-    this.backup = StandInBasebackup.createIn(pg, TestPg.workDir("computectl-bench-src-"), TestPg.freePort());
+    Path source = TestPg.workDir("computectl-bench-src-");
+    SCRATCH.add(source);
+    this.backup = StandInBasebackup.createIn(pg, source, TestPg.freePort());
     this.pageserver = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
     pg.configureShim(backup.endLsn().toString(), 0, 0);
   }

@@ -1,5 +1,6 @@
 package computectl.monitor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,9 @@ class ComputeMonitor_Test {
   @BeforeAll
   static void start() throws Exception {
     cluster = TestPg.newCluster();
+    cluster.appendConf("wal_level = logical\n");
+    cluster.close();
+    cluster.startServer();
     cluster.psql("postgres", "create role app login");
   }
 
@@ -93,6 +97,79 @@ class ComputeMonitor_Test {
     try (ComputeMonitor m = new ComputeMonitor(node, JdbcConnector.fromConnstr("postgresql://cloud_admin@127.0.0.1:1/postgres"))) {
       m.checkOnce();
       assertNull(node.state().lastActive());
+    }
+  }
+
+  @Test
+  void checkOnce_openTransactionMeansNow() throws Exception {
+    ComputeNode node = runningNode();
+    try (Connection app = DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
+        Statement s = app.createStatement(); ComputeMonitor m = monitor(node)) {
+      app.setAutoCommit(false);
+      s.execute("select 1");
+      Thread.sleep(200);
+      Instant before = Instant.now();
+      m.checkOnce();
+      assertTrue(!node.state().lastActive().isBefore(before), "idle in transaction counts as active");
+      app.rollback();
+    }
+  }
+
+  @Test
+  void checkOnce_idleComputeKeepsItsLastActive() throws Exception {
+    ComputeNode node = runningNode();
+    try (ComputeMonitor m = monitor(node)) {
+      Instant earlier = Instant.parse("2025-01-01T00:00:00Z");
+      node.updateLastActive(earlier);
+      m.checkOnce();
+      m.checkOnce();
+      assertEquals(earlier, node.state().lastActive());
+    }
+  }
+
+  @Test
+  void checkOnce_survivesPostgresRestartAndReconnects() throws Exception {
+    ComputeNode node = runningNode();
+    try (ComputeMonitor m = monitor(node)) {
+      m.checkOnce();
+      cluster.close();
+      m.checkOnce();
+      cluster.startServer();
+      try (Connection app = DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
+          Statement s = app.createStatement()) {
+        app.setAutoCommit(false);
+        s.execute("select 1");
+        Instant before = Instant.now();
+        m.checkOnce();
+        m.checkOnce();
+        assertNotNull(node.state().lastActive(), "the monitor reconnected after the restart");
+        assertTrue(!node.state().lastActive().isBefore(before));
+        app.rollback();
+      }
+    }
+  }
+
+  @Test
+  void checkOnce_logicalReplicationConnectionMeansNow() throws Exception {
+    ComputeNode node = runningNode();
+    cluster.psql("postgres", "select pg_create_logical_replication_slot('monitor_test', 'test_decoding')");
+    Process receiver = new ProcessBuilder(computectl.util.RunAs.command(TestPg.user(), java.util.List.of(
+        TestPg.install().tool("pg_recvlogical").toString(), "-h", "127.0.0.1", "-p", Integer.toString(cluster.port()),
+        "-U", "cloud_admin", "-d", "postgres", "-S", "monitor_test", "--start", "-f", "/dev/null")))
+        .redirectErrorStream(true).start();
+    try (ComputeMonitor m = monitor(node)) {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!cluster.psql("postgres", "select count(*) from pg_stat_replication").trim().equals("1")) {
+        assertTrue(System.nanoTime() < deadline && receiver.isAlive(), "pg_recvlogical connected");
+        Thread.sleep(100);
+      }
+      Instant before = Instant.now();
+      m.checkOnce();
+      assertTrue(!node.state().lastActive().isBefore(before), "a walsender counts as activity");
+    } finally {
+      receiver.destroy();
+      receiver.waitFor();
+      cluster.psql("postgres", "select pg_drop_replication_slot('monitor_test')");
     }
   }
 }

@@ -122,6 +122,7 @@ class WireClient_Test {
         assertThrows(WireException.class, () -> connect(null)).getMessage());
     connect(null).close();
     server.refuseConnections(true);
+    awaitRefused(server.port());
     String msg = assertThrows(WireException.class, () -> connect(null)).getMessage();
     assertTrue(msg.startsWith("could not connect to 127.0.0.1:" + server.port() + ": Connection refused"), msg);
     server.refuseConnections(false);
@@ -251,6 +252,24 @@ class WireClient_Test {
       assertTrue(c.simpleQuery("TIMELINE_STATUS").get(0).rows().isEmpty());
       server.refuseLeases();
       assertNull(c.simpleQuery("lease lsn " + TENANT + "-0102 " + TIMELINE + " 0/16B9188 ").get(0).get(0, "valid_until"));
+    }
+  }
+
+  /** The listener's close can finish after refuseConnections returns; wait until the port refuses. */
+  private static void awaitRefused(int port) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (java.net.Socket probe = new java.net.Socket()) {
+        probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      } catch (IOException refused) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }
