@@ -3,6 +3,7 @@ package computectl.spec;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
+import computectl.util.JsonDepth;
 import java.util.function.Function;
 
 /**
@@ -70,32 +71,10 @@ public final class SpecParser {
   }
 
   private static void checkDepth(String text) {
-    int depth = 0;
-    int line = 1;
-    int lineStart = 0;
-    boolean inString = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (inString) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          inString = false;
-        }
-        continue;
-      }
-      if (c == '"') {
-        inString = true;
-      } else if (c == '[' || c == '{') {
-        if (++depth >= MAX_DEPTH) {
-          throw syntax("recursion limit exceeded", line, i - lineStart + 1, null);
-        }
-      } else if (c == ']' || c == '}') {
-        depth--;
-      } else if (c == '\n') {
-        line++;
-        lineStart = i + 1;
-      }
+    // A document may nest MAX_DEPTH - 1 levels: the MAX_DEPTH-th opening bracket is refused.
+    JsonDepth.Position p = JsonDepth.tooDeep(text, MAX_DEPTH - 1);
+    if (p != null) {
+      throw syntax("recursion limit exceeded", p.line(), p.column(), null);
     }
   }
 }
