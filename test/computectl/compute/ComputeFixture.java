@@ -55,6 +55,26 @@ final class ComputeFixture implements AutoCloseable {
     String jdbcUrl(String db) {
       return "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + db;
     }
+
+    /** The basebackup trusts loopback; require passwords (cloud_admin aside) so that logins prove them. */
+    void requirePasswords(java.sql.Statement admin) throws Exception {
+      java.nio.file.Files.writeString(pgdata.resolve("pg_hba.conf"),
+          "host all cloud_admin 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 md5\n");
+      admin.execute("select pg_reload_conf()");
+      Thread.sleep(300);
+    }
+
+    /** Logs in over TCP with a password; returns current_user. */
+    String login(String user, String password) throws java.sql.SQLException {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("user", user);
+      p.setProperty("password", password);
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl("postgres"), p);
+          java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("select current_user")) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
   }
 
   static Node newNode() {

@@ -118,7 +118,7 @@ class ComputeSqlSafety_Test {
         assertTrue(dbs.stream().noneMatch(x -> x.startsWith("doomed")), dbs.toString());
         assertEquals(List.of(SETTING), column(s, "SHOW test.hostile"));
         assertEquals(63, LONG_63.getBytes(StandardCharsets.UTF_8).length);
-        requirePasswords(node, s);
+        node.requirePasswords(s);
       }
       for (int i = 0; i < ROLES.size(); i++) {
         assertLogin(node, ROLES.get(i), password(i));
@@ -159,20 +159,7 @@ class ComputeSqlSafety_Test {
     }
   }
 
-  /** The basebackup trusts loopback; require passwords so that the logins prove them. */
-  private static void requirePasswords(ComputeFixture.Node node, Statement s) throws Exception {
-    Path hba = node.pgdata().resolve("pg_hba.conf");
-    Files.writeString(hba, "host all cloud_admin 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 md5\n");
-    s.execute("SELECT pg_reload_conf()");
-    Thread.sleep(300);
-  }
-
   private static void assertLogin(ComputeFixture.Node node, String user, String password) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    p.setProperty("password", password);
-    try (Connection c = DriverManager.getConnection(node.jdbcUrl("postgres"), p); Statement s = c.createStatement()) {
-      assertEquals(List.of(user), column(s, "SELECT current_user"));
-    }
+    assertEquals(user, node.login(user, password));
   }
 }

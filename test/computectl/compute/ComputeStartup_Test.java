@@ -64,7 +64,7 @@ class ComputeStartup_Test {
         assertEquals(HOSTILE, one(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'db \"quoted\" $$'"));
         assertEquals("1", one(s, "select count(*) from pg_roles where rolname = '" + LONG_NAME + "'"));
         assertEquals("md5" + Passwords.md5("alice", "alice-pw"), one(s, "select rolpassword from pg_authid where rolname = 'alice'"));
-        requirePasswords(node, s);
+        node.requirePasswords(s);
       }
       assertLogin(node, "alice", "alice-pw");
       assertLogin(node, "bob", "bob-pw");
@@ -83,21 +83,8 @@ class ComputeStartup_Test {
     }
   }
 
-  /** The basebackup trusts loopback; replace that with password checks so logins prove the passwords. */
-  private static void requirePasswords(ComputeFixture.Node node, Statement s) throws Exception {
-    Path hba = node.pgdata().resolve("pg_hba.conf");
-    Files.writeString(hba, "host all cloud_admin 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 md5\n");
-    s.execute("select pg_reload_conf()");
-    Thread.sleep(300);
-  }
-
   private static void assertLogin(ComputeFixture.Node node, String user, String password) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    p.setProperty("password", password);
-    try (Connection c = DriverManager.getConnection(node.jdbcUrl("postgres"), p); Statement s = c.createStatement()) {
-      assertEquals(user, one(s, "select current_user"));
-    }
+    assertEquals(user, node.login(user, password));
   }
 
   static String one(Statement s, String sql) throws SQLException {
