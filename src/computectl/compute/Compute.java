@@ -85,7 +85,10 @@ public final class Compute implements AutoCloseable {
     boolean terminated = node.transitionIf(s -> s == ComputeStatus.TERMINATION_PENDING, ComputeStatus.TERMINATED, null)
         == ComputeStatus.TERMINATION_PENDING;
     CoreDumps.withSystemDebuggers().report(CoreDumps.coreDir(cfg.pgdata()), cfg.pg().pgbin());
-    return new Outcome(code == null ? 1 : code, failed || terminated);
+    // Upstream exits with Postgres's code even after a failed start, which can be 0 when the
+    // SIGQUIT meets Postgres in crash recovery; a failed start never reports success here.
+    int exit = code == null || (failed && code == 0) ? 1 : code;
+    return new Outcome(exit, failed || terminated);
   }
 
   /** 7.1 step 9: a Static compute keeps a pageserver lease on its LSN; it re-reads the spec on reconfiguration. */
