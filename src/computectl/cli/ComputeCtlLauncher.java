@@ -6,6 +6,7 @@ import computectl.compute.ComputeNode;
 import computectl.compute.UpMetric;
 import computectl.compute.VmMonitorArgs;
 import computectl.http.ComputeContext;
+import computectl.http.HttpLimits;
 import computectl.http.HttpServers;
 import computectl.http.PgDumpTarget;
 import computectl.extension.ExtensionDirs;
@@ -47,6 +48,7 @@ final class ComputeCtlLauncher {
 
   int run() throws InterruptedException {
     Failpoints failpoints = failpoints();
+    HttpLimits httpLimits = HttpLimits.fromEnv(env);
     Log.info("compute build_tag: " + BuildInfo.buildTag());
     JdbcConnector connector = JdbcConnector.fromConnstr(args.connstr());
     AcquiredSpec source = new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
@@ -71,8 +73,8 @@ final class ComputeCtlLauncher {
       if (source.spec() == null) {
         prewarm(pg, cfg, compute);
       }
-      try (HttpServers http = HttpServers.start(httpContext(node, source, compute, connector, failpoints, extensions), args.externalHttpPort(),
-          args.internalHttpPort()); ComputeMonitor monitor = new ComputeMonitor(node, connector)) {
+      try (HttpServers http = HttpServers.start(httpContext(node, source, compute, connector, failpoints, extensions),
+          args.externalHttpPort(), args.internalHttpPort(), httpLimits); ComputeMonitor monitor = new ComputeMonitor(node, connector)) {
         Log.info("serving the external HTTP API on port " + http.externalPort() + ", the internal one on " + http.internalPort());
         UpMetric up = new UpMetric(metrics.up, BuildInfo.buildTag());
         up.publish(node.status());

@@ -5,18 +5,25 @@ import computectl.util.Log;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One HTTP/1.1 server on {@code [::]} (all interfaces, both IPv4 and IPv6), served by a
- * bounded pool of named threads. A port that cannot be bound is a startup error.
+ * One HTTP/1.1 server on {@code [::]} (all interfaces, both IPv4 and IPv6), served by a pool of
+ * named threads. A port that cannot be bound is a startup error.
+ *
+ * <p>The pool grows to one thread a request in progress, up to a cap: the JDK server reads a
+ * request on a pool thread once its first byte has arrived, so a small fixed pool would be held
+ * by a handful of clients that send half a request (and a queue behind it would hold every other
+ * client, /status included). A request that has not arrived whole within the request timeout of
+ * {@link HttpLimits} is cut, which frees its thread.
  */
 public final class ApiServer implements AutoCloseable {
-  private static final int QUEUE = 1024;
+  /** How long a thread the pool grew by waits for more work before it ends. */
+  private static final long SPARE_THREAD_SECONDS = 30;
 
   private final String name;
   private final HttpServer server;
@@ -31,9 +38,11 @@ public final class ApiServer implements AutoCloseable {
   /**
    * Binds {@code [::]:port} (0 picks a free port) and starts serving.
    *
-   * @param threads the most requests handled at once; more wait in a bounded queue
+   * @param threads the threads started before the pool hands work to spare ones
+   * @param mostThreads the most the pool grows to (beyond, a new request's connection is closed)
    */
-  static ApiServer start(String name, int port, Router router, int threads) {
+  static ApiServer start(String name, int port, Router router, int threads, int mostThreads, HttpLimits limits) {
+    limits.applyToJdkServer();
     InetSocketAddress addr;
     HttpServer server;
     try {
@@ -43,8 +52,11 @@ public final class ApiServer implements AutoCloseable {
       throw new HttpException("failed to bind the compute_ctl " + name + " HTTP server to [::]:" + port + ": "
           + e.getMessage(), e);
     }
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE), namedThreads("http-" + name), new ThreadPoolExecutor.AbortPolicy());
+    // No queue: a request either gets a thread or is refused (the JDK server then closes its
+    // connection), so no request waits behind slow ones.
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, Math.max(threads, mostThreads), SPARE_THREAD_SECONDS,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(), namedThreads("http-" + name), new ThreadPoolExecutor.AbortPolicy());
     pool.allowCoreThreadTimeOut(true);
     server.setExecutor(pool);
     server.createContext("/", router);

@@ -13,6 +13,12 @@ import java.util.List;
 public final class HttpServers implements AutoCloseable {
   public static final int EXTERNAL_THREADS = 16;
   public static final int INTERNAL_THREADS = 8;
+  /**
+   * The internal server's clients are Postgres backends and local_proxy on this host, not the
+   * network: its pool stays small whatever the connection cap (each held request costs a thread
+   * and the JVM touches ~90 KiB of stack in each).
+   */
+  public static final int INTERNAL_MOST_THREADS = 128;
 
   private final ApiServer external;
   private final ApiServer internal;
@@ -28,11 +34,17 @@ public final class HttpServers implements AutoCloseable {
    * @throws HttpException when a port cannot be bound (nothing is left running then)
    */
   public static HttpServers start(ComputeContext ctx, int externalPort, int internalPort) {
+    return start(ctx, externalPort, internalPort, HttpLimits.DEFAULT);
+  }
+
+  /** As {@link #start(ComputeContext, int, int)}, with these limits against abuse. */
+  public static HttpServers start(ComputeContext ctx, int externalPort, int internalPort, HttpLimits limits) {
     Router ext = new Router("external", externalRoutes(ctx), new JwtAuthorizer(ctx.jwks(), ctx.computeId(), Clock.systemUTC()));
     Router in = new Router("internal", internalRoutes(ctx), null);
-    ApiServer external = ApiServer.start("external", externalPort, ext, EXTERNAL_THREADS);
+    ApiServer external = ApiServer.start("external", externalPort, ext, EXTERNAL_THREADS, limits.maxConnections(), limits);
     try {
-      return new HttpServers(external, ApiServer.start("internal", internalPort, in, INTERNAL_THREADS));
+      return new HttpServers(external,
+          ApiServer.start("internal", internalPort, in, INTERNAL_THREADS, INTERNAL_MOST_THREADS, limits));
     } catch (RuntimeException e) {
       external.close();
       throw e;

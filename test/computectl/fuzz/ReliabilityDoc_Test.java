@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class ReliabilityDoc_Test {
   static final List<String> DOCUMENTED_CLASSES = List.of("computectl.compute.ComputeFaults_Test",
       "computectl.compute.ComputeFailures_Test", "computectl.compute.ComputeSecrets_Test",
-      "computectl.compute.ComputeSqlSafety_Test", "computectl.tar.TarExtractor_EndlessTest",
+      "computectl.compute.ComputeSqlSafety_Test", "computectl.compute.ComputeHttpAbuse_Test",
+      "computectl.tar.TarExtractor_EndlessTest",
       "computectl.tar.TarExtractor_HostileTest");
 
   private static String doc() throws Exception {

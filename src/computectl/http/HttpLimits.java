@@ -1,0 +1,62 @@
+package computectl.http;
+
+import java.util.Map;
+
+/**
+ * What keeps the API servers answering under abuse (slow or idle clients, floods of connections).
+ *
+ * <p>The JDK server parks connections that have sent nothing on its selector, but once a request's
+ * first byte arrives it reads the rest of the head and the body on a pool thread, blocking. A pool
+ * of a few threads is therefore pinned by as many clients sending half a request. So the pool may
+ * grow to one thread a connection, connections are capped, a request that does not arrive whole
+ * in time is cut, and the number of handlers running at once stays small (see {@link ApiServer}).
+ *
+ * @param maxConnections open connections a server accepts; more are closed at once
+ * @param requestTimeoutSeconds how long a request's head and body may take to arrive
+ * @param maxHeaderBytes the largest request head a server reads
+ */
+public record HttpLimits(int maxConnections, int requestTimeoutSeconds, int maxHeaderBytes) {
+  public static final String MAX_CONNECTIONS_ENV = "COMPUTE_CTL_HTTP_MAX_CONNECTIONS";
+  public static final String REQUEST_TIMEOUT_ENV = "COMPUTE_CTL_HTTP_REQUEST_TIMEOUT_SECONDS";
+  public static final HttpLimits DEFAULT = new HttpLimits(1000, 10, 64 * 1024);
+
+  /** The defaults with the environment's overrides; a bad value names its variable. */
+  public static HttpLimits fromEnv(Map<String, String> env) {
+    return new HttpLimits(
+        positive(env, MAX_CONNECTIONS_ENV, DEFAULT.maxConnections),
+        positive(env, REQUEST_TIMEOUT_ENV, DEFAULT.requestTimeoutSeconds),
+        DEFAULT.maxHeaderBytes);
+  }
+
+  private static int positive(Map<String, String> env, String name, int otherwise) {
+    String s = env.get(name);
+    if (s == null) {
+      return otherwise;
+    }
+    try {
+      int v = Integer.parseInt(s.trim());
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new HttpException(name + " must be a positive whole number, got '" + s + "'");
+  }
+
+  /**
+   * Hands the limits to the JDK server, which reads them once per process, when its first server
+   * is made; a value the operator set with {@code -D} is kept.
+   */
+  void applyToJdkServer() {
+    setIfAbsent("jdk.httpserver.maxConnections", maxConnections);
+    setIfAbsent("sun.net.httpserver.maxReqTime", requestTimeoutSeconds);
+    setIfAbsent("sun.net.httpserver.maxReqHeaderSize", maxHeaderBytes);
+  }
+
+  private static void setIfAbsent(String property, int value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Integer.toString(value));
+    }
+  }
+}

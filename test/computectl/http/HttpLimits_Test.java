@@ -1,0 +1,36 @@
+package computectl.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HttpLimits_Test {
+  @Test
+  void defaults_withoutVariables() {
+    assertEquals(HttpLimits.DEFAULT, HttpLimits.fromEnv(Map.of()));
+    assertEquals(new HttpLimits(1000, 10, 65536), HttpLimits.DEFAULT);
+  }
+
+  @Test
+  void variablesOverrideTheDefaults() {
+    HttpLimits l = HttpLimits.fromEnv(Map.of(HttpLimits.MAX_CONNECTIONS_ENV, " 50 ", HttpLimits.REQUEST_TIMEOUT_ENV, "3"));
+    assertEquals(50, l.maxConnections());
+    assertEquals(3, l.requestTimeoutSeconds());
+    assertEquals(HttpLimits.DEFAULT.maxHeaderBytes(), l.maxHeaderBytes());
+  }
+
+  @Test
+  void badValues_nameTheirVariable() {
+    for (String bad : new String[] {"0", "-4", "ten", "", "99999999999"}) {
+      HttpException e = assertThrows(HttpException.class,
+          () -> HttpLimits.fromEnv(Map.of(HttpLimits.REQUEST_TIMEOUT_ENV, bad)));
+      assertEquals("COMPUTE_CTL_HTTP_REQUEST_TIMEOUT_SECONDS must be a positive whole number, got '" + bad + "'",
+          e.getMessage());
+    }
+    HttpException e = assertThrows(HttpException.class,
+        () -> HttpLimits.fromEnv(Map.of(HttpLimits.MAX_CONNECTIONS_ENV, "many")));
+    assertEquals("COMPUTE_CTL_HTTP_MAX_CONNECTIONS must be a positive whole number, got 'many'", e.getMessage());
+  }
+}
