@@ -33,7 +33,8 @@ jars_of() { # scope -> classpath of that scope's jars
 }
 
 app_class_path() { # dir -> the image's class path: our jars first, then the runtime jars
-  local cp="$1/compute_ctl.jar:$1/compute_ctl-standins.jar" j
+  local cp="$1/compute_ctl.jar" j
+  for j in $(optional_jar_names); do cp="$cp:$1/$j"; done
   IFS=: read -ra rt <<<"$(jars_of runtime)"
   for j in "${rt[@]}"; do cp="$cp:$1/${j##*/}"; done
   echo "$cp"
@@ -77,20 +78,32 @@ step_classes() {
   printf 'build_tag=%s\n' "$(cat "$BUILD/build_tag")" >"$BUILD/classes/computectl/build.properties"
 }
 
-# Stand-ins (pageserver, control plane, demo, fleet) serve tests, demos and offline debugging;
-# a compute in production never loads them, so they ship in a jar of their own.
-STANDIN_PACKAGES=(standin fleet bench)
+# Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
+# compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
+# only in some deployments or never: the vm-monitor (NeonVM computes with autoscaling only), the
+# offline commands (plan, check-spec, debug-bundle), and the stand-ins, demo, fleet and bench
+# (tests, demos, offline debugging). Each entry: jar suffix, then its packages.
+OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools" "standins:standin fleet bench")
+
+optional_jar_names() {
+  local entry
+  for entry in "${OPTIONAL_JARS[@]}"; do echo "compute_ctl-${entry%%:*}.jar"; done
+}
 
 step_jar() {
-  local stage="$BUILD/jar-stage"
-  rm -rf "$stage"
-  mkdir -p "$stage/app" "$stage/standins/computectl"
+  local stage="$BUILD/jar-stage" entry name p
+  rm -rf "$stage" "$BUILD"/compute_ctl*.jar
+  mkdir -p "$stage/app"
   cp -al "$BUILD/classes/." "$stage/app/"
-  for p in "${STANDIN_PACKAGES[@]}"; do
-    [[ -d "$stage/app/computectl/$p" ]] && mv "$stage/app/computectl/$p" "$stage/standins/computectl/"
+  for entry in "${OPTIONAL_JARS[@]}"; do
+    name=${entry%%:*}
+    mkdir -p "$stage/$name/computectl"
+    for p in ${entry#*:}; do
+      [[ -d "$stage/app/computectl/$p" ]] && mv "$stage/app/computectl/$p" "$stage/$name/computectl/"
+    done
+    jar --create --file "$BUILD/compute_ctl-$name.jar" -C "$stage/$name" .
   done
   jar --create --file "$BUILD/compute_ctl.jar" -C "$stage/app" .
-  jar --create --file "$BUILD/compute_ctl-standins.jar" -C "$stage/standins" .
   rm -rf "$stage"
 }
 
@@ -98,7 +111,7 @@ step_jar() {
 JLINK_OPTS=(--strip-debug --no-man-pages --no-header-files --compress=2 --generate-cds-archive)
 
 step_image() {
-  local img="$BUILD/image" stamp="$MODULES ${JLINK_OPTS[*]}"
+  local img="$BUILD/image" stamp="$MODULES ${JLINK_OPTS[*]}" j
   if [[ ! -f "$img/release" || "$(cat "$img/.modules" 2>/dev/null)" != "$stamp" ]]; then
     rm -rf "$img"
     jlink --add-modules "$MODULES" "${JLINK_OPTS[@]}" --output "$img" 2>&1 | grep -v 'compress=2 is deprecated' || true
@@ -109,7 +122,8 @@ step_image() {
   fi
   rm -rf "$img/lib/app" "$img/lib/server/app.jsa"
   mkdir -p "$img/lib/app"
-  cp "$BUILD/compute_ctl.jar" "$BUILD/compute_ctl-standins.jar" "$img/lib/app/"
+  cp "$BUILD/compute_ctl.jar" "$img/lib/app/"
+  for j in $(optional_jar_names); do cp "$BUILD/$j" "$img/lib/app/"; done
   IFS=: read -ra rt <<<"$(jars_of runtime)"
   cp "${rt[@]}" "$img/lib/app/"
   recompile_from_sources "$img/lib/app"

@@ -164,7 +164,10 @@ public final class Compute implements AutoCloseable {
     Log.info("syncing safekeepers on shutdown");
     ParsedSpec ps = node.spec();
     try {
-      new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics()).run(ps.spec().storageAuthToken());
+      // The start's deadline applies here too: a hung sync must not keep the process from exiting.
+      new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
+          .withDeadline(StartupFlow.syncSafekeepersDeadline(cfg))
+          .run(ps.spec().storageAuthToken());
       return true;
     } catch (ComputeCtlException e) {
       Log.error("failed to sync safekeepers on shutdown: " + ComputeCtlException.chain(e));

@@ -2,6 +2,7 @@ package computectl.compute;
 
 import computectl.compute.StartupMetrics.Field;
 import computectl.pageserver.Basebackup;
+import computectl.pageserver.BasebackupFile;
 import computectl.pageserver.Sleeper;
 import computectl.postgres.ConfigWriter;
 import computectl.postgres.PgData;
@@ -12,7 +13,6 @@ import computectl.spec.ComputeMode;
 import computectl.spec.ComputeSpec;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
-import computectl.tools.BasebackupFile;
 import computectl.tls.TlsFiles;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
@@ -129,8 +129,17 @@ final class StartupFlow {
   static final Duration SYNC_SAFEKEEPERS_DEADLINE = Duration.ofMinutes(5);
   static final String SYNC_SAFEKEEPERS_DEADLINE_ENV = "COMPUTE_CTL_SYNC_SAFEKEEPERS_DEADLINE_SECONDS";
 
-  /** A positive whole number of seconds from the environment, or {@code otherwise}. */
+  /** How long {@code postgres --sync-safekeepers} may run, at start and at shutdown. */
+  static Duration syncSafekeepersDeadline(ComputeConfig cfg) {
+    return envSeconds(cfg, SYNC_SAFEKEEPERS_DEADLINE_ENV, SYNC_SAFEKEEPERS_DEADLINE);
+  }
+
   private Duration envSeconds(String name, Duration otherwise) {
+    return envSeconds(cfg, name, otherwise);
+  }
+
+  /** A positive whole number of seconds from the environment, or {@code otherwise}. */
+  private static Duration envSeconds(ComputeConfig cfg, String name, Duration otherwise) {
     String s = cfg.env().get(name);
     if (s == null) {
       return otherwise;
@@ -151,7 +160,7 @@ final class StartupFlow {
       Optional<Lsn> fast = new SafekeeperStatusCheck().check(ps, node.metrics());
       Lsn lsn = fast.isPresent() ? fast.get()
           : new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
-              .withDeadline(envSeconds(SYNC_SAFEKEEPERS_DEADLINE_ENV, SYNC_SAFEKEEPERS_DEADLINE))
+              .withDeadline(syncSafekeepersDeadline(cfg))
               .run(ps.spec().storageAuthToken());
       Log.info("safekeepers synced at LSN " + lsn);
       return lsn;

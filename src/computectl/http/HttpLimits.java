@@ -6,10 +6,9 @@ import java.util.Map;
  * What keeps the API servers answering under abuse (slow or idle clients, floods of connections).
  *
  * <p>The JDK server parks connections that have sent nothing on its selector, but once a request's
- * first byte arrives it reads the rest of the head and the body on a pool thread, blocking. A pool
- * of a few threads is therefore pinned by as many clients sending half a request. So the pool may
- * grow to one thread a connection, connections are capped, a request that does not arrive whole
- * in time is cut, and the number of handlers running at once stays small (see {@link ApiServer}).
+ * first byte arrives it reads the rest of the head and the body on a pool thread, blocking. So
+ * connections are capped, a request that does not arrive whole in time is cut (which frees its
+ * thread), heads are bounded, and the pool grows while requests are stuck (see {@link ElasticPool}).
  *
  * @param maxConnections open connections a server accepts; more are closed at once
  * @param requestTimeoutSeconds how long a request's head and body may take to arrive

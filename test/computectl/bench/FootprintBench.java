@@ -34,8 +34,10 @@ final class FootprintBench {
     long jar = Files.size(image.resolve("lib/app/compute_ctl.jar"));
     out.add(new Figure("image_size", "Runtime image on disk (gzipped: " + (gz >> 10) + " KiB)", "KiB",
         Stats.of(List.of(disk >> 10)), null, null, null, null, java.util.Map.of()).detail("gzipped_kib", gz >> 10));
-    out.add(new Figure("app_jar_size", "App jar (lib/app/compute_ctl.jar)", "KiB", Stats.of(List.of(jar / 1024.0)), null,
-        null, "<= 300 KB", jar <= 300_000, java.util.Map.of()).detail("bytes", jar));
+    long ours = ourJars(image.resolve("lib/app"));
+    out.add(new Figure("app_jar_size", "App jar (lib/app/compute_ctl.jar; all our jars: " + (ours >> 10) + " KiB)", "KiB",
+        Stats.of(List.of(jar / 1024.0)), null, null, "<= 300 KB", jar <= 300_000, java.util.Map.of())
+        .detail("bytes", jar).detail("all_our_jars_bytes", ours));
     return out;
   }
 
@@ -43,6 +45,13 @@ final class FootprintBench {
     Figure f = Figure.of(id, title, "MiB", Stats.of(mems.stream().map(Mem::rssMib).toList()), baseName, base)
         .detail("anon_rss_mib", Stats.of(mems.stream().map(Mem::anonMib).toList()).median());
     return target ? f.target("<= 64 MiB", f.ours().median() <= 64) : f;
+  }
+
+  /** compute_ctl.jar and the optional jars beside it (vm-monitor, tools, stand-ins). */
+  private static long ourJars(Path lib) throws IOException {
+    try (Stream<Path> all = Files.list(lib)) {
+      return all.filter(p -> p.getFileName().toString().startsWith("compute_ctl")).mapToLong(p -> p.toFile().length()).sum();
+    }
   }
 
   private static long du(Path root) throws IOException {

@@ -140,6 +140,27 @@ class ComputeFaults_Test {
     }
   }
 
+  @Test
+  void syncSafekeepersHangingAtShutdown_isKilledAndTheExitSaysSo() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(),
+        env(StartupFlow.SYNC_SAFEKEEPERS_DEADLINE_ENV, "2"))) {
+      String status = cc.awaitStatus(s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+      assertTrue(status.contains("\"running\""), status + cc.log());
+      fx.pg.configureShim(fx.backup().endLsn().toString(), 0, 600);
+      try {
+        cc.post("/terminate", "", Duration.ofSeconds(60));
+      } catch (java.io.IOException e) {
+        // /terminate answers once the compute is terminated, which a failed sync never lets it be:
+        // the process exits with the request still open.
+      }
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      assertTrue(cc.log().contains("failed to sync safekeepers on shutdown: postgres --sync-safekeepers did not finish"
+          + " within 2000 ms; it was killed"), cc.log());
+      assertEquals(List.of(), Orphans.awaitNone(node.pgdata(), 15), "processes left behind");
+    }
+  }
+
   /**
    * A backend crash in the middle of reconciliation (SIGKILL of compute_ctl's own backend, as a
    * segfault would end it): Postgres restarts its backends, the statement fails, the start fails

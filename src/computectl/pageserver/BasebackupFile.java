@@ -1,4 +1,4 @@
-package computectl.tools;
+package computectl.pageserver;
 
 import computectl.compute.StartupMetrics;
 import computectl.tar.ExtractStats;
@@ -30,7 +30,7 @@ public final class BasebackupFile {
    * size) and {@code basebackup_ms}. The generated postgresql.conf is kept even when the archive
    * has one of its own (a {@code pg_basebackup -Ft} of a plain cluster does).
    *
-   * @throws ToolException naming the file when it cannot be read or is not a (gzipped) tar
+   * @throws BasebackupException naming the file when it cannot be read or is not a (gzipped) tar
    */
   public static ExtractStats unpack(Path file, Path pgdata, StartupMetrics metrics) {
     long start = System.nanoTime();
@@ -42,9 +42,9 @@ public final class BasebackupFile {
       size = Files.size(file);
       stats = TarExtractor.extract(in, pgdata);
     } catch (IOException e) {
-      throw new ToolException("could not read basebackup file " + file + ": " + describe(e), e);
+      throw new BasebackupException("could not read basebackup file " + file + ": " + describe(e), e);
     } catch (RuntimeException e) {
-      throw new ToolException("could not unpack basebackup file " + file + ": " + e.getMessage(), e);
+      throw new BasebackupException("could not unpack basebackup file " + file + ": " + e.getMessage(), e);
     }
     keepGeneratedConfig(pgdata, generatedConfig);
     long ms = (System.nanoTime() - start) / 1_000_000;
@@ -74,7 +74,7 @@ public final class BasebackupFile {
     try {
       return Files.exists(p) ? Files.readAllBytes(p) : null;
     } catch (IOException e) {
-      throw new ToolException("could not read " + p + ": " + describe(e), e);
+      throw new BasebackupException("could not read " + p + ": " + describe(e), e);
     }
   }
 
@@ -91,7 +91,7 @@ public final class BasebackupFile {
         Files.write(conf, generated);
       }
     } catch (IOException e) {
-      throw new ToolException("could not restore the generated " + conf + ": " + describe(e), e);
+      throw new BasebackupException("could not restore the generated " + conf + ": " + describe(e), e);
     }
   }
 

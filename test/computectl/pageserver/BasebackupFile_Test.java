@@ -1,4 +1,4 @@
-package computectl.tools;
+package computectl.pageserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,19 +74,19 @@ class BasebackupFile_Test {
   @Test
   void unpack_refusesAnEscapingEntry() throws IOException {
     Path file = Files.write(dir.resolve("bad.tar"), tar("../escape", "x"));
-    ToolException e = assertThrows(ToolException.class, () -> BasebackupFile.unpack(file, pgdata(), new StartupMetrics()));
+    BasebackupException e = assertThrows(BasebackupException.class, () -> BasebackupFile.unpack(file, pgdata(), new StartupMetrics()));
     assertTrue(e.getMessage().startsWith("could not unpack basebackup file " + file + ": "), e.getMessage());
     assertTrue(Files.notExists(dir.resolve("escape")));
   }
 
   @Test
   void unpack_namesAMissingOrBrokenFile() throws IOException {
-    ToolException missing = assertThrows(ToolException.class,
+    BasebackupException missing = assertThrows(BasebackupException.class,
         () -> BasebackupFile.unpack(dir.resolve("nope.tar"), pgdata(), new StartupMetrics()));
     assertEquals("could not read basebackup file " + dir.resolve("nope.tar") + ": no such file", missing.getMessage());
     byte[] truncated = gzip(tar("PG_VERSION", "15\n"));
     Path cut = Files.write(dir.resolve("cut.tar.gz"), Arrays.copyOf(truncated, truncated.length / 2));
-    ToolException broken = assertThrows(ToolException.class, () -> BasebackupFile.unpack(cut, pgdata(), new StartupMetrics()));
+    BasebackupException broken = assertThrows(BasebackupException.class, () -> BasebackupFile.unpack(cut, pgdata(), new StartupMetrics()));
     assertTrue(broken.getMessage().contains(cut.toString()), broken.getMessage());
   }
 }

@@ -1,0 +1,92 @@
+package computectl.http;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The thread pool of one API server: small while requests flow, larger while they are stuck.
+ *
+ * <p>The JDK server reads a request on a pool thread once its first byte has arrived, so a few
+ * clients that send half a request hold a fixed pool, and every request queued behind them
+ * (/status included) waits until they are cut. A pool that gives every request its own thread
+ * has no such queue, but under a flood of quick requests it runs hundreds of threads on a couple
+ * of cores, which costs throughput, tail latency and memory. So this pool queues work for its
+ * {@code base} threads, and a watcher adds threads (up to {@code most}) only when queued work has
+ * stopped moving: when no thread has taken a task for {@link #STALL_MILLIS} while some wait.
+ * Threads beyond the base go back to waiting, and end after {@link #SPARE_SECONDS} without work.
+ */
+final class ElasticPool implements Executor, AutoCloseable {
+  static final long STALL_MILLIS = 20;
+  static final long SPARE_SECONDS = 30;
+
+  private final ThreadPoolExecutor pool;
+  private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+  private final int base;
+  private final int most;
+  private final Thread watcher;
+  private volatile long lastTaken = System.nanoTime();
+
+  ElasticPool(String name, int base, int most) {
+    this.base = base;
+    this.most = Math.max(base, most);
+    this.pool = new ThreadPoolExecutor(base, this.most, SPARE_SECONDS, TimeUnit.SECONDS, queue, namedThreads(name));
+    pool.allowCoreThreadTimeOut(true);
+    this.watcher = new Thread(this::watch, name + "-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    pool.execute(() -> {
+      lastTaken = System.nanoTime();
+      task.run();
+    });
+  }
+
+  /** Threads alive now (for tests and logs). */
+  int threads() {
+    return pool.getPoolSize();
+  }
+
+  private void watch() {
+    try {
+      while (!pool.isShutdown()) {
+        Thread.sleep(STALL_MILLIS);
+        adjust();
+      }
+    } catch (InterruptedException e) {
+      // closed
+    }
+  }
+
+  private void adjust() {
+    int waiting = queue.size();
+    boolean stalled = waiting > 0 && System.nanoTime() - lastTaken > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
+    if (stalled && pool.getCorePoolSize() < most) {
+      // A larger core starts threads for the queued tasks at once.
+      pool.setCorePoolSize(Math.min(most, pool.getPoolSize() + waiting));
+    } else if (waiting == 0 && pool.getCorePoolSize() > base) {
+      pool.setCorePoolSize(base);
+    }
+  }
+
+  private static ThreadFactory namedThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    watcher.interrupt();
+  }
+}
