@@ -16,6 +16,7 @@ import computectl.spec.ParsedSpec;
 import computectl.tls.TlsFiles;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
+import computectl.util.EnvNumbers;
 import computectl.util.Log;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,28 +132,11 @@ final class StartupFlow {
 
   /** How long {@code postgres --sync-safekeepers} may run, at start and at shutdown. */
   static Duration syncSafekeepersDeadline(ComputeConfig cfg) {
-    return envSeconds(cfg, SYNC_SAFEKEEPERS_DEADLINE_ENV, SYNC_SAFEKEEPERS_DEADLINE);
+    return EnvNumbers.seconds(cfg.env(), SYNC_SAFEKEEPERS_DEADLINE_ENV, SYNC_SAFEKEEPERS_DEADLINE);
   }
 
   private Duration envSeconds(String name, Duration otherwise) {
-    return envSeconds(cfg, name, otherwise);
-  }
-
-  /** A positive whole number of seconds from the environment, or {@code otherwise}. */
-  private static Duration envSeconds(ComputeConfig cfg, String name, Duration otherwise) {
-    String s = cfg.env().get(name);
-    if (s == null) {
-      return otherwise;
-    }
-    try {
-      long v = Long.parseLong(s.trim());
-      if (v > 0) {
-        return Duration.ofSeconds(v);
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new StartupException(name + " must be a positive whole number of seconds, got '" + s + "'");
+    return EnvNumbers.seconds(cfg.env(), name, otherwise);
   }
 
   private Lsn syncSafekeepers(ParsedSpec ps) {

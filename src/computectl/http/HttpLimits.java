@@ -1,5 +1,6 @@
 package computectl.http;
 
+import computectl.util.EnvNumbers;
 import java.util.Map;
 
 /**
@@ -28,19 +29,7 @@ public record HttpLimits(int maxConnections, int requestTimeoutSeconds, int maxH
   }
 
   private static int positive(Map<String, String> env, String name, int otherwise) {
-    String s = env.get(name);
-    if (s == null) {
-      return otherwise;
-    }
-    try {
-      int v = Integer.parseInt(s.trim());
-      if (v > 0) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new HttpException(name + " must be a positive whole number, got '" + s + "'");
+    return (int) Math.min(Integer.MAX_VALUE, EnvNumbers.positive(env, name, otherwise));
   }
 
   /**

@@ -69,20 +69,7 @@ public final class SpecSource {
 
   /** {@link #TIMEOUT}, or the positive whole number of seconds in {@link #TIMEOUT_ENV}. */
   public static Duration timeoutFrom(java.util.Map<String, String> env) {
-    String s = env.get(TIMEOUT_ENV);
-    if (s == null) {
-      return TIMEOUT;
-    }
-    try {
-      long v = Long.parseLong(s.trim());
-      if (v > 0) {
-        return Duration.ofSeconds(v);
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new SpecException(SpecException.Kind.SOURCE, TIMEOUT_ENV + " must be a positive whole number of seconds, got '"
-        + s + "'");
+    return computectl.util.EnvNumbers.seconds(env, TIMEOUT_ENV, TIMEOUT);
   }
 
   /**

@@ -3,6 +3,7 @@ package computectl.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import computectl.util.ComputeCtlException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +24,13 @@ class HttpLimits_Test {
 
   @Test
   void badValues_nameTheirVariable() {
-    for (String bad : new String[] {"0", "-4", "ten", "", "99999999999"}) {
-      HttpException e = assertThrows(HttpException.class,
+    for (String bad : new String[] {"0", "-4", "ten", "", "1.5", "99999999999999999999"}) {
+      ComputeCtlException e = assertThrows(ComputeCtlException.class,
           () -> HttpLimits.fromEnv(Map.of(HttpLimits.REQUEST_TIMEOUT_ENV, bad)));
       assertEquals("COMPUTE_CTL_HTTP_REQUEST_TIMEOUT_SECONDS must be a positive whole number, got '" + bad + "'",
           e.getMessage());
     }
-    HttpException e = assertThrows(HttpException.class,
+    ComputeCtlException e = assertThrows(ComputeCtlException.class,
         () -> HttpLimits.fromEnv(Map.of(HttpLimits.MAX_CONNECTIONS_ENV, "many")));
     assertEquals("COMPUTE_CTL_HTTP_MAX_CONNECTIONS must be a positive whole number, got 'many'", e.getMessage());
   }
