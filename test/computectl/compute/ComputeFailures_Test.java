@@ -16,25 +16,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Failure paths of the start: each ends in Failed with a readable error, its exit code, and no Postgres left. */
 class ComputeFailures_Test {
   private static final Map<String, String> NO_RETRIES = Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "0");
-  private static ComputeFixture fx;
-
-  @BeforeAll
-  static void setUp() {
-    fx = new ComputeFixture();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    fx.close();
-  }
+  /** One pageserver stand-in and basebackup for the class; closed after its last test. */
+  @RegisterExtension
+  static final ComputeFixture fx = new ComputeFixture();
 
   @AfterEach
   void healthyStandIns() throws Exception {

@@ -20,11 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults of the peers and of Postgres that ComputeFailures_Test does not cover: a stalling or
@@ -33,17 +32,9 @@ import org.junit.jupiter.api.Test;
  * (docs/reliability.md), and with no process of the compute left behind.
  */
 class ComputeFaults_Test {
-  private static ComputeFixture fx;
-
-  @BeforeAll
-  static void setUp() {
-    fx = new ComputeFixture();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    fx.close();
-  }
+  /** One pageserver stand-in and basebackup for the class; closed after its last test. */
+  @RegisterExtension
+  static final ComputeFixture fx = new ComputeFixture();
 
   @AfterEach
   void healthyStandIns() throws Exception {

@@ -12,13 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What an end-to-end compute test needs: the private PostgreSQL installation (its postgres is the
  * sync-safekeepers shim), one real basebackup made once, a pageserver stand-in serving it, and
- * compute_ctl processes with their own PGDATA and ports.
+ * compute_ctl processes with their own PGDATA and ports. Registered as a JUnit extension
+ * ({@code @RegisterExtension static final}), it is closed after the class's last test.
  */
-final class ComputeFixture implements AutoCloseable {
+final class ComputeFixture implements AutoCloseable, AfterAllCallback {
   static final String TENANT = "b0554b632bd4d547a63b86c3630317e8";
   static final String TIMELINE = "2414a61ffc94e428f14b5758fe308e13";
   static final String TOKEN = "storage-token-e2e";
@@ -95,6 +98,11 @@ final class ComputeFixture implements AutoCloseable {
     Map<String, String> fullEnv = new java.util.HashMap<>(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "1"));
     fullEnv.putAll(env);
     return ComputeCtlProcess.start(args, fullEnv, node.externalPort());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   @Override

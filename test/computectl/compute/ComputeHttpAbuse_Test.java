@@ -18,9 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The external API of a real compute_ctl under abuse (issue 9 item 5): hundreds of clients that
@@ -29,17 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class ComputeHttpAbuse_Test {
   private static final String HALF_REQUEST = "GET /status HTTP/1.1\r\nHost: compute\r\nX-Slow: ";
-  private static ComputeFixture fx;
-
-  @BeforeAll
-  static void setUp() {
-    fx = new ComputeFixture();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    fx.close();
-  }
+  /** One pageserver stand-in and basebackup for the class; closed after its last test. */
+  @RegisterExtension
+  static final ComputeFixture fx = new ComputeFixture();
 
   /** A pooled compute (the control plane has no spec for it): it waits in Empty, serving its API. */
   private static ComputeCtlProcess pooledCompute(ComputeFixture.Node node, ControlPlaneStandIn cp, Map<String, String> env)

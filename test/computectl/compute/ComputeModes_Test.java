@@ -13,23 +13,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Replica and Static computes: read-only, standby.signal, the --replica basebackup query. */
 class ComputeModes_Test {
-  private static ComputeFixture fx;
-
-  @BeforeAll
-  static void setUp() {
-    fx = new ComputeFixture();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    fx.close();
-  }
+  /** One pageserver stand-in and basebackup for the class; closed after its last test. */
+  @RegisterExtension
+  static final ComputeFixture fx = new ComputeFixture();
 
   private void startReadOnly(TestSpec spec, ComputeFixture.Node node, String expectedQuery, String modeType) throws Exception {
     try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {

@@ -24,9 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile names, passwords, delta operations and setting values through the whole compute (a
@@ -41,17 +40,9 @@ class ComputeSqlSafety_Test {
   private static final List<String> DATABASES = List.of("db it's", "db \"; " + DROP + "; --", "db\nnewline",
       "db $x$ $$", "д".repeat(31) + "y");
   private static final String SETTING = "it's \\ a \"value\" $$ ; " + DROP + "; -- ✓";
-  private static ComputeFixture fx;
-
-  @BeforeAll
-  static void setUp() {
-    fx = new ComputeFixture();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    fx.close();
-  }
+  /** One pageserver stand-in and basebackup for the class; closed after its last test. */
+  @RegisterExtension
+  static final ComputeFixture fx = new ComputeFixture();
 
   private static String password(int i) {
     return "p'w\"\\ $$ ; $x$ ✓ " + i + (i % 3 == 0 ? "\nline" : "");

@@ -21,25 +21,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole compute start against a real PostgreSQL 15, the pageserver stand-in and the shim. */
 class ComputeStartup_Test {
   private static final String HOSTILE = "zenith \"new\" ';\\ $$ drop table canary; -- ü";
   private static final String LONG_NAME = "r".repeat(61) + "é"; // 63 bytes in UTF-8
-  private static ComputeFixture fx;
-
-  @BeforeAll
-  static void setUp() {
-    fx = new ComputeFixture();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    fx.close();
-  }
+  /** One pageserver stand-in and basebackup for the class; closed after its last test. */
+  @RegisterExtension
+  static final ComputeFixture fx = new ComputeFixture();
 
   @Test
   void coldStart_reachesRunningWithRolesDatabasesSettingsAndBasebackup() throws Exception {
