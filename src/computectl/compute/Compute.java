@@ -71,6 +71,9 @@ public final class Compute implements AutoCloseable {
       return new Outcome(1, true);
     }
     Optional<VmMonitor> vm = failed ? Optional.empty() : startVmMonitor();
+    if (!failed) {
+      background.spawn("heap-trim", Compute::trimHeap);
+    }
     Integer code;
     try {
       code = pg.waitExit();
@@ -90,6 +93,24 @@ public final class Compute implements AutoCloseable {
     int exit = code == null || (failed && code == 0) ? 1 : code;
     return new Outcome(exit, failed || terminated);
   }
+
+  /**
+   * The start leaves tens of megabytes of garbage (spec, catalog snapshots, JDBC buffers) in a
+   * heap that then sits idle for hours. One full collection, once the start's background work
+   * has had a moment, returns that memory to the system (the launcher's MaxHeapFreeRatio lets
+   * the heap shrink).
+   */
+  private static void trimHeap() {
+    try {
+      Thread.sleep(HEAP_TRIM_DELAY_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    System.gc();
+  }
+
+  private static final long HEAP_TRIM_DELAY_MILLIS = 1000;
 
   /** 7.1 step 9: a Static compute keeps a pageserver lease on its LSN; it re-reads the spec on reconfiguration. */
   private void startLease() {
