@@ -192,12 +192,19 @@ step_test() {
   local props=(-Dsun.net.httpserver.nodelay=true)
   [[ -n "${FUZZ_CASES:-}" ]] && props+=("-Dcomputectl.fuzz.cases=$FUZZ_CASES")
   [[ -n "${FUZZ_SEED:-}" ]] && props+=("-Dcomputectl.fuzz.seed=$FUZZ_SEED")
+  # Every temporary file and directory of the run (Postgres clusters, PGDATAs, stand-ins' tars:
+  # hundreds of megabytes) goes under one directory that is removed afterwards, pass or fail.
+  # Sticky and world-writable like /tmp: the tests run Postgres as another user.
+  local tmp
+  tmp=$(mktemp -d /tmp/cct-XXXXXX)
+  chmod 1777 "$tmp"
   set +e
-  java -Xss4m "${props[@]}" -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
+  java -Xss4m "${props[@]}" -Djava.io.tmpdir="$tmp" -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
     -jar "$(jars_of test)" execute --disable-banner --disable-ansi-colors --details=tree \
     --class-path "$cp" --scan-class-path "${filter[@]}" \
     --reports-dir "$BUILD/test-reports" 2>&1 | tee "$BUILD/test-output.txt"
   local rc=${PIPESTATUS[0]}
+  rm -rf "$tmp"
   set -e
   local passed failed
   passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful.*/\1/p' "$BUILD/test-output.txt" | tail -1)

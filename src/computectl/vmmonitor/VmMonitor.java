@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ public final class VmMonitor implements AutoCloseable {
   /** Upgrade requests still being read; more are refused so a flood cannot pile up threads. */
   static final int MAX_PENDING_UPGRADES = 16;
   private static final int UPGRADE_READ_TIMEOUT_MILLIS = 4000;
+  /** The whole upgrade request must arrive within this, however slowly its bytes trickle in. */
+  static final Duration UPGRADE_DEADLINE = Duration.ofSeconds(10);
 
   private final VmMonitorConfig config;
   private final LibpqConnstr connstr;
@@ -36,11 +39,13 @@ public final class VmMonitor implements AutoCloseable {
   private final Set<Thread> upgradeThreads = ConcurrentHashMap.newKeySet();
   private final Set<MonitorSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionCounter = new AtomicInteger();
+  private final Duration upgradeDeadline;
   private MonitorSession current;
   private volatile boolean stopped;
 
-  private VmMonitor(VmMonitorConfig config, ServerSocket server) {
+  private VmMonitor(VmMonitorConfig config, ServerSocket server, Duration upgradeDeadline) {
     this.config = config;
+    this.upgradeDeadline = upgradeDeadline;
     this.connstr = config.filecacheConnstr() == null ? null : LibpqConnstr.parse(config.filecacheConnstr());
     this.server = server;
     this.acceptor = new Thread(this::acceptLoop, "vm-monitor-accept");
@@ -49,6 +54,10 @@ public final class VmMonitor implements AutoCloseable {
 
   /** Binds the address and starts accepting agents; the error names the address if binding fails. */
   public static VmMonitor start(VmMonitorConfig config) {
+    return start(config, UPGRADE_DEADLINE);
+  }
+
+  static VmMonitor start(VmMonitorConfig config, Duration upgradeDeadline) {
     ServerSocket server;
     try {
       server = new ServerSocket();
@@ -57,7 +66,7 @@ public final class VmMonitor implements AutoCloseable {
     } catch (IOException e) {
       throw new VmMonitorException("vm-monitor cannot listen on " + config.address() + ": " + e.getMessage(), e);
     }
-    VmMonitor m = new VmMonitor(config, server);
+    VmMonitor m = new VmMonitor(config, server, upgradeDeadline);
     m.acceptor.start();
     Log.info("vm-monitor: listening on " + m.address() + " (" + config + ")");
     return m;
@@ -115,9 +124,9 @@ public final class VmMonitor implements AutoCloseable {
   /** Reads the HTTP request; on a valid upgrade, replaces the current connection with this one. */
   private void upgrade(Socket s) {
     try {
-      s.setSoTimeout(UPGRADE_READ_TIMEOUT_MILLIS);
       s.setTcpNoDelay(true);
-      InputStream in = new BufferedInputStream(s.getInputStream());
+      DeadlineInputStream timed = new DeadlineInputStream(s, upgradeDeadline, UPGRADE_READ_TIMEOUT_MILLIS);
+      InputStream in = new BufferedInputStream(timed);
       HttpUpgrade.Verdict verdict;
       try {
         HttpUpgrade.Request request = HttpUpgrade.read(in);
@@ -137,7 +146,7 @@ public final class VmMonitor implements AutoCloseable {
         closeQuietly(s);
         return;
       }
-      s.setSoTimeout(0);
+      timed.disarm();
       replaceSession(s, in, verdict);
     } catch (IOException e) {
       Log.info("vm-monitor: upgrade request from " + s.getRemoteSocketAddress() + " failed: " + e.getMessage());

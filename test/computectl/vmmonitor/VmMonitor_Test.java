@@ -236,6 +236,34 @@ class VmMonitor_Test {
   }
 
   @Test
+  void upgradeRequestTricklingIn_isCutAtItsDeadline_andAgentsStillConnect() throws Exception {
+    monitor = VmMonitor.start(config(null), Duration.ofSeconds(1));
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", monitor.port())) {
+      s.getOutputStream().write("GET /monitor HTTP/1.1\r\nHost: vm\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.setSoTimeout(200);
+      String outcome = "still open after 10 s";
+      // A byte every 200 ms: each read is far within the 4 s read timeout; only the deadline cuts it.
+      for (int i = 0; i < 50; i++) {
+        try {
+          s.getOutputStream().write('x');
+          if (s.getInputStream().read() < 0) {
+            outcome = "closed";
+            break;
+          }
+        } catch (java.net.SocketTimeoutException e) {
+          continue;
+        } catch (java.io.IOException e) {
+          outcome = "closed";
+          break;
+        }
+      }
+      assertEquals("closed", outcome);
+    }
+    AgentClient a = AgentClient.handshaken(monitor.port());
+    a.close();
+  }
+
+  @Test
   void stop_endsEveryThreadAndFreesThePort() throws Exception {
     long before = vmMonitorThreads();
     VmMonitor m = VmMonitor.start(config(FakeCgroup.NAME));
