@@ -183,6 +183,16 @@ step_test_classes() {
   copy_resources test "$BUILD/test-classes"
 }
 
+# Every temporary file and directory of a test or bench run (Postgres clusters, PGDATAs, the
+# stand-ins' tars: hundreds of megabytes) goes under one directory the step removes afterwards,
+# pass or fail. Sticky and world-writable like /tmp: the tests run Postgres as another user.
+run_tmp_dir() {
+  local tmp
+  tmp=$(mktemp -d /tmp/cct-XXXXXX)
+  chmod 1777 "$tmp"
+  echo "$tmp"
+}
+
 step_test() {
   local cp="$BUILD/test-classes:$BUILD/classes:$(jars_of runtime)"
   local filter=()
@@ -192,12 +202,8 @@ step_test() {
   local props=(-Dsun.net.httpserver.nodelay=true)
   [[ -n "${FUZZ_CASES:-}" ]] && props+=("-Dcomputectl.fuzz.cases=$FUZZ_CASES")
   [[ -n "${FUZZ_SEED:-}" ]] && props+=("-Dcomputectl.fuzz.seed=$FUZZ_SEED")
-  # Every temporary file and directory of the run (Postgres clusters, PGDATAs, stand-ins' tars:
-  # hundreds of megabytes) goes under one directory that is removed afterwards, pass or fail.
-  # Sticky and world-writable like /tmp: the tests run Postgres as another user.
   local tmp
-  tmp=$(mktemp -d /tmp/cct-XXXXXX)
-  chmod 1777 "$tmp"
+  tmp=$(run_tmp_dir)
   set +e
   java -Xss4m "${props[@]}" -Djava.io.tmpdir="$tmp" -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
     -jar "$(jars_of test)" execute --disable-banner --disable-ansi-colors --details=tree \
@@ -228,9 +234,13 @@ step_fuzz() {
 # BENCH_ARGS passes options, e.g. BENCH_ARGS='--runs 7 --http-seconds 20 --only boot,http'.
 step_bench() {
   local cp="$BUILD/test-classes:$BUILD/classes:$(jars_of runtime)"
+  local tmp rc=0
+  tmp=$(run_tmp_dir)
   # shellcheck disable=SC2086 # BENCH_ARGS holds several words on purpose
-  java -Xmx4g -Xss4m -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" -cp "$cp" \
-    computectl.bench.BenchMain --image "$BUILD/image" --out "$BUILD/bench" ${BENCH_ARGS:-}
+  java -Xmx4g -Xss4m -Djava.io.tmpdir="$tmp" -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
+    -cp "$cp" computectl.bench.BenchMain --image "$BUILD/image" --out "$BUILD/bench" ${BENCH_ARGS:-} || rc=$?
+  rm -rf "$tmp"
+  return "$rc"
 }
 
 step_demo() {
