@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The thread pool of one API server: small while requests flow, larger while they are stuck.
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ElasticPool implements Executor, AutoCloseable {
   static final long STALL_MILLIS = 20;
   static final long SPARE_SECONDS = 30;
+  static final long IDLE_CHECK_MILLIS = 1000;
 
   private final ThreadPoolExecutor pool;
   private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
@@ -29,6 +31,8 @@ final class ElasticPool implements Executor, AutoCloseable {
   private final int most;
   private final Thread watcher;
   private volatile long lastTaken = System.nanoTime();
+  /** The watcher is in its long park: work queued now must wake it. */
+  private volatile boolean watcherIdle;
 
   ElasticPool(String name, int base, int most) {
     this.base = base;
@@ -46,6 +50,9 @@ final class ElasticPool implements Executor, AutoCloseable {
       lastTaken = System.nanoTime();
       task.run();
     });
+    if (watcherIdle && !queue.isEmpty()) {
+      LockSupport.unpark(watcher);
+    }
   }
 
   /** Threads alive now (for tests and logs). */
@@ -53,20 +60,26 @@ final class ElasticPool implements Executor, AutoCloseable {
     return pool.getPoolSize();
   }
 
+  /**
+   * Checks every {@link #STALL_MILLIS} while work is queued; with nothing queued it parks for a
+   * second at a time (until {@link #execute} queues work), so an idle compute is not woken 50
+   * times a second.
+   */
   private void watch() {
-    try {
-      while (!pool.isShutdown()) {
-        Thread.sleep(STALL_MILLIS);
-        adjust();
-      }
-    } catch (InterruptedException e) {
-      // closed
+    while (!pool.isShutdown() && !Thread.currentThread().isInterrupted()) {
+      boolean idle = queue.isEmpty();
+      watcherIdle = idle;
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(idle ? IDLE_CHECK_MILLIS : STALL_MILLIS));
+      watcherIdle = false;
+      // Woken from the long park, work has only just been queued: judge it a period later.
+      adjust(!idle);
     }
   }
 
-  private void adjust() {
+  private void adjust(boolean mayGrow) {
     int waiting = queue.size();
-    boolean stalled = waiting > 0 && System.nanoTime() - lastTaken > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
+    boolean stalled = mayGrow && waiting > 0
+        && System.nanoTime() - lastTaken > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
     if (stalled && pool.getCorePoolSize() < most) {
       // A larger core starts threads for the queued tasks at once.
       pool.setCorePoolSize(Math.min(most, pool.getPoolSize() + waiting));

@@ -56,12 +56,17 @@ public final class ChildProcesses {
     return false;
   }
 
-  /** Last resort at exit: SIGKILL whatever is still registered and alive. */
+  /**
+   * Last resort at exit: SIGKILL whatever is still registered and alive, with everything it
+   * started (listed before the parent dies: its orphans would no longer be its descendants).
+   */
   public void killAll() {
     for (Process p : all()) {
       if (p.isAlive()) {
         Log.warn("killing leftover child process " + p.pid());
+        List<ProcessHandle> descendants = p.descendants().toList();
         p.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
       }
     }
   }
