@@ -18,7 +18,8 @@ import java.util.Map;
 public record HttpLimits(int maxConnections, int requestTimeoutSeconds, int maxHeaderBytes) {
   public static final String MAX_CONNECTIONS_ENV = "COMPUTE_CTL_HTTP_MAX_CONNECTIONS";
   public static final String REQUEST_TIMEOUT_ENV = "COMPUTE_CTL_HTTP_REQUEST_TIMEOUT_SECONDS";
-  public static final HttpLimits DEFAULT = new HttpLimits(1000, 10, 64 * 1024);
+  /** 30 s to arrive: a 2 MiB /configure body at a slow megabit a second, and hyper's header read timeout. */
+  public static final HttpLimits DEFAULT = new HttpLimits(1000, 30, 64 * 1024);
 
   /** The defaults with the environment's overrides; a bad value names its variable. */
   public static HttpLimits fromEnv(Map<String, String> env) {
