@@ -11,7 +11,7 @@ class HttpLimits_Test {
   @Test
   void defaults_withoutVariables() {
     assertEquals(HttpLimits.DEFAULT, HttpLimits.fromEnv(Map.of()));
-    assertEquals(new HttpLimits(1000, 30, 65536), HttpLimits.DEFAULT);
+    assertEquals(new HttpLimits(1000, 30, 389_120), HttpLimits.DEFAULT);
   }
 
   @Test
