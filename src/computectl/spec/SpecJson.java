@@ -121,6 +121,9 @@ public final class SpecJson {
    */
   static JsonValue f32(double value) {
     float f = (float) value;
+    if (Float.isInfinite(f) || Float.isNaN(f)) {
+      return Json.NULL; // as serde_json writes a float JSON cannot hold; the reader never yields one
+    }
     String text;
     if (f == Math.rint(f) && Math.abs(f) < 1e16f) {
       text = (long) f + ".0";

@@ -44,6 +44,7 @@ class SpecParserErrors_Test {
         shape(cluster("\"databases\": []"), "cluster: missing field \"roles\""),
         shape(cluster("\"roles\": []"), "cluster: missing field \"databases\""),
         shape("{\"format_version\": \"1.0\", " + CLUSTER + "}", "format_version: expected a number, got \"1.0\""),
+        shape("{\"format_version\": 1e39, " + CLUSTER + "}", "format_version: number out of range for a 32-bit float: 1e39"),
         shape("{\"format_version\": 1, \"cluster\": [1]}", "cluster: expected an object, got an array"),
         shape("{\"format_version\": 1, \"cluster\": null}", "cluster: expected an object, got null"),
         shape(cluster("\"roles\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": 17}], \"databases\": []"),
