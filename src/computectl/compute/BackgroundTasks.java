@@ -2,10 +2,10 @@ package computectl.compute;
 
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fire-and-forget work (migrations, {@code ALTER EXTENSION neon UPDATE}, installed-extensions
@@ -13,12 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stops them at exit.
  */
 public final class BackgroundTasks implements AutoCloseable {
-  private final AtomicInteger seq = new AtomicInteger();
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "background-" + seq.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool = Executors.newCachedThreadPool(NamedThreads.daemon("background"));
 
   public void spawn(String name, Runnable task) {
     pool.execute(() -> {

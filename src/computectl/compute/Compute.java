@@ -29,6 +29,8 @@ public final class Compute implements AutoCloseable {
 
   /** How long a signal waits for Postgres's fast shutdown before escalating. */
   static final Duration SIGNAL_SHUTDOWN_WAIT = Duration.ofSeconds(60);
+  /** How long the start's background work gets before the one full collection (see {@link #trimHeap}). */
+  private static final long HEAP_TRIM_DELAY_MILLIS = 1000;
 
   private final ComputeConfig cfg;
   private final ComputeNode node;
@@ -109,8 +111,6 @@ public final class Compute implements AutoCloseable {
     }
     System.gc();
   }
-
-  private static final long HEAP_TRIM_DELAY_MILLIS = 1000;
 
   /** 7.1 step 9: a Static compute keeps a pageserver lease on its LSN; it re-reads the spec on reconfiguration. */
   private void startLease() {

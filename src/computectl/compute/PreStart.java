@@ -14,6 +14,7 @@ import computectl.spec.ParsedSpec;
 import computectl.tls.CertificateWatcher;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
+import computectl.util.NamedThreads;
 import computectl.vmhelpers.DiskQuota;
 import computectl.vmhelpers.SwapResizer;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -124,12 +124,7 @@ final class PreStart implements AutoCloseable {
   }
 
   private static ExecutorService namedPool(int size) {
-    AtomicInteger n = new AtomicInteger();
-    return Executors.newFixedThreadPool(Math.max(1, size), r -> {
-      Thread t = new Thread(r, "pre-start-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newFixedThreadPool(Math.max(1, size), NamedThreads.daemon("pre-start"));
   }
 
   @Override

@@ -171,7 +171,7 @@ public final class FleetCompute implements AutoCloseable {
   @Override
   public void close() {
     try {
-      FleetProcesses.stop(process, 30, 10);
+      ChildProcesses.stop(process, 30, 10);
       stopLeftoverPostgres();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** What the fleet's child processes (compute_ctl, Prometheus) have in common: a log and a stop. */
 final class FleetProcesses {
@@ -18,17 +17,6 @@ final class FleetProcesses {
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  /** SIGTERM, then SIGKILL when it has not exited within {@code graceSeconds}. */
-  static void stop(Process process, long graceSeconds, long killWaitSeconds) throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(killWaitSeconds, TimeUnit.SECONDS);
-      }
     }
   }
 }

@@ -3,6 +3,7 @@ package computectl.fleet;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import computectl.util.ChildProcesses;
 import computectl.util.Log;
 import java.io.IOException;
 import java.net.URI;
@@ -135,7 +136,7 @@ public final class PrometheusServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      FleetProcesses.stop(process, 20, 5);
+      ChildProcesses.stop(process, 20, 5);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,11 +1,10 @@
 package computectl.http;
 
+import computectl.util.NamedThreads;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -37,7 +36,7 @@ final class ElasticPool implements Executor, AutoCloseable {
   ElasticPool(String name, int base, int most) {
     this.base = base;
     this.most = Math.max(base, most);
-    this.pool = new ThreadPoolExecutor(base, this.most, SPARE_SECONDS, TimeUnit.SECONDS, queue, namedThreads(name));
+    this.pool = new ThreadPoolExecutor(base, this.most, SPARE_SECONDS, TimeUnit.SECONDS, queue, NamedThreads.daemon(name));
     pool.allowCoreThreadTimeOut(true);
     this.watcher = new Thread(this::watch, name + "-watcher");
     watcher.setDaemon(true);
@@ -86,15 +85,6 @@ final class ElasticPool implements Executor, AutoCloseable {
     } else if (waiting == 0 && pool.getCorePoolSize() > base) {
       pool.setCorePoolSize(base);
     }
-  }
-
-  private static ThreadFactory namedThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override

@@ -2,6 +2,7 @@ package computectl.spec;
 
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.util.ComputeCtlException;
+import computectl.util.EnvNumbers;
 import computectl.util.IoErrors;
 import computectl.util.Log;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class SpecSource {
 
   /** {@link #TIMEOUT}, or the positive whole number of seconds in {@link #TIMEOUT_ENV}. */
   public static Duration timeoutFrom(java.util.Map<String, String> env) {
-    return computectl.util.EnvNumbers.seconds(env, TIMEOUT_ENV, TIMEOUT);
+    return EnvNumbers.seconds(env, TIMEOUT_ENV, TIMEOUT);
   }
 
   /**

@@ -57,6 +57,20 @@ public final class ChildProcesses {
   }
 
   /**
+   * SIGTERM, then SIGKILL when it has not exited within {@code graceSeconds}; waits up to
+   * {@code killWaitSeconds} for the killed process.
+   */
+  public static void stop(Process process, long graceSeconds, long killWaitSeconds) throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(killWaitSeconds, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
    * Last resort at exit: SIGKILL whatever is still registered and alive, with everything it
    * started (listed before the parent dies: its orphans would no longer be its descendants).
    */

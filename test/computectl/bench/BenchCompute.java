@@ -3,6 +3,7 @@ package computectl.bench;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import computectl.testsupport.TestPg;
+import computectl.util.ChildProcesses;
 import computectl.util.RunAs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,15 +119,10 @@ final class BenchCompute implements AutoCloseable {
 
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    try {
+      ChildProcesses.stop(process, 20, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     try {
       BenchLogs.save(name, log());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.compute.ComputeNode;
-import computectl.compute.ComputeStatus;
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.standin.LocalCluster;
 import java.io.IOException;
@@ -24,11 +23,7 @@ class ExtensionsHandler_Test {
   static void start(LocalCluster cluster) throws IOException {
     pg = cluster;
     pg.psql("postgres", "CREATE DATABASE ext_db");
-    ComputeNode node = new ComputeNode();
-    node.setStatus(ComputeStatus.INIT);
-    node.setStatus(ComputeStatus.RUNNING);
-    servers = HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
-        .db(SharedCluster.connector(pg, "postgres")).terminator(() -> {}).build(), 0, 0);
+    servers = SharedCluster.runningComputeServers(pg);
     in = ApiClient.local(servers.internalPort());
   }
 

@@ -3,7 +3,6 @@ package computectl.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import computectl.compute.ComputeNode;
-import computectl.compute.ComputeStatus;
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.standin.LocalCluster;
 import java.io.IOException;
@@ -24,11 +23,7 @@ class GrantsHandler_Test {
     pg = cluster;
     pg.psql("postgres", "CREATE DATABASE grants_db");
     pg.psql("grants_db", "CREATE ROLE \"Grant Ee\"; CREATE SCHEMA \"Sales Data\"");
-    ComputeNode node = new ComputeNode();
-    node.setStatus(ComputeStatus.INIT);
-    node.setStatus(ComputeStatus.RUNNING);
-    servers = HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
-        .db(SharedCluster.connector(pg, "postgres")).terminator(() -> {}).build(), 0, 0);
+    servers = SharedCluster.runningComputeServers(pg);
     in = ApiClient.local(servers.internalPort());
   }
 

@@ -1,5 +1,8 @@
 package computectl.http;
 
+import computectl.compute.ComputeNode;
+import computectl.compute.ComputeStatus;
+import computectl.metrics.ComputeCtlMetrics;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.TestPg;
 import java.io.IOException;
@@ -53,6 +56,15 @@ final class SharedCluster implements ParameterResolver {
       throw new UncheckedIOException(e);
     }
     return c;
+  }
+
+  /** Both API servers of a Running compute whose database is {@code cluster}. */
+  static HttpServers runningComputeServers(LocalCluster cluster) {
+    ComputeNode node = new ComputeNode();
+    node.setStatus(ComputeStatus.INIT);
+    node.setStatus(ComputeStatus.RUNNING);
+    return HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+        .db(connector(cluster, "postgres")).terminator(() -> {}).build(), 0, 0);
   }
 
   /** A DbConnector for {@code cluster}: a null dbname means {@code defaultDb}. */

@@ -1,5 +1,6 @@
 package computectl.testsupport;
 
+import computectl.util.ChildProcesses;
 import computectl.util.RunAs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -148,15 +149,10 @@ public final class ComputeCtlProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    try {
+      ChildProcesses.stop(process, 20, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
