@@ -40,6 +40,16 @@ test: image $(B)/test-classes/.done
 demo: image
 	./build.sh demo
 
+# make fmt formats src/ and test/ (google-java-format); make fmt-check fails on a file it would
+# change; make lint compiles both with Error Prone, warnings as errors. Development tools only.
+.PHONY: fmt fmt-check lint
+fmt: deps/lib/.verified
+	./build.sh fmt
+fmt-check: deps/lib/.verified
+	./build.sh fmt-check
+lint: deps/lib/.verified
+	./build.sh lint
+
 # make fuzz: the bounded fuzz tests of make test, longer (FUZZ_CASES per target, FUZZ_SEED).
 .PHONY: fuzz
 fuzz: image $(B)/test-classes/.done

@@ -221,6 +221,54 @@ step_test() {
   [[ "${failed:-0}" == 0 ]]
 }
 
+# Development tools (dev jars in deps/deps.txt): the formatter and the linter. Neither is in the
+# image nor on the run-time class path. Both run on javac's internals, which JDK 17 hides.
+JDK_COMPILER_EXPORTS=()
+for p in api code comp file main model parser processing tree util; do
+  JDK_COMPILER_EXPORTS+=("--add-exports=jdk.compiler/com.sun.tools.javac.$p=ALL-UNNAMED")
+done
+
+java_sources() { find src test -name '*.java' | sort; }
+
+# make fmt / make fmt-check: google-java-format, its default (Google) style.
+step_fmt() {
+  local mode=${1:-replace} out rc=0
+  if [[ "$mode" == check ]]; then
+    out=$(java "${JDK_COMPILER_EXPORTS[@]}" -jar "$(jars_of dev | tr ':' '\n' | grep google-java-format)" \
+      --dry-run $(java_sources)) || rc=$?
+    (( rc == 0 )) || die "google-java-format failed (exit $rc)"
+    if [[ -n "$out" ]]; then
+      echo "$out" | sed 's/^/needs formatting: /' >&2
+      die "$(echo "$out" | wc -l) file(s) not formatted: run make fmt"
+    fi
+    echo "fmt-check: $(java_sources | wc -l) files formatted"
+  else
+    java "${JDK_COMPILER_EXPORTS[@]}" -jar "$(jars_of dev | tr ':' '\n' | grep google-java-format)" \
+      --replace $(java_sources)
+  fi
+}
+
+# make lint: src/ and test/ compiled with Error Prone as a javac plugin, every warning an error.
+# Checks switched off, each for its reason (the one place this is decided):
+EP_OFF=(
+)
+step_lint() {
+  local out="$BUILD/lint-classes" ep_args="-Xplugin:ErrorProne" c jflags=()
+  for c in "${EP_OFF[@]}"; do ep_args="$ep_args -Xep:$c:OFF"; done
+  for c in "${JDK_COMPILER_EXPORTS[@]}"; do jflags+=("-J$c"); done
+  jflags+=(-J--add-opens=jdk.compiler/com.sun.tools.javac.code=ALL-UNNAMED
+    -J--add-opens=jdk.compiler/com.sun.tools.javac.comp=ALL-UNNAMED)
+  rm -rf "$out" && mkdir -p "$out/src" "$out/test"
+  local ep=(-XDcompilePolicy=simple --should-stop=ifError=FLOW -Xmaxwarns 10000 -Xmaxerrs 10000
+    -processorpath "$(jars_of dev | tr ':' '\n' | grep -v google-java-format | paste -sd:)" "$ep_args")
+  find src -name '*.java' >"$out/src.txt"
+  javac "${jflags[@]}" "${JAVAC_FLAGS[@]}" "${ep[@]}" -cp "$(jars_of runtime)" -d "$out/src" @"$out/src.txt"
+  find test -name '*.java' >"$out/test.txt"
+  javac "${jflags[@]}" "${JAVAC_FLAGS[@]}" "${ep[@]}" -cp "$out/src:$(jars_of runtime):$(jars_of test)" \
+    -d "$out/test" @"$out/test.txt"
+  echo "lint: Error Prone found nothing in src/ and test/"
+}
+
 # make fuzz: the fuzz suite of make test with FUZZ_CASES cases per target (default 100000) from
 # FUZZ_SEED (default: a new random seed, printed so that a run can be repeated exactly).
 step_fuzz() {
@@ -270,8 +318,11 @@ case "${1:-}" in
   test-classes) step_test_classes ;;
   test) step_test ;;
   fuzz) step_fuzz ;;
+  fmt) step_fmt replace ;;
+  fmt-check) step_fmt check ;;
+  lint) step_lint ;;
   fleet-demo) step_fleet_demo ;;
   demo) step_demo ;;
   bench) step_bench; exit ;; # exit: bash reads on after the case, and the bench runs long enough for build.sh to change
-  *) die "usage: build.sh build-tag|deps|classes|jar|image|cds|test-classes|test|fuzz|demo|fleet-demo|bench" ;;
+  *) die "usage: build.sh build-tag|deps|classes|jar|image|cds|test-classes|test|fuzz|fmt|fmt-check|lint|demo|fleet-demo|bench" ;;
 esac
