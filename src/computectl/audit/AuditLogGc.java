@@ -16,17 +16,18 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Keeps the HIPAA audit log directory from filling the disk (reference 14.7): every
- * {@code interval} (60 s) it deletes {@code audit*.log} files (at any depth, as {@code find}
- * does) not modified for more than {@code maxAge} (15 minutes: pgaudit rotates every 5, which
- * leaves rsyslog time to ship them), then sets {@code compute_audit_log_dir_size} to the total
- * size of the directory's files whose name ends in {@code log}. Done in Java rather than by
- * running {@code find ... -mmin +15 -delete}. A named thread, stopped by {@link #close()}.
+ * Keeps the HIPAA audit log directory from filling the disk (reference 14.7): every {@code
+ * interval} (60 s) it deletes {@code audit*.log} files (at any depth, as {@code find} does) not
+ * modified for more than {@code maxAge} (15 minutes: pgaudit rotates every 5, which leaves rsyslog
+ * time to ship them), then sets {@code compute_audit_log_dir_size} to the total size of the
+ * directory's files whose name ends in {@code log}. Done in Java rather than by running {@code find
+ * ... -mmin +15 -delete}. A named thread, stopped by {@link #close()}.
  */
 public final class AuditLogGc implements AutoCloseable {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
   public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(15);
-  private static final PathMatcher AUDIT_LOG = FileSystems.getDefault().getPathMatcher("glob:audit*.log");
+  private static final PathMatcher AUDIT_LOG =
+      FileSystems.getDefault().getPathMatcher("glob:audit*.log");
 
   private final Path logDir;
   private final ComputeCtlMetrics metrics;
@@ -76,7 +77,8 @@ public final class AuditLogGc implements AutoCloseable {
     long cutoff = System.currentTimeMillis() - maxAge.toMillis();
     List<Path> old;
     try (Stream<Path> all = Files.walk(logDir)) {
-      old = all.filter(p -> AUDIT_LOG.matches(p.getFileName()) && modifiedBefore(p, cutoff)).toList();
+      old =
+          all.filter(p -> AUDIT_LOG.matches(p.getFileName()) && modifiedBefore(p, cutoff)).toList();
     } catch (IOException | RuntimeException e) {
       Log.warn("cannot scan " + logDir + " for old audit logs: " + e);
       return;
@@ -93,7 +95,8 @@ public final class AuditLogGc implements AutoCloseable {
 
   private static boolean modifiedBefore(Path p, long cutoffMillis) {
     try {
-      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      BasicFileAttributes a =
+          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       return a.isRegularFile() && a.lastModifiedTime().toMillis() < cutoffMillis;
     } catch (IOException e) {
       return false; // gone meanwhile

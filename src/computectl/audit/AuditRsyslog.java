@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * HIPAA audit logging (reference 14.7, {@code audit_log_level: Hipaa}): an rsyslog rule file that
- * tails pgaudit's log files in {@code <pgdata>/log} and forwards every line over TCP to
- * {@code AUDIT_LOGGING_ENDPOINT}, followed by an rsyslog restart (the same restart rule as log
- * export, {@link RsyslogLogsExport}). Unlike log export, the file is always rewritten.
+ * tails pgaudit's log files in {@code <pgdata>/log} and forwards every line over TCP to {@code
+ * AUDIT_LOGGING_ENDPOINT}, followed by an rsyslog restart (the same restart rule as log export,
+ * {@link RsyslogLogsExport}). Unlike log export, the file is always rewritten.
  */
 public final class AuditRsyslog {
   public static final Path DEFAULT_CONF = Path.of("/etc/rsyslog.d/compute_audit_rsyslog.conf");
@@ -38,13 +38,18 @@ public final class AuditRsyslog {
         + "module(load=\"imfile\")\n"
         + "\n"
         + "# Every log file Postgres (pgaudit) writes in its log directory.\n"
-        + "input(type=\"imfile\" File=\"" + logDirectory + "/*.log\" Tag=\"" + tag
+        + "input(type=\"imfile\" File=\""
+        + logDirectory
+        + "/*.log\" Tag=\""
+        + tag
         + "\" Severity=\"info\" Facility=\"local0\")\n"
         + "# Where rsyslog remembers how far it has read each file.\n"
         + "global(workDirectory=\"/var/log/rsyslog\")\n"
         + "\n"
         + "# Everything goes to the collector over TCP.\n"
-        + "*.* @@" + remoteEndpoint + "\n";
+        + "*.* @@"
+        + remoteEndpoint
+        + "\n";
   }
 
   /**
@@ -52,7 +57,8 @@ public final class AuditRsyslog {
    *
    * @param env the process environment ({@code AUDIT_LOGGING_ENDPOINT} must be set and non-empty)
    * @return the log directory, for {@link AuditLogGc}
-   * @throws AuditException without an endpoint, or when rsyslog cannot be configured (startup fails)
+   * @throws AuditException without an endpoint, or when rsyslog cannot be configured (startup
+   *     fails)
    */
   public Path configureHipaa(Path pgdata, Map<String, String> env) {
     String endpoint = env.getOrDefault(ENDPOINT_VARIABLE, "");
@@ -64,7 +70,8 @@ public final class AuditRsyslog {
     try {
       Files.writeString(confFile, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new AuditException("cannot write rsyslog configuration " + confFile + ": " + e.getMessage(), e);
+      throw new AuditException(
+          "cannot write rsyslog configuration " + confFile + ": " + e.getMessage(), e);
     }
     Log.info("rsyslog configuration file " + confFile + " written; restarting rsyslogd");
     try {

@@ -6,15 +6,18 @@ import computectl.spec.Feature;
 import computectl.util.Log;
 
 /**
- * Postgres log export at start-up (reference 7.2 step 6, 14.8): with feature
- * {@code postgres_logs_export}, point rsyslog at the project's collector; without a
- * {@code cluster_id} only warn. {@code /configure_telemetry} later sets any host through the
- * same {@link LogsExportConfigurer} ({@link computectl.http.RsyslogLogsExport}).
+ * Postgres log export at start-up (reference 7.2 step 6, 14.8): with feature {@code
+ * postgres_logs_export}, point rsyslog at the project's collector; without a {@code cluster_id}
+ * only warn. {@code /configure_telemetry} later sets any host through the same {@link
+ * LogsExportConfigurer} ({@link computectl.http.RsyslogLogsExport}).
  */
 public final class LogsExportStartup {
   private LogsExportStartup() {}
 
-  /** The project's collector: {@code config-<project>-collector.neon-telemetry.svc.cluster.local:10514}. */
+  /**
+   * The project's collector: {@code
+   * config-<project>-collector.neon-telemetry.svc.cluster.local:10514}.
+   */
   public static String defaultHost(String projectId) {
     return "config-" + projectId + "-collector.neon-telemetry.svc.cluster.local:10514";
   }

@@ -26,10 +26,10 @@ import java.util.stream.Stream;
  * Trains the application class-data archive of a runtime image (build.sh, after the image is
  * linked): runs the image's compute_ctl through a real pooled start with the stand-ins (control
  * plane fetch, prewarm, HTTP, /configure with a spec, sync-safekeepers, basebackup over the wire
- * protocol with gzip and tar, Postgres start, JDBC spec application, /metrics, /terminate) and
- * has its JVM write every class it loaded to an archive at exit.
- * Usage: {@code CdsTraining <image dir> <archive to write>}; exits non-zero when it could not
- * train (e.g. no PostgreSQL 15 installed), and the image then simply runs without the archive.
+ * protocol with gzip and tar, Postgres start, JDBC spec application, /metrics, /terminate) and has
+ * its JVM write every class it loaded to an archive at exit. Usage: {@code CdsTraining <image dir>
+ * <archive to write>}; exits non-zero when it could not train (e.g. no PostgreSQL 15 installed),
+ * and the image then simply runs without the archive.
  */
 public final class CdsTraining {
   private static final String TOKEN = "cds-training-token";
@@ -48,7 +48,8 @@ public final class CdsTraining {
     String user = RunAs.unprivilegedUser();
     Path work = RunAs.ownedTempDir(user, "computectl-cds-");
     try {
-      Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       Path trained = train(image, work, user);
       Files.copy(trained, archive, StandardCopyOption.REPLACE_EXISTING);
       System.out.println("trained " + archive + " (" + Files.size(archive) + " bytes)");
@@ -57,12 +58,14 @@ public final class CdsTraining {
     }
   }
 
-  private static Path train(Path image, Path work, String user) throws IOException, InterruptedException {
+  private static Path train(Path image, Path work, String user)
+      throws IOException, InterruptedException {
     PgInstall pg = PgInstall.create(work.resolve("pg"), PgInstall.DEFAULT_PG_BIN_DIR);
     RunAs.chownTree(user, work);
     BasebackupTar backup = StandInBasebackup.createIn(pg, work, freePort());
     Path out = work.resolve("app.jsa");
-    try (PageserverStandIn pageserver = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
+    try (PageserverStandIn pageserver =
+            PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
         ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty(COMPUTE_ID)) {
       pg.configureShim(backup.endLsn().toString(), 0, 0);
       int pgPort = freePort();
@@ -70,12 +73,27 @@ public final class CdsTraining {
       Path pgdata = work.resolve("compute").resolve("pgdata");
       Files.createDirectories(pgdata.getParent());
       RunAs.chownTree(user, work);
-      List<String> cmd = List.of(image.resolve("bin/compute_ctl").toString(), "--pgdata", pgdata.toString(),
-          "--connstr", "postgresql://cloud_admin@127.0.0.1:" + pgPort + "/postgres", "--pgbin", pg.postgres().toString(),
-          "--compute-id", COMPUTE_ID, "--control-plane-uri", cp.uri(), "--external-http-port", Integer.toString(httpPort),
-          "--internal-http-port", Integer.toString(freePort()));
-      ProcessBuilder pb = new ProcessBuilder(RunAs.command(user, cmd)).redirectErrorStream(true)
-          .redirectOutput(work.resolve("compute_ctl.log").toFile());
+      List<String> cmd =
+          List.of(
+              image.resolve("bin/compute_ctl").toString(),
+              "--pgdata",
+              pgdata.toString(),
+              "--connstr",
+              "postgresql://cloud_admin@127.0.0.1:" + pgPort + "/postgres",
+              "--pgbin",
+              pg.postgres().toString(),
+              "--compute-id",
+              COMPUTE_ID,
+              "--control-plane-uri",
+              cp.uri(),
+              "--external-http-port",
+              Integer.toString(httpPort),
+              "--internal-http-port",
+              Integer.toString(freePort()));
+      ProcessBuilder pb =
+          new ProcessBuilder(RunAs.command(user, cmd))
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("compute_ctl.log").toFile());
       pb.environment().put("JAVA_TOOL_OPTIONS", "-XX:ArchiveClassesAtExit=" + out);
       pb.environment().put("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0");
       Process p = pb.start();
@@ -113,20 +131,37 @@ public final class CdsTraining {
   }
 
   private static String spec(int pageserverPort, int pgPort) {
-    return "{\"format_version\":1.0,\"operation_uuid\":\"cds-training\",\"tenant_id\":\"b0554b632bd4d547a63b86c3630317e8\","
-        + "\"timeline_id\":\"2414a61ffc94e428f14b5758fe308e13\",\"pageserver_connstring\":\"host=127.0.0.1 port="
-        + pageserverPort + "\",\"safekeeper_connstrings\":[\"127.0.0.1:" + freePort() + "\"],\"storage_auth_token\":\""
-        + TOKEN + "\",\"cluster\":{\"cluster_id\":\"cds-training\",\"roles\":[{\"name\":\"app\",\"encrypted_password\":"
+    return "{\"format_version\":1.0,\"operation_uuid\":\"cds-training\",\"tenant_id\":\"b0554b632bd4d547a63b86c3630317e8\",\"timeline_id\":\"2414a61ffc94e428f14b5758fe308e13\",\"pageserver_connstring\":\"host=127.0.0.1"
+               + " port="
+        + pageserverPort
+        + "\",\"safekeeper_connstrings\":[\"127.0.0.1:"
+        + freePort()
+        + "\"],\"storage_auth_token\":\""
+        + TOKEN
+        + "\",\"cluster\":{\"cluster_id\":\"cds-training\",\"roles\":[{\"name\":\"app\",\"encrypted_password\":"
         + "\"SCRAM-SHA-256$4096:YmVuY2gtc2FsdC0wMDAx$7JjzmTp6wmiQhvTkVLaPQo6pMDM7QPnKf9xvmNjXsRk=:"
         + "BnJqnMPxgoVNNSSw0CTU8VpLG2Ru3o8oNWsJ3Vnx4ZU=\"},{\"name\":\"reader\",\"encrypted_password\":\"0123456789abcdef"
         + "0123456789abcdef\"}],\"databases\":[{\"name\":\"app\",\"owner\":\"app\"}],\"settings\":["
-        + setting("port", Integer.toString(pgPort), "integer") + "," + setting("listen_addresses", "127.0.0.1", "string")
-        + "," + setting("unix_socket_directories", "/tmp", "string") + "," + setting("fsync", "off", "bool") + ","
-        + setting("max_connections", "100", "integer") + "]}}";
+        + setting("port", Integer.toString(pgPort), "integer")
+        + ","
+        + setting("listen_addresses", "127.0.0.1", "string")
+        + ","
+        + setting("unix_socket_directories", "/tmp", "string")
+        + ","
+        + setting("fsync", "off", "bool")
+        + ","
+        + setting("max_connections", "100", "integer")
+        + "]}}";
   }
 
   private static String setting(String name, String value, String vartype) {
-    return "{\"name\":\"" + name + "\",\"value\":\"" + value + "\",\"vartype\":\"" + vartype + "\"}";
+    return "{\"name\":\""
+        + name
+        + "\",\"value\":\""
+        + value
+        + "\",\"vartype\":\""
+        + vartype
+        + "\"}";
   }
 
   private static void awaitStatus(int port, String text) throws IOException, InterruptedException {
@@ -147,7 +182,8 @@ public final class CdsTraining {
   }
 
   private static String call(int port, String method, String path, String body) throws IOException {
-    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+    HttpURLConnection c =
+        (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
     c.setRequestMethod(method);
     c.setConnectTimeout(5000);
     c.setReadTimeout((int) TIMEOUT_MILLIS);

@@ -1,15 +1,19 @@
 package computectl.cli;
 
 /**
- * The parsed command line (reference section 2). Flags that were not given hold their default
- * (or null when they have none). When {@code help} or {@code version} is set, parsing stopped
- * there: the other fields then hold defaults only and must not be used.
+ * The parsed command line (reference section 2). Flags that were not given hold their default (or
+ * null when they have none). When {@code help} or {@code version} is set, parsing stopped there:
+ * the other fields then hold defaults only and must not be used.
  *
- * @param pgbin path of the postgres binary ({@code -b}, env {@code POSTGRES_PATH}, default {@code postgres})
+ * @param pgbin path of the postgres binary ({@code -b}, env {@code POSTGRES_PATH}, default {@code
+ *     postgres})
  * @param remoteExtConfig extension storage base URL, already normalised as upstream does, or null
- * @param spec inline spec JSON ({@code -s}); it may hold secrets, so {@link #toString()} shows only its size
- * @param specPath spec file ({@code -S}); kept even when {@code -s} is given, which wins (see {@link #specSource()})
- * @param basebackupFile {@code --basebackup-file} (our addition): a tar or tar.gz replacing the pageserver, or null
+ * @param spec inline spec JSON ({@code -s}); it may hold secrets, so {@link #toString()} shows only
+ *     its size
+ * @param specPath spec file ({@code -S}); kept even when {@code -s} is given, which wins (see
+ *     {@link #specSource()})
+ * @param basebackupFile {@code --basebackup-file} (our addition): a tar or tar.gz replacing the
+ *     pageserver, or null
  * @param logFormat {@code --log-format} (our addition): {@code text} or {@code json}
  */
 public record Args(
@@ -50,13 +54,45 @@ public record Args(
   /** Like the record's own, but without the inline spec's content or a password in the connstr. */
   @Override
   public String toString() {
-    return "Args[pgbin=" + pgbin + ", remoteExtConfig=" + remoteExtConfig + ", externalHttpPort=" + externalHttpPort
-        + ", internalHttpPort=" + internalHttpPort + ", pgdata=" + pgdata + ", connstr=" + redactPassword(connstr)
-        + ", cgroup=" + cgroup + ", filecacheConnstr=" + filecacheConnstr + ", vmMonitorAddr=" + vmMonitorAddr
-        + ", resizeSwapOnBind=" + resizeSwapOnBind + ", setDiskQuotaForFs=" + setDiskQuotaForFs
-        + ", spec=" + (spec == null ? null : "<" + spec.length() + " chars>") + ", specPath=" + specPath
-        + ", computeId=" + computeId + ", controlPlaneUri=" + controlPlaneUri + ", basebackupFile=" + basebackupFile
-        + ", logFormat=" + logFormat + ", help=" + help + ", version=" + version + "]";
+    return "Args[pgbin="
+        + pgbin
+        + ", remoteExtConfig="
+        + remoteExtConfig
+        + ", externalHttpPort="
+        + externalHttpPort
+        + ", internalHttpPort="
+        + internalHttpPort
+        + ", pgdata="
+        + pgdata
+        + ", connstr="
+        + redactPassword(connstr)
+        + ", cgroup="
+        + cgroup
+        + ", filecacheConnstr="
+        + filecacheConnstr
+        + ", vmMonitorAddr="
+        + vmMonitorAddr
+        + ", resizeSwapOnBind="
+        + resizeSwapOnBind
+        + ", setDiskQuotaForFs="
+        + setDiskQuotaForFs
+        + ", spec="
+        + (spec == null ? null : "<" + spec.length() + " chars>")
+        + ", specPath="
+        + specPath
+        + ", computeId="
+        + computeId
+        + ", controlPlaneUri="
+        + controlPlaneUri
+        + ", basebackupFile="
+        + basebackupFile
+        + ", logFormat="
+        + logFormat
+        + ", help="
+        + help
+        + ", version="
+        + version
+        + "]";
   }
 
   /** {@code scheme://user:secret@host} becomes {@code scheme://user:***@host}. */

@@ -18,6 +18,7 @@ public final class ArgsParser {
   static final String LEGACY_EXT_PROXY = "http://pg-ext-s3-gateway";
 
   private final Map<Flag, String> values = new EnumMap<>(Flag.class);
+
   /** How many arguments after the current one the last readLong/readShort took (0 or 1). */
   private int consumed;
 
@@ -25,7 +26,8 @@ public final class ArgsParser {
 
   /**
    * @param args the arguments after the program name
-   * @param env the process environment (only {@code POSTGRES_PATH} is read; an empty value counts as unset)
+   * @param env the process environment (only {@code POSTGRES_PATH} is read; an empty value counts
+   *     as unset)
    * @throws UsageException with a one-line message naming the flag
    */
   public static Args parse(String[] args, Map<String, String> env) {
@@ -109,14 +111,24 @@ public final class ArgsParser {
   private Flag accept(Flag flag, String inline, String[] args, int i) {
     if (flag == Flag.HELP || flag == Flag.VERSION) {
       if (inline != null) {
-        throw new UsageException("unexpected value '" + inline + "' for '" + flag.display() + "' found; no more were expected");
+        throw new UsageException(
+            "unexpected value '"
+                + inline
+                + "' for '"
+                + flag.display()
+                + "' found; no more were expected");
       }
       return flag;
     }
     String value;
     if (!flag.takesValue()) {
       if (inline != null) {
-        throw new UsageException("unexpected value '" + inline + "' for '" + flag.display() + "' found; no more were expected");
+        throw new UsageException(
+            "unexpected value '"
+                + inline
+                + "' for '"
+                + flag.display()
+                + "' found; no more were expected");
       }
       value = "true";
     } else if (inline != null) {
@@ -125,10 +137,12 @@ public final class ArgsParser {
       value = args[i + 1];
       consumed = 1;
     } else {
-      throw new UsageException("a value is required for '" + flag.display() + "' but none was supplied");
+      throw new UsageException(
+          "a value is required for '" + flag.display() + "' but none was supplied");
     }
     if (values.containsKey(flag)) {
-      throw new UsageException("the argument '" + flag.display() + "' cannot be used multiple times");
+      throw new UsageException(
+          "the argument '" + flag.display() + "' cannot be used multiple times");
     }
     check(flag, value);
     values.put(flag, value);
@@ -146,7 +160,8 @@ public final class ArgsParser {
       throw invalid(flag, value, "expected text or json");
     } else if (flag == Flag.CONNSTR && !isPostgresUrl(value)) {
       // The value is not echoed: a connection string may carry a password.
-      throw new UsageException("invalid value for '" + flag.display() + "': cannot parse connstr as a URL");
+      throw new UsageException(
+          "invalid value for '" + flag.display() + "': cannot parse connstr as a URL");
     }
   }
 
@@ -157,7 +172,10 @@ public final class ArgsParser {
     return Integer.parseInt(value);
   }
 
-  /** A {@code postgres://} or {@code postgresql://} URL that parses; a libpq key=value string does not. */
+  /**
+   * A {@code postgres://} or {@code postgresql://} URL that parses; a libpq key=value string does
+   * not.
+   */
   static boolean isPostgresUrl(String value) {
     String lower = value.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("postgres://") && !lower.startsWith("postgresql://")) {
@@ -174,8 +192,12 @@ public final class ArgsParser {
   private void checkConflicts() {
     for (Flag other : List.of(Flag.SPEC, Flag.SPEC_PATH)) {
       if (values.containsKey(Flag.CONTROL_PLANE_URI) && values.containsKey(other)) {
-        throw new UsageException("the argument '" + Flag.CONTROL_PLANE_URI.display() + "' cannot be used with '"
-            + other.display() + "'");
+        throw new UsageException(
+            "the argument '"
+                + Flag.CONTROL_PLANE_URI.display()
+                + "' cannot be used with '"
+                + other.display()
+                + "'");
       }
     }
   }
@@ -188,12 +210,22 @@ public final class ArgsParser {
       }
     }
     if (!missing.isEmpty()) {
-      throw new UsageException("the following required argument" + (missing.size() == 1 ? " was" : "s were")
-          + " not provided: " + String.join(", ", missing));
+      throw new UsageException(
+          "the following required argument"
+              + (missing.size() == 1 ? " was" : "s were")
+              + " not provided: "
+              + String.join(", ", missing));
     }
-    if (!values.containsKey(Flag.SPEC) && !values.containsKey(Flag.SPEC_PATH) && !values.containsKey(Flag.CONTROL_PLANE_URI)) {
-      throw new UsageException("must specify " + Flag.CONTROL_PLANE_URI.display() + ", " + Flag.SPEC.display() + " or "
-          + Flag.SPEC_PATH.display());
+    if (!values.containsKey(Flag.SPEC)
+        && !values.containsKey(Flag.SPEC_PATH)
+        && !values.containsKey(Flag.CONTROL_PLANE_URI)) {
+      throw new UsageException(
+          "must specify "
+              + Flag.CONTROL_PLANE_URI.display()
+              + ", "
+              + Flag.SPEC.display()
+              + " or "
+              + Flag.SPEC_PATH.display());
     }
   }
 
@@ -229,7 +261,10 @@ public final class ArgsParser {
     return v != null ? v : flag.defaultValue();
   }
 
-  /** Upstream's lenient reading: an http(s) URL loses its trailing slashes; anything else is the legacy proxy. */
+  /**
+   * Upstream's lenient reading: an http(s) URL loses its trailing slashes; anything else is the
+   * legacy proxy.
+   */
   static String remoteExtConfig(String value) {
     if (value == null) {
       return null;

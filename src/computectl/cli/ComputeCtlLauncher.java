@@ -5,12 +5,12 @@ import computectl.compute.ComputeConfig;
 import computectl.compute.ComputeNode;
 import computectl.compute.UpMetric;
 import computectl.compute.VmMonitorArgs;
+import computectl.extension.ExtensionDirs;
+import computectl.extension.RemoteExtensions;
 import computectl.http.ComputeContext;
 import computectl.http.HttpLimits;
 import computectl.http.HttpServers;
 import computectl.http.PgDumpTarget;
-import computectl.extension.ExtensionDirs;
-import computectl.extension.RemoteExtensions;
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.monitor.ComputeMonitor;
 import computectl.pgwire.ConnInfo;
@@ -33,8 +33,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The composition root (reference 7.1): wires the command line, the spec source, the state
- * machine, the HTTP servers and the compute, runs it, and returns the exit code.
+ * The composition root (reference 7.1): wires the command line, the spec source, the state machine,
+ * the HTTP servers and the compute, runs it, and returns the exit code.
  */
 final class ComputeCtlLauncher {
   private final Args args;
@@ -51,9 +51,10 @@ final class ComputeCtlLauncher {
     HttpLimits httpLimits = HttpLimits.fromEnv(env);
     Log.info("compute build_tag: " + BuildInfo.buildTag());
     JdbcConnector connector = JdbcConnector.fromConnstr(args.connstr());
-    AcquiredSpec source = new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
-        .timeout(SpecSource.timeoutFrom(env))
-        .acquire(args.spec(), args.specPath(), args.controlPlaneUri(), args.computeId());
+    AcquiredSpec source =
+        new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
+            .timeout(SpecSource.timeoutFrom(env))
+            .acquire(args.spec(), args.specPath(), args.controlPlaneUri(), args.computeId());
     String pgVersion = PgVersion.detect(args.pgbin());
     Log.info("PostgreSQL version " + pgVersion);
     ComputeNode node = new ComputeNode();
@@ -61,28 +62,56 @@ final class ComputeCtlLauncher {
       node.setSpec(SpecValidator.validate(source.spec()));
     }
     PgCommand pg = PgCommand.of(args.pgbin(), env, java.util.List.of());
-    ComputeConfig cfg = new ComputeConfig(Path.of(args.pgdata()), pg, connector, args.internalHttpPort(), env, exitGrace(),
-        args.basebackupFile() == null ? null : Path.of(args.basebackupFile()), failpoints,
-        source.computeCtlConfig().tls(), args.resizeSwapOnBind(), args.setDiskQuotaForFs());
+    ComputeConfig cfg =
+        new ComputeConfig(
+            Path.of(args.pgdata()),
+            pg,
+            connector,
+            args.internalHttpPort(),
+            env,
+            exitGrace(),
+            args.basebackupFile() == null ? null : Path.of(args.basebackupFile()),
+            failpoints,
+            source.computeCtlConfig().tls(),
+            args.resizeSwapOnBind(),
+            args.setDiskQuotaForFs());
     ChildProcesses children = new ChildProcesses();
     Supplier<RemoteExtensions> extensions = remoteExtensions(pgVersion, children);
-    try (Compute compute = new Compute(cfg, node, metrics, children, extensions,
-        new VmMonitorArgs(args.vmMonitorAddr(), args.cgroup(), args.filecacheConnstr()))) {
+    try (Compute compute =
+        new Compute(
+            cfg,
+            node,
+            metrics,
+            children,
+            extensions,
+            new VmMonitorArgs(args.vmMonitorAddr(), args.cgroup(), args.filecacheConnstr()))) {
       SignalTraps.trap("INT", sig -> stopOnSignal(compute, sig));
       SignalTraps.trap("TERM", sig -> stopOnSignal(compute, sig));
       if (source.spec() == null) {
         prewarm(pg, cfg, compute);
       }
-      try (HttpServers http = HttpServers.start(httpContext(node, source, compute, connector, failpoints, extensions),
-          args.externalHttpPort(), args.internalHttpPort(), httpLimits); ComputeMonitor monitor = new ComputeMonitor(node, connector)) {
-        Log.info("serving the external HTTP API on port " + http.externalPort() + ", the internal one on " + http.internalPort());
+      try (HttpServers http =
+              HttpServers.start(
+                  httpContext(node, source, compute, connector, failpoints, extensions),
+                  args.externalHttpPort(),
+                  args.internalHttpPort(),
+                  httpLimits);
+          ComputeMonitor monitor = new ComputeMonitor(node, connector)) {
+        Log.info(
+            "serving the external HTTP API on port "
+                + http.externalPort()
+                + ", the internal one on "
+                + http.internalPort());
         UpMetric up = new UpMetric(metrics.up, BuildInfo.buildTag());
         up.publish(node.status());
         node.addListener(up);
         monitor.start();
         Compute.Outcome outcome = compute.run();
         if (outcome.delayExit()) {
-          Log.info("giving control plane " + cfg.exitGrace().toSeconds() + "s to collect the error before shutdown");
+          Log.info(
+              "giving control plane "
+                  + cfg.exitGrace().toSeconds()
+                  + "s to collect the error before shutdown");
           Thread.sleep(cfg.exitGrace().toMillis());
         }
         Log.info("shutting down");
@@ -105,20 +134,28 @@ final class ComputeCtlLauncher {
     }
   }
 
-  private ComputeContext httpContext(ComputeNode node, AcquiredSpec source, Compute compute, JdbcConnector connector,
-      Failpoints failpoints, Supplier<RemoteExtensions> extensions) {
+  private ComputeContext httpContext(
+      ComputeNode node,
+      AcquiredSpec source,
+      Compute compute,
+      JdbcConnector connector,
+      Failpoints failpoints,
+      Supplier<RemoteExtensions> extensions) {
     ConnInfo ci = ConnInfo.parse(args.connstr());
     return ComputeContext.builder(node, metrics, args.computeId())
         .liveConfigAllowed(source.liveConfigAllowed())
         .jwks(source.computeCtlConfig().jwks())
         // The API asks for the system database with null; the connector wants its name.
-        .db((dbname, app) -> connector.connect(dbname == null ? connector.systemDatabase() : dbname, app))
+        .db(
+            (dbname, app) ->
+                connector.connect(dbname == null ? connector.systemDatabase() : dbname, app))
         .pgbin(Path.of(args.pgbin()))
         .dumpTarget(new PgDumpTarget(ci.host(), ci.port(), ci.user()))
         .terminator(compute::sendTerminationSignals)
         .children(compute.children())
         .failpoints(failpoints)
-        .remoteExtensions(args.remoteExtConfig(), (ext, spec) -> extensions.get().download(ext, spec))
+        .remoteExtensions(
+            args.remoteExtConfig(), (ext, spec) -> extensions.get().download(ext, spec))
         .build();
   }
 
@@ -133,8 +170,14 @@ final class ComputeCtlLauncher {
       @Override
       public synchronized RemoteExtensions get() {
         if (value == null) {
-          value = new RemoteExtensions(args.remoteExtConfig(), BuildInfo.buildTag(), pgVersion,
-              ExtensionDirs.forPgbin(args.pgbin()), metrics, children);
+          value =
+              new RemoteExtensions(
+                  args.remoteExtConfig(),
+                  BuildInfo.buildTag(),
+                  pgVersion,
+                  ExtensionDirs.forPgbin(args.pgbin()),
+                  metrics,
+                  children);
         }
         return value;
       }
@@ -142,8 +185,8 @@ final class ComputeCtlLauncher {
   }
 
   /**
-   * Upstream compiles failpoints into testing builds only; here they are on when the
-   * {@code FAILPOINTS} variable is present (even empty), which also enables {@code /failpoints}.
+   * Upstream compiles failpoints into testing builds only; here they are on when the {@code
+   * FAILPOINTS} variable is present (even empty), which also enables {@code /failpoints}.
    */
   private Failpoints failpoints() {
     String spec = env.get("FAILPOINTS");
@@ -164,7 +207,8 @@ final class ComputeCtlLauncher {
     try {
       return s == null ? Duration.ofSeconds(30) : Duration.ofSeconds(Long.parseLong(s.trim()));
     } catch (NumberFormatException e) {
-      throw new UsageException("COMPUTE_CTL_EXIT_GRACE_SECONDS must be a whole number of seconds, got '" + s + "'");
+      throw new UsageException(
+          "COMPUTE_CTL_EXIT_GRACE_SECONDS must be a whole number of seconds, got '" + s + "'");
     }
   }
 }

@@ -12,7 +12,8 @@ public final class Main {
 
   public static void main(String[] args) {
     // A bug that ends a background thread goes to our log instead of a bare stack trace.
-    Thread.setDefaultUncaughtExceptionHandler((t, e) -> Log.error("internal error in thread " + t.getName() + ": " + e));
+    Thread.setDefaultUncaughtExceptionHandler(
+        (t, e) -> Log.error("internal error in thread " + t.getName() + ": " + e));
     System.exit(run(args, System.getenv()));
   }
 

@@ -24,7 +24,10 @@ public final class Usage {
     sb.append("compute_ctl: starts and manages the Postgres of a Neon compute node\n\n");
     sb.append(line()).append("\n\nOptions:\n");
     for (Flag f : Flag.values()) {
-      sb.append("  ").append(f.shortName() != 0 ? "-" + f.shortName() + ", " : "    ").append(f.display()).append('\n');
+      sb.append("  ")
+          .append(f.shortName() != 0 ? "-" + f.shortName() + ", " : "    ")
+          .append(f.display())
+          .append('\n');
       sb.append(INDENT).append(f.help()).append(f.required() ? " (required)" : "").append('\n');
       if (f.env() != null) {
         sb.append(INDENT).append("[env: ").append(f.env()).append("]\n");
@@ -34,7 +37,9 @@ public final class Usage {
       }
       sb.append('\n');
     }
-    sb.append("One of --spec, --spec-path or --control-plane-uri is needed; --control-plane-uri reads the bearer token\n")
+    sb.append(
+            "One of --spec, --spec-path or --control-plane-uri is needed; --control-plane-uri reads"
+                + " the bearer token\n")
         .append("from NEON_CONTROL_PLANE_TOKEN.\n")
         .append("\nOffline tools (our addition; 'compute_ctl <tool> --help' for details):\n")
         .append(Tools.summary());

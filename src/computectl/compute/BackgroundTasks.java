@@ -13,22 +13,24 @@ import java.util.concurrent.TimeUnit;
  * stops them at exit.
  */
 public final class BackgroundTasks implements AutoCloseable {
-  private final ExecutorService pool = Executors.newCachedThreadPool(NamedThreads.daemon("background"));
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(NamedThreads.daemon("background"));
 
   public void spawn(String name, Runnable task) {
-    pool.execute(() -> {
-      String previous = Thread.currentThread().getName();
-      Thread.currentThread().setName(name);
-      try {
-        task.run();
-      } catch (ComputeCtlException e) {
-        Log.error(name + " failed: " + ComputeCtlException.chain(e));
-      } catch (RuntimeException e) {
-        Log.error(name + " failed unexpectedly: " + e);
-      } finally {
-        Thread.currentThread().setName(previous);
-      }
-    });
+    pool.execute(
+        () -> {
+          String previous = Thread.currentThread().getName();
+          Thread.currentThread().setName(name);
+          try {
+            task.run();
+          } catch (ComputeCtlException e) {
+            Log.error(name + " failed: " + ComputeCtlException.chain(e));
+          } catch (RuntimeException e) {
+            Log.error(name + " failed unexpectedly: " + e);
+          } finally {
+            Thread.currentThread().setName(previous);
+          }
+        });
   }
 
   @Override

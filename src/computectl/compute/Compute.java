@@ -15,8 +15,8 @@ import computectl.vmmonitor.VmMonitor;
 import computectl.vmmonitor.VmMonitorConfig;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One compute's life once the spec source is settled (reference 7.1 steps 8 to 14): wait for a
@@ -24,12 +24,19 @@ import java.util.concurrent.TimeUnit;
  * child process it starts.
  */
 public final class Compute implements AutoCloseable {
-  /** How {@link #run} ended: the process exit code, and whether to keep serving HTTP for a while first. */
+  /**
+   * How {@link #run} ended: the process exit code, and whether to keep serving HTTP for a while
+   * first.
+   */
   public record Outcome(int exitCode, boolean delayExit) {}
 
   /** How long a signal waits for Postgres's fast shutdown before escalating. */
   static final Duration SIGNAL_SHUTDOWN_WAIT = Duration.ofSeconds(60);
-  /** How long the start's background work gets before the one full collection (see {@link #trimHeap}). */
+
+  /**
+   * How long the start's background work gets before the one full collection (see {@link
+   * #trimHeap}).
+   */
   private static final long HEAP_TRIM_DELAY_MILLIS = 1000;
 
   private final ComputeConfig cfg;
@@ -43,11 +50,17 @@ public final class Compute implements AutoCloseable {
   private LsnLeaseRenewer lease;
 
   /**
-   * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be served
+   * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
+   *     served
    * @param vmMonitorArgs the vm-monitor flags (it runs only when AUTOSCALING is set), or null
    */
-  public Compute(ComputeConfig cfg, ComputeNode node, ComputeCtlMetrics metrics, ChildProcesses children,
-      Supplier<RemoteExtensions> extensions, VmMonitorArgs vmMonitorArgs) {
+  public Compute(
+      ComputeConfig cfg,
+      ComputeNode node,
+      ComputeCtlMetrics metrics,
+      ChildProcesses children,
+      Supplier<RemoteExtensions> extensions,
+      VmMonitorArgs vmMonitorArgs) {
     this.cfg = cfg;
     this.node = node;
     this.children = children;
@@ -84,11 +97,15 @@ public final class Compute implements AutoCloseable {
     }
     Log.info("Postgres exited with code " + code + ", shutting down");
     // A replayed basebackup file (offline debugging) has no safekeepers to sync with.
-    if (node.spec().spec().mode().isPrimary() && cfg.basebackupFile() == null && !syncOnShutdown()) {
+    if (node.spec().spec().mode().isPrimary()
+        && cfg.basebackupFile() == null
+        && !syncOnShutdown()) {
       return new Outcome(1, false);
     }
-    boolean terminated = node.transitionIf(s -> s == ComputeStatus.TERMINATION_PENDING, ComputeStatus.TERMINATED, null)
-        == ComputeStatus.TERMINATION_PENDING;
+    boolean terminated =
+        node.transitionIf(
+                s -> s == ComputeStatus.TERMINATION_PENDING, ComputeStatus.TERMINATED, null)
+            == ComputeStatus.TERMINATION_PENDING;
     CoreDumps.withSystemDebuggers().report(CoreDumps.coreDir(cfg.pgdata()), cfg.pg().pgbin());
     // Upstream exits with Postgres's code even after a failed start, which can be 0 when the
     // SIGQUIT meets Postgres in crash recovery; a failed start never reports success here.
@@ -97,10 +114,10 @@ public final class Compute implements AutoCloseable {
   }
 
   /**
-   * The start leaves tens of megabytes of garbage (spec, catalog snapshots, JDBC buffers) in a
-   * heap that then sits idle for hours. One full collection, once the start's background work
-   * has had a moment, returns that memory to the system (the launcher's MaxHeapFreeRatio lets
-   * the heap shrink).
+   * The start leaves tens of megabytes of garbage (spec, catalog snapshots, JDBC buffers) in a heap
+   * that then sits idle for hours. One full collection, once the start's background work has had a
+   * moment, returns that memory to the system (the launcher's MaxHeapFreeRatio lets the heap
+   * shrink).
    */
   private static void trimHeap() {
     try {
@@ -112,16 +129,20 @@ public final class Compute implements AutoCloseable {
     System.gc();
   }
 
-  /** 7.1 step 9: a Static compute keeps a pageserver lease on its LSN; it re-reads the spec on reconfiguration. */
+  /**
+   * 7.1 step 9: a Static compute keeps a pageserver lease on its LSN; it re-reads the spec on
+   * reconfiguration.
+   */
   private void startLease() {
     lease = LsnLeaseRenewer.forStatic(node.spec(), node::spec);
     if (lease != null) {
       LsnLeaseRenewer l = lease;
-      node.addListener((from, to) -> {
-        if (from == ComputeStatus.CONFIGURATION && to == ComputeStatus.RUNNING) {
-          l.wake();
-        }
-      });
+      node.addListener(
+          (from, to) -> {
+            if (from == ComputeStatus.CONFIGURATION && to == ComputeStatus.RUNNING) {
+              l.wake();
+            }
+          });
       lease.start();
     }
   }
@@ -132,8 +153,11 @@ public final class Compute implements AutoCloseable {
       return Optional.empty();
     }
     boolean lfc = !Boolean.TRUE.equals(node.spec().spec().disableLfcResizing());
-    VmMonitorConfig vc = VmMonitorConfig.of(vmMonitorArgs.address(), vmMonitorArgs.cgroup(),
-        lfc ? vmMonitorArgs.filecacheConnstr() : null);
+    VmMonitorConfig vc =
+        VmMonitorConfig.of(
+            vmMonitorArgs.address(),
+            vmMonitorArgs.cgroup(),
+            lfc ? vmMonitorArgs.filecacheConnstr() : null);
     try {
       return VmMonitor.startIfAutoscaling(cfg.env(), vc);
     } catch (ComputeCtlException e) {
@@ -142,17 +166,26 @@ public final class Compute implements AutoCloseable {
     }
   }
 
-  /** Pooled start: wait for /configure. False when a /terminate came first (upstream hangs there). */
+  /**
+   * Pooled start: wait for /configure. False when a /terminate came first (upstream hangs there).
+   */
   private boolean awaitSpec() throws InterruptedException {
     Log.info("no compute spec provided, waiting");
-    ComputeStatus s = node.await(st -> st == ComputeStatus.CONFIGURATION_PENDING
-        || st == ComputeStatus.TERMINATION_PENDING, null);
+    ComputeStatus s =
+        node.await(
+            st ->
+                st == ComputeStatus.CONFIGURATION_PENDING
+                    || st == ComputeStatus.TERMINATION_PENDING,
+            null);
     if (s == ComputeStatus.TERMINATION_PENDING) {
       node.setStatus(ComputeStatus.TERMINATED);
       return false;
     }
     Log.info("got spec, continue configuration");
-    node.metrics().set(Field.WAIT_FOR_SPEC_MS, StartupFlow.millis(node.state().startTime(), node.clock().instant()));
+    node.metrics()
+        .set(
+            Field.WAIT_FOR_SPEC_MS,
+            StartupFlow.millis(node.state().startTime(), node.clock().instant()));
     node.resetStartTime();
     return true;
   }
@@ -196,7 +229,10 @@ public final class Compute implements AutoCloseable {
     }
   }
 
-  /** What {@code /terminate} and the signal handler send: SIGTERM to a sync, SIGINT (fast shutdown) to Postgres. */
+  /**
+   * What {@code /terminate} and the signal handler send: SIGTERM to a sync, SIGINT (fast shutdown)
+   * to Postgres.
+   */
   public void sendTerminationSignals() {
     Process sync = children.find(SyncSafekeepers.PROCESS_NAME);
     if (sync != null) {
@@ -218,7 +254,8 @@ public final class Compute implements AutoCloseable {
     Process pg = children.find(PgProcess.PROCESS_NAME);
     try {
       if (pg != null && !pg.waitFor(SIGNAL_SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        Log.warn("Postgres did not stop in " + SIGNAL_SHUTDOWN_WAIT.toSeconds() + " s, sending SIGQUIT");
+        Log.warn(
+            "Postgres did not stop in " + SIGNAL_SHUTDOWN_WAIT.toSeconds() + " s, sending SIGQUIT");
         ChildProcesses.signal(pg.pid(), "QUIT");
         pg.waitFor(10, TimeUnit.SECONDS);
       }

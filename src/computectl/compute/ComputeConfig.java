@@ -12,14 +12,17 @@ import java.util.Map;
  * What the compute needs from the command line and environment, resolved once at start.
  *
  * @param pgdata {@code --pgdata}
- * @param pg how to run {@code postgres} and its sibling tools ({@code --pgbin}, AUTOSCALING's cgexec)
+ * @param pg how to run {@code postgres} and its sibling tools ({@code --pgbin}, AUTOSCALING's
+ *     cgexec)
  * @param connector JDBC connections from {@code --connstr}
  * @param internalHttpPort written to postgresql.conf as {@code neon.extension_server_port}
  * @param env the process environment (AUTOSCALING, AUDIT_LOGGING_ENDPOINT, ...)
- * @param exitGrace how long to keep serving HTTP after a failed start or a terminate (30 s upstream)
+ * @param exitGrace how long to keep serving HTTP after a failed start or a terminate (30 s
+ *     upstream)
  * @param basebackupFile {@code --basebackup-file}: a tar or tar.gz to unpack instead of asking the
  *     pageserver, or null for the pageserver
- * @param failpoints failpoints from {@code FAILPOINTS} (and {@code /failpoints}), or null when disabled
+ * @param failpoints failpoints from {@code FAILPOINTS} (and {@code /failpoints}), or null when
+ *     disabled
  * @param tls compute_ctl_config's TLS key and certificate (control-plane starts only), or null
  * @param resizeSwapOnBind {@code --resize-swap-on-bind}
  * @param diskQuotaFs {@code --set-disk-quota-for-fs}, or null
@@ -42,7 +45,12 @@ public record ComputeConfig(
   }
 
   /** The basebackup comes from the pageserver. */
-  public ComputeConfig(Path pgdata, PgCommand pg, PgConnector connector, int internalHttpPort, Map<String, String> env,
+  public ComputeConfig(
+      Path pgdata,
+      PgCommand pg,
+      PgConnector connector,
+      int internalHttpPort,
+      Map<String, String> env,
       Duration exitGrace) {
     this(pgdata, pg, connector, internalHttpPort, env, exitGrace, null, null, null, false, null);
   }

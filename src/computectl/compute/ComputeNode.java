@@ -12,9 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * The compute's shared state and its state machine (reference 6): the only place where the
- * status changes. Every change is checked against the allowed transitions, logged, wakes the
- * waiters and is passed to the listeners (metrics, HTTP waiters, monitor).
+ * The compute's shared state and its state machine (reference 6): the only place where the status
+ * changes. Every change is checked against the allowed transitions, logged, wakes the waiters and
+ * is passed to the listeners (metrics, HTTP waiters, monitor).
  */
 public final class ComputeNode {
   private final ReentrantLock lock = new ReentrantLock();
@@ -77,7 +77,10 @@ public final class ComputeNode {
     }
   }
 
-  /** Moves to {@code next}; throws {@link InvalidTransitionException} for a transition 6.2 does not have. */
+  /**
+   * Moves to {@code next}; throws {@link InvalidTransitionException} for a transition 6.2 does not
+   * have.
+   */
   public void setStatus(ComputeStatus next) {
     transition(s -> true, next, null, null);
   }
@@ -91,11 +94,13 @@ public final class ComputeNode {
    * Atomically: if the current status passes {@code guard}, store {@code newSpec} (when non-null)
    * and move to {@code next}. Returns the status seen; the change happened only if it passed.
    */
-  public ComputeStatus transitionIf(Predicate<ComputeStatus> guard, ComputeStatus next, ParsedSpec newSpec) {
+  public ComputeStatus transitionIf(
+      Predicate<ComputeStatus> guard, ComputeStatus next, ParsedSpec newSpec) {
     return transition(guard, next, null, newSpec);
   }
 
-  private ComputeStatus transition(Predicate<ComputeStatus> guard, ComputeStatus next, String errorText, ParsedSpec newSpec) {
+  private ComputeStatus transition(
+      Predicate<ComputeStatus> guard, ComputeStatus next, String errorText, ParsedSpec newSpec) {
     ComputeStatus from;
     lock.lock();
     try {
@@ -162,10 +167,11 @@ public final class ComputeNode {
   }
 
   /**
-   * Waits until the status passes {@code until}, at most {@code timeout} (null: no limit).
-   * Returns the status seen last.
+   * Waits until the status passes {@code until}, at most {@code timeout} (null: no limit). Returns
+   * the status seen last.
    */
-  public ComputeStatus await(Predicate<ComputeStatus> until, Duration timeout) throws InterruptedException {
+  public ComputeStatus await(Predicate<ComputeStatus> until, Duration timeout)
+      throws InterruptedException {
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     lock.lock();
     try {

@@ -4,4 +4,5 @@ import computectl.spec.ParsedSpec;
 import java.time.Instant;
 
 /** A consistent snapshot of the compute's shared state, for {@code /status} and friends. */
-public record ComputeState(ComputeStatus status, String error, Instant startTime, Instant lastActive, ParsedSpec spec) {}
+public record ComputeState(
+    ComputeStatus status, String error, Instant startTime, Instant lastActive, ParsedSpec spec) {}

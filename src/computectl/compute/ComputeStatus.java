@@ -1,6 +1,8 @@
 package computectl.compute;
 
-/** The eight compute statuses (reference 6.1): snake_case in JSON, kebab-case in metrics and errors. */
+/**
+ * The eight compute statuses (reference 6.1): snake_case in JSON, kebab-case in metrics and errors.
+ */
 public enum ComputeStatus {
   EMPTY("empty"),
   CONFIGURATION_PENDING("configuration_pending"),

@@ -10,9 +10,9 @@ import computectl.util.Log;
 import java.time.Duration;
 
 /**
- * The {@code compute-configurator} thread (reference 9): applies specs pushed with
- * {@code /configure} to the running compute. ConfigurationPending becomes Configuration, then
- * Running, or Failed (with no error text, as upstream). It ends when the compute fails or stops.
+ * The {@code compute-configurator} thread (reference 9): applies specs pushed with {@code
+ * /configure} to the running compute. ConfigurationPending becomes Configuration, then Running, or
+ * Failed (with no error text, as upstream). It ends when the compute fails or stops.
  */
 final class Configurator implements AutoCloseable {
   private final ComputeConfig cfg;
@@ -22,7 +22,8 @@ final class Configurator implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  Configurator(ComputeConfig cfg, ComputeNode node, SpecApplier applier, BackgroundTasks background) {
+  Configurator(
+      ComputeConfig cfg, ComputeNode node, SpecApplier applier, BackgroundTasks background) {
     this.cfg = cfg;
     this.node = node;
     this.applier = applier;
@@ -39,7 +40,9 @@ final class Configurator implements AutoCloseable {
     try {
       while (!closed) {
         ComputeStatus s = node.await(Configurator::actionable, Duration.ofSeconds(1));
-        if (s == ComputeStatus.FAILED || s == ComputeStatus.TERMINATION_PENDING || s == ComputeStatus.TERMINATED) {
+        if (s == ComputeStatus.FAILED
+            || s == ComputeStatus.TERMINATION_PENDING
+            || s == ComputeStatus.TERMINATED) {
           Log.info("compute node is " + s + ", configurator thread exits");
           return;
         }
@@ -53,12 +56,15 @@ final class Configurator implements AutoCloseable {
   }
 
   private static boolean actionable(ComputeStatus s) {
-    return s == ComputeStatus.CONFIGURATION_PENDING || s == ComputeStatus.FAILED
-        || s == ComputeStatus.TERMINATION_PENDING || s == ComputeStatus.TERMINATED;
+    return s == ComputeStatus.CONFIGURATION_PENDING
+        || s == ComputeStatus.FAILED
+        || s == ComputeStatus.TERMINATION_PENDING
+        || s == ComputeStatus.TERMINATED;
   }
 
   private void configureOnce() {
-    if (node.transitionIf(s -> s == ComputeStatus.CONFIGURATION_PENDING, ComputeStatus.CONFIGURATION, null)
+    if (node.transitionIf(
+            s -> s == ComputeStatus.CONFIGURATION_PENDING, ComputeStatus.CONFIGURATION, null)
         != ComputeStatus.CONFIGURATION_PENDING) {
       return;
     }
@@ -78,12 +84,16 @@ final class Configurator implements AutoCloseable {
   private void reconfigure(ParsedSpec ps) {
     ComputeSpec spec = ps.spec();
     if (spec.pgbouncerSettings() != null) {
-      background.spawn("pgbouncer-tuning",
-          () -> new PgbouncerTuner(PgbouncerTuner.targetFor(cfg.env())).tune(spec.pgbouncerSettings(), cfg.tls()));
+      background.spawn(
+          "pgbouncer-tuning",
+          () ->
+              new PgbouncerTuner(PgbouncerTuner.targetFor(cfg.env()))
+                  .tune(spec.pgbouncerSettings(), cfg.tls()));
     }
     if (spec.localProxyConfig() != null) {
       LocalProxySpec withOurTls = new LocalProxySpec(spec.localProxyConfig().jwks(), cfg.tls());
-      background.spawn("local-proxy-config", () -> LocalProxyConfigurer.system().configure(withOurTls));
+      background.spawn(
+          "local-proxy-config", () -> LocalProxyConfigurer.system().configure(withOurTls));
     }
     StartupFlow.writeConfig(cfg, spec);
     applier.reconfigure(ps);

@@ -30,8 +30,8 @@ import java.util.function.Supplier;
 /**
  * Reference 7.2 steps 3 to 6: what must be done before Postgres starts (TLS certificate, remote
  * extensions, PGDATA, swap, disk quota) run concurrently and all must succeed; pgbouncer and
- * local_proxy are tuned on the side; HIPAA audit logging and log export are set up. The
- * long-lived threads started here (certificate watcher, audit log GC) stop with {@link #close}.
+ * local_proxy are tuned on the side; HIPAA audit logging and log export are set up. The long-lived
+ * threads started here (certificate watcher, audit log GC) stop with {@link #close}.
  */
 final class PreStart implements AutoCloseable {
   private final ComputeConfig cfg;
@@ -42,8 +42,13 @@ final class PreStart implements AutoCloseable {
   private final BackgroundTasks background;
   private final List<AutoCloseable> owned = new ArrayList<>();
 
-  PreStart(ComputeConfig cfg, ComputeNode node, ChildProcesses children, ComputeCtlMetrics metrics,
-      Supplier<RemoteExtensions> extensions, BackgroundTasks background) {
+  PreStart(
+      ComputeConfig cfg,
+      ComputeNode node,
+      ChildProcesses children,
+      ComputeCtlMetrics metrics,
+      Supplier<RemoteExtensions> extensions,
+      BackgroundTasks background) {
     this.cfg = cfg;
     this.node = node;
     this.children = children;
@@ -52,7 +57,9 @@ final class PreStart implements AutoCloseable {
     this.background = background;
   }
 
-  /** Runs the pre-start tasks with {@code prepareDataDir} among them; the first failure is thrown. */
+  /**
+   * Runs the pre-start tasks with {@code prepareDataDir} among them; the first failure is thrown.
+   */
   void run(ParsedSpec ps, Runnable prepareDataDir) {
     ComputeSpec spec = ps.spec();
     List<Callable<Void>> tasks = new ArrayList<>();
@@ -67,7 +74,9 @@ final class PreStart implements AutoCloseable {
       tasks.add(() -> run(() -> SwapResizer.system(children).resize(spec.swapSizeBytes())));
     }
     if (spec.diskQuotaBytes() != null && cfg.diskQuotaFs() != null) {
-      tasks.add(() -> run(() -> DiskQuota.system(children).set(spec.diskQuotaBytes(), cfg.diskQuotaFs())));
+      tasks.add(
+          () ->
+              run(() -> DiskQuota.system(children).set(spec.diskQuotaBytes(), cfg.diskQuotaFs())));
     }
     ExecutorService pool = namedPool(tasks.size());
     try {
@@ -78,7 +87,8 @@ final class PreStart implements AutoCloseable {
         done.take().get();
       }
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof ComputeCtlException c ? c
+      throw e.getCause() instanceof ComputeCtlException c
+          ? c
           : new StartupException("pre-start task failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -94,8 +104,12 @@ final class PreStart implements AutoCloseable {
   }
 
   private Void watchCertificate() {
-    CertificateWatcher watcher = CertificateWatcher.withDefaults(Path.of(cfg.tls().certPath()),
-        () -> node.transitionIf(s -> s == ComputeStatus.RUNNING, ComputeStatus.CONFIGURATION_PENDING, null));
+    CertificateWatcher watcher =
+        CertificateWatcher.withDefaults(
+            Path.of(cfg.tls().certPath()),
+            () ->
+                node.transitionIf(
+                    s -> s == ComputeStatus.RUNNING, ComputeStatus.CONFIGURATION_PENDING, null));
     synchronized (owned) {
       owned.add(watcher);
     }
@@ -106,11 +120,16 @@ final class PreStart implements AutoCloseable {
   /** Steps 4 to 6. */
   private void sideTasks(ComputeSpec spec) {
     if (spec.pgbouncerSettings() != null) {
-      background.spawn("pgbouncer-tuning",
-          () -> new PgbouncerTuner(PgbouncerTuner.targetFor(cfg.env())).tune(spec.pgbouncerSettings(), cfg.tls()));
+      background.spawn(
+          "pgbouncer-tuning",
+          () ->
+              new PgbouncerTuner(PgbouncerTuner.targetFor(cfg.env()))
+                  .tune(spec.pgbouncerSettings(), cfg.tls()));
     }
     if (spec.localProxyConfig() != null) {
-      background.spawn("local-proxy-config", () -> LocalProxyConfigurer.system().configure(spec.localProxyConfig()));
+      background.spawn(
+          "local-proxy-config",
+          () -> LocalProxyConfigurer.system().configure(spec.localProxyConfig()));
     }
     if (spec.auditLogLevel() == AuditLogLevel.Hipaa) {
       Path logDir = AuditRsyslog.system().configureHipaa(cfg.pgdata(), cfg.env());

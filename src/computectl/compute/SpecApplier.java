@@ -1,7 +1,7 @@
 package computectl.compute;
 
-import computectl.metrics.ComputeCtlMetrics;
 import computectl.localproxy.LocalProxyConfigurer;
+import computectl.metrics.ComputeCtlMetrics;
 import computectl.postgres.PgCtl;
 import computectl.postgres.TempOverride;
 import computectl.reconcile.ApplyContext;
@@ -19,13 +19,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Brings the running Postgres's catalog in line with a spec: at startup for a primary (7.8) and
- * on every reconfiguration (9). Catalog work runs inside the temporary override (7.4.4).
+ * Brings the running Postgres's catalog in line with a spec: at startup for a primary (7.8) and on
+ * every reconfiguration (9). Catalog work runs inside the temporary override (7.4.4).
  */
 final class SpecApplier {
   private final ComputeConfig cfg;
   private final ComputeCtlMetrics metrics;
   private final BackgroundTasks background;
+
   /**
    * Held by the background migrations, the background {@code ALTER EXTENSION neon UPDATE} and a
    * reconfiguration: they alter the same roles and extension, and Postgres fails one of two
@@ -42,32 +43,45 @@ final class SpecApplier {
   /** 7.8: configure a freshly started primary. */
   void configureAsPrimary(ParsedSpec ps) {
     if (!ps.spec().skipPgCatalogUpdates()) {
-      TempOverride.run(cfg.pgdata(), TempOverride.NO_SIZE_LIMIT, () -> {
-        reload();
-        Reconciler.apply(cfg.connector(), ps.spec(), ApplyContext.of(ApplyMode.STARTUP, ps.spec(), ps.timelineId()));
-        if (ps.spec().localProxyConfig() != null) {
-          try {
-            LocalProxyConfigurer.system().configure(ps.spec().localProxyConfig());
-          } catch (ComputeCtlException e) {
-            throw new StartupException("apply_config local_proxy", e);
-          }
-        }
-        background.spawn("migrations", () -> {
-          synchronized (catalogWork) {
-            new MigrationRunner(Migration.builtIn(), metrics, cfg.migrationFailpoint()).run(cfg.connector());
-          }
-        });
-      });
-      computectl.postgres.LineInFile.ensure(cfg.pgdata().resolve("postgresql.conf"),
+      TempOverride.run(
+          cfg.pgdata(),
+          TempOverride.NO_SIZE_LIMIT,
+          () -> {
+            reload();
+            Reconciler.apply(
+                cfg.connector(),
+                ps.spec(),
+                ApplyContext.of(ApplyMode.STARTUP, ps.spec(), ps.timelineId()));
+            if (ps.spec().localProxyConfig() != null) {
+              try {
+                LocalProxyConfigurer.system().configure(ps.spec().localProxyConfig());
+              } catch (ComputeCtlException e) {
+                throw new StartupException("apply_config local_proxy", e);
+              }
+            }
+            background.spawn(
+                "migrations",
+                () -> {
+                  synchronized (catalogWork) {
+                    new MigrationRunner(Migration.builtIn(), metrics, cfg.migrationFailpoint())
+                        .run(cfg.connector());
+                  }
+                });
+          });
+      computectl.postgres.LineInFile.ensure(
+          cfg.pgdata().resolve("postgresql.conf"),
           "neon.disable_logical_replication_subscribers=false");
       reload();
     }
-    background.spawn("post-apply-config", () -> {
-      synchronized (catalogWork) {
-        updateNeonExtension(cfg.connector());
-      }
-    });
-    background.spawn("installed-extensions", () -> InstalledExtensions.collect(cfg.connector(), metrics));
+    background.spawn(
+        "post-apply-config",
+        () -> {
+          synchronized (catalogWork) {
+            updateNeonExtension(cfg.connector());
+          }
+        });
+    background.spawn(
+        "installed-extensions", () -> InstalledExtensions.collect(cfg.connector(), metrics));
   }
 
   /** 9, step 4: catalog updates of a reconfiguration (the caller rewrote postgresql.conf). */
@@ -79,12 +93,18 @@ final class SpecApplier {
 
   private void reconfigureCatalog(ParsedSpec ps) {
     if (!ps.spec().skipPgCatalogUpdates()) {
-      TempOverride.run(cfg.pgdata(), TempOverride.NO_SIZE_LIMIT, () -> {
-        reload();
-        if (ps.spec().mode().isPrimary()) {
-          Reconciler.apply(cfg.connector(), ps.spec(), ApplyContext.of(ApplyMode.RECONFIGURE, ps.spec(), ps.timelineId()));
-        }
-      });
+      TempOverride.run(
+          cfg.pgdata(),
+          TempOverride.NO_SIZE_LIMIT,
+          () -> {
+            reload();
+            if (ps.spec().mode().isPrimary()) {
+              Reconciler.apply(
+                  cfg.connector(),
+                  ps.spec(),
+                  ApplyContext.of(ApplyMode.RECONFIGURE, ps.spec(), ps.timelineId()));
+            }
+          });
     }
     reload();
   }
@@ -95,7 +115,8 @@ final class SpecApplier {
 
   private static void updateNeonExtension(PgConnector connector) {
     String db = connector.systemDatabase();
-    try (Connection c = connector.connect(db, "compute_ctl:post_apply_config"); Statement s = c.createStatement()) {
+    try (Connection c = connector.connect(db, "compute_ctl:post_apply_config");
+        Statement s = c.createStatement()) {
       s.execute("ALTER EXTENSION neon UPDATE");
     } catch (SQLException e) {
       Log.error("ALTER EXTENSION neon UPDATE failed: " + e.getMessage());

@@ -35,7 +35,12 @@ final class StartupFlow {
   private final PreStart preStart;
   private volatile PgProcess postgres;
 
-  StartupFlow(ComputeConfig cfg, ComputeNode node, ChildProcesses children, SpecApplier applier, PreStart preStart) {
+  StartupFlow(
+      ComputeConfig cfg,
+      ComputeNode node,
+      ChildProcesses children,
+      SpecApplier applier,
+      PreStart preStart) {
     this.cfg = cfg;
     this.node = node;
     this.children = children;
@@ -50,8 +55,17 @@ final class StartupFlow {
 
   void start(ParsedSpec ps) {
     ComputeSpec spec = ps.spec();
-    Log.info("starting compute for project " + spec.cluster().clusterId() + ", operation " + spec.operationUuid()
-        + ", tenant " + ps.tenantId() + ", timeline " + ps.timelineId() + ", features " + spec.features());
+    Log.info(
+        "starting compute for project "
+            + spec.cluster().clusterId()
+            + ", operation "
+            + spec.operationUuid()
+            + ", tenant "
+            + ps.tenantId()
+            + ", timeline "
+            + ps.timelineId()
+            + ", features "
+            + spec.features());
     preStart.run(ps, () -> prepareDataDir(ps));
     Instant pgStart = node.clock().instant();
     postgres = PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
@@ -79,11 +93,12 @@ final class StartupFlow {
       // A captured basebackup fixes the LSN already: neither safekeepers nor pageserver are asked.
       BasebackupFile.unpack(cfg.basebackupFile(), cfg.pgdata(), node.metrics());
     } else {
-      Lsn lsn = switch (spec.mode().kind()) {
-        case PRIMARY -> syncSafekeepers(ps);
-        case STATIC -> spec.mode().lsn();
-        case REPLICA -> Lsn.ZERO;
-      };
+      Lsn lsn =
+          switch (spec.mode().kind()) {
+            case PRIMARY -> syncSafekeepers(ps);
+            case STATIC -> spec.mode().lsn();
+            case REPLICA -> Lsn.ZERO;
+          };
       basebackup().fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL);
     }
     PgData.ensureHbaLine(cfg.pgdata());
@@ -93,17 +108,23 @@ final class StartupFlow {
     }
   }
 
-  /** postgresql.conf, with the TLS key and certificate copied into PGDATA first when configured (7.4 step 8). */
+  /**
+   * postgresql.conf, with the TLS key and certificate copied into PGDATA first when configured (7.4
+   * step 8).
+   */
   static void writeConfig(ComputeConfig cfg, ComputeSpec spec) {
     if (cfg.tls() != null) {
       TlsFiles.install(cfg.pgdata(), cfg.tls());
     }
-    ConfigWriter.write(cfg.pgdata(), spec, ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), cfg.tls() != null));
+    ConfigWriter.write(
+        cfg.pgdata(),
+        spec,
+        ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), cfg.tls() != null));
   }
 
   /**
-   * Upstream's testing builds read NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES; we always honour it,
-   * so tests of a pageserver that never answers need not wait through eleven back-offs.
+   * Upstream's testing builds read NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES; we always honour it, so
+   * tests of a pageserver that never answers need not wait through eleven back-offs.
    */
   private Basebackup basebackup() {
     Duration readTimeout = envSeconds(BASEBACKUP_READ_TIMEOUT_ENV, Basebackup.DEFAULT_READ_TIMEOUT);
@@ -111,24 +132,37 @@ final class StartupFlow {
     String retries = cfg.env().get("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES");
     try {
       int n = retries == null ? Basebackup.RETRIES : Integer.parseInt(retries.trim());
-      return new Basebackup(Basebackup.DEFAULT_CONNECT_TIMEOUT, readTimeout, n).withAttemptDeadline(deadline);
+      return new Basebackup(Basebackup.DEFAULT_CONNECT_TIMEOUT, readTimeout, n)
+          .withAttemptDeadline(deadline);
     } catch (NumberFormatException e) {
-      throw new StartupException("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES must be a number, got '" + retries + "'");
+      throw new StartupException(
+          "NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES must be a number, got '" + retries + "'");
     }
   }
 
-  /** Overrides {@link Basebackup#DEFAULT_READ_TIMEOUT} (our addition: tests of a stalled pageserver). */
+  /**
+   * Overrides {@link Basebackup#DEFAULT_READ_TIMEOUT} (our addition: tests of a stalled
+   * pageserver).
+   */
   static final String BASEBACKUP_READ_TIMEOUT_ENV = "COMPUTE_CTL_BASEBACKUP_READ_TIMEOUT_SECONDS";
-  /** How long one basebackup attempt may take in all (upstream: no limit); a Neon basebackup is megabytes. */
+
+  /**
+   * How long one basebackup attempt may take in all (upstream: no limit); a Neon basebackup is
+   * megabytes.
+   */
   static final Duration BASEBACKUP_DEADLINE = Duration.ofMinutes(10);
+
   static final String BASEBACKUP_DEADLINE_ENV = "COMPUTE_CTL_BASEBACKUP_DEADLINE_SECONDS";
+
   /**
    * Upstream waits for {@code postgres --sync-safekeepers} forever; we kill it and fail the start
    * after this long (overridden by {@link #SYNC_SAFEKEEPERS_DEADLINE_ENV}), so that a hung sync
    * ends in Failed with a reason instead of a compute stuck in Init.
    */
   static final Duration SYNC_SAFEKEEPERS_DEADLINE = Duration.ofMinutes(5);
-  static final String SYNC_SAFEKEEPERS_DEADLINE_ENV = "COMPUTE_CTL_SYNC_SAFEKEEPERS_DEADLINE_SECONDS";
+
+  static final String SYNC_SAFEKEEPERS_DEADLINE_ENV =
+      "COMPUTE_CTL_SYNC_SAFEKEEPERS_DEADLINE_SECONDS";
 
   /** How long {@code postgres --sync-safekeepers} may run, at start and at shutdown. */
   static Duration syncSafekeepersDeadline(ComputeConfig cfg) {
@@ -142,10 +176,12 @@ final class StartupFlow {
   private Lsn syncSafekeepers(ParsedSpec ps) {
     try {
       Optional<Lsn> fast = new SafekeeperStatusCheck().check(ps, node.metrics());
-      Lsn lsn = fast.isPresent() ? fast.get()
-          : new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
-              .withDeadline(syncSafekeepersDeadline(cfg))
-              .run(ps.spec().storageAuthToken());
+      Lsn lsn =
+          fast.isPresent()
+              ? fast.get()
+              : new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
+                  .withDeadline(syncSafekeepersDeadline(cfg))
+                  .run(ps.spec().storageAuthToken());
       Log.info("safekeepers synced at LSN " + lsn);
       return lsn;
     } catch (ComputeCtlException e) {

@@ -2,7 +2,10 @@ package computectl.compute;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
-/** The startup timings of {@code /metrics.json} (reference 7.9): unsigned integers, default 0, in this order. */
+/**
+ * The startup timings of {@code /metrics.json} (reference 7.9): unsigned integers, default 0, in
+ * this order.
+ */
 public final class StartupMetrics {
   public enum Field {
     WAIT_FOR_SPEC_MS,

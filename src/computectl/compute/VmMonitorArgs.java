@@ -1,4 +1,6 @@
 package computectl.compute;
 
-/** The vm-monitor flags ({@code --vm-monitor-addr}, {@code --cgroup}, {@code --filecache-connstr}). */
+/**
+ * The vm-monitor flags ({@code --vm-monitor-addr}, {@code --cgroup}, {@code --filecache-connstr}).
+ */
 public record VmMonitorArgs(String address, String cgroup, String filecacheConnstr) {}

@@ -12,14 +12,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * One plain {@code GET} of an extension archive from the extension storage proxy (reference
- * 14.2): no authentication and no retries, as upstream. Every request is counted in
- * {@code compute_ctl_remote_ext_requests_total{http_status, filename}}, with {@code unknown}
- * as the status of a transport failure.
+ * One plain {@code GET} of an extension archive from the extension storage proxy (reference 14.2):
+ * no authentication and no retries, as upstream. Every request is counted in {@code
+ * compute_ctl_remote_ext_requests_total{http_status, filename}}, with {@code unknown} as the status
+ * of a transport failure.
  */
 final class ArchiveFetcher {
   static final String UNKNOWN_STATUS = "unknown";
-  /** Upstream has no timeout at all; a bounded connect attempt only turns a black hole into an error. */
+
+  /**
+   * Upstream has no timeout at all; a bounded connect attempt only turns a black hole into an
+   * error.
+   */
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
   private final HttpClient client;
@@ -27,8 +31,12 @@ final class ArchiveFetcher {
 
   ArchiveFetcher(ComputeCtlMetrics metrics) {
     // HTTP/1.1: the JDK's default would send an h2c upgrade offer that some proxies mishandle.
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     this.metrics = metrics;
   }
 
@@ -41,7 +49,8 @@ final class ArchiveFetcher {
       response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException | IllegalArgumentException e) {
       count(UNKNOWN_STATUS, filename);
-      throw new ExtensionException("could not perform remote extensions server request: " + describe(e), e);
+      throw new ExtensionException(
+          "could not perform remote extensions server request: " + describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       count(UNKNOWN_STATUS, filename);
@@ -54,14 +63,16 @@ final class ArchiveFetcher {
         if (response.statusCode() == 503) {
           throw new ExtensionException("remote extensions server is temporarily unavailable");
         }
-        throw new ExtensionException("unexpected remote extensions server response status code: " + status);
+        throw new ExtensionException(
+            "unexpected remote extensions server response status code: " + status);
       }
       byte[] archive = readBody(body, filename, status);
       count(status, filename);
       Log.info("Successfully downloaded remote extension data " + filename);
       return archive;
     } catch (IOException e) {
-      throw new ExtensionException("could not close the response for " + filename + ": " + describe(e), e);
+      throw new ExtensionException(
+          "could not close the response for " + filename + ": " + describe(e), e);
     }
   }
 
@@ -71,7 +82,8 @@ final class ArchiveFetcher {
       return body.readAllBytes();
     } catch (IOException e) {
       count(status, filename);
-      throw new ExtensionException("could not read remote extensions server response: " + describe(e), e);
+      throw new ExtensionException(
+          "could not read remote extensions server response: " + describe(e), e);
     }
   }
 
@@ -81,6 +93,8 @@ final class ArchiveFetcher {
 
   private static String describe(Exception e) {
     String m = e.getMessage();
-    return m == null || m.isEmpty() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+    return m == null || m.isEmpty()
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + m;
   }
 }

@@ -12,14 +12,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Unpacks a {@code .tar.zst} archive into the download directory (through the safe tar
- * extractor) and moves its {@code share/extension/*} and {@code lib/*} into Postgres'
- * directories. A missing source directory is normal (an SQL-only extension has no
- * {@code lib/}); a failed move is only warned about, as upstream: the file is most likely
- * there already.
+ * Unpacks a {@code .tar.zst} archive into the download directory (through the safe tar extractor)
+ * and moves its {@code share/extension/*} and {@code lib/*} into Postgres' directories. A missing
+ * source directory is normal (an SQL-only extension has no {@code lib/}); a failed move is only
+ * warned about, as upstream: the file is most likely there already.
  *
- * <p>Archives are installed one at a time: they share the download directory, and a move must
- * not pick up another archive's half-written files.
+ * <p>Archives are installed one at a time: they share the download directory, and a move must not
+ * pick up another archive's half-written files.
  */
 final class ArchiveInstaller {
   private final ExtensionDirs dirs;
@@ -35,12 +34,20 @@ final class ArchiveInstaller {
     try {
       Files.createDirectories(dest);
     } catch (IOException e) {
-      throw new ExtensionException("cannot create the extension download directory " + dest + ": " + e.getMessage(), e);
+      throw new ExtensionException(
+          "cannot create the extension download directory " + dest + ": " + e.getMessage(), e);
     }
-    ExtractStats stats = zstd.decompress(archive, "the archive of extension " + extension,
-        in -> TarExtractor.extract(in, dest));
-    Log.info("Download + unzip of extension " + extension + " completed: " + stats.entries() + " entries, "
-        + stats.bytes() + " bytes");
+    ExtractStats stats =
+        zstd.decompress(
+            archive, "the archive of extension " + extension, in -> TarExtractor.extract(in, dest));
+    Log.info(
+        "Download + unzip of extension "
+            + extension
+            + " completed: "
+            + stats.entries()
+            + " entries, "
+            + stats.bytes()
+            + " bytes");
     moveChildren(dest.resolve("share").resolve("extension"), dirs.shareExtensionDir());
     moveChildren(dest.resolve("lib"), dirs.pkglibDir());
     Log.info("done moving extension " + extension);
@@ -64,7 +71,13 @@ final class ArchiveInstaller {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
       Log.info("moved " + from + " to " + to);
     } catch (IOException e) {
-      Log.warn("move of " + from + " to " + to + " failed, probably because the extension already exists: " + e);
+      Log.warn(
+          "move of "
+              + from
+              + " to "
+              + to
+              + " failed, probably because the extension already exists: "
+              + e);
     }
   }
 }

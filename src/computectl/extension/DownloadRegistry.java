@@ -6,19 +6,21 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * De-duplicates downloads per archive name (reference 14.2): once an archive was installed,
- * later requests return at once; a request arriving while another download of the same archive
- * started less than {@link #HANG_TIMEOUT_MILLIS} ago waits for it (checking at least every
- * {@link #POLL_MILLIS}); otherwise it downloads again.
+ * De-duplicates downloads per archive name (reference 14.2): once an archive was installed, later
+ * requests return at once; a request arriving while another download of the same archive started
+ * less than {@link #HANG_TIMEOUT_MILLIS} ago waits for it (checking at least every {@link
+ * #POLL_MILLIS}); otherwise it downloads again.
  *
- * <p>Unlike upstream, a waiter whose download fails stops waiting and tries itself (upstream
- * polls forever for a completion that never comes), and every new attempt restarts the clock.
+ * <p>Unlike upstream, a waiter whose download fails stops waiting and tries itself (upstream polls
+ * forever for a completion that never comes), and every new attempt restarts the clock.
  */
 final class DownloadRegistry {
   static final long HANG_TIMEOUT_MILLIS = 3000;
   static final long POLL_MILLIS = 500;
 
-  /** One archive's history: whether it is installed, how many downloads run, when the last began. */
+  /**
+   * One archive's history: whether it is installed, how many downloads run, when the last began.
+   */
   private static final class Progress {
     boolean completed;
     int inFlight;
@@ -38,7 +40,10 @@ final class DownloadRegistry {
     this.clockMillis = clockMillis;
   }
 
-  /** Runs {@code download} unless it is done or under way; returns the bytes downloaded here (0 if none). */
+  /**
+   * Runs {@code download} unless it is done or under way; returns the bytes downloaded here (0 if
+   * none).
+   */
   long download(String archive, Download download) {
     if (!claim(archive)) {
       return 0;
@@ -80,7 +85,8 @@ final class DownloadRegistry {
         wait(POLL_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ExtensionException("interrupted while waiting for another download of the same extension", e);
+        throw new ExtensionException(
+            "interrupted while waiting for another download of the same extension", e);
       }
     }
   }

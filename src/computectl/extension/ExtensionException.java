@@ -2,7 +2,9 @@ package computectl.extension;
 
 import computectl.util.ComputeCtlException;
 
-/** A remote extension could not be resolved, fetched or installed; the message says which and why. */
+/**
+ * A remote extension could not be resolved, fetched or installed; the message says which and why.
+ */
 public class ExtensionException extends ComputeCtlException {
   private static final long serialVersionUID = 1L;
 

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The libraries of {@code shared_preload_libraries} that must be downloaded before Postgres
- * starts (reference 14.2): from the {@code cluster.settings} value and from the last
- * {@code postgresql_conf} line starting with {@code shared_preload_libraries} (the text between
- * its first and second {@code ='}), split on comma, quote and space, without {@code neon} and empty names,
+ * The libraries of {@code shared_preload_libraries} that must be downloaded before Postgres starts
+ * (reference 14.2): from the {@code cluster.settings} value and from the last {@code
+ * postgresql_conf} line starting with {@code shared_preload_libraries} (the text between its first
+ * and second {@code ='}), split on comma, quote and space, without {@code neon} and empty names,
  * keeping those in {@code library_index} (others are assumed to be installed locally).
  */
 public final class PreloadLibraries {

@@ -21,11 +21,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
- * Remote extensions (reference 14.2): archives fetched from the extension storage proxy at
- * {@code <remote-ext-config>/<build tag>/<pg version>/extensions/<ext>.tar.zst}, unpacked into
- * the Postgres directories. Serves {@code /extension_server/{filename}} (as the
- * {@link ExtensionDownloader}) and the start-up work: control files, then the libraries of
- * {@code shared_preload_libraries}, downloaded concurrently. One instance per compute.
+ * Remote extensions (reference 14.2): archives fetched from the extension storage proxy at {@code
+ * <remote-ext-config>/<build tag>/<pg version>/extensions/<ext>.tar.zst}, unpacked into the
+ * Postgres directories. Serves {@code /extension_server/{filename}} (as the {@link
+ * ExtensionDownloader}) and the start-up work: control files, then the libraries of {@code
+ * shared_preload_libraries}, downloaded concurrently. One instance per compute.
  */
 public final class RemoteExtensions implements ExtensionDownloader {
   private final String remoteExtConfig;
@@ -45,13 +45,25 @@ public final class RemoteExtensions implements ExtensionDownloader {
    * @param pgVersion {@code v14} .. {@code v17}, from {@link computectl.postgres.PgVersion#detect}
    * @param children where the {@code zstd} processes are registered (may be null)
    */
-  public RemoteExtensions(String remoteExtConfig, String buildTag, String pgVersion, ExtensionDirs dirs,
-      ComputeCtlMetrics metrics, ChildProcesses children) {
-    this(remoteExtConfig, buildTag, pgVersion, dirs, metrics, children, ZstdProcess.DEFAULT_PROGRAM);
+  public RemoteExtensions(
+      String remoteExtConfig,
+      String buildTag,
+      String pgVersion,
+      ExtensionDirs dirs,
+      ComputeCtlMetrics metrics,
+      ChildProcesses children) {
+    this(
+        remoteExtConfig, buildTag, pgVersion, dirs, metrics, children, ZstdProcess.DEFAULT_PROGRAM);
   }
 
-  RemoteExtensions(String remoteExtConfig, String buildTag, String pgVersion, ExtensionDirs dirs,
-      ComputeCtlMetrics metrics, ChildProcesses children, String zstdProgram) {
+  RemoteExtensions(
+      String remoteExtConfig,
+      String buildTag,
+      String pgVersion,
+      ExtensionDirs dirs,
+      ComputeCtlMetrics metrics,
+      ChildProcesses children,
+      String zstdProgram) {
     this.remoteExtConfig = remoteExtConfig;
     this.buildTag = buildTag;
     this.pgVersion = pgVersion;
@@ -60,36 +72,48 @@ public final class RemoteExtensions implements ExtensionDownloader {
     this.installer = new ArchiveInstaller(dirs, new ZstdProcess(zstdProgram, children));
   }
 
-  /** The archive's path below the proxy URL; the spec's own {@code archive_path} is ignored, as upstream. */
+  /**
+   * The archive's path below the proxy URL; the spec's own {@code archive_path} is ignored, as
+   * upstream.
+   */
   public String archivePath(String extension) {
     return buildTag + "/" + pgVersion + "/extensions/" + extension + ".tar.zst";
   }
 
-  /** {@code /extension_server}: installs {@code extension} (already resolved) unless it is installed. */
+  /**
+   * {@code /extension_server}: installs {@code extension} (already resolved) unless it is
+   * installed.
+   */
   @Override
   public void download(String extension, RemoteExtSpec spec) {
     downloadExtension(extension);
   }
 
-  /** Fetches and installs one extension; returns the archive size, 0 when nothing was downloaded here. */
+  /**
+   * Fetches and installs one extension; returns the archive size, 0 when nothing was downloaded
+   * here.
+   */
   public long downloadExtension(String extension) {
     if (remoteExtConfig == null) {
       throw new ExtensionException("Remote extensions storage is not configured");
     }
     String path = archivePath(extension);
     String filename = extension + ".tar.zst";
-    return registry.download(filename, () -> {
-      Log.info("Download extension \"" + extension + "\" from \"" + path + "\"");
-      byte[] archive;
-      try {
-        archive = fetcher.fetch(stripTrailingSlash(remoteExtConfig) + "/" + path, filename);
-      } catch (ExtensionException e) {
-        throw new ExtensionException("error downloading extension \"" + extension + "\": " + e.getMessage(), e);
-      }
-      Log.info("Download size " + archive.length);
-      installer.install(extension, archive);
-      return archive.length;
-    });
+    return registry.download(
+        filename,
+        () -> {
+          Log.info("Download extension \"" + extension + "\" from \"" + path + "\"");
+          byte[] archive;
+          try {
+            archive = fetcher.fetch(stripTrailingSlash(remoteExtConfig) + "/" + path, filename);
+          } catch (ExtensionException e) {
+            throw new ExtensionException(
+                "error downloading extension \"" + extension + "\": " + e.getMessage(), e);
+          }
+          Log.info("Download size " + archive.length);
+          installer.install(extension, archive);
+          return archive.length;
+        });
   }
 
   private static String stripTrailingSlash(String url) {
@@ -97,13 +121,13 @@ public final class RemoteExtensions implements ExtensionDownloader {
   }
 
   /**
-   * Start-up step b of reference 7.2 for a spec with {@code remote_extensions}: writes the
-   * control files, then (with {@code --remote-ext-config}) downloads the preload libraries and
-   * records {@code load_ext_ms}, {@code num_ext_downloaded}, {@code largest_ext_size} and
-   * {@code total_ext_download_size}. Does nothing without {@code remote_extensions}.
+   * Start-up step b of reference 7.2 for a spec with {@code remote_extensions}: writes the control
+   * files, then (with {@code --remote-ext-config}) downloads the preload libraries and records
+   * {@code load_ext_ms}, {@code num_ext_downloaded}, {@code largest_ext_size} and {@code
+   * total_ext_download_size}. Does nothing without {@code remote_extensions}.
    *
-   * @throws ExtensionException when a control file cannot be written or a preload library
-   *     does not resolve; failed downloads are only logged
+   * @throws ExtensionException when a control file cannot be written or a preload library does not
+   *     resolve; failed downloads are only logged
    */
   public void prepareAtStartup(ComputeSpec spec, StartupMetrics metrics) {
     RemoteExtSpec remote = spec.remoteExtensions();
@@ -122,13 +146,14 @@ public final class RemoteExtensions implements ExtensionDownloader {
   }
 
   /**
-   * Writes every allowed extension's control files into {@code shareExtensionDir}, keeping
-   * files that exist. Allowed: unless {@code public_extensions} is given and lacks it and
-   * {@code custom_extensions} is given and lacks it (looser than resolution, as upstream).
+   * Writes every allowed extension's control files into {@code shareExtensionDir}, keeping files
+   * that exist. Allowed: unless {@code public_extensions} is given and lacks it and {@code
+   * custom_extensions} is given and lacks it (looser than resolution, as upstream).
    */
   public static void writeControlFiles(RemoteExtSpec remote, Path shareExtensionDir) {
     for (Map.Entry<String, RemoteExtSpec.ExtensionData> ext : remote.extensionData().entrySet()) {
-      if (notListed(remote.publicExtensions(), ext.getKey()) && notListed(remote.customExtensions(), ext.getKey())) {
+      if (notListed(remote.publicExtensions(), ext.getKey())
+          && notListed(remote.customExtensions(), ext.getKey())) {
         continue;
       }
       for (Map.Entry<String, String> control : ext.getValue().controlData().entrySet()) {
@@ -143,11 +168,15 @@ public final class RemoteExtensions implements ExtensionDownloader {
 
   private static void writeControlFile(Path dir, String name, String content) {
     if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
-      throw new ExtensionException("control file name \"" + name + "\" in remote_extensions is not a plain file name");
+      throw new ExtensionException(
+          "control file name \"" + name + "\" in remote_extensions is not a plain file name");
     }
     Path file = dir.resolve(name);
     if (Files.exists(file)) {
-      Log.warn("control file " + file + " exists both locally and remotely. ignoring the remote version.");
+      Log.warn(
+          "control file "
+              + file
+              + " exists both locally and remotely. ignoring the remote version.");
       return;
     }
     try {

@@ -10,18 +10,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decompresses a {@code .tar.zst} archive by streaming it through the {@code zstd} program
- * ({@code zstd -d -c}), handing the decompressed stream to a reader (the tar extractor).
+ * Decompresses a {@code .tar.zst} archive by streaming it through the {@code zstd} program ({@code
+ * zstd -d -c}), handing the decompressed stream to a reader (the tar extractor).
  *
- * <p>Decision: we run the reference {@code zstd} program instead of writing a decoder of our
- * own. A correct Zstandard decoder (frames, FSE and Huffman tables, sequence execution, repeat
- * offsets, window limits, checksums) is well over a thousand lines of subtle code that would
- * decode untrusted archives and would need its own fuzzing to be trusted; the reference
- * implementation has that already. Upstream links libzstd for the same job. The cost is one
- * short-lived process per downloaded extension (a few milliseconds next to the download) and a
- * runtime dependency: the {@code zstd} program (Debian package {@code zstd}) must be on the PATH
- * of the compute image. Decompression streams; nothing of the expanded archive is held in
- * memory, and the stream still goes through the safe tar extractor.
+ * <p>Decision: we run the reference {@code zstd} program instead of writing a decoder of our own. A
+ * correct Zstandard decoder (frames, FSE and Huffman tables, sequence execution, repeat offsets,
+ * window limits, checksums) is well over a thousand lines of subtle code that would decode
+ * untrusted archives and would need its own fuzzing to be trusted; the reference implementation has
+ * that already. Upstream links libzstd for the same job. The cost is one short-lived process per
+ * downloaded extension (a few milliseconds next to the download) and a runtime dependency: the
+ * {@code zstd} program (Debian package {@code zstd}) must be on the PATH of the compute image.
+ * Decompression streams; nothing of the expanded archive is held in memory, and the stream still
+ * goes through the safe tar extractor.
  */
 final class ZstdProcess {
   static final String DEFAULT_PROGRAM = "zstd";
@@ -42,8 +42,8 @@ final class ZstdProcess {
   }
 
   /**
-   * Runs {@code reader} on the decompression of {@code compressed}. A zstd failure wins over
-   * the reader's error, since a broken stream is what makes the reader fail.
+   * Runs {@code reader} on the decompression of {@code compressed}. A zstd failure wins over the
+   * reader's error, since a broken stream is what makes the reader fail.
    */
   <T> T decompress(byte[] compressed, String what, StreamReader<T> reader) {
     Process p = start(what);
@@ -60,22 +60,29 @@ final class ZstdProcess {
     String stderr = stderrOf(p);
     closeQuietly(out);
     if (exit != 0) {
-      throw new ExtensionException("zstd could not decompress " + what + " (exit code " + exit + "): " + stderr);
+      throw new ExtensionException(
+          "zstd could not decompress " + what + " (exit code " + exit + "): " + stderr);
     }
     return result;
   }
 
   /**
-   * A reader that fails on a stream zstd cut short has seen zstd close its output, so zstd exits
-   * on its own within moments: then its error is the real cause. Otherwise the reader refused
-   * the content and zstd, still writing, is stopped.
+   * A reader that fails on a stream zstd cut short has seen zstd close its output, so zstd exits on
+   * its own within moments: then its error is the real cause. Otherwise the reader refused the
+   * content and zstd, still writing, is stopped.
    */
   private static RuntimeException readFailed(Process p, String what, Exception e) {
     try {
       if (p.waitFor(2, TimeUnit.SECONDS) && p.exitValue() != 0) {
         closeQuietly(p.getInputStream());
-        return new ExtensionException("zstd could not decompress " + what + " (exit code " + p.exitValue() + "): "
-            + stderrOf(p), e);
+        return new ExtensionException(
+            "zstd could not decompress "
+                + what
+                + " (exit code "
+                + p.exitValue()
+                + "): "
+                + stderrOf(p),
+            e);
       }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
@@ -85,7 +92,8 @@ final class ZstdProcess {
     if (e instanceof RuntimeException re) {
       return re;
     }
-    return new ExtensionException("error reading the decompressed " + what + ": " + e.getMessage(), e);
+    return new ExtensionException(
+        "error reading the decompressed " + what + ": " + e.getMessage(), e);
   }
 
   private Process start(String what) {
@@ -97,21 +105,30 @@ final class ZstdProcess {
       }
       return p;
     } catch (IOException e) {
-      throw new ExtensionException("cannot run " + program + " to decompress " + what
-          + " (is the zstd program installed?): " + e.getMessage(), e);
+      throw new ExtensionException(
+          "cannot run "
+              + program
+              + " to decompress "
+              + what
+              + " (is the zstd program installed?): "
+              + e.getMessage(),
+          e);
     }
   }
 
   /** Writes the input from its own thread: zstd's output pipe must be drained meanwhile. */
   private static Thread feed(Process p, byte[] compressed, String what) {
-    Thread t = new Thread(() -> {
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(compressed);
-      } catch (IOException e) {
-        // zstd stopped reading: it failed or was stopped; its exit status tells why.
-        Log.debug("zstd stopped reading " + what + ": " + e.getMessage());
-      }
-    }, "zstd-feed");
+    Thread t =
+        new Thread(
+            () -> {
+              try (OutputStream in = p.getOutputStream()) {
+                in.write(compressed);
+              } catch (IOException e) {
+                // zstd stopped reading: it failed or was stopped; its exit status tells why.
+                Log.debug("zstd stopped reading " + what + ": " + e.getMessage());
+              }
+            },
+            "zstd-feed");
     t.setDaemon(true);
     t.start();
     return t;
@@ -121,7 +138,8 @@ final class ZstdProcess {
     try {
       if (!p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new ExtensionException("zstd did not finish decompressing " + what + " within " + EXIT_WAIT_SECONDS + " s");
+        throw new ExtensionException(
+            "zstd did not finish decompressing " + what + " within " + EXIT_WAIT_SECONDS + " s");
       }
       feeder.join(TimeUnit.SECONDS.toMillis(EXIT_WAIT_SECONDS));
       return p.exitValue();

@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A fleet of real compute_ctl processes on this machine: one private PostgreSQL installation
- * (with the sync-safekeepers shim), one pageserver stand-in serving a real basebackup, one
- * control plane stand-in handing out each compute's spec (or "empty"), and a port on which
- * nothing listens for the compute whose pageserver refuses. Closing stops everything it started.
+ * A fleet of real compute_ctl processes on this machine: one private PostgreSQL installation (with
+ * the sync-safekeepers shim), one pageserver stand-in serving a real basebackup, one control plane
+ * stand-in handing out each compute's spec (or "empty"), and a port on which nothing listens for
+ * the compute whose pageserver refuses. Closing stops everything it started.
  */
 public final class Fleet implements AutoCloseable {
   static final String STORAGE_TOKEN = "fleet-storage-token";
@@ -42,8 +42,12 @@ public final class Fleet implements AutoCloseable {
     this.workDir = workDir;
   }
 
-  /** Starts the whole fleet under {@code workDir} (writable by the Postgres user) and waits until every compute settled. */
-  public static Fleet start(FleetPlan plan, Path workDir, Path pgBinDir) throws InterruptedException {
+  /**
+   * Starts the whole fleet under {@code workDir} (writable by the Postgres user) and waits until
+   * every compute settled.
+   */
+  public static Fleet start(FleetPlan plan, Path workDir, Path pgBinDir)
+      throws InterruptedException {
     Fleet fleet = new Fleet(plan, workDir);
     try {
       fleet.startStandIns(pgBinDir);
@@ -61,23 +65,39 @@ public final class Fleet implements AutoCloseable {
       Path pgRoot = workDir.resolve("pg");
       pg = PgInstall.create(pgRoot, pgBinDir);
       RunAs.chownTree(user, pgRoot);
-      BasebackupTar backup = StandInBasebackup.createIn(pg, workDir.resolve("source"), ComputePorts.freePort());
+      BasebackupTar backup =
+          StandInBasebackup.createIn(pg, workDir.resolve("source"), ComputePorts.freePort());
       pg.configureShim(backup.endLsn().toString(), 0, 0);
-      pageserver = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, STORAGE_TOKEN);
+      pageserver =
+          PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, STORAGE_TOKEN);
       controlPlane = FleetControlPlane.start();
-      Log.info("fleet: pageserver stand-in on port " + pageserver.port() + ", control plane at " + controlPlane.uri());
+      Log.info(
+          "fleet: pageserver stand-in on port "
+              + pageserver.port()
+              + ", control plane at "
+              + controlPlane.uri());
     } catch (IOException e) {
-      throw new FleetException("cannot set up the fleet's PostgreSQL and pageserver under " + workDir + ": "
-          + e.getMessage(), e);
+      throw new FleetException(
+          "cannot set up the fleet's PostgreSQL and pageserver under "
+              + workDir
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
-  /** Each image's launcher, copied under the work dir when the Postgres user cannot reach it where it is. */
+  /**
+   * Each image's launcher, copied under the work dir when the Postgres user cannot reach it where
+   * it is.
+   */
   private Map<String, Path> stagedLaunchers() {
     Map<String, Path> launchers = new LinkedHashMap<>();
     for (FleetMember m : plan.members()) {
-      launchers.computeIfAbsent(m.buildTag(), tag -> FleetStaging.reachableLauncher(m.image(), user,
-          workDir.resolve("images").resolve(tag)));
+      launchers.computeIfAbsent(
+          m.buildTag(),
+          tag ->
+              FleetStaging.reachableLauncher(
+                  m.image(), user, workDir.resolve("images").resolve(tag)));
     }
     return launchers;
   }
@@ -89,7 +109,9 @@ public final class Fleet implements AutoCloseable {
       index++;
       ComputePorts ports = ComputePorts.allocate();
       boolean refuses = m.start() == FleetMember.Start.PAGESERVER_REFUSES;
-      JsonObject spec = FleetSpecs.spec(m.name(), index, ports, refuses ? refusingPort : pageserver.port(), STORAGE_TOKEN);
+      JsonObject spec =
+          FleetSpecs.spec(
+              m.name(), index, ports, refuses ? refusingPort : pageserver.port(), STORAGE_TOKEN);
       specs.put(m.name(), spec);
       if (m.start() == FleetMember.Start.POOLED) {
         controlPlane.pool(m.name());
@@ -97,8 +119,10 @@ public final class Fleet implements AutoCloseable {
         controlPlane.attach(m.name(), spec);
       }
       Path dir = computeDir(m.name());
-      computes.put(m.name(), FleetCompute.launch(m, ports, dir, launchers.get(m.buildTag()), pg.postgres(),
-          controlPlane.uri(), user));
+      computes.put(
+          m.name(),
+          FleetCompute.launch(
+              m, ports, dir, launchers.get(m.buildTag()), pg.postgres(), controlPlane.uri(), user));
     }
   }
 
@@ -108,7 +132,9 @@ public final class Fleet implements AutoCloseable {
       RunAs.chownTree(user, dir);
       return dir;
     } catch (IOException e) {
-      throw new FleetException("cannot create the directory of " + name + " under " + workDir + ": " + e.getMessage(), e);
+      throw new FleetException(
+          "cannot create the directory of " + name + " under " + workDir + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -119,10 +145,24 @@ public final class Fleet implements AutoCloseable {
       settled.add(expected);
       String got = c.awaitStatus(settled, SETTLE_TIMEOUT);
       if (!got.equals(expected)) {
-        throw new FleetException(c.name() + " settled in " + got + " instead of " + expected + "; its log ends:\n"
-            + c.logTail(30));
+        throw new FleetException(
+            c.name()
+                + " settled in "
+                + got
+                + " instead of "
+                + expected
+                + "; its log ends:\n"
+                + c.logTail(30));
       }
-      Log.info("fleet: " + c.name() + " (" + c.member().buildTag() + ", " + c.member().region() + ") is " + got);
+      Log.info(
+          "fleet: "
+              + c.name()
+              + " ("
+              + c.member().buildTag()
+              + ", "
+              + c.member().region()
+              + ") is "
+              + got);
     }
   }
 
@@ -142,7 +182,10 @@ public final class Fleet implements AutoCloseable {
     return c;
   }
 
-  /** Terminates a compute through its API (it stays up, reporting terminated, until the fleet stops). */
+  /**
+   * Terminates a compute through its API (it stays up, reporting terminated, until the fleet
+   * stops).
+   */
   public void terminate(String name) throws InterruptedException {
     compute(name).terminate();
   }
@@ -154,8 +197,10 @@ public final class Fleet implements AutoCloseable {
 
   /** What Prometheus should see: each compute once, under its build tag and expected status. */
   public FleetCounts expectedCounts() {
-    return FleetCounts.of(computes.values().stream()
-        .map(c -> new FleetCounts.Entry(c.member().buildTag(), c.expectedStatus())).toList());
+    return FleetCounts.of(
+        computes.values().stream()
+            .map(c -> new FleetCounts.Entry(c.member().buildTag(), c.expectedStatus()))
+            .toList());
   }
 
   @Override

@@ -36,7 +36,8 @@ public final class FleetCompute implements AutoCloseable {
   private final ComputePorts ports;
   private final Path dir;
   private final Process process;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private volatile String expectedStatus;
 
   private FleetCompute(FleetMember member, ComputePorts ports, Path dir, Process process) {
@@ -48,17 +49,36 @@ public final class FleetCompute implements AutoCloseable {
   }
 
   /** Starts compute_ctl; {@code dir} must be writable by {@code user} (null: ourselves). */
-  static FleetCompute launch(FleetMember member, ComputePorts ports, Path dir, Path launcher, Path pgbin,
-      String controlPlaneUri, String user) {
-    List<String> cmd = new ArrayList<>(List.of(launcher.toString(),
-        "--pgdata", dir.resolve("pgdata").toString(),
-        "--connstr", "postgresql://cloud_admin@127.0.0.1:" + ports.postgres() + "/postgres",
-        "--pgbin", pgbin.toString(), "--compute-id", member.name(),
-        "--external-http-port", Integer.toString(ports.external()),
-        "--internal-http-port", Integer.toString(ports.internal()),
-        "--control-plane-uri", controlPlaneUri));
-    ProcessBuilder pb = new ProcessBuilder(RunAs.command(user, cmd)).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("compute_ctl.log").toFile());
+  static FleetCompute launch(
+      FleetMember member,
+      ComputePorts ports,
+      Path dir,
+      Path launcher,
+      Path pgbin,
+      String controlPlaneUri,
+      String user) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                launcher.toString(),
+                "--pgdata",
+                dir.resolve("pgdata").toString(),
+                "--connstr",
+                "postgresql://cloud_admin@127.0.0.1:" + ports.postgres() + "/postgres",
+                "--pgbin",
+                pgbin.toString(),
+                "--compute-id",
+                member.name(),
+                "--external-http-port",
+                Integer.toString(ports.external()),
+                "--internal-http-port",
+                Integer.toString(ports.internal()),
+                "--control-plane-uri",
+                controlPlaneUri));
+    ProcessBuilder pb =
+        new ProcessBuilder(RunAs.command(user, cmd))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("compute_ctl.log").toFile());
     Map<String, String> env = pb.environment();
     env.put("COMPUTE_CTL_EXIT_GRACE_SECONDS", EXIT_GRACE_SECONDS);
     if (member.start() == FleetMember.Start.PAGESERVER_REFUSES) {
@@ -67,7 +87,8 @@ public final class FleetCompute implements AutoCloseable {
     try {
       return new FleetCompute(member, ports, dir, pb.start());
     } catch (IOException e) {
-      throw new FleetException("cannot start compute_ctl for " + member.name() + ": " + e.getMessage(), e);
+      throw new FleetException(
+          "cannot start compute_ctl for " + member.name() + ": " + e.getMessage(), e);
     }
   }
 
@@ -97,10 +118,14 @@ public final class FleetCompute implements AutoCloseable {
     return expectedStatus;
   }
 
-  /** The status /status reports, in the metric's spelling ({@code configuration-pending}); null when unreachable. */
+  /**
+   * The status /status reports, in the metric's spelling ({@code configuration-pending}); null when
+   * unreachable.
+   */
   public String status() throws InterruptedException {
     try {
-      HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/status")).GET(), Duration.ofSeconds(10));
+      HttpResponse<String> r =
+          send(HttpRequest.newBuilder(uri("/status")).GET(), Duration.ofSeconds(10));
       JsonValue s = r.statusCode() == 200 ? Json.parse(r.body()).asObject().get("status") : null;
       return s == null || !s.isString() ? null : s.asString().replace('_', '-');
     } catch (IOException | RuntimeException e) {
@@ -108,7 +133,10 @@ public final class FleetCompute implements AutoCloseable {
     }
   }
 
-  /** Polls /status until it is one of {@code statuses}; that status, or an error with the log's tail. */
+  /**
+   * Polls /status until it is one of {@code statuses}; that status, or an error with the log's
+   * tail.
+   */
   String awaitStatus(Set<String> statuses, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = null;
@@ -122,16 +150,32 @@ public final class FleetCompute implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new FleetException(name() + " did not reach " + statuses + " (last status " + last + ", process "
-        + (process.isAlive() ? "running" : "exited " + process.exitValue()) + "); its log ends:\n" + logTail(30));
+    throw new FleetException(
+        name()
+            + " did not reach "
+            + statuses
+            + " (last status "
+            + last
+            + ", process "
+            + (process.isAlive() ? "running" : "exited " + process.exitValue())
+            + "); its log ends:\n"
+            + logTail(30));
   }
 
   /** POST /configure with {@code spec}; returns once the compute runs. */
   void configure(JsonObject spec) throws InterruptedException {
-    HttpResponse<String> r = post("/configure", FleetSpecs.configureBody(spec), Duration.ofSeconds(120));
+    HttpResponse<String> r =
+        post("/configure", FleetSpecs.configureBody(spec), Duration.ofSeconds(120));
     if (r.statusCode() != 200 || !r.body().contains("\"status\":\"running\"")) {
-      throw new FleetException("/configure of " + name() + " answered " + r.statusCode() + " " + r.body()
-          + "; its log ends:\n" + logTail(30));
+      throw new FleetException(
+          "/configure of "
+              + name()
+              + " answered "
+              + r.statusCode()
+              + " "
+              + r.body()
+              + "; its log ends:\n"
+              + logTail(30));
     }
     expectedStatus = "running";
   }
@@ -140,21 +184,27 @@ public final class FleetCompute implements AutoCloseable {
   void terminate() throws InterruptedException {
     HttpResponse<String> r = post("/terminate", "", Duration.ofSeconds(90));
     if (r.statusCode() != 200) {
-      throw new FleetException("/terminate of " + name() + " answered " + r.statusCode() + " " + r.body());
+      throw new FleetException(
+          "/terminate of " + name() + " answered " + r.statusCode() + " " + r.body());
     }
     expectedStatus = "terminated";
   }
 
-  private HttpResponse<String> post(String path, String body, Duration timeout) throws InterruptedException {
+  private HttpResponse<String> post(String path, String body, Duration timeout)
+      throws InterruptedException {
     try {
-      return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)), timeout);
+      return send(
+          HttpRequest.newBuilder(uri(path))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body)),
+          timeout);
     } catch (IOException e) {
       throw new FleetException("POST " + path + " to " + name() + " failed: " + e.getMessage(), e);
     }
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder b, Duration timeout) throws IOException, InterruptedException {
+  private HttpResponse<String> send(HttpRequest.Builder b, Duration timeout)
+      throws IOException, InterruptedException {
     return http.send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -167,7 +217,9 @@ public final class FleetCompute implements AutoCloseable {
     return FleetProcesses.logTail(dir.resolve("compute_ctl.log"), lines);
   }
 
-  /** Stops compute_ctl (SIGTERM: it stops its Postgres first), then any Postgres left in its PGDATA. */
+  /**
+   * Stops compute_ctl (SIGTERM: it stops its Postgres first), then any Postgres left in its PGDATA.
+   */
   @Override
   public void close() {
     try {

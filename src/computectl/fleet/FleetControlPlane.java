@@ -20,14 +20,16 @@ import java.util.regex.Pattern;
 
 /**
  * The control plane as far as compute_ctl's start needs it: {@code GET
- * /compute/api/v2/computes/{id}/spec} answers "attached" with the compute's spec, or "empty" for
- * a pooled compute, with an empty JWKS (authorization off); unknown ids get 404.
+ * /compute/api/v2/computes/{id}/spec} answers "attached" with the compute's spec, or "empty" for a
+ * pooled compute, with an empty JWKS (authorization off); unknown ids get 404.
  */
 final class FleetControlPlane implements AutoCloseable {
   private static final Pattern SPEC_PATH = Pattern.compile("/compute/api/v2/computes/([^/]+)/spec");
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "fleet-control-plane"));
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "fleet-control-plane"));
+
   /** compute id to its spec; {@link Json#NULL} for a pooled compute. */
   private final Map<String, JsonValue> specs = new ConcurrentHashMap<>();
 
@@ -37,7 +39,8 @@ final class FleetControlPlane implements AutoCloseable {
 
   static FleetControlPlane start() {
     try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+      HttpServer s =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
       FleetControlPlane cp = new FleetControlPlane(s);
       s.createContext("/", cp::handle);
       s.setExecutor(cp.executor);
@@ -68,8 +71,13 @@ final class FleetControlPlane implements AutoCloseable {
         ex.sendResponseHeaders(404, -1);
         return;
       }
-      JsonObject reply = new JsonObject().add("spec", spec).add("status", spec.isNull() ? "empty" : "attached")
-          .add("compute_ctl_config", new JsonObject().add("jwks", new JsonObject().add("keys", Json.array())));
+      JsonObject reply =
+          new JsonObject()
+              .add("spec", spec)
+              .add("status", spec.isNull() ? "empty" : "attached")
+              .add(
+                  "compute_ctl_config",
+                  new JsonObject().add("jwks", new JsonObject().add("keys", Json.array())));
       byte[] body = reply.toString().getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", "application/json");
       ex.sendResponseHeaders(200, body.length);

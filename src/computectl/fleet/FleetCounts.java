@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  * recording rules' answers, or what the fleet expects them to be. Keys of {@link #byTagAndStatus}
  * are {@code <build_tag>/<status>}.
  */
-public record FleetCounts(SortedMap<String, Integer> byTag, SortedMap<String, Integer> byStatus,
+public record FleetCounts(
+    SortedMap<String, Integer> byTag,
+    SortedMap<String, Integer> byStatus,
     SortedMap<String, Integer> byTagAndStatus) {
 
   /** One compute as counted. */
@@ -36,11 +38,17 @@ public record FleetCounts(SortedMap<String, Integer> byTag, SortedMap<String, In
     return new FleetCounts(tag, status, both);
   }
 
-  /** The counts from samples of {@code <labels>} (integral values), keyed by those label values joined by "/". */
+  /**
+   * The counts from samples of {@code <labels>} (integral values), keyed by those label values
+   * joined by "/".
+   */
   static SortedMap<String, Integer> countsOf(List<PromSample> samples, String... labels) {
     SortedMap<String, Integer> out = new TreeMap<>();
     for (PromSample s : samples) {
-      String key = Arrays.stream(labels).map(l -> s.labels().getOrDefault(l, "")).collect(Collectors.joining("/"));
+      String key =
+          Arrays.stream(labels)
+              .map(l -> s.labels().getOrDefault(l, ""))
+              .collect(Collectors.joining("/"));
       out.merge(key, (int) Math.round(s.value()), Integer::sum);
     }
     return out;

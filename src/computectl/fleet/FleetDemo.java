@@ -17,16 +17,20 @@ import java.util.stream.Stream;
 /**
  * The fleet view demonstrated end to end: the standard fleet ({@link FleetPlan#standard}) and a
  * real Prometheus loading the shipped rules (deploy/prometheus) scraping all of it; checks that
- * Prometheus's answers match the fleet, before and after a compute is terminated and the pooled
- * one is configured. {@code make fleet-demo} and its test both run this.
+ * Prometheus's answers match the fleet, before and after a compute is terminated and the pooled one
+ * is configured. {@code make fleet-demo} and its test both run this.
  */
 public final class FleetDemo implements AutoCloseable {
   public static final String RULES_FILE = "compute-ctl-rules.yml";
   static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
   static final Duration EVALUATION_INTERVAL = Duration.ofSeconds(1);
 
-  /** The two images (older first: its tag is the retired one), the rules directory, the binaries to use. */
-  public record Options(FleetImage older, FleetImage newer, Path rulesDir, Path prometheusBinary, Path pgBinDir) {}
+  /**
+   * The two images (older first: its tag is the retired one), the rules directory, the binaries to
+   * use.
+   */
+  public record Options(
+      FleetImage older, FleetImage newer, Path rulesDir, Path prometheusBinary, Path pgBinDir) {}
 
   private final Path workDir;
   private Fleet fleet;
@@ -52,9 +56,11 @@ public final class FleetDemo implements AutoCloseable {
       demo.fleet = Fleet.start(plan, demo.workDir, o.pgBinDir());
       Path promDir = demo.workDir.resolve("prometheus");
       Path retired = writeRetiredTags(promDir, plan.retiredTag());
-      PrometheusConfig config = new PrometheusConfig(SCRAPE_INTERVAL, EVALUATION_INTERVAL, List.of(rules, retired),
-          targets(demo.fleet));
-      demo.prometheus = PrometheusServer.start(o.prometheusBinary(), promDir, config, Duration.ofSeconds(60));
+      PrometheusConfig config =
+          new PrometheusConfig(
+              SCRAPE_INTERVAL, EVALUATION_INTERVAL, List.of(rules, retired), targets(demo.fleet));
+      demo.prometheus =
+          PrometheusServer.start(o.prometheusBinary(), promDir, config, Duration.ofSeconds(60));
       return demo;
     } catch (RuntimeException | InterruptedException e) {
       demo.close();
@@ -63,26 +69,45 @@ public final class FleetDemo implements AutoCloseable {
   }
 
   private static List<PrometheusConfig.Target> targets(Fleet fleet) {
-    return fleet.computes().stream().map(c -> new PrometheusConfig.Target(c.metricsTarget(),
-        Map.of("region", c.member().region(), "compute_id", c.name()))).toList();
+    return fleet.computes().stream()
+        .map(
+            c ->
+                new PrometheusConfig.Target(
+                    c.metricsTarget(),
+                    Map.of("region", c.member().region(), "compute_id", c.name())))
+        .toList();
   }
 
-  /** The operator's retired-build list (format of deploy/prometheus/retired-build-tags.yml) with one tag. */
+  /**
+   * The operator's retired-build list (format of deploy/prometheus/retired-build-tags.yml) with one
+   * tag.
+   */
   static Path writeRetiredTags(Path dir, String tag) {
-    String yaml = "groups:\n  - name: compute-ctl-retired-build-tags\n    rules:\n"
-        + "      - record: compute_ctl:retired_build_tag\n        expr: vector(1)\n        labels:\n"
-        + "          build_tag: " + PrometheusConfig.quote(tag) + "\n";
+    String yaml =
+        "groups:\n"
+            + "  - name: compute-ctl-retired-build-tags\n"
+            + "    rules:\n"
+            + "      - record: compute_ctl:retired_build_tag\n"
+            + "        expr: vector(1)\n"
+            + "        labels:\n"
+            + "          build_tag: "
+            + PrometheusConfig.quote(tag)
+            + "\n";
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve("retired-build-tags.yml");
       Files.writeString(file, yaml);
       return file;
     } catch (IOException e) {
-      throw new FleetException("cannot write the retired build tags under " + dir + ": " + e.getMessage(), e);
+      throw new FleetException(
+          "cannot write the retired build tags under " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  /** Where the fleet's PostgreSQL installation, computes and Prometheus keep their files (deleted on close). */
+  /**
+   * Where the fleet's PostgreSQL installation, computes and Prometheus keep their files (deleted on
+   * close).
+   */
   public Path workDir() {
     return workDir;
   }
@@ -110,16 +135,23 @@ public final class FleetDemo implements AutoCloseable {
     return new FleetAnswers(fleet.expectedCounts(), alerts, fleet.computes().size());
   }
 
-  /** What Prometheus answers now: the three recording rules, ALERTS, and the scrape targets that are up. */
+  /**
+   * What Prometheus answers now: the three recording rules, ALERTS, and the scrape targets that are
+   * up.
+   */
   public FleetAnswers answers() throws InterruptedException {
-    FleetCounts counts = new FleetCounts(
-        FleetCounts.countsOf(prometheus.query("build_tag:compute_ctl_up:sum"), "build_tag"),
-        FleetCounts.countsOf(prometheus.query("status:compute_ctl_up:sum"), "status"),
-        FleetCounts.countsOf(prometheus.query("build_tag_status:compute_ctl_up:sum"), "build_tag", "status"));
+    FleetCounts counts =
+        new FleetCounts(
+            FleetCounts.countsOf(prometheus.query("build_tag:compute_ctl_up:sum"), "build_tag"),
+            FleetCounts.countsOf(prometheus.query("status:compute_ctl_up:sum"), "status"),
+            FleetCounts.countsOf(
+                prometheus.query("build_tag_status:compute_ctl_up:sum"), "build_tag", "status"));
     SortedSet<String> alerts = new TreeSet<>();
     for (PromSample a : prometheus.query("ALERTS")) {
-      String id = a.labels().containsKey("compute_id") ? "compute_id=" + a.labels().get("compute_id")
-          : "build_tag=" + a.labels().get("build_tag");
+      String id =
+          a.labels().containsKey("compute_id")
+              ? "compute_id=" + a.labels().get("compute_id")
+              : "build_tag=" + a.labels().get("build_tag");
       alerts.add(a.labels().get("alertname") + " " + id);
     }
     int up = prometheus.query("up{job=\"" + PrometheusConfig.JOB + "\"} == 1").size();
@@ -138,8 +170,15 @@ public final class FleetDemo implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new FleetException("after " + timeout.toSeconds() + " s Prometheus answers " + got + "\nbut the fleet is "
-        + want + "\nPrometheus log ends:\n" + prometheus.logTail(10));
+    throw new FleetException(
+        "after "
+            + timeout.toSeconds()
+            + " s Prometheus answers "
+            + got
+            + "\nbut the fleet is "
+            + want
+            + "\nPrometheus log ends:\n"
+            + prometheus.logTail(10));
   }
 
   /** Terminates the compute the plan names, then configures the pooled one. */
@@ -175,7 +214,13 @@ public final class FleetDemo implements AutoCloseable {
       failed.add(root);
     }
     if (!failed.isEmpty()) {
-      Log.warn("fleet: could not delete " + failed.size() + " files under " + root + ", e.g. " + failed.get(0));
+      Log.warn(
+          "fleet: could not delete "
+              + failed.size()
+              + " files under "
+              + root
+              + ", e.g. "
+              + failed.get(0));
     }
   }
 }

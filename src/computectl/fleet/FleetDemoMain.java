@@ -14,16 +14,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code make fleet-demo}: starts the demo fleet and Prometheus, prints what an operator sees
  * before and after a compute is terminated and the pooled one configured, checking every answer
  * against the fleet, then stops everything (or, with {@code --keep-running}, waits for Ctrl-C).
- * Arguments: {@code --image <dir>} twice (the older build first), {@code --rules <dir>}
- * (default deploy/prometheus), {@code --prometheus <binary>}, {@code --pg-bin-dir <dir>},
- * {@code --keep-running}.
+ * Arguments: {@code --image <dir>} twice (the older build first), {@code --rules <dir>} (default
+ * deploy/prometheus), {@code --prometheus <binary>}, {@code --pg-bin-dir <dir>}, {@code
+ * --keep-running}.
  */
 public final class FleetDemoMain {
   static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(30);
 
   private FleetDemoMain() {}
 
-  record Args(List<Path> images, Path rulesDir, Path prometheus, Path pgBinDir, boolean keepRunning) {
+  record Args(
+      List<Path> images, Path rulesDir, Path prometheus, Path pgBinDir, boolean keepRunning) {
     static Args parse(String[] argv) {
       List<Path> images = new ArrayList<>();
       Path rules = Path.of("deploy/prometheus");
@@ -45,12 +46,17 @@ public final class FleetDemoMain {
           case "--rules" -> rules = v;
           case "--prometheus" -> prometheus = v;
           case "--pg-bin-dir" -> pgBin = v;
-          default -> throw new FleetException("unknown argument " + flag
-              + " (use --image <dir> twice, --rules, --prometheus, --pg-bin-dir, --keep-running)");
+          default ->
+              throw new FleetException(
+                  "unknown argument "
+                      + flag
+                      + " (use --image <dir> twice, --rules, --prometheus, --pg-bin-dir,"
+                      + " --keep-running)");
         }
       }
       if (images.size() != 2) {
-        throw new FleetException("give exactly two --image directories (the older build first), got " + images.size());
+        throw new FleetException(
+            "give exactly two --image directories (the older build first), got " + images.size());
       }
       return new Args(images, rules, prometheus, pgBin, keep);
     }
@@ -68,30 +74,47 @@ public final class FleetDemoMain {
   }
 
   static void run(Args args, PrintStream out) throws InterruptedException {
-    FleetDemo.Options options = new FleetDemo.Options(FleetImage.read(args.images().get(0)),
-        FleetImage.read(args.images().get(1)), args.rulesDir(), args.prometheus(), args.pgBinDir());
+    FleetDemo.Options options =
+        new FleetDemo.Options(
+            FleetImage.read(args.images().get(0)),
+            FleetImage.read(args.images().get(1)),
+            args.rulesDir(),
+            args.prometheus(),
+            args.pgBinDir());
     AtomicReference<FleetDemo> running = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(1);
-    Thread stopper = new Thread(() -> {
-      FleetDemo d = running.getAndSet(null);
-      if (d != null) {
-        d.close();
-      }
-      done.countDown();
-    }, "fleet-demo-shutdown");
+    Thread stopper =
+        new Thread(
+            () -> {
+              FleetDemo d = running.getAndSet(null);
+              if (d != null) {
+                d.close();
+              }
+              done.countDown();
+            },
+            "fleet-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(stopper);
     long t0 = System.nanoTime();
     FleetDemo demo = FleetDemo.start(options);
     running.set(demo);
-    out.printf("fleet of %d computes started in %.1f s; Prometheus at %s%n", demo.fleet().computes().size(),
-        seconds(t0), demo.prometheus().url());
+    out.printf(
+        "fleet of %d computes started in %.1f s; Prometheus at %s%n",
+        demo.fleet().computes().size(), seconds(t0), demo.prometheus().url());
     printFleet(demo, out);
     show(demo, out, "Before any change");
     demo.changeStatuses();
-    show(demo, out, "After terminating " + demo.fleet().plan().toTerminate() + " and configuring "
-        + demo.fleet().plan().toConfigure());
+    show(
+        demo,
+        out,
+        "After terminating "
+            + demo.fleet().plan().toTerminate()
+            + " and configuring "
+            + demo.fleet().plan().toConfigure());
     if (args.keepRunning()) {
-      out.println("Everything keeps running; Prometheus: " + demo.prometheus().url() + " ; Ctrl-C stops it all.");
+      out.println(
+          "Everything keeps running; Prometheus: "
+              + demo.prometheus().url()
+              + " ; Ctrl-C stops it all.");
       done.await();
       return;
     }
@@ -100,10 +123,13 @@ public final class FleetDemoMain {
     out.println("fleet and Prometheus stopped");
   }
 
-  private static void show(FleetDemo demo, PrintStream out, String title) throws InterruptedException {
+  private static void show(FleetDemo demo, PrintStream out, String title)
+      throws InterruptedException {
     long t0 = System.nanoTime();
     FleetAnswers answers = demo.awaitAgreement(AGREEMENT_TIMEOUT);
-    out.printf("%n== %s: Prometheus agrees with the fleet after %.1f s ==%n%s%n", title, seconds(t0), answers);
+    out.printf(
+        "%n== %s: Prometheus agrees with the fleet after %.1f s ==%n%s%n",
+        title, seconds(t0), answers);
     out.println();
     out.print(OperatorQueries.render(demo.prometheus()));
   }
@@ -111,8 +137,13 @@ public final class FleetDemoMain {
   private static void printFleet(FleetDemo demo, PrintStream out) {
     out.printf("%-10s %-8s %-8s %-9s %s%n", "compute", "build", "region", "status", "metrics");
     for (FleetCompute c : demo.fleet().computes()) {
-      out.printf("%-10s %-8s %-8s %-9s http://%s/metrics%n", c.name(), c.member().buildTag(), c.member().region(),
-          c.expectedStatus(), c.metricsTarget());
+      out.printf(
+          "%-10s %-8s %-8s %-9s http://%s/metrics%n",
+          c.name(),
+          c.member().buildTag(),
+          c.member().region(),
+          c.expectedStatus(),
+          c.metricsTarget());
     }
   }
 

@@ -2,7 +2,10 @@ package computectl.fleet;
 
 import computectl.util.ComputeCtlException;
 
-/** A fleet demo problem: a compute, the control plane stand-in or Prometheus did not do what was asked. */
+/**
+ * A fleet demo problem: a compute, the control plane stand-in or Prometheus did not do what was
+ * asked.
+ */
 public class FleetException extends ComputeCtlException {
   private static final long serialVersionUID = 1L;
 

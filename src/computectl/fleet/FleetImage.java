@@ -16,12 +16,18 @@ public record FleetImage(Path dir, String buildTag) {
   static final String JAR = "lib/app/compute_ctl.jar";
   static final String STAMP = "computectl/build.properties";
 
-  /** The image in {@code dir}, with the tag its jar carries ({@code latest} when unstamped, as compute_ctl does). */
+  /**
+   * The image in {@code dir}, with the tag its jar carries ({@code latest} when unstamped, as
+   * compute_ctl does).
+   */
   public static FleetImage read(Path dir) {
     Path jar = dir.resolve(JAR);
     if (!Files.isRegularFile(dir.resolve("bin/compute_ctl")) || !Files.isRegularFile(jar)) {
-      throw new FleetException(dir + " is not a compute_ctl runtime image (no bin/compute_ctl or " + JAR
-          + "); build one with make image");
+      throw new FleetException(
+          dir
+              + " is not a compute_ctl runtime image (no bin/compute_ctl or "
+              + JAR
+              + "); build one with make image");
     }
     try (JarFile jf = new JarFile(jar.toFile())) {
       ZipEntry e = jf.getEntry(STAMP);

@@ -1,6 +1,9 @@
 package computectl.fleet;
 
-/** One compute of the demo fleet as planned: its name (compute id), image, region label and how it starts. */
+/**
+ * One compute of the demo fleet as planned: its name (compute id), image, region label and how it
+ * starts.
+ */
 public record FleetMember(String name, FleetImage image, String region, Start start) {
   /** How a member is started, and so the status it settles in. */
   public enum Start {

@@ -10,7 +10,9 @@ import java.util.List;
 final class FleetProcesses {
   private FleetProcesses() {}
 
-  /** The last {@code lines} lines of {@code log}, for error messages; says so when there is none. */
+  /**
+   * The last {@code lines} lines of {@code log}, for error messages; says so when there is none.
+   */
   static String logTail(Path log, int lines) {
     try {
       List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);

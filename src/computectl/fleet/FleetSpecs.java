@@ -5,26 +5,39 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 
 /**
- * Compute specs for the demo: each compute has its own tenant and timeline on the pageserver
- * named here, its Postgres on its own loopback port, one application role and database.
+ * Compute specs for the demo: each compute has its own tenant and timeline on the pageserver named
+ * here, its Postgres on its own loopback port, one application role and database.
  */
 final class FleetSpecs {
   private FleetSpecs() {}
 
-  static JsonObject spec(String computeId, int index, ComputePorts ports, int pageserverPort, String storageToken) {
-    JsonArray settings = new JsonArray()
-        .add(setting("port", Integer.toString(ports.postgres()), "integer"))
-        .add(setting("listen_addresses", "127.0.0.1", "string"))
-        .add(setting("unix_socket_directories", "/tmp", "string"))
-        .add(setting("fsync", "off", "bool"))
-        .add(setting("max_connections", "20", "integer"))
-        .add(setting("shared_buffers", "16MB", "string"));
-    JsonObject cluster = new JsonObject().add("cluster_id", "fleet-" + computeId).add("name", computeId)
-        .add("roles", new JsonArray().add(new JsonObject().add("name", "app").add("encrypted_password", Json.NULL)))
-        .add("databases", new JsonArray().add(new JsonObject().add("name", "appdb").add("owner", "app")))
-        .add("settings", settings);
-    return new JsonObject().add("format_version", 1.0).add("operation_uuid", "fleet-op-" + index)
-        .add("tenant_id", hexId(0xfeed0000L + index)).add("timeline_id", hexId(0x7ee10000L + index))
+  static JsonObject spec(
+      String computeId, int index, ComputePorts ports, int pageserverPort, String storageToken) {
+    JsonArray settings =
+        new JsonArray()
+            .add(setting("port", Integer.toString(ports.postgres()), "integer"))
+            .add(setting("listen_addresses", "127.0.0.1", "string"))
+            .add(setting("unix_socket_directories", "/tmp", "string"))
+            .add(setting("fsync", "off", "bool"))
+            .add(setting("max_connections", "20", "integer"))
+            .add(setting("shared_buffers", "16MB", "string"));
+    JsonObject cluster =
+        new JsonObject()
+            .add("cluster_id", "fleet-" + computeId)
+            .add("name", computeId)
+            .add(
+                "roles",
+                new JsonArray()
+                    .add(new JsonObject().add("name", "app").add("encrypted_password", Json.NULL)))
+            .add(
+                "databases",
+                new JsonArray().add(new JsonObject().add("name", "appdb").add("owner", "app")))
+            .add("settings", settings);
+    return new JsonObject()
+        .add("format_version", 1.0)
+        .add("operation_uuid", "fleet-op-" + index)
+        .add("tenant_id", hexId(0xfeed0000L + index))
+        .add("timeline_id", hexId(0x7ee10000L + index))
         .add("pageserver_connstring", "host=127.0.0.1 port=" + pageserverPort)
         .add("safekeeper_connstrings", new JsonArray().add("127.0.0.1:" + ComputePorts.freePort()))
         .add("storage_auth_token", storageToken)
@@ -33,8 +46,11 @@ final class FleetSpecs {
 
   /** The {@code /configure} body for a pooled compute (authorization stays off). */
   static String configureBody(JsonObject spec) {
-    return new JsonObject().add("spec", spec)
-        .add("compute_ctl_config", new JsonObject().add("jwks", new JsonObject().add("keys", new JsonArray())))
+    return new JsonObject()
+        .add("spec", spec)
+        .add(
+            "compute_ctl_config",
+            new JsonObject().add("jwks", new JsonObject().add("keys", new JsonArray())))
         .toString();
   }
 

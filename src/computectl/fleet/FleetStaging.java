@@ -7,14 +7,18 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * compute_ctl runs as the unprivileged Postgres user when we are root; a checkout under a
- * private home directory is out of that user's reach, so the image is then copied to a place it can read.
+ * compute_ctl runs as the unprivileged Postgres user when we are root; a checkout under a private
+ * home directory is out of that user's reach, so the image is then copied to a place it can read.
  */
 final class FleetStaging {
   private FleetStaging() {}
 
   static Path reachableLauncher(FleetImage image, String user, Path stageDir) {
-    if (user == null || run(RunAs.command(user, List.of("test", "-x", image.dir().resolve("bin/java").toString()))) == 0) {
+    if (user == null
+        || run(
+                RunAs.command(
+                    user, List.of("test", "-x", image.dir().resolve("bin/java").toString())))
+            == 0) {
       return image.launcher();
     }
     try {
@@ -25,7 +29,8 @@ final class FleetStaging {
       RunAs.chownTree(user, stageDir);
       return stageDir.resolve("bin/compute_ctl");
     } catch (IOException e) {
-      throw new FleetException("cannot stage the image " + image.dir() + " for user " + user + ": " + e.getMessage(), e);
+      throw new FleetException(
+          "cannot stage the image " + image.dir() + " for user " + user + ": " + e.getMessage(), e);
     }
   }
 

@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** One element of an instant vector answered by Prometheus: its labels (with __name__ when present) and value. */
+/**
+ * One element of an instant vector answered by Prometheus: its labels (with __name__ when present)
+ * and value.
+ */
 public record PromSample(Map<String, String> labels, double value) {
   public PromSample {
     labels = Map.copyOf(labels);
@@ -15,8 +18,10 @@ public record PromSample(Map<String, String> labels, double value) {
   public String toString() {
     Map<String, String> sorted = new TreeMap<>(labels);
     String name = sorted.remove("__name__");
-    String body = sorted.entrySet().stream().map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
-        .collect(Collectors.joining(", ", "{", "}"));
+    String body =
+        sorted.entrySet().stream()
+            .map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
+            .collect(Collectors.joining(", ", "{", "}"));
     String v = value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     return (name == null ? "" : name) + body + " " + v;
   }

@@ -30,7 +30,8 @@ public final class PrometheusServer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path dir;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private PrometheusServer(Process process, int port, Path dir) {
     this.process = process;
@@ -39,22 +40,31 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   /** Writes the configuration into {@code dir}, starts Prometheus and waits until it is ready. */
-  public static PrometheusServer start(Path binary, Path dir, PrometheusConfig config, Duration readyTimeout)
+  public static PrometheusServer start(
+      Path binary, Path dir, PrometheusConfig config, Duration readyTimeout)
       throws InterruptedException {
     if (!Files.isExecutable(binary)) {
-      throw new FleetException("no Prometheus server at " + binary + " (install the Debian package prometheus)");
+      throw new FleetException(
+          "no Prometheus server at " + binary + " (install the Debian package prometheus)");
     }
     int port = ComputePorts.freePort();
     Process p;
     try {
       Files.createDirectories(dir.resolve("data"));
       Files.writeString(dir.resolve("prometheus.yml"), config.yaml(), StandardCharsets.UTF_8);
-      p = new ProcessBuilder(binary.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
-          "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-          "--storage.tsdb.retention.time=1d")
-          .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+      p =
+          new ProcessBuilder(
+                  binary.toString(),
+                  "--config.file=" + dir.resolve("prometheus.yml"),
+                  "--storage.tsdb.path=" + dir.resolve("data"),
+                  "--web.listen-address=127.0.0.1:" + port,
+                  "--storage.tsdb.retention.time=1d")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("prometheus.log").toFile())
+              .start();
     } catch (IOException e) {
-      throw new FleetException("cannot start Prometheus from " + binary + " in " + dir + ": " + e.getMessage(), e);
+      throw new FleetException(
+          "cannot start Prometheus from " + binary + " in " + dir + ": " + e.getMessage(), e);
     }
     PrometheusServer server = new PrometheusServer(p, port, dir);
     try {
@@ -92,8 +102,13 @@ public final class PrometheusServer implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new FleetException("Prometheus did not become ready in " + timeout.toSeconds() + " s ("
-        + (process.isAlive() ? "still running" : "exited " + process.exitValue()) + "); its log ends:\n" + logTail(20));
+    throw new FleetException(
+        "Prometheus did not become ready in "
+            + timeout.toSeconds()
+            + " s ("
+            + (process.isAlive() ? "still running" : "exited " + process.exitValue())
+            + "); its log ends:\n"
+            + logTail(20));
   }
 
   /** Evaluates {@code promql} now (GET /api/v1/query); an instant vector's samples. */
@@ -110,7 +125,8 @@ public final class PrometheusServer implements AutoCloseable {
     }
     JsonObject data = body.get("data").asObject();
     if (!"vector".equals(data.getString("resultType", ""))) {
-      throw new FleetException("query " + promql + " gave a " + data.getString("resultType", "?") + ", not a vector");
+      throw new FleetException(
+          "query " + promql + " gave a " + data.getString("resultType", "?") + ", not a vector");
     }
     List<PromSample> out = new ArrayList<>();
     for (JsonValue v : data.get("result").asArray()) {
@@ -119,14 +135,20 @@ public final class PrometheusServer implements AutoCloseable {
       for (JsonObject.Member m : sample.get("metric").asObject()) {
         labels.put(m.getName(), m.getValue().asString());
       }
-      out.add(new PromSample(labels, Double.parseDouble(sample.get("value").asArray().get(1).asString())));
+      out.add(
+          new PromSample(
+              labels, Double.parseDouble(sample.get("value").asArray().get(1).asString())));
     }
     return out;
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).timeout(Duration.ofSeconds(10)).GET()
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   public String logTail(int lines) {

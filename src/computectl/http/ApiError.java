@@ -5,8 +5,8 @@ import computectl.compute.ComputeStatus;
 import computectl.util.ComputeCtlException;
 
 /**
- * A request that ends in an error response: the status code and the text of the
- * {@code {"error": "..."}} body (reference 11.4).
+ * A request that ends in an error response: the status code and the text of the {@code {"error":
+ * "..."}} body (reference 11.4).
  */
 public final class ApiError extends ComputeCtlException {
   private static final long serialVersionUID = 1L;
@@ -42,11 +42,16 @@ public final class ApiError extends ComputeCtlException {
 
   /** 400 for a body that is not JSON; the text is lower-cased as upstream's extractor does. */
   public static ApiError malformedJson(String detail) {
-    return new ApiError(400, ("failed to parse the request body as json: " + detail).toLowerCase(java.util.Locale.ROOT));
+    return new ApiError(
+        400,
+        ("failed to parse the request body as json: " + detail).toLowerCase(java.util.Locale.ROOT));
   }
 
   /** 422 for JSON of the wrong shape; {@code detail} is {@code <json path>: <problem>}. */
   public static ApiError wrongShape(String detail) {
-    return new ApiError(422, ("failed to deserialize the json body into the target type: " + detail).toLowerCase(java.util.Locale.ROOT));
+    return new ApiError(
+        422,
+        ("failed to deserialize the json body into the target type: " + detail)
+            .toLowerCase(java.util.Locale.ROOT));
   }
 }

@@ -18,15 +18,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One request being served: its id, the body readers with upstream's extractor errors
- * (reference 11.4), and the responders, which always echo {@code x-request-id}.
+ * One request being served: its id, the body readers with upstream's extractor errors (reference
+ * 11.4), and the responders, which always echo {@code x-request-id}.
  */
 public final class ApiRequest {
   public static final String REQUEST_ID = "x-request-id";
+
   /** Upstream's framework default body limit. */
   public static final int BODY_LIMIT = 2 * 1024 * 1024;
-  /** Past the limit we keep reading (and discarding) this much, so the client gets to read its 413. */
+
+  /**
+   * Past the limit we keep reading (and discarding) this much, so the client gets to read its 413.
+   */
   private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
   private static final String JSON = "application/json";
 
   private final HttpExchange exchange;
@@ -90,8 +95,8 @@ public final class ApiRequest {
   }
 
   /**
-   * The body of a JSON request as text: 415 without a JSON content type, 413 over
-   * {@link #BODY_LIMIT} (chunked or not), 400 when it is not UTF-8.
+   * The body of a JSON request as text: 415 without a JSON content type, 413 over {@link
+   * #BODY_LIMIT} (chunked or not), 400 when it is not UTF-8.
    */
   public String jsonBody() {
     if (!isJsonContentType(header("Content-Type"))) {
@@ -99,8 +104,12 @@ public final class ApiRequest {
     }
     byte[] body = readBody();
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
     } catch (CharacterCodingException e) {
       throw ApiError.malformedJson("invalid unicode code point");
     }

@@ -7,8 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * One HTTP/1.1 server on {@code [::]} (all interfaces, both IPv4 and IPv6), served by an
- * {@link ElasticPool} of named threads. A port that cannot be bound is a startup error.
+ * One HTTP/1.1 server on {@code [::]} (all interfaces, both IPv4 and IPv6), served by an {@link
+ * ElasticPool} of named threads. A port that cannot be bound is a startup error.
  */
 public final class ApiServer implements AutoCloseable {
   private final String name;
@@ -27,7 +27,8 @@ public final class ApiServer implements AutoCloseable {
    * @param threads the threads that serve requests while they flow
    * @param mostThreads the most the pool grows to while requests are stuck
    */
-  static ApiServer start(String name, int port, Router router, int threads, int mostThreads, HttpLimits limits) {
+  static ApiServer start(
+      String name, int port, Router router, int threads, int mostThreads, HttpLimits limits) {
     limits.applyToJdkServer();
     InetSocketAddress addr;
     HttpServer server;
@@ -35,8 +36,14 @@ public final class ApiServer implements AutoCloseable {
       addr = new InetSocketAddress(InetAddress.getByName("::"), port);
       server = HttpServer.create(addr, 128);
     } catch (IOException e) {
-      throw new HttpException("failed to bind the compute_ctl " + name + " HTTP server to [::]:" + port + ": "
-          + e.getMessage(), e);
+      throw new HttpException(
+          "failed to bind the compute_ctl "
+              + name
+              + " HTTP server to [::]:"
+              + port
+              + ": "
+              + e.getMessage(),
+          e);
     }
     ElasticPool pool = new ElasticPool("http-" + name, threads, mostThreads);
     server.setExecutor(pool);

@@ -6,10 +6,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** {@code POST /check_writability}: one upsert into {@code health_check} proves the compute takes writes. */
+/**
+ * {@code POST /check_writability}: one upsert into {@code health_check} proves the compute takes
+ * writes.
+ */
 final class CheckWritabilityHandler implements RouteHandler {
   static final String UPSERT =
-      "INSERT INTO health_check VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET updated_at = now();";
+      "INSERT INTO health_check VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET updated_at ="
+          + " now();";
   private static final String DISK_FULL = "53100";
 
   private final ComputeNode node;
@@ -23,7 +27,8 @@ final class CheckWritabilityHandler implements RouteHandler {
   @Override
   public void handle(ApiRequest request) {
     ApiError.requireRunning(node);
-    try (Connection c = db.connect(null, "compute_ctl:availability_checker"); Statement st = c.createStatement()) {
+    try (Connection c = db.connect(null, "compute_ctl:availability_checker");
+        Statement st = c.createStatement()) {
       int results = countResults(st, st.execute(UPSERT));
       if (results != 1) {
         throw new ApiError(500, "expected 1 query results, but got " + results);

@@ -1,17 +1,17 @@
 package computectl.http;
 
-import computectl.util.Failpoints;
 import computectl.compute.ComputeNode;
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.spec.Jwk;
 import computectl.util.ChildProcesses;
+import computectl.util.Failpoints;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything the HTTP API needs from the rest of compute_ctl. The process wires one instance
- * from the command line and the control-plane response; tests build their own.
+ * Everything the HTTP API needs from the rest of compute_ctl. The process wires one instance from
+ * the command line and the control-plane response; tests build their own.
  *
  * @param node the state machine: status, spec, timings
  * @param metrics the Prometheus families served by {@code /metrics}
@@ -25,8 +25,8 @@ import java.util.Objects;
  * @param remoteExtConfig {@code --remote-ext-config}, null when not given
  * @param extensionDownloader installs remote extensions; used only when remoteExtConfig is set
  * @param logsExport reconfigures Postgres log export for {@code /configure_telemetry}
- * @param failpoints the failpoint registry, or null when failpoints are disabled (then
- *     {@code /failpoints} does not exist)
+ * @param failpoints the failpoint registry, or null when failpoints are disabled (then {@code
+ *     /failpoints} does not exist)
  * @param children where {@code pg_dump} is registered while it runs
  */
 public record ComputeContext(
@@ -60,16 +60,19 @@ public record ComputeContext(
     return new Builder(node, metrics, computeId);
   }
 
-  /** Optional parts default to "not available": routes needing them answer with upstream's error. */
+  /**
+   * Optional parts default to "not available": routes needing them answer with upstream's error.
+   */
   public static final class Builder {
     private final ComputeNode node;
     private final ComputeCtlMetrics metrics;
     private final String computeId;
     private boolean liveConfigAllowed = true;
     private List<Jwk> jwks = List.of();
-    private DbConnector db = (dbname, app) -> {
-      throw new java.sql.SQLException("no database connection configured");
-    };
+    private DbConnector db =
+        (dbname, app) -> {
+          throw new java.sql.SQLException("no database connection configured");
+        };
     private Path pgbin = Path.of("postgres");
     private PgDumpTarget dumpTarget = new PgDumpTarget("localhost", null, "cloud_admin");
     private Runnable terminator;
@@ -137,8 +140,21 @@ public record ComputeContext(
     }
 
     public ComputeContext build() {
-      return new ComputeContext(node, metrics, computeId, liveConfigAllowed, jwks, db, pgbin, dumpTarget,
-          terminator, remoteExtConfig, extensionDownloader, logsExport, failpoints, children);
+      return new ComputeContext(
+          node,
+          metrics,
+          computeId,
+          liveConfigAllowed,
+          jwks,
+          db,
+          pgbin,
+          dumpTarget,
+          terminator,
+          remoteExtConfig,
+          extensionDownloader,
+          logsExport,
+          failpoints,
+          children);
     }
   }
 }

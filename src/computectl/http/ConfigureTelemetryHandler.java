@@ -4,7 +4,10 @@ import computectl.compute.ComputeNode;
 import computectl.spec.Feature;
 import computectl.spec.ParsedSpec;
 
-/** {@code POST /configure_telemetry}: points Postgres log export at a new collector (reference 14.8). */
+/**
+ * {@code POST /configure_telemetry}: points Postgres log export at a new collector (reference
+ * 14.8).
+ */
 final class ConfigureTelemetryHandler implements RouteHandler {
   private final ComputeNode node;
   private final LogsExportConfigurer logsExport;
@@ -16,7 +19,9 @@ final class ConfigureTelemetryHandler implements RouteHandler {
 
   @Override
   public void handle(ApiRequest request) {
-    String host = JsonText.optionalString(JsonText.object(JsonText.parse(request.jsonBody()), ""), "logs_export_host", "");
+    String host =
+        JsonText.optionalString(
+            JsonText.object(JsonText.parse(request.jsonBody()), ""), "logs_export_host", "");
     ParsedSpec spec = node.spec();
     if (spec == null || !spec.spec().hasFeature(Feature.POSTGRES_LOGS_EXPORT)) {
       throw new ApiError(412, "Postgres logs export feature is not enabled");

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET /database_schema?database=<name>}: streams {@code pg_dump --schema-only}. The
- * response starts with pg_dump's first output (labelled application/json, as upstream does,
- * although it is SQL); pg_dump is killed when the client goes away.
+ * {@code GET /database_schema?database=<name>}: streams {@code pg_dump --schema-only}. The response
+ * starts with pg_dump's first output (labelled application/json, as upstream does, although it is
+ * SQL); pg_dump is killed when the client goes away.
  */
 final class DatabaseSchemaHandler implements RouteHandler {
   private static final String IO_ERROR = "unexpected I/O error";
@@ -67,8 +67,16 @@ final class DatabaseSchemaHandler implements RouteHandler {
 
   private Process start(String database) {
     Path pgDump = pgbin.resolveSibling("pg_dump");
-    ProcessBuilder pb = new ProcessBuilder(pgDump.toString(), "--host", target.host(), "--port",
-        Integer.toString(target.port()), "--username", target.user(), "--schema-only");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            pgDump.toString(),
+            "--host",
+            target.host(),
+            "--port",
+            Integer.toString(target.port()),
+            "--username",
+            target.user(),
+            "--schema-only");
     pb.environment().put("PGDATABASE", database);
     try {
       Process p = pb.start();
@@ -81,7 +89,8 @@ final class DatabaseSchemaHandler implements RouteHandler {
   }
 
   /** Copies pg_dump's output to the client; a failed write means the client left. */
-  private static void stream(ApiRequest request, InputStream out, byte[] buf, int first, Process p) throws IOException {
+  private static void stream(ApiRequest request, InputStream out, byte[] buf, int first, Process p)
+      throws IOException {
     OutputStream body = request.startStream(200, "application/json");
     int n = first;
     try (body) {
@@ -97,17 +106,22 @@ final class DatabaseSchemaHandler implements RouteHandler {
   }
 
   private static Thread logStderr(Process p, List<String> lines) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-          Log.warn("pg_dump stderr: " + line);
-        }
-      } catch (IOException e) {
-        Log.debug("pg_dump stderr closed: " + e.getMessage());
-      }
-    }, "pg_dump-stderr-" + p.pid());
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                  Log.warn("pg_dump stderr: " + line);
+                }
+              } catch (IOException e) {
+                Log.debug("pg_dump stderr closed: " + e.getMessage());
+              }
+            },
+            "pg_dump-stderr-" + p.pid());
     t.setDaemon(true);
     t.start();
     return t;

@@ -8,7 +8,8 @@ import java.sql.SQLException;
 public interface DbConnector {
   /**
    * @param dbname the database, or null for the one named in {@code --connstr} (the system DB)
-   * @param applicationName shown in {@code pg_stat_activity}, e.g. {@code compute_ctl:get_dbs_and_roles}
+   * @param applicationName shown in {@code pg_stat_activity}, e.g. {@code
+   *     compute_ctl:get_dbs_and_roles}
    */
   Connection connect(String dbname, String applicationName) throws SQLException;
 }

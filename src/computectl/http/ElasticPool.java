@@ -11,13 +11,13 @@ import java.util.concurrent.locks.LockSupport;
  * The thread pool of one API server: small while requests flow, larger while they are stuck.
  *
  * <p>The JDK server reads a request on a pool thread once its first byte has arrived, so a few
- * clients that send half a request hold a fixed pool, and every request queued behind them
- * (/status included) waits until they are cut. A pool that gives every request its own thread
- * has no such queue, but under a flood of quick requests it runs hundreds of threads on a couple
- * of cores, which costs throughput, tail latency and memory. So this pool queues work for its
- * {@code base} threads, and a watcher adds threads (up to {@code most}) only when queued work has
- * stopped moving: when no thread has taken a task for {@link #STALL_MILLIS} while some wait.
- * Threads beyond the base go back to waiting, and end after {@link #SPARE_SECONDS} without work.
+ * clients that send half a request hold a fixed pool, and every request queued behind them (/status
+ * included) waits until they are cut. A pool that gives every request its own thread has no such
+ * queue, but under a flood of quick requests it runs hundreds of threads on a couple of cores,
+ * which costs throughput, tail latency and memory. So this pool queues work for its {@code base}
+ * threads, and a watcher adds threads (up to {@code most}) only when queued work has stopped
+ * moving: when no thread has taken a task for {@link #STALL_MILLIS} while some wait. Threads beyond
+ * the base go back to waiting, and end after {@link #SPARE_SECONDS} without work.
  */
 final class ElasticPool implements Executor, AutoCloseable {
   static final long STALL_MILLIS = 20;
@@ -30,13 +30,16 @@ final class ElasticPool implements Executor, AutoCloseable {
   private final int most;
   private final Thread watcher;
   private volatile long lastTaken = System.nanoTime();
+
   /** The watcher is in its long park: work queued now must wake it. */
   private volatile boolean watcherIdle;
 
   ElasticPool(String name, int base, int most) {
     this.base = base;
     this.most = Math.max(base, most);
-    this.pool = new ThreadPoolExecutor(base, this.most, SPARE_SECONDS, TimeUnit.SECONDS, queue, NamedThreads.daemon(name));
+    this.pool =
+        new ThreadPoolExecutor(
+            base, this.most, SPARE_SECONDS, TimeUnit.SECONDS, queue, NamedThreads.daemon(name));
     pool.allowCoreThreadTimeOut(true);
     this.watcher = new Thread(this::watch, name + "-watcher");
     watcher.setDaemon(true);
@@ -45,10 +48,11 @@ final class ElasticPool implements Executor, AutoCloseable {
 
   @Override
   public void execute(Runnable task) {
-    pool.execute(() -> {
-      lastTaken = System.nanoTime();
-      task.run();
-    });
+    pool.execute(
+        () -> {
+          lastTaken = System.nanoTime();
+          task.run();
+        });
     if (watcherIdle && !queue.isEmpty()) {
       LockSupport.unpark(watcher);
     }
@@ -61,8 +65,8 @@ final class ElasticPool implements Executor, AutoCloseable {
 
   /**
    * Checks every {@link #STALL_MILLIS} while work is queued; with nothing queued it parks for a
-   * second at a time (until {@link #execute} queues work), so an idle compute is not woken 50
-   * times a second.
+   * second at a time (until {@link #execute} queues work), so an idle compute is not woken 50 times
+   * a second.
    */
   private void watch() {
     while (!pool.isShutdown() && !Thread.currentThread().isInterrupted()) {
@@ -77,8 +81,10 @@ final class ElasticPool implements Executor, AutoCloseable {
 
   private void adjust(boolean mayGrow) {
     int waiting = queue.size();
-    boolean stalled = mayGrow && waiting > 0
-        && System.nanoTime() - lastTaken > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
+    boolean stalled =
+        mayGrow
+            && waiting > 0
+            && System.nanoTime() - lastTaken > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
     if (stalled && pool.getCorePoolSize() < most) {
       // A larger core starts threads for the queued tasks at once.
       pool.setCorePoolSize(Math.min(most, pool.getPoolSize() + waiting));

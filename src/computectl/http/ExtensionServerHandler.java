@@ -6,8 +6,8 @@ import computectl.spec.RemoteExtSpec;
 import computectl.spec.SpecException;
 
 /**
- * {@code POST /extension_server/{filename}[?is_library=true]}: the neon extension asks for a
- * remote extension's files before Postgres loads them (reference 11.5, 14.2).
+ * {@code POST /extension_server/{filename}[?is_library=true]}: the neon extension asks for a remote
+ * extension's files before Postgres loads them (reference 11.5, 14.2).
  */
 final class ExtensionServerHandler implements RouteHandler {
   static final String PREFIX = "/extension_server/";
@@ -29,7 +29,8 @@ final class ExtensionServerHandler implements RouteHandler {
     if (remoteExtConfig == null || downloader == null) {
       throw new ApiError(412, "remote storage is not configured");
     }
-    // Upstream panics here for an Empty compute (no spec) and poisons its state lock; we answer 409.
+    // Upstream panics here for an Empty compute (no spec) and poisons its state lock; we answer
+    // 409.
     ParsedSpec spec = node.spec();
     RemoteExtSpec remote = spec == null ? null : spec.spec().remoteExtensions();
     if (remote == null) {
@@ -58,6 +59,9 @@ final class ExtensionServerHandler implements RouteHandler {
     if (value.equals("true") || value.equals("false")) {
       return Boolean.parseBoolean(value);
     }
-    throw new ApiError(400, "failed to deserialize query string: is_library: provided string was not `true` or `false`");
+    throw new ApiError(
+        400,
+        "failed to deserialize query string: is_library: provided string was not `true` or"
+            + " `false`");
   }
 }

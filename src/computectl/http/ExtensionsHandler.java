@@ -10,8 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * {@code POST /extensions}: installs an extension at a version in one database, or moves it to
- * that version; 201 with {@code {"extension","version"}}.
+ * {@code POST /extensions}: installs an extension at a version in one database, or moves it to that
+ * version; 201 with {@code {"extension","version"}}.
  */
 final class ExtensionsHandler implements RouteHandler {
   private final ComputeNode node;
@@ -34,13 +34,15 @@ final class ExtensionsHandler implements RouteHandler {
     } catch (SQLException e) {
       throw new ApiError(500, "failed to install extension: " + SqlErrors.text(e), e);
     }
-    request.respondJson(201, new JsonObject().add("extension", extension).add("version", version).toString());
+    request.respondJson(
+        201, new JsonObject().add("extension", extension).add("version", version).toString());
   }
 
   private static void install(Connection c, String extension, String version) throws SQLException {
     String installed = null;
     boolean present = false;
-    try (PreparedStatement ps = c.prepareStatement("SELECT extversion FROM pg_extension WHERE extname = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT extversion FROM pg_extension WHERE extname = ?")) {
       ps.setString(1, extension);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
@@ -52,9 +54,16 @@ final class ExtensionsHandler implements RouteHandler {
     if (present && version.equals(installed)) {
       return;
     }
-    String sql = present
-        ? "ALTER EXTENSION " + SqlQuote.ident(extension) + " UPDATE TO " + SqlQuote.ident(version)
-        : "CREATE EXTENSION IF NOT EXISTS " + SqlQuote.ident(extension) + " WITH VERSION " + SqlQuote.ident(version);
+    String sql =
+        present
+            ? "ALTER EXTENSION "
+                + SqlQuote.ident(extension)
+                + " UPDATE TO "
+                + SqlQuote.ident(version)
+            : "CREATE EXTENSION IF NOT EXISTS "
+                + SqlQuote.ident(extension)
+                + " WITH VERSION "
+                + SqlQuote.ident(version);
     try (Statement st = c.createStatement()) {
       st.execute(sql);
     }

@@ -1,12 +1,14 @@
 package computectl.http;
 
-import computectl.util.Failpoints;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import computectl.util.Failpoints;
 import computectl.util.Log;
 
-/** {@code POST /failpoints} (testing builds): {@code [{"name", "actions"}, ...]}, applied in order. */
+/**
+ * {@code POST /failpoints} (testing builds): {@code [{"name", "actions"}, ...]}, applied in order.
+ */
 final class FailpointsHandler implements RouteHandler {
   private final Failpoints failpoints;
 

@@ -12,8 +12,20 @@ import java.util.Set;
 
 /** {@code POST /grants}: grants schema privileges to a role; 201 echoing the request. */
 final class GrantsHandler implements RouteHandler {
-  static final Set<String> PRIVILEGES = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
-      "TRIGGER", "USAGE", "CREATE", "CONNECT", "TEMPORARY", "EXECUTE");
+  static final Set<String> PRIVILEGES =
+      Set.of(
+          "SELECT",
+          "INSERT",
+          "UPDATE",
+          "DELETE",
+          "TRUNCATE",
+          "REFERENCES",
+          "TRIGGER",
+          "USAGE",
+          "CREATE",
+          "CONNECT",
+          "TEMPORARY",
+          "EXECUTE");
 
   private final ComputeNode node;
   private final DbConnector db;
@@ -31,21 +43,35 @@ final class GrantsHandler implements RouteHandler {
     List<String> privileges = JsonText.strings(body, "privileges", "");
     for (int i = 0; i < privileges.size(); i++) {
       if (!PRIVILEGES.contains(privileges.get(i))) {
-        throw JsonText.shape("privileges[" + i + "]", "unknown variant \"" + privileges.get(i) + "\"");
+        throw JsonText.shape(
+            "privileges[" + i + "]", "unknown variant \"" + privileges.get(i) + "\"");
       }
     }
     String role = JsonText.string(body, "role", "");
     ApiError.requireRunning(node);
-    String sql = "GRANT " + String.join(", ", privileges) + " ON SCHEMA " + SqlQuote.ident(schema)
-        + " TO " + SqlQuote.ident(role);
-    try (Connection c = db.connect(database, "compute_ctl:set_role_grants"); Statement st = c.createStatement()) {
+    String sql =
+        "GRANT "
+            + String.join(", ", privileges)
+            + " ON SCHEMA "
+            + SqlQuote.ident(schema)
+            + " TO "
+            + SqlQuote.ident(role);
+    try (Connection c = db.connect(database, "compute_ctl:set_role_grants");
+        Statement st = c.createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
-      throw new ApiError(500, "failed to grant role privileges to the schema: " + SqlErrors.text(e), e);
+      throw new ApiError(
+          500, "failed to grant role privileges to the schema: " + SqlErrors.text(e), e);
     }
     JsonArray echoed = new JsonArray();
     privileges.forEach(echoed::add);
-    request.respondJson(201, new JsonObject().add("database", database).add("schema", schema)
-        .add("privileges", echoed).add("role", role).toString());
+    request.respondJson(
+        201,
+        new JsonObject()
+            .add("database", database)
+            .add("schema", schema)
+            .add("privileges", echoed)
+            .add("role", role)
+            .toString());
   }
 }

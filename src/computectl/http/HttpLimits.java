@@ -9,7 +9,8 @@ import java.util.Map;
  * <p>The JDK server parks connections that have sent nothing on its selector, but once a request's
  * first byte arrives it reads the rest of the head and the body on a pool thread, blocking. So
  * connections are capped, a request that does not arrive whole in time is cut (which frees its
- * thread), heads are bounded, and the pool grows while requests are stuck (see {@link ElasticPool}).
+ * thread), heads are bounded, and the pool grows while requests are stuck (see {@link
+ * ElasticPool}).
  *
  * @param maxConnections open connections a server accepts; more are closed at once
  * @param requestTimeoutSeconds how long a request's head and body may take to arrive
@@ -18,13 +19,18 @@ import java.util.Map;
 public record HttpLimits(int maxConnections, int requestTimeoutSeconds, int maxHeaderBytes) {
   public static final String MAX_CONNECTIONS_ENV = "COMPUTE_CTL_HTTP_MAX_CONNECTIONS";
   public static final String REQUEST_TIMEOUT_ENV = "COMPUTE_CTL_HTTP_REQUEST_TIMEOUT_SECONDS";
+
   /**
    * The JDK's own default, close to hyper's (upstream's server): the JDK answers a larger head by
-   * closing the connection, so a lower limit would turn long but valid requests (an
-   * {@code /extension_server/} path, a JWT) into dropped connections (the HTTP fuzzer found it).
+   * closing the connection, so a lower limit would turn long but valid requests (an {@code
+   * /extension_server/} path, a JWT) into dropped connections (the HTTP fuzzer found it).
    */
   static final int MAX_HEADER_BYTES = 380 * 1024;
-  /** 30 s to arrive: a 2 MiB /configure body at a slow megabit a second, and hyper's header read timeout. */
+
+  /**
+   * 30 s to arrive: a 2 MiB /configure body at a slow megabit a second, and hyper's header read
+   * timeout.
+   */
   public static final HttpLimits DEFAULT = new HttpLimits(1000, 30, MAX_HEADER_BYTES);
 
   /** The defaults with the environment's overrides; a bad value names its variable. */
@@ -40,8 +46,8 @@ public record HttpLimits(int maxConnections, int requestTimeoutSeconds, int maxH
   }
 
   /**
-   * Hands the limits to the JDK server, which reads them once per process, when its first server
-   * is made; a value the operator set with {@code -D} is kept.
+   * Hands the limits to the JDK server, which reads them once per process, when its first server is
+   * made; a value the operator set with {@code -D} is kept.
    */
   void applyToJdkServer() {
     setIfAbsent("jdk.httpserver.maxConnections", maxConnections);

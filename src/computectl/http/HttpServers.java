@@ -1,22 +1,22 @@
 package computectl.http;
 
-import computectl.util.Failpoints;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * compute_ctl's two API servers (reference 11.1): the external one ({@code --external-http-port},
- * control plane and scraper, JWT-protected routes) and the internal one
- * ({@code --internal-http-port}, the neon extension and local_proxy, no authorization).
+ * control plane and scraper, JWT-protected routes) and the internal one ({@code
+ * --internal-http-port}, the neon extension and local_proxy, no authorization).
  */
 public final class HttpServers implements AutoCloseable {
   public static final int EXTERNAL_THREADS = 16;
   public static final int INTERNAL_THREADS = 8;
+
   /**
    * The internal server's clients are Postgres backends and local_proxy on this host, not the
-   * network: its pool stays small whatever the connection cap (each held request costs a thread
-   * and the JVM touches ~90 KiB of stack in each).
+   * network: its pool stays small whatever the connection cap (each held request costs a thread and
+   * the JVM touches ~90 KiB of stack in each).
    */
   public static final int INTERNAL_MOST_THREADS = 128;
 
@@ -38,13 +38,22 @@ public final class HttpServers implements AutoCloseable {
   }
 
   /** As {@link #start(ComputeContext, int, int)}, with these limits against abuse. */
-  public static HttpServers start(ComputeContext ctx, int externalPort, int internalPort, HttpLimits limits) {
-    Router ext = new Router("external", externalRoutes(ctx), new JwtAuthorizer(ctx.jwks(), ctx.computeId(), Clock.systemUTC()));
+  public static HttpServers start(
+      ComputeContext ctx, int externalPort, int internalPort, HttpLimits limits) {
+    Router ext =
+        new Router(
+            "external",
+            externalRoutes(ctx),
+            new JwtAuthorizer(ctx.jwks(), ctx.computeId(), Clock.systemUTC()));
     Router in = new Router("internal", internalRoutes(ctx), null);
-    ApiServer external = ApiServer.start("external", externalPort, ext, EXTERNAL_THREADS, limits.maxConnections(), limits);
+    ApiServer external =
+        ApiServer.start(
+            "external", externalPort, ext, EXTERNAL_THREADS, limits.maxConnections(), limits);
     try {
-      return new HttpServers(external,
-          ApiServer.start("internal", internalPort, in, INTERNAL_THREADS, INTERNAL_MOST_THREADS, limits));
+      return new HttpServers(
+          external,
+          ApiServer.start(
+              "internal", internalPort, in, INTERNAL_THREADS, INTERNAL_MOST_THREADS, limits));
     } catch (RuntimeException e) {
       external.close();
       throw e;
@@ -56,8 +65,14 @@ public final class HttpServers implements AutoCloseable {
     return List.of(
         Route.post("/check_writability", true, new CheckWritabilityHandler(ctx.node(), ctx.db())),
         Route.post("/configure", true, new ConfigureHandler(ctx.node(), ctx.liveConfigAllowed())),
-        Route.post("/configure_telemetry", true, new ConfigureTelemetryHandler(ctx.node(), ctx.logsExport())),
-        Route.get("/database_schema", true, new DatabaseSchemaHandler(ctx.pgbin(), ctx.dumpTarget(), ctx.children())),
+        Route.post(
+            "/configure_telemetry",
+            true,
+            new ConfigureTelemetryHandler(ctx.node(), ctx.logsExport())),
+        Route.get(
+            "/database_schema",
+            true,
+            new DatabaseSchemaHandler(ctx.pgbin(), ctx.dumpTarget(), ctx.children())),
         Route.get("/dbs_and_roles", true, new DbsAndRolesHandler(ctx.db())),
         Route.get("/insights", true, new InsightsHandler(ctx.node(), ctx.db())),
         Route.get("/metrics", false, new MetricsHandler(ctx.metrics())),
@@ -67,11 +82,18 @@ public final class HttpServers implements AutoCloseable {
   }
 
   static List<Route> internalRoutes(ComputeContext ctx) {
-    List<Route> routes = new ArrayList<>(List.of(
-        new Route("POST", ExtensionServerHandler.PREFIX, true, false,
-            new ExtensionServerHandler(ctx.node(), ctx.remoteExtConfig(), ctx.extensionDownloader())),
-        Route.post("/extensions", false, new ExtensionsHandler(ctx.node(), ctx.db())),
-        Route.post("/grants", false, new GrantsHandler(ctx.node(), ctx.db()))));
+    List<Route> routes =
+        new ArrayList<>(
+            List.of(
+                new Route(
+                    "POST",
+                    ExtensionServerHandler.PREFIX,
+                    true,
+                    false,
+                    new ExtensionServerHandler(
+                        ctx.node(), ctx.remoteExtConfig(), ctx.extensionDownloader())),
+                Route.post("/extensions", false, new ExtensionsHandler(ctx.node(), ctx.db())),
+                Route.post("/grants", false, new GrantsHandler(ctx.node(), ctx.db()))));
     if (ctx.failpoints() != null) {
       routes.add(Route.post("/failpoints", false, new FailpointsHandler(ctx.failpoints())));
     }

@@ -10,13 +10,15 @@ import java.util.List;
 
 /**
  * {@code GET /insights}: the 100 most expensive statements from pg_stat_statements. Upstream
- * answers with the JSON text as a JSON string (double-encoded) and, when the query fails, with
- * a literal text whose braces are doubled; clients parse exactly that, so we keep both.
- * Where upstream panics (no connection) we answer 500.
+ * answers with the JSON text as a JSON string (double-encoded) and, when the query fails, with a
+ * literal text whose braces are doubled; clients parse exactly that, so we keep both. Where
+ * upstream panics (no connection) we answer 500.
  */
 final class InsightsHandler implements RouteHandler {
-  static final String QUERY = "SELECT row_to_json(pg_stat_statements) FROM pg_stat_statements"
-      + " WHERE userid != 'cloud_admin'::regrole::oid ORDER BY (mean_exec_time + mean_plan_time) DESC LIMIT 100";
+  static final String QUERY =
+      "SELECT row_to_json(pg_stat_statements) FROM pg_stat_statements WHERE userid !="
+          + " 'cloud_admin'::regrole::oid ORDER BY (mean_exec_time + mean_plan_time) DESC LIMIT"
+          + " 100";
   static final String QUERY_FAILED = "{{\"pg_stat_statements\": []}}";
 
   private final ComputeNode node;
@@ -40,7 +42,9 @@ final class InsightsHandler implements RouteHandler {
   }
 
   private static String collect(Connection c) {
-    try (c; Statement st = c.createStatement(); ResultSet rs = st.executeQuery(QUERY)) {
+    try (c;
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(QUERY)) {
       List<String> rows = new ArrayList<>();
       while (rs.next()) {
         String json = rs.getString(1);

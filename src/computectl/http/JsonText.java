@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * JSON for the API: the error body, and reading small request bodies with upstream's status
- * split: not JSON is 400, JSON of the wrong shape is 422 naming the path (reference 11.4).
+ * JSON for the API: the error body, and reading small request bodies with upstream's status split:
+ * not JSON is 400, JSON of the wrong shape is 422 naming the path (reference 11.4).
  */
 public final class JsonText {
   private JsonText() {}
@@ -30,7 +30,8 @@ public final class JsonText {
   public static JsonValue parse(String text) {
     JsonDepth.Position deep = JsonDepth.tooDeep(text, JsonDepth.MAX);
     if (deep != null) {
-      throw ApiError.malformedJson("recursion limit exceeded at line " + deep.line() + " column " + deep.column());
+      throw ApiError.malformedJson(
+          "recursion limit exceeded at line " + deep.line() + " column " + deep.column());
     }
     try {
       return Json.parse(text);
@@ -38,7 +39,8 @@ public final class JsonText {
       String msg = e.getMessage();
       int at = msg.lastIndexOf(" at ");
       String what = at < 0 ? msg : msg.substring(0, at);
-      throw ApiError.malformedJson(what + " at line " + e.getLocation().line + " column " + e.getLocation().column);
+      throw ApiError.malformedJson(
+          what + " at line " + e.getLocation().line + " column " + e.getLocation().column);
     }
   }
 

@@ -18,17 +18,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Authorization of the external API's protected routes (reference 11.3): a Bearer JWT signed
- * with EdDSA (Ed25519) by one of the JWKS keys, {@code exp} (when present) checked with 60 s of
- * leeway, and the claim {@code compute_id} equal to ours.
+ * Authorization of the external API's protected routes (reference 11.3): a Bearer JWT signed with
+ * EdDSA (Ed25519) by one of the JWKS keys, {@code exp} (when present) checked with 60 s of leeway,
+ * and the claim {@code compute_id} equal to ours.
  *
- * <p>Deliberately no loopback bypass (issue 4): upstream's bypass only ever matched a real
- * {@code ::1} peer (IPv4 clients arrive IPv4-mapped on its dual-stack socket, so 127.0.0.1 was
- * never bypassed) and it was removed upstream soon after the seed. With keys configured, every
- * request to a protected route needs a valid token, whatever its address.
+ * <p>Deliberately no loopback bypass (issue 4): upstream's bypass only ever matched a real {@code
+ * ::1} peer (IPv4 clients arrive IPv4-mapped on its dual-stack socket, so 127.0.0.1 was never
+ * bypassed) and it was removed upstream soon after the seed. With keys configured, every request to
+ * a protected route needs a valid token, whatever its address.
  */
 public final class JwtAuthorizer {
   static final long LEEWAY_SECONDS = 60;
+
   /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519; the 32 raw key bytes follow. */
   private static final byte[] ED25519_SPKI_PREFIX = {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
@@ -67,7 +68,9 @@ public final class JwtAuthorizer {
 
   /** The token of {@code Bearer <token>} (scheme case-insensitive), or null when malformed. */
   static String bearerToken(String header) {
-    if (header == null || header.length() <= 7 || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+    if (header == null
+        || header.length() <= 7
+        || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
       return null;
     }
     String token = header.substring(7).trim();
@@ -97,7 +100,8 @@ public final class JwtAuthorizer {
   /** The Ed25519 public key of an OKP JWK, from its base64url {@code x}. */
   static PublicKey publicKey(Jwk jwk) throws GeneralSecurityException {
     if (!"OKP".equals(jwk.kty()) || !"Ed25519".equals(jwk.crv()) || jwk.x() == null) {
-      throw new GeneralSecurityException("not an Ed25519 key (kty " + jwk.kty() + ", crv " + jwk.crv() + ")");
+      throw new GeneralSecurityException(
+          "not an Ed25519 key (kty " + jwk.kty() + ", crv " + jwk.crv() + ")");
     }
     byte[] raw = base64Url(jwk.x());
     if (raw.length != 32) {

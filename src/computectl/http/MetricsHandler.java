@@ -14,6 +14,7 @@ final class MetricsHandler implements RouteHandler {
 
   @Override
   public void handle(ApiRequest request) {
-    request.respond(200, PrometheusText.CONTENT_TYPE, metrics.text().getBytes(StandardCharsets.UTF_8));
+    request.respond(
+        200, PrometheusText.CONTENT_TYPE, metrics.text().getBytes(StandardCharsets.UTF_8));
   }
 }

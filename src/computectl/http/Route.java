@@ -1,11 +1,12 @@
 package computectl.http;
 
 /**
- * A method and path served by a handler. {@code prefix} routes match every path below
- * {@code path} (for {@code /extension_server/{filename}}); {@code authorized} routes need a token
- * when the external server has keys.
+ * A method and path served by a handler. {@code prefix} routes match every path below {@code path}
+ * (for {@code /extension_server/{filename}}); {@code authorized} routes need a token when the
+ * external server has keys.
  */
-public record Route(String method, String path, boolean prefix, boolean authorized, RouteHandler handler) {
+public record Route(
+    String method, String path, boolean prefix, boolean authorized, RouteHandler handler) {
   public static Route get(String path, boolean authorized, RouteHandler h) {
     return new Route("GET", path, false, authorized, h);
   }
@@ -15,7 +16,9 @@ public record Route(String method, String path, boolean prefix, boolean authoriz
   }
 
   boolean matches(String rawPath) {
-    return prefix ? rawPath.startsWith(path) && rawPath.length() > path.length() : rawPath.equals(path);
+    return prefix
+        ? rawPath.startsWith(path) && rawPath.length() > path.length()
+        : rawPath.equals(path);
   }
 
   /** GET routes answer HEAD too, without a body, as upstream's router does. */

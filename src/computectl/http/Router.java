@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Dispatches a server's requests (reference 11.1 to 11.4): request id, one log line in and one
- * out, 404 and 405 with empty bodies, authorization of protected routes, and errors as
- * {@code {"error": "..."}}.
+ * Dispatches a server's requests (reference 11.1 to 11.4): request id, one log line in and one out,
+ * 404 and 405 with empty bodies, authorization of protected routes, and errors as {@code {"error":
+ * "..."}}.
  */
 final class Router implements HttpHandler {
   private final String serverName;
   private final List<Route> routes;
   private final JwtAuthorizer authorizer;
 
-  /** @param authorizer null for a server without authorization (the internal one) */
+  /**
+   * @param authorizer null for a server without authorization (the internal one)
+   */
   Router(String serverName, List<Route> routes, JwtAuthorizer authorizer) {
     this.serverName = serverName;
     this.routes = List.copyOf(routes);
@@ -33,7 +35,8 @@ final class Router implements HttpHandler {
     String method = exchange.getRequestMethod();
     // The scraper polls /metrics: its lines go to debug, as upstream's do.
     boolean quiet = request.rawPath().equals("/metrics");
-    Log.log(quiet ? Log.Level.DEBUG : Log.Level.INFO,
+    Log.log(
+        quiet ? Log.Level.DEBUG : Log.Level.INFO,
         serverName + " request " + requestId + ": " + method + " " + exchange.getRequestURI());
     try {
       dispatch(request, method);
@@ -42,16 +45,31 @@ final class Router implements HttpHandler {
     } catch (ComputeCtlException e) {
       respondIfOpen(request, new ApiError(500, e.getMessage(), e));
     } catch (Exception | Error e) {
-      Log.error(serverName + " request " + requestId + " failed unexpectedly: " + ComputeCtlException.chain(e));
-      respondIfOpen(request, new ApiError(500, "internal error: " + ComputeCtlException.chain(e), e));
+      Log.error(
+          serverName
+              + " request "
+              + requestId
+              + " failed unexpectedly: "
+              + ComputeCtlException.chain(e));
+      respondIfOpen(
+          request, new ApiError(500, "internal error: " + ComputeCtlException.chain(e), e));
     } finally {
       exchange.close();
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
     int status = request.status();
-    Log.Level level = status >= 500 || status == 0 ? Log.Level.ERROR : quiet ? Log.Level.DEBUG : Log.Level.INFO;
-    Log.log(level, serverName + " request " + requestId + (status >= 500 ? " failed: " : " finished: ")
-        + status + " in " + ms + " ms");
+    Log.Level level =
+        status >= 500 || status == 0 ? Log.Level.ERROR : quiet ? Log.Level.DEBUG : Log.Level.INFO;
+    Log.log(
+        level,
+        serverName
+            + " request "
+            + requestId
+            + (status >= 500 ? " failed: " : " finished: ")
+            + status
+            + " in "
+            + ms
+            + " ms");
   }
 
   private void dispatch(ApiRequest request, String method) throws Exception {
@@ -80,7 +98,11 @@ final class Router implements HttpHandler {
     if (request.status() == 0) {
       request.respondError(e);
     } else {
-      Log.error("request " + request.requestId() + " failed after its response started: " + e.getMessage());
+      Log.error(
+          "request "
+              + request.requestId()
+              + " failed after its response started: "
+              + e.getMessage());
     }
   }
 }

@@ -50,7 +50,11 @@ public final class RsyslogLogsExport implements LogsExportConfigurer {
     String port = host.substring(colon + 1);
     return "# Written by compute_ctl: forwards Postgres log messages to the telemetry collector.\n"
         + "if $programname == 'postgres' then {\n"
-        + "    action(type=\"omfwd\" target=\"" + target + "\" port=\"" + port + "\" protocol=\"tcp\"\n"
+        + "    action(type=\"omfwd\" target=\""
+        + target
+        + "\" port=\""
+        + port
+        + "\" protocol=\"tcp\"\n"
         + "           template=\"RSYSLOG_SyslogProtocol23Format\"\n"
         + "           action.resumeRetryCount=\"3\"\n"
         + "           queue.type=\"linkedList\" queue.size=\"1000\")\n"

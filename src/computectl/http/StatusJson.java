@@ -8,9 +8,9 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
 /**
- * ComputeStatusResponse (reference 11.5): keys in upstream's order, {@code start_time} with
- * {@code Z} and {@code last_active} with {@code +00:00} (upstream uses two formatters), both with
- * 0, 3, 6 or 9 fraction digits as needed.
+ * ComputeStatusResponse (reference 11.5): keys in upstream's order, {@code start_time} with {@code
+ * Z} and {@code last_active} with {@code +00:00} (upstream uses two formatters), both with 0, 3, 6
+ * or 9 fraction digits as needed.
  */
 public final class StatusJson {
   private StatusJson() {}
@@ -21,7 +21,8 @@ public final class StatusJson {
     o.add("tenant", s.spec() == null ? Json.NULL : Json.value(s.spec().tenantId()));
     o.add("timeline", s.spec() == null ? Json.NULL : Json.value(s.spec().timelineId()));
     o.add("status", s.status().json());
-    o.add("last_active", s.lastActive() == null ? Json.NULL : Json.value(lastActive(s.lastActive())));
+    o.add(
+        "last_active", s.lastActive() == null ? Json.NULL : Json.value(lastActive(s.lastActive())));
     o.add("error", nullable(s.error()));
     return o.toString();
   }

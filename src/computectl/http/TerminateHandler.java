@@ -4,9 +4,9 @@ import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
 
 /**
- * {@code POST /terminate} (reference 13.1): fast shutdown of Postgres, then 200 once the compute
- * is Terminated (201 when it already was). Unlike upstream, which hangs when the compute is
- * Empty, the startup flow also completes an Empty compute's termination.
+ * {@code POST /terminate} (reference 13.1): fast shutdown of Postgres, then 200 once the compute is
+ * Terminated (201 when it already was). Unlike upstream, which hangs when the compute is Empty, the
+ * startup flow also completes an Empty compute's termination.
  */
 final class TerminateHandler implements RouteHandler {
   private final ComputeNode node;
@@ -19,8 +19,11 @@ final class TerminateHandler implements RouteHandler {
 
   @Override
   public void handle(ApiRequest request) throws InterruptedException {
-    ComputeStatus seen = node.transitionIf(s -> s == ComputeStatus.EMPTY || s == ComputeStatus.RUNNING,
-        ComputeStatus.TERMINATION_PENDING, null);
+    ComputeStatus seen =
+        node.transitionIf(
+            s -> s == ComputeStatus.EMPTY || s == ComputeStatus.RUNNING,
+            ComputeStatus.TERMINATION_PENDING,
+            null);
     if (seen == ComputeStatus.TERMINATED) {
       request.respondEmpty(201);
       return;

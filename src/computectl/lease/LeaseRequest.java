@@ -13,9 +13,9 @@ import java.util.function.Consumer;
 
 /**
  * One round of {@code lease lsn} requests (reference 14.1): one per entry of the pageserver
- * connection string, each for its shard ({@code <tenant>-<number><count>} in two lower-case
- * hex digits each, or the bare tenant id when there is a single pageserver). The lease is the
- * earliest {@code valid_until}; a refusal (NULL) anywhere refuses the whole lease.
+ * connection string, each for its shard ({@code <tenant>-<number><count>} in two lower-case hex
+ * digits each, or the bare tenant id when there is a single pageserver). The lease is the earliest
+ * {@code valid_until}; a refusal (NULL) anywhere refuses the whole lease.
  */
 final class LeaseRequest {
   private static final String COLUMN = "valid_until";
@@ -23,7 +23,9 @@ final class LeaseRequest {
   private LeaseRequest() {}
 
   static String tenantShardId(String tenantId, int number, int count) {
-    return count <= 1 ? tenantId : String.format(Locale.ROOT, "%s-%02x%02x", tenantId, number, count);
+    return count <= 1
+        ? tenantId
+        : String.format(Locale.ROOT, "%s-%02x%02x", tenantId, number, count);
   }
 
   /** The command text, with upstream's trailing space. */
@@ -38,14 +40,22 @@ final class LeaseRequest {
    * @return the earliest valid_until (ms since the epoch), or empty when a pageserver refused
    * @throws RuntimeException any transport or protocol failure (retried by the caller)
    */
-  static OptionalLong acquire(String pageserverConnstr, String authToken, String tenantId, String timelineId, Lsn lsn,
-      Duration connectTimeout, Duration readTimeout, Consumer<WireClient> opened) {
+  static OptionalLong acquire(
+      String pageserverConnstr,
+      String authToken,
+      String tenantId,
+      String timelineId,
+      Lsn lsn,
+      Duration connectTimeout,
+      Duration readTimeout,
+      Consumer<WireClient> opened) {
     List<String> connstrs = List.of(pageserverConnstr.split(","));
     List<OptionalLong> answers = new ArrayList<>();
     for (int i = 0; i < connstrs.size(); i++) {
       ConnInfo info = ConnInfo.parse(connstrs.get(i));
       String shard = tenantShardId(tenantId, i, connstrs.size());
-      try (WireClient client = WireClient.connect(info, authToken, null, connectTimeout, readTimeout)) {
+      try (WireClient client =
+          WireClient.connect(info, authToken, null, connectTimeout, readTimeout)) {
         opened.accept(client);
         answers.add(validUntil(client.simpleQuery(command(shard, timelineId, lsn))));
       } finally {
@@ -77,7 +87,8 @@ final class LeaseRequest {
     try {
       return OptionalLong.of(Long.parseLong(value));
     } catch (NumberFormatException e) {
-      throw new LsnLeaseException("lsn lease response has a malformed valid_until: \"" + value + "\"");
+      throw new LsnLeaseException(
+          "lsn lease response has a malformed valid_until: \"" + value + "\"");
     }
   }
 }

@@ -13,20 +13,35 @@ import java.util.function.Supplier;
 
 /**
  * Keeps a pageserver lease on the LSN of a Static compute so that GC keeps its data (reference
- * 14.1). A named thread: request the lease; on success sleep max(valid - 60 s, valid / 2)
- * (at least {@link Timing#minRenewal}: a lease already expired by our clock must not turn into
- * a tight loop); on a transport or protocol error retry after 500 ms, growing x1.5 up to 60 s,
- * forever; on a refusal (the LSN is behind the GC cutoff) log and end. The pageserver
- * connection strings and the storage token are read from the current spec before every
- * attempt; {@link #wake()} (the spec's {@code pageserver_connstring} changed) cuts any wait
- * short.
+ * 14.1). A named thread: request the lease; on success sleep max(valid - 60 s, valid / 2) (at least
+ * {@link Timing#minRenewal}: a lease already expired by our clock must not turn into a tight loop);
+ * on a transport or protocol error retry after 500 ms, growing x1.5 up to 60 s, forever; on a
+ * refusal (the LSN is behind the GC cutoff) log and end. The pageserver connection strings and the
+ * storage token are read from the current spec before every attempt; {@link #wake()} (the spec's
+ * {@code pageserver_connstring} changed) cuts any wait short.
  */
 public final class LsnLeaseRenewer implements AutoCloseable {
-  /** Waits and limits; {@link #DEFAULT} is upstream's. Connect and read timeouts are ours (upstream has none). */
-  public record Timing(Duration initialRetry, double retryGrowth, Duration maxRetry, Duration renewMargin,
-      Duration minRenewal, Duration connectTimeout, Duration readTimeout) {
-    public static final Timing DEFAULT = new Timing(Duration.ofMillis(500), 1.5, Duration.ofSeconds(60),
-        Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(60));
+  /**
+   * Waits and limits; {@link #DEFAULT} is upstream's. Connect and read timeouts are ours (upstream
+   * has none).
+   */
+  public record Timing(
+      Duration initialRetry,
+      double retryGrowth,
+      Duration maxRetry,
+      Duration renewMargin,
+      Duration minRenewal,
+      Duration connectTimeout,
+      Duration readTimeout) {
+    public static final Timing DEFAULT =
+        new Timing(
+            Duration.ofMillis(500),
+            1.5,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(60));
   }
 
   private final Supplier<ParsedSpec> spec;
@@ -42,6 +57,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
   private volatile WireClient current;
   private volatile long validUntil = -1;
   private volatile boolean refused;
+
   /** {@link #wakeups} as read before the latest attempt; only the renewal thread uses it. */
   private long lastAttemptWakeups;
 
@@ -49,7 +65,8 @@ public final class LsnLeaseRenewer implements AutoCloseable {
    * @param spec the compute's current spec (re-read before every attempt)
    * @param lsn the Static mode's LSN
    */
-  public LsnLeaseRenewer(Supplier<ParsedSpec> spec, String tenantId, String timelineId, Lsn lsn, Timing timing) {
+  public LsnLeaseRenewer(
+      Supplier<ParsedSpec> spec, String tenantId, String timelineId, Lsn lsn, Timing timing) {
     this.spec = spec;
     this.tenantId = tenantId;
     this.timelineId = timelineId;
@@ -60,17 +77,27 @@ public final class LsnLeaseRenewer implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** A renewer for {@code initial}'s Static LSN with upstream's timing; null when the mode is not Static. */
+  /**
+   * A renewer for {@code initial}'s Static LSN with upstream's timing; null when the mode is not
+   * Static.
+   */
   public static LsnLeaseRenewer forStatic(ParsedSpec initial, Supplier<ParsedSpec> current) {
     ComputeMode mode = initial.spec().mode();
     if (mode == null || mode.kind() != ComputeMode.Kind.STATIC) {
       return null;
     }
-    return new LsnLeaseRenewer(current, initial.tenantId(), initial.timelineId(), mode.lsn(), Timing.DEFAULT);
+    return new LsnLeaseRenewer(
+        current, initial.tenantId(), initial.timelineId(), mode.lsn(), Timing.DEFAULT);
   }
 
   public void start() {
-    Log.info("starting LSN lease renewal for tenant " + tenantId + ", timeline " + timelineId + ", lsn " + lsn);
+    Log.info(
+        "starting LSN lease renewal for tenant "
+            + tenantId
+            + ", timeline "
+            + timelineId
+            + ", lsn "
+            + lsn);
     thread.start();
   }
 
@@ -153,7 +180,12 @@ public final class LsnLeaseRenewer implements AutoCloseable {
         if (isStopped()) {
           return null;
         }
-        Log.warn("Failed to acquire lsn lease: " + ComputeCtlException.chain(e) + " (attempt " + attempt + ")");
+        Log.warn(
+            "Failed to acquire lsn lease: "
+                + ComputeCtlException.chain(e)
+                + " (attempt "
+                + attempt
+                + ")");
         waitUnlessWoken((long) retryMillis, seen);
         retryMillis = Math.min(retryMillis * timing.retryGrowth(), timing.maxRetry().toMillis());
       }
@@ -166,8 +198,15 @@ public final class LsnLeaseRenewer implements AutoCloseable {
     if (s == null) {
       throw new LsnLeaseException("no spec to read the pageserver connection string from");
     }
-    return LeaseRequest.acquire(s.pageserverConnstr(), s.spec().storageAuthToken(), tenantId, timelineId, lsn,
-        timing.connectTimeout(), timing.readTimeout(), c -> current = c);
+    return LeaseRequest.acquire(
+        s.pageserverConnstr(),
+        s.spec().storageAuthToken(),
+        tenantId,
+        timelineId,
+        lsn,
+        timing.connectTimeout(),
+        timing.readTimeout(),
+        c -> current = c);
   }
 
   private boolean isStopped() {

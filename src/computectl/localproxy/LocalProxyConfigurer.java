@@ -31,7 +31,9 @@ public final class LocalProxyConfigurer {
     return new LocalProxyConfigurer(CONFIG, PID_FILE);
   }
 
-  /** @throws LocalProxyException when the file cannot be written or local_proxy cannot be signalled */
+  /**
+   * @throws LocalProxyException when the file cannot be written or local_proxy cannot be signalled
+   */
   public void configure(LocalProxySpec spec) {
     try {
       Files.writeString(configFile, PrettyJson.of(spec), StandardCharsets.UTF_8);
@@ -43,9 +45,11 @@ public final class LocalProxyConfigurer {
       Log.info("local_proxy is not running; it reads " + configFile + " when it starts");
       return;
     }
-    // The pid may be stale in a tiny window; a SIGHUP to a stranger is an accepted risk, as upstream.
+    // The pid may be stale in a tiny window; a SIGHUP to a stranger is an accepted risk, as
+    // upstream.
     if (!ChildProcesses.signal(pid.getAsLong(), "HUP")) {
-      throw new LocalProxyException("sending signal to local_proxy (pid " + pid.getAsLong() + ") failed");
+      throw new LocalProxyException(
+          "sending signal to local_proxy (pid " + pid.getAsLong() + ") failed");
     }
     Log.info("sent SIGHUP to local_proxy (pid " + pid.getAsLong() + ")");
   }

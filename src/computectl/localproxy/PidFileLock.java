@@ -11,22 +11,25 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Who holds a pid file (reference 14.6). local_proxy keeps its pid file locked with BSD
- * {@code flock(2)} while it runs. Java cannot see that lock: {@code FileChannel.tryLock} takes
- * POSIX record locks, which on Linux are independent of flock locks. So we ask the
- * {@code flock} program (util-linux, already needed for {@code setpriv}) for a non-blocking
- * lock on a read-only descriptor of the file: success means nobody holds it (the lock goes
- * away when the program exits), the conflict exit code means a live owner, whose pid is
- * then read from the file. The shell opens the descriptor so that a vanished file is not
- * re-created, as {@code flock <file>} would do.
+ * Who holds a pid file (reference 14.6). local_proxy keeps its pid file locked with BSD {@code
+ * flock(2)} while it runs. Java cannot see that lock: {@code FileChannel.tryLock} takes POSIX
+ * record locks, which on Linux are independent of flock locks. So we ask the {@code flock} program
+ * (util-linux, already needed for {@code setpriv}) for a non-blocking lock on a read-only
+ * descriptor of the file: success means nobody holds it (the lock goes away when the program
+ * exits), the conflict exit code means a live owner, whose pid is then read from the file. The
+ * shell opens the descriptor so that a vanished file is not re-created, as {@code flock <file>}
+ * would do.
  */
 final class PidFileLock {
   private static final int CONFLICT = 100;
-  private static final String SCRIPT = "exec 3<\"$1\" || exit 66; exec flock -n -E " + CONFLICT + " 3";
+  private static final String SCRIPT =
+      "exec 3<\"$1\" || exit 66; exec flock -n -E " + CONFLICT + " 3";
 
   private PidFileLock() {}
 
-  /** The pid of the process holding {@code pidFile}, or empty when the file is absent or not held. */
+  /**
+   * The pid of the process holding {@code pidFile}, or empty when the file is absent or not held.
+   */
   static OptionalLong holder(Path pidFile) {
     if (!Files.exists(pidFile)) {
       return OptionalLong.empty();
@@ -39,7 +42,8 @@ final class PidFileLock {
       if (!Files.exists(pidFile)) {
         return OptionalLong.empty(); // removed while we looked: its owner is gone
       }
-      throw new LocalProxyException("cannot test the lock on " + pidFile + ": flock exited with " + exit);
+      throw new LocalProxyException(
+          "cannot test the lock on " + pidFile + ": flock exited with " + exit);
     }
     String content;
     try {
@@ -56,13 +60,17 @@ final class PidFileLock {
       }
       return OptionalLong.of(pid);
     } catch (NumberFormatException e) {
-      throw new LocalProxyException("pid file " + pidFile + " is locked but does not hold a pid: \"" + content + "\"");
+      throw new LocalProxyException(
+          "pid file " + pidFile + " is locked but does not hold a pid: \"" + content + "\"");
     }
   }
 
   private static int runFlock(Path pidFile) {
     try {
-      Process p = new ProcessBuilder(List.of("sh", "-c", SCRIPT, "sh", pidFile.toString())).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(List.of("sh", "-c", SCRIPT, "sh", pidFile.toString()))
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -74,7 +82,8 @@ final class PidFileLock {
       }
       return p.exitValue();
     } catch (IOException e) {
-      throw new LocalProxyException("cannot run flock to test " + pidFile + ": " + e.getMessage(), e);
+      throw new LocalProxyException(
+          "cannot run flock to test " + pidFile + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LocalProxyException("interrupted while testing " + pidFile, e);

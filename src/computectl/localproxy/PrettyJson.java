@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The local_proxy configuration file text: the {@code local_proxy_config} object pretty-printed
- * the way upstream's JSON library does it (two-space indent, {@code "key": value}, absent
- * {@code jwks} and {@code tls} left out, {@code jwt_audience} written as null when absent, no
- * final newline).
+ * The local_proxy configuration file text: the {@code local_proxy_config} object pretty-printed the
+ * way upstream's JSON library does it (two-space indent, {@code "key": value}, absent {@code jwks}
+ * and {@code tls} left out, {@code jwt_audience} written as null when absent, no final newline).
  */
 final class PrettyJson {
   private PrettyJson() {}
@@ -19,19 +18,30 @@ final class PrettyJson {
     if (spec.jwks() != null) {
       List<String> entries = new ArrayList<>();
       for (LocalProxySpec.JwksSettings j : spec.jwks()) {
-        entries.add(object(List.of(
-            member("id", string(j.id())),
-            member("role_names", array(j.roleNames().stream().map(PrettyJson::string).toList())),
-            member("jwks_url", string(j.jwksUrl())),
-            member("provider_name", string(j.providerName())),
-            member("jwt_audience", j.jwtAudience() == null ? "null" : string(j.jwtAudience())))));
+        entries.add(
+            object(
+                List.of(
+                    member("id", string(j.id())),
+                    member(
+                        "role_names",
+                        array(j.roleNames().stream().map(PrettyJson::string).toList())),
+                    member("jwks_url", string(j.jwksUrl())),
+                    member("provider_name", string(j.providerName())),
+                    member(
+                        "jwt_audience",
+                        j.jwtAudience() == null ? "null" : string(j.jwtAudience())))));
       }
       members.add(member("jwks", array(entries)));
     }
     TlsConfig tls = spec.tls();
     if (tls != null) {
-      members.add(member("tls", object(List.of(member("key_path", string(tls.keyPath())),
-          member("cert_path", string(tls.certPath()))))));
+      members.add(
+          member(
+              "tls",
+              object(
+                  List.of(
+                      member("key_path", string(tls.keyPath())),
+                      member("cert_path", string(tls.certPath()))))));
     }
     return object(members);
   }
@@ -46,7 +56,10 @@ final class PrettyJson {
     }
     StringBuilder sb = new StringBuilder("{\n");
     for (int i = 0; i < members.size(); i++) {
-      sb.append("  ").append(string(members.get(i)[0])).append(": ").append(indent(members.get(i)[1]));
+      sb.append("  ")
+          .append(string(members.get(i)[0]))
+          .append(": ")
+          .append(indent(members.get(i)[1]));
       sb.append(i + 1 < members.size() ? ",\n" : "\n");
     }
     return sb.append('}').toString();
@@ -68,7 +81,10 @@ final class PrettyJson {
     return value.replace("\n", "\n  ");
   }
 
-  /** A JSON string, escaped as upstream does: the short escapes, {@code \\u00xx} for other control characters. */
+  /**
+   * A JSON string, escaped as upstream does: the short escapes, {@code \\u00xx} for other control
+   * characters.
+   */
   static String string(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (int i = 0; i < s.length(); i++) {

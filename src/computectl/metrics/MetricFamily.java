@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 
 /**
- * One metric family: a name, a type, a help text and a set of label names, holding one value
- * per combination of label values. Thread-safe.
+ * One metric family: a name, a type, a help text and a set of label names, holding one value per
+ * combination of label values. Thread-safe.
  */
 public final class MetricFamily {
   public enum Type {
@@ -90,7 +90,8 @@ public final class MetricFamily {
 
   private List<String> key(String... labelValues) {
     if (labelValues.length != labelNames.size()) {
-      throw new IllegalArgumentException(name + " takes labels " + labelNames + ", got " + labelValues.length + " values");
+      throw new IllegalArgumentException(
+          name + " takes labels " + labelNames + ", got " + labelValues.length + " values");
     }
     return List.of(labelValues);
   }

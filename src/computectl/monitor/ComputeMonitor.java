@@ -94,7 +94,11 @@ public final class ComputeMonitor implements AutoCloseable {
         throw e;
       }
     }
-    for (String q : List.of(ActivityQueries.REPLICATION, ActivityQueries.SUBSCRIPTIONS, ActivityQueries.AUTOVACUUM)) {
+    for (String q :
+        List.of(
+            ActivityQueries.REPLICATION,
+            ActivityQueries.SUBSCRIPTIONS,
+            ActivityQueries.AUTOVACUUM)) {
       try {
         if (count(c, q) > 0) {
           return Optional.of(now);
@@ -111,7 +115,8 @@ public final class ComputeMonitor implements AutoCloseable {
   }
 
   private static double[] databaseStats(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ActivityQueries.DATABASE_STATS)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(ActivityQueries.DATABASE_STATS)) {
       rs.next();
       return new double[] {rs.getDouble(1), rs.getLong(2)};
     }
@@ -119,12 +124,14 @@ public final class ComputeMonitor implements AutoCloseable {
 
   private static List<ActivityRules.Backend> backends(Connection c) throws SQLException {
     List<ActivityRules.Backend> out = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ActivityQueries.BACKENDS)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(ActivityQueries.BACKENDS)) {
       while (rs.next()) {
         String state = rs.getString(1);
         if (state != null) {
           String changed = rs.getString(2);
-          out.add(new ActivityRules.Backend(state, changed == null ? null : Instant.parse(changed)));
+          out.add(
+              new ActivityRules.Backend(state, changed == null ? null : Instant.parse(changed)));
         }
       }
     }
@@ -132,7 +139,8 @@ public final class ComputeMonitor implements AutoCloseable {
   }
 
   private static long count(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

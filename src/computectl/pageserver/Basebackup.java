@@ -28,6 +28,7 @@ import java.util.zip.GZIPInputStream;
 public final class Basebackup {
   /** Retries after the first attempt (11 attempts in total). */
   public static final int RETRIES = 10;
+
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
   private static final int GZIP_BUFFER = 256 << 10;
@@ -42,14 +43,15 @@ public final class Basebackup {
   }
 
   /**
-   * {@code connectTimeout} applies unless the connection string has {@code connect_timeout};
-   * {@code readTimeout} bounds every single read from the pageserver.
+   * {@code connectTimeout} applies unless the connection string has {@code connect_timeout}; {@code
+   * readTimeout} bounds every single read from the pageserver.
    */
   public Basebackup(Duration connectTimeout, Duration readTimeout, int retries) {
     this(connectTimeout, readTimeout, retries, null);
   }
 
-  private Basebackup(Duration connectTimeout, Duration readTimeout, int retries, Duration attemptDeadline) {
+  private Basebackup(
+      Duration connectTimeout, Duration readTimeout, int retries, Duration attemptDeadline) {
     this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
     this.retries = retries;
@@ -65,21 +67,39 @@ public final class Basebackup {
     return new Basebackup(connectTimeout, readTimeout, retries, deadline);
   }
 
-  /** The query upstream sends: LSN 0 means "latest" and is left out; every non-Primary mode adds --replica. */
+  /**
+   * The query upstream sends: LSN 0 means "latest" and is left out; every non-Primary mode adds
+   * --replica.
+   */
   public static String query(String tenant, String timeline, Lsn lsn, ComputeMode mode) {
     if (lsn.value() == 0) {
       return "basebackup " + tenant + " " + timeline + " --gzip --replica";
     }
-    return "basebackup " + tenant + " " + timeline + " " + lsn + " --gzip" + (mode.isPrimary() ? "" : " --replica");
+    return "basebackup "
+        + tenant
+        + " "
+        + timeline
+        + " "
+        + lsn
+        + " --gzip"
+        + (mode.isPrimary() ? "" : " --replica");
   }
 
-  /** Sleep before retry {@code k} (1-based): 500 ms * 1.5^(k-1), truncated to whole milliseconds. */
+  /**
+   * Sleep before retry {@code k} (1-based): 500 ms * 1.5^(k-1), truncated to whole milliseconds.
+   */
   public static Duration backoff(int k) {
     return Duration.ofMillis((long) (500 * Math.pow(1.5, k - 1)));
   }
 
   static String retryMessage(Throwable error, int attempt, int retries) {
-    return "Failed to get basebackup: " + ComputeCtlException.chain(error) + " (attempt " + attempt + "/" + retries + ")";
+    return "Failed to get basebackup: "
+        + ComputeCtlException.chain(error)
+        + " (attempt "
+        + attempt
+        + "/"
+        + retries
+        + ")";
   }
 
   /** Shard 0: the first entry of the comma-separated list. */
@@ -90,8 +110,16 @@ public final class Basebackup {
     return pageserverConnstr.split(",", -1)[0];
   }
 
-  /** Fetches and unpacks into {@code pgdata} (existing files are overwritten; PGDATA is not cleaned between attempts). */
-  public BasebackupResult fetch(ParsedSpec spec, Lsn lsn, ComputeMode mode, Path pgdata, StartupMetrics metrics,
+  /**
+   * Fetches and unpacks into {@code pgdata} (existing files are overwritten; PGDATA is not cleaned
+   * between attempts).
+   */
+  public BasebackupResult fetch(
+      ParsedSpec spec,
+      Lsn lsn,
+      ComputeMode mode,
+      Path pgdata,
+      StartupMetrics metrics,
       Sleeper sleeper) {
     String connstr = firstShard(spec.pageserverConnstr());
     String query = query(spec.tenantId(), spec.timelineId(), lsn, mode);
@@ -110,8 +138,14 @@ public final class Basebackup {
         }
       }
     }
-    throw new BasebackupException("failed to get basebackup@" + lsn + " from pageserver " + ConnInfo.redact(connstr)
-        + ": " + ComputeCtlException.chain(last), last);
+    throw new BasebackupException(
+        "failed to get basebackup@"
+            + lsn
+            + " from pageserver "
+            + ConnInfo.redact(connstr)
+            + ": "
+            + ComputeCtlException.chain(last),
+        last);
   }
 
   private static void pause(Sleeper sleeper, Duration d) {
@@ -123,15 +157,24 @@ public final class Basebackup {
     }
   }
 
-  private BasebackupResult attempt(String connstr, String token, String query, ComputeMode mode, Path pgdata,
-      StartupMetrics metrics, int attemptNumber) throws IOException {
+  private BasebackupResult attempt(
+      String connstr,
+      String token,
+      String query,
+      ComputeMode mode,
+      Path pgdata,
+      StartupMetrics metrics,
+      int attemptNumber)
+      throws IOException {
     long start = System.nanoTime();
-    Log.info(token != null ? "Got storage auth token from spec file" : "Storage auth token not set");
+    Log.info(
+        token != null ? "Got storage auth token from spec file" : "Storage auth token not set");
     ConnInfo info = ConnInfo.parse(connstr);
     Map<String, String> startup = new LinkedHashMap<>();
     startup.put("application_name", "compute_ctl");
     startup.put("options", "-c neon.compute_mode=" + mode.type());
-    try (WireClient client = WireClient.connect(info, token, startup, connectTimeout(info), readTimeout)) {
+    try (WireClient client =
+        WireClient.connect(info, token, startup, connectTimeout(info), readTimeout)) {
       if (attemptDeadline != null) {
         client.setDeadlineNanos(start + attemptDeadline.toNanos());
       }
@@ -142,8 +185,16 @@ public final class Basebackup {
       metrics.set(StartupMetrics.Field.PAGESERVER_CONNECT_MICROS, connectedMicros);
       metrics.set(StartupMetrics.Field.BASEBACKUP_BYTES, copy.bytesRead());
       metrics.set(StartupMetrics.Field.BASEBACKUP_MS, ms);
-      Log.info("basebackup unpacked: " + copy.bytesRead() + " compressed bytes, " + stats.entries() + " entries, "
-          + stats.bytes() + " bytes in " + ms + " ms");
+      Log.info(
+          "basebackup unpacked: "
+              + copy.bytesRead()
+              + " compressed bytes, "
+              + stats.entries()
+              + " entries, "
+              + stats.bytes()
+              + " bytes in "
+              + ms
+              + " ms");
       return new BasebackupResult(copy.bytesRead(), stats.entries(), stats.bytes(), attemptNumber);
     }
   }
@@ -157,9 +208,9 @@ public final class Basebackup {
   }
 
   /**
-   * Gunzips and untars, then reads the COPY stream to its end so that an error the pageserver
-   * sends after the archive still fails the attempt. When the wire failed, that failure is the
-   * cause reported, not whatever the decoder or tar reader made of the cut-off data.
+   * Gunzips and untars, then reads the COPY stream to its end so that an error the pageserver sends
+   * after the archive still fails the attempt. When the wire failed, that failure is the cause
+   * reported, not whatever the decoder or tar reader made of the cut-off data.
    */
   private static ExtractStats unpack(CopyOutStream copy, Path pgdata) throws IOException {
     try {

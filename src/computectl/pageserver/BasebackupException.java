@@ -2,7 +2,10 @@ package computectl.pageserver;
 
 import computectl.util.ComputeCtlException;
 
-/** Getting or unpacking the basebackup failed; the message names the LSN, the pageserver and the cause. */
+/**
+ * Getting or unpacking the basebackup failed; the message names the LSN, the pageserver and the
+ * cause.
+ */
 public class BasebackupException extends ComputeCtlException {
   private static final long serialVersionUID = 1L;
 

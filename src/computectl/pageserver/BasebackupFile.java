@@ -15,9 +15,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * {@code --basebackup-file} (our addition): PGDATA from a captured basebackup instead of the
- * pageserver, so a start can be replayed with no network. The file is a tar, or a gzipped tar
- * such as the pageserver's own COPY stream saved to disk; which one is told by its first bytes,
- * not its name. It goes through the same safe extractor as the pageserver's stream.
+ * pageserver, so a start can be replayed with no network. The file is a tar, or a gzipped tar such
+ * as the pageserver's own COPY stream saved to disk; which one is told by its first bytes, not its
+ * name. It goes through the same safe extractor as the pageserver's stream.
  */
 public final class BasebackupFile {
   private static final int BUFFER = 256 << 10;
@@ -26,9 +26,9 @@ public final class BasebackupFile {
   private BasebackupFile() {}
 
   /**
-   * Unpacks {@code file} into {@code pgdata} and records {@code basebackup_bytes} (the file's
-   * size) and {@code basebackup_ms}. The generated postgresql.conf is kept even when the archive
-   * has one of its own (a {@code pg_basebackup -Ft} of a plain cluster does).
+   * Unpacks {@code file} into {@code pgdata} and records {@code basebackup_bytes} (the file's size)
+   * and {@code basebackup_ms}. The generated postgresql.conf is kept even when the archive has one
+   * of its own (a {@code pg_basebackup -Ft} of a plain cluster does).
    *
    * @throws BasebackupException naming the file when it cannot be read or is not a (gzipped) tar
    */
@@ -42,16 +42,26 @@ public final class BasebackupFile {
       size = Files.size(file);
       stats = TarExtractor.extract(in, pgdata);
     } catch (IOException e) {
-      throw new BasebackupException("could not read basebackup file " + file + ": " + describe(e), e);
+      throw new BasebackupException(
+          "could not read basebackup file " + file + ": " + describe(e), e);
     } catch (RuntimeException e) {
-      throw new BasebackupException("could not unpack basebackup file " + file + ": " + e.getMessage(), e);
+      throw new BasebackupException(
+          "could not unpack basebackup file " + file + ": " + e.getMessage(), e);
     }
     keepGeneratedConfig(pgdata, generatedConfig);
     long ms = (System.nanoTime() - start) / 1_000_000;
     metrics.set(StartupMetrics.Field.BASEBACKUP_BYTES, size);
     metrics.set(StartupMetrics.Field.BASEBACKUP_MS, ms);
-    Log.info("basebackup file unpacked: " + size + " bytes, " + stats.entries() + " entries, " + stats.bytes()
-        + " bytes in " + ms + " ms");
+    Log.info(
+        "basebackup file unpacked: "
+            + size
+            + " bytes, "
+            + stats.entries()
+            + " entries, "
+            + stats.bytes()
+            + " bytes in "
+            + ms
+            + " ms");
     return stats;
   }
 
@@ -86,12 +96,16 @@ public final class BasebackupFile {
     try {
       byte[] now = Files.exists(conf) ? Files.readAllBytes(conf) : null;
       if (!Arrays.equals(now, generated)) {
-        Log.warn("the basebackup file has its own " + CONFIG + "; keeping the one generated from the spec");
+        Log.warn(
+            "the basebackup file has its own "
+                + CONFIG
+                + "; keeping the one generated from the spec");
         Files.deleteIfExists(conf);
         Files.write(conf, generated);
       }
     } catch (IOException e) {
-      throw new BasebackupException("could not restore the generated " + conf + ": " + describe(e), e);
+      throw new BasebackupException(
+          "could not restore the generated " + conf + ": " + describe(e), e);
     }
   }
 

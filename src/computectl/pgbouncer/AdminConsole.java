@@ -5,10 +5,10 @@ import computectl.pgwire.WireClient;
 import java.time.Duration;
 
 /**
- * A connection to pgbouncer's admin console (the virtual database {@code pgbouncer}), which
- * speaks the Postgres protocol but only the simple query protocol. Over TCP this is the
- * project's wire client; a Unix-domain socket host (VMs use {@code host=/tmp}) goes through
- * {@link UnixAdminConsole}, as neither that client nor JDBC can open one.
+ * A connection to pgbouncer's admin console (the virtual database {@code pgbouncer}), which speaks
+ * the Postgres protocol but only the simple query protocol. Over TCP this is the project's wire
+ * client; a Unix-domain socket host (VMs use {@code host=/tmp}) goes through {@link
+ * UnixAdminConsole}, as neither that client nor JDBC can open one.
  */
 interface AdminConsole extends AutoCloseable {
   Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);

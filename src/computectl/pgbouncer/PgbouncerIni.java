@@ -12,10 +12,10 @@ import java.util.Map;
 
 /**
  * Puts settings into the {@code [pgbouncer]} section of pgbouncer.ini so that they survive a
- * pgbouncer restart (reference 14.5). An existing key keeps its place and gets the new value
- * (later duplicates of it are dropped, so the value is unambiguous); new keys are appended to
- * the section in the order given. Everything else (comments, other sections, blank lines) is
- * kept as written, where upstream's ini library rewrote the whole file.
+ * pgbouncer restart (reference 14.5). An existing key keeps its place and gets the new value (later
+ * duplicates of it are dropped, so the value is unambiguous); new keys are appended to the section
+ * in the order given. Everything else (comments, other sections, blank lines) is kept as written,
+ * where upstream's ini library rewrote the whole file.
  */
 public final class PgbouncerIni {
   static final String SECTION = "pgbouncer";
@@ -30,13 +30,15 @@ public final class PgbouncerIni {
     } catch (NoSuchFileException e) {
       throw new PgbouncerException("pgbouncer configuration " + file + " does not exist");
     } catch (IOException e) {
-      throw new PgbouncerException("cannot read pgbouncer configuration " + file + ": " + e.getMessage(), e);
+      throw new PgbouncerException(
+          "cannot read pgbouncer configuration " + file + ": " + e.getMessage(), e);
     }
     String updated = apply(text, settings, file.toString());
     try {
       Files.writeString(file, updated, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new PgbouncerException("cannot write pgbouncer configuration " + file + ": " + e.getMessage(), e);
+      throw new PgbouncerException(
+          "cannot write pgbouncer configuration " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -44,13 +46,20 @@ public final class PgbouncerIni {
   static String apply(String text, Map<String, String> settings, String name) {
     for (Map.Entry<String, String> s : settings.entrySet()) {
       if (!writable(s.getKey(), s.getValue())) {
-        throw new PgbouncerException("pgbouncer setting " + s.getKey() + "=" + s.getValue() + " cannot be written to " + name);
+        throw new PgbouncerException(
+            "pgbouncer setting "
+                + s.getKey()
+                + "="
+                + s.getValue()
+                + " cannot be written to "
+                + name);
       }
     }
     List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
     int start = sectionStart(lines);
     if (start < 0) {
-      throw new PgbouncerException("pgbouncer configuration " + name + " has no [" + SECTION + "] section");
+      throw new PgbouncerException(
+          "pgbouncer configuration " + name + " has no [" + SECTION + "] section");
     }
     int end = sectionEnd(lines, start);
     Map<String, String> pending = new LinkedHashMap<>(settings);
@@ -79,9 +88,13 @@ public final class PgbouncerIni {
     return String.join("\n", lines);
   }
 
-  /** A key may not be blank or contain '=', brackets or line breaks; a value may not break the line. */
+  /**
+   * A key may not be blank or contain '=', brackets or line breaks; a value may not break the line.
+   */
   private static boolean writable(String key, String value) {
-    return !key.isBlank() && !key.matches("(?s).*[\\r\\n\\[\\]=;#].*") && !value.matches("(?s).*[\\r\\n].*");
+    return !key.isBlank()
+        && !key.matches("(?s).*[\\r\\n\\[\\]=;#].*")
+        && !value.matches("(?s).*[\\r\\n].*");
   }
 
   private static int sectionStart(List<String> lines) {
@@ -100,7 +113,9 @@ public final class PgbouncerIni {
       }
     }
     int end = lines.size();
-    return end > start + 1 && lines.get(end - 1).isEmpty() ? end - 1 : end; // keep the final newline last
+    return end > start + 1 && lines.get(end - 1).isEmpty()
+        ? end - 1
+        : end; // keep the final newline last
   }
 
   private static String sectionName(String line) {

@@ -12,17 +12,22 @@ import java.util.Map;
 
 /**
  * Applies the spec's {@code pgbouncer_settings} (reference 14.5): connect to the admin console
- * (pgbouncer may still be starting: 3 retries, 1 s apart), add the client TLS settings once
- * the key exists when TLS is configured, write the settings into pgbouncer.ini so they survive
- * a restart, then {@code RELOAD} (a failed RELOAD is only logged). Callers run it in the
- * background and log its error; startup does not wait for it.
+ * (pgbouncer may still be starting: 3 retries, 1 s apart), add the client TLS settings once the key
+ * exists when TLS is configured, write the settings into pgbouncer.ini so they survive a restart,
+ * then {@code RELOAD} (a failed RELOAD is only logged). Callers run it in the background and log
+ * its error; startup does not wait for it.
  */
 public final class PgbouncerTuner {
   public static final Path VM_INI = Path.of("/etc/pgbouncer.ini");
   public static final Path POD_INI = Path.of("/var/db/postgres/pgbouncer/pgbouncer.ini");
 
   /** Where pgbouncer is and how patient to be with it. */
-  public record Target(String adminConnstr, Path iniFile, int connectRetries, Duration retryDelay, Duration keyPoll) {}
+  public record Target(
+      String adminConnstr,
+      Path iniFile,
+      int connectRetries,
+      Duration retryDelay,
+      Duration keyPoll) {}
 
   private final Target target;
 
@@ -33,12 +38,16 @@ public final class PgbouncerTuner {
   /**
    * Upstream's choice by environment: with {@code AUTOSCALING} (a VM) the admin console on the
    * {@code /tmp} socket as user pgbouncer and {@code /etc/pgbouncer.ini}; otherwise (a pod)
-   * localhost as user postgres, with {@code PGBOUNCER_PASSWORD} when set, and the ini on the
-   * volume shared with the pgbouncer container.
+   * localhost as user postgres, with {@code PGBOUNCER_PASSWORD} when set, and the ini on the volume
+   * shared with the pgbouncer container.
    */
   public static Target targetFor(Map<String, String> env) {
     if (env.containsKey("AUTOSCALING")) {
-      return new Target("host=/tmp port=6432 dbname=pgbouncer user=pgbouncer", VM_INI, 3, Duration.ofSeconds(1),
+      return new Target(
+          "host=/tmp port=6432 dbname=pgbouncer user=pgbouncer",
+          VM_INI,
+          3,
+          Duration.ofSeconds(1),
           Duration.ofMillis(500));
     }
     String connstr = "host=localhost port=6432 dbname=pgbouncer user=postgres sslmode=disable";
@@ -49,10 +58,14 @@ public final class PgbouncerTuner {
     return new Target(connstr, POD_INI, 3, Duration.ofSeconds(1), Duration.ofMillis(500));
   }
 
-  /** @throws PgbouncerException when pgbouncer cannot be reached or its ini cannot be updated */
+  /**
+   * @throws PgbouncerException when pgbouncer cannot be reached or its ini cannot be updated
+   */
   public void tune(Map<String, String> settings, TlsConfig tls) {
     ConnInfo info = ConnInfo.parse(target.adminConnstr());
-    Log.info("Connecting to pgbouncer with connection string: " + info); // ConnInfo never prints the password
+    Log.info(
+        "Connecting to pgbouncer with connection string: "
+            + info); // ConnInfo never prints the password
     try (AdminConsole console = connectWithRetries(info)) {
       Map<String, String> all = new LinkedHashMap<>(settings);
       if (tls != null) {
@@ -77,7 +90,8 @@ public final class PgbouncerTuner {
         return AdminConsole.connect(info);
       } catch (ComputeCtlException e) {
         if (retriesLeft == 0) {
-          throw new PgbouncerException("cannot connect to the pgbouncer admin console: " + e.getMessage(), e);
+          throw new PgbouncerException(
+              "cannot connect to the pgbouncer admin console: " + e.getMessage(), e);
         }
         Log.error("Failed to connect to pgbouncer: " + e.getMessage());
         sleep(target.retryDelay());

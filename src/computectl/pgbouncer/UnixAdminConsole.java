@@ -23,10 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The admin console over a Unix-domain socket ({@code <host>/.s.PGSQL.<port>}, libpq's naming):
- * startup, trust / cleartext / MD5 authentication (pgbouncer admits its own OS user on the
- * socket without a password), and simple queries whose results are discarded. A watchdog
- * closes the socket when a read takes longer than the timeout, since socket channels have no
- * read timeout of their own.
+ * startup, trust / cleartext / MD5 authentication (pgbouncer admits its own OS user on the socket
+ * without a password), and simple queries whose results are discarded. A watchdog closes the socket
+ * when a read takes longer than the timeout, since socket channels have no read timeout of their
+ * own.
  */
 final class UnixAdminConsole implements AdminConsole {
   private static final int PROTOCOL_3 = 196608;
@@ -36,11 +36,13 @@ final class UnixAdminConsole implements AdminConsole {
   private final OutputStream out;
   private final Duration readTimeout;
   private final String where;
-  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "pgbouncer-admin-watchdog");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "pgbouncer-admin-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   private UnixAdminConsole(SocketChannel channel, Duration readTimeout, String where) {
     this.channel = channel;
@@ -100,7 +102,10 @@ final class UnixAdminConsole implements AdminConsole {
     awaitReady(null, null);
   }
 
-  /** Reads until ReadyForQuery, answering authentication requests; the first error is thrown after it. */
+  /**
+   * Reads until ReadyForQuery, answering authentication requests; the first error is thrown after
+   * it.
+   */
   private void awaitReady(String user, String password) {
     WireException error = null;
     while (true) {
@@ -108,7 +113,8 @@ final class UnixAdminConsole implements AdminConsole {
       byte[] body = readBody();
       switch (type) {
         case 'R' -> authenticate(new MessageReader(body, "authentication request"), user, password);
-        case 'E' -> error = error != null ? error : WireException.fromServer(ServerNotice.parse(body));
+        case 'E' ->
+            error = error != null ? error : WireException.fromServer(ServerNotice.parse(body));
         case 'Z' -> {
           if (error != null) {
             throw error;
@@ -116,7 +122,7 @@ final class UnixAdminConsole implements AdminConsole {
           return;
         }
         case 'N' -> Log.info("pgbouncer: " + ServerNotice.parse(body).message());
-        default -> { } // ParameterStatus, BackendKeyData, row data and command tags are not needed
+        default -> {} // ParameterStatus, BackendKeyData, row data and command tags are not needed
       }
       if (error != null && user != null) {
         throw error; // during startup the server closes the connection after an error
@@ -132,12 +138,17 @@ final class UnixAdminConsole implements AdminConsole {
     if ((code == 3 || code == 5) && password == null) {
       throw new WireException(where + " asks for a password, and none was given");
     }
-    String answer = switch (code) {
-      case 3 -> password;
-      case 5 -> Md5Password.response(user, password, r.bytes(4));
-      default -> throw new WireException(where + " asks for authentication method " + code
-          + ", which the admin console client does not support on Unix sockets");
-    };
+    String answer =
+        switch (code) {
+          case 3 -> password;
+          case 5 -> Md5Password.response(user, password, r.bytes(4));
+          default ->
+              throw new WireException(
+                  where
+                      + " asks for authentication method "
+                      + code
+                      + ", which the admin console client does not support on Unix sockets");
+        };
     byte[] body = new MessageBuilder().cstring(answer).toBytes();
     send(new MessageBuilder().byte1('p').int32(body.length + 4).bytes(body).toBytes());
   }
@@ -152,25 +163,27 @@ final class UnixAdminConsole implements AdminConsole {
   }
 
   private int readByte() {
-    return withTimeout(() -> {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("server closed the connection");
-      }
-      return b;
-    });
+    return withTimeout(
+        () -> {
+          int b = in.read();
+          if (b < 0) {
+            throw new IOException("server closed the connection");
+          }
+          return b;
+        });
   }
 
   private byte[] readBody() {
-    return withTimeout(() -> {
-      int len = in.readInt();
-      if (len < 4 || len > (1 << 20)) {
-        throw new IOException("bad message length " + len);
-      }
-      byte[] body = new byte[len - 4];
-      in.readFully(body);
-      return body;
-    });
+    return withTimeout(
+        () -> {
+          int len = in.readInt();
+          if (len < 4 || len > (1 << 20)) {
+            throw new IOException("bad message length " + len);
+          }
+          byte[] body = new byte[len - 4];
+          in.readFully(body);
+          return body;
+        });
   }
 
   private interface Read<T> {
@@ -178,11 +191,13 @@ final class UnixAdminConsole implements AdminConsole {
   }
 
   private <T> T withTimeout(Read<T> read) {
-    ScheduledFuture<?> timer = watchdog.schedule(this::closeChannel, readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> timer =
+        watchdog.schedule(this::closeChannel, readTimeout.toMillis(), TimeUnit.MILLISECONDS);
     try {
       return read.read();
     } catch (IOException e) {
-      String why = timer.isDone() ? "no answer within " + readTimeout.toSeconds() + " s" : e.getMessage();
+      String why =
+          timer.isDone() ? "no answer within " + readTimeout.toSeconds() + " s" : e.getMessage();
       throw new WireException("error talking to " + where + ": " + why, e);
     } finally {
       timer.cancel(false);

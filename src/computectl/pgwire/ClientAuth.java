@@ -19,7 +19,9 @@ final class ClientAuth {
     this.password = password;
   }
 
-  /** Answers authentication requests until AuthenticationOk; server errors are thrown as they come. */
+  /**
+   * Answers authentication requests until AuthenticationOk; server errors are thrown as they come.
+   */
   void run() throws IOException {
     while (true) {
       Message m = stream.read();
@@ -34,7 +36,9 @@ final class ClientAuth {
         }
         case 'E' -> throw WireException.fromServer(ServerNotice.parse(m.body()));
         case 'N' -> WireClient.logNotice(stream.peer(), ServerNotice.parse(m.body()));
-        case 'v' -> computectl.util.Log.debug("server " + stream.peer() + " negotiated a lower protocol minor version");
+        case 'v' ->
+            computectl.util.Log.debug(
+                "server " + stream.peer() + " negotiated a lower protocol minor version");
         default -> throw unexpected(m.type(), "authentication");
       }
     }
@@ -43,30 +47,40 @@ final class ClientAuth {
   private void answer(int code, MessageReader r) throws IOException {
     switch (code) {
       case 3 -> sendPassword(requirePassword("cleartext password"));
-      case 5 -> sendPassword(Md5Password.response(user, requirePassword("MD5 password"), r.bytes(4)));
+      case 5 ->
+          sendPassword(Md5Password.response(user, requirePassword("MD5 password"), r.bytes(4)));
       case 10 -> scram(mechanisms(r));
       case 2 -> throw unsupported("Kerberos V5");
       case 7 -> throw unsupported("GSSAPI");
       case 9 -> throw unsupported("SSPI");
-      case 11, 12 -> throw new WireException("server " + stream.peer() + " sent a SASL message outside a SASL exchange");
+      case 11, 12 ->
+          throw new WireException(
+              "server " + stream.peer() + " sent a SASL message outside a SASL exchange");
       default -> throw unsupported("request code " + code);
     }
   }
 
   private String requirePassword(String method) {
     if (password == null) {
-      throw new WireException("server " + stream.peer() + " asked for a " + method + " but no password was given");
+      throw new WireException(
+          "server " + stream.peer() + " asked for a " + method + " but no password was given");
     }
     return password;
   }
 
   private WireException unsupported(String method) {
-    return new WireException("server " + stream.peer() + " asked for unsupported authentication method " + method);
+    return new WireException(
+        "server " + stream.peer() + " asked for unsupported authentication method " + method);
   }
 
   private WireException unexpected(char type, String phase) {
-    return new WireException("unexpected message " + MessageStream.describe(type) + " from " + stream.peer()
-        + " during " + phase);
+    return new WireException(
+        "unexpected message "
+            + MessageStream.describe(type)
+            + " from "
+            + stream.peer()
+            + " during "
+            + phase);
   }
 
   private void sendPassword(String text) throws IOException {
@@ -88,15 +102,22 @@ final class ClientAuth {
 
   private void scram(List<String> mechanisms) throws IOException {
     if (!mechanisms.contains(ScramSha256.MECHANISM)) {
-      throw new WireException("server " + stream.peer() + " offers only SASL mechanisms " + mechanisms
-          + "; supported is " + ScramSha256.MECHANISM + " without channel binding (no TLS)");
+      throw new WireException(
+          "server "
+              + stream.peer()
+              + " offers only SASL mechanisms "
+              + mechanisms
+              + "; supported is "
+              + ScramSha256.MECHANISM
+              + " without channel binding (no TLS)");
     }
     String pw = requirePassword(ScramSha256.MECHANISM + " password");
     String clientNonce = ScramSha256.nonce();
     // PostgreSQL takes the user from the startup packet and ignores the SCRAM user name.
     String clientFirstBare = "n=,r=" + clientNonce;
     byte[] first = ("n,," + clientFirstBare).getBytes(StandardCharsets.UTF_8);
-    stream.write('p', new MessageBuilder().cstring(ScramSha256.MECHANISM).lengthPrefixed(first).toBytes());
+    stream.write(
+        'p', new MessageBuilder().cstring(ScramSha256.MECHANISM).lengthPrefixed(first).toBytes());
     stream.flush();
 
     String serverFirst = saslMessage(11);
@@ -114,7 +135,8 @@ final class ClientAuth {
 
   private void verifyServerFinal(String serverFinal, byte[] expected) {
     if (serverFinal.startsWith("e=")) {
-      throw new WireException("SCRAM authentication with " + stream.peer() + " failed: " + serverFinal.substring(2));
+      throw new WireException(
+          "SCRAM authentication with " + stream.peer() + " failed: " + serverFinal.substring(2));
     }
     String v = null;
     for (String attr : serverFinal.split(",")) {
@@ -129,8 +151,10 @@ final class ClientAuth {
       got = null;
     }
     if (got == null || !MessageDigest.isEqual(got, expected)) {
-      throw new WireException("SCRAM server signature from " + stream.peer()
-          + " does not match: the server does not know the password");
+      throw new WireException(
+          "SCRAM server signature from "
+              + stream.peer()
+              + " does not match: the server does not know the password");
     }
   }
 
@@ -151,8 +175,14 @@ final class ClientAuth {
       MessageReader r = m.reader();
       int code = r.int32();
       if (code != expectedCode) {
-        throw new WireException("server " + stream.peer() + " sent authentication code " + code
-            + " where SCRAM step " + expectedCode + " was expected");
+        throw new WireException(
+            "server "
+                + stream.peer()
+                + " sent authentication code "
+                + code
+                + " where SCRAM step "
+                + expectedCode
+                + " was expected");
       }
       return new String(r.rest(), StandardCharsets.UTF_8);
     }

@@ -10,12 +10,17 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A parsed libpq connection string. {@code host}, {@code user}, {@code password} and
- * {@code dbname} are null when not given (empty values count as not given, as in libpq);
- * {@code params} holds every other keyword in the order written. {@link #toString()} never
- * shows the password.
+ * A parsed libpq connection string. {@code host}, {@code user}, {@code password} and {@code dbname}
+ * are null when not given (empty values count as not given, as in libpq); {@code params} holds
+ * every other keyword in the order written. {@link #toString()} never shows the password.
  */
-public record ConnInfo(String host, int port, String user, String password, String dbname, Map<String, String> params) {
+public record ConnInfo(
+    String host,
+    int port,
+    String user,
+    String password,
+    String dbname,
+    Map<String, String> params) {
   public static final int DEFAULT_PORT = 5432;
   private static final List<String> CORE = List.of("host", "port", "user", "password", "dbname");
 
@@ -47,17 +52,27 @@ public record ConnInfo(String host, int port, String user, String password, Stri
     List<String> addrs = commaList(raw.get("hostaddr"));
     List<String> ports = commaList(raw.get("port"));
     if (raw.containsKey("host") && raw.containsKey("hostaddr") && hosts.size() != addrs.size()) {
-      throw new ConnInfoException("could not match " + hosts.size() + " host names to " + addrs.size()
-          + " hostaddr values");
+      throw new ConnInfoException(
+          "could not match "
+              + hosts.size()
+              + " host names to "
+              + addrs.size()
+              + " hostaddr values");
     }
     int count = raw.containsKey("host") ? hosts.size() : addrs.size();
     if (ports.size() != 1 && ports.size() != count) {
-      throw new ConnInfoException("could not match " + ports.size() + " port numbers to " + count + " hosts");
+      throw new ConnInfoException(
+          "could not match " + ports.size() + " port numbers to " + count + " hosts");
     }
     List<ConnInfo> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String addr = raw.containsKey("hostaddr") ? addrs.get(i) : null;
-      out.add(fromRaw(raw, emptyToNull(hosts.get(i < hosts.size() ? i : 0)), ports.get(ports.size() == 1 ? 0 : i), addr));
+      out.add(
+          fromRaw(
+              raw,
+              emptyToNull(hosts.get(i < hosts.size() ? i : 0)),
+              ports.get(ports.size() == 1 ? 0 : i),
+              addr));
     }
     return List.copyOf(out);
   }
@@ -66,15 +81,22 @@ public record ConnInfo(String host, int port, String user, String password, Stri
     return text == null ? List.of("") : List.of(text.split(",", -1));
   }
 
-  private static ConnInfo fromRaw(Map<String, String> raw, String host, String port, String hostaddr) {
+  private static ConnInfo fromRaw(
+      Map<String, String> raw, String host, String port, String hostaddr) {
     Map<String, String> params = new LinkedHashMap<>();
-    raw.forEach((k, v) -> {
-      if (!CORE.contains(k)) {
-        params.put(k, k.equals("hostaddr") ? hostaddr : v);
-      }
-    });
-    return new ConnInfo(host, parsePort(emptyToNull(port)), emptyToNull(raw.get("user")),
-        emptyToNull(raw.get("password")), emptyToNull(raw.get("dbname")), params);
+    raw.forEach(
+        (k, v) -> {
+          if (!CORE.contains(k)) {
+            params.put(k, k.equals("hostaddr") ? hostaddr : v);
+          }
+        });
+    return new ConnInfo(
+        host,
+        parsePort(emptyToNull(port)),
+        emptyToNull(raw.get("user")),
+        emptyToNull(raw.get("password")),
+        emptyToNull(raw.get("dbname")),
+        params);
   }
 
   private static int parsePort(String text) {
@@ -126,23 +148,26 @@ public record ConnInfo(String host, int port, String user, String password, Stri
   /** {@code jdbc:postgresql://host:port/dbname} for the org.postgresql driver (TCP hosts only). */
   public String jdbcUrl() {
     if (isUnixSocket()) {
-      throw new ConnInfoException("Unix-domain socket host \"" + connectHost() + "\" is not supported; use a TCP host");
+      throw new ConnInfoException(
+          "Unix-domain socket host \"" + connectHost() + "\" is not supported; use a TCP host");
     }
     String db = dbname == null ? "" : URLEncoder.encode(dbname, StandardCharsets.UTF_8);
     return "jdbc:postgresql://" + address() + "/" + db;
   }
 
   /**
-   * Driver properties for {@link #jdbcUrl()}: user, password, ApplicationName (the argument
-   * when not null, else the string's application_name), and the libpq options that have a
-   * driver equivalent. Client-only libpq settings without one are left out.
+   * Driver properties for {@link #jdbcUrl()}: user, password, ApplicationName (the argument when
+   * not null, else the string's application_name), and the libpq options that have a driver
+   * equivalent. Client-only libpq settings without one are left out.
    */
   public Properties jdbcProperties(String applicationName) {
     Properties p = new Properties();
     putIf(p, "user", user);
     putIf(p, "password", password);
-    String app = applicationName != null ? applicationName
-        : params.getOrDefault("application_name", params.get("fallback_application_name"));
+    String app =
+        applicationName != null
+            ? applicationName
+            : params.getOrDefault("application_name", params.get("fallback_application_name"));
     putIf(p, "ApplicationName", app);
     putIf(p, "options", params.get("options"));
     putIf(p, "sslmode", params.get("sslmode"));
@@ -189,7 +214,9 @@ public record ConnInfo(String host, int port, String user, String password, Stri
 
   /** A value quoted for a key=value string when it needs it. */
   public static String quote(String value) {
-    boolean plain = !value.isEmpty() && value.chars().noneMatch(c -> Character.isWhitespace(c) || c == '\'' || c == '\\');
+    boolean plain =
+        !value.isEmpty()
+            && value.chars().noneMatch(c -> Character.isWhitespace(c) || c == '\'' || c == '\\');
     if (plain) {
       return value;
     }
@@ -198,8 +225,8 @@ public record ConnInfo(String host, int port, String user, String password, Stri
 
   /**
    * {@code connstr} as written, minus its password: a URI loses {@code :password} from the user
-   * part and any {@code password=} parameter; a key=value string loses its password pair. A
-   * string that does not parse is not shown at all.
+   * part and any {@code password=} parameter; a key=value string loses its password pair. A string
+   * that does not parse is not shown at all.
    */
   public static String redact(String connstr) {
     if (connstr == null) {

@@ -10,19 +10,57 @@ import java.util.Set;
 
 /**
  * libpq connection strings: {@code key=value} lists (values optionally in single quotes, with
- * backslash escapes) and {@code postgresql://} / {@code postgres://} URIs. Produces the raw
- * keyword map in the order given; {@link ConnInfo} interprets it.
+ * backslash escapes) and {@code postgresql://} / {@code postgres://} URIs. Produces the raw keyword
+ * map in the order given; {@link ConnInfo} interprets it.
  */
 final class ConnInfoParser {
   /** The keywords libpq knows; anything else is an error there and here. */
-  static final Set<String> KEYWORDS = Set.of("host", "hostaddr", "port", "dbname", "user", "password",
-      "passfile", "channel_binding", "connect_timeout", "client_encoding", "options", "application_name",
-      "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
-      "tcp_user_timeout", "replication", "gssencmode", "sslmode", "sslnegotiation", "requiressl",
-      "sslcompression", "sslcert", "sslkey", "sslpassword", "sslcertmode", "sslrootcert", "sslcrl", "sslcrldir",
-      "sslsni", "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib",
-      "gssdelegation", "service", "target_session_attrs", "load_balance_hosts", "require_auth",
-      "min_protocol_version", "max_protocol_version");
+  static final Set<String> KEYWORDS =
+      Set.of(
+          "host",
+          "hostaddr",
+          "port",
+          "dbname",
+          "user",
+          "password",
+          "passfile",
+          "channel_binding",
+          "connect_timeout",
+          "client_encoding",
+          "options",
+          "application_name",
+          "fallback_application_name",
+          "keepalives",
+          "keepalives_idle",
+          "keepalives_interval",
+          "keepalives_count",
+          "tcp_user_timeout",
+          "replication",
+          "gssencmode",
+          "sslmode",
+          "sslnegotiation",
+          "requiressl",
+          "sslcompression",
+          "sslcert",
+          "sslkey",
+          "sslpassword",
+          "sslcertmode",
+          "sslrootcert",
+          "sslcrl",
+          "sslcrldir",
+          "sslsni",
+          "requirepeer",
+          "ssl_min_protocol_version",
+          "ssl_max_protocol_version",
+          "krbsrvname",
+          "gsslib",
+          "gssdelegation",
+          "service",
+          "target_session_attrs",
+          "load_balance_hosts",
+          "require_auth",
+          "min_protocol_version",
+          "max_protocol_version");
 
   private ConnInfoParser() {}
 
@@ -60,7 +98,8 @@ final class ConnInfoParser {
         i++;
       }
       if (i >= n || s.charAt(i) != '=') {
-        throw new ConnInfoException("missing \"=\" after \"" + key + "\" in connection info string");
+        throw new ConnInfoException(
+            "missing \"=\" after \"" + key + "\" in connection info string");
       }
       i++;
       while (i < n && Character.isWhitespace(s.charAt(i))) {
@@ -158,9 +197,9 @@ final class ConnInfoParser {
   }
 
   /**
-   * The host part of a URI: {@code host[:port]} or {@code [v6][:port]}, or a comma-separated
-   * list of them (libpq's multi-host form), stored as libpq stores it: comma-separated host and
-   * port lists, an empty entry meaning the default.
+   * The host part of a URI: {@code host[:port]} or {@code [v6][:port]}, or a comma-separated list
+   * of them (libpq's multi-host form), stored as libpq stores it: comma-separated host and port
+   * lists, an empty entry meaning the default.
    */
   private static void hostPort(String authority, Map<String, String> out) {
     List<String> hosts = new ArrayList<>();
@@ -182,7 +221,9 @@ final class ConnInfoParser {
   private static String[] hostPortEntry(String entry) {
     if (!entry.startsWith("[")) {
       int colon = entry.lastIndexOf(':');
-      return colon >= 0 ? new String[] {entry.substring(0, colon), entry.substring(colon + 1)} : new String[] {entry, ""};
+      return colon >= 0
+          ? new String[] {entry.substring(0, colon), entry.substring(colon + 1)}
+          : new String[] {entry, ""};
     }
     int close = entry.indexOf(']');
     if (close < 0) {
@@ -194,8 +235,10 @@ final class ConnInfoParser {
     }
     String after = entry.substring(close + 1);
     if (!after.isEmpty() && !after.startsWith(":")) {
-      throw new ConnInfoException("unexpected character \"" + after.charAt(0)
-          + "\" after IPv6 host address in connection URI");
+      throw new ConnInfoException(
+          "unexpected character \""
+              + after.charAt(0)
+              + "\" after IPv6 host address in connection URI");
     }
     return new String[] {host, after.isEmpty() ? "" : after.substring(1)};
   }
@@ -207,13 +250,18 @@ final class ConnInfoParser {
       }
       int eq = kv.indexOf('=');
       if (eq < 0) {
-        throw new ConnInfoException("missing key/value separator \"=\" in URI query parameter: \"" + kv + "\"");
+        throw new ConnInfoException(
+            "missing key/value separator \"=\" in URI query parameter: \"" + kv + "\"");
       }
       if (kv.indexOf('=', eq + 1) >= 0) {
-        throw new ConnInfoException("extra key/value separator \"=\" in URI query parameter: \"" + kv + "\"");
+        throw new ConnInfoException(
+            "extra key/value separator \"=\" in URI query parameter: \"" + kv + "\"");
       }
       String key = decode(kv.substring(0, eq));
-      String value = key.equals("password") ? decodeSecret(kv.substring(eq + 1)) : decode(kv.substring(eq + 1));
+      String value =
+          key.equals("password")
+              ? decodeSecret(kv.substring(eq + 1))
+              : decode(kv.substring(eq + 1));
       if (key.equals("ssl") && value.equals("true")) {
         key = "sslmode";
         value = "require";

@@ -11,10 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Opening the TCP connection (every resolved address in turn, as libpq does) and the StartupMessage. */
+/**
+ * Opening the TCP connection (every resolved address in turn, as libpq does) and the
+ * StartupMessage.
+ */
 final class Connector {
-  /** libpq startup keys that go to the server; all other connection-string keys stay client-side. */
-  private static final List<String> SERVER_PARAMS = List.of("options", "application_name", "client_encoding", "replication");
+  /**
+   * libpq startup keys that go to the server; all other connection-string keys stay client-side.
+   */
+  private static final List<String> SERVER_PARAMS =
+      List.of("options", "application_name", "client_encoding", "replication");
 
   private Connector() {}
 
@@ -40,13 +46,16 @@ final class Connector {
         last = new WireException("timed out connecting to " + info.address());
       } catch (IOException e) {
         WireClient.closeQuietly(socket);
-        last = new WireException("could not connect to " + info.address() + ": " + e.getMessage(), e);
+        last =
+            new WireException("could not connect to " + info.address() + ": " + e.getMessage(), e);
       }
       if (timeoutMs != 0 && System.nanoTime() >= deadline) {
         break;
       }
     }
-    throw last != null ? last : new WireException("no address for host \"" + info.connectHost() + "\"");
+    throw last != null
+        ? last
+        : new WireException("no address for host \"" + info.connectHost() + "\"");
   }
 
   static byte[] startupPacket(ConnInfo info, String user, Map<String, String> extra) {

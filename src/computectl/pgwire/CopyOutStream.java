@@ -3,10 +3,10 @@ package computectl.pgwire;
 import java.io.InputStream;
 
 /**
- * The payload of a COPY OUT response as a byte stream: CopyData bodies back to back, read
- * straight from the socket without copying. The stream ends after CopyDone, CommandComplete and
- * ReadyForQuery have arrived, so an ErrorResponse at any point, also after the data, is thrown
- * (as a {@link WireException}) instead of passing for a clean end.
+ * The payload of a COPY OUT response as a byte stream: CopyData bodies back to back, read straight
+ * from the socket without copying. The stream ends after CopyDone, CommandComplete and
+ * ReadyForQuery have arrived, so an ErrorResponse at any point, also after the data, is thrown (as
+ * a {@link WireException}) instead of passing for a clean end.
  */
 public final class CopyOutStream extends InputStream {
   private final WireClient client;
@@ -27,7 +27,9 @@ public final class CopyOutStream extends InputStream {
     return bytesRead;
   }
 
-  /** The error that ended the stream, if any (so callers can report it even if a decoder masked it). */
+  /**
+   * The error that ended the stream, if any (so callers can report it even if a decoder masked it).
+   */
   public WireException failure() {
     return failure;
   }
@@ -77,8 +79,14 @@ public final class CopyOutStream extends InputStream {
       return true;
     }
     if (len > MessageStream.MAX_MESSAGE_LENGTH) {
-      throw new WireException("message " + MessageStream.describe(type) + " from " + stream.peer() + " claims "
-          + len + " bytes (garbage on the connection?)");
+      throw new WireException(
+          "message "
+              + MessageStream.describe(type)
+              + " from "
+              + stream.peer()
+              + " claims "
+              + len
+              + " bytes (garbage on the connection?)");
     }
     byte[] body = new byte[len];
     stream.readFully(body, 0, len);
@@ -86,7 +94,8 @@ public final class CopyOutStream extends InputStream {
       case 'c', 'C' -> copyDone = true;
       case 'Z' -> {
         if (!copyDone) {
-          throw new WireException("server " + stream.peer() + " ended the query before finishing COPY OUT");
+          throw new WireException(
+              "server " + stream.peer() + " ended the query before finishing COPY OUT");
         }
         finished = true;
         return false;
@@ -94,8 +103,15 @@ public final class CopyOutStream extends InputStream {
       case 'E' -> throw client.serverErrorDuringCopy(ServerNotice.parse(body));
       case 'N' -> WireClient.logNotice(stream.peer(), ServerNotice.parse(body));
       case 'S', 'A' -> client.handleAsync(new Message(type, body));
-      default -> throw new WireException("unexpected message " + MessageStream.describe(type) + " from "
-          + stream.peer() + " during COPY OUT after " + bytesRead + " bytes");
+      default ->
+          throw new WireException(
+              "unexpected message "
+                  + MessageStream.describe(type)
+                  + " from "
+                  + stream.peer()
+                  + " during COPY OUT after "
+                  + bytesRead
+                  + " bytes");
     }
     return true;
   }

@@ -3,7 +3,9 @@ package computectl.pgwire;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Builds the body of a protocol message: network byte order integers, NUL-terminated UTF-8 strings. */
+/**
+ * Builds the body of a protocol message: network byte order integers, NUL-terminated UTF-8 strings.
+ */
 public final class MessageBuilder {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
 

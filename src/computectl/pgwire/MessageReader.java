@@ -2,7 +2,10 @@ package computectl.pgwire;
 
 import java.nio.charset.StandardCharsets;
 
-/** Reads the fields of one message body; running past its end is a protocol error naming the message. */
+/**
+ * Reads the fields of one message body; running past its end is a protocol error naming the
+ * message.
+ */
 public final class MessageReader {
   private final byte[] body;
   private final String what;
@@ -31,8 +34,11 @@ public final class MessageReader {
 
   public int int32() {
     need(4);
-    int v = ((body[pos] & 0xFF) << 24) | ((body[pos + 1] & 0xFF) << 16) | ((body[pos + 2] & 0xFF) << 8)
-        | (body[pos + 3] & 0xFF);
+    int v =
+        ((body[pos] & 0xFF) << 24)
+            | ((body[pos + 1] & 0xFF) << 16)
+            | ((body[pos + 2] & 0xFF) << 8)
+            | (body[pos + 3] & 0xFF);
     pos += 4;
     return v;
   }
@@ -67,7 +73,14 @@ public final class MessageReader {
 
   private void need(int n) {
     if (remaining() < n) {
-      throw new WireException("malformed " + what + " message: " + n + " more bytes expected, " + remaining() + " left");
+      throw new WireException(
+          "malformed "
+              + what
+              + " message: "
+              + n
+              + " more bytes expected, "
+              + remaining()
+              + " left");
     }
   }
 }

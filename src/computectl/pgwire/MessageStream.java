@@ -18,11 +18,13 @@ import java.net.SocketTimeoutException;
 public final class MessageStream implements Closeable {
   /** Message types a server sends. */
   public static final String BACKEND_TYPES = "RSKZTDCIENAHGWdc123ntsv";
+
   /** Message types a client sends. */
   public static final String FRONTEND_TYPES = "QPBDESXpfcdHCF";
 
   /** Longest non-COPY message we accept: a bigger length word means garbage on the wire. */
   public static final int MAX_MESSAGE_LENGTH = 256 << 20;
+
   private static final int BUFFER_SIZE = 256 << 10;
 
   private final Socket socket;
@@ -53,7 +55,9 @@ public final class MessageStream implements Closeable {
     this.readTimeoutMillis = Math.max(0, millis);
   }
 
-  /** An absolute limit (System.nanoTime based) on all further reads, on top of the per-read timeout. */
+  /**
+   * An absolute limit (System.nanoTime based) on all further reads, on top of the per-read timeout.
+   */
   public void setDeadlineNanos(long nanoTime) {
     this.deadlineNanos = nanoTime;
     this.hasDeadline = true;
@@ -76,17 +80,24 @@ public final class MessageStream implements Closeable {
     return bytesRead;
   }
 
-  /** Reads a type byte and a length word; returns the body length (the type: {@link #lastType()}). */
+  /**
+   * Reads a type byte and a length word; returns the body length (the type: {@link #lastType()}).
+   */
   public int readHeader() {
     int type = readByte();
     lastType = (char) type;
     if (acceptedTypes != null && acceptedTypes.indexOf(type) < 0) {
-      throw new WireException("unexpected message " + describe(lastType) + " from " + peer
-          + " (garbage on the connection?)");
+      throw new WireException(
+          "unexpected message "
+              + describe(lastType)
+              + " from "
+              + peer
+              + " (garbage on the connection?)");
     }
     int len = readInt32();
     if (len < 4) {
-      throw new WireException("invalid length " + len + " of message " + describe(lastType) + " from " + peer);
+      throw new WireException(
+          "invalid length " + len + " of message " + describe(lastType) + " from " + peer);
     }
     return len - 4;
   }
@@ -100,8 +111,16 @@ public final class MessageStream implements Closeable {
   public Message read() {
     int len = readHeader();
     if (len > MAX_MESSAGE_LENGTH) {
-      throw new WireException("message " + describe(lastType) + " from " + peer + " claims " + len
-          + " bytes, more than the limit of " + MAX_MESSAGE_LENGTH + " (garbage on the connection?)");
+      throw new WireException(
+          "message "
+              + describe(lastType)
+              + " from "
+              + peer
+              + " claims "
+              + len
+              + " bytes, more than the limit of "
+              + MAX_MESSAGE_LENGTH
+              + " (garbage on the connection?)");
     }
     byte[] body = new byte[len];
     readFully(body, 0, len);
@@ -228,33 +247,35 @@ public final class MessageStream implements Closeable {
 
   /** A message type for error texts: the letter and its protocol name when known. */
   public static String describe(char type) {
-    String name = switch (type) {
-      case 'R' -> "Authentication";
-      case 'S' -> "ParameterStatus";
-      case 'K' -> "BackendKeyData";
-      case 'Z' -> "ReadyForQuery";
-      case 'T' -> "RowDescription";
-      case 'D' -> "DataRow";
-      case 'C' -> "CommandComplete";
-      case 'I' -> "EmptyQueryResponse";
-      case 'E' -> "ErrorResponse";
-      case 'N' -> "NoticeResponse";
-      case 'A' -> "NotificationResponse";
-      case 'H' -> "CopyOutResponse";
-      case 'G' -> "CopyInResponse";
-      case 'W' -> "CopyBothResponse";
-      case 'd' -> "CopyData";
-      case 'c' -> "CopyDone";
-      case '1' -> "ParseComplete";
-      case '2' -> "BindComplete";
-      case '3' -> "CloseComplete";
-      case 'n' -> "NoData";
-      case 't' -> "ParameterDescription";
-      case 's' -> "PortalSuspended";
-      case 'v' -> "NegotiateProtocolVersion";
-      default -> null;
-    };
-    String code = type >= 0x21 && type < 0x7F ? "'" + type + "'" : String.format("0x%02x", (int) type);
+    String name =
+        switch (type) {
+          case 'R' -> "Authentication";
+          case 'S' -> "ParameterStatus";
+          case 'K' -> "BackendKeyData";
+          case 'Z' -> "ReadyForQuery";
+          case 'T' -> "RowDescription";
+          case 'D' -> "DataRow";
+          case 'C' -> "CommandComplete";
+          case 'I' -> "EmptyQueryResponse";
+          case 'E' -> "ErrorResponse";
+          case 'N' -> "NoticeResponse";
+          case 'A' -> "NotificationResponse";
+          case 'H' -> "CopyOutResponse";
+          case 'G' -> "CopyInResponse";
+          case 'W' -> "CopyBothResponse";
+          case 'd' -> "CopyData";
+          case 'c' -> "CopyDone";
+          case '1' -> "ParseComplete";
+          case '2' -> "BindComplete";
+          case '3' -> "CloseComplete";
+          case 'n' -> "NoData";
+          case 't' -> "ParameterDescription";
+          case 's' -> "PortalSuspended";
+          case 'v' -> "NegotiateProtocolVersion";
+          default -> null;
+        };
+    String code =
+        type >= 0x21 && type < 0x7F ? "'" + type + "'" : String.format("0x%02x", (int) type);
     return name == null ? "of unknown type " + code : name + " (" + code + ")";
   }
 }

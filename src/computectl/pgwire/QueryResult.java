@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One statement's result from a simple query: column names, rows as text (null for SQL NULL)
- * and the command tag (e.g. {@code SELECT 1}).
+ * One statement's result from a simple query: column names, rows as text (null for SQL NULL) and
+ * the command tag (e.g. {@code SELECT 1}).
  */
 public record QueryResult(List<String> columns, List<List<String>> rows, String commandTag) {
   public QueryResult {
@@ -23,7 +23,9 @@ public record QueryResult(List<String> columns, List<List<String>> rows, String 
     return columns.indexOf(name);
   }
 
-  /** The text of {@code column} in row {@code row} (null for NULL); a missing column is an error. */
+  /**
+   * The text of {@code column} in row {@code row} (null for NULL); a missing column is an error.
+   */
   public String get(int row, String column) {
     int i = column(column);
     if (i < 0) {

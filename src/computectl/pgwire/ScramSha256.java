@@ -9,8 +9,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The SCRAM-SHA-256 arithmetic of RFC 5802 / RFC 7677, as PostgreSQL uses it (no channel
- * binding). Shared by our client and the stand-in servers' verifier.
+ * The SCRAM-SHA-256 arithmetic of RFC 5802 / RFC 7677, as PostgreSQL uses it (no channel binding).
+ * Shared by our client and the stand-in servers' verifier.
  */
 public final class ScramSha256 {
   public static final String MECHANISM = "SCRAM-SHA-256";

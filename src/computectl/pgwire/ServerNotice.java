@@ -9,7 +9,12 @@ import java.util.Map;
  * The fields of an ErrorResponse or NoticeResponse. {@code severity} prefers the non-localized
  * field (V) over the localized one (S), so that messages read the same whatever lc_messages is.
  */
-public record ServerNotice(String severity, String sqlState, String message, String detail, String hint,
+public record ServerNotice(
+    String severity,
+    String sqlState,
+    String message,
+    String detail,
+    String hint,
     Map<Character, String> fields) {
 
   public ServerNotice {
@@ -30,14 +35,18 @@ public record ServerNotice(String severity, String sqlState, String message, Str
       i = end + 1;
     }
     String severity = fields.getOrDefault('V', fields.getOrDefault('S', "ERROR"));
-    return new ServerNotice(shown(severity, 32), shown(fields.get('C'), 32),
-        shown(fields.getOrDefault('M', "(no message)"), MAX_SHOWN), shown(fields.get('D'), MAX_SHOWN),
-        shown(fields.get('H'), MAX_SHOWN), fields);
+    return new ServerNotice(
+        shown(severity, 32),
+        shown(fields.get('C'), 32),
+        shown(fields.getOrDefault('M', "(no message)"), MAX_SHOWN),
+        shown(fields.get('D'), MAX_SHOWN),
+        shown(fields.get('H'), MAX_SHOWN),
+        fields);
   }
 
   /**
-   * Longest server text that goes into our messages: the texts end up in logs and in /status,
-   * and a server (or whatever answers in its place) can send megabytes.
+   * Longest server text that goes into our messages: the texts end up in logs and in /status, and a
+   * server (or whatever answers in its place) can send megabytes.
    */
   static final int MAX_SHOWN = 1024;
 

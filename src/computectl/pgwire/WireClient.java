@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * A minimal PostgreSQL v3 protocol client over plain TCP (no TLS): trust, cleartext, MD5 and
- * SCRAM-SHA-256 authentication; simple queries with text results; COPY OUT as a stream. Enough
- * for the pageserver (basebackup, LSN leases) and the safekeepers (TIMELINE_STATUS), which
- * speak the protocol but are not Postgres. Not thread-safe; one query at a time.
+ * SCRAM-SHA-256 authentication; simple queries with text results; COPY OUT as a stream. Enough for
+ * the pageserver (basebackup, LSN leases) and the safekeepers (TIMELINE_STATUS), which speak the
+ * protocol but are not Postgres. Not thread-safe; one query at a time.
  */
 public final class WireClient implements AutoCloseable {
   private final MessageStream stream;
@@ -32,10 +32,17 @@ public final class WireClient implements AutoCloseable {
    * password; {@code startupParams} are sent after and override the string's own (options,
    * application_name, ...). {@code readTimeout} bounds every read (zero or null: none).
    */
-  public static WireClient connect(ConnInfo info, String passwordOverride, Map<String, String> startupParams,
-      Duration connectTimeout, Duration readTimeout) {
+  public static WireClient connect(
+      ConnInfo info,
+      String passwordOverride,
+      Map<String, String> startupParams,
+      Duration connectTimeout,
+      Duration readTimeout) {
     if (info.isUnixSocket()) {
-      throw new WireException("Unix-domain socket host \"" + info.connectHost() + "\" is not supported; use a TCP host");
+      throw new WireException(
+          "Unix-domain socket host \""
+              + info.connectHost()
+              + "\" is not supported; use a TCP host");
     }
     Socket socket = Connector.openSocket(info, connectTimeout);
     WireClient c = null;
@@ -80,7 +87,10 @@ public final class WireClient implements AutoCloseable {
     stream.setDeadlineNanos(nanoTime);
   }
 
-  /** Runs a simple query; one result per statement that completed. An ErrorResponse is thrown after ReadyForQuery. */
+  /**
+   * Runs a simple query; one result per statement that completed. An ErrorResponse is thrown after
+   * ReadyForQuery.
+   */
   public List<QueryResult> simpleQuery(String sql) {
     sendQuery(sql);
     List<QueryResult> results = new ArrayList<>();
@@ -97,11 +107,12 @@ public final class WireClient implements AutoCloseable {
           }
           case 'D' -> rows.add(dataRow(m, columns));
           case 'C' -> {
-            results.add(new QueryResult(columns == null ? List.of() : columns, rows, m.reader().cstring()));
+            results.add(
+                new QueryResult(columns == null ? List.of() : columns, rows, m.reader().cstring()));
             columns = null;
             rows = new ArrayList<>();
           }
-          case 'I' -> { }
+          case 'I' -> {}
           case 'E' -> error = WireException.fromServer(ServerNotice.parse(m.body()));
           case 'G', 'W' -> refuseCopyIn();
           case 'Z' -> {
@@ -139,7 +150,8 @@ public final class WireClient implements AutoCloseable {
       stream.write('S', new byte[0]);
       stream.flush();
       expectPrepared();
-      stream.write('B', new MessageBuilder().cstring("").cstring("").int16(0).int16(0).int16(0).toBytes());
+      stream.write(
+          'B', new MessageBuilder().cstring("").cstring("").int16(0).int16(0).int16(0).toBytes());
       stream.write('E', new MessageBuilder().cstring("").int32(0).toBytes());
       stream.write('S', new byte[0]);
       stream.flush();
@@ -155,7 +167,7 @@ public final class WireClient implements AutoCloseable {
     while (true) {
       Message m = stream.read();
       switch (m.type()) {
-        case '1', 't', 'n', 'T' -> { }
+        case '1', 't', 'n', 'T' -> {}
         case 'E' -> error = WireException.fromServer(ServerNotice.parse(m.body()));
         case 'Z' -> {
           if (error != null) {
@@ -176,7 +188,7 @@ public final class WireClient implements AutoCloseable {
           case 'H' -> {
             return new CopyOutStream(this, stream);
           }
-          case '2' -> { }
+          case '2' -> {}
           case 'E' -> {
             WireException error = WireException.fromServer(ServerNotice.parse(m.body()));
             readUntilReady("an error");
@@ -184,8 +196,12 @@ public final class WireClient implements AutoCloseable {
           }
           case 'T', 'D', 'C', 'I', 'Z' -> {
             markBroken();
-            throw new WireException("query to " + peer + " did not start COPY OUT (got "
-                + MessageStream.describe(m.type()) + ")");
+            throw new WireException(
+                "query to "
+                    + peer
+                    + " did not start COPY OUT (got "
+                    + MessageStream.describe(m.type())
+                    + ")");
           }
           default -> handleOther(m, "waiting for COPY OUT");
         }
@@ -198,7 +214,9 @@ public final class WireClient implements AutoCloseable {
     }
   }
 
-  /** The error to throw for an ErrorResponse inside COPY: read on to ReadyForQuery if it comes soon. */
+  /**
+   * The error to throw for an ErrorResponse inside COPY: read on to ReadyForQuery if it comes soon.
+   */
   WireException serverErrorDuringCopy(ServerNotice notice) {
     WireException error = WireException.fromServer(notice);
     try {
@@ -213,7 +231,7 @@ public final class WireClient implements AutoCloseable {
     while (true) {
       Message m = stream.read();
       switch (m.type()) {
-        case 'K' -> { }
+        case 'K' -> {}
         case 'Z' -> {
           return;
         }
@@ -223,15 +241,23 @@ public final class WireClient implements AutoCloseable {
     }
   }
 
-  /** Messages allowed at any time: notices, parameter changes, notifications. Anything else is an error. */
+  /**
+   * Messages allowed at any time: notices, parameter changes, notifications. Anything else is an
+   * error.
+   */
   private void handleOther(Message m, String phase) {
     switch (m.type()) {
       case 'N' -> logNotice(peer, ServerNotice.parse(m.body()));
       case 'S', 'A' -> handleAsync(m);
       default -> {
         markBroken();
-        throw new WireException("unexpected message " + MessageStream.describe(m.type()) + " from " + peer
-            + " during " + phase);
+        throw new WireException(
+            "unexpected message "
+                + MessageStream.describe(m.type())
+                + " from "
+                + peer
+                + " during "
+                + phase);
       }
     }
   }
@@ -249,7 +275,11 @@ public final class WireClient implements AutoCloseable {
 
   private void refuseCopyIn() {
     try {
-      stream.write('f', new MessageBuilder().cstring("COPY FROM STDIN is not supported by this client").toBytes());
+      stream.write(
+          'f',
+          new MessageBuilder()
+              .cstring("COPY FROM STDIN is not supported by this client")
+              .toBytes());
       stream.flush();
     } catch (IOException e) {
       markBroken();
@@ -277,7 +307,14 @@ public final class WireClient implements AutoCloseable {
     int n = r.int16();
     if (n != columns.size()) {
       markBroken();
-      throw new WireException("server " + peer + " sent a DataRow with " + n + " values for " + columns.size() + " columns");
+      throw new WireException(
+          "server "
+              + peer
+              + " sent a DataRow with "
+              + n
+              + " values for "
+              + columns.size()
+              + " columns");
     }
     List<String> row = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -300,7 +337,8 @@ public final class WireClient implements AutoCloseable {
 
   private void checkUsable() {
     if (broken) {
-      throw new WireException("connection to " + peer + " is no longer usable after an earlier error");
+      throw new WireException(
+          "connection to " + peer + " is no longer usable after an earlier error");
     }
   }
 

@@ -3,9 +3,9 @@ package computectl.pgwire;
 import computectl.util.ComputeCtlException;
 
 /**
- * A failure talking the Postgres v3 protocol: either an ErrorResponse from the server (then
- * {@link #sqlState()} and {@link #severity()} are set) or a transport/protocol problem on our side
- * (then they are null).
+ * A failure talking the Postgres v3 protocol: either an ErrorResponse from the server (then {@link
+ * #sqlState()} and {@link #severity()} are set) or a transport/protocol problem on our side (then
+ * they are null).
  */
 public class WireException extends ComputeCtlException {
   private static final long serialVersionUID = 1L;
@@ -32,7 +32,10 @@ public class WireException extends ComputeCtlException {
     this.serverMessage = serverMessage;
   }
 
-  /** The exception for an ErrorResponse: {@code "<severity>: <message> (SQLSTATE <code>)"} plus detail and hint. */
+  /**
+   * The exception for an ErrorResponse: {@code "<severity>: <message> (SQLSTATE <code>)"} plus
+   * detail and hint.
+   */
   public static WireException fromServer(ServerNotice notice) {
     StringBuilder sb = new StringBuilder();
     sb.append(notice.severity()).append(": ").append(notice.message());

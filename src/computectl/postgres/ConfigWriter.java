@@ -1,25 +1,25 @@
 package computectl.postgres;
 
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.Set;
 import computectl.spec.AuditLogLevel;
 import computectl.spec.ComputeMode;
 import computectl.spec.ComputeSpec;
 import computectl.spec.Feature;
 import computectl.spec.GenericOption;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Produces {@code postgresql.conf} from a spec (reference 7.4), line for line as upstream writes
@@ -46,9 +46,9 @@ public final class ConfigWriter {
   }
 
   /**
-   * Inputs besides the spec: the internal HTTP port (written as the extension server port),
-   * whether TLS is configured, the content of {@code /proc/sys/vm/overcommit_memory} (null when it
-   * could not be read) and the host OS.
+   * Inputs besides the spec: the internal HTTP port (written as the extension server port), whether
+   * TLS is configured, the content of {@code /proc/sys/vm/overcommit_memory} (null when it could
+   * not be read) and the host OS.
    */
   public record Options(int internalHttpPort, boolean tls, String overcommitMemory, HostOs os) {
     /** Options for this host: reads the overcommit setting (errors mean "unknown", as upstream). */
@@ -78,15 +78,23 @@ public final class ConfigWriter {
     }
   }
 
-  /** Mode 0600 for files compute_ctl creates in PGDATA, as Postgres creates its own (whatever the umask). */
+  /**
+   * Mode 0600 for files compute_ctl creates in PGDATA, as Postgres creates its own (whatever the
+   * umask).
+   */
   static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   /** Writes (or, with {@code append}, adds to) {@code file}; a file it creates gets mode 0600. */
   static void writeOwnerOnly(Path file, String text, boolean append) throws IOException {
-    Set<StandardOpenOption> options = append
-        ? EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
-        : EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    Set<StandardOpenOption> options =
+        append
+            ? EnumSet.of(
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+            : EnumSet.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
     try (SeekableByteChannel ch = Files.newByteChannel(file, options, OWNER_ONLY)) {
       ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
       while (b.hasRemaining()) {
@@ -113,7 +121,8 @@ public final class ConfigWriter {
       line(out, category + "=" + locale);
     }
     modeLines(out, spec.mode() == null ? ComputeMode.PRIMARY : spec.mode());
-    if (options.os() == HostOs.LINUX && options.overcommitMemory() != null
+    if (options.os() == HostOs.LINUX
+        && options.overcommitMemory() != null
         && options.overcommitMemory().trim().equals("2")) {
       // Overcommit disabled means the VM has swap; mmap DSM can then grow past free RAM.
       line(out, settingLine(new GenericOption("dynamic_shared_memory_type", "mmap", "enum")));
@@ -125,7 +134,8 @@ public final class ConfigWriter {
     }
     auditBlock(out, spec);
     line(out, "neon.extension_server_port=" + options.internalHttpPort());
-    line(out, "neon.disable_logical_replication_subscribers=" + spec.dropSubscriptionsBeforeStart());
+    line(
+        out, "neon.disable_logical_replication_subscribers=" + spec.dropSubscriptionsBeforeStart());
     if (spec.hasFeature(Feature.POSTGRES_LOGS_EXPORT)) {
       line(out, "log_destination='stderr,syslog'");
     }
@@ -139,7 +149,10 @@ public final class ConfigWriter {
     return "'" + value.replace("'", "''").replace("\\", "\\\\") + "'";
   }
 
-  /** One managed-block line (7.4.1): {@code name = value}, quoted for string vartype; bare name when null. */
+  /**
+   * One managed-block line (7.4.1): {@code name = value}, quoted for string vartype; bare name when
+   * null.
+   */
   public static String settingLine(GenericOption option) {
     if (option.value() == null) {
       return option.name();
@@ -147,7 +160,10 @@ public final class ConfigWriter {
     return option.name() + " = " + (option.isString() ? escape(option.value()) : option.value());
   }
 
-  /** The managed block's body: one line per setting, each ending in a newline ("\n" alone when empty). */
+  /**
+   * The managed block's body: one line per setting, each ending in a newline ("\n" alone when
+   * empty).
+   */
   public static String settingsBlock(List<GenericOption> settings) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < settings.size(); i++) {
@@ -168,8 +184,12 @@ public final class ConfigWriter {
       line(out, "neon.stripe_size=" + spec.shardStripeSize());
     }
     if (!spec.safekeeperConnstrings().isEmpty()) {
-      String generation = spec.safekeepersGeneration() == null ? "" : "g#" + spec.safekeepersGeneration() + ":";
-      line(out, "neon.safekeepers=" + escape(generation + String.join(",", spec.safekeeperConnstrings())));
+      String generation =
+          spec.safekeepersGeneration() == null ? "" : "g#" + spec.safekeepersGeneration() + ":";
+      line(
+          out,
+          "neon.safekeepers="
+              + escape(generation + String.join(",", spec.safekeeperConnstrings())));
     }
     if (spec.tenantId() != null) {
       line(out, "neon.tenant_id=" + escape(spec.tenantId()));
@@ -198,7 +218,8 @@ public final class ConfigWriter {
 
   /** 14.7: written after the managed block so that the spec cannot override the audit settings. */
   private static void auditBlock(StringBuilder out, ComputeSpec spec) {
-    AuditLogLevel level = spec.auditLogLevel() == null ? AuditLogLevel.Disabled : spec.auditLogLevel();
+    AuditLogLevel level =
+        spec.auditLogLevel() == null ? AuditLogLevel.Disabled : spec.auditLogLevel();
     Optional<String> libs = spec.setting("shared_preload_libraries");
     switch (level) {
       case Disabled:
@@ -207,7 +228,11 @@ public final class ConfigWriter {
         line(out, "# Managed by compute_ctl base audit settings: start");
         line(out, "pgaudit.log='ddl,role'");
         line(out, "pgaudit.log_catalog=off");
-        line(out, "shared_preload_libraries='" + libs.map(l -> withLibraries(l, "pgaudit")).orElse("neon,pgaudit") + "'");
+        line(
+            out,
+            "shared_preload_libraries='"
+                + libs.map(l -> withLibraries(l, "pgaudit")).orElse("neon,pgaudit")
+                + "'");
         line(out, "# Managed by compute_ctl base audit settings: end");
         break;
       case Hipaa:
@@ -216,8 +241,12 @@ public final class ConfigWriter {
         line(out, "pgaudit.log_parameter=on");
         line(out, "pgaudit.log_catalog=off");
         line(out, "pgaudit.log_rotation_age=5");
-        line(out, "shared_preload_libraries='"
-            + libs.map(l -> withLibraries(l, "pgaudit", "pgauditlogtofile")).orElse("neon,pgaudit,pgauditlogtofile") + "'");
+        line(
+            out,
+            "shared_preload_libraries='"
+                + libs.map(l -> withLibraries(l, "pgaudit", "pgauditlogtofile"))
+                    .orElse("neon,pgaudit,pgauditlogtofile")
+                + "'");
         line(out, "# Managed by compute_ctl compliance audit settings: end");
         break;
       default:

@@ -6,8 +6,8 @@ package computectl.postgres;
  */
 public record ExitStatus(Integer code, Integer signal) {
   private static final String[] NAMES = {
-    null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
-    "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
+    null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+    "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
   };
 
   /** From {@link Process#exitValue()}. */
@@ -27,7 +27,10 @@ public record ExitStatus(Integer code, Integer signal) {
     return code == null ? -1 : code;
   }
 
-  /** As upstream (Rust) prints an exit status: {@code exit status: 1} or {@code signal: 9 (SIGKILL)}. */
+  /**
+   * As upstream (Rust) prints an exit status: {@code exit status: 1} or {@code signal: 9
+   * (SIGKILL)}.
+   */
   @Override
   public String toString() {
     if (code != null) {

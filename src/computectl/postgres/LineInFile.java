@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * Upstream's "line in file" edit (reference 7.4.3), used for pg_hba.conf and postgresql.conf: the
- * line is appended only when no existing line equals it, preceded by one newline when the file
- * had any line, and written without a trailing newline.
+ * line is appended only when no existing line equals it, preceded by one newline when the file had
+ * any line, and written without a trailing newline.
  */
 public final class LineInFile {
   private LineInFile() {}
@@ -34,7 +34,10 @@ public final class LineInFile {
     }
   }
 
-  /** Lines as a line reader sees them: split on \n, a trailing \r dropped, no empty line after a final \n. */
+  /**
+   * Lines as a line reader sees them: split on \n, a trailing \r dropped, no empty line after a
+   * final \n.
+   */
   static String[] lines(String text) {
     if (text.isEmpty()) {
       return new String[0];

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How to run the {@code postgres} binary given as {@code --pgbin}: inside the
- * {@code neon-postgres} memory cgroup when {@code AUTOSCALING} is set (so the autoscaler can
- * control Postgres's memory), after an optional prefix. The prefix is empty in production; tests
- * running as root use {@code RunAs.command(user, List.of())} because Postgres refuses root.
+ * How to run the {@code postgres} binary given as {@code --pgbin}: inside the {@code neon-postgres}
+ * memory cgroup when {@code AUTOSCALING} is set (so the autoscaler can control Postgres's memory),
+ * after an optional prefix. The prefix is empty in production; tests running as root use {@code
+ * RunAs.command(user, List.of())} because Postgres refuses root.
  */
 public record PgCommand(String pgbin, boolean autoscaling, List<String> prefix) {
   public static final List<String> CGEXEC = List.of("cgexec", "-g", "memory:neon-postgres");
@@ -41,7 +41,10 @@ public record PgCommand(String pgbin, boolean autoscaling, List<String> prefix) 
     return cmd;
   }
 
-  /** A tool that sits next to the postgres binary (pg_ctl, initdb), run with the same prefix but never in the cgroup. */
+  /**
+   * A tool that sits next to the postgres binary (pg_ctl, initdb), run with the same prefix but
+   * never in the cgroup.
+   */
   public List<String> siblingCommand(String tool, String... args) {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(sibling(pgbin, tool));

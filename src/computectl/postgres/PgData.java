@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class PgData {
   /** The pg_hba.conf rule that lets external clients in with md5 (tabs exactly as upstream). */
   public static final String HBA_ALL_MD5 = "host\tall\t\tall\t\tall\t\tmd5";
+
   /** With a trailing slash, as upstream writes the link target. */
   public static final String DYNSHMEM_TARGET = "/dev/shm/";
 
@@ -36,13 +37,17 @@ public final class PgData {
       Files.createDirectory(pgdata);
       Files.setPosixFilePermissions(pgdata, PosixFilePermissions.fromString("rwx------"));
     } catch (FileAlreadyExistsException e) {
-      throw new PgException("could not create data directory " + pgdata + ": it could not be emptied", e);
+      throw new PgException(
+          "could not create data directory " + pgdata + ": it could not be emptied", e);
     } catch (IOException | UnsupportedOperationException e) {
       throw new PgException("could not create data directory " + pgdata + ": " + describe(e), e);
     }
   }
 
-  /** Best-effort recursive delete that never leaves {@code path}: a symlink is unlinked, not entered. */
+  /**
+   * Best-effort recursive delete that never leaves {@code path}: a symlink is unlinked, not
+   * entered.
+   */
   static void deleteTree(Path path) {
     BasicFileAttributes attrs;
     try {
@@ -79,7 +84,8 @@ public final class PgData {
     }
     for (Path name : names) {
       try {
-        BasicFileAttributes a = dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
+        BasicFileAttributes a =
+            dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
         if (a.isDirectory()) {
           try (SecureDirectoryStream<Path> child = dir.newDirectoryStream(name, NOFOLLOW)) {
             deleteContents(child);
@@ -105,7 +111,8 @@ public final class PgData {
   /** Ensures the md5 rule for all hosts is in pg_hba.conf (7.3 step 5); true when it was added. */
   public static boolean ensureHbaLine(Path pgdata) {
     boolean added = LineInFile.ensure(pgdata.resolve("pg_hba.conf"), HBA_ALL_MD5);
-    Log.info(added ? "updated pg_hba.conf to allow external connections" : "pg_hba.conf is up-to-date");
+    Log.info(
+        added ? "updated pg_hba.conf to allow external connections" : "pg_hba.conf is up-to-date");
     return added;
   }
 
@@ -130,30 +137,40 @@ public final class PgData {
   }
 
   /**
-   * java.nio normalises a link target and drops its trailing slash, so {@code ln} writes the
-   * target string exactly as upstream does.
+   * java.nio normalises a link target and drops its trailing slash, so {@code ln} writes the target
+   * string exactly as upstream does.
    */
   private static void symlink(String target, Path link) {
     try {
-      Process ln = new ProcessBuilder("ln", "-s", "--", target, link.toString()).redirectErrorStream(true).start();
+      Process ln =
+          new ProcessBuilder("ln", "-s", "--", target, link.toString())
+              .redirectErrorStream(true)
+              .start();
       ln.getOutputStream().close();
-      String output = new String(ln.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      String output =
+          new String(ln.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .trim();
       if (!ln.waitFor(30, TimeUnit.SECONDS)) {
         ln.destroyForcibly();
-        throw new PgException("could not create symlink " + link + " -> " + target + ": ln timed out");
+        throw new PgException(
+            "could not create symlink " + link + " -> " + target + ": ln timed out");
       }
       if (ln.exitValue() != 0) {
         throw new PgException("could not create symlink " + link + " -> " + target + ": " + output);
       }
     } catch (IOException e) {
-      throw new PgException("could not create symlink " + link + " -> " + target + ": " + e.getMessage(), e);
+      throw new PgException(
+          "could not create symlink " + link + " -> " + target + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PgException("interrupted while creating symlink " + link, e);
     }
   }
 
-  /** Creates an empty {@code standby.signal} unless one exists (Replica and Static); true when created. */
+  /**
+   * Creates an empty {@code standby.signal} unless one exists (Replica and Static); true when
+   * created.
+   */
   public static boolean addStandbySignal(Path pgdata) {
     Path signal = pgdata.resolve("standby.signal");
     try {

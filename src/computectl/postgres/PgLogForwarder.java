@@ -19,11 +19,12 @@ import java.util.regex.Pattern;
  * without a new line. Each message is written as {@code PG:} + its lines joined by U+200B + a
  * newline, so a multi-line log entry stays one line in compute_ctl's log.
  *
- * <p>Blocking reads cannot time out, so one thread reads lines and another groups them with a
- * timed wait. Both end at EOF; {@link #join} waits for them.
+ * <p>Blocking reads cannot time out, so one thread reads lines and another groups them with a timed
+ * wait. Both end at EOF; {@link #join} waits for them.
  */
 public final class PgLogForwarder {
-  static final Pattern TIMESTAMP = Pattern.compile("^\\d+-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}", Pattern.UNICODE_CHARACTER_CLASS);
+  static final Pattern TIMESTAMP =
+      Pattern.compile("^\\d+-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}", Pattern.UNICODE_CHARACTER_CLASS);
   static final long IDLE_FLUSH_MS = 100;
   public static final String SEPARATOR = "\u200B";
 
@@ -47,7 +48,9 @@ public final class PgLogForwarder {
     grouper.setDaemon(true);
   }
 
-  /** Starts forwarding {@code in} to {@code sink} (which receives whole {@code PG:...\n} messages). */
+  /**
+   * Starts forwarding {@code in} to {@code sink} (which receives whole {@code PG:...\n} messages).
+   */
   public static PgLogForwarder start(InputStream in, String name, Consumer<String> sink) {
     PgLogForwarder f = new PgLogForwarder(in, name, sink);
     f.reader.start();
@@ -119,7 +122,10 @@ public final class PgLogForwarder {
     }
   }
 
-  /** Lenient UTF-8 (upstream stops forwarding on invalid UTF-8, which would leave the pipe undrained). */
+  /**
+   * Lenient UTF-8 (upstream stops forwarding on invalid UTF-8, which would leave the pipe
+   * undrained).
+   */
   private static String decode(ByteArrayOutputStream line) {
     String s = line.toString(StandardCharsets.UTF_8);
     return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;

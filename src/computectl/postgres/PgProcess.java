@@ -36,22 +36,33 @@ public final class PgProcess {
   }
 
   /** Starts Postgres; logs go to compute_ctl's stderr. {@code authToken} may be null. */
-  public static PgProcess start(PgCommand command, Path pgdata, String authToken, ChildProcesses children) {
+  public static PgProcess start(
+      PgCommand command, Path pgdata, String authToken, ChildProcesses children) {
     return start(command, pgdata, authToken, children, PgLogForwarder.stderrSink());
   }
 
   /** Starts Postgres with its grouped log messages sent to {@code logSink}. */
-  public static PgProcess start(PgCommand command, Path pgdata, String authToken, ChildProcesses children,
+  public static PgProcess start(
+      PgCommand command,
+      Path pgdata,
+      String authToken,
+      ChildProcesses children,
       Consumer<String> logSink) {
     return start(command, pgdata, authToken, children, logSink, PROCESS_NAME);
   }
 
-  static PgProcess start(PgCommand command, Path pgdata, String authToken, ChildProcesses children,
-      Consumer<String> logSink, String name) {
+  static PgProcess start(
+      PgCommand command,
+      Path pgdata,
+      String authToken,
+      ChildProcesses children,
+      Consumer<String> logSink,
+      String name) {
     List<String> cmd = command.command("-D", pgdata.toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.PIPE);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.PIPE);
     if (authToken != null) {
       pb.environment().put("NEON_AUTH_TOKEN", authToken);
     }
@@ -59,7 +70,8 @@ public final class PgProcess {
     try {
       p = pb.start();
     } catch (IOException e) {
-      throw new PgException("cannot start postgres (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
+      throw new PgException(
+          "cannot start postgres (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
     }
     children.register(name, p);
     closeQuietly(p);
@@ -123,7 +135,10 @@ public final class PgProcess {
     }
   }
 
-  /** Waits for Postgres to exit and its logs to be written; the exit code, or null when killed by a signal. */
+  /**
+   * Waits for Postgres to exit and its logs to be written; the exit code, or null when killed by a
+   * signal.
+   */
   public Integer waitExit() {
     try {
       int value = process.waitFor();
@@ -138,7 +153,9 @@ public final class PgProcess {
     }
   }
 
-  /** True when the last line of the pid file, trimmed, is {@code ready} (Postgres pads the word). */
+  /**
+   * True when the last line of the pid file, trimmed, is {@code ready} (Postgres pads the word).
+   */
   static boolean isReady(Path pidFile) {
     try {
       String text = new String(Files.readAllBytes(pidFile), StandardCharsets.ISO_8859_1);
@@ -153,7 +170,8 @@ public final class PgProcess {
     try {
       WatchService ws = pgdata.getFileSystem().newWatchService();
       try {
-        pgdata.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+        pgdata.register(
+            ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
         return ws;
       } catch (IOException | RuntimeException e) {
         ws.close();
@@ -165,7 +183,10 @@ public final class PgProcess {
     }
   }
 
-  /** Sleeps until something in PGDATA changes or {@code nanos} pass; extra queued events are dropped. */
+  /**
+   * Sleeps until something in PGDATA changes or {@code nanos} pass; extra queued events are
+   * dropped.
+   */
   private static void awaitChange(WatchService watch, long nanos) {
     try {
       if (watch == null) {

@@ -9,23 +9,25 @@ import java.util.regex.Pattern;
 
 /**
  * The Postgres major version string ({@code v14} .. {@code v17}) used in remote extension paths,
- * from {@code pg_config --version} (reference section 2). Upstream panics on each failure here;
- * we raise {@link PgException} with a message naming what was wrong.
+ * from {@code pg_config --version} (reference section 2). Upstream panics on each failure here; we
+ * raise {@link PgException} with a message naming what was wrong.
  */
 public final class PgVersion {
   /** Digits then at least one more character: {@code PostgreSQL 14} alone does not match. */
   private static final Pattern VERSION = Pattern.compile("^PostgreSQL (\\d+).+");
+
   private static final List<String> SUPPORTED = List.of("14", "15", "16", "17");
 
   private PgVersion() {}
 
   /**
-   * Upstream's rule: strip the suffix {@code postgres} from pgbin and append {@code /pg_config}
-   * (so {@code /usr/local/bin/postgres} gives {@code /usr/local/bin//pg_config}).
+   * Upstream's rule: strip the suffix {@code postgres} from pgbin and append {@code /pg_config} (so
+   * {@code /usr/local/bin/postgres} gives {@code /usr/local/bin//pg_config}).
    */
   public static String pgConfigPath(String pgbin) {
     if (!pgbin.endsWith("postgres")) {
-      throw new PgException("--pgbin must end in 'postgres' (pg_config is found next to it): " + pgbin);
+      throw new PgException(
+          "--pgbin must end in 'postgres' (pg_config is found next to it): " + pgbin);
     }
     return pgbin.substring(0, pgbin.length() - "postgres".length()) + "/pg_config";
   }
@@ -42,12 +44,16 @@ public final class PgVersion {
     if (m.find() && SUPPORTED.contains(m.group(1))) {
       return "v" + m.group(1);
     }
-    throw new PgException("unsupported PostgreSQL version '" + text + "' (supported: 14, 15, 16, 17)");
+    throw new PgException(
+        "unsupported PostgreSQL version '" + text + "' (supported: 14, 15, 16, 17)");
   }
 
   private static String runPgConfig(String pgConfig, String argument) {
     try {
-      Process p = new ProcessBuilder(pgConfig, argument).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(pgConfig, argument)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -55,7 +61,8 @@ public final class PgVersion {
         throw new PgException(pgConfig + " " + argument + " did not finish within 30 s");
       }
       if (p.exitValue() != 0) {
-        throw new PgException(pgConfig + " " + argument + " failed with exit code " + p.exitValue());
+        throw new PgException(
+            pgConfig + " " + argument + " failed with exit code " + p.exitValue());
       }
       return out.trim();
     } catch (IOException e) {

@@ -12,14 +12,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Prewarm of a pooled compute started without a spec (reference 7.11): initdb a throw-away
- * cluster beside PGDATA, start Postgres on it until ready, then stop it at once. This warms the
- * page cache with the binaries and makes the VM grow its memory before a real start needs it.
+ * Prewarm of a pooled compute started without a spec (reference 7.11): initdb a throw-away cluster
+ * beside PGDATA, start Postgres on it until ready, then stop it at once. This warms the page cache
+ * with the binaries and makes the VM grow its memory before a real start needs it.
  */
 public final class Prewarm {
   public static final String PROCESS_NAME = "postgres-prewarm";
+
   /** Nobody should connect; 512 MB of shared buffers make the VM touch its memory. */
-  public static final String CONF = "shared_buffers=65536\nport=51055\nshared_preload_libraries = 'neon'\n";
+  public static final String CONF =
+      "shared_buffers=65536\nport=51055\nshared_preload_libraries = 'neon'\n";
+
   private static final long INITDB_TIMEOUT_SECONDS = 300;
 
   private Prewarm() {}
@@ -36,10 +39,15 @@ public final class Prewarm {
 
   /**
    * Runs the prewarm with {@code conf} as the whole postgresql.conf. {@code dataOwner} (null in
-   * production, where compute_ctl already runs as the Postgres user) is given the directory
-   * before initdb runs as that user.
+   * production, where compute_ctl already runs as the Postgres user) is given the directory before
+   * initdb runs as that user.
    */
-  public static void run(PgCommand command, Path pgdata, ChildProcesses children, String conf, String dataOwner,
+  public static void run(
+      PgCommand command,
+      Path pgdata,
+      ChildProcesses children,
+      String conf,
+      String dataOwner,
       Consumer<String> logSink) {
     Log.info("prewarming");
     Path dir = warmupDir(pgdata);
@@ -83,7 +91,11 @@ public final class Prewarm {
         p.destroyForcibly();
         Log.warn("initdb did not finish within " + INITDB_TIMEOUT_SECONDS + " s");
       } else if (p.exitValue() != 0) {
-        Log.warn("initdb exited with code " + p.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).trim());
+        Log.warn(
+            "initdb exited with code "
+                + p.exitValue()
+                + ": "
+                + new String(output, StandardCharsets.UTF_8).trim());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -9,15 +9,17 @@ public final class SqlQuote {
     return '"' + name.replace("\"", "\"\"") + '"';
   }
 
-  /** A string literal: {@code '} and {@code \} doubled; {@code E'...'} when a backslash is present. */
+  /**
+   * A string literal: {@code '} and {@code \} doubled; {@code E'...'} when a backslash is present.
+   */
   public static String literal(String s) {
     String escaped = s.replace("'", "''").replace("\\", "\\\\");
     return escaped.indexOf('\\') >= 0 ? "E'" + escaped + "'" : "'" + escaped + "'";
   }
 
   /**
-   * Dollar quoting for a value placed inside a {@code DO} block: the quoted value and the outer
-   * tag the enclosing block must use, both chosen so that neither occurs in the value.
+   * Dollar quoting for a value placed inside a {@code DO} block: the quoted value and the outer tag
+   * the enclosing block must use, both chosen so that neither occurs in the value.
    */
   public record DollarQuoted(String quoted, String outerTag) {
     /** The enclosing block's delimiter, {@code $<outer>$}. */

@@ -2,7 +2,6 @@ package computectl.postgres;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -13,6 +12,7 @@ import java.nio.file.StandardOpenOption;
  */
 public final class TempOverride {
   public static final String FILE_NAME = "compute_ctl_temp_override.conf";
+
   /** What upstream puts there around catalog updates: no cluster size limit while they run. */
   public static final String NO_SIZE_LIMIT = "neon.max_cluster_size=-1";
 
@@ -20,8 +20,8 @@ public final class TempOverride {
 
   /**
    * Writes {@code settings} (no newline added) to the override file, runs {@code work} (which
-   * reloads the configuration itself), then empties the file whether or not the work succeeded.
-   * The caller reloads again afterwards.
+   * reloads the configuration itself), then empties the file whether or not the work succeeded. The
+   * caller reloads again afterwards.
    */
   public static void run(Path pgdata, String settings, Runnable work) {
     Path file = pgdata.resolve(FILE_NAME);
@@ -36,10 +36,12 @@ public final class TempOverride {
     } catch (RuntimeException e) {
       failure = e;
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       ch.truncate(0);
     } catch (IOException e) {
-      PgException truncateFailure = new PgException("could not empty " + file + ": " + e.getMessage(), e);
+      PgException truncateFailure =
+          new PgException("could not empty " + file + ": " + e.getMessage(), e);
       if (failure != null) {
         failure.addSuppressed(truncateFailure);
         throw failure;

@@ -18,7 +18,9 @@ public record ApplyContext(int concurrency, String timelineId) {
   }
 
   public static ApplyContext of(ApplyMode mode, ComputeSpec spec, String timelineId) {
-    return new ApplyContext(mode == ApplyMode.STARTUP ? startupConcurrency(spec) : reconfigureConcurrency(spec), timelineId);
+    return new ApplyContext(
+        mode == ApplyMode.STARTUP ? startupConcurrency(spec) : reconfigureConcurrency(spec),
+        timelineId);
   }
 
   /** {@code reconfigure_concurrency} (default 1). */
@@ -27,12 +29,15 @@ public record ApplyContext(int concurrency, String timelineId) {
   }
 
   /**
-   * From {@code max_connections} (settings first, else the first usable line of
-   * {@code postgresql_conf}): the value below 10, 10 up to 29, a third from 30; 10 when unknown.
+   * From {@code max_connections} (settings first, else the first usable line of {@code
+   * postgresql_conf}): the value below 10, 10 up to 29, a third from 30; 10 when unknown.
    */
   public static int startupConcurrency(ComputeSpec spec) {
     Optional<String> setting = spec.setting("max_connections");
-    Long limit = setting.isPresent() ? parseCount(setting.get()) : fromPostgresqlConf(spec.cluster().postgresqlConf());
+    Long limit =
+        setting.isPresent()
+            ? parseCount(setting.get())
+            : fromPostgresqlConf(spec.cluster().postgresqlConf());
     if (limit == null) {
       return DEFAULT_STARTUP_CONCURRENCY;
     }
@@ -46,7 +51,9 @@ public record ApplyContext(int concurrency, String timelineId) {
     }
     for (String line : conf.split("\n", -1)) {
       int eq = line.indexOf('=');
-      if (!line.contains("max_connections") || eq < 0 || !line.substring(0, eq).strip().equals("max_connections")) {
+      if (!line.contains("max_connections")
+          || eq < 0
+          || !line.substring(0, eq).strip().equals("max_connections")) {
         continue;
       }
       Long v = parseCount(line.substring(eq + 1).strip());

@@ -10,12 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The roles and databases that exist before reconciliation (reference 8.2). Role passwords are
- * the raw {@code rolpassword} values ({@code md5...}, {@code SCRAM-SHA-256$...} or null).
+ * The roles and databases that exist before reconciliation (reference 8.2). Role passwords are the
+ * raw {@code rolpassword} values ({@code md5...}, {@code SCRAM-SHA-256$...} or null).
  */
 public record CatalogSnapshot(Map<String, String> rolePasswords, Map<String, Database> databases) {
-  static final String DATABASES_QUERY = "SELECT datname, (SELECT rolname FROM pg_catalog.pg_roles WHERE oid = datdba) AS owner,"
-      + " NOT datallowconn AS restrict_conn, datconnlimit = -2 AS invalid FROM pg_catalog.pg_database";
+  static final String DATABASES_QUERY =
+      "SELECT datname, (SELECT rolname FROM pg_catalog.pg_roles WHERE oid = datdba) AS owner, NOT"
+          + " datallowconn AS restrict_conn, datconnlimit = -2 AS invalid FROM"
+          + " pg_catalog.pg_database";
   static final String ROLES_QUERY = "SELECT rolname, rolpassword FROM pg_catalog.pg_authid";
 
   public CatalogSnapshot {
@@ -26,14 +28,17 @@ public record CatalogSnapshot(Map<String, String> rolePasswords, Map<String, Dat
 
   public static CatalogSnapshot read(Connection c) throws SQLException {
     Map<String, Database> dbs = new LinkedHashMap<>();
-    try (PreparedStatement st = c.prepareStatement(DATABASES_QUERY); ResultSet rs = st.executeQuery()) {
+    try (PreparedStatement st = c.prepareStatement(DATABASES_QUERY);
+        ResultSet rs = st.executeQuery()) {
       while (rs.next()) {
         String name = rs.getString(1);
-        dbs.put(name, new Database(name, rs.getString(2), null, rs.getBoolean(3), rs.getBoolean(4)));
+        dbs.put(
+            name, new Database(name, rs.getString(2), null, rs.getBoolean(3), rs.getBoolean(4)));
       }
     }
     Map<String, String> roles = new LinkedHashMap<>();
-    try (PreparedStatement st = c.prepareStatement(ROLES_QUERY); ResultSet rs = st.executeQuery()) {
+    try (PreparedStatement st = c.prepareStatement(ROLES_QUERY);
+        ResultSet rs = st.executeQuery()) {
       while (rs.next()) {
         roles.put(rs.getString(1), rs.getString(2));
       }

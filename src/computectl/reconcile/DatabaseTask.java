@@ -3,11 +3,12 @@ package computectl.reconcile;
 import java.util.List;
 
 /**
- * The phases to run in one database, in order, on at most one connection. {@code skipReason} is
- * set when a user database cannot be entered (missing, {@code restrict_conn} or invalid): the
- * task is then only logged.
+ * The phases to run in one database, in order, on at most one connection. {@code skipReason} is set
+ * when a user database cannot be entered (missing, {@code restrict_conn} or invalid): the task is
+ * then only logged.
  */
-public record DatabaseTask(String database, boolean systemDb, String skipReason, List<Phase> phases) {
+public record DatabaseTask(
+    String database, boolean systemDb, String skipReason, List<Phase> phases) {
   public DatabaseTask {
     phases = List.copyOf(phases);
   }

@@ -15,20 +15,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The installed-extensions survey (reference 14.10): in every connectable, valid database (at
- * most 500), which extension versions are installed and whether the bootstrap superuser owns
- * them. Sets {@code compute_installed_extensions} and logs the {@code [NEON_EXT_STAT]} line.
+ * The installed-extensions survey (reference 14.10): in every connectable, valid database (at most
+ * 500), which extension versions are installed and whether the bootstrap superuser owns them. Sets
+ * {@code compute_installed_extensions} and logs the {@code [NEON_EXT_STAT]} line.
  */
 public final class InstalledExtensions {
   public static final String APPLICATION_NAME = "compute_ctl:get_installed_extensions";
+
   /** The bootstrap superuser's oid: extensions it owns were installed by the platform. */
   static final int BOOTSTRAP_SUPERUSER_OID = 10;
+
   static final String LIST_DATABASES =
-      "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND datconnlimit <> -2 LIMIT 500";
-  static final String LIST_EXTENSIONS = "SELECT extname, extversion, extowner::integer FROM pg_catalog.pg_extension";
+      "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND datconnlimit <> -2 LIMIT"
+          + " 500";
+  static final String LIST_EXTENSIONS =
+      "SELECT extname, extversion, extowner::integer FROM pg_catalog.pg_extension";
 
   /** One (extension, version, owner kind) and the number of databases that have it. */
-  public record InstalledExtension(String extname, String version, int nDatabases, String ownedBySuperuser) {}
+  public record InstalledExtension(
+      String extname, String version, int nDatabases, String ownedBySuperuser) {}
 
   private InstalledExtensions() {}
 
@@ -36,7 +41,8 @@ public final class InstalledExtensions {
   public static List<InstalledExtension> collect(PgConnector connector, ComputeCtlMetrics metrics) {
     List<InstalledExtension> found = survey(connector);
     for (InstalledExtension e : found) {
-      metrics.installedExtensions.set(e.nDatabases(), e.extname(), e.version(), e.ownedBySuperuser());
+      metrics.installedExtensions.set(
+          e.nDatabases(), e.extname(), e.version(), e.ownedBySuperuser());
     }
     Log.info("[NEON_EXT_STAT] " + toJson(found));
     return found;
@@ -63,7 +69,8 @@ public final class InstalledExtensions {
           counts.merge(List.of(rs.getString(1), rs.getString(2), owned), 1, Integer::sum);
         }
       } catch (SQLException e) {
-        throw new ReconcileException("installed extensions: reading extensions of database " + db + " failed", e);
+        throw new ReconcileException(
+            "installed extensions: reading extensions of database " + db + " failed", e);
       }
     }
     List<InstalledExtension> out = new ArrayList<>();
@@ -75,8 +82,12 @@ public final class InstalledExtensions {
   public static String toJson(List<InstalledExtension> extensions) {
     JsonArray list = Json.array();
     for (InstalledExtension e : extensions) {
-      list.add(new JsonObject().add("extname", e.extname()).add("version", e.version())
-          .add("n_databases", e.nDatabases()).add("owned_by_superuser", e.ownedBySuperuser()));
+      list.add(
+          new JsonObject()
+              .add("extname", e.extname())
+              .add("version", e.version())
+              .add("n_databases", e.nDatabases())
+              .add("owned_by_superuser", e.ownedBySuperuser()));
     }
     return new JsonObject().add("extensions", list).toString();
   }

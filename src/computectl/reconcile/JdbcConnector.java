@@ -15,9 +15,8 @@ import java.util.Properties;
 
 /**
  * A {@link PgConnector} over the PostgreSQL JDBC driver, built from a libpq-style URL such as
- * {@code --connstr} ({@code postgresql://cloud_admin@127.0.0.1:55432/postgres}).
- * Connections use the simple query protocol, as upstream sends its reconciliation statements,
- * and no TLS.
+ * {@code --connstr} ({@code postgresql://cloud_admin@127.0.0.1:55432/postgres}). Connections use
+ * the simple query protocol, as upstream sends its reconciliation statements, and no TLS.
  */
 public final class JdbcConnector implements PgConnector {
   private final String host;
@@ -27,7 +26,13 @@ public final class JdbcConnector implements PgConnector {
   private final String systemDb;
   private final Map<String, String> extraProperties;
 
-  public JdbcConnector(String host, int port, String user, String password, String systemDb, Map<String, String> extraProperties) {
+  public JdbcConnector(
+      String host,
+      int port,
+      String user,
+      String password,
+      String systemDb,
+      Map<String, String> extraProperties) {
     this.host = host;
     this.port = port;
     this.user = user;
@@ -37,9 +42,9 @@ public final class JdbcConnector implements PgConnector {
   }
 
   /**
-   * Parses {@code postgres://} or {@code postgresql://} URLs: user, password, host, port
-   * (default 5432), database (default: the user name, as libpq) and query parameters, which are
-   * passed to the driver ({@code application_name} is ours to set and is dropped).
+   * Parses {@code postgres://} or {@code postgresql://} URLs: user, password, host, port (default
+   * 5432), database (default: the user name, as libpq) and query parameters, which are passed to
+   * the driver ({@code application_name} is ours to set and is dropped).
    */
   public static JdbcConnector fromConnstr(String connstr) {
     URI uri;
@@ -64,8 +69,17 @@ public final class JdbcConnector implements PgConnector {
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     String db = path.length() > 1 ? decode(path.substring(1)) : user;
-    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-    return new JdbcConnector(host, uri.getPort() < 0 ? 5432 : uri.getPort(), user, password, db, queryProperties(uri.getRawQuery()));
+    String host =
+        uri.getHost().startsWith("[")
+            ? uri.getHost().substring(1, uri.getHost().length() - 1)
+            : uri.getHost();
+    return new JdbcConnector(
+        host,
+        uri.getPort() < 0 ? 5432 : uri.getPort(),
+        user,
+        password,
+        db,
+        queryProperties(uri.getRawQuery()));
   }
 
   private static Map<String, String> queryProperties(String rawQuery) {
@@ -114,7 +128,8 @@ public final class JdbcConnector implements PgConnector {
 
   @Override
   public Optional<PgConnector> asUser(String otherUser) {
-    return Optional.of(new JdbcConnector(host, port, otherUser, password, systemDb, extraProperties));
+    return Optional.of(
+        new JdbcConnector(host, port, otherUser, password, systemDb, extraProperties));
   }
 
   @Override
@@ -131,10 +146,17 @@ public final class JdbcConnector implements PgConnector {
     return DriverManager.getConnection(jdbcUrl(dbname), props);
   }
 
-  /** The driver URL; the database goes in the path, percent-encoded, since names may hold anything. */
+  /**
+   * The driver URL; the database goes in the path, percent-encoded, since names may hold anything.
+   */
   String jdbcUrl(String dbname) {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return "jdbc:postgresql://" + h + ":" + port + "/" + URLEncoder.encode(dbname, StandardCharsets.UTF_8).replace("+", "%20");
+    return "jdbc:postgresql://"
+        + h
+        + ":"
+        + port
+        + "/"
+        + URLEncoder.encode(dbname, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Override

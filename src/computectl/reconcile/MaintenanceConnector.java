@@ -8,11 +8,12 @@ import java.util.Optional;
 
 /**
  * The "maintenance client" of reference 8.1: connections used to apply the spec. Each one has
- * {@code application_name} {@code compute_ctl:apply_config} and turns {@code neon.forward_ddl}
- * off so that the neon extension does not send compute_ctl's own DDL back to the control plane.
+ * {@code application_name} {@code compute_ctl:apply_config} and turns {@code neon.forward_ddl} off
+ * so that the neon extension does not send compute_ctl's own DDL back to the control plane.
  */
 public final class MaintenanceConnector {
   public static final String APPLICATION_NAME = "compute_ctl:apply_config";
+
   /** The role that owned computes before cloud_admin existed. */
   static final String LEGACY_ADMIN = "zenith_admin";
 
@@ -51,16 +52,22 @@ public final class MaintenanceConnector {
   }
 
   /**
-   * Computes created before cloud_admin existed only know zenith_admin: when our user is
-   * rejected, create it as zenith_admin and retry (upstream's legacy migration path).
+   * Computes created before cloud_admin existed only know zenith_admin: when our user is rejected,
+   * create it as zenith_admin and retry (upstream's legacy migration path).
    */
-  private void createCloudAdminAsLegacyAdmin(String dbname, SQLException rejected) throws SQLException {
+  private void createCloudAdminAsLegacyAdmin(String dbname, SQLException rejected)
+      throws SQLException {
     Optional<PgConnector> legacy = connector.asUser(LEGACY_ADMIN);
     if (legacy.isEmpty()) {
       throw rejected;
     }
-    Log.warn("connection as the configured user was rejected (" + rejected.getSQLState() + "); creating cloud_admin as " + LEGACY_ADMIN);
-    try (Connection c = legacy.get().connect(dbname, APPLICATION_NAME); Statement st = c.createStatement()) {
+    Log.warn(
+        "connection as the configured user was rejected ("
+            + rejected.getSQLState()
+            + "); creating cloud_admin as "
+            + LEGACY_ADMIN);
+    try (Connection c = legacy.get().connect(dbname, APPLICATION_NAME);
+        Statement st = c.createStatement()) {
       st.execute("SET neon.forward_ddl = false");
       st.execute("CREATE USER cloud_admin WITH SUPERUSER");
       st.execute("GRANT zenith_admin TO cloud_admin");

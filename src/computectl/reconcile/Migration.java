@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One numbered migration (reference 14.11). Ids are 1-based positions in the list: migrations
- * are only ever appended. A migration whose text starts with {@code -- SKIP} was withdrawn; it
- * still advances the stored id.
+ * One numbered migration (reference 14.11). Ids are 1-based positions in the list: migrations are
+ * only ever appended. A migration whose text starts with {@code -- SKIP} was withdrawn; it still
+ * advances the stored id.
  */
 public record Migration(long id, String sql) {
   static final String SKIP_MARK = "-- SKIP";
@@ -15,7 +15,10 @@ public record Migration(long id, String sql) {
     return sql.startsWith(SKIP_MARK);
   }
 
-  /** The built-in migrations: resources {@code migrations/0001.sql}, {@code 0002.sql}, ... until one is missing. */
+  /**
+   * The built-in migrations: resources {@code migrations/0001.sql}, {@code 0002.sql}, ... until one
+   * is missing.
+   */
   public static List<Migration> builtIn() {
     List<Migration> out = new ArrayList<>();
     for (int id = 1; ; id++) {

@@ -10,26 +10,28 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * Runs the migrations not yet applied (reference 14.11), each in its own transaction together
- * with the update of {@code neon_migration.migration_id}. The first failure is counted in
- * {@code compute_ctl_db_migration_failed_total{migration_id}} and stops the run.
+ * Runs the migrations not yet applied (reference 14.11), each in its own transaction together with
+ * the update of {@code neon_migration.migration_id}. The first failure is counted in {@code
+ * compute_ctl_db_migration_failed_total{migration_id}} and stops the run.
  */
 public final class MigrationRunner {
   public static final String APPLICATION_NAME = "compute_ctl:migrations";
-  private static final List<String> PREPARE = List.of(
-      "CREATE SCHEMA IF NOT EXISTS neon_migration",
-      "CREATE TABLE IF NOT EXISTS neon_migration.migration_id (key INT NOT NULL PRIMARY KEY, id bigint NOT NULL DEFAULT 0)",
-      "INSERT INTO neon_migration.migration_id VALUES (0, 0) ON CONFLICT DO NOTHING",
-      "ALTER SCHEMA neon_migration OWNER TO cloud_admin",
-      "REVOKE ALL ON SCHEMA neon_migration FROM PUBLIC");
+  private static final List<String> PREPARE =
+      List.of(
+          "CREATE SCHEMA IF NOT EXISTS neon_migration",
+          "CREATE TABLE IF NOT EXISTS neon_migration.migration_id (key INT NOT NULL PRIMARY KEY, id"
+              + " bigint NOT NULL DEFAULT 0)",
+          "INSERT INTO neon_migration.migration_id VALUES (0, 0) ON CONFLICT DO NOTHING",
+          "ALTER SCHEMA neon_migration OWNER TO cloud_admin",
+          "REVOKE ALL ON SCHEMA neon_migration FROM PUBLIC");
 
   private final List<Migration> migrations;
   private final ComputeCtlMetrics metrics;
   private final Long failpointId;
 
   /**
-   * {@code failpointId}: the {@code compute-migration} failpoint, failing the migration with
-   * that id (testing builds); null normally.
+   * {@code failpointId}: the {@code compute-migration} failpoint, failing the migration with that
+   * id (testing builds); null normally.
    */
   public MigrationRunner(List<Migration> migrations, ComputeCtlMetrics metrics, Long failpointId) {
     this.migrations = List.copyOf(migrations);
@@ -50,7 +52,9 @@ public final class MigrationRunner {
     }
   }
 
-  /** Runs what is pending on {@code c} (autocommit is restored afterwards); returns the id reached. */
+  /**
+   * Runs what is pending on {@code c} (autocommit is restored afterwards); returns the id reached.
+   */
   public long run(Connection c) {
     long current;
     try {
@@ -85,7 +89,8 @@ public final class MigrationRunner {
   }
 
   private static long storedId(Connection c) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM neon_migration.migration_id")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id FROM neon_migration.migration_id")) {
       if (!rs.next()) {
         throw new SQLException("neon_migration.migration_id has no row");
       }
@@ -108,9 +113,11 @@ public final class MigrationRunner {
         }
       }
       if (failpointId != null && failpointId == m.id()) {
-        throw new ReconcileException("migration " + m.id() + " was configured to fail because of a failpoint");
+        throw new ReconcileException(
+            "migration " + m.id() + " was configured to fail because of a failpoint");
       }
-      try (PreparedStatement st = c.prepareStatement("UPDATE neon_migration.migration_id SET id = ?")) {
+      try (PreparedStatement st =
+          c.prepareStatement("UPDATE neon_migration.migration_id SET id = ?")) {
         st.setLong(1, m.id());
         st.executeUpdate();
       }

@@ -5,9 +5,9 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * Opens JDBC connections to the compute's Postgres. The caller decides where Postgres is and who
- * we are (normally from {@code --connstr}); reconciliation only chooses the database and the
- * {@code application_name}, which Postgres shows in {@code pg_stat_activity}.
+ * Opens JDBC connections to the compute's Postgres. The caller decides where Postgres is and who we
+ * are (normally from {@code --connstr}); reconciliation only chooses the database and the {@code
+ * application_name}, which Postgres shows in {@code pg_stat_activity}.
  */
 public interface PgConnector {
   Connection connect(String dbname, String applicationName) throws SQLException;

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Everything one spec application would do, in order: the stages of reference 8.3 with their
- * statements, plus the warnings found while planning (e.g. a rename of a role that does not
- * exist). Built by {@link Planner} without touching the database.
+ * statements, plus the warnings found while planning (e.g. a rename of a role that does not exist).
+ * Built by {@link Planner} without touching the database.
  */
 public record Plan(List<Stage> stages, List<String> warnings) {
   public Plan {
@@ -16,14 +16,24 @@ public record Plan(List<Stage> stages, List<String> warnings) {
 
   /** Every statement text in execution order (tests and debugging; contains passwords). */
   public List<String> statements() {
-    return stages.stream().flatMap(s -> s.tasks().stream()).filter(t -> !t.skipped())
-        .flatMap(t -> t.phases().stream()).flatMap(p -> p.statements().stream()).map(SqlStatement::sql).toList();
+    return stages.stream()
+        .flatMap(s -> s.tasks().stream())
+        .filter(t -> !t.skipped())
+        .flatMap(t -> t.phases().stream())
+        .flatMap(p -> p.statements().stream())
+        .map(SqlStatement::sql)
+        .toList();
   }
 
   /** The phase of this name in the system stages, or null. */
   public Phase systemPhase(String name) {
-    return stages.stream().filter(s -> s.kind() == Stage.Kind.SYSTEM).flatMap(s -> s.tasks().stream())
-        .flatMap(t -> t.phases().stream()).filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    return stages.stream()
+        .filter(s -> s.kind() == Stage.Kind.SYSTEM)
+        .flatMap(s -> s.tasks().stream())
+        .flatMap(t -> t.phases().stream())
+        .filter(p -> p.name().equals(name))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The plan as an SQL script with comments; passwords are redacted. */
@@ -35,8 +45,12 @@ public record Plan(List<Stage> stages, List<String> warnings) {
     int n = 0;
     for (Stage stage : stages) {
       n++;
-      sb.append("\n-- stage ").append(n).append(": ").append(stage.name())
-          .append(stage.concurrent() ? " (databases concurrently)" : "").append('\n');
+      sb.append("\n-- stage ")
+          .append(n)
+          .append(": ")
+          .append(stage.name())
+          .append(stage.concurrent() ? " (databases concurrently)" : "")
+          .append('\n');
       for (DatabaseTask task : stage.tasks()) {
         printTask(sb, task);
       }
@@ -45,9 +59,14 @@ public record Plan(List<Stage> stages, List<String> warnings) {
   }
 
   private static void printTask(StringBuilder sb, DatabaseTask task) {
-    String where = (task.systemDb() ? "system database " : "database ") + SqlQuote.ident(task.database());
+    String where =
+        (task.systemDb() ? "system database " : "database ") + SqlQuote.ident(task.database());
     if (task.skipped()) {
-      sb.append("-- ").append(oneLine(where)).append(": skipped, ").append(oneLine(task.skipReason())).append('\n');
+      sb.append("-- ")
+          .append(oneLine(where))
+          .append(": skipped, ")
+          .append(oneLine(task.skipReason()))
+          .append('\n');
       return;
     }
     for (Phase phase : task.phases()) {
@@ -58,7 +77,11 @@ public record Plan(List<Stage> stages, List<String> warnings) {
       }
       sb.append('\n');
       for (SqlStatement s : phase.statements()) {
-        sb.append("-- ").append(oneLine(s.comment())).append('\n').append(s.printable()).append(";\n");
+        sb.append("-- ")
+            .append(oneLine(s.comment()))
+            .append('\n')
+            .append(s.printable())
+            .append(";\n");
       }
     }
   }

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a {@link Plan}: stages in order, a failed stage stops the application (8.5). Concurrent
- * stages run their database tasks on at most {@code concurrency} named threads, which this
- * executor stops before the stage returns.
+ * stages run their database tasks on at most {@code concurrency} named threads, which this executor
+ * stops before the stage returns.
  */
 final class PlanExecutor {
   private static final AtomicInteger POOL_SEQ = new AtomicInteger();
@@ -52,7 +52,8 @@ final class PlanExecutor {
     int seq = POOL_SEQ.incrementAndGet();
     AtomicInteger threadSeq = new AtomicInteger();
     ThreadFactory names = r -> new Thread(r, "apply-db-" + seq + "-" + threadSeq.incrementAndGet());
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, stage.tasks().size()), names);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(concurrency, stage.tasks().size()), names);
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (DatabaseTask task : stage.tasks()) {
@@ -67,7 +68,8 @@ final class PlanExecutor {
         }
       }
       for (RuntimeException e : errors) {
-        if (stage.kind() == Stage.Kind.PRE_DROP && String.valueOf(e.getMessage()).contains("does not exist")) {
+        if (stage.kind() == Stage.Kind.PRE_DROP
+            && String.valueOf(e.getMessage()).contains("does not exist")) {
           // The drop itself does not check existence either; a retry may find the database gone.
           Log.warn("ignoring error in pre-drop cleanup: " + e.getMessage());
           continue;
@@ -100,7 +102,11 @@ final class PlanExecutor {
 
   private void runTask(DatabaseTask task) {
     if (task.skipped()) {
-      Log.warn("skipping per-database phases in " + Shown.name(task.database()) + ": " + Shown.name(task.skipReason()));
+      Log.warn(
+          "skipping per-database phases in "
+              + Shown.name(task.database())
+              + ": "
+              + Shown.name(task.skipReason()));
       return;
     }
     if (task.isEmpty()) {
@@ -110,8 +116,10 @@ final class PlanExecutor {
     try {
       c = connections.open(task.database());
     } catch (SQLException e) {
-      String first = task.phases().stream().filter(p -> !p.isEmpty()).map(Phase::name).findFirst().orElse("?");
-      throw new ReconcileException("phase " + first + ": could not connect to database " + Shown.name(task.database()), e);
+      String first =
+          task.phases().stream().filter(p -> !p.isEmpty()).map(Phase::name).findFirst().orElse("?");
+      throw new ReconcileException(
+          "phase " + first + ": could not connect to database " + Shown.name(task.database()), e);
     }
     try {
       for (Phase phase : task.phases()) {
@@ -126,7 +134,11 @@ final class PlanExecutor {
     try {
       c.close();
     } catch (SQLException e) {
-      Log.warn("closing the connection to database " + Shown.name(database) + " failed: " + e.getMessage());
+      Log.warn(
+          "closing the connection to database "
+              + Shown.name(database)
+              + " failed: "
+              + e.getMessage());
     }
   }
 
@@ -144,7 +156,8 @@ final class PlanExecutor {
         st.execute(s.sql());
         Log.debug("phase " + phase.name() + ": done: " + Shown.name(s.comment()));
       } catch (SQLException e) {
-        ReconcileException failure = ReconcileException.statementFailed(phase.name(), database, s.comment(), e);
+        ReconcileException failure =
+            ReconcileException.statementFailed(phase.name(), database, s.comment(), e);
         Log.warn(failure.getMessage());
         if (first == null) {
           first = failure;

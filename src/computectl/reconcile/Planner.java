@@ -13,18 +13,20 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Builds the {@link Plan} of one spec application (reference 8.3, 8.4) from the spec and a
- * catalog snapshot, without a database. The role and database maps start as the snapshot and
- * are updated phase by phase as upstream does, so that later phases see the intended state.
- * One planner per plan.
+ * Builds the {@link Plan} of one spec application (reference 8.3, 8.4) from the spec and a catalog
+ * snapshot, without a database. The role and database maps start as the snapshot and are updated
+ * phase by phase as upstream does, so that later phases see the intended state. One planner per
+ * plan.
  */
 public final class Planner {
   static final String CLOUD_ADMIN = "cloud_admin";
 
   private final ComputeSpec spec;
   private final PlanParams params;
+
   /** Role name to its catalog password; null values are roles without one. */
   private final Map<String, String> roles;
+
   private final Map<String, Database> databases;
   private final List<String> warnings = new ArrayList<>();
 
@@ -43,15 +45,19 @@ public final class Planner {
     checkDeltaOps();
     List<Stage> stages = new ArrayList<>();
     // The pre-drop stage sees the catalog as it was, before any system phase.
-    stages.add(new Stage("pre-drop cleanup of databases to delete", Stage.Kind.PRE_DROP, preDropTasks()));
-    stages.add(systemStage("system phases", List.of(
-        new Phase("CreateNeonSuperuser", List.of(Statements.createNeonSuperuser())),
-        new Phase("DropInvalidDatabases", dropInvalidDatabases()),
-        new Phase("RenameRoles", renameRoles()),
-        new Phase("CreateAndAlterRoles", createAndAlterRoles()),
-        new Phase("RenameAndDeleteDatabases", renameAndDeleteDatabases()),
-        new Phase("CreateAndAlterDatabases", createAndAlterDatabases()),
-        new Phase("CreateSchemaNeon", List.of(Statements.createSchemaNeon())))));
+    stages.add(
+        new Stage("pre-drop cleanup of databases to delete", Stage.Kind.PRE_DROP, preDropTasks()));
+    stages.add(
+        systemStage(
+            "system phases",
+            List.of(
+                new Phase("CreateNeonSuperuser", List.of(Statements.createNeonSuperuser())),
+                new Phase("DropInvalidDatabases", dropInvalidDatabases()),
+                new Phase("RenameRoles", renameRoles()),
+                new Phase("CreateAndAlterRoles", createAndAlterRoles()),
+                new Phase("RenameAndDeleteDatabases", renameAndDeleteDatabases()),
+                new Phase("CreateAndAlterDatabases", createAndAlterDatabases()),
+                new Phase("CreateSchemaNeon", List.of(Statements.createSchemaNeon())))));
     stages.add(new Stage("each database", Stage.Kind.PER_DATABASE, perDatabaseTasks()));
     stages.add(systemStage("final system phases", finalPhases()));
     return new Plan(stages, warnings);
@@ -61,20 +67,32 @@ public final class Planner {
   private void checkDeltaOps() {
     for (DeltaOp op : spec.deltaOps()) {
       if ((op.is(DeltaOp.RENAME_ROLE) || op.is(DeltaOp.RENAME_DB)) && op.newName() == null) {
-        throw new ReconcileException("delta operation " + op.action() + " of '" + Shown.name(op.name()) + "' has no new_name");
+        throw new ReconcileException(
+            "delta operation "
+                + op.action()
+                + " of '"
+                + Shown.name(op.name())
+                + "' has no new_name");
       }
     }
   }
 
   private Stage systemStage(String name, List<Phase> phases) {
-    return new Stage(name, Stage.Kind.SYSTEM, List.of(new DatabaseTask(params.systemDb(), true, null, phases)));
+    return new Stage(
+        name, Stage.Kind.SYSTEM, List.of(new DatabaseTask(params.systemDb(), true, null, phases)));
   }
 
   private List<DatabaseTask> preDropTasks() {
     List<DatabaseTask> tasks = new ArrayList<>();
     for (DeltaOp op : spec.deltaOps()) {
       if (op.is(DeltaOp.DELETE_DB)) {
-        tasks.add(userDbTask(op.name(), List.of(new Phase("DropLogicalSubscriptions", List.of(Statements.dropSubscriptions(op.name()))))));
+        tasks.add(
+            userDbTask(
+                op.name(),
+                List.of(
+                    new Phase(
+                        "DropLogicalSubscriptions",
+                        List.of(Statements.dropSubscriptions(op.name()))))));
       }
     }
     return tasks;
@@ -87,14 +105,21 @@ public final class Planner {
     if (existing == null) {
       skip = "database " + Shown.name(dbname) + " does not exist";
     } else if (existing.restrictConn() || existing.invalid()) {
-      skip = "database " + Shown.name(dbname) + " has restrict_conn=" + existing.restrictConn() + ", invalid=" + existing.invalid();
+      skip =
+          "database "
+              + Shown.name(dbname)
+              + " has restrict_conn="
+              + existing.restrictConn()
+              + ", invalid="
+              + existing.invalid();
     }
     return new DatabaseTask(dbname, false, skip, skip == null ? phases : List.of());
   }
 
   private List<SqlStatement> dropInvalidDatabases() {
     List<SqlStatement> out = new ArrayList<>();
-    List<String> invalid = databases.values().stream().filter(Database::invalid).map(Database::name).toList();
+    List<String> invalid =
+        databases.values().stream().filter(Database::invalid).map(Database::name).toList();
     for (String name : invalid) {
       databases.remove(name);
       out.add(Statements.dropInvalidDatabase(name));
@@ -110,7 +135,12 @@ public final class Planner {
         continue;
       }
       if (!roles.containsKey(op.name())) {
-        warnings.add("rename_role: role '" + Shown.name(op.name()) + "' does not exist, not renaming it to '" + Shown.name(op.newName()) + "'");
+        warnings.add(
+            "rename_role: role '"
+                + Shown.name(op.name())
+                + "' does not exist, not renaming it to '"
+                + Shown.name(op.newName())
+                + "'");
         continue;
       }
       roles.remove(op.name());
@@ -125,12 +155,14 @@ public final class Planner {
     List<SqlStatement> out = new ArrayList<>();
     for (Role role : spec.cluster().roles()) {
       if (roles.containsKey(role.name())) {
-        // md5 digests never compare equal (the catalog adds "md5"), so they are re-applied each time.
+        // md5 digests never compare equal (the catalog adds "md5"), so they are re-applied each
+        // time.
         if (!Objects.equals(roles.get(role.name()), role.encryptedPassword())) {
           out.add(Statements.alterRole(role));
         }
       } else {
-        boolean jwks = spec.localProxyConfig() != null && spec.localProxyConfig().isJwksRole(role.name());
+        boolean jwks =
+            spec.localProxyConfig() != null && spec.localProxyConfig().isJwksRole(role.name());
         out.add(Statements.createRole(role, jwks));
       }
     }
@@ -146,7 +178,10 @@ public final class Planner {
       } else if (op.is(DeltaOp.RENAME_DB)) {
         Database db = databases.remove(op.name());
         if (db != null) {
-          databases.put(op.newName(), new Database(op.newName(), db.owner(), db.options(), db.restrictConn(), db.invalid()));
+          databases.put(
+              op.newName(),
+              new Database(
+                  op.newName(), db.owner(), db.options(), db.restrictConn(), db.invalid()));
           out.add(Statements.renameDatabase(op.name(), op.newName()));
         }
       }
@@ -164,10 +199,18 @@ public final class Planner {
         continue;
       }
       String current = existing.owner();
-      boolean changeOwner = current != null && current.startsWith("\"")
-          ? !SqlQuote.ident(db.owner()).equals(current)
-          : !db.owner().equals(current);
-      databases.put(db.name(), new Database(existing.name(), db.owner(), existing.options(), existing.restrictConn(), existing.invalid()));
+      boolean changeOwner =
+          current != null && current.startsWith("\"")
+              ? !SqlQuote.ident(db.owner()).equals(current)
+              : !db.owner().equals(current);
+      databases.put(
+          db.name(),
+          new Database(
+              existing.name(),
+              db.owner(),
+              existing.options(),
+              existing.restrictConn(),
+              existing.invalid()));
       if (changeOwner) {
         out.add(Statements.alterDatabaseOwner(db));
       }
@@ -180,9 +223,14 @@ public final class Planner {
     for (Database db : spec.cluster().databases()) {
       List<Phase> phases = new ArrayList<>();
       phases.add(new Phase("DeleteDBRoleReferences", deleteRoleReferences(db.owner(), db.owner())));
-      phases.add(new Phase("ChangeSchemaPerms", Statements.changeSchemaPerms(db.owner(), params.serverMajorVersion())));
+      phases.add(
+          new Phase(
+              "ChangeSchemaPerms",
+              Statements.changeSchemaPerms(db.owner(), params.serverMajorVersion())));
       if (params.dropSubscriptions()) {
-        phases.add(new Phase("DropLogicalSubscriptions", List.of(Statements.dropSubscriptions(db.name()))));
+        phases.add(
+            new Phase(
+                "DropLogicalSubscriptions", List.of(Statements.dropSubscriptions(db.name()))));
       }
       tasks.add(userDbTask(db.name(), phases));
     }
@@ -201,7 +249,9 @@ public final class Planner {
   private List<SqlStatement> deleteRoleReferences(String specOwner, String newOwner) {
     List<SqlStatement> out = new ArrayList<>();
     for (DeltaOp op : spec.deltaOps()) {
-      if (op.is(DeltaOp.DELETE_ROLE) && !op.name().equals(specOwner) && roles.containsKey(op.name())) {
+      if (op.is(DeltaOp.DELETE_ROLE)
+          && !op.name().equals(specOwner)
+          && roles.containsKey(op.name())) {
         out.addAll(Statements.deleteRoleReferences(op.name(), newOwner));
       }
     }
@@ -210,22 +260,41 @@ public final class Planner {
 
   private List<Phase> finalPhases() {
     List<Phase> phases = new ArrayList<>();
-    boolean pgss = spec.setting("shared_preload_libraries").map(v -> v.contains("pg_stat_statements")).orElse(false);
-    phases.add(new Phase("HandleOtherExtensions", pgss ? List.of(Statements.createPgStatStatements()) : List.of()));
+    boolean pgss =
+        spec.setting("shared_preload_libraries")
+            .map(v -> v.contains("pg_stat_statements"))
+            .orElse(false);
+    phases.add(
+        new Phase(
+            "HandleOtherExtensions",
+            pgss ? List.of(Statements.createPgStatStatements()) : List.of()));
     phases.add(new Phase("HandleNeonExtension", Statements.neonExtension()));
     phases.add(new Phase("CreateAvailabilityCheck", List.of(Statements.healthCheck())));
-    phases.add(new Phase("DropRoles", spec.deltaOps().stream().filter(op -> op.is(DeltaOp.DELETE_ROLE))
-        .map(op -> Statements.dropRole(op.name())).toList()));
+    phases.add(
+        new Phase(
+            "DropRoles",
+            spec.deltaOps().stream()
+                .filter(op -> op.is(DeltaOp.DELETE_ROLE))
+                .map(op -> Statements.dropRole(op.name()))
+                .toList()));
     if (params.dropSubscriptions()) {
-      phases.add(new Phase("FinalizeDropLogicalSubscriptions", List.of(Statements.finalizeDropSubscriptions())));
+      phases.add(
+          new Phase(
+              "FinalizeDropLogicalSubscriptions", List.of(Statements.finalizeDropSubscriptions())));
     }
-    AuditLogLevel audit = spec.auditLogLevel() == null ? AuditLogLevel.Disabled : spec.auditLogLevel();
+    AuditLogLevel audit =
+        spec.auditLogLevel() == null ? AuditLogLevel.Disabled : spec.auditLogLevel();
     if (audit != AuditLogLevel.Disabled) {
-      phases.add(new Phase("CreatePgauditExtension", List.of(Statements.createExtension("pgaudit"))));
+      phases.add(
+          new Phase("CreatePgauditExtension", List.of(Statements.createExtension("pgaudit"))));
       if (audit == AuditLogLevel.Hipaa) {
-        phases.add(new Phase("CreatePgauditlogtofileExtension", List.of(Statements.createExtension("pgauditlogtofile"))));
+        phases.add(
+            new Phase(
+                "CreatePgauditlogtofileExtension",
+                List.of(Statements.createExtension("pgauditlogtofile"))));
       }
-      phases.add(new Phase("DisablePostgresDBPgAudit", List.of(Statements.disablePgAuditInPostgres())));
+      phases.add(
+          new Phase("DisablePostgresDBPgAudit", List.of(Statements.disablePgAuditInPostgres())));
     }
     return phases;
   }

@@ -6,8 +6,8 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * A failure while reconciling roles and databases, running migrations or reading extensions.
- * The message names the phase, the database and the statement's comment, never a password (the
+ * A failure while reconciling roles and databases, running migrations or reading extensions. The
+ * message names the phase, the database and the statement's comment, never a password (the
  * statement text itself is not included because it may carry one).
  */
 public class ReconcileException extends ComputeCtlException {
@@ -31,8 +31,17 @@ public class ReconcileException extends ComputeCtlException {
   }
 
   /** A statement of a phase failed (8.5): the first failure in statement order is reported. */
-  static ReconcileException statementFailed(String phase, String database, String comment, SQLException e) {
-    return new ReconcileException("phase " + phase + " failed in database " + Shown.name(database) + " at \"" + Shown.name(comment) + "\"", e);
+  static ReconcileException statementFailed(
+      String phase, String database, String comment, SQLException e) {
+    return new ReconcileException(
+        "phase "
+            + phase
+            + " failed in database "
+            + Shown.name(database)
+            + " at \""
+            + Shown.name(comment)
+            + "\"",
+        e);
   }
 
   /**
@@ -42,7 +51,9 @@ public class ReconcileException extends ComputeCtlException {
   static String serverMessage(SQLException e) {
     if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
       ServerErrorMessage m = p.getServerErrorMessage();
-      return (m.getSeverity() == null ? "ERROR" : m.getSeverity()) + ": " + Shown.name(m.getMessage());
+      return (m.getSeverity() == null ? "ERROR" : m.getSeverity())
+          + ": "
+          + Shown.name(m.getMessage());
     }
     return Shown.name(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
   }

@@ -9,8 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Spec application (reference section 8): reads the catalog, plans, and runs the plan. Whether
- * to apply at all ({@code skip_pg_catalog_updates}, mode Primary) is the caller's decision.
+ * Spec application (reference section 8): reads the catalog, plans, and runs the plan. Whether to
+ * apply at all ({@code skip_pg_catalog_updates}, mode Primary) is the caller's decision.
  */
 public final class Reconciler {
   public static final String POST_APPLY_APPLICATION_NAME = "compute_ctl:post_apply_config";
@@ -42,8 +42,8 @@ public final class Reconciler {
   }
 
   /**
-   * The post-start {@code ALTER EXTENSION neon UPDATE} (reference 7.8), run for every primary
-   * even when catalog updates are skipped; the caller runs it in the background and logs errors.
+   * The post-start {@code ALTER EXTENSION neon UPDATE} (reference 7.8), run for every primary even
+   * when catalog updates are skipped; the caller runs it in the background and logs errors.
    */
   public static void updateNeonExtension(PgConnector connector) {
     try (Connection c = connector.connect(connector.systemDatabase(), POST_APPLY_APPLICATION_NAME);
@@ -58,19 +58,23 @@ public final class Reconciler {
     try {
       return connections.open(connections.systemDatabase());
     } catch (SQLException e) {
-      throw new ReconcileException("could not connect to the system database " + connections.systemDatabase(), e);
+      throw new ReconcileException(
+          "could not connect to the system database " + connections.systemDatabase(), e);
     }
   }
 
-  private static Plan plan(Connection system, String systemDb, ComputeSpec spec, ApplyContext ctx) throws SQLException {
+  private static Plan plan(Connection system, String systemDb, ComputeSpec spec, ApplyContext ctx)
+      throws SQLException {
     int major = serverMajorVersion(system);
     CatalogSnapshot catalog = CatalogSnapshot.read(system);
-    boolean dropSubscriptions = spec.dropSubscriptionsBeforeStart() && !subscriptionsDropped(system, ctx.timelineId());
+    boolean dropSubscriptions =
+        spec.dropSubscriptionsBeforeStart() && !subscriptionsDropped(system, ctx.timelineId());
     return Planner.plan(spec, catalog, new PlanParams(major, systemDb, dropSubscriptions));
   }
 
   static int serverMajorVersion(Connection c) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW server_version_num")) {
       rs.next();
       return Integer.parseInt(rs.getString(1).trim()) / 10000;
     }
@@ -85,7 +89,8 @@ public final class Reconciler {
       throw new ReconcileException("timeline_id must be set to drop subscriptions before start");
     }
     Log.info("Checking if subscriptions were already dropped for timeline " + timelineId);
-    try (PreparedStatement st = c.prepareStatement("select 1 from neon.drop_subscriptions_done where timeline_id = ?")) {
+    try (PreparedStatement st =
+        c.prepareStatement("select 1 from neon.drop_subscriptions_done where timeline_id = ?")) {
       st.setString(1, timelineId);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next();

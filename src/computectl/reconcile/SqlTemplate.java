@@ -38,7 +38,9 @@ final class SqlTemplate {
     }
   }
 
-  /** {@code template} with each {@code {{key}}} replaced by its value; unknown keys are an error. */
+  /**
+   * {@code template} with each {@code {{key}}} replaced by its value; unknown keys are an error.
+   */
   static String fill(String template, Map<String, String> values) {
     StringBuilder out = new StringBuilder(template.length() + 64);
     int i = 0;

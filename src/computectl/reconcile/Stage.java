@@ -9,7 +9,10 @@ import java.util.List;
  */
 public record Stage(String name, Kind kind, List<DatabaseTask> tasks) {
   public enum Kind {
-    /** Before the system phases: clean up databases about to be dropped; "does not exist" errors are tolerated. */
+    /**
+     * Before the system phases: clean up databases about to be dropped; "does not exist" errors are
+     * tolerated.
+     */
     PRE_DROP,
     SYSTEM,
     PER_DATABASE

@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The fast safekeeper check of a Primary start (reference 7.5.1): ask every safekeeper for
- * TIMELINE_STATUS at once, each within 100 ms; with a quorum of answers that all know the
- * timeline and agree on one LSN with commit = flush, that LSN is where the timeline ends and the
- * full {@code --sync-safekeepers} run can be skipped. Anything else means "run the full sync";
- * this check never fails the start.
+ * TIMELINE_STATUS at once, each within 100 ms; with a quorum of answers that all know the timeline
+ * and agree on one LSN with commit = flush, that LSN is where the timeline ends and the full {@code
+ * --sync-safekeepers} run can be skipped. Anything else means "run the full sync"; this check never
+ * fails the start.
  */
 public final class SafekeeperStatusCheck {
   public static final Duration PER_SAFEKEEPER_TIMEOUT = Duration.ofMillis(100);
@@ -45,17 +45,28 @@ public final class SafekeeperStatusCheck {
     this.timeout = timeout;
   }
 
-  /** The LSN the safekeepers agree on, or empty when the full sync must run. Records SYNC_SK_CHECK_MS. */
+  /**
+   * The LSN the safekeepers agree on, or empty when the full sync must run. Records
+   * SYNC_SK_CHECK_MS.
+   */
   public Optional<Lsn> check(ParsedSpec spec, StartupMetrics metrics) {
     long start = System.nanoTime();
     try {
       String token = spec.spec() == null ? null : spec.spec().storageAuthToken();
-      List<Answer> answers = collect(spec.safekeeperConnstrings(), spec.tenantId(), spec.timelineId(), token, start);
+      List<Answer> answers =
+          collect(spec.safekeeperConnstrings(), spec.tenantId(), spec.timelineId(), token, start);
       int quorum = spec.safekeeperConnstrings().size() / 2 + 1;
       long ok = answers.stream().filter(Answer::ok).count();
       if (ok < quorum) {
-        Log.info("failed sync safekeepers check: " + ok + " of " + spec.safekeeperConnstrings().size()
-            + " safekeepers answered, " + quorum + " needed" + errors(answers));
+        Log.info(
+            "failed sync safekeepers check: "
+                + ok
+                + " of "
+                + spec.safekeeperConnstrings().size()
+                + " safekeepers answered, "
+                + quorum
+                + " needed"
+                + errors(answers));
         return Optional.empty();
       }
       return synced(answers.stream().filter(Answer::ok).toList());
@@ -65,7 +76,8 @@ public final class SafekeeperStatusCheck {
   }
 
   private static String errors(List<Answer> answers) {
-    List<String> errors = answers.stream().filter(a -> !a.ok()).map(a -> a.safekeeper() + ": " + a.error()).toList();
+    List<String> errors =
+        answers.stream().filter(a -> !a.ok()).map(a -> a.safekeeper() + ": " + a.error()).toList();
     return errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")";
   }
 
@@ -77,7 +89,8 @@ public final class SafekeeperStatusCheck {
     }
     Lsn flush = answers.get(0).flush();
     Lsn commit = answers.get(0).commit();
-    boolean agree = answers.stream().allMatch(a -> a.flush().equals(flush) && a.commit().equals(commit));
+    boolean agree =
+        answers.stream().allMatch(a -> a.flush().equals(flush) && a.commit().equals(commit));
     if (!agree || !commit.equals(flush)) {
       Log.info("safekeepers check: safekeepers are not in sync; running the full sync");
       return Optional.empty();
@@ -89,7 +102,8 @@ public final class SafekeeperStatusCheck {
    * Queries all safekeepers concurrently; returns once a quorum of successes or of failures has
    * arrived, or all answered, or the time is up (the missing ones count as timed out).
    */
-  private List<Answer> collect(List<String> safekeepers, String tenant, String timeline, String token, long start) {
+  private List<Answer> collect(
+      List<String> safekeepers, String tenant, String timeline, String token, long start) {
     int n = safekeepers.size();
     int quorum = n / 2 + 1;
     long deadline = start + timeout.toNanos();
@@ -98,7 +112,8 @@ public final class SafekeeperStatusCheck {
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String sk = safekeepers.get(i);
-      Thread t = new Thread(() -> queue.add(ask(sk, options, token, deadline)), "safekeeper-status-" + i);
+      Thread t =
+          new Thread(() -> queue.add(ask(sk, options, token, deadline)), "safekeeper-status-" + i);
       t.setDaemon(true);
       workers.add(t);
       t.start();
@@ -141,7 +156,12 @@ public final class SafekeeperStatusCheck {
           return new Answer(safekeeper, false, null, null, null);
         }
         QueryResult r = results.get(0);
-        return new Answer(safekeeper, true, Lsn.parse(r.get(0, "flush_lsn")), Lsn.parse(r.get(0, "commit_lsn")), null);
+        return new Answer(
+            safekeeper,
+            true,
+            Lsn.parse(r.get(0, "flush_lsn")),
+            Lsn.parse(r.get(0, "commit_lsn")),
+            null);
       }
     } catch (RuntimeException e) {
       return new Answer(safekeeper, false, null, null, ComputeCtlException.chain(e));

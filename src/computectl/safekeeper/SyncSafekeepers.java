@@ -36,12 +36,18 @@ public final class SyncSafekeepers {
   private final Consumer<String> logSink;
 
   /** {@code metrics} may be null (nothing recorded). No deadline, as upstream. */
-  public SyncSafekeepers(PgCommand command, Path pgdata, ChildProcesses children, StartupMetrics metrics) {
+  public SyncSafekeepers(
+      PgCommand command, Path pgdata, ChildProcesses children, StartupMetrics metrics) {
     this(command, pgdata, children, metrics, null, PgLogForwarder.stderrSink());
   }
 
-  private SyncSafekeepers(PgCommand command, Path pgdata, ChildProcesses children, StartupMetrics metrics,
-      Duration deadline, Consumer<String> logSink) {
+  private SyncSafekeepers(
+      PgCommand command,
+      Path pgdata,
+      ChildProcesses children,
+      StartupMetrics metrics,
+      Duration deadline,
+      Consumer<String> logSink) {
     this.command = command;
     this.pgdata = pgdata;
     this.children = children;
@@ -50,12 +56,18 @@ public final class SyncSafekeepers {
     this.logSink = logSink;
   }
 
-  /** A copy that kills the child and fails when it has not finished within {@code deadline} (null: wait forever). */
+  /**
+   * A copy that kills the child and fails when it has not finished within {@code deadline} (null:
+   * wait forever).
+   */
   public SyncSafekeepers withDeadline(Duration deadline) {
     return new SyncSafekeepers(command, pgdata, children, metrics, deadline, logSink);
   }
 
-  /** A copy that sends the child's grouped stderr messages to {@code sink} instead of compute_ctl's stderr. */
+  /**
+   * A copy that sends the child's grouped stderr messages to {@code sink} instead of compute_ctl's
+   * stderr.
+   */
   public SyncSafekeepers withLogSink(Consumer<String> sink) {
     return new SyncSafekeepers(command, pgdata, children, metrics, deadline, sink);
   }
@@ -73,7 +85,10 @@ public final class SyncSafekeepers {
     String out = collect(stdout, logs);
     if (!status.success()) {
       throw new SyncSafekeepersException(
-          "postgres --sync-safekeepers exited with non-zero status: " + status + ". stdout: " + out);
+          "postgres --sync-safekeepers exited with non-zero status: "
+              + status
+              + ". stdout: "
+              + out);
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     if (metrics != null) {
@@ -84,7 +99,8 @@ public final class SyncSafekeepers {
       Log.info("postgres --sync-safekeepers finished in " + ms + " ms at LSN " + lsn);
       return lsn;
     } catch (IllegalArgumentException e) {
-      throw new SyncSafekeepersException("postgres --sync-safekeepers printed no valid LSN on stdout: '" + out.trim() + "'", e);
+      throw new SyncSafekeepersException(
+          "postgres --sync-safekeepers printed no valid LSN on stdout: '" + out.trim() + "'", e);
     }
   }
 
@@ -101,8 +117,12 @@ public final class SyncSafekeepers {
       p.getOutputStream().close();
       return p;
     } catch (IOException e) {
-      throw new SyncSafekeepersException("cannot start postgres --sync-safekeepers (" + String.join(" ", cmd) + "): "
-          + e.getMessage(), e);
+      throw new SyncSafekeepersException(
+          "cannot start postgres --sync-safekeepers ("
+              + String.join(" ", cmd)
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -119,15 +139,21 @@ public final class SyncSafekeepers {
       p.destroyForcibly();
       p.waitFor(DRAIN_MS, TimeUnit.MILLISECONDS);
       logs.join(DRAIN_MS);
-      throw new SyncSafekeepersException("postgres --sync-safekeepers did not finish within "
-          + deadline.toMillis() + " ms; it was killed");
+      throw new SyncSafekeepersException(
+          "postgres --sync-safekeepers did not finish within "
+              + deadline.toMillis()
+              + " ms; it was killed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SyncSafekeepersException("interrupted while waiting for postgres --sync-safekeepers", e);
+      throw new SyncSafekeepersException(
+          "interrupted while waiting for postgres --sync-safekeepers", e);
     }
   }
 
-  /** stdout, after the child's output streams have ended (bounded: a stray grandchild may hold them). */
+  /**
+   * stdout, after the child's output streams have ended (bounded: a stray grandchild may hold
+   * them).
+   */
   private static String collect(FutureTask<byte[]> stdout, PgLogForwarder logs) {
     try {
       byte[] bytes = stdout.get(DRAIN_MS, TimeUnit.MILLISECONDS);
@@ -137,13 +163,16 @@ public final class SyncSafekeepers {
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (TimeoutException e) {
       logs.stop();
-      throw new SyncSafekeepersException("postgres --sync-safekeepers exited but its stdout stayed open", e);
+      throw new SyncSafekeepersException(
+          "postgres --sync-safekeepers exited but its stdout stayed open", e);
     } catch (ExecutionException e) {
-      throw new SyncSafekeepersException("could not read the stdout of postgres --sync-safekeepers: "
-          + e.getCause().getMessage(), e.getCause());
+      throw new SyncSafekeepersException(
+          "could not read the stdout of postgres --sync-safekeepers: " + e.getCause().getMessage(),
+          e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SyncSafekeepersException("interrupted while reading postgres --sync-safekeepers output", e);
+      throw new SyncSafekeepersException(
+          "interrupted while reading postgres --sync-safekeepers output", e);
     }
   }
 }

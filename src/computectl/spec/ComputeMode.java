@@ -1,8 +1,8 @@
 package computectl.spec;
 
 /**
- * {@code mode}: {@code "Primary"}, {@code {"Static": "<lsn>"}} or {@code "Replica"}. The LSN is
- * set only for Static.
+ * {@code mode}: {@code "Primary"}, {@code {"Static": "<lsn>"}} or {@code "Replica"}. The LSN is set
+ * only for Static.
  */
 public record ComputeMode(Kind kind, Lsn lsn) {
   public enum Kind {

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The compute spec (upstream {@code ComputeSpec}, reference section 5.1), as the control plane,
- * {@code -s} or {@code -S} give it. Optional fields are null when absent; list fields that
- * upstream defaults are never null.
+ * {@code -s} or {@code -S} give it. Optional fields are null when absent; list fields that upstream
+ * defaults are never null.
  */
 public record ComputeSpec(
     double formatVersion,
@@ -50,7 +50,9 @@ public record ComputeSpec(
     return deltaOperations == null ? List.of() : deltaOperations;
   }
 
-  /** Value of {@code cluster.settings[name]}: the first entry with that name and a non-null value. */
+  /**
+   * Value of {@code cluster.settings[name]}: the first entry with that name and a non-null value.
+   */
   public Optional<String> setting(String name) {
     return GenericOption.find(cluster.settings(), name);
   }

@@ -16,34 +16,62 @@ final class ComputeSpecReader {
     StructFields f = new StructFields(node);
     Double formatVersion = f.required("format_version", JsonNode::number);
     String operationUuid = f.optional("operation_uuid", JsonNode::string);
-    List<Feature> features = f.withDefault("features", n -> n.list(ComputeSpecReader::feature), List.of());
+    List<Feature> features =
+        f.withDefault("features", n -> n.list(ComputeSpecReader::feature), List.of());
     Long swapSizeBytes = f.optional("swap_size_bytes", JsonNode::u64);
     Long diskQuotaBytes = f.optional("disk_quota_bytes", JsonNode::u64);
     Boolean disableLfcResizing = f.optional("disable_lfc_resizing", JsonNode::bool);
     Cluster cluster = f.required("cluster", ComputeSpecReader::cluster);
-    List<DeltaOp> deltaOperations = f.optional("delta_operations", n -> n.list(ComputeSpecReader::deltaOp));
+    List<DeltaOp> deltaOperations =
+        f.optional("delta_operations", n -> n.list(ComputeSpecReader::deltaOp));
     Boolean skipPgCatalogUpdates = f.withDefault("skip_pg_catalog_updates", JsonNode::bool, false);
     String tenantId = f.optional("tenant_id", ComputeSpecReader::hexId);
     String timelineId = f.optional("timeline_id", ComputeSpecReader::hexId);
     String pageserverConnstring = f.optional("pageserver_connstring", JsonNode::string);
     Long safekeepersGeneration = f.optional("safekeepers_generation", JsonNode::u32);
-    List<String> safekeeperConnstrings = f.withDefault("safekeeper_connstrings", JsonNode::stringList, List.of());
+    List<String> safekeeperConnstrings =
+        f.withDefault("safekeeper_connstrings", JsonNode::stringList, List.of());
     ComputeMode mode = f.withDefault("mode", ComputeSpecReader::mode, ComputeMode.PRIMARY);
     String storageAuthToken = f.optional("storage_auth_token", JsonNode::string);
-    RemoteExtSpec remoteExtensions = f.optional("remote_extensions", ComputeSpecReader::remoteExtensions);
+    RemoteExtSpec remoteExtensions =
+        f.optional("remote_extensions", ComputeSpecReader::remoteExtensions);
     var pgbouncerSettings = f.optional("pgbouncer_settings", JsonNode::stringMap);
     Long shardStripeSize = f.optional("shard_stripe_size", JsonNode::u64);
-    LocalProxySpec localProxyConfig = f.optional("local_proxy_config", ComputeSpecReader::localProxy);
+    LocalProxySpec localProxyConfig =
+        f.optional("local_proxy_config", ComputeSpecReader::localProxy);
     Long reconfigureConcurrency = f.withDefault("reconfigure_concurrency", JsonNode::u64, 1L);
-    Boolean dropSubscriptions = f.withDefault("drop_subscriptions_before_start", JsonNode::bool, false);
-    AuditLogLevel auditLogLevel = f.withDefault("audit_log_level",
-        n -> AuditLogLevel.valueOf(n.variant(AUDIT_LEVELS)), AuditLogLevel.Disabled);
+    Boolean dropSubscriptions =
+        f.withDefault("drop_subscriptions_before_start", JsonNode::bool, false);
+    AuditLogLevel auditLogLevel =
+        f.withDefault(
+            "audit_log_level",
+            n -> AuditLogLevel.valueOf(n.variant(AUDIT_LEVELS)),
+            AuditLogLevel.Disabled);
     f.finish();
-    return new ComputeSpec(formatVersion, operationUuid, features, swapSizeBytes, diskQuotaBytes,
-        disableLfcResizing, cluster, deltaOperations, skipPgCatalogUpdates, tenantId, timelineId,
-        pageserverConnstring, safekeepersGeneration, safekeeperConnstrings, mode, storageAuthToken,
-        remoteExtensions, pgbouncerSettings, shardStripeSize, localProxyConfig, reconfigureConcurrency,
-        dropSubscriptions, auditLogLevel);
+    return new ComputeSpec(
+        formatVersion,
+        operationUuid,
+        features,
+        swapSizeBytes,
+        diskQuotaBytes,
+        disableLfcResizing,
+        cluster,
+        deltaOperations,
+        skipPgCatalogUpdates,
+        tenantId,
+        timelineId,
+        pageserverConnstring,
+        safekeepersGeneration,
+        safekeeperConnstrings,
+        mode,
+        storageAuthToken,
+        remoteExtensions,
+        pgbouncerSettings,
+        shardStripeSize,
+        localProxyConfig,
+        reconfigureConcurrency,
+        dropSubscriptions,
+        auditLogLevel);
   }
 
   static Feature feature(JsonNode node) {
@@ -141,7 +169,11 @@ final class ComputeSpecReader {
         }
         return only.getName().equals("Primary") ? ComputeMode.PRIMARY : ComputeMode.REPLICA;
       default:
-        throw node.error("unknown variant " + JsonText.quoteShort(only.getName()) + ", expected " + JsonText.oneOf(MODES));
+        throw node.error(
+            "unknown variant "
+                + JsonText.quoteShort(only.getName())
+                + ", expected "
+                + JsonText.oneOf(MODES));
     }
   }
 
@@ -177,7 +209,8 @@ final class ComputeSpecReader {
 
   static LocalProxySpec localProxy(JsonNode node) {
     StructFields f = new StructFields(node);
-    List<LocalProxySpec.JwksSettings> jwks = f.optional("jwks", n -> n.list(ComputeSpecReader::jwksSettings));
+    List<LocalProxySpec.JwksSettings> jwks =
+        f.optional("jwks", n -> n.list(ComputeSpecReader::jwksSettings));
     TlsConfig tls = f.optional("tls", ConfigReader::tls);
     f.finish();
     return new LocalProxySpec(jwks, tls);

@@ -8,8 +8,24 @@ import java.util.List;
  */
 final class ConfigReader {
   /** Key algorithms known to upstream's JWT library; any other {@code alg} fails the document. */
-  static final List<String> KEY_ALGORITHMS = List.of("HS256", "HS384", "HS512", "ES256", "ES384", "RS256",
-      "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA", "RSA1_5", "RSA-OAEP", "RSA-OAEP-256");
+  static final List<String> KEY_ALGORITHMS =
+      List.of(
+          "HS256",
+          "HS384",
+          "HS512",
+          "ES256",
+          "ES384",
+          "RS256",
+          "RS384",
+          "RS512",
+          "PS256",
+          "PS384",
+          "PS512",
+          "EdDSA",
+          "RSA1_5",
+          "RSA-OAEP",
+          "RSA-OAEP-256");
+
   static final List<String> CURVES = List.of("P-256", "P-384", "P-521", "Ed25519");
   static final List<String> KEY_TYPES = List.of("EC", "RSA", "oct", "OKP");
   private static final List<String> CONTROL_PLANE_STATUSES = List.of("empty", "attached");
@@ -22,8 +38,11 @@ final class ConfigReader {
     String status = f.required("status", n -> n.variant(CONTROL_PLANE_STATUSES));
     ComputeCtlConfig config = f.required("compute_ctl_config", ConfigReader::computeCtlConfig);
     f.finish();
-    return new ControlPlaneSpecResponse(spec,
-        status.equals("empty") ? ControlPlaneSpecResponse.Status.EMPTY : ControlPlaneSpecResponse.Status.ATTACHED,
+    return new ControlPlaneSpecResponse(
+        spec,
+        status.equals("empty")
+            ? ControlPlaneSpecResponse.Status.EMPTY
+            : ControlPlaneSpecResponse.Status.ATTACHED,
         config);
   }
 
@@ -67,7 +86,12 @@ final class ConfigReader {
     String kty = f.required("kty", JsonNode::string);
     f.finish();
     if (!KEY_TYPES.contains(kty)) {
-      throw node.child("kty", null).error("unknown key type " + JsonText.quoteShort(kty) + ", expected " + JsonText.oneOf(KEY_TYPES));
+      throw node.child("kty", null)
+          .error(
+              "unknown key type "
+                  + JsonText.quoteShort(kty)
+                  + ", expected "
+                  + JsonText.oneOf(KEY_TYPES));
     }
     return keyParameters(node, kty, kid, alg);
   }

@@ -3,7 +3,10 @@ package computectl.spec;
 import java.util.List;
 import java.util.Optional;
 
-/** A named option with a value (null allowed) and a free-text vartype; {@code string} values get quoted. */
+/**
+ * A named option with a value (null allowed) and a free-text vartype; {@code string} values get
+ * quoted.
+ */
 public record GenericOption(String name, String value, String vartype) {
 
   public boolean isString() {

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * A JSON value together with its path from the document root, so every conversion error can name
- * where it happened ({@code cluster.roles[2].name: expected a string, got 17}). The value is
- * null when the field is absent.
+ * where it happened ({@code cluster.roles[2].name: expected a string, got 17}). The value is null
+ * when the field is absent.
  */
 final class JsonNode {
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
@@ -75,7 +75,9 @@ final class JsonNode {
       return JsonText.quoteShort(v.asString());
     }
     String text = v.toString();
-    return text.length() <= JsonText.MAX_SHOWN ? text : text.substring(0, JsonText.MAX_SHOWN) + "...";
+    return text.length() <= JsonText.MAX_SHOWN
+        ? text
+        : text.substring(0, JsonText.MAX_SHOWN) + "...";
   }
 
   JsonObject object() {
@@ -100,9 +102,9 @@ final class JsonNode {
   }
 
   /**
-   * A JSON number that fits upstream's {@code f32}. Larger ones are refused here: as a float
-   * they would be infinite, which JSON cannot write back (the spec fuzzer found 1e39 breaking
-   * the spec's JSON round trip).
+   * A JSON number that fits upstream's {@code f32}. Larger ones are refused here: as a float they
+   * would be infinite, which JSON cannot write back (the spec fuzzer found 1e39 breaking the spec's
+   * JSON round trip).
    */
   double number() {
     if (value == null || !value.isNumber()) {
@@ -129,7 +131,8 @@ final class JsonNode {
   }
 
   long u32() {
-    return unsignedInteger("an unsigned 32-bit integer", BigInteger.valueOf(0xFFFFFFFFL)).longValueExact();
+    return unsignedInteger("an unsigned 32-bit integer", BigInteger.valueOf(0xFFFFFFFFL))
+        .longValueExact();
   }
 
   private BigInteger unsignedInteger(String expected, BigInteger max) {
@@ -181,7 +184,8 @@ final class JsonNode {
   String variant(List<String> spellings) {
     String s = string();
     if (!spellings.contains(s)) {
-      throw error("unknown variant " + JsonText.quoteShort(s) + ", expected " + JsonText.oneOf(spellings));
+      throw error(
+          "unknown variant " + JsonText.quoteShort(s) + ", expected " + JsonText.oneOf(spellings));
     }
     return s;
   }

@@ -9,7 +9,8 @@ public record LocalProxySpec(List<JwksSettings> jwks, TlsConfig tls) {
   }
 
   /** One JWKS source; roles named here are created without neon_superuser membership. */
-  public record JwksSettings(String id, List<String> roleNames, String jwksUrl, String providerName, String jwtAudience) {
+  public record JwksSettings(
+      String id, List<String> roleNames, String jwksUrl, String providerName, String jwtAudience) {
     public JwksSettings {
       roleNames = List.copyOf(roleNames);
     }

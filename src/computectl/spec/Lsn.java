@@ -32,7 +32,9 @@ public record Lsn(long value) implements Comparable<Lsn> {
 
   @Override
   public String toString() {
-    return Long.toHexString(value >>> 32).toUpperCase() + "/" + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();
+    return Long.toHexString(value >>> 32).toUpperCase()
+        + "/"
+        + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();
   }
 
   @Override

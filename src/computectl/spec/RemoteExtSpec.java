@@ -20,17 +20,20 @@ public record RemoteExtSpec(
 
   private static final Pattern LIBRARY_SUFFIX = Pattern.compile("\\.so.*");
 
-  /** A resolved request: the extension that provides it and its archive's path on the extension proxy. */
+  /**
+   * A resolved request: the extension that provides it and its archive's path on the extension
+   * proxy.
+   */
   public record Resolved(String extensionName, String archivePath) {}
 
   /**
-   * Upstream's resolution of an extension (or, with {@code isLibrary}, a library such as
-   * {@code postgis-3.so}) to its archive {@code <buildTag>/<pgMajorVersion>/extensions/<ext>.tar.zst}
+   * Upstream's resolution of an extension (or, with {@code isLibrary}, a library such as {@code
+   * postgis-3.so}) to its archive {@code <buildTag>/<pgMajorVersion>/extensions/<ext>.tar.zst}
    * (reference 14.2). The spec's own {@code archive_path} is ignored, as upstream.
    *
    * @param pgMajorVersion {@code v14} to {@code v17}
-   * @throws SpecException (kind VALIDATION) {@code library <name> is not found},
-   *     {@code extension <name> is not found} or {@code real_ext_name <name> is not found}
+   * @throws SpecException (kind VALIDATION) {@code library <name> is not found}, {@code extension
+   *     <name> is not found} or {@code real_ext_name <name> is not found}
    */
   public Resolved resolve(String name, boolean isLibrary, String buildTag, String pgMajorVersion) {
     String ext = name;

@@ -3,9 +3,9 @@ package computectl.spec;
 import computectl.util.ComputeCtlException;
 
 /**
- * A spec that could not be read, parsed or accepted. The kind tells callers how to answer: the
- * HTTP API maps {@link Kind#SYNTAX} and {@link Kind#VALIDATION} to 400 and {@link Kind#SHAPE} to
- * 422, as upstream's JSON extractor and validation do.
+ * A spec that could not be read, parsed or accepted. The kind tells callers how to answer: the HTTP
+ * API maps {@link Kind#SYNTAX} and {@link Kind#VALIDATION} to 400 and {@link Kind#SHAPE} to 422, as
+ * upstream's JSON extractor and validation do.
  */
 public final class SpecException extends ComputeCtlException {
   private static final long serialVersionUID = 1L;

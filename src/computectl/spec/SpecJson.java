@@ -27,7 +27,9 @@ public final class SpecJson {
         .add("features", array(s.features(), f -> Json.value(f.json())))
         .add("swap_size_bytes", number(s.swapSizeBytes()))
         .add("disk_quota_bytes", number(s.diskQuotaBytes()))
-        .add("disable_lfc_resizing", s.disableLfcResizing() == null ? Json.NULL : Json.value(s.disableLfcResizing()))
+        .add(
+            "disable_lfc_resizing",
+            s.disableLfcResizing() == null ? Json.NULL : Json.value(s.disableLfcResizing()))
         .add("cluster", cluster(s.cluster()))
         .add("delta_operations", array(s.deltaOperations(), SpecJson::deltaOp))
         .add("skip_pg_catalog_updates", s.skipPgCatalogUpdates())
@@ -38,10 +40,14 @@ public final class SpecJson {
         .add("safekeeper_connstrings", strings(s.safekeeperConnstrings()))
         .add("mode", mode(s.mode()))
         .add("storage_auth_token", string(s.storageAuthToken()))
-        .add("remote_extensions", s.remoteExtensions() == null ? Json.NULL : remoteExtensions(s.remoteExtensions()))
+        .add(
+            "remote_extensions",
+            s.remoteExtensions() == null ? Json.NULL : remoteExtensions(s.remoteExtensions()))
         .add("pgbouncer_settings", map(s.pgbouncerSettings(), Json::value))
         .add("shard_stripe_size", number(s.shardStripeSize()))
-        .add("local_proxy_config", s.localProxyConfig() == null ? Json.NULL : localProxy(s.localProxyConfig()))
+        .add(
+            "local_proxy_config",
+            s.localProxyConfig() == null ? Json.NULL : localProxy(s.localProxyConfig()))
         .add("reconfigure_concurrency", s.reconfigureConcurrency())
         .add("drop_subscriptions_before_start", s.dropSubscriptionsBeforeStart())
         .add("audit_log_level", s.auditLogLevel().name());
@@ -75,11 +81,17 @@ public final class SpecJson {
   }
 
   public static JsonObject genericOption(GenericOption o) {
-    return new JsonObject().add("name", o.name()).add("value", string(o.value())).add("vartype", o.vartype());
+    return new JsonObject()
+        .add("name", o.name())
+        .add("value", string(o.value()))
+        .add("vartype", o.vartype());
   }
 
   public static JsonObject deltaOp(DeltaOp d) {
-    return new JsonObject().add("action", d.action()).add("name", d.name()).add("new_name", string(d.newName()));
+    return new JsonObject()
+        .add("action", d.action())
+        .add("name", d.name())
+        .add("new_name", string(d.newName()));
   }
 
   public static JsonValue mode(ComputeMode m) {
@@ -94,23 +106,35 @@ public final class SpecJson {
         .add("public_extensions", strings(r.publicExtensions()))
         .add("custom_extensions", strings(r.customExtensions()))
         .add("library_index", map(r.libraryIndex(), Json::value))
-        .add("extension_data", map(r.extensionData(), d -> new JsonObject()
-            .add("control_data", map(d.controlData(), Json::value))
-            .add("archive_path", d.archivePath())));
+        .add(
+            "extension_data",
+            map(
+                r.extensionData(),
+                d ->
+                    new JsonObject()
+                        .add("control_data", map(d.controlData(), Json::value))
+                        .add("archive_path", d.archivePath())));
   }
 
   static JsonObject localProxy(LocalProxySpec l) {
     JsonObject o = new JsonObject();
     if (l.jwks() != null) {
-      o.add("jwks", array(l.jwks(), j -> new JsonObject()
-          .add("id", j.id())
-          .add("role_names", strings(j.roleNames()))
-          .add("jwks_url", j.jwksUrl())
-          .add("provider_name", j.providerName())
-          .add("jwt_audience", string(j.jwtAudience()))));
+      o.add(
+          "jwks",
+          array(
+              l.jwks(),
+              j ->
+                  new JsonObject()
+                      .add("id", j.id())
+                      .add("role_names", strings(j.roleNames()))
+                      .add("jwks_url", j.jwksUrl())
+                      .add("provider_name", j.providerName())
+                      .add("jwt_audience", string(j.jwtAudience()))));
     }
     if (l.tls() != null) {
-      o.add("tls", new JsonObject().add("key_path", l.tls().keyPath()).add("cert_path", l.tls().certPath()));
+      o.add(
+          "tls",
+          new JsonObject().add("key_path", l.tls().keyPath()).add("cert_path", l.tls().certPath()));
     }
     return o;
   }
@@ -122,7 +146,8 @@ public final class SpecJson {
   static JsonValue f32(double value) {
     float f = (float) value;
     if (Float.isInfinite(f) || Float.isNaN(f)) {
-      return Json.NULL; // as serde_json writes a float JSON cannot hold; the reader never yields one
+      return Json
+          .NULL; // as serde_json writes a float JSON cannot hold; the reader never yields one
     }
     String text;
     if (f == Math.rint(f) && Math.abs(f) < 1e16f) {

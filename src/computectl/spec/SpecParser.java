@@ -9,12 +9,14 @@ import java.util.function.Function;
 /**
  * Parses the JSON documents that carry a spec. Unknown members are ignored and {@code Option}
  * members may be null, as upstream; everything else wrong is a {@link SpecException}: SYNTAX for
- * malformed JSON ({@code ... at line L column C}), SHAPE for the wrong shape
- * ({@code <json path>: <problem>}, the root path being {@code .}). Validation (5.10) is
- * {@link SpecValidator}'s job.
+ * malformed JSON ({@code ... at line L column C}), SHAPE for the wrong shape ({@code <json path>:
+ * <problem>}, the root path being {@code .}). Validation (5.10) is {@link SpecValidator}'s job.
  */
 public final class SpecParser {
-  /** Deeper nesting is refused before parsing, as upstream's JSON library does (and no stack overflow). */
+  /**
+   * Deeper nesting is refused before parsing, as upstream's JSON library does (and no stack
+   * overflow).
+   */
   static final int MAX_DEPTH = 128;
 
   private SpecParser() {}
@@ -67,7 +69,8 @@ public final class SpecParser {
   }
 
   private static SpecException syntax(String what, int line, int column, Throwable cause) {
-    return new SpecException(SpecException.Kind.SYNTAX, what + " at line " + line + " column " + column, cause);
+    return new SpecException(
+        SpecException.Kind.SYNTAX, what + " at line " + line + " column " + column, cause);
   }
 
   private static void checkDepth(String text) {

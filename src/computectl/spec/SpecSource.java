@@ -22,10 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Gets the spec at startup (reference section 4): {@code -s} inline JSON, else the {@code -S}
- * file, else the control plane ({@code -p} plus {@code -i}) with upstream's attempts, sleeps,
- * retry rules and request counter. Secrets are never logged: for an inline spec only its size
- * and operation_uuid.
+ * Gets the spec at startup (reference section 4): {@code -s} inline JSON, else the {@code -S} file,
+ * else the control plane ({@code -p} plus {@code -i}) with upstream's attempts, sleeps, retry rules
+ * and request counter. Secrets are never logged: for an inline spec only its size and
+ * operation_uuid.
  */
 public final class SpecSource {
   public static final int ATTEMPTS = 3;
@@ -33,7 +33,8 @@ public final class SpecSource {
   public static final Duration TIMEOUT = Duration.ofSeconds(30);
   static final String RPC = "GetSpec";
   static final String UNKNOWN_STATUS = "unknown";
-  static final String EXHAUSTED = "Exhausted all attempts to retrieve the spec from the control plane";
+  static final String EXHAUSTED =
+      "Exhausted all attempts to retrieve the spec from the control plane";
 
   /** Waits between attempts; tests record the calls instead of sleeping. */
   interface Sleeper {
@@ -59,7 +60,9 @@ public final class SpecSource {
     this.sleeper = sleeper;
   }
 
-  /** Overrides {@link #TIMEOUT} (our addition, so that tests of a silent control plane are quick). */
+  /**
+   * Overrides {@link #TIMEOUT} (our addition, so that tests of a silent control plane are quick).
+   */
   public static final String TIMEOUT_ENV = "COMPUTE_CTL_CONTROL_PLANE_TIMEOUT_SECONDS";
 
   /** Sets the connect and request timeout of each attempt; returns this. */
@@ -79,7 +82,8 @@ public final class SpecSource {
    *
    * @throws SpecException SOURCE when nothing could be obtained, or SYNTAX/SHAPE for a bad spec
    */
-  public AcquiredSpec acquire(String inlineSpec, String specPath, String controlPlaneUri, String computeId) {
+  public AcquiredSpec acquire(
+      String inlineSpec, String specPath, String controlPlaneUri, String computeId) {
     if (inlineSpec != null) {
       return fromInline(inlineSpec);
     }
@@ -90,7 +94,9 @@ public final class SpecSource {
       throw new SpecException(SpecException.Kind.SOURCE, "must specify --control-plane-uri");
     }
     if (computeId == null) {
-      throw new SpecException(SpecException.Kind.SOURCE, "must specify --compute-id to get the spec from the control plane");
+      throw new SpecException(
+          SpecException.Kind.SOURCE,
+          "must specify --compute-id to get the spec from the control plane");
     }
     return fromControlPlane(controlPlaneUri, computeId);
   }
@@ -98,8 +104,12 @@ public final class SpecSource {
   /** {@code -s}: live reconfiguration is not allowed afterwards. */
   public AcquiredSpec fromInline(String json) {
     ComputeSpec spec = parse(json, "invalid spec given with --spec: ");
-    Log.info("got spec from cli argument (" + json.getBytes(StandardCharsets.UTF_8).length + " bytes, operation_uuid "
-        + spec.operationUuid() + ")");
+    Log.info(
+        "got spec from cli argument ("
+            + json.getBytes(StandardCharsets.UTF_8).length
+            + " bytes, operation_uuid "
+            + spec.operationUuid()
+            + ")");
     return new AcquiredSpec(spec, ComputeCtlConfig.DEFAULT, false);
   }
 
@@ -107,9 +117,16 @@ public final class SpecSource {
   public AcquiredSpec fromFile(String path) {
     String json;
     try {
-      json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(Path.of(path)))).toString();
+      json =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .decode(ByteBuffer.wrap(Files.readAllBytes(Path.of(path))))
+              .toString();
     } catch (IOException | RuntimeException e) {
-      throw new SpecException(SpecException.Kind.SOURCE, "could not read spec file " + path + ": " + IoErrors.describe(e), e);
+      throw new SpecException(
+          SpecException.Kind.SOURCE,
+          "could not read spec file " + path + ": " + IoErrors.describe(e),
+          e);
     }
     ComputeSpec spec = parse(json, "invalid spec file " + path + ": ");
     Log.info("got spec from file " + path + " (operation_uuid " + spec.operationUuid() + ")");
@@ -132,22 +149,27 @@ public final class SpecSource {
   public AcquiredSpec fromControlPlane(String baseUri, String computeId) {
     String url = baseUri + "/compute/api/v2/computes/" + computeId + "/spec";
     Log.info("getting spec from control plane: " + url);
-    ExecutorService executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "cplane-spec-request");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "cplane-spec-request");
+              t.setDaemon(true);
+              return t;
+            });
     try {
-      HttpClient client = HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(timeout)
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .executor(executor)
-          .build();
+      HttpClient client =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(timeout)
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .executor(executor)
+              .build();
       return attempts(client, url);
     } catch (SpecException e) {
-      Log.error("cannot get response from control plane: " + ComputeCtlException.chain(e)
-          + "; neither spec nor confirmation that compute is in the Empty state was received");
+      Log.error(
+          "cannot get response from control plane: "
+              + ComputeCtlException.chain(e)
+              + "; neither spec nor confirmation that compute is in the Empty state was received");
       throw e;
     } finally {
       executor.shutdownNow();
@@ -182,42 +204,54 @@ public final class SpecSource {
   }
 
   /** One request: a parsed 200 response, or why it failed and whether that may be retried. */
-  private record Attempt(ControlPlaneSpecResponse response, String failure, boolean retry, String statusLabel) {}
+  private record Attempt(
+      ControlPlaneSpecResponse response, String failure, boolean retry, String statusLabel) {}
 
   private Attempt attempt(HttpClient client, String url) {
     HttpResponse<String> response;
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-          .timeout(timeout)
-          .header("Authorization", "Bearer " + token)
-          .GET()
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url))
+              .timeout(timeout)
+              .header("Authorization", "Bearer " + token)
+              .GET()
+              .build();
       response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw source("interrupted while getting the spec from the control plane", e);
     } catch (IOException | RuntimeException e) {
-      return new Attempt(null, "could not perform spec request to control plane: " + transportError(e, url), true, UNKNOWN_STATUS);
+      return new Attempt(
+          null,
+          "could not perform spec request to control plane: " + transportError(e, url),
+          true,
+          UNKNOWN_STATUS);
     }
     int code = response.statusCode();
     String label = HttpReasons.statusText(code);
     switch (code) {
       case 200:
         try {
-          return new Attempt(SpecParser.parseControlPlaneResponse(response.body()), null, false, label);
+          return new Attempt(
+              SpecParser.parseControlPlaneResponse(response.body()), null, false, label);
         } catch (SpecException e) {
-          return new Attempt(null, "could not deserialize control plane response: " + e.getMessage(), true, label);
+          return new Attempt(
+              null, "could not deserialize control plane response: " + e.getMessage(), true, label);
         }
       case 503:
         return new Attempt(null, "control plane is temporarily unavailable", true, label);
       case 502:
         return new Attempt(null, "control plane request failed with 502", true, label);
       default:
-        return new Attempt(null, "unexpected control plane response status code: " + label, false, label);
+        return new Attempt(
+            null, "unexpected control plane response status code: " + label, false, label);
     }
   }
 
-  /** Java's HTTP client often throws without messages; name the cause so the log line says something. */
+  /**
+   * Java's HTTP client often throws without messages; name the cause so the log line says
+   * something.
+   */
   private String transportError(Exception e, String url) {
     if (e instanceof HttpTimeoutException) {
       return "request timed out after " + timeout.toSeconds() + " s";

@@ -17,9 +17,11 @@ public final class SpecValidator {
    * @throws SpecException of kind VALIDATION naming the first missing or invalid coordinate
    */
   public static ParsedSpec validate(ComputeSpec spec) {
-    String pageserver = spec.pageserverConnstring() != null
-        ? spec.pageserverConnstring()
-        : spec.setting("neon.pageserver_connstring").orElseThrow(() -> invalid("pageserver connstr should be provided"));
+    String pageserver =
+        spec.pageserverConnstring() != null
+            ? spec.pageserverConnstring()
+            : spec.setting("neon.pageserver_connstring")
+                .orElseThrow(() -> invalid("pageserver connstr should be provided"));
     List<String> safekeepers = safekeepers(spec);
     String tenantId = id(spec.tenantId(), spec, "neon.tenant_id", "tenant id");
     String timelineId = id(spec.timelineId(), spec, "neon.timeline_id", "timeline id");
@@ -33,8 +35,9 @@ public final class SpecValidator {
     if (!spec.mode().isPrimary()) {
       return List.of();
     }
-    String setting = spec.setting("neon.safekeepers")
-        .orElseThrow(() -> invalid("safekeeper connstrings should be provided"));
+    String setting =
+        spec.setting("neon.safekeepers")
+            .orElseThrow(() -> invalid("safekeeper connstrings should be provided"));
     // Upstream splits without trimming and keeps empty pieces; -1 keeps trailing ones too.
     return Arrays.asList(setting.split(",", -1));
   }

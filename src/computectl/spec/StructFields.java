@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads the fields of one JSON object the way a serde struct does: unknown members are ignored,
- * a repeated known member is an error, and when several things are wrong the one reported is
- * the first in document order, with missing fields reported only after every present member
- * converted cleanly (first missing in declaration order). Values read from a failed object are
- * null; call {@link #finish()} before using them.
+ * Reads the fields of one JSON object the way a serde struct does: unknown members are ignored, a
+ * repeated known member is an error, and when several things are wrong the one reported is the
+ * first in document order, with missing fields reported only after every present member converted
+ * cleanly (first missing in declaration order). Values read from a failed object are null; call
+ * {@link #finish()} before using them.
  */
 final class StructFields {
   private final JsonNode node;
@@ -37,7 +37,9 @@ final class StructFields {
     }
   }
 
-  /** A field that must be present (null is passed to {@code convert}, which normally refuses it). */
+  /**
+   * A field that must be present (null is passed to {@code convert}, which normally refuses it).
+   */
   <T> T required(String name, Function<JsonNode, T> convert) {
     if (!firstIndex.containsKey(name)) {
       if (firstMissing == null) {

@@ -14,10 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A control plane for tests and demos: answers
- * {@code GET /compute/api/v2/computes/<id>/spec} per compute id with "empty" (a pooled compute
- * that waits for /configure), "attached" with a spec, an HTTP error status, any status and body
- * (a wrong shape), or nothing at all (a control plane that times out). Unknown ids: 404.
+ * A control plane for tests and demos: answers {@code GET /compute/api/v2/computes/<id>/spec} per
+ * compute id with "empty" (a pooled compute that waits for /configure), "attached" with a spec, an
+ * HTTP error status, any status and body (a wrong shape), or nothing at all (a control plane that
+ * times out). Unknown ids: 404.
  */
 public final class ControlPlaneStandIn implements AutoCloseable {
   private static final String PREFIX = "/compute/api/v2/computes/";
@@ -29,11 +29,14 @@ public final class ControlPlaneStandIn implements AutoCloseable {
   private static final Reply SILENT = new Reply(0, "");
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-    Thread t = new Thread(r, "standin-control-plane");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newFixedThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "standin-control-plane");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<String, Reply> replies = new ConcurrentHashMap<>();
   private final Map<String, Integer> requestCounts = new ConcurrentHashMap<>();
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -58,20 +61,34 @@ public final class ControlPlaneStandIn implements AutoCloseable {
 
   /** The compute waits in the pool (status empty) until /configure. */
   public ControlPlaneStandIn empty(String computeId) {
-    replies.put(computeId, new Reply(200, "{\"spec\":null,\"status\":\"empty\",\"compute_ctl_config\":" + NO_KEYS + "}"));
+    replies.put(
+        computeId,
+        new Reply(
+            200, "{\"spec\":null,\"status\":\"empty\",\"compute_ctl_config\":" + NO_KEYS + "}"));
     return this;
   }
 
   /** The compute starts at once with this spec. */
   public ControlPlaneStandIn attached(String computeId, String specJson) {
-    replies.put(computeId, new Reply(200, "{\"spec\":" + specJson + ",\"status\":\"attached\",\"compute_ctl_config\":"
-        + NO_KEYS + "}"));
+    replies.put(
+        computeId,
+        new Reply(
+            200,
+            "{\"spec\":"
+                + specJson
+                + ",\"status\":\"attached\",\"compute_ctl_config\":"
+                + NO_KEYS
+                + "}"));
     return this;
   }
 
-  /** Every request for this compute gets {@code status} (503 and 502 are retried by compute_ctl). */
+  /**
+   * Every request for this compute gets {@code status} (503 and 502 are retried by compute_ctl).
+   */
   public ControlPlaneStandIn failing(String computeId, int status) {
-    replies.put(computeId, new Reply(status, "{\"error\":\"stand-in control plane failing as configured\"}"));
+    replies.put(
+        computeId,
+        new Reply(status, "{\"error\":\"stand-in control plane failing as configured\"}"));
     return this;
   }
 

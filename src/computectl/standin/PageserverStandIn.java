@@ -23,11 +23,11 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A stand-in for Neon's pageserver (and, through TIMELINE_STATUS, a safekeeper) speaking the
- * Postgres v3 protocol on 127.0.0.1: {@code basebackup} answered with a COPY OUT of a tar
- * (gzipped on {@code --gzip}), {@code TIMELINE_STATUS} and {@code lease lsn}, in the simple and
- * the extended query protocol. Authentication, faults and answers are configurable at any time;
- * every connection is recorded. One accept thread plus one thread per connection, all named and
- * all stopped by {@link #close()}.
+ * Postgres v3 protocol on 127.0.0.1: {@code basebackup} answered with a COPY OUT of a tar (gzipped
+ * on {@code --gzip}), {@code TIMELINE_STATUS} and {@code lease lsn}, in the simple and the extended
+ * query protocol. Authentication, faults and answers are configurable at any time; every connection
+ * is recorded. One accept thread plus one thread per connection, all named and all stopped by
+ * {@link #close()}.
  */
 public final class PageserverStandIn implements AutoCloseable {
   public enum Auth {
@@ -36,15 +36,20 @@ public final class PageserverStandIn implements AutoCloseable {
     MD5,
     SCRAM_SHA_256;
 
-    /** {@code trust}, {@code password} / {@code cleartext}, {@code md5} or {@code scram-sha-256}. */
+    /**
+     * {@code trust}, {@code password} / {@code cleartext}, {@code md5} or {@code scram-sha-256}.
+     */
     public static Auth parse(String s) {
       return switch (s.toLowerCase(Locale.ROOT)) {
         case "trust" -> TRUST;
         case "password", "cleartext" -> CLEARTEXT;
         case "md5" -> MD5;
         case "scram-sha-256", "scram" -> SCRAM_SHA_256;
-        default -> throw new ComputeCtlException("unknown authentication method \"" + s
-            + "\" (trust, password, md5 or scram-sha-256)");
+        default ->
+            throw new ComputeCtlException(
+                "unknown authentication method \""
+                    + s
+                    + "\" (trust, password, md5 or scram-sha-256)");
       };
     }
   }
@@ -172,7 +177,9 @@ public final class PageserverStandIn implements AutoCloseable {
     return serveTar(Files.readAllBytes(file));
   }
 
-  /** Clients must authenticate with this method; {@code secret} is the password (the storage token). */
+  /**
+   * Clients must authenticate with this method; {@code secret} is the password (the storage token).
+   */
   public PageserverStandIn auth(Auth method, String secret) {
     this.auth = method;
     this.password = secret;
@@ -202,7 +209,9 @@ public final class PageserverStandIn implements AutoCloseable {
     }
   }
 
-  /** TIMELINE_STATUS answers with these LSNs (the default is the served backup's end LSN for both). */
+  /**
+   * TIMELINE_STATUS answers with these LSNs (the default is the served backup's end LSN for both).
+   */
   public PageserverStandIn timelineStatus(Lsn flush, Lsn commit) {
     this.timelineStatus = List.of(flush.toString(), commit.toString());
     return this;
@@ -214,7 +223,9 @@ public final class PageserverStandIn implements AutoCloseable {
     return this;
   }
 
-  /** {@code lease lsn} answers this valid_until (ms since the epoch); the default is now + 1 hour. */
+  /**
+   * {@code lease lsn} answers this valid_until (ms since the epoch); the default is now + 1 hour.
+   */
   public PageserverStandIn leaseValidUntil(long epochMillis) {
     this.leaseValidUntil = epochMillis;
     this.leaseGranted = true;
@@ -299,7 +310,9 @@ public final class PageserverStandIn implements AutoCloseable {
     return Long.toString(v >= 0 ? v : System.currentTimeMillis() + DEFAULT_LEASE_MILLIS);
   }
 
-  /** The archive to send, gzipped (once, then cached) when asked. Null when nothing is configured. */
+  /**
+   * The archive to send, gzipped (once, then cached) when asked. Null when nothing is configured.
+   */
   byte[] archive(boolean gzip) throws IOException {
     synchronized (this) {
       if (tar == null || !gzip) {
@@ -351,7 +364,14 @@ public final class PageserverStandIn implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PageserverStandIn[127.0.0.1:" + port + ", auth " + auth + ", fault " + fault + ", tar "
-        + (tar == null ? "none" : tar.length + " bytes") + "]";
+    return "PageserverStandIn[127.0.0.1:"
+        + port
+        + ", auth "
+        + auth
+        + ", fault "
+        + fault
+        + ", tar "
+        + (tar == null ? "none" : tar.length + " bytes")
+        + "]";
   }
 }

@@ -10,13 +10,12 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the stand-in pageserver as a process (for {@code make demo}):
- * {@code --port <n>} (0 or absent: any), {@code --work-dir <dir>} (required: the private
- * PostgreSQL installation and the source cluster go there), {@code --password <token>}
- * (optional: clients must send it), {@code --auth trust|password|md5|scram-sha-256} (default:
- * password when a password is given, else trust), {@code --pg-bin-dir <dir>} (the real
- * PostgreSQL binaries). Prints {@code listening on 127.0.0.1:<port> lsn <lsn>} once ready,
- * then serves until killed.
+ * Runs the stand-in pageserver as a process (for {@code make demo}): {@code --port <n>} (0 or
+ * absent: any), {@code --work-dir <dir>} (required: the private PostgreSQL installation and the
+ * source cluster go there), {@code --password <token>} (optional: clients must send it), {@code
+ * --auth trust|password|md5|scram-sha-256} (default: password when a password is given, else
+ * trust), {@code --pg-bin-dir <dir>} (the real PostgreSQL binaries). Prints {@code listening on
+ * 127.0.0.1:<port> lsn <lsn>} once ready, then serves until killed.
  */
 public final class PageserverStandInMain {
   private PageserverStandInMain() {}
@@ -40,15 +39,20 @@ public final class PageserverStandInMain {
           case "--password" -> password = v;
           case "--auth" -> auth = v;
           case "--pg-bin-dir" -> pgBin = Path.of(v);
-          default -> throw new ComputeCtlException("unknown argument " + flag
-              + " (use --port, --work-dir, --password, --auth, --pg-bin-dir)");
+          default ->
+              throw new ComputeCtlException(
+                  "unknown argument "
+                      + flag
+                      + " (use --port, --work-dir, --password, --auth, --pg-bin-dir)");
         }
       }
       if (workDir == null) {
         throw new ComputeCtlException("--work-dir is required");
       }
-      PageserverStandIn.Auth method = auth != null ? PageserverStandIn.Auth.parse(auth)
-          : password != null ? PageserverStandIn.Auth.CLEARTEXT : PageserverStandIn.Auth.TRUST;
+      PageserverStandIn.Auth method =
+          auth != null
+              ? PageserverStandIn.Auth.parse(auth)
+              : password != null ? PageserverStandIn.Auth.CLEARTEXT : PageserverStandIn.Auth.TRUST;
       return new Args(port, workDir, password, method, pgBin);
     }
 
@@ -80,13 +84,19 @@ public final class PageserverStandInMain {
     Path pgRoot = args.workDir().resolve("pg");
     PgInstall pg = PgInstall.create(pgRoot, args.pgBinDir());
     RunAs.chownTree(user, pgRoot);
-    BasebackupTar backup = StandInBasebackup.createIn(pg, args.workDir().resolve("source"), freePort());
-    PageserverStandIn server = PageserverStandIn.start(args.port(), backup).auth(args.auth(), args.password());
+    BasebackupTar backup =
+        StandInBasebackup.createIn(pg, args.workDir().resolve("source"), freePort());
+    PageserverStandIn server =
+        PageserverStandIn.start(args.port(), backup).auth(args.auth(), args.password());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "standin-pageserver-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "standin-pageserver-shutdown"));
     System.out.println("listening on 127.0.0.1:" + server.port() + " lsn " + server.lsn());
     System.out.flush();
     Log.info("stand-in pageserver serving " + backup.tar().length + " bytes, auth " + args.auth());

@@ -12,13 +12,13 @@ import java.util.List;
 
 /**
  * A private PostgreSQL installation for tests and the demo. Vanilla Postgres has no {@code neon}
- * extension, yet compute_ctl runs {@code CREATE EXTENSION neon}; and compute_ctl calls
- * {@code postgres --sync-safekeepers}, which only Neon's Postgres knows. So we lay out a root
- * whose {@code bin/} holds hard links (or copies) of the real binaries, whose share directory
- * holds links to the real share files plus a stub {@code neon} extension, and whose
- * {@code postgres} is a shim answering {@code --sync-safekeepers} and running the real server
- * otherwise. Postgres finds its share and lib directories relative to its own binary, so the
- * tree mirrors the real one's relative layout.
+ * extension, yet compute_ctl runs {@code CREATE EXTENSION neon}; and compute_ctl calls {@code
+ * postgres --sync-safekeepers}, which only Neon's Postgres knows. So we lay out a root whose {@code
+ * bin/} holds hard links (or copies) of the real binaries, whose share directory holds links to the
+ * real share files plus a stub {@code neon} extension, and whose {@code postgres} is a shim
+ * answering {@code --sync-safekeepers} and running the real server otherwise. Postgres finds its
+ * share and lib directories relative to its own binary, so the tree mirrors the real one's relative
+ * layout.
  */
 public final class PgInstall {
   public static final Path DEFAULT_PG_BIN_DIR = Path.of("/usr/lib/postgresql/15/bin");
@@ -56,8 +56,15 @@ public final class PgInstall {
 
   /** Makes the shim answer {@code --sync-safekeepers} with this LSN and exit code after a delay. */
   public void configureShim(String lsn, int exitCode, double sleepSeconds) throws IOException {
-    Files.writeString(shimSettings(), "STANDIN_SYNC_LSN='" + lsn + "'\nSTANDIN_SYNC_EXIT=" + exitCode
-        + "\nSTANDIN_SYNC_SLEEP=" + sleepSeconds + "\n");
+    Files.writeString(
+        shimSettings(),
+        "STANDIN_SYNC_LSN='"
+            + lsn
+            + "'\nSTANDIN_SYNC_EXIT="
+            + exitCode
+            + "\nSTANDIN_SYNC_SLEEP="
+            + sleepSeconds
+            + "\n");
   }
 
   /** Lays out the installation under {@code root} (created; must be empty or absent). */
@@ -76,7 +83,8 @@ public final class PgInstall {
     try (DirectoryStream<Path> tools = Files.newDirectoryStream(real.bindir())) {
       for (Path t : tools) {
         Path name = t.getFileName();
-        linkOrCopy(t, bin.resolve(name.toString().equals("postgres") ? "postgres.real" : name.toString()));
+        linkOrCopy(
+            t, bin.resolve(name.toString().equals("postgres") ? "postgres.real" : name.toString()));
       }
     }
     writeShim(bin.resolve("postgres"));
@@ -113,7 +121,8 @@ public final class PgInstall {
       for (Path e : entries) {
         String name = e.getFileName().toString();
         Path target = toDir.resolve(name);
-        if (!name.equals(except) && !Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!name.equals(except)
+            && !Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           Files.createSymbolicLink(target, e);
         }
       }
@@ -121,43 +130,53 @@ public final class PgInstall {
   }
 
   private static void writeShim(Path shim) throws IOException {
-    String script = String.join("\n",
-        "#!/bin/sh",
-        "# Stand-in for Neon's postgres: answers --sync-safekeepers, runs the real server otherwise.",
-        "here=${0%/*}",
-        "if [ \"$1\" = \"--sync-safekeepers\" ]; then",
-        "  [ -f \"$here/sync-safekeepers.env\" ] && . \"$here/sync-safekeepers.env\"",
-        "  echo \"sync-safekeepers stand-in: PGDATA=$PGDATA token=${NEON_AUTH_TOKEN:+set}\" >&2",
-        "  # Like the real one, a terminated sync leaves nothing behind: the sleep goes with it.",
-        "  if [ -n \"$STANDIN_SYNC_SLEEP\" ]; then",
-        "    pid=",
-        "    trap 'kill $pid 2>/dev/null; exit 143' TERM INT",
-        "    sleep \"$STANDIN_SYNC_SLEEP\" & pid=$!",
-        "    wait $pid",
-        "    trap - TERM INT",
-        "  fi",
-        "  if [ \"${STANDIN_SYNC_EXIT:-0}\" != 0 ]; then",
-        "    echo \"sync-safekeepers stand-in: failing as configured\" >&2",
-        "    echo \"no quorum\"",
-        "    exit \"$STANDIN_SYNC_EXIT\"",
-        "  fi",
-        "  echo \"${STANDIN_SYNC_LSN:-0/2000000}\"",
-        "  exit 0",
-        "fi",
-        "exec \"$here/postgres.real\" \"$@\"",
-        "");
+    String script =
+        String.join(
+            "\n",
+            "#!/bin/sh",
+            "# Stand-in for Neon's postgres: answers --sync-safekeepers, runs the real server"
+                + " otherwise.",
+            "here=${0%/*}",
+            "if [ \"$1\" = \"--sync-safekeepers\" ]; then",
+            "  [ -f \"$here/sync-safekeepers.env\" ] && . \"$here/sync-safekeepers.env\"",
+            "  echo \"sync-safekeepers stand-in: PGDATA=$PGDATA token=${NEON_AUTH_TOKEN:+set}\""
+                + " >&2",
+            "  # Like the real one, a terminated sync leaves nothing behind: the sleep goes with"
+                + " it.",
+            "  if [ -n \"$STANDIN_SYNC_SLEEP\" ]; then",
+            "    pid=",
+            "    trap 'kill $pid 2>/dev/null; exit 143' TERM INT",
+            "    sleep \"$STANDIN_SYNC_SLEEP\" & pid=$!",
+            "    wait $pid",
+            "    trap - TERM INT",
+            "  fi",
+            "  if [ \"${STANDIN_SYNC_EXIT:-0}\" != 0 ]; then",
+            "    echo \"sync-safekeepers stand-in: failing as configured\" >&2",
+            "    echo \"no quorum\"",
+            "    exit \"$STANDIN_SYNC_EXIT\"",
+            "  fi",
+            "  echo \"${STANDIN_SYNC_LSN:-0/2000000}\"",
+            "  exit 0",
+            "fi",
+            "exec \"$here/postgres.real\" \"$@\"",
+            "");
     Files.writeString(shim, script);
     Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   private static void writeNeonStub(Path extensionDir) throws IOException {
-    Files.writeString(extensionDir.resolve("neon.control"), String.join("\n",
-        "# Stub of Neon's neon extension: an empty extension so compute_ctl's SQL runs on vanilla Postgres.",
-        "comment = 'stand-in for the neon extension (no objects)'",
-        "default_version = '1.5'",
-        "relocatable = true",
-        "superuser = true",
-        ""));
-    Files.writeString(extensionDir.resolve("neon--1.5.sql"), "-- stand-in for the neon extension: no objects\n");
+    Files.writeString(
+        extensionDir.resolve("neon.control"),
+        String.join(
+            "\n",
+            "# Stub of Neon's neon extension: an empty extension so compute_ctl's SQL runs on"
+                + " vanilla Postgres.",
+            "comment = 'stand-in for the neon extension (no objects)'",
+            "default_version = '1.5'",
+            "relocatable = true",
+            "superuser = true",
+            ""));
+    Files.writeString(
+        extensionDir.resolve("neon--1.5.sql"), "-- stand-in for the neon extension: no objects\n");
   }
 }

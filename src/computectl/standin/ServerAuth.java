@@ -16,7 +16,9 @@ import java.util.Base64;
 final class ServerAuth {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Outcome: whether the client proved the password, and the cleartext it sent (if it sent one). */
+  /**
+   * Outcome: whether the client proved the password, and the cleartext it sent (if it sent one).
+   */
   record Result(boolean ok, String cleartext) {}
 
   private final MessageStream stream;
@@ -24,7 +26,11 @@ final class ServerAuth {
   private final String password;
   private final boolean tamperSignature;
 
-  ServerAuth(MessageStream stream, PageserverStandIn.Auth method, String password, boolean tamperSignature) {
+  ServerAuth(
+      MessageStream stream,
+      PageserverStandIn.Auth method,
+      String password,
+      boolean tamperSignature) {
     this.stream = stream;
     this.method = method;
     this.password = password;
@@ -33,14 +39,18 @@ final class ServerAuth {
 
   /** Runs the exchange; on failure the FATAL error has been sent and the caller just closes. */
   Result run(String user) throws IOException {
-    Result r = switch (method) {
-      case TRUST -> new Result(true, null);
-      case CLEARTEXT -> cleartext();
-      case MD5 -> md5(user);
-      case SCRAM_SHA_256 -> scram();
-    };
+    Result r =
+        switch (method) {
+          case TRUST -> new Result(true, null);
+          case CLEARTEXT -> cleartext();
+          case MD5 -> md5(user);
+          case SCRAM_SHA_256 -> scram();
+        };
     if (!r.ok()) {
-      stream.write('E', ServerNotice.encode("FATAL", "28P01", "password authentication failed for user \"" + user + "\""));
+      stream.write(
+          'E',
+          ServerNotice.encode(
+              "FATAL", "28P01", "password authentication failed for user \"" + user + "\""));
       stream.flush();
     }
     return r;
@@ -57,7 +67,8 @@ final class ServerAuth {
     RANDOM.nextBytes(salt);
     request(new MessageBuilder().int32(5).bytes(salt));
     String sent = password(stream.read());
-    return new Result(password != null && Md5Password.response(user, password, salt).equals(sent), null);
+    return new Result(
+        password != null && Md5Password.response(user, password, salt).equals(sent), null);
   }
 
   private Result scram() throws IOException {
@@ -66,7 +77,8 @@ final class ServerAuth {
     String mechanism = first.cstring();
     int len = first.int32();
     String clientFirst = new String(first.bytes(len), StandardCharsets.UTF_8);
-    if (!mechanism.equals(ScramSha256.MECHANISM) || !(clientFirst.startsWith("n,,") || clientFirst.startsWith("y,,"))) {
+    if (!mechanism.equals(ScramSha256.MECHANISM)
+        || !(clientFirst.startsWith("n,,") || clientFirst.startsWith("y,,"))) {
       return new Result(false, null);
     }
     String clientFirstBare = clientFirst.substring(3);
@@ -77,15 +89,18 @@ final class ServerAuth {
     String nonce = clientNonce + ScramSha256.nonce();
     byte[] salt = ScramSha256.randomSalt();
     int iterations = ScramSha256.DEFAULT_ITERATIONS;
-    String serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(salt) + ",i=" + iterations;
+    String serverFirst =
+        "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(salt) + ",i=" + iterations;
     request(new MessageBuilder().int32(11).bytes(serverFirst.getBytes(StandardCharsets.UTF_8)));
 
-    String clientFinal = new String(expectPasswordMessage(stream.read()).body(), StandardCharsets.UTF_8);
+    String clientFinal =
+        new String(expectPasswordMessage(stream.read()).body(), StandardCharsets.UTF_8);
     int proofAt = clientFinal.lastIndexOf(",p=");
     if (proofAt < 0 || !nonce.equals(attribute(clientFinal, "r")) || password == null) {
       return new Result(false, null);
     }
-    String authMessage = clientFirstBare + "," + serverFirst + "," + clientFinal.substring(0, proofAt);
+    String authMessage =
+        clientFirstBare + "," + serverFirst + "," + clientFinal.substring(0, proofAt);
     byte[] salted = ScramSha256.saltedPassword(password, salt, iterations);
     byte[] proof;
     try {
@@ -96,9 +111,14 @@ final class ServerAuth {
     if (!ScramSha256.verifyClientProof(salted, authMessage, proof)) {
       return new Result(false, null);
     }
-    byte[] signature = ScramSha256.serverSignature(salted, tamperSignature ? authMessage + "x" : authMessage);
-    request(new MessageBuilder().int32(12).bytes(("v=" + Base64.getEncoder().encodeToString(signature))
-        .getBytes(StandardCharsets.UTF_8)));
+    byte[] signature =
+        ScramSha256.serverSignature(salted, tamperSignature ? authMessage + "x" : authMessage);
+    request(
+        new MessageBuilder()
+            .int32(12)
+            .bytes(
+                ("v=" + Base64.getEncoder().encodeToString(signature))
+                    .getBytes(StandardCharsets.UTF_8)));
     return new Result(true, null);
   }
 
@@ -118,7 +138,8 @@ final class ServerAuth {
 
   private static Message expectPasswordMessage(Message m) {
     if (m.type() != 'p') {
-      throw new computectl.pgwire.WireException("expected a password message, got " + MessageStream.describe(m.type()));
+      throw new computectl.pgwire.WireException(
+          "expected a password message, got " + MessageStream.describe(m.type()));
     }
     return m;
   }

@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the stand-in saw on one connection: the startup parameters in the order sent, the
- * password text when cleartext authentication was used (null otherwise), whether the client
- * authenticated, and the queries it sent (simple and extended alike).
+ * What the stand-in saw on one connection: the startup parameters in the order sent, the password
+ * text when cleartext authentication was used (null otherwise), whether the client authenticated,
+ * and the queries it sent (simple and extended alike).
  */
-public record StandInConnection(Map<String, String> startupParams, String password, boolean authenticated,
+public record StandInConnection(
+    Map<String, String> startupParams,
+    String password,
+    boolean authenticated,
     List<String> queries) {
 
   public StandInConnection {

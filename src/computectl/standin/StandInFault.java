@@ -1,8 +1,8 @@
 package computectl.standin;
 
 /**
- * A misbehaviour of the stand-in pageserver. Byte counts are CopyData payload bytes (the
- * compressed archive when --gzip was asked) sent before the fault strikes.
+ * A misbehaviour of the stand-in pageserver. Byte counts are CopyData payload bytes (the compressed
+ * archive when --gzip was asked) sent before the fault strikes.
  */
 public record StandInFault(Kind kind, long afterBytes) {
   public enum Kind {
@@ -12,9 +12,14 @@ public record StandInFault(Kind kind, long afterBytes) {
     ERROR_AT_QUERY,
     /** Close the connection after N bytes of COPY data. */
     CLOSE_MID_STREAM,
-    /** Send an ErrorResponse after N bytes of COPY data (N past the end: after the whole archive). */
+    /**
+     * Send an ErrorResponse after N bytes of COPY data (N past the end: after the whole archive).
+     */
     ERROR_MID_STREAM,
-    /** Stop sending after N bytes of COPY data, keeping the connection open until the stand-in closes. */
+    /**
+     * Stop sending after N bytes of COPY data, keeping the connection open until the stand-in
+     * closes.
+     */
     STALL_MID_STREAM,
     /** After N bytes of COPY data send bytes that are not a protocol message, then close. */
     GARBAGE_MID_STREAM,
@@ -53,7 +58,9 @@ public record StandInFault(Kind kind, long afterBytes) {
   }
 
   boolean midStream() {
-    return kind == Kind.CLOSE_MID_STREAM || kind == Kind.ERROR_MID_STREAM || kind == Kind.STALL_MID_STREAM
+    return kind == Kind.CLOSE_MID_STREAM
+        || kind == Kind.ERROR_MID_STREAM
+        || kind == Kind.STALL_MID_STREAM
         || kind == Kind.GARBAGE_MID_STREAM;
   }
 }

@@ -5,7 +5,14 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** A command the stand-in understands, parsed from the query text. */
-record StandInQuery(Kind kind, String tenant, String timeline, Lsn lsn, boolean gzip, boolean replica, String error) {
+record StandInQuery(
+    Kind kind,
+    String tenant,
+    String timeline,
+    Lsn lsn,
+    boolean gzip,
+    boolean replica,
+    String error) {
   enum Kind {
     BASEBACKUP,
     TIMELINE_STATUS,
@@ -34,7 +41,10 @@ record StandInQuery(Kind kind, String tenant, String timeline, Lsn lsn, boolean 
     if (t[0].startsWith("TIMELINE_STATUS")) {
       return simple(Kind.TIMELINE_STATUS);
     }
-    if (t.length == 5 && t[0].equals("lease") && t[1].equals("lsn") && SHARD_ID.matcher(t[2]).matches()
+    if (t.length == 5
+        && t[0].equals("lease")
+        && t[1].equals("lsn")
+        && SHARD_ID.matcher(t[2]).matches()
         && ID.matcher(t[3]).matches()) {
       Lsn lsn = lsnOrNull(t[4]);
       if (lsn != null) {

@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One client connection to the stand-in: startup, authentication, then simple and extended queries. */
+/**
+ * One client connection to the stand-in: startup, authentication, then simple and extended queries.
+ */
 final class StandInSession implements Runnable {
   private static final int PROTOCOL_3 = 196608;
   private static final int SSL_REQUEST = 80877103;
@@ -97,8 +99,9 @@ final class StandInSession implements Runnable {
 
   private boolean authenticate() throws IOException {
     boolean tamper = fault != null && fault.kind() == StandInFault.Kind.BAD_SCRAM_SIGNATURE;
-    ServerAuth.Result result = new ServerAuth(stream, server.authMethod(), server.authPassword(), tamper)
-        .run(params.getOrDefault("user", ""));
+    ServerAuth.Result result =
+        new ServerAuth(stream, server.authMethod(), server.authPassword(), tamper)
+            .run(params.getOrDefault("user", ""));
     synchronized (this) {
       password = result.cleartext();
       authenticated = result.ok();
@@ -115,7 +118,12 @@ final class StandInSession implements Runnable {
     parameterStatus("standard_conforming_strings", "on");
     parameterStatus("TimeZone", "UTC");
     parameterStatus("application_name", params.getOrDefault("application_name", ""));
-    stream.write('K', new MessageBuilder().int32((int) ProcessHandle.current().pid()).int32(socket.getPort()).toBytes());
+    stream.write(
+        'K',
+        new MessageBuilder()
+            .int32((int) ProcessHandle.current().pid())
+            .int32(socket.getPort())
+            .toBytes());
     readyForQuery();
     return true;
   }
@@ -151,7 +159,7 @@ final class StandInSession implements Runnable {
         case 'X' -> {
           return;
         }
-        case 'd', 'c', 'f' -> { }
+        case 'd', 'c', 'f' -> {}
         default -> error("08P01", "unsupported message " + MessageStream.describe(m.type()));
       }
     }
@@ -193,7 +201,9 @@ final class StandInSession implements Runnable {
     String name = r.cstring();
     String query = kind == 'S' ? statements.get(name) : portals.get(name);
     if (query == null) {
-      error("26000", (kind == 'S' ? "prepared statement" : "portal") + " \"" + name + "\" does not exist");
+      error(
+          "26000",
+          (kind == 'S' ? "prepared statement" : "portal") + " \"" + name + "\" does not exist");
       return;
     }
     if (kind == 'S') {
@@ -241,14 +251,21 @@ final class StandInSession implements Runnable {
     }
     switch (q.kind()) {
       case BASEBACKUP -> basebackup(q);
-      case TIMELINE_STATUS -> rows(q, withRowDescription, server.timelineStatusRow(), "TIMELINE_STATUS");
+      case TIMELINE_STATUS ->
+          rows(q, withRowDescription, server.timelineStatusRow(), "TIMELINE_STATUS");
       case SET -> stream.write('C', new MessageBuilder().cstring("SET").toBytes());
-      case LEASE -> rows(q, withRowDescription, java.util.Collections.singletonList(server.leaseValidUntilText()), "SELECT 1");
+      case LEASE ->
+          rows(
+              q,
+              withRowDescription,
+              java.util.Collections.singletonList(server.leaseValidUntilText()),
+              "SELECT 1");
       default -> error("42601", q.error());
     }
   }
 
-  private void rows(StandInQuery q, boolean withRowDescription, List<String> row, String tag) throws IOException {
+  private void rows(StandInQuery q, boolean withRowDescription, List<String> row, String tag)
+      throws IOException {
     if (withRowDescription) {
       rowDescription(q.columns());
     }
@@ -299,7 +316,9 @@ final class StandInSession implements Runnable {
         throw new StreamAbort();
       }
       case GARBAGE_MID_STREAM -> {
-        byte[] garbage = {0, 0x7F, (byte) 0xFF, (byte) 0xFE, 'g', 'a', 'r', 'b', 'a', 'g', 'e', 0, 0, 0, 0};
+        byte[] garbage = {
+          0, 0x7F, (byte) 0xFF, (byte) 0xFE, 'g', 'a', 'r', 'b', 'a', 'g', 'e', 0, 0, 0, 0
+        };
         stream.writeRaw(garbage, 0, garbage.length);
         stream.flush();
         throw new StreamAbort();

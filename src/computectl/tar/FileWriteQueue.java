@@ -9,14 +9,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Writes file content on its own thread, so that decompressing and parsing the stream (the
- * caller's thread, the only one that ever touches the input) overlaps with the write system
- * calls, as {@code gunzip | tar -x} overlaps its two processes.
+ * Writes file content on its own thread, so that decompressing and parsing the stream (the caller's
+ * thread, the only one that ever touches the input) overlaps with the write system calls, as {@code
+ * gunzip | tar -x} overlaps its two processes.
  *
- * <p>Jobs run in submission order. Path-based steps queued after a file's content (chmod,
- * utimes) may still be pending when the caller moves on, so the caller must {@link #sync()}
- * before it deletes or replaces anything. The first failure is kept and rethrown to the caller
- * at its next submission or sync; later jobs only close their files.
+ * <p>Jobs run in submission order. Path-based steps queued after a file's content (chmod, utimes)
+ * may still be pending when the caller moves on, so the caller must {@link #sync()} before it
+ * deletes or replaces anything. The first failure is kept and rethrown to the caller at its next
+ * submission or sync; later jobs only close their files.
  */
 final class FileWriteQueue implements AutoCloseable {
   private static final int BUFFERS = 8;

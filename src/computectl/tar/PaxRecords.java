@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * pax extended header records: {@code "<length> <key>=<value>\n"}, the length counting the
- * whole record in bytes. Parsing is strict, since a lenient parser would let a crafted header
- * mean different things to us and to the tools that made or check the archive.
+ * pax extended header records: {@code "<length> <key>=<value>\n"}, the length counting the whole
+ * record in bytes. Parsing is strict, since a lenient parser would let a crafted header mean
+ * different things to us and to the tools that made or check the archive.
  */
 final class PaxRecords {
   private PaxRecords() {}
@@ -23,12 +23,19 @@ final class PaxRecords {
       }
       int space = i;
       long length = 0;
-      while (space < data.length && data[space] >= '0' && data[space] <= '9' && length < data.length) {
+      while (space < data.length
+          && data[space] >= '0'
+          && data[space] <= '9'
+          && length < data.length) {
         length = length * 10 + (data[space] - '0');
         space++;
       }
-      if (space == i || space >= data.length || data[space] != ' ' || length <= space - i + 1
-          || i + length > data.length || data[(int) (i + length - 1)] != '\n') {
+      if (space == i
+          || space >= data.length
+          || data[space] != ' '
+          || length <= space - i + 1
+          || i + length > data.length
+          || data[(int) (i + length - 1)] != '\n') {
         throw malformed(headerName, headerOffset, i);
       }
       int end = (int) (i + length - 1);
@@ -54,12 +61,18 @@ final class PaxRecords {
   }
 
   private static TarException malformed(String headerName, long headerOffset, int at) {
-    return TarException.entry(headerName, "malformed pax record at byte " + at
-        + " of the extended header at byte offset " + headerOffset);
+    return TarException.entry(
+        headerName,
+        "malformed pax record at byte "
+            + at
+            + " of the extended header at byte offset "
+            + headerOffset);
   }
 
   static long size(String value, String path) {
-    if (value.isEmpty() || value.length() > 19 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (value.isEmpty()
+        || value.length() > 19
+        || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw TarException.entry(path, "invalid pax size \"" + TarException.printable(value) + "\"");
     }
     return Long.parseLong(value);

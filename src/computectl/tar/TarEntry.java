@@ -2,9 +2,9 @@ package computectl.tar;
 
 /**
  * One member of a tar archive after every extension header (GNU long name/link, pax) has been
- * applied. {@code path} and {@code linkTarget} are exactly as the archive spells them (a
- * directory usually ends in "/"); {@code linkTarget} is empty unless the entry is a link.
- * {@code mode} holds the permission bits of the header; {@code mtime} is in epoch seconds.
+ * applied. {@code path} and {@code linkTarget} are exactly as the archive spells them (a directory
+ * usually ends in "/"); {@code linkTarget} is empty unless the entry is a link. {@code mode} holds
+ * the permission bits of the header; {@code mtime} is in epoch seconds.
  */
 public record TarEntry(String path, Type type, int mode, long size, long mtime, String linkTarget) {
   public enum Type {

@@ -27,8 +27,8 @@ public class TarException extends ComputeCtlException {
   static final int MAX_SHOWN = 300;
 
   /**
-   * The text with control characters escaped, so one error stays on one log line, and cut
-   * after {@value #MAX_SHOWN} characters.
+   * The text with control characters escaped, so one error stays on one log line, and cut after
+   * {@value #MAX_SHOWN} characters.
    */
   public static String printable(String text) {
     String s = text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "..." : text;

@@ -29,17 +29,17 @@ import java.util.stream.Stream;
  * Unpacks a tar stream into a directory, refusing anything that could write outside it.
  *
  * <p>Rules: no absolute paths, no ".." components, never write through a symlink (a path whose
- * parent is a symlink is refused; an existing symlink, file or hard link at the final component
- * is unlinked and replaced, never followed), symlink targets must stay inside (see
- * {@link EntryPaths#checkSymlinkTarget}), hard links only to regular files already extracted
- * inside, no devices or FIFOs, a directory is never replaced. Directories keep being real
- * directories once seen, which is what makes the symlink rule sound. The content of
- * {@code dest} that exists beforehand is trusted.
+ * parent is a symlink is refused; an existing symlink, file or hard link at the final component is
+ * unlinked and replaced, never followed), symlink targets must stay inside (see {@link
+ * EntryPaths#checkSymlinkTarget}), hard links only to regular files already extracted inside, no
+ * devices or FIFOs, a directory is never replaced. Directories keep being real directories once
+ * seen, which is what makes the symlink rule sound. The content of {@code dest} that exists
+ * beforehand is trusted.
  *
- * <p>Modes are applied without setuid/setgid/sticky bits; directory modes and mtimes are set
- * after the last entry so that read-only directories can still be filled. An entry for the
- * archive root ("./") leaves {@code dest} itself untouched. No fsync: a crash mid-way leaves a
- * PGDATA that is fetched again anyway.
+ * <p>Modes are applied without setuid/setgid/sticky bits; directory modes and mtimes are set after
+ * the last entry so that read-only directories can still be filled. An entry for the archive root
+ * ("./") leaves {@code dest} itself untouched. No fsync: a crash mid-way leaves a PGDATA that is
+ * fetched again anyway.
  */
 public final class TarExtractor {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -51,10 +51,13 @@ public final class TarExtractor {
   private final Path dest;
   private final ExtractLimits limits;
   private final FileWriteQueue writer;
+
   /** Directories known to be real directories (never symlinks); never replaced afterwards. */
   private final Set<Path> directories = new HashSet<>();
+
   /** Mode and mtime of directory entries, applied at the end (a later duplicate wins). */
   private final Map<Path, DirectoryAttributes> directoryAttributes = new LinkedHashMap<>();
+
   private final FileTime now = FileTime.fromMillis(System.currentTimeMillis());
   private long entries;
   private long bytes;
@@ -69,7 +72,8 @@ public final class TarExtractor {
     return extract(in, dest, ExtractLimits.DEFAULTS);
   }
 
-  public static ExtractStats extract(InputStream in, Path dest, ExtractLimits limits) throws TarException {
+  public static ExtractStats extract(InputStream in, Path dest, ExtractLimits limits)
+      throws TarException {
     if (!Files.isDirectory(dest)) {
       throw new TarException("cannot extract into " + dest + ": not a directory");
     }
@@ -88,7 +92,8 @@ public final class TarExtractor {
       while ((e = reader.next()) != null) {
         where = " in entry " + TarException.printable(e.path());
         if (entries >= limits.maxEntries()) {
-          throw TarException.entry(e.path(), "the archive has more than " + limits.maxEntries() + " entries");
+          throw TarException.entry(
+              e.path(), "the archive has more than " + limits.maxEntries() + " entries");
         }
         extractEntry(e, reader);
         entries++;
@@ -105,19 +110,24 @@ public final class TarExtractor {
 
   private void extractEntry(TarEntry e, TarReader reader) throws IOException {
     if (e.size() > limits.maxEntrySize()) {
-      throw TarException.entry(e.path(), "size " + e.size() + " exceeds the limit of " + limits.maxEntrySize() + " bytes");
+      throw TarException.entry(
+          e.path(),
+          "size " + e.size() + " exceeds the limit of " + limits.maxEntrySize() + " bytes");
     }
     if (e.type() == TarEntry.Type.FILE && bytes + e.size() > limits.maxTotalBytes()) {
-      throw TarException.entry(e.path(), "the archive's files exceed the limit of " + limits.maxTotalBytes()
-          + " bytes in all");
+      throw TarException.entry(
+          e.path(),
+          "the archive's files exceed the limit of " + limits.maxTotalBytes() + " bytes in all");
     }
     List<String> parts = EntryPaths.components(e.path(), limits);
     switch (e.type()) {
-      case CHAR_DEVICE -> throw TarException.entry(e.path(), "character device entries are not allowed");
-      case BLOCK_DEVICE -> throw TarException.entry(e.path(), "block device entries are not allowed");
+      case CHAR_DEVICE ->
+          throw TarException.entry(e.path(), "character device entries are not allowed");
+      case BLOCK_DEVICE ->
+          throw TarException.entry(e.path(), "block device entries are not allowed");
       case FIFO -> throw TarException.entry(e.path(), "FIFO entries are not allowed");
       case OTHER -> throw TarException.entry(e.path(), "unsupported entry type");
-      default -> { }
+      default -> {}
     }
     if (parts.isEmpty()) {
       if (e.type() != TarEntry.Type.DIRECTORY) {
@@ -149,9 +159,11 @@ public final class TarExtractor {
         Path missing = dir;
         io(entryPath, "cannot create directory " + rel, () -> Files.createDirectory(missing));
       } else if (a.isSymbolicLink()) {
-        throw TarException.entry(entryPath, "path passes through symlink " + TarException.printable(rel));
+        throw TarException.entry(
+            entryPath, "path passes through symlink " + TarException.printable(rel));
       } else if (!a.isDirectory()) {
-        throw TarException.entry(entryPath, TarException.printable(rel) + " exists and is not a directory");
+        throw TarException.entry(
+            entryPath, TarException.printable(rel) + " exists and is not a directory");
       }
       directories.add(dir);
     }
@@ -167,12 +179,13 @@ public final class TarExtractor {
     FileWriteQueue.Finisher after = null;
     try {
       copyBody(e, body, ch);
-      after = () -> {
-        if (UMASK != 0 && (e.mode() & UMASK & 0777) != 0) {
-          setMode(e.path(), target, e.mode());
-        }
-        setMtime(e.path(), target, e.mtime(), false);
-      };
+      after =
+          () -> {
+            if (UMASK != 0 && (e.mode() & UMASK & 0777) != 0) {
+              setMode(e.path(), target, e.mode());
+            }
+            setMtime(e.path(), target, e.mtime(), false);
+          };
     } finally {
       writer.finish(e.path(), ch, after);
     }
@@ -180,15 +193,16 @@ public final class TarExtractor {
   }
 
   /**
-   * A new file with the entry's permissions (less the umask). Creation is exclusive, so an
-   * existing symlink is never followed; only when something exists is it inspected and unlinked,
-   * which keeps the common case to one system call.
+   * A new file with the entry's permissions (less the umask). Creation is exclusive, so an existing
+   * symlink is never followed; only when something exists is it inspected and unlinked, which keeps
+   * the common case to one system call.
    */
   private FileChannel createFile(TarEntry e, Path target) {
     if (directories.contains(target)) {
       throw TarException.entry(e.path(), "cannot replace directory with a file");
     }
-    FileAttribute<Set<PosixFilePermission>> perms = PosixFilePermissions.asFileAttribute(permissions(e.mode()));
+    FileAttribute<Set<PosixFilePermission>> perms =
+        PosixFilePermissions.asFileAttribute(permissions(e.mode()));
     try {
       return FileChannel.open(target, CREATE_FILE, perms);
     } catch (FileAlreadyExistsException exists) {
@@ -209,7 +223,8 @@ public final class TarExtractor {
       while (got < want) {
         int n = body.read(buf, got, want - got);
         if (n < 0) {
-          throw new TarException("unexpected end of tar stream in entry " + TarException.printable(e.path()));
+          throw new TarException(
+              "unexpected end of tar stream in entry " + TarException.printable(e.path()));
         }
         got += n;
       }
@@ -223,10 +238,13 @@ public final class TarExtractor {
       BasicFileAttributes a = lstat(e.path(), target);
       if (a != null && !a.isDirectory()) {
         writer.sync();
-        io(e.path(), "cannot replace " + kind(a), () -> {
-          Files.delete(target);
-          return null;
-        });
+        io(
+            e.path(),
+            "cannot replace " + kind(a),
+            () -> {
+              Files.delete(target);
+              return null;
+            });
         a = null;
       }
       if (a == null) {
@@ -240,7 +258,10 @@ public final class TarExtractor {
   private void makeSymlink(TarEntry e, List<String> parts, Path target) {
     EntryPaths.checkSymlinkTarget(e.path(), parts, e.linkTarget(), limits);
     removeNonDirectory(e, target, "a symlink");
-    io(e.path(), "cannot create symlink", () -> Files.createSymbolicLink(target, Path.of(e.linkTarget())));
+    io(
+        e.path(),
+        "cannot create symlink",
+        () -> Files.createSymbolicLink(target, Path.of(e.linkTarget())));
     setMtime(e.path(), target, e.mtime(), true);
   }
 
@@ -262,7 +283,9 @@ public final class TarExtractor {
         throw TarException.entry(e.path(), "hard link target " + shown + " does not exist");
       }
       if (a.isSymbolicLink()) {
-        throw TarException.entry(e.path(), "hard link target " + shown + (last ? " is a symlink" : " passes through a symlink"));
+        throw TarException.entry(
+            e.path(),
+            "hard link target " + shown + (last ? " is a symlink" : " passes through a symlink"));
       }
       if (last && !a.isRegularFile()) {
         throw TarException.entry(e.path(), "hard link target " + shown + " is not a regular file");
@@ -286,14 +309,19 @@ public final class TarExtractor {
       throw TarException.entry(e.path(), "cannot replace directory with " + what);
     }
     writer.sync(); // path-based steps queued for this path must not land on its replacement
-    io(e.path(), "cannot replace " + kind(a), () -> {
-      Files.delete(target);
-      return null;
-    });
+    io(
+        e.path(),
+        "cannot replace " + kind(a),
+        () -> {
+          Files.delete(target);
+          return null;
+        });
   }
 
   private static String kind(BasicFileAttributes a) {
-    return a.isSymbolicLink() ? "existing symlink" : a.isRegularFile() ? "existing file" : "existing special file";
+    return a.isSymbolicLink()
+        ? "existing symlink"
+        : a.isRegularFile() ? "existing file" : "existing special file";
   }
 
   private BasicFileAttributes lstat(String entryPath, Path p) {
@@ -302,7 +330,8 @@ public final class TarExtractor {
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      throw TarException.entry(entryPath, "cannot inspect " + dest.relativize(p) + ": " + e.getMessage(), e);
+      throw TarException.entry(
+          entryPath, "cannot inspect " + dest.relativize(p) + ": " + e.getMessage(), e);
     }
   }
 
@@ -325,34 +354,42 @@ public final class TarExtractor {
 
   /** Follows {@code p} unless {@code symlink}: then the link itself gets the time. */
   private void setMtime(String entryPath, Path p, long mtime, boolean symlink) {
-    io(entryPath, "cannot set modification time", () -> {
-      BasicFileAttributeView view = symlink
-          ? Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
-          : Files.getFileAttributeView(p, BasicFileAttributeView.class);
-      view.setTimes(FileTime.from(mtime, TimeUnit.SECONDS), now, null);
-      return null;
-    });
+    io(
+        entryPath,
+        "cannot set modification time",
+        () -> {
+          BasicFileAttributeView view =
+              symlink
+                  ? Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
+                  : Files.getFileAttributeView(p, BasicFileAttributeView.class);
+          view.setTimes(FileTime.from(mtime, TimeUnit.SECONDS), now, null);
+          return null;
+        });
   }
 
   /**
-   * The process umask from /proc/self/status, or -1 (unknown: always chmod). Files are created
-   * with their mode and only chmod-ed when the umask took bits away.
+   * The process umask from /proc/self/status, or -1 (unknown: always chmod). Files are created with
+   * their mode and only chmod-ed when the umask took bits away.
    */
   private static int readUmask() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-      return lines.filter(l -> l.startsWith("Umask:")).findFirst()
-          .map(l -> Integer.parseInt(l.substring(6).trim(), 8)).orElse(-1);
+      return lines
+          .filter(l -> l.startsWith("Umask:"))
+          .findFirst()
+          .map(l -> Integer.parseInt(l.substring(6).trim(), 8))
+          .orElse(-1);
     } catch (IOException | RuntimeException e) {
       return -1;
     }
   }
 
   private void applyDirectoryAttributes() {
-    directoryAttributes.forEach((dir, a) -> {
-      String rel = dest.relativize(dir).toString();
-      setMode(rel, dir, a.mode());
-      setMtime(rel, dir, a.mtime(), false);
-    });
+    directoryAttributes.forEach(
+        (dir, a) -> {
+          String rel = dest.relativize(dir).toString();
+          setMode(rel, dir, a.mode());
+          setMtime(rel, dir, a.mtime(), false);
+        });
   }
 
   private record DirectoryAttributes(int mode, long mtime) {}

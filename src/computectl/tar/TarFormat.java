@@ -7,8 +7,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The 512-byte tar header layout shared by the reader and the writer: field offsets, numeric
- * fields (octal, or GNU base-256 when the high bit of the first byte is set) and the checksum.
+ * The 512-byte tar header layout shared by the reader and the writer: field offsets, numeric fields
+ * (octal, or GNU base-256 when the high bit of the first byte is set) and the checksum.
  */
 final class TarFormat {
   static final int BLOCK = 512;
@@ -45,7 +45,9 @@ final class TarFormat {
     return true;
   }
 
-  /** Sum of the header bytes, the checksum field counted as spaces; unsigned and signed (old tars). */
+  /**
+   * Sum of the header bytes, the checksum field counted as spaces; unsigned and signed (old tars).
+   */
   static long[] checksums(byte[] h) {
     long unsigned = 0;
     long signed = 0;
@@ -58,8 +60,8 @@ final class TarFormat {
   }
 
   /**
-   * A numeric field: base-256 (two's complement after the marker bit) when the first byte has
-   * its high bit set, else octal digits with optional leading spaces, ended by space or NUL.
+   * A numeric field: base-256 (two's complement after the marker bit) when the first byte has its
+   * high bit set, else octal digits with optional leading spaces, ended by space or NUL.
    */
   static long parseNumber(byte[] h, int off, int len, String field, long headerOffset) {
     if ((h[off] & 0x80) != 0) {
@@ -68,7 +70,11 @@ final class TarFormat {
       v[0] = (byte) ((v[0] & 0x7f) | ((v[0] & 0x40) << 1));
       BigInteger n = new BigInteger(v);
       if (n.bitLength() > 63) {
-        throw new TarException("base-256 " + field + " field out of range in tar header at byte offset " + headerOffset);
+        throw new TarException(
+            "base-256 "
+                + field
+                + " field out of range in tar header at byte offset "
+                + headerOffset);
       }
       return n.longValue();
     }
@@ -81,7 +87,11 @@ final class TarFormat {
     for (; i < end && h[i] != 0 && h[i] != ' '; i++) {
       int d = h[i] - '0';
       if (d < 0 || d > 7 || value > (Long.MAX_VALUE >> 3)) {
-        throw new TarException("invalid octal number in " + field + " field of tar header at byte offset " + headerOffset);
+        throw new TarException(
+            "invalid octal number in "
+                + field
+                + " field of tar header at byte offset "
+                + headerOffset);
       }
       value = (value << 3) | d;
     }
@@ -133,15 +143,20 @@ final class TarFormat {
     return out;
   }
 
-  /** Strict UTF-8: a name that is not valid UTF-8 cannot be reproduced on disk, so it is refused. */
+  /**
+   * Strict UTF-8: a name that is not valid UTF-8 cannot be reproduced on disk, so it is refused.
+   */
   static String utf8(byte[] bytes, String what, long headerOffset) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
-      throw new TarException(what + " in tar header at byte offset " + headerOffset + " is not valid UTF-8");
+      throw new TarException(
+          what + " in tar header at byte offset " + headerOffset + " is not valid UTF-8");
     }
   }
 

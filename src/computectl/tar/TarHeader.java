@@ -3,18 +3,26 @@ package computectl.tar;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The raw fields of one 512-byte header, for writing archives exactly as a test or stand-in
- * wants them, hostile ones included: any type flag, any size (negative ones are stored in
- * base-256), names as given. Strings are stored as UTF-8 and must fit their field.
+ * The raw fields of one 512-byte header, for writing archives exactly as a test or stand-in wants
+ * them, hostile ones included: any type flag, any size (negative ones are stored in base-256),
+ * names as given. Strings are stored as UTF-8 and must fit their field.
  */
-public record TarHeader(String name, char typeFlag, int mode, long size, long mtime, String linkName, String prefix,
-    Magic magic, boolean base256) {
+public record TarHeader(
+    String name,
+    char typeFlag,
+    int mode,
+    long size,
+    long mtime,
+    String linkName,
+    String prefix,
+    Magic magic,
+    boolean base256) {
 
   /** Which header dialect the magic field announces. */
   public enum Magic {
     /** POSIX ustar ("ustar\0" "00"): the prefix field extends the name. */
     USTAR,
-    /** Old GNU ("ustar  \0"): no prefix field; long names go in 'L' records. */
+    /** Old GNU ("ustar \0"): no prefix field; long names go in 'L' records. */
     GNU,
     /** Seventh Edition Unix: no magic at all. */
     V7
@@ -66,7 +74,7 @@ public record TarHeader(String name, char typeFlag, int mode, long size, long mt
         putString(h, TarFormat.PREFIX, TarFormat.PREFIX_LEN, prefix, "prefix");
       }
       case GNU -> putString(h, TarFormat.MAGIC, 8, "ustar  ", "magic");
-      case V7 -> { }
+      case V7 -> {}
     }
     if (magic != Magic.USTAR && !prefix.isEmpty()) {
       throw new IllegalArgumentException("only ustar headers have a prefix field");
@@ -78,7 +86,8 @@ public record TarHeader(String name, char typeFlag, int mode, long size, long mt
   private static void putString(byte[] h, int off, int len, String value, String field) {
     byte[] b = value.getBytes(StandardCharsets.UTF_8);
     if (b.length > len) {
-      throw new IllegalArgumentException("tar header " + field + " of " + b.length + " bytes does not fit in " + len);
+      throw new IllegalArgumentException(
+          "tar header " + field + " of " + b.length + " bytes does not fit in " + len);
     }
     System.arraycopy(b, 0, h, off, b.length);
   }

@@ -12,9 +12,9 @@ import java.util.Map;
  * long link targets ({@code L}, {@code K}), pax extended headers ({@code x} for the next entry,
  * {@code g} for all later ones) and base-256 numbers. Every header checksum is verified.
  *
- * <p>Reads the underlying stream in large chunks and hands big body reads straight through, so
- * the per-byte cost is one copy at most. The end-of-archive marker is the first all-zero block;
- * {@link #drain()} then consumes whatever follows.
+ * <p>Reads the underlying stream in large chunks and hands big body reads straight through, so the
+ * per-byte cost is one copy at most. The end-of-archive marker is the first all-zero block; {@link
+ * #drain()} then consumes whatever follows.
  */
 public final class TarReader {
   public static final int BUFFER_SIZE = 256 * 1024;
@@ -25,15 +25,19 @@ public final class TarReader {
   private final byte[] buf = new byte[BUFFER_SIZE];
   private int pos;
   private int limit;
+
   /** Stream offset of {@code buf[pos]}: bytes of the archive consumed so far. */
   private long offset;
+
   private final byte[] header = new byte[BLOCK];
   private final Map<String, String> globalPax = new HashMap<>();
   private final InputStream body = new BodyStream();
 
   private TarEntry current;
+
   /** Path of the last entry returned, for errors in the headers after it. */
   private String lastPath;
+
   private long remaining;
   private boolean ended;
 
@@ -48,8 +52,8 @@ public final class TarReader {
   }
 
   /**
-   * The next entry, skipping whatever is left of the current one's body; null at the
-   * end-of-archive marker (and on every later call).
+   * The next entry, skipping whatever is left of the current one's body; null at the end-of-archive
+   * marker (and on every later call).
    */
   public TarEntry next() throws IOException {
     if (ended) {
@@ -76,17 +80,32 @@ public final class TarReader {
         // An endless run of extension headers would otherwise never yield an entry (nor end).
         metadata += size;
         if (metadata > maxMetadataBytes) {
-          throw TarException.entry(rawName(headerOffset), "extension headers before one entry exceed the limit of "
-              + maxMetadataBytes + " bytes");
+          throw TarException.entry(
+              rawName(headerOffset),
+              "extension headers before one entry exceed the limit of "
+                  + maxMetadataBytes
+                  + " bytes");
         }
       }
       switch (type) {
-        case 'L' -> pending.longName = longName(readMetadata(size, "GNU long name record", headerOffset), headerOffset);
-        case 'K' -> pending.longLink = longName(readMetadata(size, "GNU long link record", headerOffset), headerOffset);
-        case 'x' -> pending.pax.putAll(PaxRecords.parse(readMetadata(size, "pax extended header", headerOffset),
-            rawName(headerOffset), headerOffset));
-        case 'g' -> applyGlobal(PaxRecords.parse(readMetadata(size, "pax global header", headerOffset),
-            rawName(headerOffset), headerOffset));
+        case 'L' ->
+            pending.longName =
+                longName(readMetadata(size, "GNU long name record", headerOffset), headerOffset);
+        case 'K' ->
+            pending.longLink =
+                longName(readMetadata(size, "GNU long link record", headerOffset), headerOffset);
+        case 'x' ->
+            pending.pax.putAll(
+                PaxRecords.parse(
+                    readMetadata(size, "pax extended header", headerOffset),
+                    rawName(headerOffset),
+                    headerOffset));
+        case 'g' ->
+            applyGlobal(
+                PaxRecords.parse(
+                    readMetadata(size, "pax global header", headerOffset),
+                    rawName(headerOffset),
+                    headerOffset));
         default -> {
           current = entry(type, size, pending, headerOffset);
           lastPath = current.path();
@@ -116,7 +135,10 @@ public final class TarReader {
     return drain(Long.MAX_VALUE);
   }
 
-  /** {@link #drain()}, refusing a stream that goes on for more than {@code maxBytes} after the marker. */
+  /**
+   * {@link #drain()}, refusing a stream that goes on for more than {@code maxBytes} after the
+   * marker.
+   */
   public long drain(long maxBytes) throws IOException {
     if (!ended) {
       throw new IllegalStateException("drain() before the end-of-archive marker");
@@ -130,7 +152,8 @@ public final class TarReader {
       offset += r;
     }
     if (n > maxBytes) {
-      throw new TarException("more than " + maxBytes + " bytes of data after the end-of-archive marker");
+      throw new TarException(
+          "more than " + maxBytes + " bytes of data after the end-of-archive marker");
     }
     return n;
   }
@@ -147,9 +170,10 @@ public final class TarReader {
       if (pending.longName != null || !pending.pax.isEmpty() || pending.longLink != null) {
         where = " after an extension header";
       }
-      throw new TarException(limit == pos
-          ? "unexpected end of tar stream" + where + ": no end-of-archive marker"
-          : "unexpected end of tar stream in the header at byte offset " + offset);
+      throw new TarException(
+          limit == pos
+              ? "unexpected end of tar stream" + where + ": no end-of-archive marker"
+              : "unexpected end of tar stream in the header at byte offset " + offset);
     }
     System.arraycopy(buf, pos, header, 0, BLOCK);
     pos += BLOCK;
@@ -159,14 +183,25 @@ public final class TarReader {
   private void verifyChecksum(long headerOffset) {
     long stored;
     try {
-      stored = TarFormat.parseNumber(header, TarFormat.CHECKSUM, TarFormat.CHECKSUM_LEN, "checksum", headerOffset);
+      stored =
+          TarFormat.parseNumber(
+              header, TarFormat.CHECKSUM, TarFormat.CHECKSUM_LEN, "checksum", headerOffset);
     } catch (TarException e) {
-      throw new TarException("invalid tar header checksum at byte offset " + headerOffset + ": the field is not a number");
+      throw new TarException(
+          "invalid tar header checksum at byte offset "
+              + headerOffset
+              + ": the field is not a number");
     }
     long[] sums = TarFormat.checksums(header);
     if (stored != sums[0] && stored != sums[1]) {
-      throw new TarException("invalid tar header checksum at byte offset " + headerOffset + " (stored "
-          + stored + ", computed " + sums[0] + ")");
+      throw new TarException(
+          "invalid tar header checksum at byte offset "
+              + headerOffset
+              + " (stored "
+              + stored
+              + ", computed "
+              + sums[0]
+              + ")");
     }
   }
 
@@ -174,13 +209,25 @@ public final class TarReader {
     Map<String, String> pax = new HashMap<>(globalPax);
     pax.putAll(pending.pax);
     pax.values().removeIf(String::isEmpty);
-    String path = pax.getOrDefault("path", pending.longName != null ? pending.longName : headerPath(headerOffset));
-    String link = pax.getOrDefault("linkpath", pending.longLink != null ? pending.longLink
-        : TarFormat.utf8(TarFormat.fieldBytes(header, TarFormat.LINK_NAME, TarFormat.LINK_NAME_LEN), "link name", headerOffset));
+    String path =
+        pax.getOrDefault(
+            "path", pending.longName != null ? pending.longName : headerPath(headerOffset));
+    String link =
+        pax.getOrDefault(
+            "linkpath",
+            pending.longLink != null
+                ? pending.longLink
+                : TarFormat.utf8(
+                    TarFormat.fieldBytes(header, TarFormat.LINK_NAME, TarFormat.LINK_NAME_LEN),
+                    "link name",
+                    headerOffset));
     long size = pax.containsKey("size") ? PaxRecords.size(pax.get("size"), path) : headerSize;
-    long mtime = pax.containsKey("mtime") ? PaxRecords.mtime(pax.get("mtime"), path)
-        : TarFormat.parseNumber(header, TarFormat.MTIME, 12, "mtime", headerOffset);
-    int mode = (int) (TarFormat.parseNumber(header, TarFormat.MODE, 8, "mode", headerOffset) & 07777);
+    long mtime =
+        pax.containsKey("mtime")
+            ? PaxRecords.mtime(pax.get("mtime"), path)
+            : TarFormat.parseNumber(header, TarFormat.MTIME, 12, "mtime", headerOffset);
+    int mode =
+        (int) (TarFormat.parseNumber(header, TarFormat.MODE, 8, "mode", headerOffset) & 07777);
     if (size < 0) {
       throw TarException.entry(path, "size " + size + " is negative");
     }
@@ -221,20 +268,28 @@ public final class TarReader {
   }
 
   private String rawName(long headerOffset) {
-    return TarFormat.utf8(TarFormat.fieldBytes(header, TarFormat.NAME, TarFormat.NAME_LEN), "entry name", headerOffset);
+    return TarFormat.utf8(
+        TarFormat.fieldBytes(header, TarFormat.NAME, TarFormat.NAME_LEN),
+        "entry name",
+        headerOffset);
   }
 
   private void applyGlobal(Map<String, String> records) {
-    records.forEach((k, v) -> {
-      if (v.isEmpty()) {
-        globalPax.remove(k);
-      } else {
-        globalPax.put(k, v);
-      }
-    });
-    long held = globalPax.entrySet().stream().mapToLong(e -> e.getKey().length() + e.getValue().length()).sum();
+    records.forEach(
+        (k, v) -> {
+          if (v.isEmpty()) {
+            globalPax.remove(k);
+          } else {
+            globalPax.put(k, v);
+          }
+        });
+    long held =
+        globalPax.entrySet().stream()
+            .mapToLong(e -> e.getKey().length() + e.getValue().length())
+            .sum();
     if (held > maxMetadataBytes) {
-      throw new TarException("pax global headers hold more than " + maxMetadataBytes + " bytes of records");
+      throw new TarException(
+          "pax global headers hold more than " + maxMetadataBytes + " bytes of records");
     }
   }
 
@@ -244,7 +299,9 @@ public final class TarReader {
       throw TarException.entry(name, what + " has negative size " + size);
     }
     if (size > maxMetadataBytes) {
-      throw TarException.entry(name, what + " of " + size + " bytes exceeds the limit of " + maxMetadataBytes + " bytes");
+      throw TarException.entry(
+          name,
+          what + " of " + size + " bytes exceeds the limit of " + maxMetadataBytes + " bytes");
     }
     byte[] data = new byte[(int) size];
     int got = 0;
@@ -258,7 +315,8 @@ public final class TarReader {
 
   /** A GNU long name or link record: the name up to its NUL terminator. */
   private static String longName(byte[] data, long headerOffset) {
-    return TarFormat.utf8(TarFormat.fieldBytes(data, 0, data.length), "GNU long name", headerOffset);
+    return TarFormat.utf8(
+        TarFormat.fieldBytes(data, 0, data.length), "GNU long name", headerOffset);
   }
 
   /** Ensures {@code n} bytes are buffered; false when the stream ends first. */
@@ -302,7 +360,8 @@ public final class TarReader {
       }
     }
     if (n < 0) {
-      throw new TarException("unexpected end of tar stream in entry " + TarException.printable(path));
+      throw new TarException(
+          "unexpected end of tar stream in entry " + TarException.printable(path));
     }
     offset += n;
     return n;
@@ -316,7 +375,8 @@ public final class TarReader {
         limit = 0;
         int r = in.read(buf, 0, buf.length);
         if (r < 0) {
-          throw new TarException("unexpected end of tar stream in entry " + TarException.printable(path));
+          throw new TarException(
+              "unexpected end of tar stream in entry " + TarException.printable(path));
         }
         limit = r;
       }

@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes tar archives: POSIX ustar headers (long paths split into prefix and name), GNU long
- * name and long link records when a path or target does not fit, and a pax header when a size
- * or mtime does not fit the octal fields. Also writes whatever hostile header, extension record
- * or raw bytes a test or stand-in asks for. {@link #close()} ends the archive.
+ * Writes tar archives: POSIX ustar headers (long paths split into prefix and name), GNU long name
+ * and long link records when a path or target does not fit, and a pax header when a size or mtime
+ * does not fit the octal fields. Also writes whatever hostile header, extension record or raw bytes
+ * a test or stand-in asks for. {@link #close()} ends the archive.
  */
 public final class TarWriter implements Closeable {
   private static final String GNU_LONG_LINK_NAME = "././@LongLink";
@@ -35,10 +35,12 @@ public final class TarWriter implements Closeable {
    */
   public void write(TarEntry entry, InputStream body) throws IOException {
     if (entry.type() == TarEntry.Type.OTHER) {
-      throw new IllegalArgumentException("entry type OTHER has no type flag; write its header with writeHeader");
+      throw new IllegalArgumentException(
+          "entry type OTHER has no type flag; write its header with writeHeader");
     }
     long size = entry.type() == TarEntry.Type.FILE ? entry.size() : 0;
-    writeEntryHeader(entry.path(), flag(entry.type()), entry.mode(), size, entry.mtime(), entry.linkTarget());
+    writeEntryHeader(
+        entry.path(), flag(entry.type()), entry.mode(), size, entry.mtime(), entry.linkTarget());
     if (size > 0) {
       copy(entry.path(), body, size);
     }
@@ -49,7 +51,9 @@ public final class TarWriter implements Closeable {
   }
 
   public void writeDirectory(String path, int mode, long mtime) throws IOException {
-    write(TarEntry.directory(path.endsWith("/") ? path : path + "/", mode, mtime), InputStream.nullInputStream());
+    write(
+        TarEntry.directory(path.endsWith("/") ? path : path + "/", mode, mtime),
+        InputStream.nullInputStream());
   }
 
   public void writeSymlink(String path, String target, long mtime) throws IOException {
@@ -65,7 +69,8 @@ public final class TarWriter implements Closeable {
    * declared size (negative ones in base-256), and a body written as given, padded to a block,
    * whatever the declared size says.
    */
-  public void writeHostile(String path, char typeFlag, String linkTarget, long declaredSize, byte[] body)
+  public void writeHostile(
+      String path, char typeFlag, String linkTarget, long declaredSize, byte[] body)
       throws IOException {
     String name = path;
     String link = linkTarget;
@@ -75,23 +80,28 @@ public final class TarWriter implements Closeable {
       name = longName('L', path);
       link = longName('K', linkTarget);
     }
-    writeHeader(new TarHeader(name, typeFlag, 0644, declaredSize, 0, link, "", magic, declaredSize < 0));
+    writeHeader(
+        new TarHeader(name, typeFlag, 0644, declaredSize, 0, link, "", magic, declaredSize < 0));
     writeData(body);
   }
 
-  /** A pax extended header ('x' for the next entry, 'g' global) holding {@code records} in order. */
+  /**
+   * A pax extended header ('x' for the next entry, 'g' global) holding {@code records} in order.
+   */
   public void writePaxHeader(boolean global, Map<String, String> records) throws IOException {
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     records.forEach((k, v) -> data.writeBytes(PaxRecords.record(k, v)));
     byte[] bytes = data.toByteArray();
-    writeHeader(TarHeader.of(global ? "pax_global_header" : PAX_NAME, global ? 'g' : 'x', bytes.length));
+    writeHeader(
+        TarHeader.of(global ? "pax_global_header" : PAX_NAME, global ? 'g' : 'x', bytes.length));
     writeData(bytes);
   }
 
   /** A GNU long name ('L') or long link ('K') record holding {@code value}. */
   public void writeGnuLongName(char type, String value) throws IOException {
     byte[] bytes = (value + "\0").getBytes(StandardCharsets.UTF_8);
-    writeHeader(TarHeader.of(GNU_LONG_LINK_NAME, type, bytes.length).withMagic(TarHeader.Magic.GNU));
+    writeHeader(
+        TarHeader.of(GNU_LONG_LINK_NAME, type, bytes.length).withMagic(TarHeader.Magic.GNU));
     writeData(bytes);
   }
 
@@ -125,8 +135,8 @@ public final class TarWriter implements Closeable {
     out.close();
   }
 
-  private void writeEntryHeader(String path, char type, int mode, long size, long mtime, String link)
-      throws IOException {
+  private void writeEntryHeader(
+      String path, char type, int mode, long size, long mtime, String link) throws IOException {
     Map<String, String> pax = new LinkedHashMap<>();
     if (!TarFormat.fitsOctal(size, 12)) {
       pax.put("size", Long.toString(size));
@@ -145,15 +155,19 @@ public final class TarWriter implements Closeable {
     if (split > 0) {
       prefix = path.substring(0, split);
       name = path.substring(split + 1);
-    } else if (utf8Length(path) > TarFormat.NAME_LEN || utf8Length(link) > TarFormat.LINK_NAME_LEN) {
+    } else if (utf8Length(path) > TarFormat.NAME_LEN
+        || utf8Length(link) > TarFormat.LINK_NAME_LEN) {
       magic = TarHeader.Magic.GNU;
       name = longName('L', path);
       linkName = longName('K', link);
     }
-    writeHeader(new TarHeader(name, type, mode & 07777, size, mtime, linkName, prefix, magic, false));
+    writeHeader(
+        new TarHeader(name, type, mode & 07777, size, mtime, linkName, prefix, magic, false));
   }
 
-  /** Writes a GNU record when {@code value} is too long, returning what fits in the header field. */
+  /**
+   * Writes a GNU record when {@code value} is too long, returning what fits in the header field.
+   */
   private String longName(char type, String value) throws IOException {
     if (utf8Length(value) <= TarFormat.NAME_LEN) {
       return value;
@@ -170,7 +184,8 @@ public final class TarWriter implements Closeable {
   private static int prefixSplit(String path) {
     for (int i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
       if (utf8Length(path.substring(0, i)) <= TarFormat.PREFIX_LEN
-          && utf8Length(path.substring(i + 1)) <= TarFormat.NAME_LEN && i + 1 < path.length()) {
+          && utf8Length(path.substring(i + 1)) <= TarFormat.NAME_LEN
+          && i + 1 < path.length()) {
         return i;
       }
     }
@@ -186,7 +201,8 @@ public final class TarWriter implements Closeable {
     while (left > 0) {
       int n = body.read(copyBuf, 0, (int) Math.min(copyBuf.length, left));
       if (n < 0) {
-        throw new IOException("body of " + path + " ended after " + (size - left) + " of " + size + " bytes");
+        throw new IOException(
+            "body of " + path + " ended after " + (size - left) + " of " + size + " bytes");
       }
       out.write(copyBuf, 0, n);
       left -= n;
@@ -196,7 +212,7 @@ public final class TarWriter implements Closeable {
 
   private static char flag(TarEntry.Type type) {
     return switch (type) {
-      case FILE, OTHER -> '0';  // OTHER is refused by write()
+      case FILE, OTHER -> '0'; // OTHER is refused by write()
       case DIRECTORY -> '5';
       case SYMLINK -> '2';
       case HARDLINK -> '1';

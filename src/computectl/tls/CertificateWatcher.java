@@ -11,13 +11,13 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Notices certificate renewals (reference 14.9): hashes the certificate file (SHA-256) every
- * {@code interval} (60 s upstream) and calls {@code onChange} when the hash differs from the
- * last one; the caller then asks for a reconfiguration (new key copy, reload, pgbouncer and
- * local_proxy TLS). An unreadable file is retried every {@code readRetry} (1 s upstream).
+ * Notices certificate renewals (reference 14.9): hashes the certificate file (SHA-256) every {@code
+ * interval} (60 s upstream) and calls {@code onChange} when the hash differs from the last one; the
+ * caller then asks for a reconfiguration (new key copy, reload, pgbouncer and local_proxy TLS). An
+ * unreadable file is retried every {@code readRetry} (1 s upstream).
  *
- * <p>Unlike upstream, the first pass does not count as a change: upstream's extra
- * reconfiguration right after the compute first becomes Running is not repeated.
+ * <p>Unlike upstream, the first pass does not count as a change: upstream's extra reconfiguration
+ * right after the compute first becomes Running is not repeated.
  */
 public final class CertificateWatcher implements AutoCloseable {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
@@ -45,8 +45,8 @@ public final class CertificateWatcher implements AutoCloseable {
   }
 
   /**
-   * Blocks until the certificate is readable (the pre-start wait of reference 7.2 step 3a),
-   * then starts watching on a thread of its own.
+   * Blocks until the certificate is readable (the pre-start wait of reference 7.2 step 3a), then
+   * starts watching on a thread of its own.
    *
    * @return false when closed before the certificate could be read
    */
@@ -64,7 +64,8 @@ public final class CertificateWatcher implements AutoCloseable {
       thread.setDaemon(true);
       thread.start();
     }
-    Log.info("watching TLS certificate " + cert + " for changes every " + interval.toSeconds() + " s");
+    Log.info(
+        "watching TLS certificate " + cert + " for changes every " + interval.toSeconds() + " s");
     return true;
   }
 

@@ -15,7 +15,9 @@ final class Der {
 
   private Der() {}
 
-  /** The element at {@code offset}; a malformed encoding throws {@link IllegalArgumentException}. */
+  /**
+   * The element at {@code offset}; a malformed encoding throws {@link IllegalArgumentException}.
+   */
   static Element read(byte[] der, int offset) {
     if (offset + 2 > der.length) {
       throw new IllegalArgumentException("truncated DER");

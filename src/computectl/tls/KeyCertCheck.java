@@ -23,18 +23,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks that a PEM private key belongs to a PEM certificate before either is handed to
- * Postgres (reference 14.9), so a renewal caught half-way is not installed. As upstream, only
- * ECDSA P-256 certificates signed with SHA-256 are supported; the key may be SEC1
- * ({@code EC PRIVATE KEY}, upstream's only form) or unencrypted PKCS#8 ({@code PRIVATE KEY}).
- * A key type we do not support is a permanent error, not something to wait out.
+ * Checks that a PEM private key belongs to a PEM certificate before either is handed to Postgres
+ * (reference 14.9), so a renewal caught half-way is not installed. As upstream, only ECDSA P-256
+ * certificates signed with SHA-256 are supported; the key may be SEC1 ({@code EC PRIVATE KEY},
+ * upstream's only form) or unencrypted PKCS#8 ({@code PRIVATE KEY}). A key type we do not support
+ * is a permanent error, not something to wait out.
  */
 final class KeyCertCheck {
   static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
-  private static final byte[] EC_PUBLIC_KEY_OID = {0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
-  private static final byte[] P256_OID = {0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x03, 0x01, 0x07};
-  private static final Pattern PEM_BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
+  private static final byte[] EC_PUBLIC_KEY_OID = {
+    0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01
+  };
+  private static final byte[] P256_OID = {
+    0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x03, 0x01, 0x07
+  };
+  private static final Pattern PEM_BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
   private static final ECParameterSpec P256 = p256();
 
   private KeyCertCheck() {}
@@ -42,12 +46,16 @@ final class KeyCertCheck {
   static void verify(String keyPem, String certPem) {
     X509Certificate cert = certificate(certPem);
     if (!ECDSA_WITH_SHA256.equals(cert.getSigAlgOID())) {
-      throw new TlsException("unknown TLS key type: the certificate is signed with " + cert.getSigAlgName()
-          + "; only ECDSA P-256 with SHA-256 is supported", false);
+      throw new TlsException(
+          "unknown TLS key type: the certificate is signed with "
+              + cert.getSigAlgName()
+              + "; only ECDSA P-256 with SHA-256 is supported",
+          false);
     }
     PublicKey publicKey = cert.getPublicKey();
     if (!(publicKey instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
-      throw new TlsException("unknown TLS key type: the certificate's key is not an ECDSA P-256 key", false);
+      throw new TlsException(
+          "unknown TLS key type: the certificate's key is not an ECDSA P-256 key", false);
     }
     if (!signsFor(privateKey(keyPem), publicKey)) {
       throw new TlsException("private key file does not match certificate", true);
@@ -57,7 +65,8 @@ final class KeyCertCheck {
   private static X509Certificate certificate(String pem) {
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+      return (X509Certificate)
+          cf.generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     } catch (CertificateException e) {
       throw new TlsException("decode cert: " + e.getMessage(), true, e);
     }
@@ -82,35 +91,48 @@ final class KeyCertCheck {
         case "PRIVATE KEY":
           return ecKey(checkedPkcs8(der));
         case "ENCRYPTED PRIVATE KEY":
-          throw new TlsException("unknown TLS key type: encrypted private keys are not supported", false);
+          throw new TlsException(
+              "unknown TLS key type: encrypted private keys are not supported", false);
         default:
-          throw new TlsException("unknown TLS key type: " + label + " (only ECDSA P-256 keys are supported)", false);
+          throw new TlsException(
+              "unknown TLS key type: " + label + " (only ECDSA P-256 keys are supported)", false);
       }
     }
     throw new TlsException("parse key: no PEM private key found", true);
   }
 
-  /** SEC1 {@code ECPrivateKey} wrapped as PKCS#8 for the JDK; a curve other than P-256 is refused. */
+  /**
+   * SEC1 {@code ECPrivateKey} wrapped as PKCS#8 for the JDK; a curve other than P-256 is refused.
+   */
   private static byte[] pkcs8FromSec1(byte[] sec1) {
     try {
       Der.Element seq = Der.read(sec1, 0);
       byte[] body = seq.content();
       Der.Element version = Der.read(body, 0);
       Der.Element secret = Der.read(body, version.end());
-      if (seq.tag() != Der.SEQUENCE || version.tag() != Der.INTEGER || secret.tag() != Der.OCTET_STRING) {
+      if (seq.tag() != Der.SEQUENCE
+          || version.tag() != Der.INTEGER
+          || secret.tag() != Der.OCTET_STRING) {
         throw new IllegalArgumentException("not an ECPrivateKey structure");
       }
       if (secret.end() < body.length) {
         Der.Element next = Der.read(body, secret.end());
         if (next.tag() == 0xa0 && !Arrays.equals(Der.read(next.content(), 0).content(), P256_OID)) {
-          throw new TlsException("unknown TLS key type: the private key is not on curve P-256", false);
+          throw new TlsException(
+              "unknown TLS key type: the private key is not on curve P-256", false);
         }
       }
     } catch (IllegalArgumentException e) {
       throw new TlsException("parse key: " + e.getMessage(), true, e);
     }
-    byte[] algorithm = Der.encode(Der.SEQUENCE, Der.encode(Der.OID, EC_PUBLIC_KEY_OID), Der.encode(Der.OID, P256_OID));
-    return Der.encode(Der.SEQUENCE, Der.encode(Der.INTEGER, new byte[] {0}), algorithm, Der.encode(Der.OCTET_STRING, sec1));
+    byte[] algorithm =
+        Der.encode(
+            Der.SEQUENCE, Der.encode(Der.OID, EC_PUBLIC_KEY_OID), Der.encode(Der.OID, P256_OID));
+    return Der.encode(
+        Der.SEQUENCE,
+        Der.encode(Der.INTEGER, new byte[] {0}),
+        algorithm,
+        Der.encode(Der.OCTET_STRING, sec1));
   }
 
   /** A PKCS#8 key whose algorithm is EC; anything else (RSA, Ed25519) is refused. */
@@ -132,7 +154,9 @@ final class KeyCertCheck {
   private static ECPrivateKey ecKey(byte[] pkcs8) {
     ECPrivateKey key;
     try {
-      key = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      key =
+          (ECPrivateKey)
+              KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
     } catch (GeneralSecurityException e) {
       throw new TlsException("parse key: " + e.getMessage(), true, e);
     }
@@ -142,7 +166,10 @@ final class KeyCertCheck {
     return key;
   }
 
-  /** Whether {@code key} makes signatures that {@code certKey} accepts: the two halves of one key pair. */
+  /**
+   * Whether {@code key} makes signatures that {@code certKey} accepts: the two halves of one key
+   * pair.
+   */
   private static boolean signsFor(PrivateKey key, PublicKey certKey) {
     try {
       byte[] challenge = new byte[32];
@@ -156,12 +183,15 @@ final class KeyCertCheck {
       verifier.update(challenge);
       return verifier.verify(signature);
     } catch (GeneralSecurityException e) {
-      throw new TlsException("cannot check the private key against the certificate: " + e.getMessage(), true, e);
+      throw new TlsException(
+          "cannot check the private key against the certificate: " + e.getMessage(), true, e);
     }
   }
 
   private static boolean isP256(ECParameterSpec p) {
-    return p != null && p.getOrder().equals(P256.getOrder()) && p.getCurve().equals(P256.getCurve())
+    return p != null
+        && p.getOrder().equals(P256.getOrder())
+        && p.getCurve().equals(P256.getCurve())
         && p.getGenerator().equals(P256.getGenerator());
   }
 

@@ -3,9 +3,9 @@ package computectl.tls;
 import computectl.util.ComputeCtlException;
 
 /**
- * The TLS key or certificate cannot be used. {@link #retryable()} tells a condition that may
- * clear by itself (files not there yet, or caught mid-renewal) from one that never will (an
- * unsupported key type), which upstream would retry forever.
+ * The TLS key or certificate cannot be used. {@link #retryable()} tells a condition that may clear
+ * by itself (files not there yet, or caught mid-renewal) from one that never will (an unsupported
+ * key type), which upstream would retry forever.
  */
 public class TlsException extends ComputeCtlException {
   private static final long serialVersionUID = 1L;

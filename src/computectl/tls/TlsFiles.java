@@ -25,15 +25,16 @@ import java.util.function.BooleanSupplier;
 public final class TlsFiles {
   public static final String SERVER_KEY = "server.key";
   public static final String SERVER_CRT = "server.crt";
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private TlsFiles() {}
 
   /**
    * One attempt.
    *
-   * @throws TlsException unreadable files or a mismatch ({@link TlsException#retryable()}), or
-   *     an unsupported key type (not retryable)
+   * @throws TlsException unreadable files or a mismatch ({@link TlsException#retryable()}), or an
+   *     unsupported key type (not retryable)
    */
   public static void install(Path pgdata, TlsConfig tls) {
     String key = read(Path.of(tls.keyPath()), "key");
@@ -44,14 +45,15 @@ public final class TlsFiles {
   }
 
   /**
-   * Upstream's loop (retry every {@code retry}) for conditions that clear by themselves: the
-   * files appearing, or a renewal finishing. An unsupported key type fails at once instead of
-   * hanging the start forever.
+   * Upstream's loop (retry every {@code retry}) for conditions that clear by themselves: the files
+   * appearing, or a renewal finishing. An unsupported key type fails at once instead of hanging the
+   * start forever.
    *
    * @param cancelled checked between attempts (e.g. the compute is shutting down)
    * @throws TlsException a non-retryable error, or the last error when cancelled
    */
-  public static void installWithRetry(Path pgdata, TlsConfig tls, Duration retry, BooleanSupplier cancelled) {
+  public static void installWithRetry(
+      Path pgdata, TlsConfig tls, Duration retry, BooleanSupplier cancelled) {
     while (true) {
       try {
         install(pgdata, tls);
@@ -60,13 +62,19 @@ public final class TlsFiles {
         if (!e.retryable() || cancelled.getAsBoolean()) {
           throw e;
         }
-        Log.error("could not create key file: " + e.getMessage() + "; retrying in " + retry.toMillis() + " ms");
+        Log.error(
+            "could not create key file: "
+                + e.getMessage()
+                + "; retrying in "
+                + retry.toMillis()
+                + " ms");
       }
       try {
         Thread.sleep(retry.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new TlsException("interrupted while waiting for a usable TLS key and certificate", false, e);
+        throw new TlsException(
+            "interrupted while waiting for a usable TLS key and certificate", false, e);
       }
     }
   }
@@ -84,8 +92,14 @@ public final class TlsFiles {
 
   /** Creates (or truncates) {@code file} with mode 0600 before any byte lands in it. */
   private static void write(Path file, String content) {
-    try (SeekableByteChannel ch = Files.newByteChannel(file, EnumSet.of(StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
+    try (SeekableByteChannel ch =
+        Files.newByteChannel(
+            file,
+            EnumSet.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
       Files.setPosixFilePermissions(file, OWNER_ONLY);
       ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
       while (buf.hasRemaining()) {

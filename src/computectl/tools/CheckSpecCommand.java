@@ -15,15 +15,23 @@ import java.util.List;
  * then a count. Exit 0 when the spec is usable (warnings allowed), 1 when it has errors.
  */
 final class CheckSpecCommand {
-  static final List<ToolOptions.Option> OPTIONS = List.of(
-      new ToolOptions.Option("spec-path", 'S', "PATH", "Spec JSON file (a bare ComputeSpec, as for compute_ctl -S) (required)"));
+  static final List<ToolOptions.Option> OPTIONS =
+      List.of(
+          new ToolOptions.Option(
+              "spec-path",
+              'S',
+              "PATH",
+              "Spec JSON file (a bare ComputeSpec, as for compute_ctl -S) (required)"));
 
   private CheckSpecCommand() {}
 
   static String help() {
-    return ToolOptions.help("compute_ctl check-spec --spec-path <PATH>",
-        "Check a spec as compute_ctl would (parsing, then upstream's validation) plus a few lints, and print\n"
-            + "every problem with its JSON path. Exit status: 0 usable, 1 errors found, 2 trouble.", OPTIONS);
+    return ToolOptions.help(
+        "compute_ctl check-spec --spec-path <PATH>",
+        "Check a spec as compute_ctl would (parsing, then upstream's validation) plus a few lints,"
+            + " and print\n"
+            + "every problem with its JSON path. Exit status: 0 usable, 1 errors found, 2 trouble.",
+        OPTIONS);
   }
 
   static int run(List<String> args, PrintStream out) {
@@ -42,14 +50,23 @@ final class CheckSpecCommand {
     }
     long errors = report.errors();
     long warnings = report.problems().size() - errors;
-    out.println(path + ": " + (errors == 0 ? "OK" : "invalid") + ", " + plural(errors, "error") + ", "
-        + plural(warnings, "warning"));
+    out.println(
+        path
+            + ": "
+            + (errors == 0 ? "OK" : "invalid")
+            + ", "
+            + plural(errors, "error")
+            + ", "
+            + plural(warnings, "warning"));
     return errors == 0 ? 0 : 1;
   }
 
   private static String read(Path path) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(ByteBuffer.wrap(Files.readAllBytes(path)))
+          .toString();
     } catch (IOException | RuntimeException e) {
       throw new ToolException("could not read spec file " + path + ": " + IoErrors.describe(e), e);
     }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A running compute_ctl found through /proc: its pid and the arguments it was started with
- * (after the main class). Paths it was given are read through {@code /proc/<pid>/root} and
- * {@code /proc/<pid>/cwd}, so they resolve as the compute sees them even inside a container.
+ * A running compute_ctl found through /proc: its pid and the arguments it was started with (after
+ * the main class). Paths it was given are read through {@code /proc/<pid>/root} and {@code
+ * /proc/<pid>/cwd}, so they resolve as the compute sees them even inside a container.
  */
 record ComputeProcess(long pid, List<String> args) {
   static final String MAIN_CLASS = "computectl.cli.Main";
@@ -31,9 +31,13 @@ record ComputeProcess(long pid, List<String> args) {
    */
   static Optional<ComputeProcess> find(Path pgdata, Long pid) {
     if (pid != null) {
-      return Optional.of(of(pid).orElseThrow(() -> new ToolException("process " + pid + " is not a running compute_ctl")));
+      return Optional.of(
+          of(pid)
+              .orElseThrow(
+                  () -> new ToolException("process " + pid + " is not a running compute_ctl")));
     }
-    Optional<ComputeProcess> viaPostmaster = postmasterPid(pgdata).flatMap(ComputeProcess::parentOf).flatMap(ComputeProcess::of);
+    Optional<ComputeProcess> viaPostmaster =
+        postmasterPid(pgdata).flatMap(ComputeProcess::parentOf).flatMap(ComputeProcess::of);
     if (viaPostmaster.isPresent()) {
       return viaPostmaster;
     }
@@ -56,7 +60,8 @@ record ComputeProcess(long pid, List<String> args) {
 
   private static Optional<Long> postmasterPid(Path pgdata) {
     try {
-      List<String> lines = Files.readAllLines(pgdata.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+      List<String> lines =
+          Files.readAllLines(pgdata.resolve("postmaster.pid"), StandardCharsets.UTF_8);
       return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
@@ -69,11 +74,18 @@ record ComputeProcess(long pid, List<String> args) {
 
   private static Optional<ComputeProcess> scan(Path pgdata) {
     Path wanted = pgdata.toAbsolutePath().normalize();
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("[0-9]+"))) {
+    try (DirectoryStream<Path> procs =
+        Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("[0-9]+"))) {
       for (Path p : procs) {
         Optional<ComputeProcess> c = of(Long.parseLong(p.getFileName().toString()));
-        if (c.isPresent() && c.get().flag("pgdata", 'D').map(d -> c.get().cwdPath(d).equals(wanted)
-            || Path.of(d).toAbsolutePath().normalize().equals(wanted)).orElse(false)) {
+        if (c.isPresent()
+            && c.get()
+                .flag("pgdata", 'D')
+                .map(
+                    d ->
+                        c.get().cwdPath(d).equals(wanted)
+                            || Path.of(d).toAbsolutePath().normalize().equals(wanted))
+                .orElse(false)) {
           return c;
         }
       }
@@ -86,7 +98,9 @@ record ComputeProcess(long pid, List<String> args) {
   /** A {@code /proc/<pid>/status} field ({@code PPid:}, {@code NSpid:}, {@code SigCgt:}). */
   static Optional<String> status(long pid, String field) {
     try {
-      for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"), StandardCharsets.UTF_8)) {
+      for (String line :
+          Files.readAllLines(
+              PROC.resolve(Long.toString(pid)).resolve("status"), StandardCharsets.UTF_8)) {
         if (line.startsWith(field)) {
           return Optional.of(line.substring(field.length()).trim());
         }
@@ -114,7 +128,10 @@ record ComputeProcess(long pid, List<String> args) {
     }
   }
 
-  /** The value of a flag as compute_ctl's parser reads it: {@code --name v}, {@code --name=v}, {@code -xv}, {@code -x v}. */
+  /**
+   * The value of a flag as compute_ctl's parser reads it: {@code --name v}, {@code --name=v},
+   * {@code -xv}, {@code -x v}.
+   */
   Optional<String> flag(String longName, char shortName) {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -124,7 +141,10 @@ record ComputeProcess(long pid, List<String> args) {
       if (a.startsWith("--" + longName + "=")) {
         return Optional.of(a.substring(longName.length() + 3));
       }
-      if (shortName != 0 && a.length() > 2 && a.startsWith("-" + shortName) && !a.startsWith("--")) {
+      if (shortName != 0
+          && a.length() > 2
+          && a.startsWith("-" + shortName)
+          && !a.startsWith("--")) {
         return Optional.of(a.charAt(2) == '=' ? a.substring(3) : a.substring(2));
       }
     }
@@ -134,7 +154,9 @@ record ComputeProcess(long pid, List<String> args) {
   /** A path the process was given, as it sees it (relative to its cwd, absolute under its root). */
   Path procPath(String path) {
     Path dir = PROC.resolve(Long.toString(pid));
-    return Path.of(path).isAbsolute() ? dir.resolve("root").resolve(path.substring(1)) : dir.resolve("cwd").resolve(path);
+    return Path.of(path).isAbsolute()
+        ? dir.resolve("root").resolve(path.substring(1))
+        : dir.resolve("cwd").resolve(path);
   }
 
   private Path cwdPath(String path) {

@@ -9,14 +9,17 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Finds the value a spec error path names ({@code cluster.roles[2].name}, the root being
- * {@code .}) in a JSON tree, and edits it there. Keys are not quoted in those paths and long
- * ones are cut, so a segment is matched against the members actually present, backtracking when
- * a key itself contains a dot or a bracket. With a repeated key, the first one is meant, as the
- * parser reads the first.
+ * Finds the value a spec error path names ({@code cluster.roles[2].name}, the root being {@code .})
+ * in a JSON tree, and edits it there. Keys are not quoted in those paths and long ones are cut, so
+ * a segment is matched against the members actually present, backtracking when a key itself
+ * contains a dot or a bracket. With a repeated key, the first one is meant, as the parser reads the
+ * first.
  */
 final class JsonLocator {
-  /** Where a value sits: in {@code object} under the {@code index}-th member, or in {@code array} at {@code index}. */
+  /**
+   * Where a value sits: in {@code object} under the {@code index}-th member, or in {@code array} at
+   * {@code index}.
+   */
   record Location(JsonObject object, JsonArray array, int index, String name, JsonValue value) {}
 
   /** As {@code JsonText.pathSegment}: names over 64 characters are cut and marked. */
@@ -24,7 +27,10 @@ final class JsonLocator {
 
   private JsonLocator() {}
 
-  /** The location of {@code path} under {@code root}, or null when it names nothing there (or the root). */
+  /**
+   * The location of {@code path} under {@code root}, or null when it names nothing there (or the
+   * root).
+   */
   static Location find(JsonValue root, String path) {
     if (path.equals(".") || path.isEmpty()) {
       return null;
@@ -75,7 +81,8 @@ final class JsonLocator {
       if (!seen.contains(m.getName()) && keyed.startsWith(seg)) {
         String after = keyed.substring(seg.length());
         if (after.isEmpty() || after.startsWith(".") || after.startsWith("[")) {
-          Location found = continueFrom(new Location(object, null, i, m.getName(), m.getValue()), after);
+          Location found =
+              continueFrom(new Location(object, null, i, m.getName(), m.getValue()), after);
           if (found != null) {
             return found;
           }
@@ -100,10 +107,12 @@ final class JsonLocator {
     if (l.array() != null) {
       l.array().set(l.index(), replacement);
     } else {
-      rewrite(l.object(), members -> {
-        members.set(l.index(), Map.entry(l.name(), replacement));
-        return members;
-      });
+      rewrite(
+          l.object(),
+          members -> {
+            members.set(l.index(), Map.entry(l.name(), replacement));
+            return members;
+          });
     }
   }
 
@@ -112,10 +121,12 @@ final class JsonLocator {
     if (l.array() != null) {
       l.array().remove(l.index());
     } else {
-      rewrite(l.object(), members -> {
-        members.remove(l.index());
-        return members;
-      });
+      rewrite(
+          l.object(),
+          members -> {
+            members.remove(l.index());
+            return members;
+          });
     }
   }
 
@@ -125,7 +136,8 @@ final class JsonLocator {
   }
 
   /** Edits the members of {@code object} in place, keeping their order. */
-  private static void rewrite(JsonObject object, UnaryOperator<List<Map.Entry<String, JsonValue>>> edit) {
+  private static void rewrite(
+      JsonObject object, UnaryOperator<List<Map.Entry<String, JsonValue>>> edit) {
     List<Map.Entry<String, JsonValue>> members = new ArrayList<>();
     for (JsonObject.Member m : object) {
       members.add(Map.entry(m.getName(), m.getValue()));

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The last lines of a log file that may be large and still growing: only its last
- * {@link #MAX_BYTES} are read, a line cut by that window is dropped, and so is an unfinished last
- * line (still being written).
+ * The last lines of a log file that may be large and still growing: only its last {@link
+ * #MAX_BYTES} are read, a line cut by that window is dropped, and so is an unfinished last line
+ * (still being written).
  */
 final class LogTail {
   static final long MAX_BYTES = 16L << 20;

@@ -20,17 +20,20 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Which statements of a plan would really change the catalog. A plan also holds statements that
- * run on every application and change nothing once done (IF NOT EXISTS guards, grants), and a
- * few that upstream re-runs although they are no-ops: md5 passwords are re-applied on every
- * start (the catalog stores them with the {@code md5} prefix, the spec without), and
- * {@code DROP ... IF EXISTS} is planned for every delete operation. Those are not changes.
+ * Which statements of a plan would really change the catalog. A plan also holds statements that run
+ * on every application and change nothing once done (IF NOT EXISTS guards, grants), and a few that
+ * upstream re-runs although they are no-ops: md5 passwords are re-applied on every start (the
+ * catalog stores them with the {@code md5} prefix, the spec without), and {@code DROP ... IF
+ * EXISTS} is planned for every delete operation. Those are not changes.
  *
  * @param changes the statements that would change something, in plan order
  */
 record PlanChanges(List<SqlStatement> changes) {
-  /** Objects the housekeeping phases create; a phase is a change only when its object is missing. */
-  record Housekeeping(boolean neonSuperuser, boolean neonSchema, Set<String> extensions, boolean healthCheck) {}
+  /**
+   * Objects the housekeeping phases create; a phase is a change only when its object is missing.
+   */
+  record Housekeeping(
+      boolean neonSuperuser, boolean neonSchema, Set<String> extensions, boolean healthCheck) {}
 
   PlanChanges {
     changes = List.copyOf(changes);
@@ -40,7 +43,8 @@ record PlanChanges(List<SqlStatement> changes) {
     return changes.isEmpty();
   }
 
-  static PlanChanges of(Plan plan, ComputeSpec spec, CatalogSnapshot catalog, Housekeeping present) {
+  static PlanChanges of(
+      Plan plan, ComputeSpec spec, CatalogSnapshot catalog, Housekeeping present) {
     Set<String> noops = noopStatements(spec, catalog);
     List<SqlStatement> out = new ArrayList<>();
     for (Stage stage : plan.stages()) {
@@ -82,8 +86,11 @@ record PlanChanges(List<SqlStatement> changes) {
     List<SqlStatement> st = phase.statements();
     for (int i = 0; i < st.size(); i++) {
       String sql = st.get(i).sql();
-      boolean cleanupOfNoop = sql.startsWith("DO ") && i + 1 < st.size() && st.get(i + 1).sql().startsWith("DROP DATABASE")
-          && noops.contains(st.get(i + 1).sql());
+      boolean cleanupOfNoop =
+          sql.startsWith("DO ")
+              && i + 1 < st.size()
+              && st.get(i + 1).sql().startsWith("DROP DATABASE")
+              && noops.contains(st.get(i + 1).sql());
       if (!noops.contains(sql) && !cleanupOfNoop) {
         out.add(st.get(i));
       }
@@ -106,14 +113,20 @@ record PlanChanges(List<SqlStatement> changes) {
     for (Role role : spec.cluster().roles()) {
       specRoles.add(role.name());
       boolean noOptions = role.options() == null || role.options().isEmpty();
-      if (noOptions && passwords.containsKey(role.name()) && Objects.equals(passwords.get(role.name()), stored(role))) {
+      if (noOptions
+          && passwords.containsKey(role.name())
+          && Objects.equals(passwords.get(role.name()), stored(role))) {
         noops.add("ALTER ROLE " + ident(role.name()) + " " + Statements.roleOptions(role, false));
       }
     }
     for (DeltaOp op : spec.deltaOps()) {
-      if (op.is(DeltaOp.DELETE_DB) && !catalog.databases().containsKey(op.name()) && !renamedDbs.contains(op.name())) {
+      if (op.is(DeltaOp.DELETE_DB)
+          && !catalog.databases().containsKey(op.name())
+          && !renamedDbs.contains(op.name())) {
         noops.add("DROP DATABASE IF EXISTS " + ident(op.name()) + " WITH (FORCE)");
-      } else if (op.is(DeltaOp.DELETE_ROLE) && !passwords.containsKey(op.name()) && !renamedRoles.contains(op.name())
+      } else if (op.is(DeltaOp.DELETE_ROLE)
+          && !passwords.containsKey(op.name())
+          && !renamedRoles.contains(op.name())
           && !specRoles.contains(op.name())) {
         noops.add("DROP ROLE IF EXISTS " + ident(op.name()));
       }

@@ -29,29 +29,40 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code compute_ctl plan} (our addition): compares a spec with the live catalog and prints the
- * SQL that reconciliation would run, stage by stage and phase by phase, passwords redacted,
- * without running any of it (the sessions are read-only). Exit 0 when nothing would change,
- * 1 otherwise.
+ * {@code compute_ctl plan} (our addition): compares a spec with the live catalog and prints the SQL
+ * that reconciliation would run, stage by stage and phase by phase, passwords redacted, without
+ * running any of it (the sessions are read-only). Exit 0 when nothing would change, 1 otherwise.
  */
 final class PlanCommand {
-  static final List<ToolOptions.Option> OPTIONS = List.of(
-      new ToolOptions.Option("spec-path", 'S', "PATH", "Spec JSON file (a bare ComputeSpec, as for compute_ctl -S) (required)"),
-      new ToolOptions.Option("connstr", 'C', "DATABASE_URL",
-          "Postgres URL to compare with, as compute_ctl's --connstr,"
-              + " e.g. postgresql://cloud_admin@localhost:55433/postgres (required)"));
+  static final List<ToolOptions.Option> OPTIONS =
+      List.of(
+          new ToolOptions.Option(
+              "spec-path",
+              'S',
+              "PATH",
+              "Spec JSON file (a bare ComputeSpec, as for compute_ctl -S) (required)"),
+          new ToolOptions.Option(
+              "connstr",
+              'C',
+              "DATABASE_URL",
+              "Postgres URL to compare with, as compute_ctl's --connstr,"
+                  + " e.g. postgresql://cloud_admin@localhost:55433/postgres (required)"));
   static final String APPLICATION_NAME = "compute_ctl:plan";
-  private static final String FACTS_QUERY = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'neon_superuser'),"
-      + " EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'neon'),"
-      + " EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'health_check'),"
-      + " (SELECT coalesce(string_agg(extname, ','), '') FROM pg_catalog.pg_extension)";
+  private static final String FACTS_QUERY =
+      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'neon_superuser'),"
+          + " EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'neon'),"
+          + " EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'health_check'),"
+          + " (SELECT coalesce(string_agg(extname, ','), '') FROM pg_catalog.pg_extension)";
 
   private PlanCommand() {}
 
   static String help() {
-    return ToolOptions.help("compute_ctl plan --spec-path <PATH> --connstr <DATABASE_URL>",
-        "Print, without running it, the SQL that spec application would run against the live catalog.\n"
-            + "Exit status: 0 nothing would change, 1 something would change, 2 trouble.", OPTIONS);
+    return ToolOptions.help(
+        "compute_ctl plan --spec-path <PATH> --connstr <DATABASE_URL>",
+        "Print, without running it, the SQL that spec application would run against the live"
+            + " catalog.\n"
+            + "Exit status: 0 nothing would change, 1 something would change, 2 trouble.",
+        OPTIONS);
   }
 
   static int run(List<String> args, PrintStream out) {
@@ -65,8 +76,12 @@ final class PlanCommand {
     ParsedSpec ps = readSpec(specPath);
     ComputeSpec spec = ps.spec();
     if (!spec.mode().isPrimary() || spec.skipPgCatalogUpdates()) {
-      out.println("-- nothing to do: reconciliation does not run for this spec ("
-          + (spec.skipPgCatalogUpdates() ? "skip_pg_catalog_updates is true" : "mode " + spec.mode().type()) + ")");
+      out.println(
+          "-- nothing to do: reconciliation does not run for this spec ("
+              + (spec.skipPgCatalogUpdates()
+                  ? "skip_pg_catalog_updates is true"
+                  : "mode " + spec.mode().type())
+              + ")");
       return 0;
     }
     JdbcConnector jdbc;
@@ -76,9 +91,15 @@ final class PlanCommand {
       throw ToolException.usage("invalid value for '--connstr <DATABASE_URL>': " + e.getMessage());
     }
     ReadOnlyConnector connector = new ReadOnlyConnector(jdbc);
-    Plan plan = Reconciler.plan(connector, spec, ApplyContext.of(ApplyMode.STARTUP, spec, ps.timelineId()));
+    Plan plan =
+        Reconciler.plan(connector, spec, ApplyContext.of(ApplyMode.STARTUP, spec, ps.timelineId()));
     PlanChanges changes = PlanChanges.of(plan, spec, snapshot(connector), housekeeping(connector));
-    out.println("-- compute_ctl plan: spec " + specPath + " against " + jdbc + " (passwords redacted; nothing was run)");
+    out.println(
+        "-- compute_ctl plan: spec "
+            + specPath
+            + " against "
+            + jdbc
+            + " (passwords redacted; nothing was run)");
     out.print(plan.print());
     out.println();
     printSummary(changes, out);
@@ -95,19 +116,28 @@ final class PlanCommand {
     try {
       return SpecValidator.validate(SpecParser.parseSpec(json));
     } catch (SpecException e) {
-      throw new ToolException("invalid spec file " + path + ": " + e.getMessage()
-          + " ('compute_ctl check-spec' lists every problem)");
+      throw new ToolException(
+          "invalid spec file "
+              + path
+              + ": "
+              + e.getMessage()
+              + " ('compute_ctl check-spec' lists every problem)");
     }
   }
 
   private static void printSummary(PlanChanges changes, PrintStream out) {
     if (changes.nothingToDo()) {
-      out.println("-- nothing to do: the catalog already matches the spec"
-          + " (the statements above that are not counted are idempotent and run on every start)");
+      out.println(
+          "-- nothing to do: the catalog already matches the spec (the statements above that are"
+              + " not counted are idempotent and run on every start)");
       return;
     }
-    out.println("-- " + changes.changes().size() + " statement" + (changes.changes().size() == 1 ? "" : "s")
-        + " would change the catalog:");
+    out.println(
+        "-- "
+            + changes.changes().size()
+            + " statement"
+            + (changes.changes().size() == 1 ? "" : "s")
+            + " would change the catalog:");
     for (SqlStatement s : changes.changes()) {
       out.println("--   " + ToolText.oneLine(s.comment()));
     }
@@ -127,7 +157,8 @@ final class PlanCommand {
         ResultSet rs = st.executeQuery(FACTS_QUERY)) {
       rs.next();
       Set<String> extensions = new HashSet<>(List.of(rs.getString(4).split(",")));
-      return new PlanChanges.Housekeeping(rs.getBoolean(1), rs.getBoolean(2), extensions, rs.getBoolean(3));
+      return new PlanChanges.Housekeeping(
+          rs.getBoolean(1), rs.getBoolean(2), extensions, rs.getBoolean(3));
     } catch (SQLException e) {
       throw new ToolException("reading the catalog failed: " + ComputeCtlException.chain(e), e);
     }

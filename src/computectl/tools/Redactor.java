@@ -19,28 +19,34 @@ import java.util.regex.Pattern;
  * Takes secrets out of what goes into a debug bundle. Two layers: the exact secrets of the spec
  * (password hashes, with and without their {@code md5} prefix, the parts of SCRAM verifiers, the
  * storage token, passwords inside connection strings) are replaced wherever they appear; then
- * patterns catch secrets the spec does not know (any md5 digest or SCRAM verifier, a
- * {@code PASSWORD '...'} literal, {@code password=} in a libpq string, a URL's password, a bearer
- * token or JWT).
+ * patterns catch secrets the spec does not know (any md5 digest or SCRAM verifier, a {@code
+ * PASSWORD '...'} literal, {@code password=} in a libpq string, a URL's password, a bearer token or
+ * JWT).
  */
 final class Redactor {
   static final String MARK = "<redacted>";
+
   /** Shorter strings are too likely to occur by chance; the patterns still cover their contexts. */
   static final int MIN_SECRET_LENGTH = 4;
 
   private static final Pattern SECRET_KEY = Pattern.compile("password|passwd|token|secret");
   private static final Pattern MD5_HEX = Pattern.compile("[0-9a-fA-F]{32}");
-  private static final Pattern URL_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@'\"]*:)([^@\\s/'\"]*)@");
-  private static final Pattern KV_PASSWORD = Pattern.compile("(?i)\\b(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|[^\\s'\"]+)");
-  private static final List<Rule> RULES = List.of(
-      new Rule(Pattern.compile("md5[0-9a-fA-F]{32}"), "md5" + MARK),
-      new Rule(Pattern.compile("SCRAM-SHA-256\\$[0-9]+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+"),
-          "SCRAM-SHA-256\\$" + MARK),
-      new Rule(URL_PASSWORD, "$1" + MARK + "@"),
-      new Rule(KV_PASSWORD, "$1" + MARK),
-      new Rule(Pattern.compile("(?i)\\b(PASSWORD\\s+)E?'(?:[^']|'')*'"), "$1'" + MARK + "'"),
-      new Rule(Pattern.compile("(?i)\\b(Bearer\\s+)[A-Za-z0-9._~+/=-]+"), "$1" + MARK),
-      new Rule(Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*"), MARK));
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@'\"]*:)([^@\\s/'\"]*)@");
+  private static final Pattern KV_PASSWORD =
+      Pattern.compile("(?i)\\b(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|[^\\s'\"]+)");
+  private static final List<Rule> RULES =
+      List.of(
+          new Rule(Pattern.compile("md5[0-9a-fA-F]{32}"), "md5" + MARK),
+          new Rule(
+              Pattern.compile(
+                  "SCRAM-SHA-256\\$[0-9]+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+"),
+              "SCRAM-SHA-256\\$" + MARK),
+          new Rule(URL_PASSWORD, "$1" + MARK + "@"),
+          new Rule(KV_PASSWORD, "$1" + MARK),
+          new Rule(Pattern.compile("(?i)\\b(PASSWORD\\s+)E?'(?:[^']|'')*'"), "$1'" + MARK + "'"),
+          new Rule(Pattern.compile("(?i)\\b(Bearer\\s+)[A-Za-z0-9._~+/=-]+"), "$1" + MARK),
+          new Rule(Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*"), MARK));
 
   private record Rule(Pattern pattern, String replacement) {}
 
@@ -89,7 +95,9 @@ final class Redactor {
     return SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).find();
   }
 
-  /** The secret itself, and the forms in which it shows up elsewhere (catalog md5, verifier parts). */
+  /**
+   * The secret itself, and the forms in which it shows up elsewhere (catalog md5, verifier parts).
+   */
   private static void addSecret(String s, Set<String> out) {
     out.add(s);
     if (MD5_HEX.matcher(s).matches()) {
@@ -115,7 +123,10 @@ final class Redactor {
     Matcher kv = KV_PASSWORD.matcher(s);
     while (kv.find()) {
       String value = kv.group(2);
-      out.add(value.startsWith("'") && value.length() >= 2 ? value.substring(1, value.length() - 1) : value);
+      out.add(
+          value.startsWith("'") && value.length() >= 2
+              ? value.substring(1, value.length() - 1)
+              : value);
     }
   }
 

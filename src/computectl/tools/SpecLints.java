@@ -12,15 +12,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Problems the parser and validator accept but that bite later: a rename without
- * {@code new_name} (the compute refuses the spec when applying it), delta operations that are
- * silently ignored, names listed twice, and names Postgres would cut to 63 bytes.
+ * Problems the parser and validator accept but that bite later: a rename without {@code new_name}
+ * (the compute refuses the spec when applying it), delta operations that are silently ignored,
+ * names listed twice, and names Postgres would cut to 63 bytes.
  */
 final class SpecLints {
   /** NAMEDATALEN - 1: longer identifiers are truncated by Postgres. */
   static final int MAX_NAME_BYTES = 63;
-  private static final List<String> ACTIONS = List.of(DeltaOp.DELETE_DB, DeltaOp.RENAME_DB, DeltaOp.DELETE_ROLE,
-      DeltaOp.RENAME_ROLE);
+
+  private static final List<String> ACTIONS =
+      List.of(DeltaOp.DELETE_DB, DeltaOp.RENAME_DB, DeltaOp.DELETE_ROLE, DeltaOp.RENAME_ROLE);
 
   private SpecLints() {}
 
@@ -35,11 +36,20 @@ final class SpecLints {
         continue;
       }
       if (!ACTIONS.contains(op.action())) {
-        out.add(warning(at + ".action", "unknown action " + quote(op.action()) + " is ignored (known: "
-            + String.join(", ", ACTIONS) + ")"));
+        out.add(
+            warning(
+                at + ".action",
+                "unknown action "
+                    + quote(op.action())
+                    + " is ignored (known: "
+                    + String.join(", ", ACTIONS)
+                    + ")"));
       } else if ((op.is(DeltaOp.RENAME_ROLE) || op.is(DeltaOp.RENAME_DB)) && op.newName() == null) {
-        out.add(new SpecProblems.Problem(SpecProblems.Severity.ERROR, at + ".new_name",
-            op.action() + " needs new_name (the compute refuses to apply this spec)"));
+        out.add(
+            new SpecProblems.Problem(
+                SpecProblems.Severity.ERROR,
+                at + ".new_name",
+                op.action() + " needs new_name (the compute refuses to apply this spec)"));
       }
     }
     List<Role> roles = spec.cluster().roles();
@@ -61,15 +71,39 @@ final class SpecLints {
     return out;
   }
 
-  private static void checkName(List<SpecProblems.Problem> out, String path, String kind, String name,
-      Map<String, Integer> seen, int index, String list) {
+  private static void checkName(
+      List<SpecProblems.Problem> out,
+      String path,
+      String kind,
+      String name,
+      Map<String, Integer> seen,
+      int index,
+      String list) {
     Integer first = seen.putIfAbsent(name, index);
     if (first != null) {
-      out.add(warning(path, kind + " " + quote(name) + " is listed again (first at " + list + "[" + first + "])"));
+      out.add(
+          warning(
+              path,
+              kind
+                  + " "
+                  + quote(name)
+                  + " is listed again (first at "
+                  + list
+                  + "["
+                  + first
+                  + "])"));
     }
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_NAME_BYTES) {
-      out.add(warning(path, kind + " name is " + bytes + " bytes; Postgres cuts names to " + MAX_NAME_BYTES + " bytes"));
+      out.add(
+          warning(
+              path,
+              kind
+                  + " name is "
+                  + bytes
+                  + " bytes; Postgres cuts names to "
+                  + MAX_NAME_BYTES
+                  + " bytes"));
     }
   }
 

@@ -14,10 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every problem of a spec document, each with its JSON path. The parser and the validator stop
- * at the first problem, so after each one the document is repaired in memory (the bad value
- * removed, or replaced by a harmless placeholder when the field is required) and checked again.
- * A syntax error cannot be repaired: it is the only problem reported.
+ * Every problem of a spec document, each with its JSON path. The parser and the validator stop at
+ * the first problem, so after each one the document is repaired in memory (the bad value removed,
+ * or replaced by a harmless placeholder when the field is required) and checked again. A syntax
+ * error cannot be repaired: it is the only problem reported.
  */
 final class SpecProblems {
   enum Severity {
@@ -43,20 +43,37 @@ final class SpecProblems {
   static final int MAX_PROBLEMS = 100;
   private static final Pattern MISSING = Pattern.compile("^missing field \"(.*)\"$");
   private static final Pattern DUPLICATE = Pattern.compile("^duplicate field \"(.*)\"$");
+
   /** Required members and values that satisfy the parser in their place. */
-  private static final Map<String, String> PLACEHOLDERS = Map.ofEntries(
-      Map.entry("format_version", "1"), Map.entry("cluster", "{\"roles\":[],\"databases\":[]}"),
-      Map.entry("roles", "[]"), Map.entry("databases", "[]"), Map.entry("role_names", "[]"),
-      Map.entry("library_index", "{}"), Map.entry("extension_data", "{}"), Map.entry("control_data", "{}"),
-      Map.entry("name", "\"\""), Map.entry("owner", "\"\""), Map.entry("vartype", "\"string\""),
-      Map.entry("action", "\"\""), Map.entry("archive_path", "\"\""), Map.entry("id", "\"\""),
-      Map.entry("jwks_url", "\"\""), Map.entry("provider_name", "\"\""));
+  private static final Map<String, String> PLACEHOLDERS =
+      Map.ofEntries(
+          Map.entry("format_version", "1"),
+          Map.entry("cluster", "{\"roles\":[],\"databases\":[]}"),
+          Map.entry("roles", "[]"),
+          Map.entry("databases", "[]"),
+          Map.entry("role_names", "[]"),
+          Map.entry("library_index", "{}"),
+          Map.entry("extension_data", "{}"),
+          Map.entry("control_data", "{}"),
+          Map.entry("name", "\"\""),
+          Map.entry("owner", "\"\""),
+          Map.entry("vartype", "\"string\""),
+          Map.entry("action", "\"\""),
+          Map.entry("archive_path", "\"\""),
+          Map.entry("id", "\"\""),
+          Map.entry("jwks_url", "\"\""),
+          Map.entry("provider_name", "\"\""));
 
   private final List<Problem> problems = new ArrayList<>();
+
   /** Paths holding placeholders now: the lints must not judge those values. */
   private final Set<String> repaired = new HashSet<>();
-  /** Array elements removed so far, in order: later paths are mapped back to the author's indices. */
+
+  /**
+   * Array elements removed so far, in order: later paths are mapped back to the author's indices.
+   */
   private final List<Removal> removals = new ArrayList<>();
+
   private boolean incomplete;
 
   private record Removal(String arrayPath, int index) {}
@@ -96,7 +113,9 @@ final class SpecProblems {
     return spec;
   }
 
-  /** Parses until the document parses, recording and repairing each shape error; null when stuck. */
+  /**
+   * Parses until the document parses, recording and repairing each shape error; null when stuck.
+   */
   private ComputeSpec parseRepairing(JsonValue tree) {
     String last = null;
     while (problems.size() < MAX_PROBLEMS) {
@@ -128,13 +147,16 @@ final class SpecProblems {
     Matcher missing = MISSING.matcher(what);
     Matcher duplicate = DUPLICATE.matcher(what);
     if (missing.matches() && at != null && at.isObject()) {
-      problems.add(new Problem(Severity.ERROR, originalPath(join(path, missing.group(1))), "missing field"));
+      problems.add(
+          new Problem(Severity.ERROR, originalPath(join(path, missing.group(1))), "missing field"));
       repaired.add(join(path, missing.group(1)));
       at.asObject().add(missing.group(1), placeholder(missing.group(1)));
       return true;
     }
     if (duplicate.matches() && at != null && at.isObject()) {
-      problems.add(new Problem(Severity.ERROR, originalPath(join(path, duplicate.group(1))), "duplicate field"));
+      problems.add(
+          new Problem(
+              Severity.ERROR, originalPath(join(path, duplicate.group(1))), "duplicate field"));
       JsonLocator.removeLast(at.asObject(), duplicate.group(1));
       return true;
     }
@@ -155,7 +177,10 @@ final class SpecProblems {
     return true;
   }
 
-  /** A path in the repaired tree as it reads in the document: indices after removed elements move up again. */
+  /**
+   * A path in the repaired tree as it reads in the document: indices after removed elements move up
+   * again.
+   */
   private String originalPath(String path) {
     String p = path;
     for (int i = removals.size() - 1; i >= 0; i--) {
@@ -173,7 +198,9 @@ final class SpecProblems {
     return p;
   }
 
-  /** {@code "<path>: <problem>"}: the path is the longest prefix that names something in the tree. */
+  /**
+   * {@code "<path>: <problem>"}: the path is the longest prefix that names something in the tree.
+   */
   private static String[] splitPath(JsonValue tree, String message) {
     String[] fallback = null;
     for (int i = message.indexOf(": "); i >= 0; i = message.indexOf(": ", i + 1)) {

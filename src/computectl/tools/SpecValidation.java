@@ -11,10 +11,10 @@ import computectl.spec.SpecValidator;
 import java.util.List;
 
 /**
- * Runs {@link SpecValidator} (reference 5.10) until it passes, turning each of its messages into
- * a problem with the JSON path of the field concerned, then filling that field with a valid
- * placeholder so the next check can run. The validator's messages carry no path, so they are
- * mapped here: the top-level field, or the {@code cluster.settings} entry it fell back to.
+ * Runs {@link SpecValidator} (reference 5.10) until it passes, turning each of its messages into a
+ * problem with the JSON path of the field concerned, then filling that field with a valid
+ * placeholder so the next check can run. The validator's messages carry no path, so they are mapped
+ * here: the top-level field, or the {@code cluster.settings} entry it fell back to.
  */
 final class SpecValidation {
   private static final String ZERO_ID = "00000000000000000000000000000000";
@@ -22,7 +22,8 @@ final class SpecValidation {
   private SpecValidation() {}
 
   /** Returns the spec after the repairs (for the lints), adding the problems found. */
-  static ComputeSpec validateRepairing(JsonValue tree, ComputeSpec spec, List<SpecProblems.Problem> problems) {
+  static ComputeSpec validateRepairing(
+      JsonValue tree, ComputeSpec spec, List<SpecProblems.Problem> problems) {
     ComputeSpec current = spec;
     for (int round = 0; round < 8; round++) {
       try {
@@ -34,8 +35,11 @@ final class SpecValidation {
           problems.add(new SpecProblems.Problem(SpecProblems.Severity.ERROR, ".", e.getMessage()));
           return current;
         }
-        problems.add(new SpecProblems.Problem(SpecProblems.Severity.ERROR, pathOf(tree, current, field, e.getMessage()),
-            e.getMessage()));
+        problems.add(
+            new SpecProblems.Problem(
+                SpecProblems.Severity.ERROR,
+                pathOf(tree, current, field, e.getMessage()),
+                e.getMessage()));
         tree.asObject().set(field, placeholder(field));
         current = SpecParser.parseSpec(tree.toString());
       }
@@ -60,7 +64,9 @@ final class SpecValidation {
     return null;
   }
 
-  /** An invalid value came from a {@code cluster.settings} fallback: point at that entry's value. */
+  /**
+   * An invalid value came from a {@code cluster.settings} fallback: point at that entry's value.
+   */
   private static String pathOf(JsonValue tree, ComputeSpec spec, String field, String message) {
     if (!message.startsWith("invalid")) {
       return field;
@@ -68,7 +74,8 @@ final class SpecValidation {
     String setting = field.equals("tenant_id") ? "neon.tenant_id" : "neon.timeline_id";
     List<GenericOption> settings = spec.cluster().settings();
     JsonValue cluster = tree.asObject().get("cluster");
-    JsonValue array = cluster != null && cluster.isObject() ? cluster.asObject().get("settings") : null;
+    JsonValue array =
+        cluster != null && cluster.isObject() ? cluster.asObject().get("settings") : null;
     if (settings == null || array == null || !array.isArray()) {
       return field;
     }

@@ -16,13 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A thread dump of a running compute_ctl JVM without jcmd (the runtime image has no JDK tools)
- * and without an HTTP route (the internal port has no authorization): HotSpot's own attach
- * protocol, spoken directly. A trigger file {@code .attach_pid<pid>} plus SIGQUIT make the JVM
- * open {@code /tmp/.java_pid<pid>}, a Unix socket that only its own user (or root) may use; the
- * {@code threaddump} command answers with the same text as jstack. Paths go through
- * {@code /proc/<pid>/root} and the pid is the one inside the process's pid namespace, so this also
- * works into a container.
+ * A thread dump of a running compute_ctl JVM without jcmd (the runtime image has no JDK tools) and
+ * without an HTTP route (the internal port has no authorization): HotSpot's own attach protocol,
+ * spoken directly. A trigger file {@code .attach_pid<pid>} plus SIGQUIT make the JVM open {@code
+ * /tmp/.java_pid<pid>}, a Unix socket that only its own user (or root) may use; the {@code
+ * threaddump} command answers with the same text as jstack. Paths go through {@code
+ * /proc/<pid>/root} and the pid is the one inside the process's pid namespace, so this also works
+ * into a container.
  */
 final class ThreadDump {
   /** SIGQUIT is signal 3: bit 2 of the caught-signals mask. */
@@ -46,14 +46,18 @@ final class ThreadDump {
   }
 
   /**
-   * Before the JVM has installed its handler (or with -Xrs), SIGQUIT would kill the compute
-   * instead of starting the listener: send it only when the signal is caught.
+   * Before the JVM has installed its handler (or with -Xrs), SIGQUIT would kill the compute instead
+   * of starting the listener: send it only when the signal is caught.
    */
   private static void startAttachListener(long pid, long nspid, Path socket, Duration timeout) {
-    long caught = ComputeProcess.status(pid, "SigCgt:").map(h -> Long.parseUnsignedLong(h, 16)).orElse(0L);
+    long caught =
+        ComputeProcess.status(pid, "SigCgt:").map(h -> Long.parseUnsignedLong(h, 16)).orElse(0L);
     if ((caught & SIGQUIT_BIT) == 0) {
-      throw new ToolException("process " + pid + " does not handle SIGQUIT (JVM still starting, or run with -Xrs);"
-          + " no thread dump");
+      throw new ToolException(
+          "process "
+              + pid
+              + " does not handle SIGQUIT (JVM still starting, or run with -Xrs);"
+              + " no thread dump");
     }
     Path trigger = createTrigger(pid, nspid);
     try {
@@ -63,8 +67,12 @@ final class ThreadDump {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!Files.exists(socket)) {
         if (System.nanoTime() > deadline) {
-          throw new ToolException("the JVM of process " + pid + " did not open its attach socket within "
-              + timeout.toSeconds() + " s");
+          throw new ToolException(
+              "the JVM of process "
+                  + pid
+                  + " did not open its attach socket within "
+                  + timeout.toSeconds()
+                  + " s");
         }
         sleep(50);
       }
@@ -91,7 +99,9 @@ final class ThreadDump {
         last = e;
       }
     }
-    throw new ToolException("cannot create the attach trigger file for process " + pid + ": " + IoErrors.describe(last), last);
+    throw new ToolException(
+        "cannot create the attach trigger file for process " + pid + ": " + IoErrors.describe(last),
+        last);
   }
 
   private static String request(Path socket, Duration timeout) {
@@ -106,7 +116,11 @@ final class ThreadDump {
       int nl = reply.indexOf('\n');
       String code = nl < 0 ? reply.trim() : reply.substring(0, nl).trim();
       if (!code.equals("0")) {
-        throw new ToolException("the JVM refused the thread dump request (code " + code + "): " + reply.substring(nl + 1).trim());
+        throw new ToolException(
+            "the JVM refused the thread dump request (code "
+                + code
+                + "): "
+                + reply.substring(nl + 1).trim());
       }
       return reply.substring(nl + 1);
     } catch (IOException e) {
@@ -124,7 +138,8 @@ final class ThreadDump {
       while (true) {
         long left = (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
-          throw new ToolException("the thread dump did not finish within " + timeout.toSeconds() + " s");
+          throw new ToolException(
+              "the thread dump did not finish within " + timeout.toSeconds() + " s");
         }
         selector.select(left);
         selector.selectedKeys().clear();

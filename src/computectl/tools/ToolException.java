@@ -4,8 +4,8 @@ import computectl.util.ComputeCtlException;
 
 /**
  * An offline tool could not do its job. The message names what was wrong (a file, a flag, a
- * connection). {@link #usage()} errors are mistakes on the command line and also print the
- * tool's synopsis.
+ * connection). {@link #usage()} errors are mistakes on the command line and also print the tool's
+ * synopsis.
  */
 public final class ToolException extends ComputeCtlException {
   private static final long serialVersionUID = 1L;

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The options of one offline tool and their parsing: {@code --name value}, {@code --name=value},
- * {@code -x value} and switches, each at most once; no positional arguments. The same table
- * prints the tool's help.
+ * {@code -x value} and switches, each at most once; no positional arguments. The same table prints
+ * the tool's help.
  */
 final class ToolOptions {
   /** One option; {@code valueName} is null for a switch. */
@@ -55,11 +55,13 @@ final class ToolOptions {
         throw ToolException.usage("unexpected argument '" + a + "' found");
       }
       if (o.values.containsKey(opt.longName())) {
-        throw ToolException.usage("the argument '" + opt.display() + "' cannot be used multiple times");
+        throw ToolException.usage(
+            "the argument '" + opt.display() + "' cannot be used multiple times");
       }
       if (!opt.takesValue()) {
         if (inline != null) {
-          throw ToolException.usage("unexpected value '" + inline + "' for '" + opt.display() + "'");
+          throw ToolException.usage(
+              "unexpected value '" + inline + "' for '" + opt.display() + "'");
         }
         o.values.put(opt.longName(), "true");
       } else if (inline != null) {
@@ -67,7 +69,8 @@ final class ToolOptions {
       } else if (i + 1 < args.size()) {
         o.values.put(opt.longName(), args.get(++i));
       } else {
-        throw ToolException.usage("a value is required for '" + opt.display() + "' but none was supplied");
+        throw ToolException.usage(
+            "a value is required for '" + opt.display() + "' but none was supplied");
       }
     }
     return o;
@@ -78,7 +81,10 @@ final class ToolOptions {
   }
 
   private Option byShort(char c) {
-    return options.stream().filter(x -> x.shortName() != 0 && x.shortName() == c).findFirst().orElse(null);
+    return options.stream()
+        .filter(x -> x.shortName() != 0 && x.shortName() == c)
+        .findFirst()
+        .orElse(null);
   }
 
   boolean has(String longName) {
@@ -93,7 +99,9 @@ final class ToolOptions {
     String v = values.get(longName);
     if (v == null) {
       Option opt = byLong(longName);
-      throw ToolException.usage("the following required argument was not provided: " + (opt == null ? longName : opt.display()));
+      throw ToolException.usage(
+          "the following required argument was not provided: "
+              + (opt == null ? longName : opt.display()));
     }
     return v;
   }
@@ -112,17 +120,35 @@ final class ToolOptions {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw ToolException.usage("invalid value '" + v + "' for '--" + longName + "': expected a number from " + min + " to " + max);
+    throw ToolException.usage(
+        "invalid value '"
+            + v
+            + "' for '--"
+            + longName
+            + "': expected a number from "
+            + min
+            + " to "
+            + max);
   }
 
   /** The help text: synopsis, description and one block per option. */
   static String help(String synopsis, String description, List<Option> known) {
-    StringBuilder sb = new StringBuilder("Usage: ").append(synopsis).append("\n\n").append(description).append("\n\nOptions:\n");
+    StringBuilder sb =
+        new StringBuilder("Usage: ")
+            .append(synopsis)
+            .append("\n\n")
+            .append(description)
+            .append("\n\nOptions:\n");
     List<Option> all = new ArrayList<>(known);
     all.add(HELP);
     for (Option o : all) {
-      sb.append("  ").append(o.shortName() != 0 ? "-" + o.shortName() + ", " : "    ").append(o.display()).append('\n')
-          .append("          ").append(o.help()).append("\n");
+      sb.append("  ")
+          .append(o.shortName() != 0 ? "-" + o.shortName() + ", " : "    ")
+          .append(o.display())
+          .append('\n')
+          .append("          ")
+          .append(o.help())
+          .append("\n");
     }
     return sb.toString();
   }

@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The offline subcommands of compute_ctl (our addition, issue 7): {@code plan},
- * {@code check-spec} and {@code debug-bundle}. They need no network beyond the local Postgres or
- * compute they look at, and never change anything.
+ * The offline subcommands of compute_ctl (our addition, issue 7): {@code plan}, {@code check-spec}
+ * and {@code debug-bundle}. They need no network beyond the local Postgres or compute they look at,
+ * and never change anything.
  *
- * <p>Exit codes: {@code plan} 0 when nothing would change and 1 otherwise; {@code check-spec} 0
- * for a usable spec and 1 when it has errors; {@code debug-bundle} 0 when the bundle was
- * written. Every tool exits 2 when it could not do its job (bad arguments, unreadable file, no
- * connection), as {@code diff} does.
+ * <p>Exit codes: {@code plan} 0 when nothing would change and 1 otherwise; {@code check-spec} 0 for
+ * a usable spec and 1 when it has errors; {@code debug-bundle} 0 when the bundle was written. Every
+ * tool exits 2 when it could not do its job (bad arguments, unreadable file, no connection), as
+ * {@code diff} does.
  */
 public final class Tools {
   public static final int TROUBLE = 2;
@@ -23,9 +23,11 @@ public final class Tools {
 
   /** What {@code --help} of compute_ctl shows about the tools, one line each. */
   public static String summary() {
-    return "  plan          print the SQL that reconciliation would run against a live Postgres (exit 1 if any)\n"
+    return "  plan          print the SQL that reconciliation would run against a live Postgres"
+        + " (exit 1 if any)\n"
         + "  check-spec    validate a spec file and print every problem with its JSON path\n"
-        + "  debug-bundle  write a tar of a live compute's status, metrics, config, logs and threads, without secrets\n";
+        + "  debug-bundle  write a tar of a live compute's status, metrics, config, logs and"
+        + " threads, without secrets\n";
   }
 
   public static boolean isSubcommand(String arg) {

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** Facts stamped into the jar at build time: the build tag from {@code BUILD_TAG} (default {@code latest}). */
+/**
+ * Facts stamped into the jar at build time: the build tag from {@code BUILD_TAG} (default {@code
+ * latest}).
+ */
 public final class BuildInfo {
   private static final String TAG = load();
 

@@ -26,8 +26,12 @@ public final class ChildProcesses {
   }
 
   public Process find(String name) {
-    return children.values().stream().filter(e -> e.name.equals(name)).map(Entry::process)
-        .filter(Process::isAlive).findFirst().orElse(null);
+    return children.values().stream()
+        .filter(e -> e.name.equals(name))
+        .map(Entry::process)
+        .filter(Process::isAlive)
+        .findFirst()
+        .orElse(null);
   }
 
   /** Sends {@code signal} (INT, TERM, QUIT, HUP, KILL) to {@code pid}; false when it could not. */
@@ -42,7 +46,10 @@ public final class ChildProcesses {
     for (String kill : List.of("/bin/kill", "/usr/bin/kill")) {
       if (new java.io.File(kill).canExecute()) {
         try {
-          Process k = new ProcessBuilder(kill, "-s", signal, Long.toString(pid)).redirectErrorStream(true).start();
+          Process k =
+              new ProcessBuilder(kill, "-s", signal, Long.toString(pid))
+                  .redirectErrorStream(true)
+                  .start();
           k.getInputStream().readAllBytes();
           return k.waitFor(5, TimeUnit.SECONDS) && k.exitValue() == 0;
         } catch (IOException e) {
@@ -57,10 +64,11 @@ public final class ChildProcesses {
   }
 
   /**
-   * SIGTERM, then SIGKILL when it has not exited within {@code graceSeconds}; waits up to
-   * {@code killWaitSeconds} for the killed process.
+   * SIGTERM, then SIGKILL when it has not exited within {@code graceSeconds}; waits up to {@code
+   * killWaitSeconds} for the killed process.
    */
-  public static void stop(Process process, long graceSeconds, long killWaitSeconds) throws InterruptedException {
+  public static void stop(Process process, long graceSeconds, long killWaitSeconds)
+      throws InterruptedException {
     if (process.isAlive()) {
       process.destroy();
       if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
@@ -71,8 +79,8 @@ public final class ChildProcesses {
   }
 
   /**
-   * Last resort at exit: SIGKILL whatever is still registered and alive, with everything it
-   * started (listed before the parent dies: its orphans would no longer be its descendants).
+   * Last resort at exit: SIGKILL whatever is still registered and alive, with everything it started
+   * (listed before the parent dies: its orphans would no longer be its descendants).
    */
   public void killAll() {
     for (Process p : all()) {

@@ -2,8 +2,8 @@ package computectl.util;
 
 /**
  * Base of every error compute_ctl reports to a user. Its message is the user-facing text; each
- * package has its own subclass. Boundaries (CLI, HTTP handlers, the startup flow) catch this
- * type; anything else reaching a boundary is a bug and is reported as one.
+ * package has its own subclass. Boundaries (CLI, HTTP handlers, the startup flow) catch this type;
+ * anything else reaching a boundary is a bug and is reported as one.
  */
 public class ComputeCtlException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -17,8 +17,8 @@ public class ComputeCtlException extends RuntimeException {
   }
 
   /**
-   * The error chain as upstream prints it ({@code anyhow}'s alternate format): each message,
-   * joined by ": ", skipping causes whose text is already contained.
+   * The error chain as upstream prints it ({@code anyhow}'s alternate format): each message, joined
+   * by ": ", skipping causes whose text is already contained.
    */
   public static String chain(Throwable t) {
     StringBuilder sb = new StringBuilder();

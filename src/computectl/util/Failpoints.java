@@ -1,7 +1,5 @@
 package computectl.util;
 
-import computectl.util.ComputeCtlException;
-import computectl.util.Log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +12,8 @@ import java.util.function.IntConsumer;
 /**
  * Named failpoints for testing builds (reference 14.12), configured with the action syntax of
  * Rust's {@code fail} crate: {@code [<pct>%][<count>*]<type>[(<arg>)]}, chained with {@code ->},
- * where type is off, return, sleep, delay, panic, print, pause or yield; plus neon's
- * {@code exit} (exit the process with code 1 when hit). Code under test calls {@link #eval}.
+ * where type is off, return, sleep, delay, panic, print, pause or yield; plus neon's {@code exit}
+ * (exit the process with code 1 when hit). Code under test calls {@link #eval}.
  */
 public final class Failpoints {
   /** What a {@code panic} action throws where the failpoint is evaluated. */
@@ -27,9 +25,20 @@ public final class Failpoints {
     }
   }
 
-  private enum Type { OFF, RETURN, SLEEP, DELAY, PANIC, PRINT, PAUSE, YIELD, EXIT }
+  private enum Type {
+    OFF,
+    RETURN,
+    SLEEP,
+    DELAY,
+    PANIC,
+    PRINT,
+    PAUSE,
+    YIELD,
+    EXIT
+  }
 
-  private record Action(Type type, String arg, long millis, double frequency, AtomicLong remaining) {}
+  private record Action(
+      Type type, String arg, long millis, double frequency, AtomicLong remaining) {}
 
   private record Config(String actions, List<Action> chain) {}
 
@@ -40,7 +49,9 @@ public final class Failpoints {
     this(System::exit);
   }
 
-  /** @param exit called with 1 by an {@code exit} action (tests pass a recorder) */
+  /**
+   * @param exit called with 1 by an {@code exit} action (tests pass a recorder)
+   */
   public Failpoints(IntConsumer exit) {
     this.exit = exit;
   }
@@ -53,17 +64,22 @@ public final class Failpoints {
       }
       int eq = entry.indexOf('=');
       if (eq < 0) {
-        throw new IllegalArgumentException("invalid failpoint \"" + entry + "\": expected <name>=<actions>");
+        throw new IllegalArgumentException(
+            "invalid failpoint \"" + entry + "\": expected <name>=<actions>");
       }
       try {
         configure(entry.substring(0, eq), entry.substring(eq + 1));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("failed to apply failpoint " + entry + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "failed to apply failpoint " + entry + ": " + e.getMessage(), e);
       }
     }
   }
 
-  /** Sets (or with {@code off} clears) one failpoint; throws with the fail crate's text on bad syntax. */
+  /**
+   * Sets (or with {@code off} clears) one failpoint; throws with the fail crate's text on bad
+   * syntax.
+   */
   public void configure(String name, String actions) {
     List<Action> chain = new ArrayList<>();
     if (actions.trim().equals("exit")) {
@@ -79,12 +95,15 @@ public final class Failpoints {
     }
   }
 
-  /** The failpoint that fails the migration whose id its {@code return(<id>)} names (reference 14.11). */
+  /**
+   * The failpoint that fails the migration whose id its {@code return(<id>)} names (reference
+   * 14.11).
+   */
   public static final String COMPUTE_MIGRATION = "compute-migration";
 
   /**
-   * Evaluates {@link #COMPUTE_MIGRATION}: the id of the migration to fail, for
-   * {@code computectl.reconcile.MigrationRunner}; null when the failpoint does not fire.
+   * Evaluates {@link #COMPUTE_MIGRATION}: the id of the migration to fail, for {@code
+   * computectl.reconcile.MigrationRunner}; null when the failpoint does not fire.
    *
    * @throws IllegalArgumentException when it returns something other than a number
    */
@@ -96,8 +115,13 @@ public final class Failpoints {
     try {
       return Long.parseLong(value.get().trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("failpoint " + COMPUTE_MIGRATION + " must return a migration id, as in return(3);"
-          + " it returned \"" + value.get() + "\"");
+      throw new IllegalArgumentException(
+          "failpoint "
+              + COMPUTE_MIGRATION
+              + " must return a migration id, as in return(3);"
+              + " it returned \""
+              + value.get()
+              + "\"");
     }
   }
 
@@ -108,8 +132,8 @@ public final class Failpoints {
   }
 
   /**
-   * Evaluates failpoint {@code name}: runs the first action of its chain that fires and returns
-   * the argument of a {@code return} action ("" without one); empty when nothing returns.
+   * Evaluates failpoint {@code name}: runs the first action of its chain that fires and returns the
+   * argument of a {@code return} action ("" without one); empty when nothing returns.
    */
   public Optional<String> eval(String name) {
     Config config = points.get(name);
@@ -217,15 +241,24 @@ public final class Failpoints {
 
   private static Type typeOf(String word) {
     switch (word) {
-      case "off": return Type.OFF;
-      case "return": return Type.RETURN;
-      case "sleep": return Type.SLEEP;
-      case "delay": return Type.DELAY;
-      case "panic": return Type.PANIC;
-      case "print": return Type.PRINT;
-      case "pause": return Type.PAUSE;
-      case "yield": return Type.YIELD;
-      default: throw new IllegalArgumentException("unrecognized command \"" + word + "\"");
+      case "off":
+        return Type.OFF;
+      case "return":
+        return Type.RETURN;
+      case "sleep":
+        return Type.SLEEP;
+      case "delay":
+        return Type.DELAY;
+      case "panic":
+        return Type.PANIC;
+      case "print":
+        return Type.PRINT;
+      case "pause":
+        return Type.PAUSE;
+      case "yield":
+        return Type.YIELD;
+      default:
+        throw new IllegalArgumentException("unrecognized command \"" + word + "\"");
     }
   }
 
@@ -237,7 +270,8 @@ public final class Failpoints {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("failed to parse " + what + ": invalid digit found in string");
+      throw new IllegalArgumentException(
+          "failed to parse " + what + ": invalid digit found in string");
     }
   }
 }

@@ -9,8 +9,8 @@ public final class IoErrors {
   private IoErrors() {}
 
   /**
-   * "no such file", "permission denied", "not valid UTF-8", else the exception's own message:
-   * the NIO exceptions' messages are only the path, which the caller's message names already.
+   * "no such file", "permission denied", "not valid UTF-8", else the exception's own message: the
+   * NIO exceptions' messages are only the path, which the caller's message names already.
    */
   public static String describe(Exception e) {
     if (e instanceof NoSuchFileException) {

@@ -2,8 +2,8 @@ package computectl.util;
 
 /**
  * Nesting depth of JSON text, checked before parsing untrusted input. The JSON library recurses
- * once per level and accepts 1000 levels, which overflows a 512 KiB thread stack (the
- * launcher's) before its own limit is reached; serde_json, upstream's parser, stops at 128.
+ * once per level and accepts 1000 levels, which overflows a 512 KiB thread stack (the launcher's)
+ * before its own limit is reached; serde_json, upstream's parser, stops at 128.
  */
 public final class JsonDepth {
   /** serde_json's recursion limit, which upstream's parsers have. */

@@ -17,7 +17,9 @@ public final class Log {
     ERROR
   }
 
-  /** TEXT is upstream's style; JSON has the keys timestamp, level, thread and message on every line. */
+  /**
+   * TEXT is upstream's style; JSON has the keys timestamp, level, thread and message on every line.
+   */
   public enum Format {
     TEXT,
     JSON
@@ -40,7 +42,10 @@ public final class Log {
     }
   }
 
-  /** Chosen once at startup ({@code --log-format}); applies to every later line, forwarded ones included. */
+  /**
+   * Chosen once at startup ({@code --log-format}); applies to every later line, forwarded ones
+   * included.
+   */
   public static void setFormat(Format f) {
     format = f;
   }
@@ -77,8 +82,10 @@ public final class Log {
       return;
     }
     String thread = Thread.currentThread().getName();
-    String line = format == Format.JSON ? json(Instant.now(), level, thread, msg)
-        : Instant.now() + " " + String.format("%5s", level) + " " + thread + ": " + msg;
+    String line =
+        format == Format.JSON
+            ? json(Instant.now(), level, thread, msg)
+            : Instant.now() + " " + String.format("%5s", level) + " " + thread + ": " + msg;
     PrintStream p = out;
     synchronized (p) {
       p.println(line);
@@ -106,7 +113,11 @@ public final class Log {
   }
 
   static String json(Instant time, Level level, String thread, String msg) {
-    return new JsonObject().add("timestamp", time.toString()).add("level", level.name()).add("thread", thread)
-        .add("message", msg).toString();
+    return new JsonObject()
+        .add("timestamp", time.toString())
+        .add("level", level.name())
+        .add("thread", thread)
+        .add("message", msg)
+        .toString();
   }
 }

@@ -3,7 +3,10 @@ package computectl.util;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Thread factories for compute_ctl's pools: every thread named for its owner, none keeps the JVM up. */
+/**
+ * Thread factories for compute_ctl's pools: every thread named for its owner, none keeps the JVM
+ * up.
+ */
 public final class NamedThreads {
   private NamedThreads() {}
 

@@ -20,8 +20,11 @@ public final class RunAs {
 
   public static boolean isRoot() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-      return lines.filter(l -> l.startsWith("Uid:")).findFirst()
-          .map(l -> l.split("\\s+")[2].equals("0")).orElse(false);
+      return lines
+          .filter(l -> l.startsWith("Uid:"))
+          .findFirst()
+          .map(l -> l.split("\\s+")[2].equals("0"))
+          .orElse(false);
     } catch (IOException | RuntimeException e) {
       return "root".equals(System.getProperty("user.name"));
     }
@@ -37,12 +40,16 @@ public final class RunAs {
     if (user == null) {
       return cmd;
     }
-    List<String> out = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
+    List<String> out =
+        new ArrayList<>(
+            List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
     out.addAll(cmd);
     return out;
   }
 
-  /** A new temporary directory owned by {@code user} (or by us when null), for Postgres to write in. */
+  /**
+   * A new temporary directory owned by {@code user} (or by us when null), for Postgres to write in.
+   */
   public static Path ownedTempDir(String user, String prefix) throws IOException {
     Path dir = Files.createTempDirectory(prefix);
     chownTree(user, dir);
@@ -54,7 +61,8 @@ public final class RunAs {
     if (user == null) {
       return;
     }
-    UserPrincipal owner = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+    UserPrincipal owner =
+        path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
     try (Stream<Path> all = Files.walk(path)) {
       for (Path p : (Iterable<Path>) all::iterator) {
         Files.setOwner(p, owner);

@@ -13,29 +13,35 @@ import java.util.function.Consumer;
 public final class SignalTraps {
   private SignalTraps() {}
 
-  /** Calls {@code handler} with the signal name on a JVM signal thread; false when it cannot trap it. */
+  /**
+   * Calls {@code handler} with the signal name on a JVM signal thread; false when it cannot trap
+   * it.
+   */
   public static boolean trap(String name, Consumer<String> handler) {
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
       Object signal = signalClass.getConstructor(String.class).newInstance(name);
-      InvocationHandler ih = (proxy, method, args) -> {
-        if (method.getName().equals("handle")) {
-          handler.accept(name);
-          return null;
-        }
-        if (method.getName().equals("toString")) {
-          return "SignalTrap[" + name + "]";
-        }
-        if (method.getName().equals("hashCode")) {
-          return System.identityHashCode(proxy);
-        }
-        if (method.getName().equals("equals")) {
-          return proxy == args[0];
-        }
-        return null;
-      };
-      Object proxy = Proxy.newProxyInstance(SignalTraps.class.getClassLoader(), new Class<?>[] {handlerClass}, ih);
+      InvocationHandler ih =
+          (proxy, method, args) -> {
+            if (method.getName().equals("handle")) {
+              handler.accept(name);
+              return null;
+            }
+            if (method.getName().equals("toString")) {
+              return "SignalTrap[" + name + "]";
+            }
+            if (method.getName().equals("hashCode")) {
+              return System.identityHashCode(proxy);
+            }
+            if (method.getName().equals("equals")) {
+              return proxy == args[0];
+            }
+            return null;
+          };
+      Object proxy =
+          Proxy.newProxyInstance(
+              SignalTraps.class.getClassLoader(), new Class<?>[] {handlerClass}, ih);
       signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, proxy);
       return true;
     } catch (ReflectiveOperationException | IllegalArgumentException e) {

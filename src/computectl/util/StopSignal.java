@@ -3,15 +3,17 @@ package computectl.util;
 import java.time.Duration;
 
 /**
- * Tells a background loop to stop and cuts its sleeps short: the loop sleeps with
- * {@link #sleep(Duration)} and ends when that returns false; its owner calls {@link #stop()}.
- * Unlike {@link Thread#sleep(long)} plus interrupts, a stop that comes before the sleep is not lost.
+ * Tells a background loop to stop and cuts its sleeps short: the loop sleeps with {@link
+ * #sleep(Duration)} and ends when that returns false; its owner calls {@link #stop()}. Unlike
+ * {@link Thread#sleep(long)} plus interrupts, a stop that comes before the sleep is not lost.
  */
 public final class StopSignal {
   private final Object lock = new Object();
   private boolean stopped;
 
-  /** Sleeps for {@code d}; false (at once) when stopped before or during the sleep, or interrupted. */
+  /**
+   * Sleeps for {@code d}; false (at once) when stopped before or during the sleep, or interrupted.
+   */
   public boolean sleep(Duration d) {
     synchronized (lock) {
       long deadline = System.nanoTime() + d.toNanos();

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Sets the quota of the filesystem holding PGDATA (reference 14.4):
- * {@code /usr/bin/sudo /neonvm/bin/set-disk-quota <size in KiB> <mountpoint>}; 0 disables it.
+ * Sets the quota of the filesystem holding PGDATA (reference 14.4): {@code /usr/bin/sudo
+ * /neonvm/bin/set-disk-quota <size in KiB> <mountpoint>}; 0 disables it.
  */
 public final class DiskQuota {
   public static final Path SET_DISK_QUOTA = Path.of("/neonvm/bin/set-disk-quota");
@@ -36,9 +36,16 @@ public final class DiskQuota {
     List<String> cmd = List.of(sudo.toString(), tool.toString(), kib, mountpoint);
     int exit = HelperCommand.run(cmd, "set-disk-quota", children);
     if (exit != 0) {
-      throw new VmHelperException("failed to set disk quota: could not run " + HelperCommand.display(List.of(sudo.toString(),
-          tool.toString())) + ": process exited with exit status: " + exit);
+      throw new VmHelperException(
+          "failed to set disk quota: could not run "
+              + HelperCommand.display(List.of(sudo.toString(), tool.toString()))
+              + ": process exited with exit status: "
+              + exit);
     }
-    Log.info("set disk quota: disk_quota_bytes=" + Long.toUnsignedString(sizeBytes) + " mountpoint=" + mountpoint);
+    Log.info(
+        "set disk quota: disk_quota_bytes="
+            + Long.toUnsignedString(sizeBytes)
+            + " mountpoint="
+            + mountpoint);
   }
 }

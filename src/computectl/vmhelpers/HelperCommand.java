@@ -25,14 +25,16 @@ final class HelperCommand {
     try {
       p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new VmHelperException("could not run " + display(cmd) + ": spawn() failed: " + e.getMessage(), e);
+      throw new VmHelperException(
+          "could not run " + display(cmd) + ": spawn() failed: " + e.getMessage(), e);
     }
     if (children != null) {
       children.register(name, p);
     }
     try {
       p.getOutputStream().close();
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
           Log.info(name + ": " + line);
         }
@@ -40,7 +42,8 @@ final class HelperCommand {
       return p.waitFor();
     } catch (IOException e) {
       p.destroyForcibly();
-      throw new VmHelperException("could not run " + display(cmd) + ": wait() failed: " + e.getMessage(), e);
+      throw new VmHelperException(
+          "could not run " + display(cmd) + ": wait() failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();

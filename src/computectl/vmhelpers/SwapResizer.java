@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Resizes the VM's swap before Postgres starts (reference 14.3):
- * {@code /usr/bin/sudo /neonvm/bin/resize-swap --once <bytes>}. {@code --once} must come first:
- * it makes the tool delete itself after success, so a restarted compute_ctl cannot swapoff
- * under a running Postgres. Hence a failure is accepted when the tool no longer exists.
+ * Resizes the VM's swap before Postgres starts (reference 14.3): {@code /usr/bin/sudo
+ * /neonvm/bin/resize-swap --once <bytes>}. {@code --once} must come first: it makes the tool delete
+ * itself after success, so a restarted compute_ctl cannot swapoff under a running Postgres. Hence a
+ * failure is accepted when the tool no longer exists.
  */
 public final class SwapResizer {
   public static final Path SUDO = Path.of("/usr/bin/sudo");
@@ -31,18 +31,30 @@ public final class SwapResizer {
     return new SwapResizer(SUDO, RESIZE_SWAP, children);
   }
 
-  /** @throws VmHelperException {@code failed to resize swap: ...} */
+  /**
+   * @throws VmHelperException {@code failed to resize swap: ...}
+   */
   public void resize(long sizeBytes) {
-    List<String> cmd = List.of(sudo.toString(), tool.toString(), "--once", Long.toUnsignedString(sizeBytes));
+    List<String> cmd =
+        List.of(sudo.toString(), tool.toString(), "--once", Long.toUnsignedString(sizeBytes));
     int exit = HelperCommand.run(cmd, "resize-swap", children);
     if (exit != 0) {
       if (Files.exists(tool)) {
-        throw new VmHelperException("failed to resize swap: could not run " + HelperCommand.display(cmd)
-            + ": process exited with exit status: " + exit);
+        throw new VmHelperException(
+            "failed to resize swap: could not run "
+                + HelperCommand.display(cmd)
+                + ": process exited with exit status: "
+                + exit);
       }
-      Log.warn("ignoring \"not found\" error from resize-swap to avoid swapoff while compute is running");
+      Log.warn(
+          "ignoring \"not found\" error from resize-swap to avoid swapoff while compute is"
+              + " running");
       return;
     }
-    Log.info("resized swap: size_bytes=" + Long.toUnsignedString(sizeBytes) + " size_mib=" + (sizeBytes / (1 << 20)));
+    Log.info(
+        "resized swap: size_bytes="
+            + Long.toUnsignedString(sizeBytes)
+            + " size_mib="
+            + (sizeBytes / (1 << 20)));
   }
 }

@@ -7,9 +7,9 @@ import com.eclipsesource.json.ParseException;
 import computectl.util.JsonDepth;
 
 /**
- * An agent-to-monitor message after the handshake. On the wire the payload is nested:
- * {@code {"content":{...},"type":"<Type>","id":<unsigned>}}; {@code content} is required even
- * when empty, unknown keys are ignored, key order does not matter.
+ * An agent-to-monitor message after the handshake. On the wire the payload is nested: {@code
+ * {"content":{...},"type":"<Type>","id":<unsigned>}}; {@code content} is required even when empty,
+ * unknown keys are ignored, key order does not matter.
  */
 public sealed interface AgentMessage {
   long id();
@@ -33,8 +33,12 @@ public sealed interface AgentMessage {
     JsonValue parsed;
     JsonDepth.Position deep = JsonDepth.tooDeep(text, JsonDepth.MAX);
     if (deep != null) {
-      throw new InvalidAgentMessageException("message is not valid JSON: recursion limit exceeded at line "
-          + deep.line() + " column " + deep.column(), 0);
+      throw new InvalidAgentMessageException(
+          "message is not valid JSON: recursion limit exceeded at line "
+              + deep.line()
+              + " column "
+              + deep.column(),
+          0);
     }
     try {
       parsed = Json.parse(text);
@@ -52,7 +56,8 @@ public sealed interface AgentMessage {
     }
     JsonValue content = o.get("content");
     if (content == null || !content.isObject()) {
-      throw new InvalidAgentMessageException(shorten(type.asString()) + " message has no \"content\" object", id);
+      throw new InvalidAgentMessageException(
+          shorten(type.asString()) + " message has no \"content\" object", id);
     }
     JsonObject c = content.asObject();
     switch (type.asString()) {
@@ -67,14 +72,16 @@ public sealed interface AgentMessage {
       case "InternalError":
         return new InternalError(id, string(c, "error", id));
       default:
-        throw new InvalidAgentMessageException("unknown message type \"" + shorten(type.asString()) + "\"", id);
+        throw new InvalidAgentMessageException(
+            "unknown message type \"" + shorten(type.asString()) + "\"", id);
     }
   }
 
   private static Allocation allocation(JsonObject content, String key, long id) {
     JsonValue v = content.get(key);
     if (v == null || !v.isObject()) {
-      throw new InvalidAgentMessageException("content has no \"" + key + "\" allocation object", id);
+      throw new InvalidAgentMessageException(
+          "content has no \"" + key + "\" allocation object", id);
     }
     JsonValue cpu = v.asObject().get("cpu");
     if (cpu == null || !cpu.isNumber()) {
@@ -100,12 +107,14 @@ public sealed interface AgentMessage {
     }
     String digits = v.toString();
     if (!v.isNumber() || !digits.matches("0|[1-9][0-9]{0,18}")) {
-      throw new InvalidAgentMessageException(where + ": \"" + key + "\" must be an unsigned integer, not " + shorten(digits), id);
+      throw new InvalidAgentMessageException(
+          where + ": \"" + key + "\" must be an unsigned integer, not " + shorten(digits), id);
     }
     try {
       return Long.parseLong(digits);
     } catch (NumberFormatException e) {
-      throw new InvalidAgentMessageException(where + ": \"" + key + "\" is too large: " + digits, id);
+      throw new InvalidAgentMessageException(
+          where + ": \"" + key + "\" is too large: " + digits, id);
     }
   }
 

@@ -11,9 +11,9 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * Samples a cgroup v2's non-reclaimable memory ({@code active_anon + inactive_anon} of
- * {@code memory.stat}) at a fixed rate on its own thread, keeping the rolling mean of the last
- * {@link MemoryWindow#SIZE} samples. Late ticks are skipped, not made up. Only reads cgroup files.
+ * Samples a cgroup v2's non-reclaimable memory ({@code active_anon + inactive_anon} of {@code
+ * memory.stat}) at a fixed rate on its own thread, keeping the rolling mean of the last {@link
+ * MemoryWindow#SIZE} samples. Late ticks are skipped, not made up. Only reads cgroup files.
  */
 final class CgroupWatcher {
   private final Path memoryStat;
@@ -26,7 +26,8 @@ final class CgroupWatcher {
   private boolean readFailing;
   private volatile Thread thread;
 
-  private CgroupWatcher(Path memoryStat, LongSupplier clock, long intervalNanos, Runnable onSummary) {
+  private CgroupWatcher(
+      Path memoryStat, LongSupplier clock, long intervalNanos, Runnable onSummary) {
     this.memoryStat = memoryStat;
     this.clock = clock;
     this.intervalNanos = intervalNanos;
@@ -34,14 +35,17 @@ final class CgroupWatcher {
   }
 
   /**
-   * Checks that {@code cgroup} under {@code root} can be watched, then starts sampling (the
-   * first sample is taken at once). {@code onSummary} runs on the sampling thread after each
-   * sample.
+   * Checks that {@code cgroup} under {@code root} can be watched, then starts sampling (the first
+   * sample is taken at once). {@code onSummary} runs on the sampling thread after each sample.
    */
   static CgroupWatcher start(VmMonitorConfig config, String threadName, Runnable onSummary) {
     Path dir = checkUsable(config.cgroupRoot(), config.cgroup(), config.cgroupV2Check());
-    CgroupWatcher w = new CgroupWatcher(dir.resolve("memory.stat"), config.nanoClock(),
-        config.pollInterval().toNanos(), onSummary);
+    CgroupWatcher w =
+        new CgroupWatcher(
+            dir.resolve("memory.stat"),
+            config.nanoClock(),
+            config.pollInterval().toNanos(),
+            onSummary);
     w.thread = new Thread(w::run, threadName);
     w.thread.setDaemon(true);
     w.thread.start();
@@ -59,14 +63,17 @@ final class CgroupWatcher {
         throw new VmMonitorException("could not find memory subsystem in " + controllers);
       }
     } catch (IOException e) {
-      throw new VmMonitorException("could not find memory subsystem: cannot read " + controllers + ": " + e, e);
+      throw new VmMonitorException(
+          "could not find memory subsystem: cannot read " + controllers + ": " + e, e);
     }
     Path dir = root.resolve(cgroup).normalize();
     if (cgroup.isEmpty() || Path.of(cgroup).isAbsolute() || !dir.startsWith(root.normalize())) {
-      throw new VmMonitorException("invalid cgroup name \"" + cgroup + "\": must be a path relative to " + root);
+      throw new VmMonitorException(
+          "invalid cgroup name \"" + cgroup + "\": must be a path relative to " + root);
     }
     if (!Files.isDirectory(dir)) {
-      throw new VmMonitorException("cgroup \"" + cgroup + "\" does not exist (no directory " + dir + ")");
+      throw new VmMonitorException(
+          "cgroup \"" + cgroup + "\" does not exist (no directory " + dir + ")");
     }
     return dir;
   }
@@ -77,7 +84,9 @@ final class CgroupWatcher {
       for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
         String[] halves = line.split(" - ", 2);
         String[] fields = halves[0].split(" ");
-        if (halves.length == 2 && fields.length > 4 && halves[1].startsWith("cgroup2 ")
+        if (halves.length == 2
+            && fields.length > 4
+            && halves[1].startsWith("cgroup2 ")
             && unescapeMountPath(fields[4]).equals(root.toAbsolutePath().normalize().toString())) {
           return true;
         }
@@ -162,7 +171,12 @@ final class CgroupWatcher {
     } catch (IOException | RuntimeException e) {
       // No sample rather than a made-up 0: stale stats make downscales fail instead of pass.
       if (!readFailing) {
-        Log.warn("vm-monitor: cannot read " + memoryStat + ": " + e + " (skipping samples until it is readable)");
+        Log.warn(
+            "vm-monitor: cannot read "
+                + memoryStat
+                + ": "
+                + e
+                + " (skipping samples until it is readable)");
         readFailing = true;
       }
       return;

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A socket's input that fails once an overall deadline has passed. A read timeout alone lets a
- * client that sends a byte now and then hold a connection for hours; this bounds the whole
- * exchange (the upgrade request) and is disarmed once it is done.
+ * client that sends a byte now and then hold a connection for hours; this bounds the whole exchange
+ * (the upgrade request) and is disarmed once it is done.
  */
 final class DeadlineInputStream extends FilterInputStream {
   private final Socket socket;
@@ -51,7 +51,8 @@ final class DeadlineInputStream extends FilterInputStream {
     }
     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (left <= 0) {
-      throw new SocketTimeoutException("the request did not arrive within " + limit.toMillis() + " ms");
+      throw new SocketTimeoutException(
+          "the request did not arrive within " + limit.toMillis() + " ms");
     }
     socket.setSoTimeout((int) Math.min(perReadMillis, left));
   }

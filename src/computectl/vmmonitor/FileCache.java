@@ -8,17 +8,20 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * Resizes Neon's local file cache through one long-lived Postgres connection (per agent
- * connection) made from the libpq string. Every call takes a deadline (System.nanoTime) and
- * gives up when it passes, so a slow Postgres cannot make the agent's 5 s reply timeout expire.
- * As upstream, only the size queries retry (once, on a fresh connection); ALTER SYSTEM and the
- * reload use whatever connection is current.
+ * Resizes Neon's local file cache through one long-lived Postgres connection (per agent connection)
+ * made from the libpq string. Every call takes a deadline (System.nanoTime) and gives up when it
+ * passes, so a slow Postgres cannot make the agent's 5 s reply timeout expire. As upstream, only
+ * the size queries retry (once, on a fresh connection); ALTER SYSTEM and the reload use whatever
+ * connection is current.
  */
 final class FileCache implements AutoCloseable {
   /** Time a whole file cache operation may take (the agent waits 5 s for a reply). */
   static final long SQL_BUDGET_NANOS = 3_000_000_000L;
-  static final String CURRENT_LIMIT_SQL = "SELECT pg_size_bytes(current_setting('neon.file_cache_size_limit'));";
-  static final String MAX_SIZE_SQL = "SELECT pg_size_bytes(current_setting('neon.max_file_cache_size'));";
+
+  static final String CURRENT_LIMIT_SQL =
+      "SELECT pg_size_bytes(current_setting('neon.file_cache_size_limit'));";
+  static final String MAX_SIZE_SQL =
+      "SELECT pg_size_bytes(current_setting('neon.max_file_cache_size'));";
 
   private final LibpqConnstr target;
   private final Object lock = new Object();
@@ -50,18 +53,25 @@ final class FileCache implements AutoCloseable {
     try {
       return queryLong(sql, deadlineNanos);
     } catch (SQLException | VmMonitorException first) {
-      Log.warn("vm-monitor: could not " + what + " (" + first.getMessage() + "); retrying on a new connection");
+      Log.warn(
+          "vm-monitor: could not "
+              + what
+              + " ("
+              + first.getMessage()
+              + "); retrying on a new connection");
       dropConnection();
       try {
         return queryLong(sql, deadlineNanos);
       } catch (SQLException e) {
-        throw new VmMonitorException("could not " + what + " from Postgres (" + target + "): " + e.getMessage(), e);
+        throw new VmMonitorException(
+            "could not " + what + " from Postgres (" + target + "): " + e.getMessage(), e);
       }
     }
   }
 
   private long queryLong(String sql, long deadlineNanos) throws SQLException {
-    try (Statement st = connection(deadlineNanos).createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = connection(deadlineNanos).createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       if (!rs.next()) {
         throw new SQLException("no row returned by: " + sql);
       }
@@ -73,7 +83,8 @@ final class FileCache implements AutoCloseable {
     try (Statement st = connection(deadlineNanos).createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
-      throw new VmMonitorException("could not run \"" + sql + "\" on Postgres (" + target + "): " + e.getMessage(), e);
+      throw new VmMonitorException(
+          "could not run \"" + sql + "\" on Postgres (" + target + "): " + e.getMessage(), e);
     }
   }
 
@@ -81,7 +92,8 @@ final class FileCache implements AutoCloseable {
   private Connection connection(long deadlineNanos) throws SQLException {
     long leftMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
     if (leftMillis <= 0) {
-      throw new VmMonitorException("timed out talking to Postgres (" + target + ") for the file cache");
+      throw new VmMonitorException(
+          "timed out talking to Postgres (" + target + ") for the file cache");
     }
     Connection c;
     synchronized (lock) {
@@ -100,7 +112,8 @@ final class FileCache implements AutoCloseable {
         connection = c;
       }
     }
-    c.setNetworkTimeout(Runnable::run, (int) Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
+    c.setNetworkTimeout(
+        Runnable::run, (int) Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
     return c;
   }
 

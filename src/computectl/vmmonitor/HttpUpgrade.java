@@ -16,9 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The HTTP/1.1 side of the WebSocket opening handshake (RFC 6455 section 4.2): reads the
- * request, decides, and writes either {@code 101 Switching Protocols} (no subprotocol, no
- * extensions) or a small error response.
+ * The HTTP/1.1 side of the WebSocket opening handshake (RFC 6455 section 4.2): reads the request,
+ * decides, and writes either {@code 101 Switching Protocols} (no subprotocol, no extensions) or a
+ * small error response.
  */
 final class HttpUpgrade {
   static final String PATH = "/monitor";
@@ -74,7 +74,9 @@ final class HttpUpgrade {
       if (colon <= 0 || Character.isWhitespace(l.charAt(0))) {
         throw new BadRequestException("malformed header line");
       }
-      headers.computeIfAbsent(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+      headers
+          .computeIfAbsent(
+              l.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
           .add(l.substring(colon + 1).trim());
     }
     return new Request(parts[0], parts[1], parts[2], headers);
@@ -99,7 +101,8 @@ final class HttpUpgrade {
   }
 
   static Verdict check(Request r) {
-    String path = r.target().contains("?") ? r.target().substring(0, r.target().indexOf('?')) : r.target();
+    String path =
+        r.target().contains("?") ? r.target().substring(0, r.target().indexOf('?')) : r.target();
     if (!path.equals(PATH)) {
       return reject(404, "Not Found");
     }
@@ -110,7 +113,8 @@ final class HttpUpgrade {
       return reject(400, "Bad Request");
     }
     if (!r.tokens("connection").contains("upgrade") || !r.tokens("upgrade").contains("websocket")) {
-      return new Verdict(426, "Upgrade Required", List.of("Connection: Upgrade", "Upgrade: websocket"), null);
+      return new Verdict(
+          426, "Upgrade Required", List.of("Connection: Upgrade", "Upgrade: websocket"), null);
     }
     if (!r.tokens("sec-websocket-version").contains("13")) {
       return new Verdict(426, "Upgrade Required", List.of("Sec-WebSocket-Version: 13"), null);
@@ -138,17 +142,25 @@ final class HttpUpgrade {
   static String acceptKey(String key) {
     try {
       MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      return Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.ISO_8859_1)));
+      return Base64.getEncoder()
+          .encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.ISO_8859_1)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is missing from the JDK", e);
     }
   }
 
   static void write(OutputStream out, Verdict v) throws IOException {
-    StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(v.status()).append(' ').append(v.reason()).append("\r\n");
+    StringBuilder sb =
+        new StringBuilder("HTTP/1.1 ")
+            .append(v.status())
+            .append(' ')
+            .append(v.reason())
+            .append("\r\n");
     String body = "";
     if (v.upgrade()) {
-      sb.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ").append(v.accept()).append("\r\n");
+      sb.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
+          .append(v.accept())
+          .append("\r\n");
     } else {
       body = v.status() + " " + v.reason() + "\n";
       for (String h : v.extraHeaders()) {
@@ -157,7 +169,8 @@ final class HttpUpgrade {
         }
       }
       sb.append("Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ")
-          .append(body.length()).append("\r\n");
+          .append(body.length())
+          .append("\r\n");
     }
     sb.append("\r\n").append(body);
     out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));

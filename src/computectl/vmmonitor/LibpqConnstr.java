@@ -9,10 +9,10 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The file cache connection string (libpq {@code key=value ...} or a {@code postgresql://} URI,
- * one host or several), parsed by {@link ConnInfo} and turned into a JDBC URL and properties.
- * On top of what libpq accepts, the monitor refuses an sslmode that demands TLS (it never uses
- * TLS) and unix-domain socket hosts (the JDBC driver speaks TCP only).
+ * The file cache connection string (libpq {@code key=value ...} or a {@code postgresql://} URI, one
+ * host or several), parsed by {@link ConnInfo} and turned into a JDBC URL and properties. On top of
+ * what libpq accepts, the monitor refuses an sslmode that demands TLS (it never uses TLS) and
+ * unix-domain socket hosts (the JDBC driver speaks TCP only).
  */
 public final class LibpqConnstr {
   private static final Set<String> TLS_MODES = Set.of("require", "verify-ca", "verify-full");
@@ -40,8 +40,10 @@ public final class LibpqConnstr {
     }
     for (ConnInfo host : hosts) {
       if (host.isUnixSocket()) {
-        throw invalid("host \"" + host.connectHost()
-            + "\" is not a TCP host (unix-domain sockets are not supported by the vm-monitor)");
+        throw invalid(
+            "host \""
+                + host.connectHost()
+                + "\" is not a TCP host (unix-domain sockets are not supported by the vm-monitor)");
       }
     }
     String sslmode = hosts.get(0).params().getOrDefault("sslmode", "prefer");
@@ -77,10 +79,15 @@ public final class LibpqConnstr {
   /** {@code jdbc:postgresql://host:port[,host:port]/dbname}. */
   public String jdbcUrl() {
     List<String> addresses = hosts.stream().map(ConnInfo::address).toList();
-    return "jdbc:postgresql://" + String.join(",", addresses) + "/" + URLEncoder.encode(dbname, StandardCharsets.UTF_8);
+    return "jdbc:postgresql://"
+        + String.join(",", addresses)
+        + "/"
+        + URLEncoder.encode(dbname, StandardCharsets.UTF_8);
   }
 
-  /** Driver properties: those {@link ConnInfo} maps, with the default user filled in and TLS off. */
+  /**
+   * Driver properties: those {@link ConnInfo} maps, with the default user filled in and TLS off.
+   */
   public Properties jdbcProperties() {
     Properties p = hosts.get(0).jdbcProperties(null);
     p.setProperty("user", user);
@@ -91,7 +98,13 @@ public final class LibpqConnstr {
   /** For logs: everything but the password. */
   @Override
   public String toString() {
-    return "host=" + String.join(",", hosts()) + " port=" + ports().toString().replaceAll("[\\[\\] ]", "")
-        + " dbname=" + dbname + " user=" + user;
+    return "host="
+        + String.join(",", hosts())
+        + " port="
+        + ports().toString().replaceAll("[\\[\\] ]", "")
+        + " dbname="
+        + dbname
+        + " user="
+        + user;
   }
 }

@@ -1,8 +1,8 @@
 package computectl.vmmonitor;
 
 /**
- * The rolling mean of the last {@link #SIZE} memory samples (integer division, rounding down,
- * over fewer samples at the start), plus the sample count. Not thread-safe: one poller feeds it.
+ * The rolling mean of the last {@link #SIZE} memory samples (integer division, rounding down, over
+ * fewer samples at the start), plus the sample count. Not thread-safe: one poller feeds it.
  */
 final class MemoryWindow {
   static final int SIZE = 5;

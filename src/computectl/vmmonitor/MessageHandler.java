@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The decisions of one agent connection: initialisation (MemTotal, file cache, cgroup poller,
- * threshold), the reply to each agent message, and upscale requests under memory pressure.
- * Called from the session thread only; fields read by {@link #snapshot} are volatile.
+ * threshold), the reply to each agent message, and upscale requests under memory pressure. Called
+ * from the session thread only; fields read by {@link #snapshot} are volatile.
  */
 final class MessageHandler {
   private final int connection;
@@ -47,18 +47,34 @@ final class MessageHandler {
       long current = fc.currentLimitBytes(sqlDeadline);
       long set = fc.setSizeBytes(ScalingRules.fileCacheSize(memTotal), sqlDeadline);
       fileCacheBytes = set;
-      log("file cache limit was " + current + " bytes; set it to " + ScalingRules.mib(set) + " MiB (" + connstr + ")");
+      log(
+          "file cache limit was "
+              + current
+              + " bytes; set it to "
+              + ScalingRules.mib(set)
+              + " MiB ("
+              + connstr
+              + ")");
     }
     threshold = ScalingRules.threshold(memTotal);
     connectedAtNanos = config.nanoClock().getAsLong();
     if (config.cgroup() != null) {
       try {
         watcher = CgroupWatcher.start(config, pollerName, onSummary);
-        log("watching cgroup " + config.cgroup() + "; upscale threshold " + ScalingRules.mib(threshold) + " MiB");
+        log(
+            "watching cgroup "
+                + config.cgroup()
+                + "; upscale threshold "
+                + ScalingRules.mib(threshold)
+                + " MiB");
       } catch (VmMonitorException e) {
         cgroupProblem = e.getMessage();
-        Log.error("vm-monitor: connection " + connection + ": cannot watch cgroup memory: " + e.getMessage()
-            + "; no upscale requests and every downscale is denied on this connection");
+        Log.error(
+            "vm-monitor: connection "
+                + connection
+                + ": cannot watch cgroup memory: "
+                + e.getMessage()
+                + "; no upscale requests and every downscale is denied on this connection");
       }
     }
     if (System.nanoTime() - deadlineNanos > 0) {
@@ -76,7 +92,11 @@ final class MessageHandler {
     try {
       msg = AgentMessage.parse(m.payload());
     } catch (InvalidAgentMessageException e) {
-      Log.warn("vm-monitor: connection " + connection + ": invalid message from the agent: " + e.getMessage());
+      Log.warn(
+          "vm-monitor: connection "
+              + connection
+              + ": invalid message from the agent: "
+              + e.getMessage());
       ws.sendText(MonitorMessages.invalidMessage(e.getMessage(), e.id()));
       return;
     }
@@ -87,11 +107,21 @@ final class MessageHandler {
     } else if (msg instanceof AgentMessage.DownscaleRequest) {
       ws.sendText(downscale(((AgentMessage.DownscaleRequest) msg).target(), msg.id()));
     } else if (msg instanceof AgentMessage.InvalidMessage) {
-      Log.warn("vm-monitor: connection " + connection + ": the agent found our message " + msg.id()
-          + " invalid: " + ((AgentMessage.InvalidMessage) msg).error());
+      Log.warn(
+          "vm-monitor: connection "
+              + connection
+              + ": the agent found our message "
+              + msg.id()
+              + " invalid: "
+              + ((AgentMessage.InvalidMessage) msg).error());
     } else if (msg instanceof AgentMessage.InternalError) {
-      Log.warn("vm-monitor: connection " + connection + ": the agent failed on our message " + msg.id() + ": "
-          + ((AgentMessage.InternalError) msg).error());
+      Log.warn(
+          "vm-monitor: connection "
+              + connection
+              + ": the agent failed on our message "
+              + msg.id()
+              + ": "
+              + ((AgentMessage.InternalError) msg).error());
     }
   }
 
@@ -106,8 +136,12 @@ final class MessageHandler {
         long set = fc.setSizeBytes(wanted, sqlDeadline());
         fileCacheBytes = set;
         if (set != wanted) {
-          Log.warn("vm-monitor: file cache size capped by neon.max_file_cache_size: wanted "
-              + ScalingRules.mib(wanted) + " MiB, set " + ScalingRules.mib(set) + " MiB");
+          Log.warn(
+              "vm-monitor: file cache size capped by neon.max_file_cache_size: wanted "
+                  + ScalingRules.mib(wanted)
+                  + " MiB, set "
+                  + ScalingRules.mib(set)
+                  + " MiB");
         }
       } catch (VmMonitorException e) {
         Log.error("vm-monitor: failed to handle upscale: " + ComputeCtlException.chain(e));
@@ -124,7 +158,8 @@ final class MessageHandler {
   private String downscale(Allocation target, long id) {
     FileCache fc = fileCache;
     if (fc == null && config.cgroup() == null) {
-      return MonitorMessages.downscaleResult(true, "monitor is not managing cgroup or file cache", id);
+      return MonitorMessages.downscaleResult(
+          true, "monitor is not managing cgroup or file cache", id);
     }
     long usable = ScalingRules.usable(target.memBytes());
     long newThreshold = ScalingRules.threshold(usable);
@@ -162,8 +197,10 @@ final class MessageHandler {
     MemorySummary s = w.latest();
     long age = config.nanoClock().getAsLong() - (s == null ? connectedAtNanos : s.takenAtNanos());
     if (age > ScalingRules.MAX_SAMPLE_AGE_NANOS) {
-      throw new VmMonitorException("cgroup memory stats are stale: the newest is " + age / 1_000_000
-          + " ms old (limit 5000 ms)");
+      throw new VmMonitorException(
+          "cgroup memory stats are stale: the newest is "
+              + age / 1_000_000
+              + " ms old (limit 5000 ms)");
     }
     if (s == null || s.samples() < ScalingRules.MIN_SAMPLES_FOR_DOWNSCALE) {
       return "haven't received enough cgroup memory stats yet";
@@ -179,14 +216,21 @@ final class MessageHandler {
       return;
     }
     long now = config.nanoClock().getAsLong();
-    if (upscaleRequested && now - lastUpscaleRequestNanos < ScalingRules.UPSCALE_REQUEST_INTERVAL_NANOS) {
+    if (upscaleRequested
+        && now - lastUpscaleRequestNanos < ScalingRules.UPSCALE_REQUEST_INTERVAL_NANOS) {
       return;
     }
     upscaleRequested = true;
     lastUpscaleRequestNanos = now;
     lastMonitorId += 2;
-    log("requesting upscale (id " + lastMonitorId + "): mean usage " + ScalingRules.mib(s.meanBytes())
-        + " MiB >= threshold " + ScalingRules.mib(threshold) + " MiB");
+    log(
+        "requesting upscale (id "
+            + lastMonitorId
+            + "): mean usage "
+            + ScalingRules.mib(s.meanBytes())
+            + " MiB >= threshold "
+            + ScalingRules.mib(threshold)
+            + " MiB");
     ws.sendText(MonitorMessages.upscaleRequest(lastMonitorId));
   }
 
@@ -197,8 +241,14 @@ final class MessageHandler {
   SessionSnapshot snapshot() {
     CgroupWatcher w = watcher;
     MemorySummary s = w == null ? null : w.latest();
-    return new SessionSnapshot(connection, ready, threshold, s == null ? 0 : s.samples(), s == null ? 0 : s.meanBytes(),
-        fileCacheBytes, cgroupProblem);
+    return new SessionSnapshot(
+        connection,
+        ready,
+        threshold,
+        s == null ? 0 : s.samples(),
+        s == null ? 0 : s.meanBytes(),
+        fileCacheBytes,
+        cgroupProblem);
   }
 
   /** Closes the Postgres connection from any thread; a running statement then fails. */

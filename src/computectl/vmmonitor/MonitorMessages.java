@@ -3,8 +3,8 @@ package computectl.vmmonitor;
 import com.eclipsesource.json.JsonObject;
 
 /**
- * Monitor-to-agent messages, byte for byte as upstream writes them: compact JSON, payload fields
- * at the top level (no {@code content}), {@code type} first and {@code id} last.
+ * Monitor-to-agent messages, byte for byte as upstream writes them: compact JSON, payload fields at
+ * the top level (no {@code content}), {@code type} first and {@code id} last.
  */
 public final class MonitorMessages {
   private MonitorMessages() {}

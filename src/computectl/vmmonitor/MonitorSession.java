@@ -11,14 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One agent connection, from the version handshake to its end. A reader thread turns frames
- * into events; the session thread handles events strictly one at a time (messages and new
- * memory summaries), as upstream's single select loop does. All decision state (threshold, id
- * counter, memory poller, Postgres connection) lives and dies with the connection.
+ * One agent connection, from the version handshake to its end. A reader thread turns frames into
+ * events; the session thread handles events strictly one at a time (messages and new memory
+ * summaries), as upstream's single select loop does. All decision state (threshold, id counter,
+ * memory poller, Postgres connection) lives and dies with the connection.
  */
 final class MonitorSession {
   /** Handshake plus initialisation must finish within this (from the upgrade on). */
   static final long INIT_BUDGET_NANOS = 4_000_000_000L;
+
   private static final int QUEUE_CAPACITY = 64;
 
   private sealed interface Event permits Received, Ended, Wake {}
@@ -44,7 +45,11 @@ final class MonitorSession {
   private final MessageHandler handler;
   private volatile boolean stopRequested;
 
-  MonitorSession(int number, WebSocketConnection ws, VmMonitorConfig config, LibpqConnstr connstr,
+  MonitorSession(
+      int number,
+      WebSocketConnection ws,
+      VmMonitorConfig config,
+      LibpqConnstr connstr,
       Consumer<MonitorSession> onExit) {
     this.number = number;
     this.ws = ws;
@@ -130,13 +135,18 @@ final class MonitorSession {
       }
     } catch (VmMonitorException e) {
       if (stopRequested) {
-        Log.info("vm-monitor: connection " + number + " stopped during initialisation: " + e.getMessage());
+        Log.info(
+            "vm-monitor: connection "
+                + number
+                + " stopped during initialisation: "
+                + e.getMessage());
       } else {
         Log.error("vm-monitor: connection " + number + " failed: " + ComputeCtlException.chain(e));
         closeWith(WebSocketConnection.INTERNAL_ERROR, "vm-monitor: " + e.getMessage());
       }
     } catch (IOException e) {
-      Log.warn("vm-monitor: connection " + number + ": cannot send to the agent: " + e.getMessage());
+      Log.warn(
+          "vm-monitor: connection " + number + ": cannot send to the agent: " + e.getMessage());
     } catch (InterruptedException e) {
       Log.debug("vm-monitor: connection " + number + " interrupted");
     } catch (RuntimeException e) {
@@ -159,12 +169,21 @@ final class MonitorSession {
         return false;
       }
       if (e == null) {
-        Log.warn("vm-monitor: connection " + number + ": no protocol version range from the agent within 4 s");
-        closeWith(WebSocketConnection.POLICY_VIOLATION, "timed out waiting for the protocol version range");
+        Log.warn(
+            "vm-monitor: connection "
+                + number
+                + ": no protocol version range from the agent within 4 s");
+        closeWith(
+            WebSocketConnection.POLICY_VIOLATION,
+            "timed out waiting for the protocol version range");
         return false;
       }
       if (e instanceof Ended) {
-        Log.info("vm-monitor: connection " + number + " ended before the handshake: " + ((Ended) e).why());
+        Log.info(
+            "vm-monitor: connection "
+                + number
+                + " ended before the handshake: "
+                + ((Ended) e).why());
         return false;
       }
       if (e instanceof Received) {
@@ -177,7 +196,8 @@ final class MonitorSession {
     VersionRange range;
     try {
       if (!m.text()) {
-        throw new VmMonitorException("expected the protocol version range as a text message, got a binary message");
+        throw new VmMonitorException(
+            "expected the protocol version range as a text message, got a binary message");
       }
       range = VersionRange.parse(m.payload());
     } catch (VmMonitorException ex) {
@@ -190,8 +210,13 @@ final class MonitorSession {
       return false;
     }
     ws.sendText(MonitorMessages.version(shared.getAsInt()));
-    Log.info("vm-monitor: connection " + number + ": agent offered " + range + ", speaking "
-        + VersionRange.versionName(shared.getAsInt()));
+    Log.info(
+        "vm-monitor: connection "
+            + number
+            + ": agent offered "
+            + range
+            + ", speaking "
+            + VersionRange.versionName(shared.getAsInt()));
     return true;
   }
 
@@ -201,7 +226,11 @@ final class MonitorSession {
     try {
       ws.sendText(MonitorMessages.versionError(error));
     } catch (IOException e) {
-      Log.debug("vm-monitor: connection " + number + ": agent gone before the handshake answer: " + e.getMessage());
+      Log.debug(
+          "vm-monitor: connection "
+              + number
+              + ": agent gone before the handshake answer: "
+              + e.getMessage());
     }
     closeWith(WebSocketConnection.PROTOCOL_ERROR, "protocol version negotiation failed");
   }

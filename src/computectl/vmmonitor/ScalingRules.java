@@ -5,25 +5,32 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * The monitor's arithmetic, with upstream's constants: upscale threshold, file cache (LFC) size
- * and the downscale rule. Everything is in bytes; double precision and truncation where
- * upstream uses them, so results match to the byte.
+ * The monitor's arithmetic, with upstream's constants: upscale threshold, file cache (LFC) size and
+ * the downscale rule. Everything is in bytes; double precision and truncation where upstream uses
+ * them, so results match to the byte.
  */
 public final class ScalingRules {
   public static final long MIB = 1L << 20;
+
   /** Gap between the VM's memory size and the kernel's MemTotal ({@code sys_buffer_bytes}). */
   public static final long SYS_BUFFER_BYTES = 100 * MIB;
+
   /** Usage must stay this far below a downscale's new threshold. */
   public static final long DOWNSCALE_BUFFER_BYTES = 100 * MIB;
+
   /** Requests start once usage passes 1 - 0.15 = 85 % of memory. */
   public static final double CGROUP_MIN_OVERHEAD_FRACTION = 0.15;
+
   public static final double LFC_RESOURCE_MULTIPLIER = 0.75;
   public static final long LFC_MIN_REMAINING_AFTER_CACHE = 256 * MIB;
   public static final double LFC_SPREAD_FACTOR = 0.1;
+
   /** At most one UpscaleRequest per this many nanoseconds. */
   public static final long UPSCALE_REQUEST_INTERVAL_NANOS = 1_000_000_000L;
+
   /** A downscale fails when the newest memory sample is older than this. */
   public static final long MAX_SAMPLE_AGE_NANOS = 5_000_000_000L;
+
   /** A downscale is denied before this many samples exist. */
   public static final long MIN_SAMPLES_FOR_DOWNSCALE = 2;
 
@@ -60,21 +67,31 @@ public final class ScalingRules {
   }
 
   /**
-   * Why a downscale whose new threshold is {@code newThreshold} must be denied with usage at
-   * {@code meanUsage}, or null if it may go ahead.
+   * Why a downscale whose new threshold is {@code newThreshold} must be denied with usage at {@code
+   * meanUsage}, or null if it may go ahead.
    */
   public static String downscaleDenial(long newThreshold, long meanUsage) {
     if (newThreshold >= meanUsage + DOWNSCALE_BUFFER_BYTES) {
       return null;
     }
-    return "calculated memory threshold too low: " + mib(newThreshold) + " MiB (new threshold) < "
-        + mib(meanUsage) + " (current usage) + " + mib(DOWNSCALE_BUFFER_BYTES) + " (downscale buffer)";
+    return "calculated memory threshold too low: "
+        + mib(newThreshold)
+        + " MiB (new threshold) < "
+        + mib(meanUsage)
+        + " (current usage) + "
+        + mib(DOWNSCALE_BUFFER_BYTES)
+        + " (downscale buffer)";
   }
 
   /** The status part for a threshold change, as the agent logs it. */
   public static String thresholdChange(long oldThreshold, long newThreshold, long usableBytes) {
-    return "set cgroup memory threshold from " + mib(oldThreshold) + " MiB to " + mib(newThreshold)
-        + " MiB, of new total " + mib(usableBytes) + " MiB";
+    return "set cgroup memory threshold from "
+        + mib(oldThreshold)
+        + " MiB to "
+        + mib(newThreshold)
+        + " MiB, of new total "
+        + mib(usableBytes)
+        + " MiB";
   }
 
   /**

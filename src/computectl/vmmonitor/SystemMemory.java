@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The kernel's {@code MemTotal}, re-read on every agent connection so hot-plugged memory counts. */
+/**
+ * The kernel's {@code MemTotal}, re-read on every agent connection so hot-plugged memory counts.
+ */
 public final class SystemMemory {
   private SystemMemory() {}
 
@@ -25,7 +27,8 @@ public final class SystemMemory {
         }
       }
     } catch (IOException | NumberFormatException e) {
-      throw new VmMonitorException("could not read MemTotal from " + meminfo + ": " + e.getMessage(), e);
+      throw new VmMonitorException(
+          "could not read MemTotal from " + meminfo + ": " + e.getMessage(), e);
     }
     throw new VmMonitorException("no MemTotal line in " + meminfo);
   }

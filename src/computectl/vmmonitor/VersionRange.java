@@ -8,19 +8,21 @@ import computectl.util.JsonDepth;
 import java.util.OptionalInt;
 
 /**
- * An inclusive range of protocol versions, as the agent opens every connection with
- * ({@code {"min":1,"max":1}}). Versions are unsigned 8-bit numbers; 1 means v1.0.
+ * An inclusive range of protocol versions, as the agent opens every connection with ({@code
+ * {"min":1,"max":1}}). Versions are unsigned 8-bit numbers; 1 means v1.0.
  */
 public record VersionRange(int min, int max) {
   /** The only version this monitor speaks. */
   public static final int V1_0 = 1;
+
   public static final VersionRange MONITOR = new VersionRange(V1_0, V1_0);
 
   /** Parses the agent's first message; the exception text says what was wrong with it. */
   public static VersionRange parse(String text) {
     JsonValue v;
     if (JsonDepth.tooDeep(text, JsonDepth.MAX) != null) {
-      throw new VmMonitorException("protocol version range is not valid JSON: recursion limit exceeded");
+      throw new VmMonitorException(
+          "protocol version range is not valid JSON: recursion limit exceeded");
     }
     try {
       v = Json.parse(text);
@@ -28,13 +30,15 @@ public record VersionRange(int min, int max) {
       throw new VmMonitorException("protocol version range is not valid JSON: " + e.getMessage());
     }
     if (!v.isObject()) {
-      throw new VmMonitorException("protocol version range must be a JSON object like {\"min\":1,\"max\":1}");
+      throw new VmMonitorException(
+          "protocol version range must be a JSON object like {\"min\":1,\"max\":1}");
     }
     JsonObject o = v.asObject();
     int min = version(o, "min");
     int max = version(o, "max");
     if (min > max) {
-      throw new VmMonitorException("invalid protocol version range: min (" + min + ") is greater than max (" + max + ")");
+      throw new VmMonitorException(
+          "invalid protocol version range: min (" + min + ") is greater than max (" + max + ")");
     }
     return new VersionRange(min, max);
   }
@@ -44,8 +48,11 @@ public record VersionRange(int min, int max) {
     if (v == null) {
       throw new VmMonitorException("protocol version range has no \"" + key + "\"");
     }
-    if (!v.isNumber() || !v.toString().matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(v.toString()) > 255) {
-      throw new VmMonitorException("protocol version range: \"" + key + "\" must be an integer from 0 to 255, not " + v);
+    if (!v.isNumber()
+        || !v.toString().matches("0|[1-9][0-9]{0,2}")
+        || Integer.parseInt(v.toString()) > 255) {
+      throw new VmMonitorException(
+          "protocol version range: \"" + key + "\" must be an integer from 0 to 255, not " + v);
     }
     return Integer.parseInt(v.toString());
   }
@@ -62,7 +69,10 @@ public record VersionRange(int min, int max) {
     return "Received protocol version range " + this + " which does not overlap with " + MONITOR;
   }
 
-  /** Upstream's spelling of one version: {@code v1.0}, {@code <invalid: zero>}, {@code <unknown: N>}. */
+  /**
+   * Upstream's spelling of one version: {@code v1.0}, {@code <invalid: zero>}, {@code <unknown:
+   * N>}.
+   */
   public static String versionName(int version) {
     if (version == 0) {
       return "<invalid: zero>";

@@ -20,13 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The vm-monitor: a WebSocket server on {@code /monitor} for the autoscaler-agent, one agent
  * connection at a time. A new upgrade replaces the current connection (which stops at its next
- * message boundary and is dropped without a close frame, as upstream). Nothing runs before
- * {@link #start}; {@link #stop} ends every thread and socket it made.
+ * message boundary and is dropped without a close frame, as upstream). Nothing runs before {@link
+ * #start}; {@link #stop} ends every thread and socket it made.
  */
 public final class VmMonitor implements AutoCloseable {
   /** Upgrade requests still being read; more are refused so a flood cannot pile up threads. */
   static final int MAX_PENDING_UPGRADES = 16;
+
   private static final int UPGRADE_READ_TIMEOUT_MILLIS = 4000;
+
   /** The whole upgrade request must arrive within this, however slowly its bytes trickle in. */
   static final Duration UPGRADE_DEADLINE = Duration.ofSeconds(10);
 
@@ -46,13 +48,16 @@ public final class VmMonitor implements AutoCloseable {
   private VmMonitor(VmMonitorConfig config, ServerSocket server, Duration upgradeDeadline) {
     this.config = config;
     this.upgradeDeadline = upgradeDeadline;
-    this.connstr = config.filecacheConnstr() == null ? null : LibpqConnstr.parse(config.filecacheConnstr());
+    this.connstr =
+        config.filecacheConnstr() == null ? null : LibpqConnstr.parse(config.filecacheConnstr());
     this.server = server;
     this.acceptor = new Thread(this::acceptLoop, "vm-monitor-accept");
     acceptor.setDaemon(true);
   }
 
-  /** Binds the address and starts accepting agents; the error names the address if binding fails. */
+  /**
+   * Binds the address and starts accepting agents; the error names the address if binding fails.
+   */
   public static VmMonitor start(VmMonitorConfig config) {
     return start(config, UPGRADE_DEADLINE);
   }
@@ -64,7 +69,8 @@ public final class VmMonitor implements AutoCloseable {
       server.setReuseAddress(true);
       server.bind(config.address());
     } catch (IOException e) {
-      throw new VmMonitorException("vm-monitor cannot listen on " + config.address() + ": " + e.getMessage(), e);
+      throw new VmMonitorException(
+          "vm-monitor cannot listen on " + config.address() + ": " + e.getMessage(), e);
     }
     VmMonitor m = new VmMonitor(config, server, upgradeDeadline);
     m.acceptor.start();
@@ -76,7 +82,8 @@ public final class VmMonitor implements AutoCloseable {
    * compute_ctl's gate: starts the monitor only if {@code AUTOSCALING} is present in {@code env}
    * (any value, even empty); otherwise nothing at all is created.
    */
-  public static Optional<VmMonitor> startIfAutoscaling(Map<String, String> env, VmMonitorConfig config) {
+  public static Optional<VmMonitor> startIfAutoscaling(
+      Map<String, String> env, VmMonitorConfig config) {
     return env.containsKey("AUTOSCALING") ? Optional.of(start(config)) : Optional.empty();
   }
 
@@ -108,8 +115,10 @@ public final class VmMonitor implements AutoCloseable {
         return;
       }
       if (stopped || pendingUpgrades.size() >= MAX_PENDING_UPGRADES) {
-        Log.warn("vm-monitor: refusing a connection from " + s.getRemoteSocketAddress()
-            + (stopped ? " (stopping)" : " (too many pending upgrade requests)"));
+        Log.warn(
+            "vm-monitor: refusing a connection from "
+                + s.getRemoteSocketAddress()
+                + (stopped ? " (stopping)" : " (too many pending upgrade requests)"));
         closeQuietly(s);
         continue;
       }
@@ -125,18 +134,32 @@ public final class VmMonitor implements AutoCloseable {
   private void upgrade(Socket s) {
     try {
       s.setTcpNoDelay(true);
-      DeadlineInputStream timed = new DeadlineInputStream(s, upgradeDeadline, UPGRADE_READ_TIMEOUT_MILLIS);
+      DeadlineInputStream timed =
+          new DeadlineInputStream(s, upgradeDeadline, UPGRADE_READ_TIMEOUT_MILLIS);
       InputStream in = new BufferedInputStream(timed);
       HttpUpgrade.Verdict verdict;
       try {
         HttpUpgrade.Request request = HttpUpgrade.read(in);
         verdict = HttpUpgrade.check(request);
         if (!verdict.upgrade()) {
-          Log.info("vm-monitor: " + request.method() + " " + request.target() + " from " + s.getRemoteSocketAddress()
-              + ": " + verdict.status() + " " + verdict.reason());
+          Log.info(
+              "vm-monitor: "
+                  + request.method()
+                  + " "
+                  + request.target()
+                  + " from "
+                  + s.getRemoteSocketAddress()
+                  + ": "
+                  + verdict.status()
+                  + " "
+                  + verdict.reason());
         }
       } catch (HttpUpgrade.BadRequestException e) {
-        Log.info("vm-monitor: bad HTTP request from " + s.getRemoteSocketAddress() + ": " + e.getMessage());
+        Log.info(
+            "vm-monitor: bad HTTP request from "
+                + s.getRemoteSocketAddress()
+                + ": "
+                + e.getMessage());
         verdict = new HttpUpgrade.Verdict(400, "Bad Request", List.of(), null);
       }
       if (!verdict.upgrade()) {
@@ -149,7 +172,11 @@ public final class VmMonitor implements AutoCloseable {
       timed.disarm();
       replaceSession(s, in, verdict);
     } catch (IOException e) {
-      Log.info("vm-monitor: upgrade request from " + s.getRemoteSocketAddress() + " failed: " + e.getMessage());
+      Log.info(
+          "vm-monitor: upgrade request from "
+              + s.getRemoteSocketAddress()
+              + " failed: "
+              + e.getMessage());
       closeQuietly(s);
     } finally {
       pendingUpgrades.remove(s);
@@ -157,7 +184,8 @@ public final class VmMonitor implements AutoCloseable {
     }
   }
 
-  private void replaceSession(Socket s, InputStream in, HttpUpgrade.Verdict verdict) throws IOException {
+  private void replaceSession(Socket s, InputStream in, HttpUpgrade.Verdict verdict)
+      throws IOException {
     MonitorSession session;
     synchronized (lock) {
       if (stopped) {
@@ -165,12 +193,20 @@ public final class VmMonitor implements AutoCloseable {
         return;
       }
       if (current != null) {
-        Log.info("vm-monitor: new agent connection from " + s.getRemoteSocketAddress() + " replaces the current one");
+        Log.info(
+            "vm-monitor: new agent connection from "
+                + s.getRemoteSocketAddress()
+                + " replaces the current one");
         current.requestStop();
       }
       int number = connectionCounter.incrementAndGet();
-      session = new MonitorSession(number, new WebSocketConnection(s, in, WebSocketConnection.MAX_MESSAGE_BYTES),
-          config, connstr, this::sessionEnded);
+      session =
+          new MonitorSession(
+              number,
+              new WebSocketConnection(s, in, WebSocketConnection.MAX_MESSAGE_BYTES),
+              config,
+              connstr,
+              this::sessionEnded);
       current = session;
       sessions.add(session);
     }
@@ -232,7 +268,10 @@ public final class VmMonitor implements AutoCloseable {
     stop();
   }
 
-  /** Reads what the client still sends for up to a second, so closing does not reset the answer away. */
+  /**
+   * Reads what the client still sends for up to a second, so closing does not reset the answer
+   * away.
+   */
   private static void drainBriefly(Socket s, InputStream in) {
     try {
       s.setSoTimeout(1000);

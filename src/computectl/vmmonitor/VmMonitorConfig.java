@@ -10,19 +10,26 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * What the vm-monitor needs: where to listen, which cgroup to watch (null: no cgroup logic,
- * never an UpscaleRequest) and the libpq string for the file cache (null: the cache is never
- * touched, as with {@code disable_lfc_resizing}). The rest are injection points whose defaults
- * are upstream's: cgroup root and its cgroup-v2 check, total memory, a monotonic nanosecond
- * clock for the time rules, and the sampling interval.
+ * What the vm-monitor needs: where to listen, which cgroup to watch (null: no cgroup logic, never
+ * an UpscaleRequest) and the libpq string for the file cache (null: the cache is never touched, as
+ * with {@code disable_lfc_resizing}). The rest are injection points whose defaults are upstream's:
+ * cgroup root and its cgroup-v2 check, total memory, a monotonic nanosecond clock for the time
+ * rules, and the sampling interval.
  */
-public record VmMonitorConfig(InetSocketAddress address, String cgroup, String filecacheConnstr,
-    Path cgroupRoot, Predicate<Path> cgroupV2Check, LongSupplier totalMemoryBytes, LongSupplier nanoClock,
+public record VmMonitorConfig(
+    InetSocketAddress address,
+    String cgroup,
+    String filecacheConnstr,
+    Path cgroupRoot,
+    Predicate<Path> cgroupV2Check,
+    LongSupplier totalMemoryBytes,
+    LongSupplier nanoClock,
     Duration pollInterval) {
   public static final String DEFAULT_ADDRESS = "0.0.0.0:10301";
   public static final String DEFAULT_CGROUP = "neon-postgres";
   public static final String DEFAULT_FILECACHE_CONNSTR =
-      "host=localhost port=5432 dbname=postgres user=cloud_admin sslmode=disable application_name=vm-monitor";
+      "host=localhost port=5432 dbname=postgres user=cloud_admin sslmode=disable"
+          + " application_name=vm-monitor";
   public static final Path DEFAULT_CGROUP_ROOT = Path.of("/sys/fs/cgroup");
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(100);
 
@@ -33,7 +40,8 @@ public record VmMonitorConfig(InetSocketAddress address, String cgroup, String f
     Objects.requireNonNull(totalMemoryBytes, "totalMemoryBytes");
     Objects.requireNonNull(nanoClock, "nanoClock");
     if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
-      throw new VmMonitorException("vm-monitor poll interval must be positive, not " + pollInterval);
+      throw new VmMonitorException(
+          "vm-monitor poll interval must be positive, not " + pollInterval);
     }
     if (filecacheConnstr != null) {
       LibpqConnstr.parse(filecacheConnstr);
@@ -43,38 +51,81 @@ public record VmMonitorConfig(InetSocketAddress address, String cgroup, String f
   /** Without the connection string's password. */
   @Override
   public String toString() {
-    return "VmMonitorConfig[address=" + address + ", cgroup=" + cgroup + ", filecache="
-        + (filecacheConnstr == null ? "none" : LibpqConnstr.parse(filecacheConnstr).toString()) + ", cgroupRoot="
-        + cgroupRoot + ", pollInterval=" + pollInterval + "]";
+    return "VmMonitorConfig[address="
+        + address
+        + ", cgroup="
+        + cgroup
+        + ", filecache="
+        + (filecacheConnstr == null ? "none" : LibpqConnstr.parse(filecacheConnstr).toString())
+        + ", cgroupRoot="
+        + cgroupRoot
+        + ", pollInterval="
+        + pollInterval
+        + "]";
   }
 
   /**
-   * compute_ctl's view: {@code --vm-monitor-addr}, {@code --cgroup} and
-   * {@code --filecache-connstr} (pass null when the spec says {@code disable_lfc_resizing}).
+   * compute_ctl's view: {@code --vm-monitor-addr}, {@code --cgroup} and {@code --filecache-connstr}
+   * (pass null when the spec says {@code disable_lfc_resizing}).
    */
   public static VmMonitorConfig of(String address, String cgroup, String filecacheConnstr) {
-    return new VmMonitorConfig(parseAddress(address), cgroup, filecacheConnstr, DEFAULT_CGROUP_ROOT,
-        CgroupWatcher::isCgroup2Mount, SystemMemory::memTotalBytes, System::nanoTime, DEFAULT_POLL_INTERVAL);
+    return new VmMonitorConfig(
+        parseAddress(address),
+        cgroup,
+        filecacheConnstr,
+        DEFAULT_CGROUP_ROOT,
+        CgroupWatcher::isCgroup2Mount,
+        SystemMemory::memTotalBytes,
+        System::nanoTime,
+        DEFAULT_POLL_INTERVAL);
   }
 
   public VmMonitorConfig withCgroupRoot(Path root, Predicate<Path> isCgroupV2) {
-    return new VmMonitorConfig(address, cgroup, filecacheConnstr, root, isCgroupV2, totalMemoryBytes, nanoClock,
+    return new VmMonitorConfig(
+        address,
+        cgroup,
+        filecacheConnstr,
+        root,
+        isCgroupV2,
+        totalMemoryBytes,
+        nanoClock,
         pollInterval);
   }
 
   public VmMonitorConfig withTotalMemory(LongSupplier bytes) {
-    return new VmMonitorConfig(address, cgroup, filecacheConnstr, cgroupRoot, cgroupV2Check, bytes, nanoClock,
+    return new VmMonitorConfig(
+        address,
+        cgroup,
+        filecacheConnstr,
+        cgroupRoot,
+        cgroupV2Check,
+        bytes,
+        nanoClock,
         pollInterval);
   }
 
   public VmMonitorConfig withClock(LongSupplier nanos) {
-    return new VmMonitorConfig(address, cgroup, filecacheConnstr, cgroupRoot, cgroupV2Check, totalMemoryBytes, nanos,
+    return new VmMonitorConfig(
+        address,
+        cgroup,
+        filecacheConnstr,
+        cgroupRoot,
+        cgroupV2Check,
+        totalMemoryBytes,
+        nanos,
         pollInterval);
   }
 
   public VmMonitorConfig withPollInterval(Duration interval) {
-    return new VmMonitorConfig(address, cgroup, filecacheConnstr, cgroupRoot, cgroupV2Check, totalMemoryBytes,
-        nanoClock, interval);
+    return new VmMonitorConfig(
+        address,
+        cgroup,
+        filecacheConnstr,
+        cgroupRoot,
+        cgroupV2Check,
+        totalMemoryBytes,
+        nanoClock,
+        interval);
   }
 
   /**
@@ -82,7 +133,8 @@ public record VmMonitorConfig(InetSocketAddress address, String cgroup, String f
    * parse them either).
    */
   public static InetSocketAddress parseAddress(String s) {
-    String bad = "invalid --vm-monitor-addr \"" + s + "\": expected a literal IP:port such as 0.0.0.0:10301";
+    String bad =
+        "invalid --vm-monitor-addr \"" + s + "\": expected a literal IP:port such as 0.0.0.0:10301";
     int colon = s.lastIndexOf(':');
     if (colon <= 0) {
       throw new VmMonitorException(bad);
@@ -94,13 +146,19 @@ public record VmMonitorConfig(InetSocketAddress address, String cgroup, String f
     } catch (NumberFormatException e) {
       throw new VmMonitorException(bad);
     }
-    boolean v6 = host.startsWith("[") && host.endsWith("]") && host.substring(1, host.length() - 1).matches("[0-9A-Fa-f:.]+");
-    boolean v4 = host.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    boolean v6 =
+        host.startsWith("[")
+            && host.endsWith("]")
+            && host.substring(1, host.length() - 1).matches("[0-9A-Fa-f:.]+");
+    boolean v4 =
+        host.matches(
+            "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
     if (!(v4 || v6) || port < 0 || port > 65535) {
       throw new VmMonitorException(bad);
     }
     try {
-      return new InetSocketAddress(InetAddress.getByName(v6 ? host.substring(1, host.length() - 1) : host), port);
+      return new InetSocketAddress(
+          InetAddress.getByName(v6 ? host.substring(1, host.length() - 1) : host), port);
     } catch (UnknownHostException e) {
       throw new VmMonitorException(bad);
     }

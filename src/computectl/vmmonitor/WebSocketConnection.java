@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The server end of an upgraded WebSocket (RFC 6455, no extensions). One thread reads
- * ({@link #read}); any thread may write (writes are serialised). Control frames are handled
- * here: pings get pongs, a close gets its echo. Frame-level violations close the connection
- * with the matching status (1002 protocol error, 1007 bad UTF-8, 1009 too big).
+ * The server end of an upgraded WebSocket (RFC 6455, no extensions). One thread reads ({@link
+ * #read}); any thread may write (writes are serialised). Control frames are handled here: pings get
+ * pongs, a close gets its echo. Frame-level violations close the connection with the matching
+ * status (1002 protocol error, 1007 bad UTF-8, 1009 too big).
  */
 final class WebSocketConnection {
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
@@ -89,8 +89,11 @@ final class WebSocketConnection {
         throw fail(PROTOCOL_ERROR, "unknown opcode " + opcode);
       }
       if ((opcode == CONTINUATION) != (message != null)) {
-        throw fail(PROTOCOL_ERROR, opcode == CONTINUATION ? "continuation frame without a message to continue"
-            : "new data frame before the fragmented message finished");
+        throw fail(
+            PROTOCOL_ERROR,
+            opcode == CONTINUATION
+                ? "continuation frame without a message to continue"
+                : "new data frame before the fragmented message finished");
       }
       long soFar = message == null ? 0 : message.size();
       if (soFar + length > maxMessageBytes) {
@@ -103,7 +106,8 @@ final class WebSocketConnection {
       message.write(payload(length));
       if (fin) {
         byte[] data = message.toByteArray();
-        return messageOpcode == TEXT ? new Message(true, utf8(data, "text message"), data.length)
+        return messageOpcode == TEXT
+            ? new Message(true, utf8(data, "text message"), data.length)
             : new Message(false, null, data.length);
       }
     }
@@ -155,13 +159,19 @@ final class WebSocketConnection {
   }
 
   static boolean validCloseCode(int code) {
-    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    return (code >= 1000 && code <= 1003)
+        || (code >= 1007 && code <= 1014)
+        || (code >= 3000 && code <= 4999);
   }
 
   private String utf8(byte[] data, String what) throws WebSocketProtocolException {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(data))
+          .toString();
     } catch (CharacterCodingException e) {
       throw fail(INVALID_PAYLOAD, "invalid UTF-8 in " + what);
     }
@@ -225,8 +235,8 @@ final class WebSocketConnection {
   }
 
   /**
-   * Sends a close frame once ({@code code} -1: without a status); failures are ignored, the
-   * socket is closed anyway by whoever ends the connection.
+   * Sends a close frame once ({@code code} -1: without a status); failures are ignored, the socket
+   * is closed anyway by whoever ends the connection.
    */
   void sendClose(int code, String reason) {
     writeLock.lock();
@@ -238,8 +248,8 @@ final class WebSocketConnection {
   }
 
   /**
-   * Like {@link #sendClose}, but gives up if another thread is stuck writing (an agent that
-   * does not read), so that stopping never hangs on a full socket buffer.
+   * Like {@link #sendClose}, but gives up if another thread is stuck writing (an agent that does
+   * not read), so that stopping never hangs on a full socket buffer.
    */
   void sendCloseIfWritable(int code, String reason) {
     try {
@@ -276,8 +286,8 @@ final class WebSocketConnection {
   }
 
   /**
-   * After our close frame: half-close, give the peer up to a second to answer and hang up
-   * (so our frames are not lost to a reset), then close.
+   * After our close frame: half-close, give the peer up to a second to answer and hang up (so our
+   * frames are not lost to a reset), then close.
    */
   void drainAndClose() {
     try {

@@ -46,8 +46,12 @@ class AuditLogGc_Test {
     ComputeCtlMetrics metrics = new ComputeCtlMetrics();
     metrics.auditLogDirSize.set(7);
 
-    new AuditLogGc(Files.createTempDirectory("computectl-auditlog-").resolve("absent"), metrics, Duration.ofSeconds(60),
-        Duration.ofMinutes(15)).runOnce();
+    new AuditLogGc(
+            Files.createTempDirectory("computectl-auditlog-").resolve("absent"),
+            metrics,
+            Duration.ofSeconds(60),
+            Duration.ofMinutes(15))
+        .runOnce();
 
     assertEquals(0, metrics.auditLogDirSize.value());
   }
@@ -56,14 +60,16 @@ class AuditLogGc_Test {
   void loop_runsEveryIntervalUntilClosed() throws Exception {
     Path log = Files.createTempDirectory("computectl-auditlog-");
     ComputeCtlMetrics metrics = new ComputeCtlMetrics();
-    try (AuditLogGc gc = new AuditLogGc(log, metrics, Duration.ofMillis(50), Duration.ofMinutes(15))) {
+    try (AuditLogGc gc =
+        new AuditLogGc(log, metrics, Duration.ofMillis(50), Duration.ofMinutes(15))) {
       gc.start();
       Thread.sleep(100);
       file(log, "postgresql.log", 321, Duration.ZERO);
       Path aged = file(log, "audit-1.log", 9, Duration.ofMinutes(30));
 
       long deadline = System.nanoTime() + 5_000_000_000L;
-      while ((Files.exists(aged) || metrics.auditLogDirSize.value() != 321) && System.nanoTime() < deadline) {
+      while ((Files.exists(aged) || metrics.auditLogDirSize.value() != 321)
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
 

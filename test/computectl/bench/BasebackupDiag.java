@@ -26,19 +26,44 @@ public final class BasebackupDiag {
     int times = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     Path source = TestPg.workDir("computectl-diag-");
     BasebackupTar backup = StandInBasebackup.createIn(TestPg.install(), source, TestPg.freePort());
-    try (PageserverStandIn ps = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, BenchEnv.TOKEN)) {
-      String json = "{\"format_version\":1.0,\"tenant_id\":\"" + BenchEnv.TENANT + "\",\"timeline_id\":\"" + BenchEnv.TIMELINE
-          + "\",\"pageserver_connstring\":\"host=127.0.0.1 port=" + ps.port() + "\",\"safekeeper_connstrings\":[\"127.0.0.1:1\"],\"storage_auth_token\":\""
-          + BenchEnv.TOKEN + "\",\"cluster\":{\"roles\":[],\"databases\":[]}}";
+    try (PageserverStandIn ps =
+        PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, BenchEnv.TOKEN)) {
+      String json =
+          "{\"format_version\":1.0,\"tenant_id\":\""
+              + BenchEnv.TENANT
+              + "\",\"timeline_id\":\""
+              + BenchEnv.TIMELINE
+              + "\",\"pageserver_connstring\":\"host=127.0.0.1 port="
+              + ps.port()
+              + "\",\"safekeeper_connstrings\":[\"127.0.0.1:1\"],\"storage_auth_token\":\""
+              + BenchEnv.TOKEN
+              + "\",\"cluster\":{\"roles\":[],\"databases\":[]}}";
       ParsedSpec spec = SpecValidator.validate(SpecParser.parseSpec(json));
       // The stand-in gzips at the first request: make that one with psql, outside the timing.
-      BenchEnv.timeScript("PGPASSWORD=" + BenchEnv.TOKEN + " psql -X -q -A -t 'host=127.0.0.1 port=" + ps.port()
-          + " user=cloud_admin dbname=postgres' -c 'basebackup " + BenchEnv.TENANT + " " + BenchEnv.TIMELINE + " "
-          + backup.endLsn() + " --gzip' >/dev/null", 60);
+      BenchEnv.timeScript(
+          "PGPASSWORD="
+              + BenchEnv.TOKEN
+              + " psql -X -q -A -t 'host=127.0.0.1 port="
+              + ps.port()
+              + " user=cloud_admin dbname=postgres' -c 'basebackup "
+              + BenchEnv.TENANT
+              + " "
+              + BenchEnv.TIMELINE
+              + " "
+              + backup.endLsn()
+              + " --gzip' >/dev/null",
+          60);
       for (int i = 0; i < times; i++) {
         Path dir = Files.createTempDirectory("computectl-diag-pgdata-");
         long t0 = System.nanoTime();
-        new Basebackup().fetch(spec, backup.endLsn(), ComputeMode.PRIMARY, dir, new StartupMetrics(), Sleeper.REAL);
+        new Basebackup()
+            .fetch(
+                spec,
+                backup.endLsn(),
+                ComputeMode.PRIMARY,
+                dir,
+                new StartupMetrics(),
+                Sleeper.REAL);
         System.out.printf("fetch %d: %.1f ms%n", i, (System.nanoTime() - t0) / 1e6);
         BenchEnv.deleteTree(dir);
       }

@@ -30,15 +30,28 @@ final class BenchCompute implements AutoCloseable {
   }
 
   /**
-   * A pooled compute when {@code specFile} is null and {@code controlPlaneUri} is given; its log
-   * is kept as {@code name} (see {@link BenchLogs}).
+   * A pooled compute when {@code specFile} is null and {@code controlPlaneUri} is given; its log is
+   * kept as {@code name} (see {@link BenchLogs}).
    */
-  static BenchCompute start(BenchEnv env, BenchNode node, Path specFile, String controlPlaneUri, String name)
+  static BenchCompute start(
+      BenchEnv env, BenchNode node, Path specFile, String controlPlaneUri, String name)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(env.launcher.toString(), "--pgdata", node.pgdata().toString(),
-        "--connstr", node.connstr(), "--pgbin", env.pg.postgres().toString(), "--compute-id", "compute-bench",
-        "--external-http-port", Integer.toString(node.externalPort()),
-        "--internal-http-port", Integer.toString(node.internalPort())));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                env.launcher.toString(),
+                "--pgdata",
+                node.pgdata().toString(),
+                "--connstr",
+                node.connstr(),
+                "--pgbin",
+                env.pg.postgres().toString(),
+                "--compute-id",
+                "compute-bench",
+                "--external-http-port",
+                Integer.toString(node.externalPort()),
+                "--internal-http-port",
+                Integer.toString(node.internalPort())));
     if (specFile != null) {
       cmd.addAll(List.of("--spec-path", specFile.toString()));
     }
@@ -46,8 +59,10 @@ final class BenchCompute implements AutoCloseable {
       cmd.addAll(List.of("--control-plane-uri", controlPlaneUri));
     }
     Path log = TestPg.workDir("computectl-bench-log-").resolve("compute_ctl.log");
-    ProcessBuilder pb = new ProcessBuilder(RunAs.command(BenchEnv.user(), cmd)).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(RunAs.command(BenchEnv.user(), cmd))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().putAll(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0"));
     long t0 = System.nanoTime();
     Process p = pb.start();
@@ -58,7 +73,10 @@ final class BenchCompute implements AutoCloseable {
     return process.pid();
   }
 
-  /** Polls /status (every millisecond while refused) until its body contains {@code text}; returns ms since exec. */
+  /**
+   * Polls /status (every millisecond while refused) until its body contains {@code text}; returns
+   * ms since exec.
+   */
   double awaitStatus(String text, long timeoutMillis) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
     String last = "";
@@ -78,7 +96,8 @@ final class BenchCompute implements AutoCloseable {
         break;
       }
     }
-    throw new IOException("compute_ctl status never contained " + text + "; last: " + last + "\nlog:\n" + log());
+    throw new IOException(
+        "compute_ctl status never contained " + text + "; last: " + last + "\nlog:\n" + log());
   }
 
   /** Waits until the log contains {@code text} (e.g. the background migrations finished). */

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * What every figure shares: the runtime image, the private PostgreSQL installation (whose
- * postgres is the sync-safekeepers shim), one real basebackup and the pageserver stand-in serving
- * it, and helpers to run shell baselines as the Postgres user.
+ * What every figure shares: the runtime image, the private PostgreSQL installation (whose postgres
+ * is the sync-safekeepers shim), one real basebackup and the pageserver stand-in serving it, and
+ * helpers to run shell baselines as the Postgres user.
  */
 final class BenchEnv implements AutoCloseable {
   static final String TENANT = "b0554b632bd4d547a63b86c3630317e8";
@@ -42,7 +42,8 @@ final class BenchEnv implements AutoCloseable {
     Path source = TestPg.workDir("computectl-bench-src-");
     SCRATCH.add(source);
     this.backup = StandInBasebackup.createIn(pg, source, TestPg.freePort());
-    this.pageserver = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
+    this.pageserver =
+        PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
     pg.configureShim(backup.endLsn().toString(), 0, 0);
   }
 
@@ -76,34 +77,51 @@ final class BenchEnv implements AutoCloseable {
     return file;
   }
 
-  /** Runs {@code script} with bash as the Postgres user; returns its wall time in ms; fails on a non-zero exit. */
-  static double timeScript(String script, long timeoutSeconds) throws IOException, InterruptedException {
+  /**
+   * Runs {@code script} with bash as the Postgres user; returns its wall time in ms; fails on a
+   * non-zero exit.
+   */
+  static double timeScript(String script, long timeoutSeconds)
+      throws IOException, InterruptedException {
     return runScript(script, timeoutSeconds).millis();
   }
 
   /** A script's wall time and the time between its {@link #step} markers, in ms. */
   record ScriptRun(double millis, java.util.Map<String, Double> steps) {}
 
-  /** A marker line for {@link #runScript}: the time (bash's clock, no fork) at which {@code name} ends. */
+  /**
+   * A marker line for {@link #runScript}: the time (bash's clock, no fork) at which {@code name}
+   * ends.
+   */
   static String step(String name) {
     return "echo \"BENCH_STEP " + name + " $EPOCHREALTIME\"\n";
   }
 
-  static ScriptRun runScript(String script, long timeoutSeconds) throws IOException, InterruptedException {
+  static ScriptRun runScript(String script, long timeoutSeconds)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("computectl-bench-sh-", ".log");
     try {
-      ProcessBuilder pb = new ProcessBuilder(RunAs.command(user(), List.of("bash", "-c", step("begin") + script)))
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(RunAs.command(user(), List.of("bash", "-c", step("begin") + script)))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       long t0 = System.nanoTime();
       Process p = pb.start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IOException("baseline script timed out after " + timeoutSeconds + " s:\n" + script);
+        throw new IOException(
+            "baseline script timed out after " + timeoutSeconds + " s:\n" + script);
       }
       double ms = (System.nanoTime() - t0) / 1e6;
       String out = Files.readString(log);
       if (p.exitValue() != 0) {
-        throw new IOException("baseline script failed (exit " + p.exitValue() + "):\n" + script + "\noutput:\n" + out);
+        throw new IOException(
+            "baseline script failed (exit "
+                + p.exitValue()
+                + "):\n"
+                + script
+                + "\noutput:\n"
+                + out);
       }
       return new ScriptRun(ms, steps(out));
     } finally {

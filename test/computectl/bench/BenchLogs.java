@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Keeps compute_ctl's log of each bench run under {@code <out>/logs}, for looking into a figure. */
+/**
+ * Keeps compute_ctl's log of each bench run under {@code <out>/logs}, for looking into a figure.
+ */
 final class BenchLogs {
   private static volatile Path dir;
 

@@ -15,7 +15,8 @@ import java.util.Set;
  * Arguments: {@code --image DIR --out DIR [--runs N] [--http-seconds S] [--only a,b]}.
  */
 public final class BenchMain {
-  static final List<String> GROUPS = List.of("boot", "critical", "spec", "extract", "http", "footprint");
+  static final List<String> GROUPS =
+      List.of("boot", "critical", "spec", "extract", "http", "footprint");
 
   private BenchMain() {}
 
@@ -25,7 +26,8 @@ public final class BenchMain {
     Path out = Path.of(opts.getOrDefault("out", "build/bench"));
     int runs = Integer.parseInt(opts.getOrDefault("runs", "5"));
     int httpSeconds = Integer.parseInt(opts.getOrDefault("http-seconds", "4"));
-    Set<String> only = Set.copyOf(List.of(opts.getOrDefault("only", String.join(",", GROUPS)).split(",")));
+    Set<String> only =
+        Set.copyOf(List.of(opts.getOrDefault("only", String.join(",", GROUPS)).split(",")));
     System.setProperty("computectl.image", image.toString());
     PrintStream console = System.out;
     Log.setOutput(new PrintStream(java.io.OutputStream.nullOutputStream()));
@@ -54,13 +56,23 @@ public final class BenchMain {
       }
       HttpBench.Result http = null;
       if (only.contains("http")) {
-        console.println("bench: HTTP load (" + runs + " runs of " + httpSeconds + " s per endpoint and side) ...");
+        console.println(
+            "bench: HTTP load ("
+                + runs
+                + " runs of "
+                + httpSeconds
+                + " s per endpoint and side) ...");
         http = new HttpBench(env, runs, httpSeconds).run();
         figures.addAll(http.figures());
       }
       if (only.contains("footprint")) {
-        figures.addAll(FootprintBench.figures(critical.empty(), critical.running(),
-            http == null ? List.of() : http.afterLoad(), http == null ? List.of() : http.baselineIdle(), image));
+        figures.addAll(
+            FootprintBench.figures(
+                critical.empty(),
+                critical.running(),
+                http == null ? List.of() : http.afterLoad(),
+                http == null ? List.of() : http.baselineIdle(),
+                image));
       }
       Report.print(figures, console);
     }
@@ -69,12 +81,17 @@ public final class BenchMain {
     context.put("image", image.toString());
     context.put("cores", Runtime.getRuntime().availableProcessors());
     context.put("load_average_at_start", loadAtStart);
-    context.put("load_average_at_end", java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
+    context.put(
+        "load_average_at_end", java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
     context.put("load_generator", Wrk.installed() ? "wrk" : "bench load generator");
     context.put("bench_seconds", (System.nanoTime() - t0) / 1e9);
     Report.writeJson(figures, out, context);
-    console.println("bench: results in " + out.resolve("results.json") + " (" + Report.num((System.nanoTime() - t0) / 1e9)
-        + " s)");
+    console.println(
+        "bench: results in "
+            + out.resolve("results.json")
+            + " ("
+            + Report.num((System.nanoTime() - t0) / 1e9)
+            + " s)");
   }
 
   private static Map<String, String> options(String[] argv) {

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 /** One compute's (or one baseline cluster's) ports and data directory. */
 record BenchNode(int pgPort, int externalPort, int internalPort, Path pgdata) {
   static BenchNode fresh() {
-    return new BenchNode(TestPg.freePort(), TestPg.freePort(), TestPg.freePort(),
+    return new BenchNode(
+        TestPg.freePort(),
+        TestPg.freePort(),
+        TestPg.freePort(),
         TestPg.workDir("computectl-bench-node-").resolve("pgdata"));
   }
 

@@ -5,7 +5,10 @@ import com.eclipsesource.json.JsonObject;
 import computectl.testsupport.Passwords;
 import java.nio.charset.StandardCharsets;
 
-/** Spec JSON for the bench: storage at the stand-ins, Postgres on the node's port, N roles and databases. */
+/**
+ * Spec JSON for the bench: storage at the stand-ins, Postgres on the node's port, N roles and
+ * databases.
+ */
 final class BenchSpec {
   private final JsonObject top = new JsonObject();
   private final JsonArray roles = new JsonArray();
@@ -13,8 +16,10 @@ final class BenchSpec {
   private final JsonArray settings = new JsonArray();
 
   BenchSpec(BenchEnv env, BenchNode node) {
-    top.add("format_version", 1.0).add("operation_uuid", "op-bench")
-        .add("tenant_id", BenchEnv.TENANT).add("timeline_id", BenchEnv.TIMELINE)
+    top.add("format_version", 1.0)
+        .add("operation_uuid", "op-bench")
+        .add("tenant_id", BenchEnv.TENANT)
+        .add("timeline_id", BenchEnv.TIMELINE)
         .add("pageserver_connstring", "host=127.0.0.1 port=" + env.pageserverPort())
         .add("safekeeper_connstrings", new JsonArray().add("127.0.0.1:" + env.safekeeperPort()))
         .add("storage_auth_token", BenchEnv.TOKEN);
@@ -40,7 +45,8 @@ final class BenchSpec {
    * is, so a re-apply leaves the role alone (md5 values are re-applied every time, as upstream
    * does). A verifier does not depend on the role name, so all roles share one.
    */
-  private static final String VERIFIER = Passwords.scram("bench-password", "bench-salt-0001".getBytes(StandardCharsets.UTF_8));
+  private static final String VERIFIER =
+      Passwords.scram("bench-password", "bench-salt-0001".getBytes(StandardCharsets.UTF_8));
 
   BenchSpec role(String name) {
     roles.add(new JsonObject().add("name", name).add("encrypted_password", VERIFIER));
@@ -64,8 +70,12 @@ final class BenchSpec {
   }
 
   String json() {
-    JsonObject cluster = new JsonObject().add("cluster_id", "bench-cluster").add("roles", roles)
-        .add("databases", databases).add("settings", settings);
+    JsonObject cluster =
+        new JsonObject()
+            .add("cluster_id", "bench-cluster")
+            .add("roles", roles)
+            .add("databases", databases)
+            .add("settings", settings);
     return new JsonObject().merge(top).add("cluster", cluster).toString();
   }
 

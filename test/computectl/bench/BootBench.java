@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Boot: exec of compute_ctl (with a spec file, so no prewarm) until /status answers, against
- * exec of {@code java -version} of the same image until it exits; both as the Postgres user.
+ * Boot: exec of compute_ctl (with a spec file, so no prewarm) until /status answers, against exec
+ * of {@code java -version} of the same image until it exits; both as the Postgres user.
  */
 final class BootBench {
   private final BenchEnv env;
@@ -31,14 +31,22 @@ final class BootBench {
         ours.add(o);
       }
     }
-    Figure f = Figure.of("boot", "Boot: exec -> HTTP /status answered (spec file, no prewarm)", "ms", Stats.of(ours),
-        "java -version of the same runtime image", Stats.of(base));
+    Figure f =
+        Figure.of(
+            "boot",
+            "Boot: exec -> HTTP /status answered (spec file, no prewarm)",
+            "ms",
+            Stats.of(ours),
+            "java -version of the same runtime image",
+            Stats.of(base));
     return f.target("<= 150 ms", f.ours().median() <= 150);
   }
 
   private double bootOnce(int i) throws IOException, InterruptedException {
     BenchNode node = BenchNode.fresh();
-    Path spec = BenchEnv.writeFile("computectl-bench-spec-", "spec.json", CriticalPathBench.spec(env, node));
+    Path spec =
+        BenchEnv.writeFile(
+            "computectl-bench-spec-", "spec.json", CriticalPathBench.spec(env, node));
     try (BenchCompute cc = BenchCompute.start(env, node, spec, null, "boot-" + i)) {
       double ms = cc.awaitStatus("\"status\"", 60_000);
       cc.awaitStatus("\"status\":\"running\"", 120_000);
@@ -50,8 +58,11 @@ final class BootBench {
   }
 
   private double javaVersion() throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(RunAs.command(BenchEnv.user(), List.of(env.imageJava().toString(), "-version")))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                RunAs.command(BenchEnv.user(), List.of(env.imageJava().toString(), "-version")))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     long t0 = System.nanoTime();
     Process p = pb.start();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

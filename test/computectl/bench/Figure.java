@@ -4,17 +4,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One line of the report: our measurement beside a baseline taken in the same run, and the
- * issue's target. {@code ratio} is ours / baseline on the medians; {@code met} is null when the
- * figure has no target. {@code details} holds extra named medians (e.g. a time breakdown).
+ * One line of the report: our measurement beside a baseline taken in the same run, and the issue's
+ * target. {@code ratio} is ours / baseline on the medians; {@code met} is null when the figure has
+ * no target. {@code details} holds extra named medians (e.g. a time breakdown).
  */
-public record Figure(String id, String title, String unit, Stats ours, String baselineName, Stats baseline,
-    String target, Boolean met, Map<String, Object> details) {
+public record Figure(
+    String id,
+    String title,
+    String unit,
+    Stats ours,
+    String baselineName,
+    Stats baseline,
+    String target,
+    Boolean met,
+    Map<String, Object> details) {
   public Figure {
     details = new LinkedHashMap<>(details);
   }
 
-  public static Figure of(String id, String title, String unit, Stats ours, String baselineName, Stats baseline) {
+  public static Figure of(
+      String id, String title, String unit, Stats ours, String baselineName, Stats baseline) {
     return new Figure(id, title, unit, ours, baselineName, baseline, null, null, Map.of());
   }
 

@@ -11,13 +11,14 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Footprint: compute_ctl's resident memory idle in Empty and in Running and after the HTTP load,
- * against an idle JVM of the same image and flags (the baseline HTTP server); the image's size
- * on disk and gzipped, and the app jar's size.
+ * against an idle JVM of the same image and flags (the baseline HTTP server); the image's size on
+ * disk and gzipped, and the app jar's size.
  */
 final class FootprintBench {
   private FootprintBench() {}
 
-  static List<Figure> figures(List<Mem> empty, List<Mem> running, List<Mem> afterLoad, List<Mem> floor, Path image)
+  static List<Figure> figures(
+      List<Mem> empty, List<Mem> running, List<Mem> afterLoad, List<Mem> floor, Path image)
       throws IOException {
     List<Figure> out = new ArrayList<>();
     Stats base = Stats.of(floor.stream().map(Mem::rssMib).toList());
@@ -27,42 +28,71 @@ final class FootprintBench {
       out.add(rss("rss_idle_running", "RSS idle in Running", running, baseName, base, true));
     }
     if (!afterLoad.isEmpty()) {
-      out.add(rss("rss_after_http_load", "RSS after the HTTP load", afterLoad, baseName, base, false));
+      out.add(
+          rss("rss_after_http_load", "RSS after the HTTP load", afterLoad, baseName, base, false));
     }
     long disk = du(image);
     long gz = gzippedTar(image);
     long jar = Files.size(image.resolve("lib/app/compute_ctl.jar"));
-    out.add(new Figure("image_size", "Runtime image on disk (gzipped: " + (gz >> 10) + " KiB)", "KiB",
-        Stats.of(List.of(disk >> 10)), null, null, null, null, java.util.Map.of()).detail("gzipped_kib", gz >> 10));
+    out.add(
+        new Figure(
+                "image_size",
+                "Runtime image on disk (gzipped: " + (gz >> 10) + " KiB)",
+                "KiB",
+                Stats.of(List.of(disk >> 10)),
+                null,
+                null,
+                null,
+                null,
+                java.util.Map.of())
+            .detail("gzipped_kib", gz >> 10));
     long ours = ourJars(image.resolve("lib/app"));
-    out.add(new Figure("app_jar_size", "App jar (lib/app/compute_ctl.jar; all our jars: " + (ours >> 10) + " KiB)", "KiB",
-        Stats.of(List.of(jar / 1024.0)), null, null, "<= 300 KB", jar <= 300_000, java.util.Map.of())
-        .detail("bytes", jar).detail("all_our_jars_bytes", ours));
+    out.add(
+        new Figure(
+                "app_jar_size",
+                "App jar (lib/app/compute_ctl.jar; all our jars: " + (ours >> 10) + " KiB)",
+                "KiB",
+                Stats.of(List.of(jar / 1024.0)),
+                null,
+                null,
+                "<= 300 KB",
+                jar <= 300_000,
+                java.util.Map.of())
+            .detail("bytes", jar)
+            .detail("all_our_jars_bytes", ours));
     return out;
   }
 
-  private static Figure rss(String id, String title, List<Mem> mems, String baseName, Stats base, boolean target) {
-    Figure f = Figure.of(id, title, "MiB", Stats.of(mems.stream().map(Mem::rssMib).toList()), baseName, base)
-        .detail("anon_rss_mib", Stats.of(mems.stream().map(Mem::anonMib).toList()).median());
+  private static Figure rss(
+      String id, String title, List<Mem> mems, String baseName, Stats base, boolean target) {
+    Figure f =
+        Figure.of(
+                id, title, "MiB", Stats.of(mems.stream().map(Mem::rssMib).toList()), baseName, base)
+            .detail("anon_rss_mib", Stats.of(mems.stream().map(Mem::anonMib).toList()).median());
     return target ? f.target("<= 64 MiB", f.ours().median() <= 64) : f;
   }
 
   /** compute_ctl.jar and the optional jars beside it (vm-monitor, tools, stand-ins). */
   private static long ourJars(Path lib) throws IOException {
     try (Stream<Path> all = Files.list(lib)) {
-      return all.filter(p -> p.getFileName().toString().startsWith("compute_ctl")).mapToLong(p -> p.toFile().length()).sum();
+      return all.filter(p -> p.getFileName().toString().startsWith("compute_ctl"))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     }
   }
 
   private static long du(Path root) throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
-      return all.filter(Files::isRegularFile).mapToLong(p -> {
-        try {
-          return Files.size(p);
-        } catch (IOException e) {
-          return 0;
-        }
-      }).sum();
+      return all.filter(Files::isRegularFile)
+          .mapToLong(
+              p -> {
+                try {
+                  return Files.size(p);
+                } catch (IOException e) {
+                  return 0;
+                }
+              })
+          .sum();
     }
   }
 

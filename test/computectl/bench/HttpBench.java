@@ -35,7 +35,9 @@ final class HttpBench {
 
   Result run() throws IOException, InterruptedException {
     BenchNode node = BenchNode.fresh();
-    Path spec = BenchEnv.writeFile("computectl-bench-spec-", "spec.json", CriticalPathBench.spec(env, node));
+    Path spec =
+        BenchEnv.writeFile(
+            "computectl-bench-spec-", "spec.json", CriticalPathBench.spec(env, node));
     List<Figure> figures = new ArrayList<>();
     List<Mem> after = new ArrayList<>();
     List<Mem> floor = new ArrayList<>();
@@ -67,7 +69,9 @@ final class HttpBench {
   }
 
   private LoadResult load(int port, String path) throws IOException, InterruptedException {
-    return Wrk.installed() ? Wrk.run(port, path, CONNECTIONS, seconds) : new LoadGen(port, path, CONNECTIONS).run(seconds * 1000L);
+    return Wrk.installed()
+        ? Wrk.run(port, path, CONNECTIONS, seconds)
+        : new LoadGen(port, path, CONNECTIONS).run(seconds * 1000L);
   }
 
   private List<Figure> figures(String path, List<LoadResult> ours, List<LoadResult> base) {
@@ -76,33 +80,60 @@ final class HttpBench {
     long errors = ours.stream().mapToLong(LoadResult::errors).sum();
     long requests = ours.stream().mapToLong(LoadResult::requests).sum();
     String how = ours.get(0).tool() + ", " + runs + " runs of " + seconds + " s";
-    String baseName = "JDK HttpServer, same threads, fixed " + path + " bytes, same image and flags";
-    Figure r = Figure.of("http" + path.replace('/', '_') + "_rps", "HTTP " + path + ": requests per second (" + CONNECTIONS
-        + " keep-alive connections)", "req/s", rps, baseName,
-        Stats.of(base.stream().map(LoadResult::requestsPerSecond).toList()))
-        .detail("load", how).detail("requests", requests).detail("errors", errors);
+    String baseName =
+        "JDK HttpServer, same threads, fixed " + path + " bytes, same image and flags";
+    Figure r =
+        Figure.of(
+                "http" + path.replace('/', '_') + "_rps",
+                "HTTP "
+                    + path
+                    + ": requests per second ("
+                    + CONNECTIONS
+                    + " keep-alive connections)",
+                "req/s",
+                rps,
+                baseName,
+                Stats.of(base.stream().map(LoadResult::requestsPerSecond).toList()))
+            .detail("load", how)
+            .detail("requests", requests)
+            .detail("errors", errors);
     r = r.target(">= 10,000 req/s, no errors", rps.median() >= 10_000 && errors == 0);
-    Figure l = Figure.of("http" + path.replace('/', '_') + "_p99", "HTTP " + path + ": p99 latency", "ms", p99, baseName,
-        Stats.of(base.stream().map(LoadResult::p99Millis).toList()));
+    Figure l =
+        Figure.of(
+            "http" + path.replace('/', '_') + "_p99",
+            "HTTP " + path + ": p99 latency",
+            "ms",
+            p99,
+            baseName,
+            Stats.of(base.stream().map(LoadResult::p99Millis).toList()));
     l = l.target("<= 10 ms", p99.median() <= 10);
     return List.of(r, l);
   }
 
-  private List<List<LoadResult>> baseline(List<String> bodies, List<Mem> floor) throws IOException, InterruptedException {
+  private List<List<LoadResult>> baseline(List<String> bodies, List<Mem> floor)
+      throws IOException, InterruptedException {
     Path dir = computectl.testsupport.TestPg.workDir("computectl-bench-http-");
     int port = computectl.testsupport.TestPg.freePort();
     List<String> cmd = new ArrayList<>(List.of(env.imageJava().toString()));
     cmd.addAll(launcherFlags(env.launcher));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BaselineHttpServer.class.getName(), Integer.toString(port)));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            BaselineHttpServer.class.getName(),
+            Integer.toString(port)));
     for (int p = 0; p < PATHS.size(); p++) {
       Path f = dir.resolve("body" + p);
       Files.writeString(f, bodies.get(p), StandardCharsets.UTF_8);
       cmd.add(PATHS.get(p) + "=" + f);
     }
     RunAs.chownTree(BenchEnv.user(), dir);
-    Process server = new ProcessBuilder(RunAs.command(BenchEnv.user(), cmd)).redirectErrorStream(true).start();
+    Process server =
+        new ProcessBuilder(RunAs.command(BenchEnv.user(), cmd)).redirectErrorStream(true).start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       if (!"ready".equals(line)) {
         throw new IOException("baseline HTTP server did not start: " + line);

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive connections on one
- * selector thread, each sending the next GET as soon as the previous response is complete. Used
- * when {@code wrk} is not installed.
+ * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive connections on one selector
+ * thread, each sending the next GET as soon as the previous response is complete. Used when {@code
+ * wrk} is not installed.
  */
 final class LoadGen {
   private final int port;
@@ -40,7 +40,9 @@ final class LoadGen {
   }
 
   LoadResult run(long millis) throws IOException {
-    byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] request =
+        ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     try (Selector selector = Selector.open()) {
       for (int i = 0; i < connections; i++) {
         SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
@@ -64,8 +66,16 @@ final class LoadGen {
       }
       long[] sorted = Arrays.copyOf(latencies, count);
       Arrays.sort(sorted);
-      double p99 = count == 0 ? Double.NaN : sorted[(int) Math.min(count - 1, Math.ceil(count * 0.99) - 1)] / 1e6;
-      return new LoadResult(count / seconds, p99, count, errors, "bench load generator (" + connections + " connections)");
+      double p99 =
+          count == 0
+              ? Double.NaN
+              : sorted[(int) Math.min(count - 1, Math.ceil(count * 0.99) - 1)] / 1e6;
+      return new LoadResult(
+          count / seconds,
+          p99,
+          count,
+          errors,
+          "bench load generator (" + connections + " connections)");
     }
   }
 
@@ -111,7 +121,9 @@ final class LoadGen {
     latencies[count++] = nanos;
   }
 
-  /** The length of the response when it is complete in {@code buf} (position = bytes read), else -1. */
+  /**
+   * The length of the response when it is complete in {@code buf} (position = bytes read), else -1.
+   */
   static int completeLength(ByteBuffer buf) {
     int len = buf.position();
     byte[] a = buf.array();
@@ -119,7 +131,8 @@ final class LoadGen {
     if (headEnd < 0) {
       return -1;
     }
-    String head = new String(a, 0, headEnd, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+    String head =
+        new String(a, 0, headEnd, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
     int cl = head.indexOf("content-length:");
     if (cl >= 0) {
       int eol = head.indexOf("\r\n", cl);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Resident memory of a process from /proc/PID/status, in KiB: all of it, and its anonymous part. */
+/**
+ * Resident memory of a process from /proc/PID/status, in KiB: all of it, and its anonymous part.
+ */
 record Mem(long rssKib, long anonKib) {
   static Mem of(long pid) throws IOException {
     long rss = -1;

@@ -13,8 +13,8 @@ import computectl.spec.ComputeSpec;
 import computectl.spec.SpecParser;
 
 /**
- * The statements compute_ctl would run for a spec against a given cluster, as a psql script:
- * what the shell baselines feed to {@code psql -f}, so both sides run the same SQL.
+ * The statements compute_ctl would run for a spec against a given cluster, as a psql script: what
+ * the shell baselines feed to {@code psql -f}, so both sides run the same SQL.
  */
 final class PlanScript {
   private PlanScript() {}
@@ -22,7 +22,8 @@ final class PlanScript {
   /** Plans {@code specJson} against the cluster at {@code connstr} (reads the catalog only). */
   static Plan plan(String connstr, String specJson, ApplyMode mode) {
     ComputeSpec spec = SpecParser.parseSpec(specJson);
-    return Reconciler.plan(JdbcConnector.fromConnstr(connstr), spec, ApplyContext.of(mode, spec, BenchEnv.TIMELINE));
+    return Reconciler.plan(
+        JdbcConnector.fromConnstr(connstr), spec, ApplyContext.of(mode, spec, BenchEnv.TIMELINE));
   }
 
   /** The plan's statements in order; per-database tasks after a {@code \connect}. */

@@ -9,8 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal HTTP/1.1 client on a plain socket (one request per connection). The bench times
- * boots to the millisecond, so it avoids a client with its own thread pools and start-up cost.
+ * A minimal HTTP/1.1 client on a plain socket (one request per connection). The bench times boots
+ * to the millisecond, so it avoids a client with its own thread pools and start-up cost.
  */
 final class RawHttp {
   record Response(int status, String body) {}
@@ -25,14 +25,24 @@ final class RawHttp {
     return send(port, "POST", path, body, timeoutMillis);
   }
 
-  static Response send(int port, String method, String path, String body, int timeoutMillis) throws IOException {
+  static Response send(int port, String method, String path, String body, int timeoutMillis)
+      throws IOException {
     try (Socket s = new Socket()) {
       s.setTcpNoDelay(true);
       s.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
       s.setSoTimeout(timeoutMillis);
       byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-      String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n"
-          + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: " + content.length + "\r\n") + "\r\n";
+      String head =
+          method
+              + " "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1:"
+              + port
+              + "\r\nConnection: close\r\n"
+              + (body == null
+                  ? ""
+                  : "Content-Type: application/json\r\nContent-Length: " + content.length + "\r\n")
+              + "\r\n";
       OutputStream out = s.getOutputStream();
       out.write(head.getBytes(StandardCharsets.US_ASCII));
       out.write(content);

@@ -37,34 +37,60 @@ final class Report {
 
   static void print(List<Figure> figures, PrintStream out) {
     out.println();
-    out.println("figure | unit | ours: median [min..max] | baseline: median [min..max] | ratio | target | met");
+    out.println(
+        "figure | unit | ours: median [min..max] | baseline: median [min..max] | ratio | target |"
+            + " met");
     for (Figure f : figures) {
-      out.println(f.title() + " | " + f.unit() + " | " + stats(f.ours()) + " | " + stats(f.baseline()) + " | "
-          + num(f.ratio()) + " | " + (f.target() == null ? "-" : f.target()) + " | "
-          + (f.met() == null ? "-" : f.met() ? "yes" : "NO"));
+      out.println(
+          f.title()
+              + " | "
+              + f.unit()
+              + " | "
+              + stats(f.ours())
+              + " | "
+              + stats(f.baseline())
+              + " | "
+              + num(f.ratio())
+              + " | "
+              + (f.target() == null ? "-" : f.target())
+              + " | "
+              + (f.met() == null ? "-" : f.met() ? "yes" : "NO"));
       if (f.baselineName() != null) {
         out.println("    baseline: " + f.baselineName());
       }
       for (Map.Entry<String, Object> d : f.details().entrySet()) {
         Object v = d.getValue();
-        out.println("    " + d.getKey() + ": " + (v instanceof Double x ? num(x) : String.valueOf(v)));
+        out.println(
+            "    " + d.getKey() + ": " + (v instanceof Double x ? num(x) : String.valueOf(v)));
       }
     }
   }
 
-  static void writeJson(List<Figure> figures, Path dir, Map<String, Object> context) throws IOException {
+  static void writeJson(List<Figure> figures, Path dir, Map<String, Object> context)
+      throws IOException {
     JsonObject root = new JsonObject().add("time", Instant.now().toString());
     JsonObject ctx = new JsonObject();
     context.forEach((k, v) -> ctx.add(k, value(v)));
     root.add("context", ctx);
     JsonArray all = new JsonArray();
     for (Figure f : figures) {
-      JsonObject o = new JsonObject().add("id", f.id()).add("title", f.title()).add("unit", f.unit())
-          .add("ours", f.ours() == null || f.ours().isEmpty() ? Json.NULL : statsJson(f.ours()))
-          .add("baseline_name", f.baselineName() == null ? Json.NULL : Json.value(f.baselineName()))
-          .add("baseline", f.baseline() == null || f.baseline().isEmpty() ? Json.NULL : statsJson(f.baseline()))
-          .add("ratio", value(f.ratio())).add("target", f.target() == null ? Json.NULL : Json.value(f.target()))
-          .add("met", f.met() == null ? Json.NULL : Json.value(f.met()));
+      JsonObject o =
+          new JsonObject()
+              .add("id", f.id())
+              .add("title", f.title())
+              .add("unit", f.unit())
+              .add("ours", f.ours() == null || f.ours().isEmpty() ? Json.NULL : statsJson(f.ours()))
+              .add(
+                  "baseline_name",
+                  f.baselineName() == null ? Json.NULL : Json.value(f.baselineName()))
+              .add(
+                  "baseline",
+                  f.baseline() == null || f.baseline().isEmpty()
+                      ? Json.NULL
+                      : statsJson(f.baseline()))
+              .add("ratio", value(f.ratio()))
+              .add("target", f.target() == null ? Json.NULL : Json.value(f.target()))
+              .add("met", f.met() == null ? Json.NULL : Json.value(f.met()));
       JsonObject details = new JsonObject();
       f.details().forEach((k, v) -> details.add(k, value(v)));
       all.add(o.add("details", details));
@@ -77,7 +103,10 @@ final class Report {
   private static JsonObject statsJson(Stats s) {
     JsonArray samples = new JsonArray();
     s.samples().forEach(v -> samples.add(v.doubleValue()));
-    return new JsonObject().add("median", value(s.median())).add("min", value(s.min())).add("max", value(s.max()))
+    return new JsonObject()
+        .add("median", value(s.median()))
+        .add("min", value(s.min()))
+        .add("max", value(s.max()))
         .add("samples", samples);
   }
 

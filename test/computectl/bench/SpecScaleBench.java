@@ -8,16 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Spec apply at scale (1,000 roles, 200 databases): the first apply on a pooled compute
- * ({@code config_ms} of /configure) and a no-op re-apply (the second /configure with the same
- * spec, request to answer), against {@code psql -f} running the statements compute_ctl plans
- * for each case on a cluster made from the same basebackup.
+ * Spec apply at scale (1,000 roles, 200 databases): the first apply on a pooled compute ({@code
+ * config_ms} of /configure) and a no-op re-apply (the second /configure with the same spec, request
+ * to answer), against {@code psql -f} running the statements compute_ctl plans for each case on a
+ * cluster made from the same basebackup.
  */
 final class SpecScaleBench {
   static final int ROLES = 1000;
   static final int DATABASES = 200;
-  static final long LAST_MIGRATION = computectl.reconcile.Migration.builtIn()
-      .get(computectl.reconcile.Migration.builtIn().size() - 1).id();
+  static final long LAST_MIGRATION =
+      computectl.reconcile.Migration.builtIn()
+          .get(computectl.reconcile.Migration.builtIn().size() - 1)
+          .id();
 
   private final BenchEnv env;
   private final ShellBaseline shell;
@@ -55,7 +57,9 @@ final class SpecScaleBench {
         if (noopScript == null) {
           var again = PlanScript.plan(node.connstr(), spec(node), ApplyMode.RECONFIGURE);
           statements[1] = PlanScript.count(again);
-          noopScript = BenchEnv.writeFile("computectl-bench-sql-", "noop.sql", PlanScript.toSql(again, "postgres"));
+          noopScript =
+              BenchEnv.writeFile(
+                  "computectl-bench-sql-", "noop.sql", PlanScript.toSql(again, "postgres"));
         }
         baseNoop.add(BenchEnv.timeScript(shell.psqlFile(node, noopScript), 600));
       } finally {
@@ -63,12 +67,24 @@ final class SpecScaleBench {
         BenchEnv.deleteTree(node.dir());
       }
     }
-    Figure f1 = Figure.of("spec_first_apply", "Spec apply at scale (1,000 roles, 200 databases): first apply (config_ms)", "ms",
-        Stats.of(first), "psql -f of the same planned statements (" + statements[0] + ")", Stats.of(baseFirst))
-        .detail("configure_request_ms", Stats.of(firstHttp).median());
+    Figure f1 =
+        Figure.of(
+                "spec_first_apply",
+                "Spec apply at scale (1,000 roles, 200 databases): first apply (config_ms)",
+                "ms",
+                Stats.of(first),
+                "psql -f of the same planned statements (" + statements[0] + ")",
+                Stats.of(baseFirst))
+            .detail("configure_request_ms", Stats.of(firstHttp).median());
     f1 = f1.target("ratio <= 1.0", f1.ratio() <= 1.0);
-    Figure f2 = Figure.of("spec_noop_reapply", "Spec apply at scale: no-op re-apply (/configure, same spec)", "ms", Stats.of(noop),
-        "psql -f of the statements planned for the re-apply (" + statements[1] + ")", Stats.of(baseNoop));
+    Figure f2 =
+        Figure.of(
+            "spec_noop_reapply",
+            "Spec apply at scale: no-op re-apply (/configure, same spec)",
+            "ms",
+            Stats.of(noop),
+            "psql -f of the statements planned for the re-apply (" + statements[1] + ")",
+            Stats.of(baseNoop));
     f2 = f2.target("<= 300 ms", f2.ours().median() <= 300);
     return List.of(f1, f2);
   }
@@ -111,7 +127,8 @@ final class SpecScaleBench {
       BenchEnv.timeScript(shell.prepareAndStart(node, shell.configFile(node, spec(node))), 300);
       var firstPlan = PlanScript.plan(node.connstr(), spec(node), ApplyMode.STARTUP);
       statements[0] = PlanScript.count(firstPlan);
-      return BenchEnv.writeFile("computectl-bench-sql-", "first.sql", PlanScript.toSql(firstPlan, "postgres"));
+      return BenchEnv.writeFile(
+          "computectl-bench-sql-", "first.sql", PlanScript.toSql(firstPlan, "postgres"));
     } finally {
       shell.stop(node);
       BenchEnv.deleteTree(node.dir());

@@ -27,7 +27,9 @@ class Stats_Test {
 
   @Test
   void ratio_isOursOverBaselineOnMedians() {
-    Figure f = Figure.of("x", "x", "ms", Stats.of(List.of(40, 60, 50)), "b", Stats.of(List.of(100, 90, 110)));
+    Figure f =
+        Figure.of(
+            "x", "x", "ms", Stats.of(List.of(40, 60, 50)), "b", Stats.of(List.of(100, 90, 110)));
     assertEquals(0.5, f.ratio(), 1e-9);
     assertTrue(Double.isNaN(Figure.of("y", "y", "ms", Stats.of(List.of(1)), null, null).ratio()));
   }

@@ -21,9 +21,19 @@ final class Wrk {
     return false;
   }
 
-  static LoadResult run(int port, String path, int connections, int seconds) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
-        "http://127.0.0.1:" + port + path)).redirectErrorStream(true).start();
+  static LoadResult run(int port, String path, int connections, int seconds)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    "wrk",
+                    "-t2",
+                    "-c" + connections,
+                    "-d" + seconds + "s",
+                    "--latency",
+                    "http://127.0.0.1:" + port + path))
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IOException("wrk failed:\n" + out);
@@ -31,7 +41,9 @@ final class Wrk {
     return parse(out, String.format(Locale.ROOT, "wrk -t2 -c%d", connections));
   }
 
-  /** Reads wrk's report (run with --latency): req/s, the 99% line, request count, every error count. */
+  /**
+   * Reads wrk's report (run with --latency): req/s, the 99% line, request count, every error count.
+   */
   static LoadResult parse(String out, String tool) throws IOException {
     double rps = Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)"));
     long requests = Long.parseLong(find(out, "(\\d+) requests in"));
@@ -39,13 +51,17 @@ final class Wrk {
     if (!m.find()) {
       throw new IOException("no 99th percentile in wrk's output:\n" + out);
     }
-    double p99 = Double.parseDouble(m.group(1)) * switch (m.group(2)) {
-      case "us" -> 0.001;
-      case "ms" -> 1.0;
-      default -> 1000.0;
-    };
+    double p99 =
+        Double.parseDouble(m.group(1))
+            * switch (m.group(2)) {
+              case "us" -> 0.001;
+              case "ms" -> 1.0;
+              default -> 1000.0;
+            };
     long errors = 0;
-    Matcher sock = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(out);
+    Matcher sock =
+        Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)")
+            .matcher(out);
     if (sock.find()) {
       for (int g = 1; g <= 4; g++) {
         errors += Long.parseLong(sock.group(g));

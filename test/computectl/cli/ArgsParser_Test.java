@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ArgsParser_Test {
   private static final String URL = "postgresql://cloud_admin@localhost:55433/postgres";
-  private static final List<String> REQUIRED = List.of("-D", "/pgdata", "-C", URL, "-i", "compute-1");
+  private static final List<String> REQUIRED =
+      List.of("-D", "/pgdata", "-C", URL, "-i", "compute-1");
 
   private static Args parse(String... args) {
     return ArgsParser.parse(args, Map.of());
@@ -43,7 +44,9 @@ class ArgsParser_Test {
     assertEquals("/pgdata", a.pgdata());
     assertEquals(URL, a.connstr());
     assertEquals("neon-postgres", a.cgroup());
-    assertEquals("host=localhost port=5432 dbname=postgres user=cloud_admin sslmode=disable application_name=vm-monitor",
+    assertEquals(
+        "host=localhost port=5432 dbname=postgres user=cloud_admin sslmode=disable"
+            + " application_name=vm-monitor",
         a.filecacheConnstr());
     assertEquals("0.0.0.0:10301", a.vmMonitorAddr());
     assertFalse(a.resizeSwapOnBind());
@@ -80,7 +83,8 @@ class ArgsParser_Test {
 
   @ParameterizedTest
   @MethodSource("flagForms")
-  void parse_acceptsEveryFormOfEachFlag(Function<Args, Object> field, Object expected, List<String> names) {
+  void parse_acceptsEveryFormOfEachFlag(
+      Function<Args, Object> field, Object expected, List<String> names) {
     String v = String.valueOf(expected);
     for (String name : names) {
       List<List<String>> forms = new ArrayList<>();
@@ -99,7 +103,10 @@ class ArgsParser_Test {
           }
         }
         args.addAll(form);
-        assertEquals(expected, field.apply(ArgsParser.parse(args.toArray(String[]::new), Map.of())), form.toString());
+        assertEquals(
+            expected,
+            field.apply(ArgsParser.parse(args.toArray(String[]::new), Map.of())),
+            form.toString());
       }
     }
   }
@@ -111,27 +118,39 @@ class ArgsParser_Test {
     assertEquals("{\"format_version\": 1}", inline.spec());
     assertEquals(Args.SpecSourceKind.INLINE, inline.specSource());
     assertEquals("{}", parseWith("--spec={}").spec());
-    Args cp = ArgsParser.parse(new String[] {"-D", "/d", "-C", URL, "-i", "c", "-p", "http://cplane:9090"}, Map.of());
+    Args cp =
+        ArgsParser.parse(
+            new String[] {"-D", "/d", "-C", URL, "-i", "c", "-p", "http://cplane:9090"}, Map.of());
     assertEquals("http://cplane:9090", cp.controlPlaneUri());
     assertEquals(Args.SpecSourceKind.CONTROL_PLANE, cp.specSource());
-    assertEquals("http://cp", ArgsParser.parse(new String[] {"-D", "/d", "-C", URL, "-i", "c", "--control-plane-uri=http://cp"},
-        Map.of()).controlPlaneUri());
+    assertEquals(
+        "http://cp",
+        ArgsParser.parse(
+                new String[] {"-D", "/d", "-C", URL, "-i", "c", "--control-plane-uri=http://cp"},
+                Map.of())
+            .controlPlaneUri());
   }
 
   @Test
   void parse_takesPgbinFromPostgresPathUnlessGiven() {
     String[] args = {"-D", "/d", "-C", URL, "-i", "c", "-S", "/s"};
-    assertEquals("/env/postgres", ArgsParser.parse(args, Map.of("POSTGRES_PATH", "/env/postgres")).pgbin());
+    assertEquals(
+        "/env/postgres", ArgsParser.parse(args, Map.of("POSTGRES_PATH", "/env/postgres")).pgbin());
     assertEquals("postgres", ArgsParser.parse(args, Map.of("POSTGRES_PATH", "")).pgbin());
     String[] withFlag = {"-D", "/d", "-C", URL, "-i", "c", "-S", "/s", "-b", "/flag/postgres"};
-    assertEquals("/flag/postgres", ArgsParser.parse(withFlag, Map.of("POSTGRES_PATH", "/env/postgres")).pgbin());
+    assertEquals(
+        "/flag/postgres",
+        ArgsParser.parse(withFlag, Map.of("POSTGRES_PATH", "/env/postgres")).pgbin());
   }
 
   @Test
   void parse_normalisesTheRemoteExtConfigAsUpstream() {
-    assertEquals("http://ext.local/base", parseWith("-r", "http://ext.local/base///").remoteExtConfig());
+    assertEquals(
+        "http://ext.local/base", parseWith("-r", "http://ext.local/base///").remoteExtConfig());
     assertEquals("https://ext.local", parseWith("-r", "https://ext.local").remoteExtConfig());
-    assertEquals("http://pg-ext-s3-gateway", parseWith("-r", "{\"bucket\": \"b\", \"region\": \"r\"}").remoteExtConfig());
+    assertEquals(
+        "http://pg-ext-s3-gateway",
+        parseWith("-r", "{\"bucket\": \"b\", \"region\": \"r\"}").remoteExtConfig());
   }
 
   @Test
@@ -160,39 +179,159 @@ class ArgsParser_Test {
         bad("unexpected argument '-x' found", req, "-S", "/s", "-x"),
         bad("unexpected argument 'extra' found", req, "-S", "/s", "extra"),
         bad("unexpected argument 'extra' found", req, "-S", "/s", "--", "extra"),
-        bad("a value is required for '--pgdata <DATADIR>' but none was supplied", List.of(), "-C", URL, "-i", "c", "-S", "/s", "-D"),
-        bad("a value is required for '--pgdata <DATADIR>' but none was supplied", List.of(), "--pgdata", "--connstr", URL),
+        bad(
+            "a value is required for '--pgdata <DATADIR>' but none was supplied",
+            List.of(),
+            "-C",
+            URL,
+            "-i",
+            "c",
+            "-S",
+            "/s",
+            "-D"),
+        bad(
+            "a value is required for '--pgdata <DATADIR>' but none was supplied",
+            List.of(),
+            "--pgdata",
+            "--connstr",
+            URL),
         bad("a value is required for '--spec-path <SPEC_PATH>' but none was supplied", req, "-S"),
-        bad("a value is required for '--external-http-port <EXTERNAL_HTTP_PORT>' but none was supplied", req, "-S", "/s",
-            "--external-http-port", "-1"),
-        bad("the following required argument was not provided: --pgdata <DATADIR>", List.of(), "-C", URL, "-i", "c", "-S", "/s"),
-        bad("the following required argument was not provided: --connstr <DATABASE_URL>", List.of(), "-D", "/d", "-i", "c", "-S", "/s"),
-        bad("the following required argument was not provided: --compute-id <COMPUTE_ID>", List.of(), "-D", "/d", "-C", URL, "-S", "/s"),
-        bad("the following required arguments were not provided: --pgdata <DATADIR>, --connstr <DATABASE_URL>,"
-            + " --compute-id <COMPUTE_ID>", List.of()),
-        bad("the argument '--control-plane-uri <CONTROL_PLANE_API_BASE_URL>' cannot be used with '--spec <SPEC>'",
-            req, "-p", "http://cp", "-s", "{}"),
-        bad("the argument '--control-plane-uri <CONTROL_PLANE_API_BASE_URL>' cannot be used with '--spec-path <SPEC_PATH>'",
-            req, "-S", "/s", "-p", "http://cp"),
-        bad("must specify --control-plane-uri <CONTROL_PLANE_API_BASE_URL>, --spec <SPEC> or --spec-path <SPEC_PATH>", req),
-        bad("invalid value 'abc' for '--external-http-port <EXTERNAL_HTTP_PORT>': expected a port number from 0 to 65535",
-            req, "-S", "/s", "--external-http-port", "abc"),
-        bad("invalid value '65536' for '--internal-http-port <INTERNAL_HTTP_PORT>': expected a port number from 0 to 65535",
-            req, "-S", "/s", "--internal-http-port=65536"),
-        bad("invalid value '-1' for '--external-http-port <EXTERNAL_HTTP_PORT>': expected a port number from 0 to 65535",
-            req, "-S", "/s", "--external-http-port=-1"),
-        bad("invalid value '' for '--external-http-port <EXTERNAL_HTTP_PORT>': expected a port number from 0 to 65535",
-            req, "-S", "/s", "--external-http-port="),
-        bad("invalid value for '--connstr <DATABASE_URL>': cannot parse connstr as a URL",
-            List.of(), "-D", "/d", "-C", "host=localhost port=5432 password=secret", "-i", "c", "-S", "/s"),
-        bad("invalid value for '--connstr <DATABASE_URL>': cannot parse connstr as a URL",
-            List.of(), "-D", "/d", "--connstr=http://localhost/db", "-i", "c", "-S", "/s"),
-        bad("invalid value for '--connstr <DATABASE_URL>': cannot parse connstr as a URL",
-            List.of(), "-D", "/d", "-Cpostgresql://bad host/db", "-i", "c", "-S", "/s"),
-        bad("the argument '--pgdata <DATADIR>' cannot be used multiple times", req, "-S", "/s", "--pgdata", "/other"),
-        bad("unexpected value 'yes' for '--resize-swap-on-bind' found; no more were expected",
-            req, "-S", "/s", "--resize-swap-on-bind=yes"),
-        bad("unexpected value 'x' for '--help' found; no more were expected", List.of(), "--help=x"),
+        bad(
+            "a value is required for '--external-http-port <EXTERNAL_HTTP_PORT>' but none was"
+                + " supplied",
+            req,
+            "-S",
+            "/s",
+            "--external-http-port",
+            "-1"),
+        bad(
+            "the following required argument was not provided: --pgdata <DATADIR>",
+            List.of(),
+            "-C",
+            URL,
+            "-i",
+            "c",
+            "-S",
+            "/s"),
+        bad(
+            "the following required argument was not provided: --connstr <DATABASE_URL>",
+            List.of(),
+            "-D",
+            "/d",
+            "-i",
+            "c",
+            "-S",
+            "/s"),
+        bad(
+            "the following required argument was not provided: --compute-id <COMPUTE_ID>",
+            List.of(),
+            "-D",
+            "/d",
+            "-C",
+            URL,
+            "-S",
+            "/s"),
+        bad(
+            "the following required arguments were not provided: --pgdata <DATADIR>, --connstr"
+                + " <DATABASE_URL>, --compute-id <COMPUTE_ID>",
+            List.of()),
+        bad(
+            "the argument '--control-plane-uri <CONTROL_PLANE_API_BASE_URL>' cannot be used with"
+                + " '--spec <SPEC>'",
+            req,
+            "-p",
+            "http://cp",
+            "-s",
+            "{}"),
+        bad(
+            "the argument '--control-plane-uri <CONTROL_PLANE_API_BASE_URL>' cannot be used with"
+                + " '--spec-path <SPEC_PATH>'",
+            req,
+            "-S",
+            "/s",
+            "-p",
+            "http://cp"),
+        bad(
+            "must specify --control-plane-uri <CONTROL_PLANE_API_BASE_URL>, --spec <SPEC> or"
+                + " --spec-path <SPEC_PATH>",
+            req),
+        bad(
+            "invalid value 'abc' for '--external-http-port <EXTERNAL_HTTP_PORT>': expected a port"
+                + " number from 0 to 65535",
+            req,
+            "-S",
+            "/s",
+            "--external-http-port",
+            "abc"),
+        bad(
+            "invalid value '65536' for '--internal-http-port <INTERNAL_HTTP_PORT>': expected a port"
+                + " number from 0 to 65535",
+            req,
+            "-S",
+            "/s",
+            "--internal-http-port=65536"),
+        bad(
+            "invalid value '-1' for '--external-http-port <EXTERNAL_HTTP_PORT>': expected a port"
+                + " number from 0 to 65535",
+            req,
+            "-S",
+            "/s",
+            "--external-http-port=-1"),
+        bad(
+            "invalid value '' for '--external-http-port <EXTERNAL_HTTP_PORT>': expected a port"
+                + " number from 0 to 65535",
+            req,
+            "-S",
+            "/s",
+            "--external-http-port="),
+        bad(
+            "invalid value for '--connstr <DATABASE_URL>': cannot parse connstr as a URL",
+            List.of(),
+            "-D",
+            "/d",
+            "-C",
+            "host=localhost port=5432 password=secret",
+            "-i",
+            "c",
+            "-S",
+            "/s"),
+        bad(
+            "invalid value for '--connstr <DATABASE_URL>': cannot parse connstr as a URL",
+            List.of(),
+            "-D",
+            "/d",
+            "--connstr=http://localhost/db",
+            "-i",
+            "c",
+            "-S",
+            "/s"),
+        bad(
+            "invalid value for '--connstr <DATABASE_URL>': cannot parse connstr as a URL",
+            List.of(),
+            "-D",
+            "/d",
+            "-Cpostgresql://bad host/db",
+            "-i",
+            "c",
+            "-S",
+            "/s"),
+        bad(
+            "the argument '--pgdata <DATADIR>' cannot be used multiple times",
+            req,
+            "-S",
+            "/s",
+            "--pgdata",
+            "/other"),
+        bad(
+            "unexpected value 'yes' for '--resize-swap-on-bind' found; no more were expected",
+            req,
+            "-S",
+            "/s",
+            "--resize-swap-on-bind=yes"),
+        bad(
+            "unexpected value 'x' for '--help' found; no more were expected",
+            List.of(),
+            "--help=x"),
         bad("unexpected argument '-' found", req, "-S", "/s", "-"));
   }
 
@@ -205,7 +344,9 @@ class ArgsParser_Test {
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("badCommandLines")
   void parse_refusesWithAOneLineUsageError(String message, List<String> args) {
-    UsageException e = assertThrows(UsageException.class, () -> ArgsParser.parse(args.toArray(String[]::new), Map.of()));
+    UsageException e =
+        assertThrows(
+            UsageException.class, () -> ArgsParser.parse(args.toArray(String[]::new), Map.of()));
     assertEquals(message, e.getMessage());
     assertEquals(2, e.exitCode());
     assertFalse(e.getMessage().contains("\n"));
@@ -213,8 +354,19 @@ class ArgsParser_Test {
 
   @Test
   void toString_hidesTheInlineSpecAndConnstrPassword() {
-    Args a = ArgsParser.parse(new String[] {"-D", "/d", "-C", "postgresql://admin:hunter2@h:5432/db", "-i", "c",
-        "-s", "{\"storage_auth_token\": \"sekret\"}"}, Map.of());
+    Args a =
+        ArgsParser.parse(
+            new String[] {
+              "-D",
+              "/d",
+              "-C",
+              "postgresql://admin:hunter2@h:5432/db",
+              "-i",
+              "c",
+              "-s",
+              "{\"storage_auth_token\": \"sekret\"}"
+            },
+            Map.of());
     assertFalse(a.toString().contains("hunter2"));
     assertFalse(a.toString().contains("sekret"));
     assertTrue(a.toString().contains("postgresql://admin:***@h:5432/db"));
@@ -224,7 +376,8 @@ class ArgsParser_Test {
   @Test
   void redactPassword_leavesUrlsWithoutPasswordAlone() {
     assertEquals("postgresql://u@h/db", Args.redactPassword("postgresql://u@h/db"));
-    assertEquals("postgresql://h:5432/db?x=a@b", Args.redactPassword("postgresql://h:5432/db?x=a@b"));
+    assertEquals(
+        "postgresql://h:5432/db?x=a@b", Args.redactPassword("postgresql://h:5432/db?x=a@b"));
     assertEquals("postgresql://u:***@h/d", Args.redactPassword("postgresql://u:p@ss@h/d"));
   }
 }

@@ -14,12 +14,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 2's acceptance on the built image: the app jar (what every compute runs) is under
- * 500 KB, the optional parts are in their own jars, and the launcher puts every jar on the class
- * path.
+ * Issue 2's acceptance on the built image: the app jar (what every compute runs) is under 500 KB,
+ * the optional parts are in their own jars, and the launcher puts every jar on the class path.
  */
 class RuntimeImageJars_Test {
-  private static final Path LIB = Path.of(System.getProperty("computectl.image", "build/image"), "lib/app");
+  private static final Path LIB =
+      Path.of(System.getProperty("computectl.image", "build/image"), "lib/app");
 
   @Test
   void appJar_isUnder500KB_andHoldsNoOptionalPackage() throws IOException {
@@ -29,14 +29,20 @@ class RuntimeImageJars_Test {
     for (String optional : List.of("vmmonitor", "tools", "standin", "fleet", "bench")) {
       assertTrue(!packages.contains(optional), optional + " is in the app jar");
     }
-    assertTrue(packages.containsAll(List.of("cli", "compute", "spec", "http", "reconcile", "tar", "pgwire")), packages.toString());
+    assertTrue(
+        packages.containsAll(
+            List.of("cli", "compute", "spec", "http", "reconcile", "tar", "pgwire")),
+        packages.toString());
   }
 
   @Test
   void optionalJars_holdTheirPackages() throws IOException {
-    assertEquals(new TreeSet<>(List.of("vmmonitor")), packages(LIB.resolve("compute_ctl-vmmonitor.jar")));
+    assertEquals(
+        new TreeSet<>(List.of("vmmonitor")), packages(LIB.resolve("compute_ctl-vmmonitor.jar")));
     assertEquals(new TreeSet<>(List.of("tools")), packages(LIB.resolve("compute_ctl-tools.jar")));
-    assertEquals(new TreeSet<>(List.of("bench", "fleet", "standin")), packages(LIB.resolve("compute_ctl-standins.jar")));
+    assertEquals(
+        new TreeSet<>(List.of("bench", "fleet", "standin")),
+        packages(LIB.resolve("compute_ctl-standins.jar")));
   }
 
   @Test
@@ -56,7 +62,9 @@ class RuntimeImageJars_Test {
   private static TreeSet<String> packages(Path jar) throws IOException {
     TreeSet<String> out = new TreeSet<>();
     try (JarFile j = new JarFile(jar.toFile())) {
-      j.stream().map(e -> e.getName()).filter(n -> n.startsWith("computectl/") && n.endsWith(".class"))
+      j.stream()
+          .map(e -> e.getName())
+          .filter(n -> n.startsWith("computectl/") && n.endsWith(".class"))
           .forEach(n -> out.add(n.split("/")[1]));
     }
     return out;

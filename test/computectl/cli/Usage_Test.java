@@ -10,7 +10,8 @@ class Usage_Test {
   void text_listsEveryFlagWithValueNameEnvAndDefault() {
     String text = Usage.text();
     for (Flag f : Flag.values()) {
-      String names = (f.shortName() != 0 ? "-" + f.shortName() + ", " : "    ") + f.display() + "\n";
+      String names =
+          (f.shortName() != 0 ? "-" + f.shortName() + ", " : "    ") + f.display() + "\n";
       assertTrue(text.contains(names), names);
       if (f.defaultValue() != null) {
         assertTrue(text.contains("[default: " + f.defaultValue() + "]"), f.longName());
@@ -26,12 +27,17 @@ class Usage_Test {
 
   @Test
   void line_namesTheRequiredFlags() {
-    assertEquals("Usage: compute_ctl [OPTIONS] --pgdata <DATADIR> --connstr <DATABASE_URL> --compute-id <COMPUTE_ID>", Usage.line());
+    assertEquals(
+        "Usage: compute_ctl [OPTIONS] --pgdata <DATADIR> --connstr <DATABASE_URL> --compute-id"
+            + " <COMPUTE_ID>",
+        Usage.line());
   }
 
   @Test
   void flagTable_matchesUpstreamNames() {
-    assertEquals(19, Flag.values().length); // upstream's 17 plus --basebackup-file and --log-format (issue 7)
+    assertEquals(
+        19,
+        Flag.values().length); // upstream's 17 plus --basebackup-file and --log-format (issue 7)
     assertEquals("--connstr <DATABASE_URL>", Flag.CONNSTR.display());
     assertEquals("--pgdata <DATADIR>", Flag.PGDATA.display());
     assertEquals('S', Flag.SPEC_PATH.shortName());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInFault;
 import computectl.tar.TarWriter;
 import computectl.testsupport.ComputeCtlProcess;
@@ -20,12 +19,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Failure paths of the start: each ends in Failed with a readable error, its exit code, and no Postgres left. */
+/**
+ * Failure paths of the start: each ends in Failed with a readable error, its exit code, and no
+ * Postgres left.
+ */
 class ComputeFailures_Test {
-  private static final Map<String, String> NO_RETRIES = Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "0");
+  private static final Map<String, String> NO_RETRIES =
+      Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "0");
+
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
-  @RegisterExtension
-  static final ComputeFixture fx = new ComputeFixture();
+  @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
 
   @AfterEach
   void healthyStandIns() throws Exception {
@@ -34,12 +37,18 @@ class ComputeFailures_Test {
     fx.pg.configureShim(fx.backup().endLsn().toString(), 0, 0);
   }
 
-  /** Starts, waits for Failed, checks the error and the exit code, and that no Postgres runs in its PGDATA. */
-  private String expectFailure(TestSpec spec, ComputeFixture.Node node, Map<String, String> env, int exitCode)
+  /**
+   * Starts, waits for Failed, checks the error and the exit code, and that no Postgres runs in its
+   * PGDATA.
+   */
+  private String expectFailure(
+      TestSpec spec, ComputeFixture.Node node, Map<String, String> env, int exitCode)
       throws Exception {
     try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), env)) {
-      String status = cc.awaitStatus(s -> s.contains("\"status\":\"failed\"") || s.contains("\"running\""),
-          Duration.ofSeconds(90));
+      String status =
+          cc.awaitStatus(
+              s -> s.contains("\"status\":\"failed\"") || s.contains("\"running\""),
+              Duration.ofSeconds(90));
       assertTrue(status.contains("\"status\":\"failed\""), status);
       assertEquals(exitCode, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
       assertNoPostgres(node);
@@ -49,14 +58,21 @@ class ComputeFailures_Test {
 
   static void assertNoPostgres(ComputeFixture.Node node) throws Exception {
     String needle = "-D\u0000" + node.pgdata();
-    List<Long> left = ProcessHandle.allProcesses().filter(h -> {
-      try {
-        return new String(Files.readAllBytes(Path.of("/proc/" + h.pid() + "/cmdline")), StandardCharsets.UTF_8)
-            .contains(needle);
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    }).map(ProcessHandle::pid).toList();
+    List<Long> left =
+        ProcessHandle.allProcesses()
+            .filter(
+                h -> {
+                  try {
+                    return new String(
+                            Files.readAllBytes(Path.of("/proc/" + h.pid() + "/cmdline")),
+                            StandardCharsets.UTF_8)
+                        .contains(needle);
+                  } catch (java.io.IOException e) {
+                    return false;
+                  }
+                })
+            .map(ProcessHandle::pid)
+            .toList();
     assertEquals(List.of(), left, "no Postgres left running on " + node.pgdata());
   }
 
@@ -64,10 +80,14 @@ class ComputeFailures_Test {
   void pageserverDown_isRetriedThenStartsWhenItComesBack() throws Exception {
     fx.pageserver.failFirst(2, StandInFault.closeOnAccept());
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
-      String status = cc.awaitStatus(s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+    try (ComputeCtlProcess cc =
+        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+      String status =
+          cc.awaitStatus(
+              s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
       assertTrue(status.contains("\"running\""), status + cc.log());
-      assertTrue(cc.log().contains("(attempt 0/10)") && cc.log().contains("(attempt 1/10)"), cc.log());
+      assertTrue(
+          cc.log().contains("(attempt 0/10)") && cc.log().contains("(attempt 1/10)"), cc.log());
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)));
     }
@@ -77,8 +97,12 @@ class ComputeFailures_Test {
   void pageserverNeverAnswers_failsWithExit1() throws Exception {
     fx.pageserver.fault(StandInFault.closeOnAccept());
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String status = expectFailure(new TestSpec(fx, node), node,
-        Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "1"), 1);
+    String status =
+        expectFailure(
+            new TestSpec(fx, node),
+            node,
+            Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "1"),
+            1);
     assertTrue(status.contains("failed to get basebackup@"), status);
   }
 
@@ -87,7 +111,8 @@ class ComputeFailures_Test {
     fx.pg.configureShim("0/0", 3, 0);
     ComputeFixture.Node node = ComputeFixture.newNode();
     String status = expectFailure(new TestSpec(fx, node), node, Map.of(), 1);
-    assertTrue(status.contains("failed to sync safekeepers") && status.contains("no quorum"), status);
+    assertTrue(
+        status.contains("failed to sync safekeepers") && status.contains("no quorum"), status);
   }
 
   @Test
@@ -125,7 +150,8 @@ class ComputeFailures_Test {
 
     ByteArrayOutputStream dotdot = new ByteArrayOutputStream();
     try (TarWriter w = new TarWriter(dotdot)) {
-      w.writeHostile("../" + outside.getFileName() + "/x", '0', "", 3, "abc".getBytes(StandardCharsets.UTF_8));
+      w.writeHostile(
+          "../" + outside.getFileName() + "/x", '0', "", 3, "abc".getBytes(StandardCharsets.UTF_8));
     }
     fx.pageserver.serveTar(dotdot.toByteArray());
     ComputeFixture.Node node2 = ComputeFixture.newNode();
@@ -144,9 +170,11 @@ class ComputeFailures_Test {
   @Test
   void postgresKilledWhileRunning_computeCtlExits1AndLeavesNothing() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"running\""), Duration.ofSeconds(90));
-      long pid = Long.parseLong(Files.readAllLines(node.pgdata().resolve("postmaster.pid")).get(0).trim());
+      long pid =
+          Long.parseLong(Files.readAllLines(node.pgdata().resolve("postmaster.pid")).get(0).trim());
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
       Thread.sleep(1000);
@@ -157,11 +185,14 @@ class ComputeFailures_Test {
   @Test
   void sigterm_stopsPostgresAndExits1() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"running\""), Duration.ofSeconds(90));
       cc.process().destroy();
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
-      assertFalse(Files.exists(node.pgdata().resolve("postmaster.pid")), "fast shutdown removed postmaster.pid");
+      assertFalse(
+          Files.exists(node.pgdata().resolve("postmaster.pid")),
+          "fast shutdown removed postmaster.pid");
       assertNoPostgres(node);
     }
   }

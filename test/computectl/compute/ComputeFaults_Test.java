@@ -9,12 +9,12 @@ import computectl.standin.StandInFault;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ComputeFaults_Test {
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
-  @RegisterExtension
-  static final ComputeFixture fx = new ComputeFixture();
+  @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
 
   @AfterEach
   void healthyStandIns() throws Exception {
@@ -51,17 +50,23 @@ class ComputeFaults_Test {
     return m;
   }
 
-  /** Waits for Failed, then for the exit; checks the code and that nothing of the compute is left. */
-  private static String failedWith(ComputeCtlProcess cc, ComputeFixture.Node node, int exitCode) throws Exception {
-    String status = cc.awaitStatus(s -> s.contains("\"status\":\"failed\"") || s.contains("\"running\""),
-        Duration.ofSeconds(90));
+  /**
+   * Waits for Failed, then for the exit; checks the code and that nothing of the compute is left.
+   */
+  private static String failedWith(ComputeCtlProcess cc, ComputeFixture.Node node, int exitCode)
+      throws Exception {
+    String status =
+        cc.awaitStatus(
+            s -> s.contains("\"status\":\"failed\"") || s.contains("\"running\""),
+            Duration.ofSeconds(90));
     assertTrue(status.contains("\"status\":\"failed\""), status);
     assertEquals(exitCode, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
     assertEquals(List.of(), Orphans.awaitNone(node.pgdata(), 15), "processes left behind");
     return status;
   }
 
-  private static void await(String what, BooleanSupplier condition, ComputeCtlProcess cc) throws InterruptedException {
+  private static void await(String what, BooleanSupplier condition, ComputeCtlProcess cc)
+      throws InterruptedException {
     long until = System.nanoTime() + 60_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > until || !cc.process().isAlive()) {
@@ -102,10 +107,16 @@ class ComputeFaults_Test {
   void pageserverStalling_readDeadlineFailsTheStart() throws Exception {
     fx.pageserver.fault(StandInFault.stallAfter(100_000));
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(),
-        env(StartupFlow.BASEBACKUP_READ_TIMEOUT_ENV, "2"))) {
+    try (ComputeCtlProcess cc =
+        fx.start(
+            node,
+            new TestSpec(fx, node).write(),
+            List.of(),
+            env(StartupFlow.BASEBACKUP_READ_TIMEOUT_ENV, "2"))) {
       String status = failedWith(cc, node, 1);
-      assertTrue(status.contains("failed to get basebackup@") && status.contains("timed out reading from"), status);
+      assertTrue(
+          status.contains("failed to get basebackup@") && status.contains("timed out reading from"),
+          status);
     }
   }
 
@@ -115,7 +126,10 @@ class ComputeFaults_Test {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env())) {
       String status = failedWith(cc, node, 1);
-      assertTrue(status.contains("failed to get basebackup@") && status.contains("garbage on the connection"), status);
+      assertTrue(
+          status.contains("failed to get basebackup@")
+              && status.contains("garbage on the connection"),
+          status);
     }
   }
 
@@ -123,20 +137,33 @@ class ComputeFaults_Test {
   void syncSafekeepersHanging_isKilledAtItsDeadline() throws Exception {
     fx.pg.configureShim(fx.backup().endLsn().toString(), 0, 600);
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(),
-        env(StartupFlow.SYNC_SAFEKEEPERS_DEADLINE_ENV, "2"))) {
+    try (ComputeCtlProcess cc =
+        fx.start(
+            node,
+            new TestSpec(fx, node).write(),
+            List.of(),
+            env(StartupFlow.SYNC_SAFEKEEPERS_DEADLINE_ENV, "2"))) {
       String status = failedWith(cc, node, 1);
-      assertTrue(status.contains("failed to sync safekeepers: postgres --sync-safekeepers did not finish within 2000 ms;"
-          + " it was killed"), status);
+      assertTrue(
+          status.contains(
+              "failed to sync safekeepers: postgres --sync-safekeepers did not finish within 2000"
+                  + " ms; it was killed"),
+          status);
     }
   }
 
   @Test
   void syncSafekeepersHangingAtShutdown_isKilledAndTheExitSaysSo() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(),
-        env(StartupFlow.SYNC_SAFEKEEPERS_DEADLINE_ENV, "2"))) {
-      String status = cc.awaitStatus(s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+    try (ComputeCtlProcess cc =
+        fx.start(
+            node,
+            new TestSpec(fx, node).write(),
+            List.of(),
+            env(StartupFlow.SYNC_SAFEKEEPERS_DEADLINE_ENV, "2"))) {
+      String status =
+          cc.awaitStatus(
+              s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
       assertTrue(status.contains("\"running\""), status + cc.log());
       fx.pg.configureShim(fx.backup().endLsn().toString(), 0, 600);
       try {
@@ -146,8 +173,12 @@ class ComputeFaults_Test {
         // the process exits with the request still open.
       }
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
-      assertTrue(cc.log().contains("failed to sync safekeepers on shutdown: postgres --sync-safekeepers did not finish"
-          + " within 2000 ms; it was killed"), cc.log());
+      assertTrue(
+          cc.log()
+              .contains(
+                  "failed to sync safekeepers on shutdown: postgres --sync-safekeepers did not"
+                      + " finish within 2000 ms; it was killed"),
+          cc.log());
       assertEquals(List.of(), Orphans.awaitNone(node.pgdata(), 15), "processes left behind");
     }
   }
@@ -165,15 +196,24 @@ class ComputeFaults_Test {
       long backend;
       try (Connection c = DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
           Statement s = c.createStatement()) {
-        await("a few databases created", () -> count(s, "select count(*) from pg_database where datname like 'db\\_%'") >= 3,
+        await(
+            "a few databases created",
+            () -> count(s, "select count(*) from pg_database where datname like 'db\\_%'") >= 3,
             cc);
-        backend = count(s, "select pid from pg_stat_activity where application_name like 'compute_ctl%'"
-            + " and state = 'active' and pid <> pg_backend_pid() limit 1");
+        backend =
+            count(
+                s,
+                "select pid from pg_stat_activity where application_name like 'compute_ctl%'"
+                    + " and state = 'active' and pid <> pg_backend_pid() limit 1");
       }
       ProcessHandle.of(backend).orElseThrow().destroyForcibly();
       String status = failedWith(cc, node, 1);
-      assertTrue(status.contains("\"error\":\"") && cc.log().contains("could not start the compute node"), status);
-      assertTrue(cc.log().contains("server process (PID " + backend + ") was terminated by signal 9"), cc.log());
+      assertTrue(
+          status.contains("\"error\":\"") && cc.log().contains("could not start the compute node"),
+          status);
+      assertTrue(
+          cc.log().contains("server process (PID " + backend + ") was terminated by signal 9"),
+          cc.log());
     }
   }
 
@@ -189,7 +229,8 @@ class ComputeFaults_Test {
   void sigtermWhileWaitingForSpec_exits1() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
-        ComputeCtlProcess cc = fx.start(node, null, List.of("--control-plane-uri", cp.uri()), env())) {
+        ComputeCtlProcess cc =
+            fx.start(node, null, List.of("--control-plane-uri", cp.uri()), env())) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       terminate(cc, node);
     }
@@ -211,8 +252,12 @@ class ComputeFaults_Test {
     int before = fx.pageserver.connectionCount();
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env())) {
-      await("the basebackup under way", () -> fx.pageserver.connectionCount() > before
-          && Files.exists(node.pgdata().resolve("PG_VERSION")), cc);
+      await(
+          "the basebackup under way",
+          () ->
+              fx.pageserver.connectionCount() > before
+                  && Files.exists(node.pgdata().resolve("PG_VERSION")),
+          cc);
       terminate(cc, node);
     }
   }
@@ -232,22 +277,38 @@ class ComputeFaults_Test {
     fx.pageserver.fault(StandInFault.stallAfter(100_000));
     ComputeFixture.Node node = ComputeFixture.newNode();
     long started = System.nanoTime();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(),
-        env(StartupFlow.BASEBACKUP_READ_TIMEOUT_ENV, "60", StartupFlow.BASEBACKUP_DEADLINE_ENV, "2"))) {
+    try (ComputeCtlProcess cc =
+        fx.start(
+            node,
+            new TestSpec(fx, node).write(),
+            List.of(),
+            env(
+                StartupFlow.BASEBACKUP_READ_TIMEOUT_ENV,
+                "60",
+                StartupFlow.BASEBACKUP_DEADLINE_ENV,
+                "2"))) {
       String status = failedWith(cc, node, 1);
       assertTrue(status.contains("timed out reading from"), status);
-      assertTrue(System.nanoTime() - started < 30_000_000_000L, "the 2 s attempt deadline ended it, not the 60 s read timeout");
+      assertTrue(
+          System.nanoTime() - started < 30_000_000_000L,
+          "the 2 s attempt deadline ended it, not the 60 s read timeout");
     }
   }
 
-  /** Control-plane faults end before the HTTP API starts: exit 1, nothing started (reference 4.1). */
-  private static String controlPlaneFailure(ControlPlaneStandIn cp, int expectedRequests, Map<String, String> env)
-      throws Exception {
+  /**
+   * Control-plane faults end before the HTTP API starts: exit 1, nothing started (reference 4.1).
+   */
+  private static String controlPlaneFailure(
+      ControlPlaneStandIn cp, int expectedRequests, Map<String, String> env) throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, null, List.of("--control-plane-uri", cp.uri()), env)) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, null, List.of("--control-plane-uri", cp.uri()), env)) {
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
       assertEquals(expectedRequests, cp.requests("compute-e2e"), cc.log());
-      assertTrue(cc.log().contains("neither spec nor confirmation that compute is in the Empty state was received"),
+      assertTrue(
+          cc.log()
+              .contains(
+                  "neither spec nor confirmation that compute is in the Empty state was received"),
           cc.log());
       assertFalse(Files.exists(node.pgdata()), "nothing was started");
       assertEquals(List.of(), Orphans.awaitNone(node.pgdata(), 5));
@@ -259,7 +320,9 @@ class ComputeFaults_Test {
   void controlPlane500_failsAtOnceWithExit1() throws Exception {
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().failing("compute-e2e", 500)) {
       String log = controlPlaneFailure(cp, 1, env());
-      assertTrue(log.contains("unexpected control plane response status code: 500 Internal Server Error"), log);
+      assertTrue(
+          log.contains("unexpected control plane response status code: 500 Internal Server Error"),
+          log);
     }
   }
 
@@ -267,8 +330,10 @@ class ComputeFaults_Test {
   void controlPlane503_isRetriedThriceThenExit1() throws Exception {
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().failing("compute-e2e", 503)) {
       String log = controlPlaneFailure(cp, 3, env());
-      assertTrue(log.contains("control plane is temporarily unavailable")
-          && log.contains("Exhausted all attempts to retrieve the spec from the control plane"), log);
+      assertTrue(
+          log.contains("control plane is temporarily unavailable")
+              && log.contains("Exhausted all attempts to retrieve the spec from the control plane"),
+          log);
     }
   }
 
@@ -276,29 +341,45 @@ class ComputeFaults_Test {
   void controlPlaneTimingOut_isRetriedThriceThenExit1() throws Exception {
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().silent("compute-e2e")) {
       String log = controlPlaneFailure(cp, 3, env(computectl.spec.SpecSource.TIMEOUT_ENV, "1"));
-      assertTrue(log.contains("could not perform spec request to control plane: request timed out after 1 s"), log);
+      assertTrue(
+          log.contains(
+              "could not perform spec request to control plane: request timed out after 1 s"),
+          log);
     }
   }
 
   @Test
   void controlPlaneWrongShape_isRetriedThriceThenExit1() throws Exception {
-    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().reply("compute-e2e", 200,
-        "{\"spec\":[1,2,3],\"status\":\"attached\",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}")) {
+    try (ControlPlaneStandIn cp =
+        ControlPlaneStandIn.start()
+            .reply(
+                "compute-e2e",
+                200,
+                "{\"spec\":[1,2,3],\"status\":\"attached\",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}")) {
       String log = controlPlaneFailure(cp, 3, env());
-      assertTrue(log.contains("could not deserialize control plane response: spec: expected an object, got an array"), log);
+      assertTrue(
+          log.contains(
+              "could not deserialize control plane response: spec: expected an object, got an"
+                  + " array"),
+          log);
     }
   }
 
   /**
-   * PGDATA on a 4 MiB tmpfs: postgresql.conf fits, the basebackup does not. The start fails
-   * naming the entry that did not fit; nothing is left running.
+   * PGDATA on a 4 MiB tmpfs: postgresql.conf fits, the basebackup does not. The start fails naming
+   * the entry that did not fit; nothing is left running.
    */
   @Test
   void pgdataOnAFullFilesystem_failsNamingTheFileThatDidNotFit() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     Path home = node.pgdata().getParent();
-    String owner = TestPg.user() == null ? "" : ",uid=" + id("-u", TestPg.user()) + ",gid=" + id("-g", TestPg.user());
-    Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0700" + owner, "tmpfs", home.toString()) == 0,
+    String owner =
+        TestPg.user() == null
+            ? ""
+            : ",uid=" + id("-u", TestPg.user()) + ",gid=" + id("-g", TestPg.user());
+    Assumptions.assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0700" + owner, "tmpfs", home.toString())
+            == 0,
         "skipped: cannot mount a small tmpfs here (needs root and mount rights)");
     try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env())) {
       String status = failedWith(cc, node, 1);
@@ -310,7 +391,9 @@ class ComputeFaults_Test {
 
   private static String id(String flag, String user) throws Exception {
     Process p = new ProcessBuilder("id", flag, user).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .trim();
     p.waitFor();
     return out;
   }
@@ -320,5 +403,4 @@ class ComputeFaults_Test {
     p.getInputStream().readAllBytes();
     return p.waitFor();
   }
-
 }

@@ -35,7 +35,9 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
     try {
       synchronized (ComputeFixture.class) {
         if (backup == null) {
-          backup = StandInBasebackup.createIn(pg, TestPg.workDir("computectl-source-"), TestPg.freePort());
+          backup =
+              StandInBasebackup.createIn(
+                  pg, TestPg.workDir("computectl-source-"), TestPg.freePort());
         }
       }
       pageserver = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
@@ -59,9 +61,13 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
       return "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + db;
     }
 
-    /** The basebackup trusts loopback; require passwords (cloud_admin aside) so that logins prove them. */
+    /**
+     * The basebackup trusts loopback; require passwords (cloud_admin aside) so that logins prove
+     * them.
+     */
     void requirePasswords(java.sql.Statement admin) throws Exception {
-      java.nio.file.Files.writeString(pgdata.resolve("pg_hba.conf"),
+      java.nio.file.Files.writeString(
+          pgdata.resolve("pg_hba.conf"),
           "host all cloud_admin 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 md5\n");
       admin.execute("select pg_reload_conf()");
       Thread.sleep(300);
@@ -73,7 +79,8 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
       p.setProperty("user", user);
       p.setProperty("password", password);
       try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl("postgres"), p);
-          java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("select current_user")) {
+          java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("select current_user")) {
         rs.next();
         return rs.getString(1);
       }
@@ -81,21 +88,37 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
   }
 
   static Node newNode() {
-    return new Node(TestPg.freePort(), TestPg.freePort(), TestPg.freePort(),
+    return new Node(
+        TestPg.freePort(),
+        TestPg.freePort(),
+        TestPg.freePort(),
         TestPg.workDir("computectl-compute-").resolve("pgdata"));
   }
 
   /** Starts compute_ctl for {@code node} with a spec file (or none: a pooled compute). */
-  ComputeCtlProcess start(Node node, Path specFile, List<String> extraArgs, Map<String, String> env) {
-    List<String> args = new ArrayList<>(List.of("--pgdata", node.pgdata().toString(), "--connstr", node.connstr(),
-        "--pgbin", pg.postgres().toString(), "--compute-id", "compute-e2e",
-        "--external-http-port", Integer.toString(node.externalPort()),
-        "--internal-http-port", Integer.toString(node.internalPort())));
+  ComputeCtlProcess start(
+      Node node, Path specFile, List<String> extraArgs, Map<String, String> env) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--pgdata",
+                node.pgdata().toString(),
+                "--connstr",
+                node.connstr(),
+                "--pgbin",
+                pg.postgres().toString(),
+                "--compute-id",
+                "compute-e2e",
+                "--external-http-port",
+                Integer.toString(node.externalPort()),
+                "--internal-http-port",
+                Integer.toString(node.internalPort())));
     if (specFile != null) {
       args.addAll(List.of("--spec-path", specFile.toString()));
     }
     args.addAll(extraArgs);
-    Map<String, String> fullEnv = new java.util.HashMap<>(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "1"));
+    Map<String, String> fullEnv =
+        new java.util.HashMap<>(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "1"));
     fullEnv.putAll(env);
     return ComputeCtlProcess.start(args, fullEnv, node.externalPort());
   }

@@ -29,25 +29,30 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ComputeHttpAbuse_Test {
   /** Shorter than the default 30 s, so that the test need not wait that long for the cut. */
   private static final String REQUEST_TIMEOUT = "8";
-  private static final String HALF_REQUEST = "GET /status HTTP/1.1\r\nHost: compute\r\nX-Slow: ";
-  /** One pageserver stand-in and basebackup for the class; closed after its last test. */
-  @RegisterExtension
-  static final ComputeFixture fx = new ComputeFixture();
 
-  /** A pooled compute (the control plane has no spec for it): it waits in Empty, serving its API. */
-  private static ComputeCtlProcess pooledCompute(ComputeFixture.Node node, ControlPlaneStandIn cp, Map<String, String> env)
-      throws Exception {
+  private static final String HALF_REQUEST = "GET /status HTTP/1.1\r\nHost: compute\r\nX-Slow: ";
+
+  /** One pageserver stand-in and basebackup for the class; closed after its last test. */
+  @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
+
+  /**
+   * A pooled compute (the control plane has no spec for it): it waits in Empty, serving its API.
+   */
+  private static ComputeCtlProcess pooledCompute(
+      ComputeFixture.Node node, ControlPlaneStandIn cp, Map<String, String> env) throws Exception {
     ComputeCtlProcess cc = fx.start(node, null, List.of("--control-plane-uri", cp.uri()), env);
     cc.awaitStatus(s -> s.contains("\"empty\""), Duration.ofSeconds(60));
     return cc;
   }
 
   @Test
-  void fiveHundredHalfSentRequestsAndIdleConnections_statusStillAnswers_threadsBounded() throws Exception {
+  void fiveHundredHalfSentRequestsAndIdleConnections_statusStillAnswers_threadsBounded()
+      throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     List<Socket> held = new ArrayList<>();
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
-        ComputeCtlProcess cc = pooledCompute(node, cp, Map.of(HttpLimits.REQUEST_TIMEOUT_ENV, REQUEST_TIMEOUT))) {
+        ComputeCtlProcess cc =
+            pooledCompute(node, cp, Map.of(HttpLimits.REQUEST_TIMEOUT_ENV, REQUEST_TIMEOUT))) {
       int before = threads(cc);
       String rssBefore = procStatus(cc, "VmRSS:");
       for (int i = 0; i < 500; i++) {
@@ -62,8 +67,17 @@ class ComputeHttpAbuse_Test {
       assertEquals(200, r.statusCode());
       assertTrue(r.body().contains("\"empty\""), r.body());
       int during = threads(cc);
-      System.out.println("/status with 500 half-sent requests and 100 idle connections: " + ms
-          + " ms; compute_ctl threads " + before + " -> " + during + ", RSS " + rssBefore + " -> " + procStatus(cc, "VmRSS:"));
+      System.out.println(
+          "/status with 500 half-sent requests and 100 idle connections: "
+              + ms
+              + " ms; compute_ctl threads "
+              + before
+              + " -> "
+              + during
+              + ", RSS "
+              + rssBefore
+              + " -> "
+              + procStatus(cc, "VmRSS:"));
       // Answered while they are all still held: none has been answered or cut yet.
       for (Socket s : held.subList(0, 500)) {
         assertEquals("open", readOutcome(s, Duration.ofMillis(1)));
@@ -71,10 +85,13 @@ class ComputeHttpAbuse_Test {
       // The pool grew for the half-sent requests (a fixed pool of 16 could not serve /status
       // behind them), and never grows past the connection cap.
       assertTrue(during > before + 16, "threads " + before + " -> " + during);
-      assertTrue(during <= before + HttpLimits.DEFAULT.maxConnections(), "threads " + before + " -> " + during);
+      assertTrue(
+          during <= before + HttpLimits.DEFAULT.maxConnections(),
+          "threads " + before + " -> " + during);
       // The request timeout cuts every half-sent request, which frees its thread.
       for (Socket s : held.subList(0, 500)) {
-        assertEquals("closed", readOutcome(s, Duration.ofSeconds(Integer.parseInt(REQUEST_TIMEOUT) + 20)));
+        assertEquals(
+            "closed", readOutcome(s, Duration.ofSeconds(Integer.parseInt(REQUEST_TIMEOUT) + 20)));
       }
       assertTrue(cc.process().isAlive(), cc.log());
       assertEquals(200, cc.get("/status").statusCode());
@@ -84,22 +101,31 @@ class ComputeHttpAbuse_Test {
   }
 
   @Test
-  void limits_stalledRequestsAreCut_oversizedHeadsRefused_connectionsPastTheCapClosed() throws Exception {
+  void limits_stalledRequestsAreCut_oversizedHeadsRefused_connectionsPastTheCapClosed()
+      throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    Map<String, String> env = Map.of(HttpLimits.MAX_CONNECTIONS_ENV, "40", HttpLimits.REQUEST_TIMEOUT_ENV, "2");
+    Map<String, String> env =
+        Map.of(HttpLimits.MAX_CONNECTIONS_ENV, "40", HttpLimits.REQUEST_TIMEOUT_ENV, "2");
     List<Socket> held = new ArrayList<>();
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
         ComputeCtlProcess cc = pooledCompute(node, cp, env)) {
       // A head that stops half-way and a body that stops half-way are both cut.
       try (Socket head = send(node, HALF_REQUEST);
-          Socket body = send(node, "POST /configure HTTP/1.1\r\nHost: c\r\nContent-Type: application/json\r\n"
-              + "Content-Length: 1000\r\n\r\n{\"spec\": {")) {
+          Socket body =
+              send(
+                  node,
+                  "POST /configure HTTP/1.1\r\nHost: c\r\nContent-Type: application/json\r\n"
+                      + "Content-Length: 1000\r\n\r\n{\"spec\": {")) {
         assertEquals("closed", readOutcome(head, Duration.ofSeconds(20)));
         assertEquals("closed", readOutcome(body, Duration.ofSeconds(20)));
       }
       // A head over the limit (one huge header, or more headers than allowed) gets no answer.
-      try (Socket big = send(node, "GET /status HTTP/1.1\r\nHost: c\r\nX-Big: " + "a".repeat(500_000) + "\r\n\r\n");
-          Socket many = send(node, "GET /status HTTP/1.1\r\nHost: c\r\n" + manyHeaders(300) + "\r\n")) {
+      try (Socket big =
+              send(
+                  node,
+                  "GET /status HTTP/1.1\r\nHost: c\r\nX-Big: " + "a".repeat(500_000) + "\r\n\r\n");
+          Socket many =
+              send(node, "GET /status HTTP/1.1\r\nHost: c\r\n" + manyHeaders(300) + "\r\n")) {
         assertEquals("closed", readOutcome(big, Duration.ofSeconds(20)));
         assertEquals("closed", readOutcome(many, Duration.ofSeconds(20)));
       }
@@ -138,7 +164,9 @@ class ComputeHttpAbuse_Test {
     return s;
   }
 
-  /** "open" when nothing arrives within {@code wait}, "closed" at end of stream, else what arrived. */
+  /**
+   * "open" when nothing arrives within {@code wait}, "closed" at end of stream, else what arrived.
+   */
   private static String readOutcome(Socket s, Duration wait) throws IOException {
     s.setSoTimeout((int) Math.max(1, wait.toMillis()));
     InputStream in = s.getInputStream();
@@ -159,7 +187,8 @@ class ComputeHttpAbuse_Test {
   }
 
   private static String procStatus(ComputeCtlProcess cc, String field) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(cc.process().pid()), "status"))) {
+    for (String line :
+        Files.readAllLines(Path.of("/proc", Long.toString(cc.process().pid()), "status"))) {
       if (line.startsWith(field)) {
         return line.substring(field.length()).trim();
       }

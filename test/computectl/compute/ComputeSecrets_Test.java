@@ -37,15 +37,16 @@ import org.junit.jupiter.api.Test;
  * token, the control-plane token, the API's JWT), then a hunt for every form of them in every
  * output: the log (Postgres's forwarded lines included), /status, /metrics, /metrics.json, the
  * errors of a bad /configure, of a failed reconfiguration and of a rejected token, the debug
- * bundle, and the command lines of every process the compute runs. Also the modes of PGDATA and
- * of what compute_ctl writes into it.
+ * bundle, and the command lines of every process the compute runs. Also the modes of PGDATA and of
+ * what compute_ctl writes into it.
  */
 class ComputeSecrets_Test {
   private static final String COMPUTE_ID = "compute-e2e";
   private static final String ALICE_PW = "alice-plain-6c1f2b";
   private static final String BOB_PW = "bob-plain-93ad0e";
   private static final String ALICE_HASH = Passwords.md5("alice", ALICE_PW);
-  private static final String BOB_VERIFIER = Passwords.scram(BOB_PW, "salt-for-bob-123".getBytes(StandardCharsets.UTF_8));
+  private static final String BOB_VERIFIER =
+      Passwords.scram(BOB_PW, "salt-for-bob-123".getBytes(StandardCharsets.UTF_8));
   private static final String CPLANE_TOKEN = "cplane-token-5e8a41d7";
   private static final String LEAK_HASH = Passwords.md5("pg_leak", "leak-plain-b27c");
 
@@ -58,8 +59,14 @@ class ComputeSecrets_Test {
   static void setUp() throws Exception {
     fx = new ComputeFixture();
     key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    jwt = sign("{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}", "{\"compute_id\":\"" + COMPUTE_ID + "\",\"exp\":"
-        + (System.currentTimeMillis() / 1000 + 3600) + "}");
+    jwt =
+        sign(
+            "{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}",
+            "{\"compute_id\":\""
+                + COMPUTE_ID
+                + "\",\"exp\":"
+                + (System.currentTimeMillis() / 1000 + 3600)
+                + "}");
   }
 
   @AfterAll
@@ -72,7 +79,10 @@ class ComputeSecrets_Test {
   }
 
   private static String sign(String header, String claims) throws Exception {
-    String input = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));
+    String input =
+        b64(header.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + b64(claims.getBytes(StandardCharsets.UTF_8));
     Signature s = Signature.getInstance("Ed25519");
     s.initSign(key.getPrivate());
     s.update(input.getBytes(StandardCharsets.US_ASCII));
@@ -82,10 +92,15 @@ class ComputeSecrets_Test {
   private static String jwks() {
     byte[] spki = key.getPublic().getEncoded();
     String x = b64(Arrays.copyOfRange(spki, spki.length - 32, spki.length));
-    return "{\"jwks\":{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"alg\":\"EdDSA\",\"kid\":\"k1\",\"x\":\"" + x + "\"}]}}";
+    return "{\"jwks\":{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"alg\":\"EdDSA\",\"kid\":\"k1\",\"x\":\""
+        + x
+        + "\"}]}}";
   }
 
-  /** Every form a secret could take in an output: the plain texts, the hashes and their parts, the tokens. */
+  /**
+   * Every form a secret could take in an output: the plain texts, the hashes and their parts, the
+   * tokens.
+   */
   private static Map<String, String> secrets() {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("alice's password", ALICE_PW);
@@ -104,14 +119,20 @@ class ComputeSecrets_Test {
   }
 
   private static void assertNoSecret(String where, String text) {
-    secrets().forEach((what, secret) -> assertTrue(!text.contains(secret), where + " shows " + what + ":\n" + text));
+    secrets()
+        .forEach(
+            (what, secret) ->
+                assertTrue(!text.contains(secret), where + " shows " + what + ":\n" + text));
   }
 
-  private HttpResponse<String> call(ComputeFixture.Node node, String method, String path, String body, String token)
+  private HttpResponse<String> call(
+      ComputeFixture.Node node, String method, String path, String body, String token)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.externalPort() + path))
-        .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.externalPort() + path))
+            .timeout(Duration.ofSeconds(120))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json");
     b = body == null ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -124,21 +145,41 @@ class ComputeSecrets_Test {
   void fullStart_showsNoSecretAnywhere() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     List<String> outputs = new ArrayList<>();
-    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().reply(COMPUTE_ID, 200,
-        "{\"spec\":null,\"status\":\"empty\",\"compute_ctl_config\":" + jwks() + "}");
-        ComputeCtlProcess cc = fx.start(node, null, List.of("--control-plane-uri", cp.uri()),
-            Map.of("NEON_CONTROL_PLANE_TOKEN", CPLANE_TOKEN))) {
+    try (ControlPlaneStandIn cp =
+            ControlPlaneStandIn.start()
+                .reply(
+                    COMPUTE_ID,
+                    200,
+                    "{\"spec\":null,\"status\":\"empty\",\"compute_ctl_config\":" + jwks() + "}");
+        ComputeCtlProcess cc =
+            fx.start(
+                node,
+                null,
+                List.of("--control-plane-uri", cp.uri()),
+                Map.of("NEON_CONTROL_PLANE_TOKEN", CPLANE_TOKEN))) {
       awaitStatus(node, "empty");
-      TestSpec spec = new TestSpec(fx, node).role("alice", ALICE_HASH).role("bob", BOB_VERIFIER).database("appdb", "alice");
+      TestSpec spec =
+          new TestSpec(fx, node)
+              .role("alice", ALICE_HASH)
+              .role("bob", BOB_VERIFIER)
+              .database("appdb", "alice");
       HttpResponse<String> r = call(node, "POST", "/configure", configureBody(spec), jwt);
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       outputs.add("/configure: " + r.body());
 
-      String broken = configureBody(spec).replace("\"bob\",\"encrypted_password\"", "\"bob\",\"encrypted_password\":42,\"x\"");
+      String broken =
+          configureBody(spec)
+              .replace("\"bob\",\"encrypted_password\"", "\"bob\",\"encrypted_password\":42,\"x\"");
       r = call(node, "POST", "/configure", broken, jwt);
       assertEquals(422, r.statusCode(), r.body());
       outputs.add("/configure with a wrong shape: " + r.body());
-      r = call(node, "POST", "/configure", configureBody(spec).replace(ALICE_HASH + "\"", ALICE_HASH + "\",,"), jwt);
+      r =
+          call(
+              node,
+              "POST",
+              "/configure",
+              configureBody(spec).replace(ALICE_HASH + "\"", ALICE_HASH + "\",,"),
+              jwt);
       assertEquals(400, r.statusCode(), r.body());
       outputs.add("/configure with broken JSON: " + r.body());
       r = call(node, "GET", "/status", null, jwt.substring(0, jwt.length() - 4) + "AAAA");
@@ -164,7 +205,10 @@ class ComputeSecrets_Test {
       assertNoSecret(o.substring(0, o.indexOf(':')), o);
     }
     String log = outputs.get(outputs.size() - 1);
-    assertTrue(log.contains("failed in database postgres at \"create role pg_leak\": ERROR: role name \"pg_leak\" is reserved"),
+    assertTrue(
+        log.contains(
+            "failed in database postgres at \"create role pg_leak\": ERROR: role name \"pg_leak\""
+                + " is reserved"),
         "the log still explains the failure, without the statement's text: " + log);
   }
 
@@ -191,8 +235,10 @@ class ComputeSecrets_Test {
     for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
       Path cmdline = Path.of("/proc", Long.toString(h.pid()), "cmdline");
       try {
-        String c = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' ');
-        if (c.contains(node.pgdata().toString()) || c.startsWith("postgres: ")
+        String c =
+            new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' ');
+        if (c.contains(node.pgdata().toString())
+            || c.startsWith("postgres: ")
             || Orphans.of(node.pgdata()).stream().anyMatch(o -> o.startsWith(h.pid() + ":"))) {
           sb.append(h.pid()).append(' ').append(c).append('\n');
         }
@@ -204,36 +250,59 @@ class ComputeSecrets_Test {
     return sb.toString();
   }
 
-  /** compute_ctl debug-bundle against the live compute, as the Postgres user; every file of it as text. */
+  /**
+   * compute_ctl debug-bundle against the live compute, as the Postgres user; every file of it as
+   * text.
+   */
   private static String debugBundle(ComputeFixture.Node node) throws Exception {
     Path dir = TestPg.workDir("computectl-bundle-");
     Path bundle = dir.resolve("bundle.tar");
-    List<String> cmd = RunAs.command(TestPg.user(), List.of(ComputeCtlProcess.launcher().toString(), "debug-bundle",
-        "--pgdata", node.pgdata().toString(), "--output", bundle.toString()));
+    List<String> cmd =
+        RunAs.command(
+            TestPg.user(),
+            List.of(
+                ComputeCtlProcess.launcher().toString(),
+                "debug-bundle",
+                "--pgdata",
+                node.pgdata().toString(),
+                "--output",
+                bundle.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("COMPUTE_CTL_DEBUG_TOKEN", jwt);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
     Path x = Files.createDirectory(dir.resolve("x"));
-    Process tar = new ProcessBuilder("tar", "-xf", bundle.toString(), "-C", x.toString()).redirectErrorStream(true).start();
+    Process tar =
+        new ProcessBuilder("tar", "-xf", bundle.toString(), "-C", x.toString())
+            .redirectErrorStream(true)
+            .start();
     tar.getInputStream().readAllBytes();
     assertEquals(0, tar.waitFor());
     StringBuilder all = new StringBuilder(out);
     try (Stream<Path> files = Files.walk(x)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        all.append("\n--- ").append(x.relativize(f)).append('\n').append(Files.readString(f, StandardCharsets.ISO_8859_1));
+        all.append("\n--- ")
+            .append(x.relativize(f))
+            .append('\n')
+            .append(Files.readString(f, StandardCharsets.ISO_8859_1));
       }
     }
-    assertTrue(all.toString().contains("\"status\":\"running\""), "the bundle holds /status: " + all);
+    assertTrue(
+        all.toString().contains("\"status\":\"running\""), "the bundle holds /status: " + all);
     return all.toString();
   }
 
-  /** PGDATA is 0700 as Postgres demands; what compute_ctl wrote there is readable by its owner only. */
+  /**
+   * PGDATA is 0700 as Postgres demands; what compute_ctl wrote there is readable by its owner only.
+   */
   private static void assertModes(Path pgdata) throws Exception {
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pgdata)));
-    for (String f : List.of("postgresql.conf", "pg_hba.conf", "postgresql.auto.conf", "PG_VERSION")) {
-      String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(pgdata.resolve(f), LinkOption.NOFOLLOW_LINKS));
+    for (String f :
+        List.of("postgresql.conf", "pg_hba.conf", "postgresql.auto.conf", "PG_VERSION")) {
+      String mode =
+          PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(pgdata.resolve(f), LinkOption.NOFOLLOW_LINKS));
       assertEquals("rw-------", mode, f);
     }
   }

@@ -11,7 +11,6 @@ import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,33 +26,57 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ComputeStartup_Test {
   private static final String HOSTILE = "zenith \"new\" ';\\ $$ drop table canary; -- ü";
   private static final String LONG_NAME = "r".repeat(61) + "é"; // 63 bytes in UTF-8
+
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
-  @RegisterExtension
-  static final ComputeFixture fx = new ComputeFixture();
+  @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
 
   @Test
   void coldStart_reachesRunningWithRolesDatabasesSettingsAndBasebackup() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    TestSpec spec = new TestSpec(fx, node)
-        .role("alice", Passwords.md5("alice", "alice-pw"))
-        .role("bob", Passwords.scram("bob-pw", "0123456789abcdef".getBytes(StandardCharsets.UTF_8)))
-        .role(HOSTILE, Passwords.md5(HOSTILE, "it's a \\ pass"))
-        .role(LONG_NAME, null)
-        .database("appdb", "alice")
-        .database("db \"quoted\" $$", HOSTILE)
-        .setting("test.escaping", "here's a backslash \\ and a quote ' and a double-quote \" hooray", "string");
+    TestSpec spec =
+        new TestSpec(fx, node)
+            .role("alice", Passwords.md5("alice", "alice-pw"))
+            .role(
+                "bob",
+                Passwords.scram("bob-pw", "0123456789abcdef".getBytes(StandardCharsets.UTF_8)))
+            .role(HOSTILE, Passwords.md5(HOSTILE, "it's a \\ pass"))
+            .role(LONG_NAME, null)
+            .database("appdb", "alice")
+            .database("db \"quoted\" $$", HOSTILE)
+            .setting(
+                "test.escaping",
+                "here's a backslash \\ and a quote ' and a double-quote \" hooray",
+                "string");
     try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
-      String status = cc.awaitStatus(s -> s.contains("\"status\":\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+      String status =
+          cc.awaitStatus(
+              s -> s.contains("\"status\":\"running\"") || s.contains("\"failed\""),
+              Duration.ofSeconds(90));
       assertTrue(status.contains("\"status\":\"running\""), status + "\n" + cc.log());
-      try (Connection admin = DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
+      try (Connection admin =
+              DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
           Statement s = admin.createStatement()) {
-        assertEquals(StandInBasebackup.MARKER_NOTE, one(s, "select note from " + StandInBasebackup.MARKER_TABLE));
-        assertEquals("here's a backslash \\ and a quote ' and a double-quote \" hooray", one(s, "show test.escaping"));
+        assertEquals(
+            StandInBasebackup.MARKER_NOTE,
+            one(s, "select note from " + StandInBasebackup.MARKER_TABLE));
+        assertEquals(
+            "here's a backslash \\ and a quote ' and a double-quote \" hooray",
+            one(s, "show test.escaping"));
         assertEquals("100", one(s, "show max_connections"));
-        assertEquals("alice", one(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'appdb'"));
-        assertEquals(HOSTILE, one(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'db \"quoted\" $$'"));
-        assertEquals("1", one(s, "select count(*) from pg_roles where rolname = '" + LONG_NAME + "'"));
-        assertEquals("md5" + Passwords.md5("alice", "alice-pw"), one(s, "select rolpassword from pg_authid where rolname = 'alice'"));
+        assertEquals(
+            "alice",
+            one(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'appdb'"));
+        assertEquals(
+            HOSTILE,
+            one(
+                s,
+                "select pg_get_userbyid(datdba) from pg_database where datname = 'db \"quoted\""
+                    + " $$'"));
+        assertEquals(
+            "1", one(s, "select count(*) from pg_roles where rolname = '" + LONG_NAME + "'"));
+        assertEquals(
+            "md5" + Passwords.md5("alice", "alice-pw"),
+            one(s, "select rolpassword from pg_authid where rolname = 'alice'"));
         node.requirePasswords(s);
       }
       assertLogin(node, "alice", "alice-pw");
@@ -62,8 +84,16 @@ class ComputeStartup_Test {
       assertLogin(node, HOSTILE, "it's a \\ pass");
       assertThrows(SQLException.class, () -> assertLogin(node, "alice", "wrong"));
       StandInConnection c = fx.pageserver.connections().get(fx.pageserver.connections().size() - 1);
-      assertEquals(List.of("basebackup " + ComputeFixture.TENANT + " " + ComputeFixture.TIMELINE + " "
-          + fx.backup().endLsn() + " --gzip"), c.queries());
+      assertEquals(
+          List.of(
+              "basebackup "
+                  + ComputeFixture.TENANT
+                  + " "
+                  + ComputeFixture.TIMELINE
+                  + " "
+                  + fx.backup().endLsn()
+                  + " --gzip"),
+          c.queries());
       assertEquals(ComputeFixture.TOKEN, c.password());
       assertEquals("-c neon.compute_mode=primary", c.startupParams().get("options"));
       assertEquals("compute_ctl", c.startupParams().get("application_name"));
@@ -74,7 +104,8 @@ class ComputeStartup_Test {
     }
   }
 
-  private static void assertLogin(ComputeFixture.Node node, String user, String password) throws SQLException {
+  private static void assertLogin(ComputeFixture.Node node, String user, String password)
+      throws SQLException {
     assertEquals(user, node.login(user, password));
   }
 

@@ -20,18 +20,23 @@ final class Orphans {
     Path home = pgdata.getParent();
     byte[] env = ("PGDATA=" + pgdata).getBytes(StandardCharsets.UTF_8);
     long self = ProcessHandle.current().pid();
-    return ProcessHandle.allProcesses().filter(h -> h.pid() != self).filter(h -> {
-      Path proc = Path.of("/proc", Long.toString(h.pid()));
-      try {
-        Path cwd = Files.readSymbolicLink(proc.resolve("cwd"));
-        if (cwd.startsWith(home)) {
-          return true;
-        }
-        return contains(Files.readAllBytes(proc.resolve("environ")), env);
-      } catch (IOException | SecurityException e) {
-        return false; // gone meanwhile, or a kernel thread
-      }
-    }).map(h -> h.pid() + ": " + h.info().commandLine().orElse("?")).toList();
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.pid() != self)
+        .filter(
+            h -> {
+              Path proc = Path.of("/proc", Long.toString(h.pid()));
+              try {
+                Path cwd = Files.readSymbolicLink(proc.resolve("cwd"));
+                if (cwd.startsWith(home)) {
+                  return true;
+                }
+                return contains(Files.readAllBytes(proc.resolve("environ")), env);
+              } catch (IOException | SecurityException e) {
+                return false; // gone meanwhile, or a kernel thread
+              }
+            })
+        .map(h -> h.pid() + ": " + h.info().commandLine().orElse("?"))
+        .toList();
   }
 
   /** Waits up to {@code seconds} for the compute's processes to be gone; returns what is left. */

@@ -9,7 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds spec JSON for end-to-end tests: storage pointing at the stand-ins, Postgres on the node's port. */
+/**
+ * Builds spec JSON for end-to-end tests: storage pointing at the stand-ins, Postgres on the node's
+ * port.
+ */
 final class TestSpec {
   private final JsonObject spec = new JsonObject();
   private final JsonArray roles = new JsonArray();
@@ -17,8 +20,10 @@ final class TestSpec {
   private final JsonArray settings = new JsonArray();
 
   TestSpec(ComputeFixture fx, ComputeFixture.Node node) {
-    spec.add("format_version", 1.0).add("operation_uuid", "op-e2e")
-        .add("tenant_id", ComputeFixture.TENANT).add("timeline_id", ComputeFixture.TIMELINE)
+    spec.add("format_version", 1.0)
+        .add("operation_uuid", "op-e2e")
+        .add("tenant_id", ComputeFixture.TENANT)
+        .add("timeline_id", ComputeFixture.TIMELINE)
         .add("pageserver_connstring", "host=127.0.0.1 port=" + fx.pageserver.port())
         .add("safekeeper_connstrings", new JsonArray().add("127.0.0.1:" + TestPg.freePort()))
         .add("storage_auth_token", ComputeFixture.TOKEN);
@@ -35,8 +40,12 @@ final class TestSpec {
   }
 
   TestSpec role(String name, String encryptedPassword) {
-    roles.add(new JsonObject().add("name", name).add("encrypted_password", encryptedPassword == null ? Json.NULL
-        : Json.value(encryptedPassword)));
+    roles.add(
+        new JsonObject()
+            .add("name", name)
+            .add(
+                "encrypted_password",
+                encryptedPassword == null ? Json.NULL : Json.value(encryptedPassword)));
     return this;
   }
 
@@ -61,8 +70,12 @@ final class TestSpec {
   }
 
   String json() {
-    JsonObject cluster = new JsonObject().add("cluster_id", "e2e-cluster").add("roles", roles)
-        .add("databases", databases).add("settings", settings);
+    JsonObject cluster =
+        new JsonObject()
+            .add("cluster_id", "e2e-cluster")
+            .add("roles", roles)
+            .add("databases", databases)
+            .add("settings", settings);
     return new JsonObject().merge(spec).add("cluster", cluster).toString();
   }
 

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code POST /extension_server/{filename}} served by the HTTP API with {@link RemoteExtensions} behind it. */
+/**
+ * {@code POST /extension_server/{filename}} served by the HTTP API with {@link RemoteExtensions}
+ * behind it.
+ */
 class ExtensionServerRoute_Test {
   private static ExtensionStore store;
   private static HttpServers servers;
@@ -34,17 +37,29 @@ class ExtensionServerRoute_Test {
     Path root = Files.createTempDirectory("computectl-extroute-");
     Files.createDirectories(root.resolve("share/extension"));
     Files.createDirectories(root.resolve("lib"));
-    dirs = new ExtensionDirs(root.resolve("download"), root.resolve("share/extension"), root.resolve("lib"));
+    dirs =
+        new ExtensionDirs(
+            root.resolve("download"), root.resolve("share/extension"), root.resolve("lib"));
     ComputeNode node = new ComputeNode();
-    node.setSpec(SpecValidator.validate(SpecParser.parseSpec("{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[]},"
-        + "\"tenant_id\":\"b0554b632bd4d547a63b86c3630317e8\",\"timeline_id\":\"2414a61ffc94e428f14b5758fe308e13\","
-        + "\"pageserver_connstring\":\"postgresql://no_user@127.0.0.1:6400\",\"safekeeper_connstrings\":[\"x\"],"
-        + "\"remote_extensions\":{\"public_extensions\":[\"routeext\",\"busyext\"],"
-        + "\"library_index\":{\"routelib\":\"routeext\"},\"extension_data\":{"
-        + "\"routeext\":{\"control_data\":{},\"archive_path\":\"\"},\"busyext\":{\"control_data\":{},\"archive_path\":\"\"}}}}")));
-    RemoteExtensions extensions = new RemoteExtensions(store.url(), "latest", "v15", dirs, METRICS, null);
-    servers = HttpServers.start(ComputeContext.builder(node, METRICS, "compute-1").terminator(() -> { })
-        .remoteExtensions(store.url(), extensions).build(), 0, 0);
+    node.setSpec(
+        SpecValidator.validate(
+            SpecParser.parseSpec(
+                "{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[]},"
+                    + "\"tenant_id\":\"b0554b632bd4d547a63b86c3630317e8\",\"timeline_id\":\"2414a61ffc94e428f14b5758fe308e13\","
+                    + "\"pageserver_connstring\":\"postgresql://no_user@127.0.0.1:6400\",\"safekeeper_connstrings\":[\"x\"],"
+                    + "\"remote_extensions\":{\"public_extensions\":[\"routeext\",\"busyext\"],"
+                    + "\"library_index\":{\"routelib\":\"routeext\"},\"extension_data\":{"
+                    + "\"routeext\":{\"control_data\":{},\"archive_path\":\"\"},\"busyext\":{\"control_data\":{},\"archive_path\":\"\"}}}}")));
+    RemoteExtensions extensions =
+        new RemoteExtensions(store.url(), "latest", "v15", dirs, METRICS, null);
+    servers =
+        HttpServers.start(
+            ComputeContext.builder(node, METRICS, "compute-1")
+                .terminator(() -> {})
+                .remoteExtensions(store.url(), extensions)
+                .build(),
+            0,
+            0);
   }
 
   @AfterAll
@@ -54,13 +69,19 @@ class ExtensionServerRoute_Test {
   }
 
   private static HttpResponse<String> post(String pathAndQuery) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + servers.internalPort() + pathAndQuery))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return CLIENT.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + servers.internalPort() + pathAndQuery))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void library_isDownloadedAndInstalled() throws Exception {
-    store.serve("/latest/v15/extensions/routeext.tar.zst", ExtensionStore.tarZst(Map.of("lib/routelib.so", "elf")));
+    store.serve(
+        "/latest/v15/extensions/routeext.tar.zst",
+        ExtensionStore.tarZst(Map.of("lib/routelib.so", "elf")));
 
     HttpResponse<String> r = post("/extension_server/routelib.so?is_library=true");
 
@@ -85,7 +106,11 @@ class ExtensionServerRoute_Test {
     HttpResponse<String> r = post("/extension_server/busyext");
 
     assertEquals(500, r.statusCode());
-    assertTrue(r.body().contains("error downloading extension \\\"busyext\\\": remote extensions server is temporarily unavailable"),
+    assertTrue(
+        r.body()
+            .contains(
+                "error downloading extension \\\"busyext\\\": remote extensions server is"
+                    + " temporarily unavailable"),
         r.body());
     assertEquals(1, METRICS.remoteExtRequests.value("503 Service Unavailable", "busyext.tar.zst"));
   }

@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local stand-in for the extension storage proxy: serves configured bodies (or statuses) at
- * paths on 127.0.0.1, optionally after a delay, and records every request path.
+ * A local stand-in for the extension storage proxy: serves configured bodies (or statuses) at paths
+ * on 127.0.0.1, optionally after a delay, and records every request path.
  */
 final class ExtensionStore implements AutoCloseable {
   private record Answer(int status, byte[] body, long delayMillis) {}
@@ -31,24 +31,29 @@ final class ExtensionStore implements AutoCloseable {
   ExtensionStore() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     AtomicInteger n = new AtomicInteger();
-    executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "ext-store-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "ext-store-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
-    server.createContext("/", exchange -> {
-      String path = exchange.getRequestURI().getPath();
-      requests.add(exchange.getRequestMethod() + " " + path);
-      Answer a = answers.getOrDefault(path, new Answer(404, "no such object".getBytes(), 0));
-      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      sleep(a.delayMillis());
-      inFlight.decrementAndGet();
-      exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(a.body());
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          requests.add(exchange.getRequestMethod() + " " + path);
+          Answer a = answers.getOrDefault(path, new Answer(404, "no such object".getBytes(), 0));
+          maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          sleep(a.delayMillis());
+          inFlight.decrementAndGet();
+          exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(a.body());
+          }
+        });
     server.start();
   }
 
@@ -92,22 +97,32 @@ final class ExtensionStore implements AutoCloseable {
     executor.shutdownNow();
   }
 
-  /** A .tar.zst archive of the given files (path to content), made with TarWriter and the zstd program. */
+  /**
+   * A .tar.zst archive of the given files (path to content), made with TarWriter and the zstd
+   * program.
+   */
   static byte[] tarZst(Map<String, String> files) throws IOException, InterruptedException {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     try (computectl.tar.TarWriter w = new computectl.tar.TarWriter(tar)) {
       for (Map.Entry<String, String> f : files.entrySet()) {
-        w.writeFile(f.getKey(), 0644, 1_700_000_000L, f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        w.writeFile(
+            f.getKey(),
+            0644,
+            1_700_000_000L,
+            f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
     }
     Process p = new ProcessBuilder("zstd", "-q", "-c").start();
-    Thread feeder = new Thread(() -> {
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(tar.toByteArray());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, "test-zstd-feed");
+    Thread feeder =
+        new Thread(
+            () -> {
+              try (OutputStream in = p.getOutputStream()) {
+                in.write(tar.toByteArray());
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            },
+            "test-zstd-feed");
     feeder.start();
     byte[] out = p.getInputStream().readAllBytes();
     feeder.join();

@@ -54,7 +54,8 @@ class RemoteExtensions_Test {
     Path root = Files.createTempDirectory("computectl-ext-");
     Files.createDirectories(root.resolve("share/extension"));
     Files.createDirectories(root.resolve("lib"));
-    return new ExtensionDirs(root.resolve("download"), root.resolve("share/extension"), root.resolve("lib"));
+    return new ExtensionDirs(
+        root.resolve("download"), root.resolve("share/extension"), root.resolve("lib"));
   }
 
   private static RemoteExtensions extensions(ExtensionDirs dirs, ComputeCtlMetrics metrics) {
@@ -62,19 +63,34 @@ class RemoteExtensions_Test {
   }
 
   private static ComputeSpec spec(String remoteExtensions, String settings, String postgresqlConf) {
-    String conf = postgresqlConf == null ? "" : ",\"postgresql_conf\":\"" + postgresqlConf.replace("\n", "\\n") + "\"";
-    return SpecParser.parseSpec("{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[],\"settings\":["
-        + settings + "]" + conf + "},\"tenant_id\":\"b0554b632bd4d547a63b86c3630317e8\","
-        + "\"timeline_id\":\"2414a61ffc94e428f14b5758fe308e13\","
-        + "\"pageserver_connstring\":\"postgresql://no_user@127.0.0.1:6400\","
-        + "\"safekeeper_connstrings\":[\"127.0.0.1:5454\"],\"remote_extensions\":" + remoteExtensions + "}");
+    String conf =
+        postgresqlConf == null
+            ? ""
+            : ",\"postgresql_conf\":\"" + postgresqlConf.replace("\n", "\\n") + "\"";
+    return SpecParser.parseSpec(
+        "{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[],\"settings\":["
+            + settings
+            + "]"
+            + conf
+            + "},\"tenant_id\":\"b0554b632bd4d547a63b86c3630317e8\","
+            + "\"timeline_id\":\"2414a61ffc94e428f14b5758fe308e13\","
+            + "\"pageserver_connstring\":\"postgresql://no_user@127.0.0.1:6400\","
+            + "\"safekeeper_connstrings\":[\"127.0.0.1:5454\"],\"remote_extensions\":"
+            + remoteExtensions
+            + "}");
   }
 
   private static String extData(String... names) {
     StringBuilder sb = new StringBuilder("{");
     for (String n : names) {
-      sb.append(sb.length() > 1 ? "," : "").append('"').append(n).append("\":{\"control_data\":{\"").append(n)
-          .append(".control\":\"default_version = '1.0'\\n\"},\"archive_path\":\"ignored/").append(n).append(".tar.zst\"}");
+      sb.append(sb.length() > 1 ? "," : "")
+          .append('"')
+          .append(n)
+          .append("\":{\"control_data\":{\"")
+          .append(n)
+          .append(".control\":\"default_version = '1.0'\\n\"},\"archive_path\":\"ignored/")
+          .append(n)
+          .append(".tar.zst\"}");
     }
     return sb.append('}').toString();
   }
@@ -86,14 +102,29 @@ class RemoteExtensions_Test {
     String version = PgVersion.detect(pgbin);
     ExtensionDirs dirs = ExtensionDirs.forPgbin(pgbin);
     String ext = "cc_remote_demo";
-    store.serve("/" + BuildInfo.buildTag() + "/" + version + "/extensions/" + ext + ".tar.zst", ExtensionStore.tarZst(Map.of(
-        "share/extension/" + ext + "--1.0.sql",
-        "CREATE FUNCTION cc_remote_demo_answer() RETURNS int LANGUAGE sql AS 'SELECT 42';\n")));
-    RemoteExtSpec remote = spec("{\"public_extensions\":[\"" + ext + "\"],\"library_index\":{},\"extension_data\":{\""
-        + ext + "\":{\"control_data\":{\"" + ext + ".control\":\"comment = 'demo'\\ndefault_version = '1.0'\\n"
-        + "relocatable = true\\n\"},\"archive_path\":\"x\"}}}", "", null).remoteExtensions();
+    store.serve(
+        "/" + BuildInfo.buildTag() + "/" + version + "/extensions/" + ext + ".tar.zst",
+        ExtensionStore.tarZst(
+            Map.of(
+                "share/extension/" + ext + "--1.0.sql",
+                "CREATE FUNCTION cc_remote_demo_answer() RETURNS int LANGUAGE sql AS 'SELECT"
+                    + " 42';\n")));
+    RemoteExtSpec remote =
+        spec(
+                "{\"public_extensions\":[\""
+                    + ext
+                    + "\"],\"library_index\":{},\"extension_data\":{\""
+                    + ext
+                    + "\":{\"control_data\":{\""
+                    + ext
+                    + ".control\":\"comment = 'demo'\\ndefault_version = '1.0'\\n"
+                    + "relocatable = true\\n\"},\"archive_path\":\"x\"}}}",
+                "",
+                null)
+            .remoteExtensions();
     ComputeCtlMetrics metrics = new ComputeCtlMetrics();
-    RemoteExtensions extensions = new RemoteExtensions(store.url(), BuildInfo.buildTag(), version, dirs, metrics, null);
+    RemoteExtensions extensions =
+        new RemoteExtensions(store.url(), BuildInfo.buildTag(), version, dirs, metrics, null);
 
     RemoteExtensions.writeControlFiles(remote, dirs.shareExtensionDir());
     extensions.download(ext, remote);
@@ -101,11 +132,20 @@ class RemoteExtensions_Test {
     assertTrue(Files.isRegularFile(dirs.shareExtensionDir().resolve(ext + "--1.0.sql")));
     assertTrue(Files.isDirectory(dirs.downloadDir()));
     try (LocalCluster pg = TestPg.newCluster()) {
-      assertEquals("42", pg.psql("postgres", "CREATE EXTENSION " + ext + "; SELECT cc_remote_demo_answer()").trim());
+      assertEquals(
+          "42",
+          pg.psql("postgres", "CREATE EXTENSION " + ext + "; SELECT cc_remote_demo_answer()")
+              .trim());
     }
     assertEquals(1, metrics.remoteExtRequests.value("200 OK", ext + ".tar.zst"));
-    assertTrue(metrics.text().contains("compute_ctl_remote_ext_requests_total{filename=\"" + ext
-        + ".tar.zst\",http_status=\"200 OK\"} 1"), metrics.text());
+    assertTrue(
+        metrics
+            .text()
+            .contains(
+                "compute_ctl_remote_ext_requests_total{filename=\""
+                    + ext
+                    + ".tar.zst\",http_status=\"200 OK\"} 1"),
+        metrics.text());
   }
 
   @Test
@@ -121,8 +161,10 @@ class RemoteExtensions_Test {
     long size = extensions(dirs, new ComputeCtlMetrics()).downloadExtension("withlib");
 
     assertEquals(archive.length, size);
-    assertEquals("not really an ELF file", Files.readString(dirs.pkglibDir().resolve("withlib.so")));
-    assertEquals("SELECT 1;\n", Files.readString(dirs.shareExtensionDir().resolve("withlib--1.0.sql")));
+    assertEquals(
+        "not really an ELF file", Files.readString(dirs.pkglibDir().resolve("withlib.so")));
+    assertEquals(
+        "SELECT 1;\n", Files.readString(dirs.shareExtensionDir().resolve("withlib--1.0.sql")));
     assertTrue(Files.exists(dirs.shareExtensionDir().resolve("withlib.control")));
     try (var left = Files.list(dirs.downloadDir().resolve("lib"))) {
       assertEquals(0, left.count(), "everything was moved out of the download directory");
@@ -131,7 +173,9 @@ class RemoteExtensions_Test {
 
   @Test
   void download_sameArchiveTwice_fetchesOnce() throws Exception {
-    store.serve(archiveUrlPath("once"), ExtensionStore.tarZst(Map.of("share/extension/once.control", "x\n")));
+    store.serve(
+        archiveUrlPath("once"),
+        ExtensionStore.tarZst(Map.of("share/extension/once.control", "x\n")));
     RemoteExtensions extensions = extensions(tempDirs(), new ComputeCtlMetrics());
 
     assertTrue(extensions.downloadExtension("once") > 0);
@@ -141,7 +185,11 @@ class RemoteExtensions_Test {
 
   @Test
   void download_concurrentRequests_shareOneFetch() throws Exception {
-    store.serve(archiveUrlPath("slow"), 200, ExtensionStore.tarZst(Map.of("share/extension/slow.control", "x\n")), 1000);
+    store.serve(
+        archiveUrlPath("slow"),
+        200,
+        ExtensionStore.tarZst(Map.of("share/extension/slow.control", "x\n")),
+        1000);
     RemoteExtensions extensions = extensions(tempDirs(), new ComputeCtlMetrics());
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
@@ -172,10 +220,15 @@ class RemoteExtensions_Test {
       Future<Long> second = pool.submit(() -> extensions.downloadExtension("flaky"));
       for (Future<Long> f : List.of(first, second)) {
         Exception e = assertThrows(Exception.class, f::get);
-        assertEquals("error downloading extension \"flaky\": remote extensions server is temporarily unavailable",
+        assertEquals(
+            "error downloading extension \"flaky\": remote extensions server is temporarily"
+                + " unavailable",
             e.getCause().getMessage());
       }
-      assertEquals(2, store.count(archiveUrlPath("flaky")), "the waiter did not hang on the failed download");
+      assertEquals(
+          2,
+          store.count(archiveUrlPath("flaky")),
+          "the waiter did not hang on the failed download");
     } finally {
       pool.shutdownNow();
     }
@@ -187,47 +240,70 @@ class RemoteExtensions_Test {
     store.serve(archiveUrlPath("busy"), 503, new byte[0], 0);
     RemoteExtensions extensions = extensions(tempDirs(), metrics);
 
-    ExtensionException busy = assertThrows(ExtensionException.class, () -> extensions.downloadExtension("busy"));
-    ExtensionException missing = assertThrows(ExtensionException.class, () -> extensions.downloadExtension("missing"));
+    ExtensionException busy =
+        assertThrows(ExtensionException.class, () -> extensions.downloadExtension("busy"));
+    ExtensionException missing =
+        assertThrows(ExtensionException.class, () -> extensions.downloadExtension("missing"));
 
-    assertEquals("error downloading extension \"busy\": remote extensions server is temporarily unavailable", busy.getMessage());
-    assertEquals("error downloading extension \"missing\": unexpected remote extensions server response status code: "
-        + "404 Not Found", missing.getMessage());
+    assertEquals(
+        "error downloading extension \"busy\": remote extensions server is temporarily unavailable",
+        busy.getMessage());
+    assertEquals(
+        "error downloading extension \"missing\": unexpected remote extensions server response"
+            + " status code: 404 Not Found",
+        missing.getMessage());
     assertEquals(1, metrics.remoteExtRequests.value("503 Service Unavailable", "busy.tar.zst"));
     assertEquals(1, metrics.remoteExtRequests.value("404 Not Found", "missing.tar.zst"));
     assertThrows(ExtensionException.class, () -> extensions.downloadExtension("busy"));
-    assertEquals(2, metrics.remoteExtRequests.value("503 Service Unavailable", "busy.tar.zst"), "no de-dup of failures");
+    assertEquals(
+        2,
+        metrics.remoteExtRequests.value("503 Service Unavailable", "busy.tar.zst"),
+        "no de-dup of failures");
   }
 
   @Test
   void download_unreachableServer_countsUnknownStatus() throws Exception {
     ComputeCtlMetrics metrics = new ComputeCtlMetrics();
-    RemoteExtensions extensions = new RemoteExtensions("http://127.0.0.1:" + TestPg.freePort(), TAG, V, tempDirs(), metrics, null);
+    RemoteExtensions extensions =
+        new RemoteExtensions(
+            "http://127.0.0.1:" + TestPg.freePort(), TAG, V, tempDirs(), metrics, null);
 
-    ExtensionException e = assertThrows(ExtensionException.class, () -> extensions.downloadExtension("gone"));
+    ExtensionException e =
+        assertThrows(ExtensionException.class, () -> extensions.downloadExtension("gone"));
 
-    assertTrue(e.getMessage().startsWith("error downloading extension \"gone\": could not perform remote extensions server request: "),
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "error downloading extension \"gone\": could not perform remote extensions server"
+                    + " request: "),
         e.getMessage());
     assertEquals(1, metrics.remoteExtRequests.value("unknown", "gone.tar.zst"));
   }
 
   @Test
   void download_withoutRemoteExtConfig_refuses() throws Exception {
-    RemoteExtensions extensions = new RemoteExtensions(null, TAG, V, tempDirs(), new ComputeCtlMetrics(), null);
+    RemoteExtensions extensions =
+        new RemoteExtensions(null, TAG, V, tempDirs(), new ComputeCtlMetrics(), null);
 
-    ExtensionException e = assertThrows(ExtensionException.class, () -> extensions.downloadExtension("any"));
+    ExtensionException e =
+        assertThrows(ExtensionException.class, () -> extensions.downloadExtension("any"));
 
     assertEquals("Remote extensions storage is not configured", e.getMessage());
   }
 
   @Test
   void download_notZstd_reportsZstdError() throws Exception {
-    store.serve(archiveUrlPath("garbage"), "this is not a zstd frame".getBytes(StandardCharsets.UTF_8));
+    store.serve(
+        archiveUrlPath("garbage"), "this is not a zstd frame".getBytes(StandardCharsets.UTF_8));
     RemoteExtensions extensions = extensions(tempDirs(), new ComputeCtlMetrics());
 
-    ExtensionException e = assertThrows(ExtensionException.class, () -> extensions.downloadExtension("garbage"));
+    ExtensionException e =
+        assertThrows(ExtensionException.class, () -> extensions.downloadExtension("garbage"));
 
-    assertTrue(e.getMessage().startsWith("zstd could not decompress the archive of extension garbage (exit code "), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith("zstd could not decompress the archive of extension garbage (exit code "),
+        e.getMessage());
   }
 
   @Test
@@ -243,25 +319,39 @@ class RemoteExtensions_Test {
 
   @Test
   void download_missingZstdProgram_saysSo() throws Exception {
-    store.serve(archiveUrlPath("nozstd"), ExtensionStore.tarZst(Map.of("share/extension/nozstd.control", "x\n")));
-    RemoteExtensions extensions = new RemoteExtensions(store.url(), TAG, V, tempDirs(), new ComputeCtlMetrics(), null,
-        "/nonexistent/zstd");
+    store.serve(
+        archiveUrlPath("nozstd"),
+        ExtensionStore.tarZst(Map.of("share/extension/nozstd.control", "x\n")));
+    RemoteExtensions extensions =
+        new RemoteExtensions(
+            store.url(), TAG, V, tempDirs(), new ComputeCtlMetrics(), null, "/nonexistent/zstd");
 
-    ExtensionException e = assertThrows(ExtensionException.class, () -> extensions.downloadExtension("nozstd"));
+    ExtensionException e =
+        assertThrows(ExtensionException.class, () -> extensions.downloadExtension("nozstd"));
 
-    assertTrue(e.getMessage().startsWith("cannot run /nonexistent/zstd to decompress the archive of extension nozstd"
-        + " (is the zstd program installed?)"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "cannot run /nonexistent/zstd to decompress the archive of extension nozstd"
+                    + " (is the zstd program installed?)"),
+        e.getMessage());
   }
 
   @Test
   void prepareAtStartup_downloadsPreloadLibrariesConcurrently() throws Exception {
     byte[] a = ExtensionStore.tarZst(Map.of("lib/liba.so", "a"));
-    byte[] b = ExtensionStore.tarZst(Map.of("lib/libb.so", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+    byte[] b =
+        ExtensionStore.tarZst(
+            Map.of("lib/libb.so", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
     store.serve(archiveUrlPath("exta"), 200, a, 700).serve(archiveUrlPath("extb"), 200, b, 700);
-    ComputeSpec spec = spec("{\"public_extensions\":[\"exta\"],\"custom_extensions\":[\"extb\"],"
-        + "\"library_index\":{\"liba\":\"exta\",\"libb\":\"extb\",\"libc\":\"extc\"},\"extension_data\":" + extData("exta", "extb") + "}",
-        "{\"name\":\"shared_preload_libraries\",\"value\":\"neon,liba,localonly\",\"vartype\":\"string\"}",
-        "shared_preload_libraries='old'\nshared_preload_libraries='libb'\n");
+    ComputeSpec spec =
+        spec(
+            "{\"public_extensions\":[\"exta\"],\"custom_extensions\":[\"extb\"],"
+                + "\"library_index\":{\"liba\":\"exta\",\"libb\":\"extb\",\"libc\":\"extc\"},\"extension_data\":"
+                + extData("exta", "extb")
+                + "}",
+            "{\"name\":\"shared_preload_libraries\",\"value\":\"neon,liba,localonly\",\"vartype\":\"string\"}",
+            "shared_preload_libraries='old'\nshared_preload_libraries='libb'\n");
     ExtensionDirs dirs = tempDirs();
     StartupMetrics metrics = new StartupMetrics();
     int before = store.maxInFlight();
@@ -271,28 +361,46 @@ class RemoteExtensions_Test {
     assertEquals(2, metrics.get(StartupMetrics.Field.NUM_EXT_DOWNLOADED));
     assertEquals(Math.max(a.length, b.length), metrics.get(StartupMetrics.Field.LARGEST_EXT_SIZE));
     assertEquals(a.length + b.length, metrics.get(StartupMetrics.Field.TOTAL_EXT_DOWNLOAD_SIZE));
-    assertTrue(metrics.get(StartupMetrics.Field.LOAD_EXT_MS) >= 700, "load_ext_ms covers the downloads");
-    assertTrue(store.maxInFlight() >= Math.max(2, before), "both libraries were fetched at the same time");
+    assertTrue(
+        metrics.get(StartupMetrics.Field.LOAD_EXT_MS) >= 700, "load_ext_ms covers the downloads");
+    assertTrue(
+        store.maxInFlight() >= Math.max(2, before), "both libraries were fetched at the same time");
     assertEquals("a", Files.readString(dirs.pkglibDir().resolve("liba.so")));
     assertTrue(Files.exists(dirs.pkglibDir().resolve("libb.so")));
-    assertTrue(Files.exists(dirs.shareExtensionDir().resolve("exta.control")), "control files are written first");
+    assertTrue(
+        Files.exists(dirs.shareExtensionDir().resolve("exta.control")),
+        "control files are written first");
   }
 
   @Test
   void prepareAtStartup_libraryOfUnlistedExtension_failsStartup() throws Exception {
-    ComputeSpec spec = spec("{\"public_extensions\":[],\"library_index\":{\"hidden\":\"hiddenext\"},\"extension_data\":"
-        + extData("hiddenext") + "}", "{\"name\":\"shared_preload_libraries\",\"value\":\"hidden\",\"vartype\":\"string\"}", null);
+    ComputeSpec spec =
+        spec(
+            "{\"public_extensions\":[],\"library_index\":{\"hidden\":\"hiddenext\"},\"extension_data\":"
+                + extData("hiddenext")
+                + "}",
+            "{\"name\":\"shared_preload_libraries\",\"value\":\"hidden\",\"vartype\":\"string\"}",
+            null);
 
-    ExtensionException e = assertThrows(ExtensionException.class,
-        () -> extensions(tempDirs(), new ComputeCtlMetrics()).prepareAtStartup(spec, new StartupMetrics()));
+    ExtensionException e =
+        assertThrows(
+            ExtensionException.class,
+            () ->
+                extensions(tempDirs(), new ComputeCtlMetrics())
+                    .prepareAtStartup(spec, new StartupMetrics()));
 
     assertEquals("extension hiddenext is not found", e.getMessage());
   }
 
   @Test
   void prepareAtStartup_failedDownload_isOnlyLogged() throws Exception {
-    ComputeSpec spec = spec("{\"public_extensions\":[\"absent\"],\"library_index\":{\"libabsent\":\"absent\"},\"extension_data\":"
-        + extData("absent") + "}", "{\"name\":\"shared_preload_libraries\",\"value\":\"libabsent\",\"vartype\":\"string\"}", null);
+    ComputeSpec spec =
+        spec(
+            "{\"public_extensions\":[\"absent\"],\"library_index\":{\"libabsent\":\"absent\"},\"extension_data\":"
+                + extData("absent")
+                + "}",
+            "{\"name\":\"shared_preload_libraries\",\"value\":\"libabsent\",\"vartype\":\"string\"}",
+            null);
     StartupMetrics metrics = new StartupMetrics();
 
     extensions(tempDirs(), new ComputeCtlMetrics()).prepareAtStartup(spec, metrics);
@@ -303,14 +411,20 @@ class RemoteExtensions_Test {
 
   @Test
   void prepareAtStartup_withoutRemoteExtConfig_writesControlFilesOnly() throws Exception {
-    ComputeSpec spec = spec("{\"library_index\":{\"l\":\"local\"},\"extension_data\":" + extData("local") + "}",
-        "{\"name\":\"shared_preload_libraries\",\"value\":\"l\",\"vartype\":\"string\"}", null);
+    ComputeSpec spec =
+        spec(
+            "{\"library_index\":{\"l\":\"local\"},\"extension_data\":" + extData("local") + "}",
+            "{\"name\":\"shared_preload_libraries\",\"value\":\"l\",\"vartype\":\"string\"}",
+            null);
     ExtensionDirs dirs = tempDirs();
     StartupMetrics metrics = new StartupMetrics();
 
-    new RemoteExtensions(null, TAG, V, dirs, new ComputeCtlMetrics(), null).prepareAtStartup(spec, metrics);
+    new RemoteExtensions(null, TAG, V, dirs, new ComputeCtlMetrics(), null)
+        .prepareAtStartup(spec, metrics);
 
-    assertEquals("default_version = '1.0'\n", Files.readString(dirs.shareExtensionDir().resolve("local.control")));
+    assertEquals(
+        "default_version = '1.0'\n",
+        Files.readString(dirs.shareExtensionDir().resolve("local.control")));
     assertEquals(0, metrics.get(StartupMetrics.Field.NUM_EXT_DOWNLOADED));
     assertFalse(Files.exists(dirs.downloadDir()));
   }
@@ -319,12 +433,20 @@ class RemoteExtensions_Test {
   void writeControlFiles_skipsUnlistedAndKeepsExistingFiles() throws Exception {
     ExtensionDirs dirs = tempDirs();
     Files.writeString(dirs.shareExtensionDir().resolve("pub.control"), "local version\n");
-    RemoteExtSpec remote = spec("{\"public_extensions\":[\"pub\"],\"custom_extensions\":[\"cust\"],\"library_index\":{},"
-        + "\"extension_data\":" + extData("pub", "cust", "other") + "}", "", null).remoteExtensions();
+    RemoteExtSpec remote =
+        spec(
+                "{\"public_extensions\":[\"pub\"],\"custom_extensions\":[\"cust\"],\"library_index\":{},"
+                    + "\"extension_data\":"
+                    + extData("pub", "cust", "other")
+                    + "}",
+                "",
+                null)
+            .remoteExtensions();
 
     RemoteExtensions.writeControlFiles(remote, dirs.shareExtensionDir());
 
-    assertEquals("local version\n", Files.readString(dirs.shareExtensionDir().resolve("pub.control")));
+    assertEquals(
+        "local version\n", Files.readString(dirs.shareExtensionDir().resolve("pub.control")));
     assertTrue(Files.exists(dirs.shareExtensionDir().resolve("cust.control")));
     assertFalse(Files.exists(dirs.shareExtensionDir().resolve("other.control")));
   }
@@ -332,13 +454,22 @@ class RemoteExtensions_Test {
   @Test
   void writeControlFiles_nameWithSlash_isRefused() throws Exception {
     ExtensionDirs dirs = tempDirs();
-    RemoteExtSpec remote = spec("{\"library_index\":{},\"extension_data\":{\"x\":{\"control_data\":{\"../x.control\":\"\"},"
-        + "\"archive_path\":\"\"}}}", "", null).remoteExtensions();
+    RemoteExtSpec remote =
+        spec(
+                "{\"library_index\":{},\"extension_data\":{\"x\":{\"control_data\":{\"../x.control\":\"\"},"
+                    + "\"archive_path\":\"\"}}}",
+                "",
+                null)
+            .remoteExtensions();
 
-    ExtensionException e = assertThrows(ExtensionException.class,
-        () -> RemoteExtensions.writeControlFiles(remote, dirs.shareExtensionDir()));
+    ExtensionException e =
+        assertThrows(
+            ExtensionException.class,
+            () -> RemoteExtensions.writeControlFiles(remote, dirs.shareExtensionDir()));
 
-    assertEquals("control file name \"../x.control\" in remote_extensions is not a plain file name", e.getMessage());
+    assertEquals(
+        "control file name \"../x.control\" in remote_extensions is not a plain file name",
+        e.getMessage());
   }
 
   @Test
@@ -355,8 +486,11 @@ class RemoteExtensions_Test {
 
   @Test
   void forPgbin_notEndingInBinPostgres_isRefused() {
-    ExtensionException e = assertThrows(ExtensionException.class, () -> ExtensionDirs.forPgbin("/usr/local/postgres"));
+    ExtensionException e =
+        assertThrows(ExtensionException.class, () -> ExtensionDirs.forPgbin("/usr/local/postgres"));
 
-    assertEquals("--pgbin must end in '/bin/postgres' to place remote extensions: /usr/local/postgres", e.getMessage());
+    assertEquals(
+        "--pgbin must end in '/bin/postgres' to place remote extensions: /usr/local/postgres",
+        e.getMessage());
   }
 }

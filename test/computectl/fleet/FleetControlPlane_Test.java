@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class FleetControlPlane_Test {
   private static HttpResponse<String> get(FleetControlPlane cp, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cp.uri() + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(cp.uri() + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -21,13 +23,17 @@ class FleetControlPlane_Test {
     try (FleetControlPlane cp = FleetControlPlane.start()) {
       cp.attach("c-1", new JsonObject().add("format_version", 1.0));
       cp.pool("c-2");
-      JsonObject attached = Json.parse(get(cp, "/compute/api/v2/computes/c-1/spec").body()).asObject();
+      JsonObject attached =
+          Json.parse(get(cp, "/compute/api/v2/computes/c-1/spec").body()).asObject();
       assertEquals("attached", attached.getString("status", ""));
       assertEquals(1.0, attached.get("spec").asObject().getDouble("format_version", 0), 0);
-      assertEquals("{\"keys\":[]}", attached.get("compute_ctl_config").asObject().get("jwks").toString());
+      assertEquals(
+          "{\"keys\":[]}", attached.get("compute_ctl_config").asObject().get("jwks").toString());
       HttpResponse<String> pooled = get(cp, "/compute/api/v2/computes/c-2/spec");
       assertEquals(200, pooled.statusCode());
-      assertEquals("{\"spec\":null,\"status\":\"empty\",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}", pooled.body());
+      assertEquals(
+          "{\"spec\":null,\"status\":\"empty\",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}",
+          pooled.body());
       assertEquals(404, get(cp, "/compute/api/v2/computes/c-3/spec").statusCode());
       assertEquals(404, get(cp, "/other").statusCode());
     }

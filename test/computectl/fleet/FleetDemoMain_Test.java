@@ -11,8 +11,21 @@ import org.junit.jupiter.api.Test;
 class FleetDemoMain_Test {
   @Test
   void parse_readsImagesInOrderAndOptions() {
-    FleetDemoMain.Args a = FleetDemoMain.Args.parse(new String[] {"--image", "/a", "--keep-running", "--image", "/b",
-        "--rules", "/r", "--prometheus", "/p", "--pg-bin-dir", "/pg"});
+    FleetDemoMain.Args a =
+        FleetDemoMain.Args.parse(
+            new String[] {
+              "--image",
+              "/a",
+              "--keep-running",
+              "--image",
+              "/b",
+              "--rules",
+              "/r",
+              "--prometheus",
+              "/p",
+              "--pg-bin-dir",
+              "/pg"
+            });
     assertEquals(List.of(Path.of("/a"), Path.of("/b")), a.images());
     assertEquals(Path.of("/r"), a.rulesDir());
     assertEquals(Path.of("/p"), a.prometheus());
@@ -22,7 +35,8 @@ class FleetDemoMain_Test {
 
   @Test
   void parse_defaults() {
-    FleetDemoMain.Args a = FleetDemoMain.Args.parse(new String[] {"--image", "/a", "--image", "/b"});
+    FleetDemoMain.Args a =
+        FleetDemoMain.Args.parse(new String[] {"--image", "/a", "--image", "/b"});
     assertEquals(Path.of("deploy/prometheus"), a.rulesDir());
     assertEquals(PrometheusServer.DEFAULT_BINARY, a.prometheus());
     assertEquals(false, a.keepRunning());
@@ -30,11 +44,20 @@ class FleetDemoMain_Test {
 
   @Test
   void parse_errorsNameTheProblem() {
-    assertEquals("give exactly two --image directories (the older build first), got 1",
-        assertThrows(FleetException.class, () -> FleetDemoMain.Args.parse(new String[] {"--image", "/a"})).getMessage());
-    assertEquals("missing value after --rules",
-        assertThrows(FleetException.class, () -> FleetDemoMain.Args.parse(new String[] {"--rules"})).getMessage());
-    assertTrue(assertThrows(FleetException.class, () -> FleetDemoMain.Args.parse(new String[] {"--bogus", "x"}))
-        .getMessage().startsWith("unknown argument --bogus"));
+    assertEquals(
+        "give exactly two --image directories (the older build first), got 1",
+        assertThrows(
+                FleetException.class,
+                () -> FleetDemoMain.Args.parse(new String[] {"--image", "/a"}))
+            .getMessage());
+    assertEquals(
+        "missing value after --rules",
+        assertThrows(FleetException.class, () -> FleetDemoMain.Args.parse(new String[] {"--rules"}))
+            .getMessage());
+    assertTrue(
+        assertThrows(
+                FleetException.class, () -> FleetDemoMain.Args.parse(new String[] {"--bogus", "x"}))
+            .getMessage()
+            .startsWith("unknown argument --bogus"));
   }
 }

@@ -18,7 +18,8 @@ class FleetImage_Test {
     Files.createDirectories(dir.resolve("bin"));
     Files.writeString(dir.resolve("bin/compute_ctl"), "#!/bin/sh\n");
     Files.createDirectories(dir.resolve("lib/app"));
-    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(dir.resolve(FleetImage.JAR)))) {
+    try (JarOutputStream jar =
+        new JarOutputStream(Files.newOutputStream(dir.resolve(FleetImage.JAR)))) {
       jar.putNextEntry(new ZipEntry("computectl/Other.class"));
       jar.write(1);
       if (stamp != null) {
@@ -47,7 +48,8 @@ class FleetImage_Test {
   void read_refusesADirectoryThatIsNoImage() throws Exception {
     Path dir = Files.createTempDirectory("computectl-noimage-");
     FleetException e = assertThrows(FleetException.class, () -> FleetImage.read(dir));
-    assertTrue(e.getMessage().startsWith(dir + " is not a compute_ctl runtime image"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(dir + " is not a compute_ctl runtime image"), e.getMessage());
   }
 
   @Test

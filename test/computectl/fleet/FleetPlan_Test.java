@@ -19,8 +19,9 @@ class FleetPlan_Test {
     FleetPlan plan = FleetPlan.standard(V1, V2);
     assertEquals(6, plan.members().size());
     assertEquals(6, plan.members().stream().map(FleetMember::name).distinct().count());
-    Map<String, Long> byStatus = plan.members().stream()
-        .collect(Collectors.groupingBy(m -> m.start().settledStatus(), Collectors.counting()));
+    Map<String, Long> byStatus =
+        plan.members().stream()
+            .collect(Collectors.groupingBy(m -> m.start().settledStatus(), Collectors.counting()));
     assertEquals(Map.of("running", 4L, "failed", 1L, "empty", 1L), byStatus);
     assertEquals(FleetMember.Start.ATTACHED, plan.member(plan.toTerminate()).start());
     assertEquals(FleetMember.Start.POOLED, plan.member(plan.toConfigure()).start());
@@ -30,9 +31,13 @@ class FleetPlan_Test {
 
   @Test
   void standard_refusesTwoImagesWithTheSameTag() {
-    FleetException e = assertThrows(FleetException.class,
-        () -> FleetPlan.standard(V1, new FleetImage(Path.of("/img/other"), "v1")));
-    assertEquals("both images carry build tag v1 (/img/v1, /img/other); build one of them with another BUILD_TAG",
+    FleetException e =
+        assertThrows(
+            FleetException.class,
+            () -> FleetPlan.standard(V1, new FleetImage(Path.of("/img/other"), "v1")));
+    assertEquals(
+        "both images carry build tag v1 (/img/v1, /img/other); build one of them with another"
+            + " BUILD_TAG",
         e.getMessage());
   }
 
@@ -40,12 +45,15 @@ class FleetPlan_Test {
   void plan_refusesASingleTagFleet() {
     List<FleetMember> one = List.of(new FleetMember("a", V1, "r", FleetMember.Start.ATTACHED));
     FleetException e = assertThrows(FleetException.class, () -> new FleetPlan(one, "a", "a", "v1"));
-    assertTrue(e.getMessage().startsWith("a fleet needs computes of at least two build tags"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("a fleet needs computes of at least two build tags"),
+        e.getMessage());
   }
 
   @Test
   void member_unknownNameIsAnError() {
-    FleetException e = assertThrows(FleetException.class, () -> FleetPlan.standard(V1, V2).member("nope"));
+    FleetException e =
+        assertThrows(FleetException.class, () -> FleetPlan.standard(V1, V2).member("nope"));
     assertEquals("no compute named nope in the fleet", e.getMessage());
   }
 }

@@ -17,25 +17,40 @@ import java.util.concurrent.Executors;
  * object it looks up, so kubectl decodes each manifest and reports it "created (dry run)".
  */
 final class KubeApiStub implements AutoCloseable {
-  private static final String CORE = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
-      + resource("pods", "pod", "Pod") + "," + resource("configmaps", "configmap", "ConfigMap") + "]}";
-  private static final String MONITORING = "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\","
-      + "\"groupVersion\":\"monitoring.coreos.com/v1\",\"resources\":["
-      + resource("prometheusrules", "prometheusrule", "PrometheusRule") + ","
-      + resource("podmonitors", "podmonitor", "PodMonitor") + "]}";
-  private static final Map<String, String> DISCOVERY = Map.of(
-      "/version", "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0\"}",
-      "/api", "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[]}",
-      "/apis", "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[{\"name\":\"monitoring.coreos.com\","
-          + "\"versions\":[{\"groupVersion\":\"monitoring.coreos.com/v1\",\"version\":\"v1\"}],"
-          + "\"preferredVersion\":{\"groupVersion\":\"monitoring.coreos.com/v1\",\"version\":\"v1\"}}]}",
-      "/api/v1", CORE,
-      "/apis/monitoring.coreos.com/v1", MONITORING);
-  private static final String NOT_FOUND = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-      + "\"reason\":\"NotFound\",\"code\":404}";
+  private static final String CORE =
+      "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+          + resource("pods", "pod", "Pod")
+          + ","
+          + resource("configmaps", "configmap", "ConfigMap")
+          + "]}";
+  private static final String MONITORING =
+      "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\","
+          + "\"groupVersion\":\"monitoring.coreos.com/v1\",\"resources\":["
+          + resource("prometheusrules", "prometheusrule", "PrometheusRule")
+          + ","
+          + resource("podmonitors", "podmonitor", "PodMonitor")
+          + "]}";
+  private static final Map<String, String> DISCOVERY =
+      Map.of(
+          "/version",
+          "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0\"}",
+          "/api",
+          "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[]}",
+          "/apis",
+          "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[{\"name\":\"monitoring.coreos.com\","
+              + "\"versions\":[{\"groupVersion\":\"monitoring.coreos.com/v1\",\"version\":\"v1\"}],"
+              + "\"preferredVersion\":{\"groupVersion\":\"monitoring.coreos.com/v1\",\"version\":\"v1\"}}]}",
+          "/api/v1",
+          CORE,
+          "/apis/monitoring.coreos.com/v1",
+          MONITORING);
+  private static final String NOT_FOUND =
+      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+          + "\"reason\":\"NotFound\",\"code\":404}";
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "kube-api-stub"));
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "kube-api-stub"));
 
   KubeApiStub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -45,8 +60,13 @@ final class KubeApiStub implements AutoCloseable {
   }
 
   private static String resource(String plural, String singular, String kind) {
-    return "{\"name\":\"" + plural + "\",\"singularName\":\"" + singular + "\",\"namespaced\":true,\"kind\":\""
-        + kind + "\",\"verbs\":[\"create\",\"get\",\"patch\"]}";
+    return "{\"name\":\""
+        + plural
+        + "\",\"singularName\":\""
+        + singular
+        + "\",\"namespaced\":true,\"kind\":\""
+        + kind
+        + "\",\"verbs\":[\"create\",\"get\",\"patch\"]}";
   }
 
   String url() {

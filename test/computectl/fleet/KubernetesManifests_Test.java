@@ -17,10 +17,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/kubernetes: each manifest parses and has the structure it needs (probes on our HTTP
- * API, limits, scrape port, the PrometheusRule equal to deploy/prometheus's rules); promtool
- * checks the rule and scrape parts; kubectl (when installed) accepts every manifest in a client
- * dry run against a discovery-only API stub.
+ * deploy/kubernetes: each manifest parses and has the structure it needs (probes on our HTTP API,
+ * limits, scrape port, the PrometheusRule equal to deploy/prometheus's rules); promtool checks the
+ * rule and scrape parts; kubectl (when installed) accepts every manifest in a client dry run
+ * against a discovery-only API stub.
  */
 class KubernetesManifests_Test {
   private static final Path ROOT = Path.of(System.getProperty("computectl.root", "."));
@@ -30,13 +30,17 @@ class KubernetesManifests_Test {
     return MiniYaml.parse(Files.readString(DIR.resolve(file), StandardCharsets.UTF_8));
   }
 
-  /** The node at {@code path} (map keys, or list indexes as numbers); fails naming the missing step. */
+  /**
+   * The node at {@code path} (map keys, or list indexes as numbers); fails naming the missing step.
+   */
   static Object at(Object node, String... path) {
     Object cur = node;
     for (String step : path) {
       if (cur instanceof Map<?, ?> m && m.containsKey(step)) {
         cur = m.get(step);
-      } else if (cur instanceof List<?> l && step.matches("\\d+") && Integer.parseInt(step) < l.size()) {
+      } else if (cur instanceof List<?> l
+          && step.matches("\\d+")
+          && Integer.parseInt(step) < l.size()) {
         cur = l.get(Integer.parseInt(step));
       } else {
         throw new AssertionError("no " + step + " in " + String.join(".", path));
@@ -66,10 +70,17 @@ class KubernetesManifests_Test {
     Object c = at(pod, "spec", "containers", "0");
     assertEquals("compute-ctl:latest", at(c, "image"));
     List<?> args = (List<?>) at(c, "args");
-    assertTrue(args.contains("--external-http-port=3080") && args.contains("--internal-http-port=3081"), args.toString());
-    assertTrue(args.contains("--connstr=postgresql://cloud_admin@127.0.0.1:55433/postgres"), args.toString());
-    assertEquals(Map.of("name", "http", "containerPort", "3080", "protocol", "TCP"), at(c, "ports", "0"));
-    assertEquals(Map.of("name", "postgres", "containerPort", "55433", "protocol", "TCP"), at(c, "ports", "2"));
+    assertTrue(
+        args.contains("--external-http-port=3080") && args.contains("--internal-http-port=3081"),
+        args.toString());
+    assertTrue(
+        args.contains("--connstr=postgresql://cloud_admin@127.0.0.1:55433/postgres"),
+        args.toString());
+    assertEquals(
+        Map.of("name", "http", "containerPort", "3080", "protocol", "TCP"), at(c, "ports", "0"));
+    assertEquals(
+        Map.of("name", "postgres", "containerPort", "55433", "protocol", "TCP"),
+        at(c, "ports", "2"));
     for (String probe : List.of("startupProbe", "livenessProbe")) {
       assertEquals(Map.of("path", "/metrics", "port", "http"), at(c, probe, "httpGet"), probe);
     }
@@ -86,10 +97,14 @@ class KubernetesManifests_Test {
   @Test
   void pod_imageIsTheDockerfilesWithItsEntrypoint() throws Exception {
     String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
-    assertTrue(dockerfile.contains("ENTRYPOINT [\"/opt/compute_ctl/bin/compute_ctl\"]"), "the pod relies on the entrypoint");
+    assertTrue(
+        dockerfile.contains("ENTRYPOINT [\"/opt/compute_ctl/bin/compute_ctl\"]"),
+        "the pod relies on the entrypoint");
     assertTrue(dockerfile.contains("EXPOSE 3080 3081 55433"), dockerfile);
     Object c = at(load("compute-pod.yaml"), "spec", "containers", "0");
-    assertTrue(!((Map<?, ?>) c).containsKey("command"), "args only: the image's entrypoint runs compute_ctl");
+    assertTrue(
+        !((Map<?, ?>) c).containsKey("command"),
+        "args only: the image's entrypoint runs compute_ctl");
   }
 
   @Test
@@ -108,7 +123,11 @@ class KubernetesManifests_Test {
   void prometheusRule_isExactlyTheShippedRuleFiles() throws Exception {
     List<Object> shipped = new ArrayList<>();
     for (String f : List.of("compute-ctl-rules.yml", "retired-build-tags.yml")) {
-      shipped.addAll((List<?>) at(MiniYaml.parse(Files.readString(PrometheusRules_Test.RULES_DIR.resolve(f))), "groups"));
+      shipped.addAll(
+          (List<?>)
+              at(
+                  MiniYaml.parse(Files.readString(PrometheusRules_Test.RULES_DIR.resolve(f))),
+                  "groups"));
     }
     assertEquals(shipped, at(load("compute-ctl-prometheusrule.yaml"), "spec", "groups"));
   }
@@ -135,9 +154,11 @@ class KubernetesManifests_Test {
   void scrapeConfig_passesPromtoolCheckConfig() throws Exception {
     assumeTrue(Promtool.installed(), Promtool.MISSING);
     String config = at(load("prometheus-scrape-config.yaml"), "data", "prometheus.yml").toString();
-    assertTrue(config.contains("regex: compute-ctl;compute") && config.contains("regex: http"), config);
+    assertTrue(
+        config.contains("regex: compute-ctl;compute") && config.contains("regex: http"), config);
     if (!promtoolKnowsKubernetesDiscovery()) {
-      // Debian's build leaves Kubernetes discovery out: check the rest with the targets given statically.
+      // Debian's build leaves Kubernetes discovery out: check the rest with the targets given
+      // statically.
       String sd = "kubernetes_sd_configs:\n      - role: pod\n";
       assertTrue(config.contains(sd), config);
       config = config.replace(sd, "static_configs:\n      - targets: [\"127.0.0.1:3080\"]\n");
@@ -146,7 +167,9 @@ class KubernetesManifests_Test {
   }
 
   private static boolean promtoolKnowsKubernetesDiscovery() throws IOException {
-    return promtoolCheckConfig("scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs:\n      - role: pod\n").isEmpty();
+    return promtoolCheckConfig(
+            "scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs:\n      - role: pod\n")
+        .isEmpty();
   }
 
   /** "" when promtool accepts the configuration, else its output. */
@@ -165,23 +188,43 @@ class KubernetesManifests_Test {
 
   @Test
   void kubectl_clientDryRunAcceptsEveryManifest() throws Exception {
-    Path kubectl = Stream.of("/usr/bin/kubectl", "/usr/local/bin/kubectl").map(Path::of).filter(Files::isExecutable)
-        .findFirst().orElse(null);
-    assumeTrue(kubectl != null, "kubectl check skipped: kubectl is not installed (the structural checks above still run)");
+    Path kubectl =
+        Stream.of("/usr/bin/kubectl", "/usr/local/bin/kubectl")
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElse(null);
+    assumeTrue(
+        kubectl != null,
+        "kubectl check skipped: kubectl is not installed (the structural checks above still run)");
     Path home = Files.createTempDirectory("computectl-kubectl-");
     try (KubeApiStub api = new KubeApiStub()) {
       Path kubeconfig = Files.writeString(home.resolve("config"), "");
-      ProcessBuilder pb = new ProcessBuilder(kubectl.toString(), "--server", api.url(), "--cache-dir",
-          home.resolve("cache").toString(), "apply", "--dry-run=client", "--validate=false", "-f", DIR.toString())
-          .redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  kubectl.toString(),
+                  "--server",
+                  api.url(),
+                  "--cache-dir",
+                  home.resolve("cache").toString(),
+                  "apply",
+                  "--dry-run=client",
+                  "--validate=false",
+                  "-f",
+                  DIR.toString())
+              .redirectErrorStream(true);
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
       pb.environment().put("HOME", home.toString());
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl finished");
       assertEquals(0, p.exitValue(), out);
-      for (String obj : List.of("pod/compute-example", "podmonitor.monitoring.coreos.com/compute-ctl",
-          "prometheusrule.monitoring.coreos.com/compute-ctl", "configmap/prometheus-compute-ctl")) {
+      for (String obj :
+          List.of(
+              "pod/compute-example",
+              "podmonitor.monitoring.coreos.com/compute-ctl",
+              "prometheusrule.monitoring.coreos.com/compute-ctl",
+              "configmap/prometheus-compute-ctl")) {
         assertTrue(out.contains(obj + " created (dry run)"), out);
       }
     } finally {

@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * Just enough YAML for checking our deploy/ files without a YAML library: block mappings and
- * sequences by indentation, {@code - key: value} items, plain, single- and double-quoted
- * scalars, flow sequences of scalars, {@code {}} and {@code []}, literal block scalars
- * ({@code |}, {@code |-}), comments, and {@code ---} between documents. Scalars stay strings.
- * Anything else is an error, so a file using more of YAML fails the check loudly.
+ * sequences by indentation, {@code - key: value} items, plain, single- and double-quoted scalars,
+ * flow sequences of scalars, {@code {}} and {@code []}, literal block scalars ({@code |}, {@code
+ * |-}), comments, and {@code ---} between documents. Scalars stay strings. Anything else is an
+ * error, so a file using more of YAML fails the check loudly.
  */
 final class MiniYaml {
   private static final class Line {
@@ -107,8 +107,9 @@ final class MiniYaml {
         value = blockScalar(l, rest.equals("|-"));
       } else if (!rest.isEmpty()) {
         value = scalar(rest, l.number);
-      } else if (pos < lines.size() && (lines.get(pos).indent > indent
-          || (lines.get(pos).indent == indent && isItem(lines.get(pos))))) {
+      } else if (pos < lines.size()
+          && (lines.get(pos).indent > indent
+              || (lines.get(pos).indent == indent && isItem(lines.get(pos))))) {
         value = node(lines.get(pos).indent);
       } else {
         value = null;
@@ -128,7 +129,10 @@ final class MiniYaml {
       String rest = l.text.equals("-") ? "" : l.text.substring(2).strip();
       if (rest.isEmpty()) {
         pos++;
-        list.add(pos < lines.size() && lines.get(pos).indent > indent ? node(lines.get(pos).indent) : null);
+        list.add(
+            pos < lines.size() && lines.get(pos).indent > indent
+                ? node(lines.get(pos).indent)
+                : null);
       } else if (keyEnd(rest) >= 0) {
         // "- key: value": a mapping whose keys sit where "key" starts
         l.indent = indent + 2;
@@ -142,7 +146,10 @@ final class MiniYaml {
     return list;
   }
 
-  /** The lines below {@code owner} indented deeper than it, blank lines kept, the common indentation removed. */
+  /**
+   * The lines below {@code owner} indented deeper than it, blank lines kept, the common indentation
+   * removed.
+   */
   private String blockScalar(Line owner, boolean strip) {
     List<String> body = new ArrayList<>();
     int i = owner.number;
@@ -169,7 +176,10 @@ final class MiniYaml {
     return strip ? text : text + "\n";
   }
 
-  /** Index of the colon ending a mapping key, or -1 (a colon followed by a space or the end, outside quotes and brackets). */
+  /**
+   * Index of the colon ending a mapping key, or -1 (a colon followed by a space or the end, outside
+   * quotes and brackets).
+   */
   private static int keyEnd(String t) {
     char quote = 0;
     for (int i = 0; i < t.length(); i++) {
@@ -236,7 +246,11 @@ final class MiniYaml {
       }
       return items;
     }
-    if (s.startsWith("{") || s.startsWith("&") || s.startsWith("*") || s.startsWith("!") || s.startsWith(">")) {
+    if (s.startsWith("{")
+        || s.startsWith("&")
+        || s.startsWith("*")
+        || s.startsWith("!")
+        || s.startsWith(">")) {
       throw error(line, "YAML feature not supported by this checker: " + s);
     }
     return s;
@@ -254,12 +268,13 @@ final class MiniYaml {
       }
       if (c == '\\' && i + 1 < s.length()) {
         char e = s.charAt(++i);
-        out.append(switch (e) {
-          case 'n' -> '\n';
-          case 't' -> '\t';
-          case '"', '\\', '/' -> e;
-          default -> throw error(line, "unsupported escape \\" + e);
-        });
+        out.append(
+            switch (e) {
+              case 'n' -> '\n';
+              case 't' -> '\t';
+              case '"', '\\', '/' -> e;
+              default -> throw error(line, "unsupported escape \\" + e);
+            });
       } else {
         out.append(c);
       }

@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /** deploy/prometheus: the rule files load, and their promtool unit tests pass (and can fail). */
 class PrometheusRules_Test {
-  static final Path RULES_DIR = Path.of(System.getProperty("computectl.root", ".")).resolve("deploy/prometheus");
-  static final List<String> RULE_FILES = List.of("compute-ctl-rules.yml", "retired-build-tags.yml",
-      "retired-build-tags.test-input.yml");
+  static final Path RULES_DIR =
+      Path.of(System.getProperty("computectl.root", ".")).resolve("deploy/prometheus");
+  static final List<String> RULE_FILES =
+      List.of(
+          "compute-ctl-rules.yml", "retired-build-tags.yml", "retired-build-tags.test-input.yml");
 
   @BeforeEach
   void needPromtool() {
@@ -52,8 +54,12 @@ class PrometheusRules_Test {
         Files.copy(RULES_DIR.resolve(f), copy.resolve(f));
       }
       String rules = Files.readString(RULES_DIR.resolve("compute-ctl-rules.yml"));
-      String slower = rules.replace("for: 2m", "for: 3m").replace("sum by (status) (compute_ctl_up)",
-          "count by (status) (compute_ctl_up{status!=\"empty\"})");
+      String slower =
+          rules
+              .replace("for: 2m", "for: 3m")
+              .replace(
+                  "sum by (status) (compute_ctl_up)",
+                  "count by (status) (compute_ctl_up{status!=\"empty\"})");
       assertNotEquals(rules, slower);
       Files.writeString(copy.resolve("compute-ctl-rules.yml"), slower);
       Promtool.Result r = Promtool.run(copy, "test", "rules", "compute-ctl-rules.test.yml");
@@ -61,7 +67,11 @@ class PrometheusRules_Test {
       assertTrue(r.output().contains("alertname: ComputeCtlFailed, time: 2m"), r.output());
       assertTrue(r.output().contains("expr: \"status:compute_ctl_up:sum\""), r.output());
     } finally {
-      for (String f : List.of("compute-ctl-rules.yml", "compute-ctl-rules.test.yml", "retired-build-tags.test-input.yml")) {
+      for (String f :
+          List.of(
+              "compute-ctl-rules.yml",
+              "compute-ctl-rules.test.yml",
+              "retired-build-tags.test-input.yml")) {
         Files.deleteIfExists(copy.resolve(f));
       }
       Files.deleteIfExists(copy);

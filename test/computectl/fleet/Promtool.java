@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs promtool (Debian package prometheus) for the tests; they skip when it is not installed. */
 final class Promtool {
   static final Path BINARY = Path.of("/usr/bin/promtool");
-  static final String MISSING = "skipped: no " + BINARY + " (install the Debian package prometheus, as .ci/run does)";
+  static final String MISSING =
+      "skipped: no " + BINARY + " (install the Debian package prometheus, as .ci/run does)";
 
   record Result(int exitCode, String output) {}
 
@@ -26,7 +27,8 @@ final class Promtool {
     List<String> cmd = new ArrayList<>(List.of(BINARY.toString()));
     cmd.addAll(List.of(args));
     try {
-      Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();

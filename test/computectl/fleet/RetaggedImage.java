@@ -15,16 +15,17 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A second image for a fleet test without a second compile: {@code BUILD_TAG=<tag> make image}
- * differs from the image under test only in the jar's {@code computectl/build.properties}
- * (build.sh writes the tag there and nowhere else), so this copies the image (hard links) and
- * rewrites that one entry. {@code make fleet-demo} builds its two images for real.
+ * differs from the image under test only in the jar's {@code computectl/build.properties} (build.sh
+ * writes the tag there and nowhere else), so this copies the image (hard links) and rewrites that
+ * one entry. {@code make fleet-demo} builds its two images for real.
  */
 final class RetaggedImage {
   private RetaggedImage() {}
 
   static FleetImage create(FleetImage source, String tag) {
     try {
-      Path dir = RunAs.ownedTempDir(RunAs.unprivilegedUser(), "computectl-retagged-").resolve("image");
+      Path dir =
+          RunAs.ownedTempDir(RunAs.unprivilegedUser(), "computectl-retagged-").resolve("image");
       copyTree(source.dir(), dir);
       Path jar = dir.resolve(FleetImage.JAR);
       Files.delete(jar);

@@ -17,9 +17,9 @@ import java.util.stream.Stream;
 /**
  * A destination directory with a canary directory beside it, and the checks that an extraction
  * stayed inside: the parent holds only the two, the canary and its file are untouched (content,
- * times, link count: a hard link to it would raise that), and every symlink inside the
- * destination resolves inside it, on disk and not only on paper. No devices, FIFOs or
- * setuid/setgid files either.
+ * times, link count: a hard link to it would raise that), and every symlink inside the destination
+ * resolves inside it, on disk and not only on paper. No devices, FIFOs or setuid/setgid files
+ * either.
  */
 public final class FsInvariants implements AutoCloseable {
   private static final String SECRET = "canary secret";
@@ -40,11 +40,15 @@ public final class FsInvariants implements AutoCloseable {
     this.secretTime = Files.getLastModifiedTime(secret);
   }
 
-  /** Under /dev/shm when there is one: thousands of small extractions cost a third less on tmpfs. */
+  /**
+   * Under /dev/shm when there is one: thousands of small extractions cost a third less on tmpfs.
+   */
   public static FsInvariants create(String prefix) throws IOException {
     Path shm = Path.of("/dev/shm");
-    Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, prefix)
-        : Files.createTempDirectory(prefix);
+    Path dir =
+        Files.isDirectory(shm) && Files.isWritable(shm)
+            ? Files.createTempDirectory(shm, prefix)
+            : Files.createTempDirectory(prefix);
     return new FsInvariants(dir.toRealPath());
   }
 
@@ -66,39 +70,52 @@ public final class FsInvariants implements AutoCloseable {
   public void check() throws IOException {
     try (Stream<Path> s = Files.list(root)) {
       Set<Path> names = Set.copyOf(s.map(Path::getFileName).toList());
-      require(names.equals(Set.of(Path.of("dest"), Path.of("canary"))), "the parent now holds " + names);
+      require(
+          names.equals(Set.of(Path.of("dest"), Path.of("canary"))),
+          "the parent now holds " + names);
     }
     try (Stream<Path> s = Files.list(canary)) {
       require(s.count() == 1, "something was added to the canary directory");
     }
-    require(SECRET.equals(Files.readString(secret, StandardCharsets.UTF_8)), "the canary file changed");
-    require(((Number) Files.getAttribute(secret, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() == 1,
+    require(
+        SECRET.equals(Files.readString(secret, StandardCharsets.UTF_8)), "the canary file changed");
+    require(
+        ((Number) Files.getAttribute(secret, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue()
+            == 1,
         "the canary file got a hard link");
-    require(Files.getLastModifiedTime(canary).equals(canaryTime) && Files.getLastModifiedTime(secret).equals(secretTime),
+    require(
+        Files.getLastModifiedTime(canary).equals(canaryTime)
+            && Files.getLastModifiedTime(secret).equals(secretTime),
         "the canary's times changed");
     Path realDest = dest.toRealPath();
-    Files.walkFileTree(dest, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path p, BasicFileAttributes a) throws IOException {
-        if (a.isSymbolicLink()) {
-          checkSymlink(p, realDest);
-        } else if (a.isOther()) {
-          throw new AssertionError("special file " + dest.relativize(p) + " was created");
-        } else if (a.isRegularFile()) {
-          int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-          require((mode & 06000) == 0, "setuid/setgid bits on " + dest.relativize(p));
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    Files.walkFileTree(
+        dest,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path p, BasicFileAttributes a) throws IOException {
+            if (a.isSymbolicLink()) {
+              checkSymlink(p, realDest);
+            } else if (a.isOther()) {
+              throw new AssertionError("special file " + dest.relativize(p) + " was created");
+            } else if (a.isRegularFile()) {
+              int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+              require((mode & 06000) == 0, "setuid/setgid bits on " + dest.relativize(p));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   private void checkSymlink(Path link, Path realDest) throws IOException {
     Path target = link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
-    require(target.startsWith(dest), "symlink " + dest.relativize(link) + " points outside on paper: " + target);
+    require(
+        target.startsWith(dest),
+        "symlink " + dest.relativize(link) + " points outside on paper: " + target);
     if (Files.exists(target)) {
       Path real = target.toRealPath();
-      require(real.startsWith(realDest), "symlink " + dest.relativize(link) + " resolves outside: " + real);
+      require(
+          real.startsWith(realDest),
+          "symlink " + dest.relativize(link) + " resolves outside: " + real);
     }
   }
 
@@ -108,7 +125,10 @@ public final class FsInvariants implements AutoCloseable {
     }
   }
 
-  /** Deletes what is inside {@code dir} without following symlinks (root may delete read-only trees). */
+  /**
+   * Deletes what is inside {@code dir} without following symlinks (root may delete read-only
+   * trees).
+   */
   static void deleteContents(Path dir) throws IOException {
     List<Path> top;
     try (Stream<Path> s = Files.list(dir)) {
@@ -117,26 +137,28 @@ public final class FsInvariants implements AutoCloseable {
     for (Path p : top) {
       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         p.toFile().setWritable(true, true);
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
-            d.toFile().setWritable(true, true);
-            d.toFile().setExecutable(true, true);
-            return FileVisitResult.CONTINUE;
-          }
+        Files.walkFileTree(
+            p,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                d.toFile().setWritable(true, true);
+                d.toFile().setExecutable(true, true);
+                return FileVisitResult.CONTINUE;
+              }
 
-          @Override
-          public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-            Files.delete(f);
-            return FileVisitResult.CONTINUE;
-          }
+              @Override
+              public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                Files.delete(f);
+                return FileVisitResult.CONTINUE;
+              }
 
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+              @Override
+              public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+              }
+            });
       } else {
         Files.delete(p);
       }

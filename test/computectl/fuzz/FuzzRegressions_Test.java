@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Replays every saved fuzz input in {@code test/computectl/fuzz/regressions/}: a finding's input
- * (saved by {@link Fuzzer} under {@code $BUILD_DIR/fuzz-findings/}) is copied there once fixed,
- * and must keep passing the property. File names start with the target's name.
+ * (saved by {@link Fuzzer} under {@code $BUILD_DIR/fuzz-findings/}) is copied there once fixed, and
+ * must keep passing the property. File names start with the target's name.
  */
 class FuzzRegressions_Test {
   static Path dir() {
@@ -31,7 +31,9 @@ class FuzzRegressions_Test {
       for (Path f : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
         String name = f.getFileName().toString();
         String target = name.substring(0, Math.max(0, name.indexOf('-')));
-        assertTrue(FuzzTargets.ALL.containsKey(target), name + " does not start with a target name " + FuzzTargets.NAMES);
+        assertTrue(
+            FuzzTargets.ALL.containsKey(target),
+            name + " does not start with a target name " + FuzzTargets.NAMES);
         byTarget.computeIfAbsent(target, k -> new ArrayList<>()).add(f);
       }
     }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One input reader under fuzz. A case is a byte string made from {@link #corpus()} by
- * {@link #mutate}; {@link #run} feeds it through {@link Probe#attempt} steps, each of which must
- * either succeed or fail with one of the target's own error types carrying a message.
+ * One input reader under fuzz. A case is a byte string made from {@link #corpus()} by {@link
+ * #mutate}; {@link #run} feeds it through {@link Probe#attempt} steps, each of which must either
+ * succeed or fail with one of the target's own error types carrying a message.
  */
 public interface FuzzTarget extends AutoCloseable {
   /** Short and stable: it names regression files and report lines. */

@@ -9,13 +9,14 @@ final class FuzzTargets {
     FuzzTarget create() throws Exception;
   }
 
-  static final Map<String, Factory> ALL = Map.of(
-      "spec", SpecParserTarget::new,
-      "tar", TarExtractorTarget::new,
-      "wire", WireClientTarget::new,
-      "websocket", computectl.vmmonitor.WebSocketFrameTarget::new,
-      "http", HttpBodyTarget::new,
-      "jwt", JwtTarget::new);
+  static final Map<String, Factory> ALL =
+      Map.of(
+          "spec", SpecParserTarget::new,
+          "tar", TarExtractorTarget::new,
+          "wire", WireClientTarget::new,
+          "websocket", computectl.vmmonitor.WebSocketFrameTarget::new,
+          "http", HttpBodyTarget::new,
+          "jwt", JwtTarget::new);
 
   static final List<String> NAMES = List.of("spec", "tar", "wire", "websocket", "http", "jwt");
 

@@ -4,12 +4,11 @@ import computectl.util.Log;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +22,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a {@link FuzzTarget} for a number of cases. Case {@code i} of master seed {@code m} has
- * the seed {@link #caseSeed(long, int)}; its input depends on nothing else, so a printed seed
- * replays the case exactly. Each case runs on a worker thread with the target's deadline; a
- * case that outlives it is a hang. Findings are printed with their seed and saved under
- * {@code $BUILD_DIR/fuzz-findings/} so that they can become regression files.
+ * Runs a {@link FuzzTarget} for a number of cases. Case {@code i} of master seed {@code m} has the
+ * seed {@link #caseSeed(long, int)}; its input depends on nothing else, so a printed seed replays
+ * the case exactly. Each case runs on a worker thread with the target's deadline; a case that
+ * outlives it is a hang. Findings are printed with their seed and saved under {@code
+ * $BUILD_DIR/fuzz-findings/} so that they can become regression files.
  */
 public final class Fuzzer {
   /** Rounds of mutation per case: 0 (the corpus entry itself) to {@code MAX_ROUNDS}. */
   static final int MAX_ROUNDS = 6;
+
   /** Stop collecting after this many findings: one bug tends to show up in many cases. */
   static final int MAX_FINDINGS = 5;
 
@@ -39,18 +39,31 @@ public final class Fuzzer {
   public record Finding(long seed, String problem, byte[] input, Path saved) {
     @Override
     public String toString() {
-      return String.format("seed 0x%016x: %s (input of %d bytes%s)", seed, problem, input.length,
-          saved == null ? "" : ", saved as " + saved);
+      return String.format(
+          "seed 0x%016x: %s (input of %d bytes%s)",
+          seed, problem, input.length, saved == null ? "" : ", saved as " + saved);
     }
   }
 
   /** What a run did: cases, outcomes per step, findings, and timings. */
-  public record Report(String target, long masterSeed, int cases, Map<String, long[]> steps, List<Finding> findings,
-      long millis, long slowestMillis, long slowestSeed) {
+  public record Report(
+      String target,
+      long masterSeed,
+      int cases,
+      Map<String, long[]> steps,
+      List<Finding> findings,
+      long millis,
+      long slowestMillis,
+      long slowestSeed) {
     public String summary() {
-      StringBuilder sb = new StringBuilder(String.format("fuzz %s: %d cases from seed 0x%x in %d ms (slowest %d ms,"
-          + " seed 0x%x), %d findings", target, cases, masterSeed, millis, slowestMillis, slowestSeed, findings.size()));
-      steps.forEach((label, c) -> sb.append(String.format("; %s %d ok %d rejected", label, c[0], c[1])));
+      StringBuilder sb =
+          new StringBuilder(
+              String.format(
+                  "fuzz %s: %d cases from seed 0x%x in %d ms (slowest %d ms,"
+                      + " seed 0x%x), %d findings",
+                  target, cases, masterSeed, millis, slowestMillis, slowestSeed, findings.size()));
+      steps.forEach(
+          (label, c) -> sb.append(String.format("; %s %d ok %d rejected", label, c[0], c[1])));
       return sb.toString();
     }
 
@@ -104,7 +117,9 @@ public final class Fuzzer {
     long slowestSeed = 0;
     ExecutorService worker = worker(target.name());
     // Thousands of rejected cases would flood the test output; the rejections are counted instead.
-    PrintStream log = Log.setOutput(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
+    PrintStream log =
+        Log.setOutput(
+            new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
     try {
       for (int i = 0; i < cases && findings.size() < MAX_FINDINGS; i++) {
         long seed = caseSeed(masterSeed, i);
@@ -118,7 +133,8 @@ public final class Fuzzer {
         }
         if (problem != null) {
           findings.add(new Finding(seed, problem, in, save(target.name(), seed, in)));
-          System.out.println("FUZZ FINDING " + target.name() + " " + findings.get(findings.size() - 1));
+          System.out.println(
+              "FUZZ FINDING " + target.name() + " " + findings.get(findings.size() - 1));
           if (problem.startsWith("hang")) {
             break; // the worker is stuck; later cases would measure nothing
           }
@@ -128,8 +144,16 @@ public final class Fuzzer {
       worker.shutdownNow();
       Log.setOutput(log);
     }
-    Report report = new Report(target.name(), masterSeed, cases, new TreeMap<>(probe.counts()), findings,
-        (System.nanoTime() - start) / 1_000_000, slowest, slowestSeed);
+    Report report =
+        new Report(
+            target.name(),
+            masterSeed,
+            cases,
+            new TreeMap<>(probe.counts()),
+            findings,
+            (System.nanoTime() - start) / 1_000_000,
+            slowest,
+            slowestSeed);
     System.out.println(report.summary());
     return report;
   }
@@ -145,21 +169,26 @@ public final class Fuzzer {
   }
 
   private static String runCase(FuzzTarget target, Probe probe, byte[] in, ExecutorService worker) {
-    Future<Throwable> f = worker.submit(() -> {
-      try {
-        target.run(in, probe);
-        target.checkInvariants();
-        return null;
-      } catch (Throwable t) {
-        return t;
-      }
-    });
+    Future<Throwable> f =
+        worker.submit(
+            () -> {
+              try {
+                target.run(in, probe);
+                target.checkInvariants();
+                return null;
+              } catch (Throwable t) {
+                return t;
+              }
+            });
     Throwable t;
     try {
       t = f.get(target.deadline().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       f.cancel(true);
-      return "hang: no result within " + target.deadline().toMillis() + " ms; worker stack:\n" + workerStacks();
+      return "hang: no result within "
+          + target.deadline().toMillis()
+          + " ms; worker stack:\n"
+          + workerStacks();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";
@@ -185,31 +214,38 @@ public final class Fuzzer {
 
   private static String workerStacks() {
     StringBuilder sb = new StringBuilder();
-    Thread.getAllStackTraces().forEach((thread, frames) -> {
-      if (thread.getName().startsWith("fuzz-")) {
-        for (int i = 0; i < Math.min(frames.length, 12); i++) {
-          sb.append("    ").append(frames[i]).append('\n');
-        }
-      }
-    });
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, frames) -> {
+              if (thread.getName().startsWith("fuzz-")) {
+                for (int i = 0; i < Math.min(frames.length, 12); i++) {
+                  sb.append("    ").append(frames[i]).append('\n');
+                }
+              }
+            });
     return sb.toString();
   }
 
-  /** As the launcher's {@code -Xss512k}: a recursion that overflows there must overflow here too. */
+  /**
+   * As the launcher's {@code -Xss512k}: a recursion that overflows there must overflow here too.
+   */
   static final long WORKER_STACK_BYTES = 512 * 1024;
 
   private static ExecutorService worker(String name) {
-    return Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(null, r, "fuzz-" + name, WORKER_STACK_BYTES);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(null, r, "fuzz-" + name, WORKER_STACK_BYTES);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** Where findings go: {@code $BUILD_DIR/fuzz-findings/<target>-<seed>.bin}. */
   private static Path save(String target, long seed, byte[] input) {
     try {
-      Path dir = Path.of(System.getenv().getOrDefault("BUILD_DIR", "build"), "fuzz-findings").toAbsolutePath();
+      Path dir =
+          Path.of(System.getenv().getOrDefault("BUILD_DIR", "build"), "fuzz-findings")
+              .toAbsolutePath();
       Files.createDirectories(dir);
       return Files.write(dir.resolve(String.format("%s-%016x.bin", target, seed)), input);
     } catch (IOException e) {

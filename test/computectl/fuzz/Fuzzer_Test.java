@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /** The fuzz harness itself: reproducible seeds, and each kind of finding is caught and reported. */
 class Fuzzer_Test {
-  /** A toy target: accepts inputs that match {@code trigger} (or misbehaves on them, as its kind says). */
+  /**
+   * A toy target: accepts inputs that match {@code trigger} (or misbehaves on them, as its kind
+   * says).
+   */
   private static final class Toy implements FuzzTarget {
     private final Predicate<byte[]> trigger;
     private final String kind;
@@ -34,7 +37,9 @@ class Fuzzer_Test {
 
     @Override
     public List<byte[]> corpus() {
-      return List.of("hello fuzzer".getBytes(StandardCharsets.UTF_8), "0123456789".getBytes(StandardCharsets.UTF_8));
+      return List.of(
+          "hello fuzzer".getBytes(StandardCharsets.UTF_8),
+          "0123456789".getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -44,17 +49,19 @@ class Fuzzer_Test {
 
     @Override
     public void run(byte[] input, Probe probe) {
-      probe.attempt("parse", () -> {
-        if (!trigger.test(input)) {
-          throw new ComputeCtlException("rejected: " + input.length + " bytes");
-        }
-        switch (kind) {
-          case "escape" -> throw new IllegalStateException("not one of ours");
-          case "silent" -> throw new ComputeCtlException(" ");
-          case "hang" -> Thread.sleep(60_000);
-          default -> { }
-        }
-      });
+      probe.attempt(
+          "parse",
+          () -> {
+            if (!trigger.test(input)) {
+              throw new ComputeCtlException("rejected: " + input.length + " bytes");
+            }
+            switch (kind) {
+              case "escape" -> throw new IllegalStateException("not one of ours");
+              case "silent" -> throw new ComputeCtlException(" ");
+              case "hang" -> Thread.sleep(60_000);
+              default -> {}
+            }
+          });
     }
   }
 
@@ -71,11 +78,15 @@ class Fuzzer_Test {
   void input_isTheSameForTheSameSeedOnly() {
     Toy t = new Toy("ok", b -> true);
     assertArrayEquals(Fuzzer.input(t, 42), Fuzzer.input(t, 42));
-    long differing = java.util.stream.LongStream.range(0, 50)
-        .filter(i -> !Arrays.equals(Fuzzer.input(t, i), Fuzzer.input(t, i + 1000))).count();
+    long differing =
+        java.util.stream.LongStream.range(0, 50)
+            .filter(i -> !Arrays.equals(Fuzzer.input(t, i), Fuzzer.input(t, i + 1000)))
+            .count();
     assertTrue(differing > 40, "seeds give different inputs");
     assertEquals(Fuzzer.caseSeed(7, 3), Fuzzer.caseSeed(7, 3));
-    assertTrue(Fuzzer.caseSeed(7, 3) != Fuzzer.caseSeed(7, 4) && Fuzzer.caseSeed(7, 3) != Fuzzer.caseSeed(8, 3));
+    assertTrue(
+        Fuzzer.caseSeed(7, 3) != Fuzzer.caseSeed(7, 4)
+            && Fuzzer.caseSeed(7, 3) != Fuzzer.caseSeed(8, 3));
   }
 
   @Test
@@ -92,8 +103,10 @@ class Fuzzer_Test {
     Fuzzer.Report r = Fuzzer.run(t, 5, 3000);
     assertFalse(r.findings().isEmpty(), "a 'Z' shows up in 3000 cases");
     Fuzzer.Finding f = r.findings().get(0);
-    assertTrue(f.problem().contains("IllegalStateException is not one of our error types"), f.problem());
-    assertArrayEquals(f.input(), Fuzzer.input(t, f.seed()), "the printed seed gives the same input");
+    assertTrue(
+        f.problem().contains("IllegalStateException is not one of our error types"), f.problem());
+    assertArrayEquals(
+        f.input(), Fuzzer.input(t, f.seed()), "the printed seed gives the same input");
     assertTrue(hasZ(f.input()));
     assertArrayEquals(f.input(), Files.readAllBytes(f.saved()));
     assertTrue(Fuzzer.replay(t, f.input()) != null);
@@ -104,7 +117,8 @@ class Fuzzer_Test {
   void run_rejectionWithoutAMessageIsAFinding() {
     Fuzzer.Report r = Fuzzer.run(new Toy("silent", Fuzzer_Test::hasZ), 5, 3000);
     assertFalse(r.findings().isEmpty());
-    assertTrue(r.findings().get(0).problem().contains("without a message"), r.findings().get(0).problem());
+    assertTrue(
+        r.findings().get(0).problem().contains("without a message"), r.findings().get(0).problem());
   }
 
   @Test
@@ -112,7 +126,9 @@ class Fuzzer_Test {
     long start = System.nanoTime();
     Fuzzer.Report r = Fuzzer.run(new Toy("hang", Fuzzer_Test::hasZ), 5, 3000);
     assertEquals(1, r.findings().size());
-    assertTrue(r.findings().get(0).problem().startsWith("hang: no result within 300 ms"), r.findings().get(0).problem());
+    assertTrue(
+        r.findings().get(0).problem().startsWith("hang: no result within 300 ms"),
+        r.findings().get(0).problem());
     assertTrue(System.nanoTime() - start < 20_000_000_000L);
   }
 }

@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The JWT verifier on mutated {@code Authorization} headers. Besides the error property, a
- * token may only be accepted when its signed part (header and claims, as text) is one that our
- * key really signed for this compute: a mutation that passes means a forgery.
+ * The JWT verifier on mutated {@code Authorization} headers. Besides the error property, a token
+ * may only be accepted when its signed part (header and claims, as text) is one that our key really
+ * signed for this compute: a mutation that passes means a forgery.
  */
 public final class JwtTarget implements FuzzTarget {
   static final String COMPUTE_ID = "compute-fuzz";
@@ -33,24 +33,46 @@ public final class JwtTarget implements FuzzTarget {
   private final KeyPair key;
   private final KeyPair otherKey;
   private final List<byte[]> corpus = new ArrayList<>();
+
   /** Signed parts that are valid for us: the only ones an accepted token may carry. */
   private final Set<String> validSigned = new HashSet<>();
 
   public JwtTarget() throws GeneralSecurityException {
     key = deterministicKey(1);
     otherKey = deterministicKey(2);
-    List<Jwk> jwks = List.of(new Jwk("broken", "OKP", "Ed25519", "not-base64!", "EdDSA"),
-        new Jwk("rsa", "RSA", null, null, "RS256"), new Jwk(null, "OKP", "Ed25519", raw(key), "EdDSA"));
+    List<Jwk> jwks =
+        List.of(
+            new Jwk("broken", "OKP", "Ed25519", "not-base64!", "EdDSA"),
+            new Jwk("rsa", "RSA", null, null, "RS256"),
+            new Jwk(null, "OKP", "Ed25519", raw(key), "EdDSA"));
     authorizer = new JwtAuthorizer(jwks, COMPUTE_ID, Clock.fixed(NOW, ZoneOffset.UTC));
     long exp = NOW.getEpochSecond() + 3600;
     String header = "{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}";
     addValid(header, "{\"compute_id\":\"" + COMPUTE_ID + "\",\"exp\":" + exp + "}");
-    addValid("{\"alg\":\"EdDSA\",\"kid\":\"k\"}", "{\"compute_id\":\"" + COMPUTE_ID + "\",\"iss\":\"cplane\"}");
-    addValid(header, "{\"exp\":" + (NOW.getEpochSecond() - 30) + ",\"compute_id\":\"" + COMPUTE_ID + "\"}");
+    addValid(
+        "{\"alg\":\"EdDSA\",\"kid\":\"k\"}",
+        "{\"compute_id\":\"" + COMPUTE_ID + "\",\"iss\":\"cplane\"}");
+    addValid(
+        header,
+        "{\"exp\":" + (NOW.getEpochSecond() - 30) + ",\"compute_id\":\"" + COMPUTE_ID + "\"}");
     add("Bearer " + token(key, header, "{\"compute_id\":\"someone-else\",\"exp\":" + exp + "}"));
-    add("Bearer " + token(key, header, "{\"compute_id\":\"" + COMPUTE_ID + "\",\"exp\":" + (NOW.getEpochSecond() - 61) + "}"));
+    add(
+        "Bearer "
+            + token(
+                key,
+                header,
+                "{\"compute_id\":\""
+                    + COMPUTE_ID
+                    + "\",\"exp\":"
+                    + (NOW.getEpochSecond() - 61)
+                    + "}"));
     add("Bearer " + token(otherKey, header, "{\"compute_id\":\"" + COMPUTE_ID + "\"}"));
-    add("Bearer " + b64("{\"alg\":\"none\"}") + "." + b64("{\"compute_id\":\"" + COMPUTE_ID + "\"}") + ".");
+    add(
+        "Bearer "
+            + b64("{\"alg\":\"none\"}")
+            + "."
+            + b64("{\"compute_id\":\"" + COMPUTE_ID + "\"}")
+            + ".");
     add("bearer " + token(key, "{\"alg\":\"EdDSA\"}", "[1,2,3]"));
     add("Basic Zm9vOmJhcg==");
   }
@@ -66,7 +88,9 @@ public final class JwtTarget implements FuzzTarget {
 
   private static String raw(KeyPair k) {
     byte[] spki = k.getPublic().getEncoded();
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOfRange(spki, spki.length - 32, spki.length));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(Arrays.copyOfRange(spki, spki.length - 32, spki.length));
   }
 
   private void addValid(String header, String claims) throws GeneralSecurityException {
@@ -80,10 +104,13 @@ public final class JwtTarget implements FuzzTarget {
   }
 
   private static String b64(String s) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String token(KeyPair k, String header, String claims) throws GeneralSecurityException {
+  private static String token(KeyPair k, String header, String claims)
+      throws GeneralSecurityException {
     String signingInput = b64(header) + "." + b64(claims);
     Signature s = Signature.getInstance("Ed25519");
     s.initSign(k.getPrivate());
@@ -103,7 +130,20 @@ public final class JwtTarget implements FuzzTarget {
 
   @Override
   public List<String> dictionary() {
-    return List.of(".", "Bearer ", "eyJ", "=", "==", "+", "/", "-", "_", "\t", " ", "eyJhbGciOiJub25lIn0", "e30");
+    return List.of(
+        ".",
+        "Bearer ",
+        "eyJ",
+        "=",
+        "==",
+        "+",
+        "/",
+        "-",
+        "_",
+        "\t",
+        " ",
+        "eyJhbGciOiJub25lIn0",
+        "e30");
   }
 
   @Override

@@ -6,19 +6,83 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Seeded byte-level mutations in the spirit of AFL's havoc stage: bit flips, interesting bytes
- * and integers, inserts, deletes, duplicated and repeated chunks (deep nesting, long names),
- * truncation, splices from other corpus entries, number rewrites and dictionary tokens. The
- * same random source gives the same result, which is what makes a seed a reproducible case.
+ * Seeded byte-level mutations in the spirit of AFL's havoc stage: bit flips, interesting bytes and
+ * integers, inserts, deletes, duplicated and repeated chunks (deep nesting, long names),
+ * truncation, splices from other corpus entries, number rewrites and dictionary tokens. The same
+ * random source gives the same result, which is what makes a seed a reproducible case.
  */
 public final class Mutator {
-  private static final byte[] INTERESTING_BYTES = {0, 1, 0x7F, (byte) 0x80, (byte) 0xFF, '0', '7', '9', '"', '\\',
-      '{', '[', ']', '}', ',', ':', '\n', '/', '.', ' ', 'x', (byte) 0xC3, (byte) 0xE2};
-  private static final long[] INTERESTING_INTS = {0, 1, -1, 127, 128, 255, 256, 511, 512, 4095, 4096, 65535, 65536,
-      Integer.MAX_VALUE, Integer.MIN_VALUE, 0x7FFFFFF0L, 1L << 31, 1L << 32, Long.MAX_VALUE, Long.MIN_VALUE};
-  private static final String[] NUMBERS = {"0", "-0", "-1", "1", "7", "8", "9", "077777777777", "99999999999",
-      "4294967296", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "1e308", "1e999", "-1e-999",
-      "0.5", "1.0", "NaN", "0x10", "18446744073709551616", "00000000000"};
+  private static final byte[] INTERESTING_BYTES = {
+    0,
+    1,
+    0x7F,
+    (byte) 0x80,
+    (byte) 0xFF,
+    '0',
+    '7',
+    '9',
+    '"',
+    '\\',
+    '{',
+    '[',
+    ']',
+    '}',
+    ',',
+    ':',
+    '\n',
+    '/',
+    '.',
+    ' ',
+    'x',
+    (byte) 0xC3,
+    (byte) 0xE2
+  };
+  private static final long[] INTERESTING_INTS = {
+    0,
+    1,
+    -1,
+    127,
+    128,
+    255,
+    256,
+    511,
+    512,
+    4095,
+    4096,
+    65535,
+    65536,
+    Integer.MAX_VALUE,
+    Integer.MIN_VALUE,
+    0x7FFFFFF0L,
+    1L << 31,
+    1L << 32,
+    Long.MAX_VALUE,
+    Long.MIN_VALUE
+  };
+  private static final String[] NUMBERS = {
+    "0",
+    "-0",
+    "-1",
+    "1",
+    "7",
+    "8",
+    "9",
+    "077777777777",
+    "99999999999",
+    "4294967296",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "1e308",
+    "1e999",
+    "-1e-999",
+    "0.5",
+    "1.0",
+    "NaN",
+    "0x10",
+    "18446744073709551616",
+    "00000000000"
+  };
 
   private final List<byte[]> corpus;
   private final List<byte[]> dictionary;
@@ -37,25 +101,32 @@ public final class Mutator {
 
   /** One random mutation of {@code in} (never modified). */
   public byte[] mutate(byte[] in, SplittableRandom r) {
-    byte[] out = switch (r.nextInt(15)) {
-      case 0 -> flipBit(in, r);
-      case 1 -> setByte(in, r, (byte) r.nextInt(256));
-      case 2 -> setByte(in, r, INTERESTING_BYTES[r.nextInt(INTERESTING_BYTES.length)]);
-      case 3 -> interestingInt(in, r);
-      case 4 -> insert(in, r.nextInt(in.length + 1), randomBytes(r, 1 + r.nextInt(16)));
-      case 5 -> delete(in, r);
-      case 6 -> duplicate(in, r);
-      case 7 -> repeat(in, r);
-      case 8 -> in.length == 0 ? in : Arrays.copyOf(in, r.nextInt(in.length));
-      case 9 -> splice(in, r);
-      case 10 -> rewriteNumber(in, r);
-      case 11 -> dictionary.isEmpty() ? flipBit(in, r)
-          : insert(in, r.nextInt(in.length + 1), dictionary.get(r.nextInt(dictionary.size())));
-      case 12 -> dictionary.isEmpty() ? flipBit(in, r) : overwrite(in, r.nextInt(in.length + 1),
-          dictionary.get(r.nextInt(dictionary.size())));
-      case 13 -> swapChunks(in, r);
-      default -> dictionary.isEmpty() ? repeat(in, r) : repeatToken(in, r);
-    };
+    byte[] out =
+        switch (r.nextInt(15)) {
+          case 0 -> flipBit(in, r);
+          case 1 -> setByte(in, r, (byte) r.nextInt(256));
+          case 2 -> setByte(in, r, INTERESTING_BYTES[r.nextInt(INTERESTING_BYTES.length)]);
+          case 3 -> interestingInt(in, r);
+          case 4 -> insert(in, r.nextInt(in.length + 1), randomBytes(r, 1 + r.nextInt(16)));
+          case 5 -> delete(in, r);
+          case 6 -> duplicate(in, r);
+          case 7 -> repeat(in, r);
+          case 8 -> in.length == 0 ? in : Arrays.copyOf(in, r.nextInt(in.length));
+          case 9 -> splice(in, r);
+          case 10 -> rewriteNumber(in, r);
+          case 11 ->
+              dictionary.isEmpty()
+                  ? flipBit(in, r)
+                  : insert(
+                      in, r.nextInt(in.length + 1), dictionary.get(r.nextInt(dictionary.size())));
+          case 12 ->
+              dictionary.isEmpty()
+                  ? flipBit(in, r)
+                  : overwrite(
+                      in, r.nextInt(in.length + 1), dictionary.get(r.nextInt(dictionary.size())));
+          case 13 -> swapChunks(in, r);
+          default -> dictionary.isEmpty() ? repeat(in, r) : repeatToken(in, r);
+        };
     return out.length > maxSize ? Arrays.copyOf(out, maxSize) : out;
   }
 
@@ -161,7 +232,9 @@ public final class Mutator {
   /** A dictionary token many times over: nesting past parser limits, paths past length limits. */
   private byte[] repeatToken(byte[] in, SplittableRandom r) {
     byte[] token = dictionary.get(r.nextInt(dictionary.size()));
-    int times = Math.min(50 + r.nextInt(2000), Math.max(1, (maxSize - in.length) / Math.max(1, token.length)));
+    int times =
+        Math.min(
+            50 + r.nextInt(2000), Math.max(1, (maxSize - in.length) / Math.max(1, token.length)));
     byte[] many = new byte[token.length * times];
     for (int i = 0; i < times; i++) {
       System.arraycopy(token, 0, many, i * token.length, token.length);
@@ -179,7 +252,9 @@ public final class Mutator {
     return r.nextBoolean() ? insert(in, at, piece) : overwrite(in, at, piece);
   }
 
-  /** Replaces a run of ASCII digits (or inserts at random) with a number from a list of edge cases. */
+  /**
+   * Replaces a run of ASCII digits (or inserts at random) with a number from a list of edge cases.
+   */
   private static byte[] rewriteNumber(byte[] in, SplittableRandom r) {
     byte[] number = NUMBERS[r.nextInt(NUMBERS.length)].getBytes(StandardCharsets.US_ASCII);
     int start = -1;

@@ -6,12 +6,14 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * Runs the steps of one fuzz case and checks the property on each: a step either succeeds or
- * throws one of the target's error types with a non-blank message of bounded length. Anything
- * else becomes a {@link FuzzViolation}. Counts outcomes per step for the report.
+ * Runs the steps of one fuzz case and checks the property on each: a step either succeeds or throws
+ * one of the target's error types with a non-blank message of bounded length. Anything else becomes
+ * a {@link FuzzViolation}. Counts outcomes per step for the report.
  */
 public final class Probe {
-  /** Longer rejection messages are a finding too: an error has to stay readable whatever the input. */
+  /**
+   * Longer rejection messages are a finding too: an error has to stay readable whatever the input.
+   */
   public static final int MAX_MESSAGE_CHARS = 8192;
 
   /** A step that may throw anything. */
@@ -50,10 +52,13 @@ public final class Probe {
 
   /** True when the step succeeded, false when it was rejected properly. */
   public boolean attempt(String label, VoidStep step) {
-    return attempt(label, () -> {
-      step.run();
-      return Boolean.TRUE;
-    }).isPresent();
+    return attempt(
+            label,
+            () -> {
+              step.run();
+              return Boolean.TRUE;
+            })
+        .isPresent();
   }
 
   /** Fails the case unless {@code t} is one of ours with a usable message. */
@@ -62,16 +67,30 @@ public final class Probe {
       throw new FuzzViolation(label + ": " + t.getClass().getName() + " escaped", t);
     }
     if (!ours.test(t)) {
-      throw new FuzzViolation(label + ": " + t.getClass().getName() + " is not one of our error types: "
-          + t.getMessage(), t);
+      throw new FuzzViolation(
+          label
+              + ": "
+              + t.getClass().getName()
+              + " is not one of our error types: "
+              + t.getMessage(),
+          t);
     }
     String m = t.getMessage();
     if (m == null || m.isBlank()) {
-      throw new FuzzViolation(label + ": " + t.getClass().getSimpleName() + " rejected the input without a message", t);
+      throw new FuzzViolation(
+          label + ": " + t.getClass().getSimpleName() + " rejected the input without a message", t);
     }
     if (m.length() > MAX_MESSAGE_CHARS) {
-      throw new FuzzViolation(label + ": rejection message of " + m.length() + " characters (limit "
-          + MAX_MESSAGE_CHARS + "): " + m.substring(0, 200) + "...", t);
+      throw new FuzzViolation(
+          label
+              + ": rejection message of "
+              + m.length()
+              + " characters (limit "
+              + MAX_MESSAGE_CHARS
+              + "): "
+              + m.substring(0, 200)
+              + "...",
+          t);
     }
   }
 

@@ -12,15 +12,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps docs/reliability.md current: every fuzz target and the number of cases {@code make test}
- * runs, and every fault, tar, SQL and secrets test by its method name, must be in it. A test
- * added without a line in the document fails here.
+ * runs, and every fault, tar, SQL and secrets test by its method name, must be in it. A test added
+ * without a line in the document fails here.
  */
 class ReliabilityDoc_Test {
-  static final List<String> DOCUMENTED_CLASSES = List.of("computectl.compute.ComputeFaults_Test",
-      "computectl.compute.ComputeFailures_Test", "computectl.compute.ComputeSecrets_Test",
-      "computectl.compute.ComputeSqlSafety_Test", "computectl.compute.ComputeHttpAbuse_Test",
-      "computectl.tar.TarExtractor_EndlessTest",
-      "computectl.tar.TarExtractor_HostileTest");
+  static final List<String> DOCUMENTED_CLASSES =
+      List.of(
+          "computectl.compute.ComputeFaults_Test",
+          "computectl.compute.ComputeFailures_Test",
+          "computectl.compute.ComputeSecrets_Test",
+          "computectl.compute.ComputeSqlSafety_Test",
+          "computectl.compute.ComputeHttpAbuse_Test",
+          "computectl.tar.TarExtractor_EndlessTest",
+          "computectl.tar.TarExtractor_HostileTest");
 
   private static String doc() throws Exception {
     return Files.readString(Fixtures.projectRoot().resolve("docs/reliability.md"));

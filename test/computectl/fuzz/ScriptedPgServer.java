@@ -15,26 +15,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A stand-in Postgres-protocol server that answers every connection with the bytes of the
- * current script, whatever the client says, then ends its side of the connection and reads
- * until the client hangs up. The one concession to the client: a placeholder of the SCRAM
- * client nonce's length in the script is replaced by the nonce the client sent, so that mutated
- * SCRAM exchanges get past the nonce check into the salt, iteration and signature handling.
+ * A stand-in Postgres-protocol server that answers every connection with the bytes of the current
+ * script, whatever the client says, then ends its side of the connection and reads until the client
+ * hangs up. The one concession to the client: a placeholder of the SCRAM client nonce's length in
+ * the script is replaced by the nonce the client sent, so that mutated SCRAM exchanges get past the
+ * nonce check into the salt, iteration and signature handling.
  */
 final class ScriptedPgServer implements AutoCloseable {
   /** As long as the client's nonce (18 random bytes in base64). */
   static final String NONCE_PLACEHOLDER = "%%CLIENT-NONCE-24-CHARS%";
+
   private static final byte[] PLACEHOLDER = NONCE_PLACEHOLDER.getBytes(StandardCharsets.US_ASCII);
   private static final Pattern CLIENT_NONCE = Pattern.compile("n,,n=[^,]*,r=([A-Za-z0-9+/=]{24})");
   private static final int NONCE_WAIT_MILLIS = 300;
 
   private final ServerSocket server;
   private final Thread acceptor;
-  private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fuzz-pg-standin-connection");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService connections =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fuzz-pg-standin-connection");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile byte[] script = new byte[0];
   private volatile boolean closed;
 
@@ -94,7 +97,8 @@ final class ScriptedPgServer implements AutoCloseable {
   }
 
   /** Reads what the client sends until its SCRAM nonce shows up, it stops, or a short wait ends. */
-  private static String readNonce(Socket s, InputStream in, ByteArrayOutputStream seen) throws IOException {
+  private static String readNonce(Socket s, InputStream in, ByteArrayOutputStream seen)
+      throws IOException {
     long until = System.nanoTime() + NONCE_WAIT_MILLIS * 1_000_000L;
     byte[] buf = new byte[4096];
     while (seen.size() < 65536) {

@@ -8,8 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,56 +15,95 @@ import java.util.SplittableRandom;
 
 /**
  * The tar extractor on mutated archives. Mutations know the header layout: half of them rewrite a
- * header field (path, link target, type, size, mode) with a hostile value, and most cases get
- * their header checksums fixed so that the extractor sees more than checksum errors. The
- * destination holds a symlink to a canary directory beside it; after every case nothing may
- * have changed outside the destination ({@link FsInvariants}).
+ * header field (path, link target, type, size, mode) with a hostile value, and most cases get their
+ * header checksums fixed so that the extractor sees more than checksum errors. The destination
+ * holds a symlink to a canary directory beside it; after every case nothing may have changed
+ * outside the destination ({@link FsInvariants}).
  */
 public final class TarExtractorTarget implements FuzzTarget {
   private static final int BLOCK = 512;
-  private static final String[] PATHS = {"../x", "/tmp/x", "out/x", "out", "a/../../x", "", ".", "./", "a//b", "x/",
-      "existing/x", "existing", "d/".repeat(70) + "f", "p".repeat(150), "a\0b", "sub/../sub/f", "..", "out/../x",
-      "base/1", "link", "hard", "ü/€", "a/b/c/d"};
-  private static final String[] SIZES = {"00000000000", "00000001000", "77777777777", "-0000000001", "99999999999",
-      "0000000001\0", "\u0080\0\0\0\0\0\0\0\u00ff\u00ff\u00ff", "\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff",
-      "00000000777"};
+  private static final String[] PATHS = {
+    "../x",
+    "/tmp/x",
+    "out/x",
+    "out",
+    "a/../../x",
+    "",
+    ".",
+    "./",
+    "a//b",
+    "x/",
+    "existing/x",
+    "existing",
+    "d/".repeat(70) + "f",
+    "p".repeat(150),
+    "a\0b",
+    "sub/../sub/f",
+    "..",
+    "out/../x",
+    "base/1",
+    "link",
+    "hard",
+    "ü/€",
+    "a/b/c/d"
+  };
+  private static final String[] SIZES = {
+    "00000000000",
+    "00000001000",
+    "77777777777",
+    "-0000000001",
+    "99999999999",
+    "0000000001\0",
+    "\u0080\0\0\0\0\0\0\0\u00ff\u00ff\u00ff",
+    "\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff",
+    "00000000777"
+  };
   private static final String TYPES = "0123456789LKxgSVADM\0";
 
   private final List<byte[]> corpus = new ArrayList<>();
   private final FsInvariants fs;
-  private final ExtractLimits limits = ExtractLimits.DEFAULTS.withMaxEntrySize(1 << 20).withMaxPathComponents(32);
+  private final ExtractLimits limits =
+      ExtractLimits.DEFAULTS.withMaxEntrySize(1 << 20).withMaxPathComponents(32);
 
   public TarExtractorTarget() throws IOException {
     fs = FsInvariants.create("computectl-fuzz-tar-");
-    corpus.add(tar(w -> {
-      w.writeDirectory("base", 0700, 1_700_000_000L);
-      w.writeFile("base/1", 0600, 1_700_000_000L, bytes("relation data"));
-      w.writeSymlink("link", "base/1", 0);
-      w.writeHardLink("hard", "base/1", 0);
-      w.writeDirectory("pg_dynshmem", 0700, 0);
-      w.writeFile("PG_VERSION", 0600, 0, bytes("15\n"));
-    }));
-    corpus.add(tar(w -> {
-      w.writePaxHeader(false, Map.of("path", "renamed/by/pax", "mtime", "1700000000.5"));
-      w.writeFile("short", 0644, 0, bytes("pax"));
-      w.writePaxHeader(true, Map.of("comment", "global"));
-      w.writeFile("l".repeat(180) + "/n", 0644, 0, bytes("long name"));
-      w.writeSymlink("sym", "t".repeat(120), 0);
-    }));
-    corpus.add(tar(w -> {
-      w.writeFile("dup", 0644, 0, bytes("first"));
-      w.writeSymlink("dup", "base", 0);
-      w.writeFile("dup", 0644, 0, bytes("second"));
-      w.writeDirectory("ro", 0500, 0);
-      w.writeFile("ro/f", 0400, 0, bytes("read only"));
-      w.writeFile("./dot/./slash//f", 0644, 0, new byte[1500]);
-    }));
-    corpus.add(tar(w -> {
-      w.writeFile("out/x", 0644, 0, bytes("through the preexisting symlink"));
-      w.writeHostile("fifo", '6', "", 0, new byte[0]);
-      w.writeHardLink("h", "out/secret", 0);
-      w.writeSymlink("up", "../canary", 0);
-    }));
+    corpus.add(
+        tar(
+            w -> {
+              w.writeDirectory("base", 0700, 1_700_000_000L);
+              w.writeFile("base/1", 0600, 1_700_000_000L, bytes("relation data"));
+              w.writeSymlink("link", "base/1", 0);
+              w.writeHardLink("hard", "base/1", 0);
+              w.writeDirectory("pg_dynshmem", 0700, 0);
+              w.writeFile("PG_VERSION", 0600, 0, bytes("15\n"));
+            }));
+    corpus.add(
+        tar(
+            w -> {
+              w.writePaxHeader(false, Map.of("path", "renamed/by/pax", "mtime", "1700000000.5"));
+              w.writeFile("short", 0644, 0, bytes("pax"));
+              w.writePaxHeader(true, Map.of("comment", "global"));
+              w.writeFile("l".repeat(180) + "/n", 0644, 0, bytes("long name"));
+              w.writeSymlink("sym", "t".repeat(120), 0);
+            }));
+    corpus.add(
+        tar(
+            w -> {
+              w.writeFile("dup", 0644, 0, bytes("first"));
+              w.writeSymlink("dup", "base", 0);
+              w.writeFile("dup", 0644, 0, bytes("second"));
+              w.writeDirectory("ro", 0500, 0);
+              w.writeFile("ro/f", 0400, 0, bytes("read only"));
+              w.writeFile("./dot/./slash//f", 0644, 0, new byte[1500]);
+            }));
+    corpus.add(
+        tar(
+            w -> {
+              w.writeFile("out/x", 0644, 0, bytes("through the preexisting symlink"));
+              w.writeHostile("fifo", '6', "", 0, new byte[0]);
+              w.writeHardLink("h", "out/secret", 0);
+              w.writeSymlink("up", "../canary", 0);
+            }));
   }
 
   private interface Body {
@@ -97,7 +134,17 @@ public final class TarExtractorTarget implements FuzzTarget {
 
   @Override
   public List<String> dictionary() {
-    return List.of("../", "/", "./", "\0", "path=", "linkpath=", "size=", "ustar\0", "00000000000", "././@LongLink");
+    return List.of(
+        "../",
+        "/",
+        "./",
+        "\0",
+        "path=",
+        "linkpath=",
+        "size=",
+        "ustar\0",
+        "00000000000",
+        "././@LongLink");
   }
 
   @Override
@@ -108,9 +155,10 @@ public final class TarExtractorTarget implements FuzzTarget {
   @Override
   public byte[] mutate(byte[] input, SplittableRandom r, Mutator mutator) {
     List<Integer> headers = headerOffsets(input);
-    byte[] out = !headers.isEmpty() && r.nextBoolean()
-        ? mutateField(input, headers.get(r.nextInt(headers.size())), r)
-        : mutator.mutate(input, r);
+    byte[] out =
+        !headers.isEmpty() && r.nextBoolean()
+            ? mutateField(input, headers.get(r.nextInt(headers.size())), r)
+            : mutator.mutate(input, r);
     if (r.nextInt(10) != 0) {
       fixChecksums(out);
     }
@@ -121,7 +169,11 @@ public final class TarExtractorTarget implements FuzzTarget {
   private static List<Integer> headerOffsets(byte[] b) {
     List<Integer> offsets = new ArrayList<>();
     for (int at = 0; at + BLOCK <= b.length; at += BLOCK) {
-      if (b[at + 257] == 'u' && b[at + 258] == 's' && b[at + 259] == 't' && b[at + 260] == 'a' && b[at + 261] == 'r') {
+      if (b[at + 257] == 'u'
+          && b[at + 258] == 's'
+          && b[at + 259] == 't'
+          && b[at + 260] == 'a'
+          && b[at + 261] == 'r') {
         offsets.add(at);
       }
     }
@@ -165,7 +217,8 @@ public final class TarExtractorTarget implements FuzzTarget {
   @Override
   public void run(byte[] input, Probe probe) throws IOException {
     fs.reset();
-    probe.attempt("extract", () -> TarExtractor.extract(new ByteArrayInputStream(input), fs.dest(), limits));
+    probe.attempt(
+        "extract", () -> TarExtractor.extract(new ByteArrayInputStream(input), fs.dest(), limits));
   }
 
   @Override

@@ -10,8 +10,11 @@ import java.time.Duration;
 
 /** Talks HTTP/1.1 to one of our servers, as the control plane or the neon extension would. */
 final class ApiClient {
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   final String base;
 
   ApiClient(String host, int port) {
@@ -31,14 +34,18 @@ final class ApiClient {
   }
 
   HttpResponse<String> post(String path, String json, String... headers) {
-    HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json));
+    HttpRequest.Builder b =
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
     return send(withHeaders(b, headers).build());
   }
 
   /** A POST without any Content-Type header. */
   HttpResponse<String> postRaw(String path, String body, String... headers) {
-    return send(withHeaders(request(path).POST(HttpRequest.BodyPublishers.ofString(body)), headers).build());
+    return send(
+        withHeaders(request(path).POST(HttpRequest.BodyPublishers.ofString(body)), headers)
+            .build());
   }
 
   HttpResponse<String> send(HttpRequest r) {

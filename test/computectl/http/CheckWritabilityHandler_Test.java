@@ -22,8 +22,13 @@ class CheckWritabilityHandler_Test {
   static HttpServers diskFull;
 
   static HttpServers serve(String defaultDb) {
-    return HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
-        .db(SharedCluster.connector(pg, defaultDb)).terminator(() -> {}).build(), 0, 0);
+    return HttpServers.start(
+        ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+            .db(SharedCluster.connector(pg, defaultDb))
+            .terminator(() -> {})
+            .build(),
+        0,
+        0);
   }
 
   @BeforeAll
@@ -32,10 +37,12 @@ class CheckWritabilityHandler_Test {
     pg.psql("postgres", "CREATE DATABASE writability_none");
     pg.psql("postgres", "CREATE DATABASE writability_full");
     // The server's own answer to a full disk, raised for every write to the table.
-    pg.psql("writability_full", "CREATE TABLE health_check (id int PRIMARY KEY, updated_at timestamptz);"
-        + "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS"
-        + " $$BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = '53100'; END$$;"
-        + "CREATE TRIGGER disk_is_full BEFORE INSERT ON health_check FOR EACH ROW EXECUTE FUNCTION disk_full()");
+    pg.psql(
+        "writability_full",
+        "CREATE TABLE health_check (id int PRIMARY KEY, updated_at timestamptz);CREATE FUNCTION"
+            + " disk_full() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'could not"
+            + " extend file' USING ERRCODE = '53100'; END$$;CREATE TRIGGER disk_is_full BEFORE"
+            + " INSERT ON health_check FOR EACH ROW EXECUTE FUNCTION disk_full()");
     node = new ComputeNode();
     healthy = serve("postgres");
     noTable = serve("writability_none");
@@ -60,7 +67,13 @@ class CheckWritabilityHandler_Test {
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("true", r.body());
     assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
-    assertEquals("1", pg.psql("postgres", "SELECT count(*) FROM health_check WHERE id = 1 AND updated_at > now() - interval '1 minute'").trim());
+    assertEquals(
+        "1",
+        pg.psql(
+                "postgres",
+                "SELECT count(*) FROM health_check WHERE id = 1 AND updated_at > now() - interval"
+                    + " '1 minute'")
+            .trim());
     assertEquals(200, check(healthy).statusCode(), "the second write updates the row");
   }
 
@@ -69,7 +82,8 @@ class CheckWritabilityHandler_Test {
     running();
     HttpResponse<String> r = check(noTable);
     assertEquals(500, r.statusCode());
-    assertEquals("{\"error\":\"db error: ERROR: relation \\\"health_check\\\" does not exist\"}", r.body());
+    assertEquals(
+        "{\"error\":\"db error: ERROR: relation \\\"health_check\\\" does not exist\"}", r.body());
   }
 
   @Test
@@ -83,8 +97,14 @@ class CheckWritabilityHandler_Test {
   @Test
   void checkWritability_notRunningIs412() {
     ComputeNode other = new ComputeNode();
-    try (HttpServers s = HttpServers.start(ComputeContext.builder(other, new ComputeCtlMetrics(), "c")
-        .db(SharedCluster.connector(pg, "postgres")).terminator(() -> {}).build(), 0, 0)) {
+    try (HttpServers s =
+        HttpServers.start(
+            ComputeContext.builder(other, new ComputeCtlMetrics(), "c")
+                .db(SharedCluster.connector(pg, "postgres"))
+                .terminator(() -> {})
+                .build(),
+            0,
+            0)) {
       HttpResponse<String> r = check(s);
       assertEquals(412, r.statusCode());
       assertEquals("{\"error\":\"invalid compute status: empty\"}", r.body());

@@ -12,11 +12,15 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ComputeFlowStub implements AutoCloseable {
   final ComputeNode node;
+
   /** Error text for the next start or reconfiguration; null means success. */
   final AtomicReference<String> nextFailure = new AtomicReference<>();
+
   volatile long applyMillis = 50;
+
   /** How long the flow takes to notice a new spec. */
   volatile long pickupMillis = 20;
+
   private final Thread thread;
   private volatile boolean stop;
   private boolean started;
@@ -31,10 +35,13 @@ final class ComputeFlowStub implements AutoCloseable {
   /** The terminator given to the HTTP API: Postgres "exits" shortly after the signal. */
   Runnable terminator() {
     return () -> {
-      Thread t = new Thread(() -> {
-        sleep(30);
-        node.setStatus(ComputeStatus.TERMINATED);
-      }, "postgres-exit-stub");
+      Thread t =
+          new Thread(
+              () -> {
+                sleep(30);
+                node.setStatus(ComputeStatus.TERMINATED);
+              },
+              "postgres-exit-stub");
       t.setDaemon(true);
       t.start();
     };
@@ -43,7 +50,8 @@ final class ComputeFlowStub implements AutoCloseable {
   private void loop() {
     while (!stop) {
       try {
-        ComputeStatus s = node.await(x -> x == ComputeStatus.CONFIGURATION_PENDING, Duration.ofMillis(200));
+        ComputeStatus s =
+            node.await(x -> x == ComputeStatus.CONFIGURATION_PENDING, Duration.ofMillis(200));
         if (s != ComputeStatus.CONFIGURATION_PENDING) {
           continue;
         }
@@ -58,7 +66,8 @@ final class ComputeFlowStub implements AutoCloseable {
         } else if (first) {
           node.fail(failure);
         } else {
-          node.setStatus(ComputeStatus.FAILED); // upstream leaves error empty after a failed reconfigure
+          node.setStatus(
+              ComputeStatus.FAILED); // upstream leaves error empty after a failed reconfigure
         }
       } catch (InterruptedException e) {
         return;
@@ -67,8 +76,8 @@ final class ComputeFlowStub implements AutoCloseable {
   }
 
   /**
-   * Waits until {@code condition} holds (listeners are told of a change after it happened, on
-   * the changing thread, so tests wait for them).
+   * Waits until {@code condition} holds (listeners are told of a change after it happened, on the
+   * changing thread, so tests wait for them).
    */
   static void awaitTrue(java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -19,7 +19,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code POST /configure}: the first start of a pooled compute and live reconfiguration (reference 9, 11.5). */
+/**
+ * {@code POST /configure}: the first start of a pooled compute and live reconfiguration (reference
+ * 9, 11.5).
+ */
 class ConfigureHandler_Test {
   final ComputeNode node = new ComputeNode();
   final ComputeFlowStub flow = new ComputeFlowStub(node);
@@ -27,8 +30,14 @@ class ConfigureHandler_Test {
   ApiClient ext;
 
   void start(boolean liveConfigAllowed) {
-    servers = HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c1")
-        .liveConfigAllowed(liveConfigAllowed).terminator(flow.terminator()).build(), 0, 0);
+    servers =
+        HttpServers.start(
+            ComputeContext.builder(node, new ComputeCtlMetrics(), "c1")
+                .liveConfigAllowed(liveConfigAllowed)
+                .terminator(flow.terminator())
+                .build(),
+            0,
+            0);
     ext = ApiClient.local(servers.externalPort());
   }
 
@@ -50,7 +59,9 @@ class ConfigureHandler_Test {
     HttpResponse<String> r = configure(Specs.minimal());
     assertEquals(200, r.statusCode(), r.body());
     JsonObject body = Json.parse(r.body()).asObject();
-    assertEquals(List.of("start_time", "tenant", "timeline", "status", "last_active", "error"), body.names());
+    assertEquals(
+        List.of("start_time", "tenant", "timeline", "status", "last_active", "error"),
+        body.names());
     assertEquals("running", body.getString("status", ""));
     assertEquals(Specs.TENANT, body.getString("tenant", ""));
     assertEquals(Specs.TIMELINE, body.getString("timeline", ""));
@@ -67,8 +78,14 @@ class ConfigureHandler_Test {
     assertEquals(200, r.statusCode(), r.body());
     ComputeFlowStub.awaitTrue(() -> seen.size() >= 6);
     // Listeners run outside the state lock and may be told out of order; the set is what matters.
-    assertEquals(List.of("configuration->running", "configuration-pending->configuration", "configuration-pending->init",
-        "empty->configuration-pending", "init->running", "running->configuration-pending"),
+    assertEquals(
+        List.of(
+            "configuration->running",
+            "configuration-pending->configuration",
+            "configuration-pending->init",
+            "empty->configuration-pending",
+            "init->running",
+            "running->configuration-pending"),
         seen.stream().sorted().toList());
     assertEquals("op-2", node.spec().spec().operationUuid());
   }
@@ -79,7 +96,9 @@ class ConfigureHandler_Test {
     flow.nextFailure.set("could not start \"postgres\": exit 1");
     HttpResponse<String> r = configure(Specs.minimal());
     assertEquals(500, r.statusCode());
-    assertEquals("{\"error\":\"compute configuration failed: \\\"could not start \\\\\\\"postgres\\\\\\\": exit 1\\\"\"}",
+    assertEquals(
+        "{\"error\":\"compute configuration failed: \\\"could not start \\\\\\\"postgres\\\\\\\":"
+            + " exit 1\\\"\"}",
         r.body());
   }
 
@@ -96,16 +115,19 @@ class ConfigureHandler_Test {
   @Test
   void configure_notAllowedIs412() {
     start(false);
-    HttpResponse<String> r = configure("{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[]}}");
+    HttpResponse<String> r =
+        configure("{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[]}}");
     assertEquals(412, r.statusCode());
-    assertEquals("{\"error\":\"live configuration is not allowed for this compute node\"}", r.body());
+    assertEquals(
+        "{\"error\":\"live configuration is not allowed for this compute node\"}", r.body());
     assertEquals(ComputeStatus.EMPTY, node.status());
   }
 
   @Test
   void configure_invalidSpecIs400() {
     start(true);
-    HttpResponse<String> r = configure("{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[]}}");
+    HttpResponse<String> r =
+        configure("{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[]}}");
     assertEquals(400, r.statusCode());
     assertEquals("{\"error\":\"pageserver connstr should be provided\"}", r.body());
   }
@@ -115,12 +137,17 @@ class ConfigureHandler_Test {
     start(true);
     HttpResponse<String> r = ext.post("/configure", "{\"spec\":" + Specs.minimal() + "}");
     assertEquals(422, r.statusCode());
-    assertEquals("{\"error\":\"failed to deserialize the json body into the target type: missing field "
-        + "\\\"compute_ctl_config\\\"\"}", r.body());
-    HttpResponse<String> roles = configure("{\"format_version\":1.0,\"cluster\":{\"databases\":[]}}");
+    assertEquals(
+        "{\"error\":\"failed to deserialize the json body into the target type: missing field "
+            + "\\\"compute_ctl_config\\\"\"}",
+        r.body());
+    HttpResponse<String> roles =
+        configure("{\"format_version\":1.0,\"cluster\":{\"databases\":[]}}");
     assertEquals(422, roles.statusCode());
-    assertEquals("{\"error\":\"failed to deserialize the json body into the target type: spec.cluster: missing field "
-        + "\\\"roles\\\"\"}", roles.body());
+    assertEquals(
+        "{\"error\":\"failed to deserialize the json body into the target type: spec.cluster:"
+            + " missing field \\\"roles\\\"\"}",
+        roles.body());
   }
 
   @Test
@@ -128,7 +155,8 @@ class ConfigureHandler_Test {
     start(true);
     HttpResponse<String> r = ext.post("/configure", "{\"spec\": {");
     assertEquals(400, r.statusCode());
-    assertTrue(r.body().startsWith("{\"error\":\"failed to parse the request body as json: "), r.body());
+    assertTrue(
+        r.body().startsWith("{\"error\":\"failed to parse the request body as json: "), r.body());
     assertEquals(415, ext.postRaw("/configure", Specs.configure(Specs.minimal())).statusCode());
   }
 
@@ -141,7 +169,9 @@ class ConfigureHandler_Test {
     assertEquals("{\"error\":\"invalid compute status: init\"}", r.body());
     node.setStatus(ComputeStatus.RUNNING);
     node.setStatus(ComputeStatus.TERMINATION_PENDING);
-    assertEquals("{\"error\":\"invalid compute status: termination-pending\"}", configure(Specs.minimal()).body());
+    assertEquals(
+        "{\"error\":\"invalid compute status: termination-pending\"}",
+        configure(Specs.minimal()).body());
   }
 
   @Test
@@ -149,7 +179,8 @@ class ConfigureHandler_Test {
     start(true);
     assertEquals(200, configure(Specs.minimal()).statusCode());
     flow.applyMillis = 300;
-    // Listeners run outside the state lock, so only the set of transitions is compared, not their order.
+    // Listeners run outside the state lock, so only the set of transitions is compared, not their
+    // order.
     List<String> transitions = Collections.synchronizedList(new ArrayList<>());
     node.addListener((from, to) -> transitions.add(from.display() + "->" + to.display()));
     ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -160,15 +191,19 @@ class ConfigureHandler_Test {
         calls.add(pool.submit(() -> configure(spec)));
       }
       for (Future<HttpResponse<String>> c : calls) {
-        assertEquals(200, c.get().statusCode(), "upstream would answer 412 here: " + c.get().body());
+        assertEquals(
+            200, c.get().statusCode(), "upstream would answer 412 here: " + c.get().body());
       }
     } finally {
       pool.shutdownNow();
     }
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      expected.addAll(List.of("running->configuration-pending", "configuration-pending->configuration",
-          "configuration->running"));
+      expected.addAll(
+          List.of(
+              "running->configuration-pending",
+              "configuration-pending->configuration",
+              "configuration->running"));
     }
     Collections.sort(expected);
     ComputeFlowStub.awaitTrue(() -> transitions.size() >= 9);
@@ -181,11 +216,14 @@ class ConfigureHandler_Test {
   void status_manyConcurrentRequestsSucceedWhileConfiguring() throws Exception {
     start(true);
     flow.applyMillis = 1500;
-    CompletableFuture<HttpResponse<String>> configuring = CompletableFuture.supplyAsync(() -> configure(Specs.minimal()));
+    CompletableFuture<HttpResponse<String>> configuring =
+        CompletableFuture.supplyAsync(() -> configure(Specs.minimal()));
     node.await(s -> s == ComputeStatus.INIT, java.time.Duration.ofSeconds(5));
     List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      polls.add(ext.http.sendAsync(ext.request("/status").GET().build(), HttpResponse.BodyHandlers.ofString()));
+      polls.add(
+          ext.http.sendAsync(
+              ext.request("/status").GET().build(), HttpResponse.BodyHandlers.ofString()));
     }
     int inInit = 0;
     for (CompletableFuture<HttpResponse<String>> p : polls) {

@@ -30,20 +30,29 @@ class DatabaseSchemaHandler_Test {
   static ApiClient ext;
 
   static HttpServers serve(Path pgbin, Integer port) {
-    return HttpServers.start(ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
-        .pgbin(pgbin).dumpTarget(new PgDumpTarget("127.0.0.1", port, "cloud_admin")).children(children)
-        .terminator(() -> {}).build(), 0, 0);
+    return HttpServers.start(
+        ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+            .pgbin(pgbin)
+            .dumpTarget(new PgDumpTarget("127.0.0.1", port, "cloud_admin"))
+            .children(children)
+            .terminator(() -> {})
+            .build(),
+        0,
+        0);
   }
 
   @BeforeAll
   static void start(LocalCluster cluster) throws IOException {
     pg = cluster;
     pg.psql("postgres", "CREATE DATABASE schema_db");
-    pg.psql("schema_db", "CREATE TABLE schema_widgets (id bigint PRIMARY KEY, label text NOT NULL)");
+    pg.psql(
+        "schema_db", "CREATE TABLE schema_widgets (id bigint PRIMARY KEY, label text NOT NULL)");
     pg.psql("postgres", "CREATE DATABASE schema_big");
     // A 40 MB comment makes a dump far larger than the socket buffers.
-    pg.psql("schema_big", "CREATE TABLE big (id int); DO $$BEGIN EXECUTE format('COMMENT ON TABLE big IS %L',"
-        + " repeat('x', 40000000)); END$$");
+    pg.psql(
+        "schema_big",
+        "CREATE TABLE big (id int); DO $$BEGIN EXECUTE format('COMMENT ON TABLE big IS %L',"
+            + " repeat('x', 40000000)); END$$");
     servers = serve(TestPg.install().postgres(), pg.port());
     ext = ApiClient.local(servers.externalPort());
   }
@@ -73,13 +82,15 @@ class DatabaseSchemaHandler_Test {
   void databaseSchema_missingParameterIs400() {
     HttpResponse<String> r = ext.get("/database_schema");
     assertEquals(400, r.statusCode());
-    assertEquals("{\"error\":\"failed to deserialize query string: missing field `database`\"}", r.body());
+    assertEquals(
+        "{\"error\":\"failed to deserialize query string: missing field `database`\"}", r.body());
   }
 
   @Test
   void databaseSchema_connstrWithoutPortIs500() {
     try (HttpServers s = serve(TestPg.install().postgres(), null)) {
-      HttpResponse<String> r = ApiClient.local(s.externalPort()).get("/database_schema?database=schema_db");
+      HttpResponse<String> r =
+          ApiClient.local(s.externalPort()).get("/database_schema?database=schema_db");
       assertEquals(500, r.statusCode());
       assertEquals("{\"error\":\"unexpected I/O error\"}", r.body());
     }
@@ -88,7 +99,8 @@ class DatabaseSchemaHandler_Test {
   @Test
   void databaseSchema_missingPgDumpIs500() {
     try (HttpServers s = serve(Path.of("/nonexistent/bin/postgres"), pg.port())) {
-      HttpResponse<String> r = ApiClient.local(s.externalPort()).get("/database_schema?database=schema_db");
+      HttpResponse<String> r =
+          ApiClient.local(s.externalPort()).get("/database_schema?database=schema_db");
       assertEquals(500, r.statusCode());
       assertEquals("{\"error\":\"unexpected I/O error\"}", r.body());
     }
@@ -99,7 +111,9 @@ class DatabaseSchemaHandler_Test {
     List<Process> running;
     try (Socket s = new Socket("127.0.0.1", servers.externalPort())) {
       OutputStream out = s.getOutputStream();
-      out.write("GET /database_schema?database=schema_big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "GET /database_schema?database=schema_big HTTP/1.1\r\nHost: x\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = s.getInputStream();
       byte[] head = new byte[1024];

@@ -28,8 +28,14 @@ class DbsAndRolesHandler_Test {
     pg.psql("postgres", "CREATE ROLE \"Catalog \"\"Owner\"\"\" LOGIN PASSWORD 'secret-pw'");
     pg.psql("postgres", "CREATE DATABASE catalog_db OWNER \"Catalog \"\"Owner\"\"\"");
     pg.psql("postgres", "CREATE DATABASE catalog_closed ALLOW_CONNECTIONS false");
-    servers = HttpServers.start(ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
-        .db(SharedCluster.connector(pg, "postgres")).terminator(() -> {}).build(), 0, 0);
+    servers =
+        HttpServers.start(
+            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+                .db(SharedCluster.connector(pg, "postgres"))
+                .terminator(() -> {})
+                .build(),
+            0,
+            0);
   }
 
   @AfterAll
@@ -38,8 +44,11 @@ class DbsAndRolesHandler_Test {
   }
 
   static JsonObject named(JsonValue list, String name) {
-    return list.asArray().values().stream().map(JsonValue::asObject)
-        .filter(o -> o.getString("name", "").equals(name)).findFirst().orElseThrow(() -> new AssertionError(name + " in " + list));
+    return list.asArray().values().stream()
+        .map(JsonValue::asObject)
+        .filter(o -> o.getString("name", "").equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " in " + list));
   }
 
   @Test
@@ -50,22 +59,39 @@ class DbsAndRolesHandler_Test {
     assertEquals(List.of("roles", "databases"), body.names());
     JsonObject owner = named(body.get("roles"), "Catalog \"Owner\"");
     assertEquals(List.of("name", "encrypted_password", "options"), owner.names());
-    assertTrue(owner.getString("encrypted_password", "").startsWith("SCRAM-SHA-256$"), "hashes are exposed, as upstream");
+    assertTrue(
+        owner.getString("encrypted_password", "").startsWith("SCRAM-SHA-256$"),
+        "hashes are exposed, as upstream");
     assertTrue(owner.get("options").isNull());
-    assertTrue(named(body.get("roles"), "pg_monitor").get("encrypted_password").isNull(), "pg_* roles are listed too");
+    assertTrue(
+        named(body.get("roles"), "pg_monitor").get("encrypted_password").isNull(),
+        "pg_* roles are listed too");
     JsonObject db = named(body.get("databases"), "catalog_db");
-    assertEquals("{\"name\":\"catalog_db\",\"owner\":\"Catalog \\\"Owner\\\"\",\"options\":null,\"restrict_conn\":false,"
-        + "\"invalid\":false}", db.toString());
-    assertEquals(true, named(body.get("databases"), "catalog_closed").getBoolean("restrict_conn", false));
+    assertEquals(
+        "{\"name\":\"catalog_db\",\"owner\":\"Catalog"
+            + " \\\"Owner\\\"\",\"options\":null,\"restrict_conn\":false,\"invalid\":false}",
+        db.toString());
+    assertEquals(
+        true, named(body.get("databases"), "catalog_closed").getBoolean("restrict_conn", false));
   }
 
   @Test
   void dbsAndRoles_unreachableDatabaseIs500() {
-    try (HttpServers s = HttpServers.start(ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
-        .db(SharedCluster.connector(pg, "no_such_db")).terminator(() -> {}).build(), 0, 0)) {
+    try (HttpServers s =
+        HttpServers.start(
+            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+                .db(SharedCluster.connector(pg, "no_such_db"))
+                .terminator(() -> {})
+                .build(),
+            0,
+            0)) {
       HttpResponse<String> r = ApiClient.local(s.externalPort()).get("/dbs_and_roles");
       assertEquals(500, r.statusCode());
-      assertTrue(r.body().startsWith("{\"error\":\"db error: FATAL: database \\\"no_such_db\\\" does not exist"), r.body());
+      assertTrue(
+          r.body()
+              .startsWith(
+                  "{\"error\":\"db error: FATAL: database \\\"no_such_db\\\" does not exist"),
+          r.body());
     }
   }
 }

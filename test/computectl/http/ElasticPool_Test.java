@@ -28,10 +28,11 @@ class ElasticPool_Test {
     try (ElasticPool pool = new ElasticPool("t-stuck", 2, 5)) {
       AtomicInteger started = new AtomicInteger();
       for (int i = 0; i < 4; i++) {
-        pool.execute(() -> {
-          started.incrementAndGet();
-          await(release);
-        });
+        pool.execute(
+            () -> {
+              started.incrementAndGet();
+              await(release);
+            });
       }
       CountDownLatch quick = new CountDownLatch(1);
       pool.execute(quick::countDown);

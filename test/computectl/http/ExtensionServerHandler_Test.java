@@ -15,23 +15,32 @@ import org.junit.jupiter.api.Test;
 
 /** {@code POST /extension_server/{filename}} on the internal server (reference 11.5, 14.2). */
 class ExtensionServerHandler_Test {
-  static final String REMOTE = "\"remote_extensions\":{\"public_extensions\":[\"postgis\",\"broken\"],"
-      + "\"library_index\":{\"postgis-3\":\"postgis\",\"broken\":\"broken\"},"
-      + "\"extension_data\":{\"postgis\":{\"control_data\":{\"postgis.control\":\"x\"},\"archive_path\":\"p\"},"
-      + "\"broken\":{\"control_data\":{},\"archive_path\":\"b\"}}}";
+  static final String REMOTE =
+      "\"remote_extensions\":{\"public_extensions\":[\"postgis\",\"broken\"],"
+          + "\"library_index\":{\"postgis-3\":\"postgis\",\"broken\":\"broken\"},"
+          + "\"extension_data\":{\"postgis\":{\"control_data\":{\"postgis.control\":\"x\"},\"archive_path\":\"p\"},"
+          + "\"broken\":{\"control_data\":{},\"archive_path\":\"b\"}}}";
 
   final List<String> downloads = Collections.synchronizedList(new ArrayList<>());
-  final ExtensionDownloader downloader = (ext, spec) -> {
-    if (ext.equals("broken")) {
-      throw new IllegalStateException("failed to download extension broken: 503 Service Unavailable");
-    }
-    downloads.add(ext);
-  };
+  final ExtensionDownloader downloader =
+      (ext, spec) -> {
+        if (ext.equals("broken")) {
+          throw new IllegalStateException(
+              "failed to download extension broken: 503 Service Unavailable");
+        }
+        downloads.add(ext);
+      };
   HttpServers servers;
 
   ApiClient serve(ComputeNode node, String remoteExtConfig) {
-    servers = HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
-        .remoteExtensions(remoteExtConfig, downloader).terminator(() -> {}).build(), 0, 0);
+    servers =
+        HttpServers.start(
+            ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+                .remoteExtensions(remoteExtConfig, downloader)
+                .terminator(() -> {})
+                .build(),
+            0,
+            0);
     return ApiClient.local(servers.internalPort());
   }
 
@@ -48,7 +57,8 @@ class ExtensionServerHandler_Test {
 
   @Test
   void extensionServer_downloadsAnExtension() {
-    HttpResponse<String> r = serve(nodeWith(REMOTE), "http://ext-gateway").post("/extension_server/postgis", "");
+    HttpResponse<String> r =
+        serve(nodeWith(REMOTE), "http://ext-gateway").post("/extension_server/postgis", "");
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("", r.body());
     assertEquals(List.of("postgis"), downloads);
@@ -56,8 +66,9 @@ class ExtensionServerHandler_Test {
 
   @Test
   void extensionServer_resolvesALibrary() {
-    HttpResponse<String> r = serve(nodeWith(REMOTE), "http://ext-gateway")
-        .postRaw("/extension_server/postgis-3.so?is_library=true", "");
+    HttpResponse<String> r =
+        serve(nodeWith(REMOTE), "http://ext-gateway")
+            .postRaw("/extension_server/postgis-3.so?is_library=true", "");
     assertEquals(200, r.statusCode(), r.body());
     assertEquals(List.of("postgis"), downloads);
   }
@@ -71,16 +82,21 @@ class ExtensionServerHandler_Test {
 
   @Test
   void extensionServer_withoutRemoteExtensionsIs409() {
-    HttpResponse<String> r = serve(nodeWith(""), "http://ext-gateway").post("/extension_server/postgis", "");
+    HttpResponse<String> r =
+        serve(nodeWith(""), "http://ext-gateway").post("/extension_server/postgis", "");
     assertEquals(409, r.statusCode());
     assertEquals("{\"error\":\"information about remote extensions is unavailable\"}", r.body());
   }
 
   @Test
   void extensionServer_onAnEmptyComputeIs409() {
-    HttpResponse<String> r = serve(new ComputeNode(), "http://ext-gateway").post("/extension_server/postgis", "");
+    HttpResponse<String> r =
+        serve(new ComputeNode(), "http://ext-gateway").post("/extension_server/postgis", "");
     assertEquals(409, r.statusCode());
-    assertEquals(200, ApiClient.local(servers.externalPort()).get("/status").statusCode(), "state still readable");
+    assertEquals(
+        200,
+        ApiClient.local(servers.externalPort()).get("/status").statusCode(),
+        "state still readable");
   }
 
   @Test
@@ -89,21 +105,29 @@ class ExtensionServerHandler_Test {
     HttpResponse<String> r = in.post("/extension_server/nolib.so?is_library=true", "");
     assertEquals(404, r.statusCode());
     assertEquals("{\"error\":\"library nolib is not found\"}", r.body());
-    assertEquals("{\"error\":\"extension postgis-3 is not found\"}", in.post("/extension_server/postgis-3", "").body());
+    assertEquals(
+        "{\"error\":\"extension postgis-3 is not found\"}",
+        in.post("/extension_server/postgis-3", "").body());
   }
 
   @Test
   void extensionServer_failedDownloadIs500() {
-    HttpResponse<String> r = serve(nodeWith(REMOTE), "http://ext-gateway").post("/extension_server/broken", "");
+    HttpResponse<String> r =
+        serve(nodeWith(REMOTE), "http://ext-gateway").post("/extension_server/broken", "");
     assertEquals(500, r.statusCode());
-    assertEquals("{\"error\":\"failed to download extension broken: 503 Service Unavailable\"}", r.body());
+    assertEquals(
+        "{\"error\":\"failed to download extension broken: 503 Service Unavailable\"}", r.body());
   }
 
   @Test
   void extensionServer_badIsLibraryIs400() {
-    HttpResponse<String> r = serve(nodeWith(REMOTE), "http://ext-gateway").post("/extension_server/postgis?is_library=yes", "");
+    HttpResponse<String> r =
+        serve(nodeWith(REMOTE), "http://ext-gateway")
+            .post("/extension_server/postgis?is_library=yes", "");
     assertEquals(400, r.statusCode());
-    assertEquals("{\"error\":\"failed to deserialize query string: is_library: provided string was not `true` or `false`\"}",
+    assertEquals(
+        "{\"error\":\"failed to deserialize query string: is_library: provided string was not"
+            + " `true` or `false`\"}",
         r.body());
   }
 }

@@ -33,11 +33,19 @@ class ExtensionsHandler_Test {
   }
 
   static HttpResponse<String> install(String extension, String version) {
-    return in.post("/extensions", "{\"extension\":\"" + extension + "\",\"database\":\"ext_db\",\"version\":\"" + version + "\"}");
+    return in.post(
+        "/extensions",
+        "{\"extension\":\""
+            + extension
+            + "\",\"database\":\"ext_db\",\"version\":\""
+            + version
+            + "\"}");
   }
 
   static String installedVersion(String extension) throws IOException {
-    return pg.psql("ext_db", "SELECT extversion FROM pg_extension WHERE extname = '" + extension + "'").trim();
+    return pg.psql(
+            "ext_db", "SELECT extversion FROM pg_extension WHERE extname = '" + extension + "'")
+        .trim();
   }
 
   @Test
@@ -56,23 +64,40 @@ class ExtensionsHandler_Test {
   void extensions_unknownVersionIs500() {
     HttpResponse<String> r = install("hstore", "9.9");
     assertEquals(500, r.statusCode());
-    assertTrue(r.body().startsWith("{\"error\":\"failed to install extension: db error: ERROR: extension \\\"hstore\\\" has no"),
+    assertTrue(
+        r.body()
+            .startsWith(
+                "{\"error\":\"failed to install extension: db error: ERROR: extension"
+                    + " \\\"hstore\\\" has no"),
         r.body());
   }
 
   @Test
   void extensions_missingFieldIs422() {
-    HttpResponse<String> r = in.post("/extensions", "{\"extension\":\"hstore\",\"database\":\"ext_db\"}");
+    HttpResponse<String> r =
+        in.post("/extensions", "{\"extension\":\"hstore\",\"database\":\"ext_db\"}");
     assertEquals(422, r.statusCode());
-    assertEquals("{\"error\":\"failed to deserialize the json body into the target type: missing field \\\"version\\\"\"}", r.body());
+    assertEquals(
+        "{\"error\":\"failed to deserialize the json body into the target type: missing field"
+            + " \\\"version\\\"\"}",
+        r.body());
   }
 
   @Test
   void extensions_notRunningIs412() {
-    try (HttpServers s = HttpServers.start(ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
-        .db(SharedCluster.connector(pg, "postgres")).terminator(() -> {}).build(), 0, 0)) {
-      HttpResponse<String> r = ApiClient.local(s.internalPort()).post("/extensions",
-          "{\"extension\":\"hstore\",\"database\":\"ext_db\",\"version\":\"1.8\"}");
+    try (HttpServers s =
+        HttpServers.start(
+            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+                .db(SharedCluster.connector(pg, "postgres"))
+                .terminator(() -> {})
+                .build(),
+            0,
+            0)) {
+      HttpResponse<String> r =
+          ApiClient.local(s.internalPort())
+              .post(
+                  "/extensions",
+                  "{\"extension\":\"hstore\",\"database\":\"ext_db\",\"version\":\"1.8\"}");
       assertEquals(412, r.statusCode());
       assertEquals("{\"error\":\"invalid compute status: empty\"}", r.body());
     }

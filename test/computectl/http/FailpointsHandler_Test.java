@@ -1,10 +1,10 @@
 package computectl.http;
 
-import computectl.util.Failpoints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import computectl.compute.ComputeNode;
 import computectl.metrics.ComputeCtlMetrics;
+import computectl.util.Failpoints;
 import java.net.http.HttpResponse;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -19,8 +19,14 @@ class FailpointsHandler_Test {
 
   @BeforeAll
   static void start() {
-    servers = HttpServers.start(ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
-        .failpoints(failpoints).terminator(() -> {}).build(), 0, 0);
+    servers =
+        HttpServers.start(
+            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+                .failpoints(failpoints)
+                .terminator(() -> {})
+                .build(),
+            0,
+            0);
     in = ApiClient.local(servers.internalPort());
   }
 
@@ -31,8 +37,11 @@ class FailpointsHandler_Test {
 
   @Test
   void failpoints_configuresInOrder() {
-    HttpResponse<String> r = in.post("/failpoints", "[{\"name\":\"compute-migration\",\"actions\":\"return(3)\"},"
-        + "{\"name\":\"other\",\"actions\":\"off\"}]");
+    HttpResponse<String> r =
+        in.post(
+            "/failpoints",
+            "[{\"name\":\"compute-migration\",\"actions\":\"return(3)\"},"
+                + "{\"name\":\"other\",\"actions\":\"off\"}]");
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("", r.body());
     assertEquals(Optional.of("3"), failpoints.eval("compute-migration"));
@@ -42,14 +51,18 @@ class FailpointsHandler_Test {
   void failpoints_badActionIs400() {
     HttpResponse<String> r = in.post("/failpoints", "[{\"name\":\"x\",\"actions\":\"explode\"}]");
     assertEquals(400, r.statusCode());
-    assertEquals("{\"error\":\"failed to configure failpoints: unrecognized command \\\"explode\\\"\"}", r.body());
+    assertEquals(
+        "{\"error\":\"failed to configure failpoints: unrecognized command \\\"explode\\\"\"}",
+        r.body());
   }
 
   @Test
   void failpoints_wrongShapeIs422() {
     HttpResponse<String> r = in.post("/failpoints", "[{\"name\":\"x\",\"action\":\"off\"}]");
     assertEquals(422, r.statusCode());
-    assertEquals("{\"error\":\"failed to deserialize the json body into the target type: [0]: missing field \\\"actions\\\"\"}",
+    assertEquals(
+        "{\"error\":\"failed to deserialize the json body into the target type: [0]: missing field"
+            + " \\\"actions\\\"\"}",
         r.body());
   }
 }

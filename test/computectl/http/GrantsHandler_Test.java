@@ -34,39 +34,68 @@ class GrantsHandler_Test {
 
   @Test
   void grants_grantsSchemaPrivilegesAndEchoesTheRequest() throws IOException {
-    HttpResponse<String> r = in.post("/grants", "{\"database\":\"grants_db\",\"schema\":\"Sales Data\","
-        + "\"privileges\":[\"USAGE\",\"CREATE\"],\"role\":\"Grant Ee\"}");
+    HttpResponse<String> r =
+        in.post(
+            "/grants",
+            "{\"database\":\"grants_db\",\"schema\":\"Sales Data\","
+                + "\"privileges\":[\"USAGE\",\"CREATE\"],\"role\":\"Grant Ee\"}");
     assertEquals(201, r.statusCode(), r.body());
-    assertEquals("{\"database\":\"grants_db\",\"schema\":\"Sales Data\",\"privileges\":[\"USAGE\",\"CREATE\"],"
-        + "\"role\":\"Grant Ee\"}", r.body());
-    assertEquals("t|t", pg.psql("grants_db", "SELECT has_schema_privilege('Grant Ee', 'Sales Data', 'USAGE'),"
-        + " has_schema_privilege('Grant Ee', 'Sales Data', 'CREATE')").trim());
+    assertEquals(
+        "{\"database\":\"grants_db\",\"schema\":\"Sales"
+            + " Data\",\"privileges\":[\"USAGE\",\"CREATE\"],\"role\":\"Grant Ee\"}",
+        r.body());
+    assertEquals(
+        "t|t",
+        pg.psql(
+                "grants_db",
+                "SELECT has_schema_privilege('Grant Ee', 'Sales Data', 'USAGE'),"
+                    + " has_schema_privilege('Grant Ee', 'Sales Data', 'CREATE')")
+            .trim());
   }
 
   @Test
   void grants_unknownPrivilegeIs422() {
-    HttpResponse<String> r = in.post("/grants", "{\"database\":\"grants_db\",\"schema\":\"s\","
-        + "\"privileges\":[\"USAGE\",\"ALL\"],\"role\":\"r\"}");
+    HttpResponse<String> r =
+        in.post(
+            "/grants",
+            "{\"database\":\"grants_db\",\"schema\":\"s\","
+                + "\"privileges\":[\"USAGE\",\"ALL\"],\"role\":\"r\"}");
     assertEquals(422, r.statusCode());
-    assertEquals("{\"error\":\"failed to deserialize the json body into the target type: privileges[1]: "
-        + "unknown variant \\\"all\\\"\"}", r.body());
+    assertEquals(
+        "{\"error\":\"failed to deserialize the json body into the target type: privileges[1]: "
+            + "unknown variant \\\"all\\\"\"}",
+        r.body());
   }
 
   @Test
   void grants_missingRoleIs500() {
-    HttpResponse<String> r = in.post("/grants", "{\"database\":\"grants_db\",\"schema\":\"Sales Data\","
-        + "\"privileges\":[\"USAGE\"],\"role\":\"nobody here\"}");
+    HttpResponse<String> r =
+        in.post(
+            "/grants",
+            "{\"database\":\"grants_db\",\"schema\":\"Sales Data\","
+                + "\"privileges\":[\"USAGE\"],\"role\":\"nobody here\"}");
     assertEquals(500, r.statusCode());
-    assertEquals("{\"error\":\"failed to grant role privileges to the schema: db error: ERROR: role \\\"nobody here\\\" "
-        + "does not exist\"}", r.body());
+    assertEquals(
+        "{\"error\":\"failed to grant role privileges to the schema: db error: ERROR: role"
+            + " \\\"nobody here\\\" does not exist\"}",
+        r.body());
   }
 
   @Test
   void grants_notRunningIs412() {
-    try (HttpServers s = HttpServers.start(ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
-        .db(SharedCluster.connector(pg, "postgres")).terminator(() -> {}).build(), 0, 0)) {
-      HttpResponse<String> r = ApiClient.local(s.internalPort()).post("/grants",
-          "{\"database\":\"grants_db\",\"schema\":\"s\",\"privileges\":[],\"role\":\"r\"}");
+    try (HttpServers s =
+        HttpServers.start(
+            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+                .db(SharedCluster.connector(pg, "postgres"))
+                .terminator(() -> {})
+                .build(),
+            0,
+            0)) {
+      HttpResponse<String> r =
+          ApiClient.local(s.internalPort())
+              .post(
+                  "/grants",
+                  "{\"database\":\"grants_db\",\"schema\":\"s\",\"privileges\":[],\"role\":\"r\"}");
       assertEquals(412, r.statusCode());
       assertEquals("{\"error\":\"invalid compute status: empty\"}", r.body());
     }

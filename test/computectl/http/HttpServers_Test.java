@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** The servers themselves: binding, routing, request ids, and upstream's body-extraction errors. */
 class HttpServers_Test {
-  static final Pattern UUID_V4 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  static final Pattern UUID_V4 =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   static ComputeNode node;
   static HttpServers servers;
   static ApiClient ext;
@@ -34,8 +35,13 @@ class HttpServers_Test {
   @BeforeAll
   static void start() {
     node = new ComputeNode();
-    servers = HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "compute-1")
-        .terminator(() -> {}).build(), 0, 0);
+    servers =
+        HttpServers.start(
+            ComputeContext.builder(node, new ComputeCtlMetrics(), "compute-1")
+                .terminator(() -> {})
+                .build(),
+            0,
+            0);
     ext = ApiClient.local(servers.externalPort());
     in = ApiClient.local(servers.internalPort());
   }
@@ -67,7 +73,9 @@ class HttpServers_Test {
 
   @Test
   void head_answersGetRoutesWithoutBody() {
-    HttpResponse<String> r = ext.send(ext.request("/status").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    HttpResponse<String> r =
+        ext.send(
+            ext.request("/status").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
     assertEquals(200, r.statusCode());
     assertEquals("", r.body());
   }
@@ -97,9 +105,21 @@ class HttpServers_Test {
   void bind_failureIsAClearStartupError() throws IOException {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("::", 0));
-      HttpException e = assertThrows(HttpException.class, () -> HttpServers.start(
-          ComputeContext.builder(node, new ComputeCtlMetrics(), "c").terminator(() -> {}).build(), 0, taken.getLocalPort()));
-      assertTrue(e.getMessage().startsWith("failed to bind the compute_ctl internal HTTP server to [::]:" + taken.getLocalPort()),
+      HttpException e =
+          assertThrows(
+              HttpException.class,
+              () ->
+                  HttpServers.start(
+                      ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+                          .terminator(() -> {})
+                          .build(),
+                      0,
+                      taken.getLocalPort()));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "failed to bind the compute_ctl internal HTTP server to [::]:"
+                      + taken.getLocalPort()),
           e.getMessage());
     }
   }
@@ -109,13 +129,15 @@ class HttpServers_Test {
     HttpResponse<String> r = in.postRaw("/extensions", "{}");
     assertEquals(415, r.statusCode());
     assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
-    assertEquals("{\"error\":\"expected request with `content-type: application/json`\"}", r.body());
+    assertEquals(
+        "{\"error\":\"expected request with `content-type: application/json`\"}", r.body());
     assertEquals(415, in.postRaw("/extensions", "{}", "Content-Type", "text/plain").statusCode());
   }
 
   @Test
   void jsonBody_acceptsJsonSuffixTypesAndParameters() {
-    HttpResponse<String> r = in.postRaw("/extensions", "{}", "Content-Type", "application/vnd.neon+json; charset=utf-8");
+    HttpResponse<String> r =
+        in.postRaw("/extensions", "{}", "Content-Type", "application/vnd.neon+json; charset=utf-8");
     assertEquals(422, r.statusCode(), r.body());
   }
 
@@ -123,17 +145,23 @@ class HttpServers_Test {
   void jsonBody_malformedIs400() {
     HttpResponse<String> r = in.post("/extensions", "{\"extension\": ");
     assertEquals(400, r.statusCode());
-    assertTrue(r.body().startsWith("{\"error\":\"failed to parse the request body as json: "), r.body());
+    assertTrue(
+        r.body().startsWith("{\"error\":\"failed to parse the request body as json: "), r.body());
     assertTrue(r.body().contains(" at line 1 column "), r.body());
   }
 
   @Test
   void jsonBody_wrongShapeIs422() {
-    assertEquals("{\"error\":\"failed to deserialize the json body into the target type: missing field \\\"database\\\"\"}",
+    assertEquals(
+        "{\"error\":\"failed to deserialize the json body into the target type: missing field"
+            + " \\\"database\\\"\"}",
         in.post("/extensions", "{\"extension\":\"x\",\"version\":\"1\"}").body());
-    HttpResponse<String> r = in.post("/extensions", "{\"extension\":5,\"database\":\"d\",\"version\":\"1\"}");
+    HttpResponse<String> r =
+        in.post("/extensions", "{\"extension\":5,\"database\":\"d\",\"version\":\"1\"}");
     assertEquals(422, r.statusCode());
-    assertEquals("{\"error\":\"failed to deserialize the json body into the target type: extension: expected a string, got 5\"}",
+    assertEquals(
+        "{\"error\":\"failed to deserialize the json body into the target type: extension: expected"
+            + " a string, got 5\"}",
         r.body());
     assertEquals(422, in.post("/extensions", "[]").statusCode());
   }
@@ -142,10 +170,15 @@ class HttpServers_Test {
   void jsonBody_over2MiBIs413AndServerKeepsServing() {
     byte[] big = new byte[10 * 1024 * 1024];
     Arrays.fill(big, (byte) ' ');
-    HttpResponse<String> r = in.send(in.request("/extensions").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build());
+    HttpResponse<String> r =
+        in.send(
+            in.request("/extensions")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+                .build());
     assertEquals(413, r.statusCode());
-    assertEquals("{\"error\":\"failed to buffer the request body: length limit exceeded\"}", r.body());
+    assertEquals(
+        "{\"error\":\"failed to buffer the request body: length limit exceeded\"}", r.body());
     assertEquals(200, ext.get("/status").statusCode());
     assertEquals(422, in.post("/extensions", "{}").statusCode());
   }
@@ -155,8 +188,12 @@ class HttpServers_Test {
     byte[] big = new byte[3 * 1024 * 1024];
     Arrays.fill(big, (byte) ' ');
     // An InputStream publisher has no known length, so the client sends it chunked.
-    HttpResponse<String> r = in.send(in.request("/grants").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build());
+    HttpResponse<String> r =
+        in.send(
+            in.request("/grants")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                .build());
     assertEquals(413, r.statusCode());
     assertEquals(200, ext.get("/status").statusCode());
   }
@@ -167,8 +204,12 @@ class HttpServers_Test {
     Arrays.fill(body, (byte) ' ');
     body[0] = '[';
     body[body.length - 1] = ']';
-    HttpResponse<String> r = in.send(in.request("/extensions").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    HttpResponse<String> r =
+        in.send(
+            in.request("/extensions")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
     assertEquals(422, r.statusCode(), "parsed, then refused for its shape: " + r.body());
   }
 
@@ -176,7 +217,9 @@ class HttpServers_Test {
   void http11_rawRequestGetsAnHttp11Answer() throws IOException {
     try (Socket s = new Socket("127.0.0.1", servers.externalPort())) {
       OutputStream out = s.getOutputStream();
-      out.write("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream inStream = s.getInputStream();
       String head = new String(inStream.readAllBytes(), StandardCharsets.ISO_8859_1);

@@ -29,8 +29,13 @@ class InsightsHandler_Test {
   static HttpServers withoutStats;
 
   static HttpServers serve(ComputeNode node, String defaultDb) {
-    return HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
-        .db(SharedCluster.connector(pg, defaultDb)).terminator(() -> {}).build(), 0, 0);
+    return HttpServers.start(
+        ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+            .db(SharedCluster.connector(pg, defaultDb))
+            .terminator(() -> {})
+            .build(),
+        0,
+        0);
   }
 
   @BeforeAll
@@ -39,7 +44,8 @@ class InsightsHandler_Test {
     pg.psql("postgres", "CREATE ROLE insights_user LOGIN");
     pg.psql("postgres", "CREATE DATABASE insights_none");
     String url = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres?user=insights_user";
-    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement st = c.createStatement()) {
       st.execute("SELECT count(*) FROM pg_class AS insights_probe");
     }
     running.setStatus(ComputeStatus.INIT);
@@ -62,7 +68,9 @@ class InsightsHandler_Test {
     assertTrue(outer.isString(), "double-encoded like upstream: " + r.body());
     assertTrue(outer.asString().startsWith("{\"pg_stat_statements\": ["), outer.asString());
     JsonArray rows = Json.parse(outer.asString()).asObject().get("pg_stat_statements").asArray();
-    assertTrue(rows.values().stream().anyMatch(v -> v.asObject().getString("query", "").contains("insights_probe")),
+    assertTrue(
+        rows.values().stream()
+            .anyMatch(v -> v.asObject().getString("query", "").contains("insights_probe")),
         outer.asString());
   }
 

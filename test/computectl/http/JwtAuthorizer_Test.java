@@ -29,12 +29,28 @@ class JwtAuthorizer_Test {
   @BeforeAll
   static void start() {
     // A key that is not Ed25519, a key without kid and with a broken x, then the real keys.
-    List<Jwk> jwks = List.of(new Jwk("rsa-key", "RSA", null, null, "RS256"), new Jwk(null, "OKP", "Ed25519", "AAAA", null),
-        first.jwk(), second.jwk(), noKid.jwk());
-    servers = HttpServers.start(ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), COMPUTE)
-        .jwks(jwks).terminator(() -> {}).build(), 0, 0);
-    open = HttpServers.start(ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), COMPUTE)
-        .terminator(() -> {}).build(), 0, 0);
+    List<Jwk> jwks =
+        List.of(
+            new Jwk("rsa-key", "RSA", null, null, "RS256"),
+            new Jwk(null, "OKP", "Ed25519", "AAAA", null),
+            first.jwk(),
+            second.jwk(),
+            noKid.jwk());
+    servers =
+        HttpServers.start(
+            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), COMPUTE)
+                .jwks(jwks)
+                .terminator(() -> {})
+                .build(),
+            0,
+            0);
+    open =
+        HttpServers.start(
+            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), COMPUTE)
+                .terminator(() -> {})
+                .build(),
+            0,
+            0);
     ext = ApiClient.local(servers.externalPort());
   }
 
@@ -45,7 +61,9 @@ class JwtAuthorizer_Test {
   }
 
   static HttpResponse<String> status(String authorization) {
-    return authorization == null ? ext.get("/status") : ext.get("/status", "Authorization", authorization);
+    return authorization == null
+        ? ext.get("/status")
+        : ext.get("/status", "Authorization", authorization);
   }
 
   static void assertError(int code, String body, HttpResponse<String> r) {
@@ -57,7 +75,10 @@ class JwtAuthorizer_Test {
   @Test
   void authorize_acceptsAGoodToken() {
     assertEquals(200, status("Bearer " + first.forCompute(COMPUTE, 300)).statusCode());
-    assertEquals(200, status("bearer " + second.forCompute(COMPUTE, 300)).statusCode(), "scheme is case-insensitive");
+    assertEquals(
+        200,
+        status("bearer " + second.forCompute(COMPUTE, 300)).statusCode(),
+        "scheme is case-insensitive");
   }
 
   @Test
@@ -67,7 +88,8 @@ class JwtAuthorizer_Test {
 
   @Test
   void authorize_acceptsATokenWithoutExp() {
-    assertEquals(200, status("Bearer " + first.token("{\"compute_id\":\"" + COMPUTE + "\"}")).statusCode());
+    assertEquals(
+        200, status("Bearer " + first.token("{\"compute_id\":\"" + COMPUTE + "\"}")).statusCode());
   }
 
   @Test
@@ -96,7 +118,12 @@ class JwtAuthorizer_Test {
   @Test
   void authorize_tamperedClaimsAre401() {
     String[] parts = first.forCompute("other", 300).split("\\.");
-    String forged = parts[0] + "." + Tokens.b64(("{\"compute_id\":\"" + COMPUTE + "\"}").getBytes()) + "." + parts[2];
+    String forged =
+        parts[0]
+            + "."
+            + Tokens.b64(("{\"compute_id\":\"" + COMPUTE + "\"}").getBytes())
+            + "."
+            + parts[2];
     assertError(401, NOT_VERIFIED, status("Bearer " + forged));
   }
 
@@ -135,10 +162,12 @@ class JwtAuthorizer_Test {
 
   @Test
   void authorize_coversEveryProtectedRoute() {
-    for (String path : List.of("/status", "/metrics.json", "/insights", "/dbs_and_roles", "/database_schema")) {
+    for (String path :
+        List.of("/status", "/metrics.json", "/insights", "/dbs_and_roles", "/database_schema")) {
       assertError(400, INVALID_TOKEN, ext.get(path));
     }
-    for (String path : List.of("/configure", "/configure_telemetry", "/terminate", "/check_writability")) {
+    for (String path :
+        List.of("/configure", "/configure_telemetry", "/terminate", "/check_writability")) {
       assertError(400, INVALID_TOKEN, ext.post(path, "{}"));
     }
   }
@@ -146,7 +175,8 @@ class JwtAuthorizer_Test {
   @Test
   void authorize_leavesMetricsAndInternalServerOpen() {
     assertEquals(200, ext.get("/metrics").statusCode());
-    HttpResponse<String> r = ApiClient.local(servers.internalPort()).post("/extension_server/foo", "");
+    HttpResponse<String> r =
+        ApiClient.local(servers.internalPort()).post("/extension_server/foo", "");
     assertEquals(412, r.statusCode(), r.body());
   }
 

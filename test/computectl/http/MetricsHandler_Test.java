@@ -25,14 +25,23 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** {@code /metrics} (Prometheus text 0.0.4) and {@code /metrics.json}, and compute_ctl_up over a whole life. */
+/**
+ * {@code /metrics} (Prometheus text 0.0.4) and {@code /metrics.json}, and compute_ctl_up over a
+ * whole life.
+ */
 class MetricsHandler_Test {
   static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})? (\\S+)");
-  static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"(,|$)");
-  static final List<String> UPSTREAM_ORDER = List.of("compute_ctl_up", "compute_installed_extensions",
-      "compute_ctl_cplane_requests_total", "compute_ctl_remote_ext_requests_total",
-      "compute_ctl_db_migration_failed_total", "compute_audit_log_dir_size");
+  static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"(,|$)");
+  static final List<String> UPSTREAM_ORDER =
+      List.of(
+          "compute_ctl_up",
+          "compute_installed_extensions",
+          "compute_ctl_cplane_requests_total",
+          "compute_ctl_remote_ext_requests_total",
+          "compute_ctl_db_migration_failed_total",
+          "compute_audit_log_dir_size");
 
   /** A strict reading of the 0.0.4 text format; fails the test on the first problem. */
   static void checkFormat(String text) {
@@ -91,17 +100,35 @@ class MetricsHandler_Test {
     metrics.cplaneRequests.inc("GetSpec", "200 OK");
     metrics.remoteExtRequests.inc("200 OK", "we\"ird\\name\n.tar.zst");
     metrics.migrationFailed.inc("3");
-    try (HttpServers s = HttpServers.start(ComputeContext.builder(new ComputeNode(), metrics, "c")
-        .jwks(List.of(new Tokens("k").jwk())).terminator(() -> {}).build(), 0, 0)) {
+    try (HttpServers s =
+        HttpServers.start(
+            ComputeContext.builder(new ComputeNode(), metrics, "c")
+                .jwks(List.of(new Tokens("k").jwk()))
+                .terminator(() -> {})
+                .build(),
+            0,
+            0)) {
       HttpResponse<String> r = ApiClient.local(s.externalPort()).get("/metrics");
       assertEquals(200, r.statusCode(), "no token needed");
-      assertEquals("text/plain; version=0.0.4", r.headers().firstValue("Content-Type").orElseThrow());
+      assertEquals(
+          "text/plain; version=0.0.4", r.headers().firstValue("Content-Type").orElseThrow());
       checkFormat(r.body());
-      assertTrue(r.body().contains("compute_ctl_remote_ext_requests_total{filename=\"we\\\"ird\\\\name\\n.tar.zst\","
-          + "http_status=\"200 OK\"} 1\n"), r.body());
-      assertTrue(r.body().contains("compute_ctl_cplane_requests_total{http_status=\"200 OK\",rpc=\"GetSpec\"} 1\n"));
-      assertTrue(r.body().endsWith("# HELP compute_audit_log_dir_size Size of audit log directory in bytes\n"
-          + "# TYPE compute_audit_log_dir_size gauge\ncompute_audit_log_dir_size 0\n"), r.body());
+      assertTrue(
+          r.body()
+              .contains(
+                  "compute_ctl_remote_ext_requests_total{filename=\"we\\\"ird\\\\name\\n.tar.zst\","
+                      + "http_status=\"200 OK\"} 1\n"),
+          r.body());
+      assertTrue(
+          r.body()
+              .contains(
+                  "compute_ctl_cplane_requests_total{http_status=\"200 OK\",rpc=\"GetSpec\"} 1\n"));
+      assertTrue(
+          r.body()
+              .endsWith(
+                  "# HELP compute_audit_log_dir_size Size of audit log directory in bytes\n"
+                      + "# TYPE compute_audit_log_dir_size gauge\ncompute_audit_log_dir_size 0\n"),
+          r.body());
       promtoolAccepts(r.body());
     }
   }
@@ -109,7 +136,10 @@ class MetricsHandler_Test {
   static void promtoolAccepts(String text) throws IOException, InterruptedException {
     File promtool = new File("/usr/bin/promtool");
     Assumptions.assumeTrue(promtool.canExecute(), "promtool is not installed");
-    Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(promtool.getPath(), "check", "metrics")
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -123,15 +153,20 @@ class MetricsHandler_Test {
     node.metrics().set(StartupMetrics.Field.SYNC_SK_CHECK_MS, 3);
     node.metrics().set(StartupMetrics.Field.PAGESERVER_CONNECT_MICROS, 1800);
     node.metrics().set(StartupMetrics.Field.BASEBACKUP_BYTES, 1048576);
-    try (HttpServers s = HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
-        .terminator(() -> {}).build(), 0, 0)) {
+    try (HttpServers s =
+        HttpServers.start(
+            ComputeContext.builder(node, new ComputeCtlMetrics(), "c").terminator(() -> {}).build(),
+            0,
+            0)) {
       HttpResponse<String> r = ApiClient.local(s.externalPort()).get("/metrics.json");
       assertEquals(200, r.statusCode());
       assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
-      assertEquals("{\"wait_for_spec_ms\":0,\"sync_sk_check_ms\":3,\"sync_safekeepers_ms\":0,"
-          + "\"pageserver_connect_micros\":1800,\"basebackup_ms\":0,\"basebackup_bytes\":1048576,"
-          + "\"start_postgres_ms\":0,\"config_ms\":0,\"total_startup_ms\":0,\"load_ext_ms\":0,"
-          + "\"num_ext_downloaded\":0,\"largest_ext_size\":0,\"total_ext_download_size\":0}", r.body());
+      assertEquals(
+          "{\"wait_for_spec_ms\":0,\"sync_sk_check_ms\":3,\"sync_safekeepers_ms\":0,"
+              + "\"pageserver_connect_micros\":1800,\"basebackup_ms\":0,\"basebackup_bytes\":1048576,"
+              + "\"start_postgres_ms\":0,\"config_ms\":0,\"total_startup_ms\":0,\"load_ext_ms\":0,"
+              + "\"num_ext_downloaded\":0,\"largest_ext_size\":0,\"total_ext_download_size\":0}",
+          r.body());
     }
   }
 
@@ -143,14 +178,20 @@ class MetricsHandler_Test {
     node.addListener(up);
     List<List<String>> seen = Collections.synchronizedList(new ArrayList<>());
     List<ComputeStatus> told = Collections.synchronizedList(new ArrayList<>());
-    node.addListener((from, to) -> {
-      seen.add(upSeries(metrics.text()));
-      told.add(to);
-    });
+    node.addListener(
+        (from, to) -> {
+          seen.add(upSeries(metrics.text()));
+          told.add(to);
+        });
     try (ComputeFlowStub flow = new ComputeFlowStub(node);
-        HttpServers s = HttpServers.start(ComputeContext.builder(node, metrics, "c").terminator(flow.terminator()).build(), 0, 0)) {
+        HttpServers s =
+            HttpServers.start(
+                ComputeContext.builder(node, metrics, "c").terminator(flow.terminator()).build(),
+                0,
+                0)) {
       ApiClient ext = ApiClient.local(s.externalPort());
-      assertEquals(List.of(), upSeries(ext.get("/metrics").body()), "nothing before the servers are up");
+      assertEquals(
+          List.of(), upSeries(ext.get("/metrics").body()), "nothing before the servers are up");
       up.publish(node.status());
       seen.add(upSeries(ext.get("/metrics").body()));
       assertEquals(200, ext.post("/configure", Specs.configure(Specs.minimal())).statusCode());
@@ -167,14 +208,25 @@ class MetricsHandler_Test {
       if (series.size() != 1) {
         fail("exactly one compute_ctl_up series at a time, got " + series);
       }
-      Matcher m = Pattern.compile("compute_ctl_up\\{build_tag=\"latest\",status=\"([a-z-]+)\"\\} 1").matcher(series.get(0));
+      Matcher m =
+          Pattern.compile("compute_ctl_up\\{build_tag=\"latest\",status=\"([a-z-]+)\"\\} 1")
+              .matcher(series.get(0));
       assertTrue(m.matches(), series.get(0));
       if (statuses.isEmpty() || !statuses.get(statuses.size() - 1).equals(m.group(1))) {
         statuses.add(m.group(1));
       }
     }
-    List<String> life = List.of("empty", "configuration-pending", "init", "running", "configuration-pending",
-        "configuration", "running", "termination-pending", "terminated");
+    List<String> life =
+        List.of(
+            "empty",
+            "configuration-pending",
+            "init",
+            "running",
+            "configuration-pending",
+            "configuration",
+            "running",
+            "termination-pending",
+            "terminated");
     assertEquals(life, statuses);
     assertEquals(ComputeStatus.TERMINATED, node.status());
   }

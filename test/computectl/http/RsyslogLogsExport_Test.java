@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RsyslogLogsExport_Test {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   final AtomicInteger restarts = new AtomicInteger();
 
   RsyslogLogsExport export() {
@@ -25,7 +24,10 @@ class RsyslogLogsExport_Test {
   void ruleText_forwardsPostgresMessagesOverTcp() {
     String rule = RsyslogLogsExport.ruleText("collector.cvc.local:514");
     assertTrue(rule.contains("if $programname == 'postgres' then {"), rule);
-    assertTrue(rule.contains("type=\"omfwd\" target=\"collector.cvc.local\" port=\"514\" protocol=\"tcp\""), rule);
+    assertTrue(
+        rule.contains(
+            "type=\"omfwd\" target=\"collector.cvc.local\" port=\"514\" protocol=\"tcp\""),
+        rule);
     assertTrue(rule.contains("template=\"RSYSLOG_SyslogProtocol23Format\""), rule);
     assertTrue(rule.contains("action.resumeRetryCount=\"3\""), rule);
     assertTrue(rule.contains("queue.type=\"linkedList\" queue.size=\"1000\""), rule);
@@ -36,7 +38,8 @@ class RsyslogLogsExport_Test {
 
   @Test
   void ruleText_hostWithoutPortIsAnError() {
-    ComputeCtlException e = assertThrows(ComputeCtlException.class, () -> RsyslogLogsExport.ruleText("collector"));
+    ComputeCtlException e =
+        assertThrows(ComputeCtlException.class, () -> RsyslogLogsExport.ruleText("collector"));
     assertEquals("Invalid host format for Postgres logs export", e.getMessage());
   }
 
@@ -44,7 +47,8 @@ class RsyslogLogsExport_Test {
   void configure_writesOnlyChangesAndRestartsForEach() throws Exception {
     RsyslogLogsExport e = export();
     e.configure("c1:514");
-    assertEquals(RsyslogLogsExport.ruleText("c1:514"), Files.readString(dir.resolve("postgres_logs.conf")));
+    assertEquals(
+        RsyslogLogsExport.ruleText("c1:514"), Files.readString(dir.resolve("postgres_logs.conf")));
     assertEquals(1, restarts.get());
     e.configure("c1:514");
     assertEquals(1, restarts.get(), "unchanged: no restart");

@@ -40,8 +40,10 @@ final class SharedCluster implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext p, ExtensionContext e) {
-    return e.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(Holder.class, k -> new Holder(start()), Holder.class).cluster;
+    return e.getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(Holder.class, k -> new Holder(start()), Holder.class)
+        .cluster;
   }
 
   private static LocalCluster start() {
@@ -63,8 +65,13 @@ final class SharedCluster implements ParameterResolver {
     ComputeNode node = new ComputeNode();
     node.setStatus(ComputeStatus.INIT);
     node.setStatus(ComputeStatus.RUNNING);
-    return HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
-        .db(connector(cluster, "postgres")).terminator(() -> {}).build(), 0, 0);
+    return HttpServers.start(
+        ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+            .db(connector(cluster, "postgres"))
+            .terminator(() -> {})
+            .build(),
+        0,
+        0);
   }
 
   /** A DbConnector for {@code cluster}: a null dbname means {@code defaultDb}. */

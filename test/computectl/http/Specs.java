@@ -10,9 +10,15 @@ final class Specs {
   /** A valid primary spec; {@code extra} is spliced in as further top-level members. */
   static String minimal(String extra) {
     return "{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[]},"
-        + "\"tenant_id\":\"" + TENANT + "\",\"timeline_id\":\"" + TIMELINE + "\","
+        + "\"tenant_id\":\""
+        + TENANT
+        + "\",\"timeline_id\":\""
+        + TIMELINE
+        + "\","
         + "\"pageserver_connstring\":\"postgresql://no_user@127.0.0.1:6400\","
-        + "\"safekeeper_connstrings\":[\"127.0.0.1:5454\"]" + (extra.isEmpty() ? "" : "," + extra) + "}";
+        + "\"safekeeper_connstrings\":[\"127.0.0.1:5454\"]"
+        + (extra.isEmpty() ? "" : "," + extra)
+        + "}";
   }
 
   static String minimal() {

@@ -16,41 +16,73 @@ class StatusJson_Test {
 
   @Test
   void startTime_printsZeroThreeSixOrNineFractionDigits() {
-    assertEquals("2025-04-01T10:00:00Z", StatusJson.startTime(Instant.parse("2025-04-01T10:00:00Z")));
-    assertEquals("2025-04-01T10:00:00.120Z", StatusJson.startTime(Instant.parse("2025-04-01T10:00:00.12Z")));
-    assertEquals("2025-04-01T10:00:00.123400Z", StatusJson.startTime(Instant.parse("2025-04-01T10:00:00.1234Z")));
-    assertEquals("2025-04-01T10:00:00.123456789Z", StatusJson.startTime(Instant.parse("2025-04-01T10:00:00.123456789Z")));
+    assertEquals(
+        "2025-04-01T10:00:00Z", StatusJson.startTime(Instant.parse("2025-04-01T10:00:00Z")));
+    assertEquals(
+        "2025-04-01T10:00:00.120Z", StatusJson.startTime(Instant.parse("2025-04-01T10:00:00.12Z")));
+    assertEquals(
+        "2025-04-01T10:00:00.123400Z",
+        StatusJson.startTime(Instant.parse("2025-04-01T10:00:00.1234Z")));
+    assertEquals(
+        "2025-04-01T10:00:00.123456789Z",
+        StatusJson.startTime(Instant.parse("2025-04-01T10:00:00.123456789Z")));
   }
 
   @Test
   void lastActive_usesPlusZeroOffset() {
-    assertEquals("2025-04-01T10:05:00.123456+00:00", StatusJson.lastActive(Instant.parse("2025-04-01T10:05:00.123456Z")));
-    assertEquals("2025-04-01T10:05:00+00:00", StatusJson.lastActive(Instant.parse("2025-04-01T10:05:00Z")));
+    assertEquals(
+        "2025-04-01T10:05:00.123456+00:00",
+        StatusJson.lastActive(Instant.parse("2025-04-01T10:05:00.123456Z")));
+    assertEquals(
+        "2025-04-01T10:05:00+00:00", StatusJson.lastActive(Instant.parse("2025-04-01T10:05:00Z")));
   }
 
   @Test
   void of_emptyComputeHasNullsInUpstreamKeyOrder() {
-    ComputeState s = new ComputeState(ComputeStatus.EMPTY, null, Instant.parse("2025-04-01T10:00:00.5Z"), null, null);
-    assertEquals("{\"start_time\":\"2025-04-01T10:00:00.500Z\",\"tenant\":null,\"timeline\":null,\"status\":\"empty\","
-        + "\"last_active\":null,\"error\":null}", StatusJson.of(s));
+    ComputeState s =
+        new ComputeState(
+            ComputeStatus.EMPTY, null, Instant.parse("2025-04-01T10:00:00.5Z"), null, null);
+    assertEquals(
+        "{\"start_time\":\"2025-04-01T10:00:00.500Z\",\"tenant\":null,\"timeline\":null,\"status\":\"empty\","
+            + "\"last_active\":null,\"error\":null}",
+        StatusJson.of(s));
   }
 
   @Test
   void of_runningComputeMatchesTheReferenceExample() {
-    ParsedSpec spec = new ParsedSpec(SpecParser.parseSpec(Specs.minimal()), "host=ps", List.of("sk:1"), TENANT, TIMELINE);
-    ComputeState s = new ComputeState(ComputeStatus.RUNNING, null, Instant.parse("2025-04-01T10:00:00.123456789Z"),
-        Instant.parse("2025-04-01T10:05:00.123456Z"), spec);
-    assertEquals("{\"start_time\":\"2025-04-01T10:00:00.123456789Z\",\"tenant\":\"" + TENANT + "\",\"timeline\":\""
-        + TIMELINE + "\",\"status\":\"running\",\"last_active\":\"2025-04-01T10:05:00.123456+00:00\",\"error\":null}",
+    ParsedSpec spec =
+        new ParsedSpec(
+            SpecParser.parseSpec(Specs.minimal()), "host=ps", List.of("sk:1"), TENANT, TIMELINE);
+    ComputeState s =
+        new ComputeState(
+            ComputeStatus.RUNNING,
+            null,
+            Instant.parse("2025-04-01T10:00:00.123456789Z"),
+            Instant.parse("2025-04-01T10:05:00.123456Z"),
+            spec);
+    assertEquals(
+        "{\"start_time\":\"2025-04-01T10:00:00.123456789Z\",\"tenant\":\""
+            + TENANT
+            + "\",\"timeline\":\""
+            + TIMELINE
+            + "\",\"status\":\"running\",\"last_active\":\"2025-04-01T10:05:00.123456+00:00\",\"error\":null}",
         StatusJson.of(s));
   }
 
   @Test
   void of_failedComputeCarriesItsErrorAndSnakeCaseStatus() {
-    ComputeState s = new ComputeState(ComputeStatus.FAILED, "could not \"start\"\nat all", Instant.EPOCH, null, null);
-    assertEquals("{\"start_time\":\"1970-01-01T00:00:00Z\",\"tenant\":null,\"timeline\":null,\"status\":\"failed\","
-        + "\"last_active\":null,\"error\":\"could not \\\"start\\\"\\nat all\"}", StatusJson.of(s));
-    ComputeState p = new ComputeState(ComputeStatus.CONFIGURATION_PENDING, null, Instant.EPOCH, null, null);
-    assertEquals("configuration_pending", com.eclipsesource.json.Json.parse(StatusJson.of(p)).asObject().getString("status", ""));
+    ComputeState s =
+        new ComputeState(
+            ComputeStatus.FAILED, "could not \"start\"\nat all", Instant.EPOCH, null, null);
+    assertEquals(
+        "{\"start_time\":\"1970-01-01T00:00:00Z\",\"tenant\":null,\"timeline\":null,\"status\":\"failed\",\"last_active\":null,\"error\":\"could"
+            + " not \\\"start\\\"\\n"
+            + "at all\"}",
+        StatusJson.of(s));
+    ComputeState p =
+        new ComputeState(ComputeStatus.CONFIGURATION_PENDING, null, Instant.EPOCH, null, null);
+    assertEquals(
+        "configuration_pending",
+        com.eclipsesource.json.Json.parse(StatusJson.of(p)).asObject().getString("status", ""));
   }
 }

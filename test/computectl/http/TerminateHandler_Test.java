@@ -22,11 +22,17 @@ class TerminateHandler_Test {
   @BeforeEach
   void start() {
     Runnable stop = flow.terminator();
-    servers = HttpServers.start(ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
-        .terminator(() -> {
-          signals.incrementAndGet();
-          stop.run();
-        }).build(), 0, 0);
+    servers =
+        HttpServers.start(
+            ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+                .terminator(
+                    () -> {
+                      signals.incrementAndGet();
+                      stop.run();
+                    })
+                .build(),
+            0,
+            0);
     ext = ApiClient.local(servers.externalPort());
   }
 
@@ -69,6 +75,7 @@ class TerminateHandler_Test {
     assertEquals("{\"error\":\"invalid compute status: init\"}", r.body());
     assertEquals(0, signals.get());
     node.fail("boom");
-    assertEquals("{\"error\":\"invalid compute status: failed\"}", ext.post("/terminate", "").body());
+    assertEquals(
+        "{\"error\":\"invalid compute status: failed\"}", ext.post("/terminate", "").body());
   }
 }

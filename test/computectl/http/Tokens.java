@@ -35,8 +35,10 @@ final class Tokens {
   }
 
   String token(String headerJson, String claimsJson) {
-    String signingInput = b64(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
-        + b64(claimsJson.getBytes(StandardCharsets.UTF_8));
+    String signingInput =
+        b64(headerJson.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + b64(claimsJson.getBytes(StandardCharsets.UTF_8));
     try {
       Signature s = Signature.getInstance("Ed25519");
       s.initSign(pair.getPrivate());

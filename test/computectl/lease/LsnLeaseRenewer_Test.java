@@ -20,14 +20,32 @@ class LsnLeaseRenewer_Test {
   private static final String TENANT = "b0554b632bd4d547a63b86c3630317e8";
   private static final String TIMELINE = "2414a61ffc94e428f14b5758fe308e13";
   private static final String LSN = "0/169AD58";
-  private static final LsnLeaseRenewer.Timing FAST = new LsnLeaseRenewer.Timing(Duration.ofMillis(20), 1.5,
-      Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(5));
+  private static final LsnLeaseRenewer.Timing FAST =
+      new LsnLeaseRenewer.Timing(
+          Duration.ofMillis(20),
+          1.5,
+          Duration.ofMillis(100),
+          Duration.ofSeconds(60),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(5));
 
   private static ParsedSpec spec(String mode, String connstr, String token) {
-    return SpecValidator.validate(SpecParser.parseSpec("{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[]},"
-        + "\"tenant_id\":\"" + TENANT + "\",\"timeline_id\":\"" + TIMELINE + "\",\"mode\":" + mode + ","
-        + "\"pageserver_connstring\":\"" + connstr + "\""
-        + (token == null ? "" : ",\"storage_auth_token\":\"" + token + "\"") + "}"));
+    return SpecValidator.validate(
+        SpecParser.parseSpec(
+            "{\"format_version\":1.0,\"cluster\":{\"roles\":[],\"databases\":[]},"
+                + "\"tenant_id\":\""
+                + TENANT
+                + "\",\"timeline_id\":\""
+                + TIMELINE
+                + "\",\"mode\":"
+                + mode
+                + ","
+                + "\"pageserver_connstring\":\""
+                + connstr
+                + "\""
+                + (token == null ? "" : ",\"storage_auth_token\":\"" + token + "\"")
+                + "}"));
   }
 
   private static ParsedSpec staticSpec(String connstr) {
@@ -65,7 +83,8 @@ class LsnLeaseRenewer_Test {
         await("the lease", () -> r.validUntil() == until);
         Thread.sleep(300);
 
-        assertEquals(List.of("lease lsn " + TENANT + " " + TIMELINE + " " + LSN + " "), ps.queries());
+        assertEquals(
+            List.of("lease lsn " + TENANT + " " + TIMELINE + " " + LSN + " "), ps.queries());
         assertTrue(r.isRunning());
       }
     }
@@ -73,7 +92,8 @@ class LsnLeaseRenewer_Test {
 
   @Test
   void renew_shortLease_renewsBeforeItExpires() throws Exception {
-    try (PageserverStandIn ps = PageserverStandIn.start(0).leaseValidUntil(System.currentTimeMillis() + 600)) {
+    try (PageserverStandIn ps =
+        PageserverStandIn.start(0).leaseValidUntil(System.currentTimeMillis() + 600)) {
       AtomicReference<ParsedSpec> current = new AtomicReference<>(staticSpec(ps.connstr()));
       try (LsnLeaseRenewer r = renewer(current)) {
         r.start();
@@ -119,22 +139,27 @@ class LsnLeaseRenewer_Test {
     long now = System.currentTimeMillis();
     try (PageserverStandIn a = PageserverStandIn.start(0).leaseValidUntil(now + 7_200_000);
         PageserverStandIn b = PageserverStandIn.start(0).leaseValidUntil(now + 3_600_000)) {
-      AtomicReference<ParsedSpec> current = new AtomicReference<>(staticSpec(a.connstr() + "," + b.connstr()));
+      AtomicReference<ParsedSpec> current =
+          new AtomicReference<>(staticSpec(a.connstr() + "," + b.connstr()));
       try (LsnLeaseRenewer r = renewer(current)) {
         r.start();
         await("the lease", () -> r.validUntil() > 0);
 
         assertEquals(now + 3_600_000, r.validUntil());
-        assertEquals(List.of("lease lsn " + TENANT + "-0002 " + TIMELINE + " " + LSN + " "), a.queries());
-        assertEquals(List.of("lease lsn " + TENANT + "-0102 " + TIMELINE + " " + LSN + " "), b.queries());
+        assertEquals(
+            List.of("lease lsn " + TENANT + "-0002 " + TIMELINE + " " + LSN + " "), a.queries());
+        assertEquals(
+            List.of("lease lsn " + TENANT + "-0102 " + TIMELINE + " " + LSN + " "), b.queries());
       }
     }
   }
 
   @Test
   void renew_oneShardRefuses_refusesTheLease() throws Exception {
-    try (PageserverStandIn a = PageserverStandIn.start(0); PageserverStandIn b = PageserverStandIn.start(0).refuseLeases()) {
-      AtomicReference<ParsedSpec> current = new AtomicReference<>(staticSpec(a.connstr() + "," + b.connstr()));
+    try (PageserverStandIn a = PageserverStandIn.start(0);
+        PageserverStandIn b = PageserverStandIn.start(0).refuseLeases()) {
+      AtomicReference<ParsedSpec> current =
+          new AtomicReference<>(staticSpec(a.connstr() + "," + b.connstr()));
       try (LsnLeaseRenewer r = renewer(current)) {
         r.start();
         await("the thread to end", () -> !r.isRunning());
@@ -146,7 +171,8 @@ class LsnLeaseRenewer_Test {
 
   @Test
   void wake_afterConnstrChange_leasesFromTheNewPageserverAtOnce() throws Exception {
-    try (PageserverStandIn first = PageserverStandIn.start(0); PageserverStandIn second = PageserverStandIn.start(0)) {
+    try (PageserverStandIn first = PageserverStandIn.start(0);
+        PageserverStandIn second = PageserverStandIn.start(0)) {
       AtomicReference<ParsedSpec> current = new AtomicReference<>(staticSpec(first.connstr()));
       try (LsnLeaseRenewer r = renewer(current)) {
         r.start();
@@ -164,8 +190,10 @@ class LsnLeaseRenewer_Test {
 
   @Test
   void renew_storageToken_isThePassword() throws Exception {
-    try (PageserverStandIn ps = PageserverStandIn.start(0).auth(PageserverStandIn.Auth.CLEARTEXT, "secret-token")) {
-      AtomicReference<ParsedSpec> current = new AtomicReference<>(spec("{\"Static\":\"" + LSN + "\"}", ps.connstr(), "secret-token"));
+    try (PageserverStandIn ps =
+        PageserverStandIn.start(0).auth(PageserverStandIn.Auth.CLEARTEXT, "secret-token")) {
+      AtomicReference<ParsedSpec> current =
+          new AtomicReference<>(spec("{\"Static\":\"" + LSN + "\"}", ps.connstr(), "secret-token"));
       try (LsnLeaseRenewer r = renewer(current)) {
         r.start();
 
@@ -189,11 +217,16 @@ class LsnLeaseRenewer_Test {
 
   @Test
   void sleepAfterGrant_followsUpstreamRule() {
-    LsnLeaseRenewer r = new LsnLeaseRenewer(() -> null, TENANT, TIMELINE, Lsn.parse(LSN), LsnLeaseRenewer.Timing.DEFAULT);
+    LsnLeaseRenewer r =
+        new LsnLeaseRenewer(
+            () -> null, TENANT, TIMELINE, Lsn.parse(LSN), LsnLeaseRenewer.Timing.DEFAULT);
 
     assertEquals(540_000, r.sleepAfterGrant(600_000), "valid - 60 s");
     assertEquals(50_000, r.sleepAfterGrant(100_000), "half of the validity");
-    assertEquals(1_000, r.sleepAfterGrant(-5_000), "an expired lease is retried after the minimum, not in a tight loop");
+    assertEquals(
+        1_000,
+        r.sleepAfterGrant(-5_000),
+        "an expired lease is retried after the minimum, not in a tight loop");
   }
 
   @Test

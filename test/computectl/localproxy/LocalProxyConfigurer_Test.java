@@ -13,20 +13,31 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LocalProxyConfigurer_Test {
-  private static final LocalProxySpec SPEC = new LocalProxySpec(List.of(
-      new LocalProxySpec.JwksSettings("id1", List.of("alice", "bob"), "https://auth.example/jwks", "example", null),
-      new LocalProxySpec.JwksSettings("id2", List.of(), "https://x/\"q\"", "p\\2", "aud\n")),
-      new TlsConfig("/tls/key", "/tls/crt"));
+  private static final LocalProxySpec SPEC =
+      new LocalProxySpec(
+          List.of(
+              new LocalProxySpec.JwksSettings(
+                  "id1", List.of("alice", "bob"), "https://auth.example/jwks", "example", null),
+              new LocalProxySpec.JwksSettings(
+                  "id2", List.of(), "https://x/\"q\"", "p\\2", "aud\n")),
+          new TlsConfig("/tls/key", "/tls/crt"));
 
-  /** A process that writes its pid into {@code dir/pid}, holds it with flock when asked, and logs each SIGHUP. */
+  /**
+   * A process that writes its pid into {@code dir/pid}, holds it with flock when asked, and logs
+   * each SIGHUP.
+   */
   private static Process fakeLocalProxy(Path dir, boolean lock) throws Exception {
-    String script = "trap 'echo hup >> \"$1/hups\"' HUP\n"
-        + "exec 9<>\"$1/pid\"\n"
-        + (lock ? "flock -n 9 || exit 3\n" : "")
-        + "echo $$ > \"$1/pid\"\n"
-        + "echo ready > \"$1/ready\"\n"
-        + "while true; do sleep 0.05; done\n";
-    Process p = new ProcessBuilder("sh", "-c", script, "sh", dir.toString()).redirectErrorStream(true).start();
+    String script =
+        "trap 'echo hup >> \"$1/hups\"' HUP\n"
+            + "exec 9<>\"$1/pid\"\n"
+            + (lock ? "flock -n 9 || exit 3\n" : "")
+            + "echo $$ > \"$1/pid\"\n"
+            + "echo ready > \"$1/ready\"\n"
+            + "while true; do sleep 0.05; done\n";
+    Process p =
+        new ProcessBuilder("sh", "-c", script, "sh", dir.toString())
+            .redirectErrorStream(true)
+            .start();
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (!Files.exists(dir.resolve("ready"))) {
       if (System.nanoTime() > deadline || !p.isAlive()) {
@@ -41,7 +52,8 @@ class LocalProxyConfigurer_Test {
   private static boolean awaitHup(Path dir, long millis) throws Exception {
     long deadline = System.nanoTime() + millis * 1_000_000;
     while (System.nanoTime() < deadline) {
-      if (Files.exists(dir.resolve("hups")) && Files.readString(dir.resolve("hups")).contains("hup")) {
+      if (Files.exists(dir.resolve("hups"))
+          && Files.readString(dir.resolve("hups")).contains("hup")) {
         return true;
       }
       Thread.sleep(20);
@@ -51,32 +63,35 @@ class LocalProxyConfigurer_Test {
 
   @Test
   void json_prettyPrintsLikeUpstream() {
-    assertEquals(String.join("\n",
-        "{",
-        "  \"jwks\": [",
-        "    {",
-        "      \"id\": \"id1\",",
-        "      \"role_names\": [",
-        "        \"alice\",",
-        "        \"bob\"",
-        "      ],",
-        "      \"jwks_url\": \"https://auth.example/jwks\",",
-        "      \"provider_name\": \"example\",",
-        "      \"jwt_audience\": null",
-        "    },",
-        "    {",
-        "      \"id\": \"id2\",",
-        "      \"role_names\": [],",
-        "      \"jwks_url\": \"https://x/\\\"q\\\"\",",
-        "      \"provider_name\": \"p\\\\2\",",
-        "      \"jwt_audience\": \"aud\\n\"",
-        "    }",
-        "  ],",
-        "  \"tls\": {",
-        "    \"key_path\": \"/tls/key\",",
-        "    \"cert_path\": \"/tls/crt\"",
-        "  }",
-        "}"), PrettyJson.of(SPEC));
+    assertEquals(
+        String.join(
+            "\n",
+            "{",
+            "  \"jwks\": [",
+            "    {",
+            "      \"id\": \"id1\",",
+            "      \"role_names\": [",
+            "        \"alice\",",
+            "        \"bob\"",
+            "      ],",
+            "      \"jwks_url\": \"https://auth.example/jwks\",",
+            "      \"provider_name\": \"example\",",
+            "      \"jwt_audience\": null",
+            "    },",
+            "    {",
+            "      \"id\": \"id2\",",
+            "      \"role_names\": [],",
+            "      \"jwks_url\": \"https://x/\\\"q\\\"\",",
+            "      \"provider_name\": \"p\\\\2\",",
+            "      \"jwt_audience\": \"aud\\n\"",
+            "    }",
+            "  ],",
+            "  \"tls\": {",
+            "    \"key_path\": \"/tls/key\",",
+            "    \"cert_path\": \"/tls/crt\"",
+            "  }",
+            "}"),
+        PrettyJson.of(SPEC));
     assertEquals("{}", PrettyJson.of(new LocalProxySpec(null, null)));
     assertEquals("\"\\u0001\"", PrettyJson.string("\u0001"));
   }
@@ -121,16 +136,29 @@ class LocalProxyConfigurer_Test {
   @Test
   void configure_lockedPidFileWithoutPid_isAnError() throws Exception {
     Path dir = Files.createTempDirectory("computectl-lp-");
-    Process holder = new ProcessBuilder("sh", "-c", "exec 9<>\"$1/pid\"; flock -n 9; echo ready > \"$1/ready\"; "
-        + "while true; do sleep 0.05; done", "sh", dir.toString()).start();
+    Process holder =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "exec 9<>\"$1/pid\"; flock -n 9; echo ready > \"$1/ready\"; "
+                    + "while true; do sleep 0.05; done",
+                "sh",
+                dir.toString())
+            .start();
     try {
       while (!Files.exists(dir.resolve("ready"))) {
         Thread.sleep(10);
       }
-      LocalProxyException e = assertThrows(LocalProxyException.class,
-          () -> new LocalProxyConfigurer(dir.resolve("config.json"), dir.resolve("pid")).configure(SPEC));
+      LocalProxyException e =
+          assertThrows(
+              LocalProxyException.class,
+              () ->
+                  new LocalProxyConfigurer(dir.resolve("config.json"), dir.resolve("pid"))
+                      .configure(SPEC));
 
-      assertEquals("pid file " + dir.resolve("pid") + " is locked but does not hold a pid: \"\"", e.getMessage());
+      assertEquals(
+          "pid file " + dir.resolve("pid") + " is locked but does not hold a pid: \"\"",
+          e.getMessage());
     } finally {
       holder.destroyForcibly();
     }
@@ -141,8 +169,10 @@ class LocalProxyConfigurer_Test {
     Path dir = Files.createTempDirectory("computectl-lp-");
     Path config = dir.resolve("missing-dir").resolve("config.json");
 
-    LocalProxyException e = assertThrows(LocalProxyException.class,
-        () -> new LocalProxyConfigurer(config, dir.resolve("pid")).configure(SPEC));
+    LocalProxyException e =
+        assertThrows(
+            LocalProxyException.class,
+            () -> new LocalProxyConfigurer(config, dir.resolve("pid")).configure(SPEC));
 
     assertTrue(e.getMessage().startsWith("writing " + config + ": "), e.getMessage());
   }

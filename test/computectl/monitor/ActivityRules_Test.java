@@ -14,16 +14,22 @@ class ActivityRules_Test {
 
   @Test
   void fromBackends_anyNonIdleMeansNow() {
-    var rows = List.of(new ActivityRules.Backend("idle", Instant.parse("2025-04-01T09:00:00Z")),
-        new ActivityRules.Backend("idle in transaction", Instant.parse("2025-04-01T08:00:00Z")));
+    var rows =
+        List.of(
+            new ActivityRules.Backend("idle", Instant.parse("2025-04-01T09:00:00Z")),
+            new ActivityRules.Backend(
+                "idle in transaction", Instant.parse("2025-04-01T08:00:00Z")));
     assertEquals(Optional.of(NOW), ActivityRules.fromBackends(rows, NOW));
   }
 
   @Test
   void fromBackends_allIdleGivesLatestStateChange() {
-    var rows = List.of(new ActivityRules.Backend("idle", Instant.parse("2025-04-01T09:00:00Z")),
-        new ActivityRules.Backend("idle", Instant.parse("2025-04-01T09:30:00Z")));
-    assertEquals(Optional.of(Instant.parse("2025-04-01T09:30:00Z")), ActivityRules.fromBackends(rows, NOW));
+    var rows =
+        List.of(
+            new ActivityRules.Backend("idle", Instant.parse("2025-04-01T09:00:00Z")),
+            new ActivityRules.Backend("idle", Instant.parse("2025-04-01T09:30:00Z")));
+    assertEquals(
+        Optional.of(Instant.parse("2025-04-01T09:30:00Z")), ActivityRules.fromBackends(rows, NOW));
   }
 
   @Test

@@ -59,29 +59,37 @@ class ComputeMonitor_Test {
   void checkOnce_idleSessionGivesItsStateChangeInUtc() throws Exception {
     ComputeNode node = runningNode();
     Instant before = Instant.now().minusSeconds(1);
-    try (Connection app = DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
-        Statement s = app.createStatement(); ComputeMonitor m = monitor(node)) {
+    try (Connection app =
+            DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
+        Statement s = app.createStatement();
+        ComputeMonitor m = monitor(node)) {
       s.execute("set timezone = 'America/New_York'");
       s.execute("select 1");
       m.checkOnce();
       Instant last = node.state().lastActive();
       assertNotNull(last);
-      assertTrue(!last.isBefore(before) && !last.isAfter(Instant.now()), "state_change read as UTC: " + last);
+      assertTrue(
+          !last.isBefore(before) && !last.isAfter(Instant.now()),
+          "state_change read as UTC: " + last);
     }
   }
 
   @Test
   void checkOnce_activeSessionMeansNow() throws Exception {
     ComputeNode node = runningNode();
-    try (Connection app = DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
+    try (Connection app =
+            DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
         ComputeMonitor m = monitor(node)) {
-      Thread sleeper = new Thread(() -> {
-        try (Statement s = app.createStatement()) {
-          s.execute("select pg_sleep(2)");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }, "test-sleeper");
+      Thread sleeper =
+          new Thread(
+              () -> {
+                try (Statement s = app.createStatement()) {
+                  s.execute("select pg_sleep(2)");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              "test-sleeper");
       sleeper.start();
       Thread.sleep(500);
       Instant before = Instant.now();
@@ -94,7 +102,9 @@ class ComputeMonitor_Test {
   @Test
   void checkOnce_survivesUnreachablePostgres() {
     ComputeNode node = runningNode();
-    try (ComputeMonitor m = new ComputeMonitor(node, JdbcConnector.fromConnstr("postgresql://cloud_admin@127.0.0.1:1/postgres"))) {
+    try (ComputeMonitor m =
+        new ComputeMonitor(
+            node, JdbcConnector.fromConnstr("postgresql://cloud_admin@127.0.0.1:1/postgres"))) {
       m.checkOnce();
       assertNull(node.state().lastActive());
     }
@@ -103,14 +113,17 @@ class ComputeMonitor_Test {
   @Test
   void checkOnce_openTransactionMeansNow() throws Exception {
     ComputeNode node = runningNode();
-    try (Connection app = DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
-        Statement s = app.createStatement(); ComputeMonitor m = monitor(node)) {
+    try (Connection app =
+            DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
+        Statement s = app.createStatement();
+        ComputeMonitor m = monitor(node)) {
       app.setAutoCommit(false);
       s.execute("select 1");
       Thread.sleep(200);
       Instant before = Instant.now();
       m.checkOnce();
-      assertTrue(!node.state().lastActive().isBefore(before), "idle in transaction counts as active");
+      assertTrue(
+          !node.state().lastActive().isBefore(before), "idle in transaction counts as active");
       app.rollback();
     }
   }
@@ -135,7 +148,9 @@ class ComputeMonitor_Test {
       cluster.close();
       m.checkOnce();
       cluster.startServer();
-      try (Connection app = DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
+      try (Connection app =
+              DriverManager.getConnection(
+                  cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
           Statement s = app.createStatement()) {
         app.setAutoCommit(false);
         s.execute("select 1");
@@ -152,14 +167,35 @@ class ComputeMonitor_Test {
   @Test
   void checkOnce_logicalReplicationConnectionMeansNow() throws Exception {
     ComputeNode node = runningNode();
-    cluster.psql("postgres", "select pg_create_logical_replication_slot('monitor_test', 'test_decoding')");
-    Process receiver = new ProcessBuilder(computectl.util.RunAs.command(TestPg.user(), java.util.List.of(
-        TestPg.install().tool("pg_recvlogical").toString(), "-h", "127.0.0.1", "-p", Integer.toString(cluster.port()),
-        "-U", "cloud_admin", "-d", "postgres", "-S", "monitor_test", "--start", "-f", "/dev/null")))
-        .redirectErrorStream(true).start();
+    cluster.psql(
+        "postgres", "select pg_create_logical_replication_slot('monitor_test', 'test_decoding')");
+    Process receiver =
+        new ProcessBuilder(
+                computectl.util.RunAs.command(
+                    TestPg.user(),
+                    java.util.List.of(
+                        TestPg.install().tool("pg_recvlogical").toString(),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(cluster.port()),
+                        "-U",
+                        "cloud_admin",
+                        "-d",
+                        "postgres",
+                        "-S",
+                        "monitor_test",
+                        "--start",
+                        "-f",
+                        "/dev/null")))
+            .redirectErrorStream(true)
+            .start();
     try (ComputeMonitor m = monitor(node)) {
       long deadline = System.nanoTime() + 20_000_000_000L;
-      while (!cluster.psql("postgres", "select count(*) from pg_stat_replication").trim().equals("1")) {
+      while (!cluster
+          .psql("postgres", "select count(*) from pg_stat_replication")
+          .trim()
+          .equals("1")) {
         assertTrue(System.nanoTime() < deadline && receiver.isAlive(), "pg_recvlogical connected");
         Thread.sleep(100);
       }

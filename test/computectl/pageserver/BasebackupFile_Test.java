@@ -19,15 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BasebackupFile_Test {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static byte[] tar(String... nameAndContent) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (TarWriter w = new TarWriter(out)) {
       w.writeDirectory("global/", 0700, 0);
       for (int i = 0; i < nameAndContent.length; i += 2) {
-        w.writeFile(nameAndContent[i], 0600, 0, nameAndContent[i + 1].getBytes(StandardCharsets.UTF_8));
+        w.writeFile(
+            nameAndContent[i], 0600, 0, nameAndContent[i + 1].getBytes(StandardCharsets.UTF_8));
       }
     }
     return out.toByteArray();
@@ -47,7 +47,8 @@ class BasebackupFile_Test {
 
   @Test
   void unpack_plainTar_andRecordsSizeAndTime() throws IOException {
-    Path file = Files.write(dir.resolve("bb.tar"), tar("PG_VERSION", "15\n", "global/pg_control", "ctl"));
+    Path file =
+        Files.write(dir.resolve("bb.tar"), tar("PG_VERSION", "15\n", "global/pg_control", "ctl"));
     StartupMetrics m = new StartupMetrics();
     ExtractStats stats = BasebackupFile.unpack(file, pgdata(), m);
     assertEquals(3, stats.entries());
@@ -66,27 +67,44 @@ class BasebackupFile_Test {
   void unpack_keepsTheGeneratedPostgresqlConf() throws IOException {
     Path pgdata = pgdata();
     Files.writeString(pgdata.resolve("postgresql.conf"), "# generated from the spec\n");
-    Path file = Files.write(dir.resolve("bb.tar.gz"), gzip(tar("postgresql.conf", "port = 5432\n", "PG_VERSION", "15\n")));
+    Path file =
+        Files.write(
+            dir.resolve("bb.tar.gz"),
+            gzip(tar("postgresql.conf", "port = 5432\n", "PG_VERSION", "15\n")));
     BasebackupFile.unpack(file, pgdata, new StartupMetrics());
-    assertEquals("# generated from the spec\n", Files.readString(pgdata.resolve("postgresql.conf")));
+    assertEquals(
+        "# generated from the spec\n", Files.readString(pgdata.resolve("postgresql.conf")));
   }
 
   @Test
   void unpack_refusesAnEscapingEntry() throws IOException {
     Path file = Files.write(dir.resolve("bad.tar"), tar("../escape", "x"));
-    BasebackupException e = assertThrows(BasebackupException.class, () -> BasebackupFile.unpack(file, pgdata(), new StartupMetrics()));
-    assertTrue(e.getMessage().startsWith("could not unpack basebackup file " + file + ": "), e.getMessage());
+    BasebackupException e =
+        assertThrows(
+            BasebackupException.class,
+            () -> BasebackupFile.unpack(file, pgdata(), new StartupMetrics()));
+    assertTrue(
+        e.getMessage().startsWith("could not unpack basebackup file " + file + ": "),
+        e.getMessage());
     assertTrue(Files.notExists(dir.resolve("escape")));
   }
 
   @Test
   void unpack_namesAMissingOrBrokenFile() throws IOException {
-    BasebackupException missing = assertThrows(BasebackupException.class,
-        () -> BasebackupFile.unpack(dir.resolve("nope.tar"), pgdata(), new StartupMetrics()));
-    assertEquals("could not read basebackup file " + dir.resolve("nope.tar") + ": no such file", missing.getMessage());
+    BasebackupException missing =
+        assertThrows(
+            BasebackupException.class,
+            () -> BasebackupFile.unpack(dir.resolve("nope.tar"), pgdata(), new StartupMetrics()));
+    assertEquals(
+        "could not read basebackup file " + dir.resolve("nope.tar") + ": no such file",
+        missing.getMessage());
     byte[] truncated = gzip(tar("PG_VERSION", "15\n"));
-    Path cut = Files.write(dir.resolve("cut.tar.gz"), Arrays.copyOf(truncated, truncated.length / 2));
-    BasebackupException broken = assertThrows(BasebackupException.class, () -> BasebackupFile.unpack(cut, pgdata(), new StartupMetrics()));
+    Path cut =
+        Files.write(dir.resolve("cut.tar.gz"), Arrays.copyOf(truncated, truncated.length / 2));
+    BasebackupException broken =
+        assertThrows(
+            BasebackupException.class,
+            () -> BasebackupFile.unpack(cut, pgdata(), new StartupMetrics()));
     assertTrue(broken.getMessage().contains(cut.toString()), broken.getMessage());
   }
 }

@@ -19,10 +19,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The whole point of the stand-in: what Basebackup unpacks from it starts as a Postgres (primary or standby). */
+/**
+ * The whole point of the stand-in: what Basebackup unpacks from it starts as a Postgres (primary or
+ * standby).
+ */
 class BasebackupStartsPostgres_Test {
   private static String run(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(RunAs.command(TestPg.user(), cmd)).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(RunAs.command(TestPg.user(), cmd)).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException(String.join(" ", cmd) + " failed: " + out);
@@ -32,39 +36,82 @@ class BasebackupStartsPostgres_Test {
 
   @Test
   void fetchedPgdata_startsAsPrimaryWithTheMarkerRow() throws Exception {
-    assertEquals(StandInBasebackup.MARKER_NOTE, fetchStartAndQuery(ComputeMode.PRIMARY, "", "note"));
+    assertEquals(
+        StandInBasebackup.MARKER_NOTE, fetchStartAndQuery(ComputeMode.PRIMARY, "", "note"));
   }
 
   @Test
   void fetchedPgdata_startsAsStandbyWithSmallSettings() throws Exception {
     ComputeMode mode = ComputeMode.staticAt(StandInFixture.neonLikeBackup().endLsn());
-    assertEquals("t", fetchStartAndQuery(mode, "max_connections = 20\nmax_worker_processes = 4\n", "pg_is_in_recovery()"));
+    assertEquals(
+        "t",
+        fetchStartAndQuery(
+            mode, "max_connections = 20\nmax_worker_processes = 4\n", "pg_is_in_recovery()"));
   }
 
-  /** Fetches into a fresh PGDATA, starts it (as a standby unless Primary), runs one query, stops it. */
-  private static String fetchStartAndQuery(ComputeMode mode, String conf, String column) throws Exception {
+  /**
+   * Fetches into a fresh PGDATA, starts it (as a standby unless Primary), runs one query, stops it.
+   */
+  private static String fetchStartAndQuery(ComputeMode mode, String conf, String column)
+      throws Exception {
     PgInstall pg = TestPg.install();
     Path pgdata = TestPg.workDir("bb-start-").resolve("pgdata");
-    Files.createDirectory(pgdata, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createDirectory(
+        pgdata, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     int port = TestPg.freePort();
-    Files.writeString(pgdata.resolve("postgresql.conf"), "port = " + port + "\nlisten_addresses = '127.0.0.1'\n"
-        + "unix_socket_directories = ''\nfsync = off\n" + conf);
+    Files.writeString(
+        pgdata.resolve("postgresql.conf"),
+        "port = "
+            + port
+            + "\nlisten_addresses = '127.0.0.1'\n"
+            + "unix_socket_directories = ''\nfsync = off\n"
+            + conf);
     try (PageserverStandIn server = PageserverStandIn.start(0, StandInFixture.neonLikeBackup())) {
-      new Basebackup().fetch(TestSpecs.storage(server.connstr(), List.of(), mode, null), server.lsn(), mode, pgdata,
-          new StartupMetrics(), d -> { });
+      new Basebackup()
+          .fetch(
+              TestSpecs.storage(server.connstr(), List.of(), mode, null),
+              server.lsn(),
+              mode,
+              pgdata,
+              new StartupMetrics(),
+              d -> {});
     }
     if (!mode.isPrimary()) {
       Files.writeString(pgdata.resolve("standby.signal"), "");
     }
     RunAs.chownTree(TestPg.user(), pgdata);
-    run(List.of(pg.tool("pg_ctl").toString(), "-D", pgdata.toString(), "-w", "-t", "60", "-l",
-        pgdata.resolveSibling("log").toString(), "start"));
+    run(
+        List.of(
+            pg.tool("pg_ctl").toString(),
+            "-D",
+            pgdata.toString(),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            pgdata.resolveSibling("log").toString(),
+            "start"));
     try {
-      return run(List.of(pg.tool("psql").toString(), "-X", "-A", "-t", "-h", "127.0.0.1", "-p",
-          Integer.toString(port), "-U", "cloud_admin", "-d", "postgres", "-c",
-          "select " + column + " from " + StandInBasebackup.MARKER_TABLE + " where id = 1")).trim();
+      return run(List.of(
+              pg.tool("psql").toString(),
+              "-X",
+              "-A",
+              "-t",
+              "-h",
+              "127.0.0.1",
+              "-p",
+              Integer.toString(port),
+              "-U",
+              "cloud_admin",
+              "-d",
+              "postgres",
+              "-c",
+              "select " + column + " from " + StandInBasebackup.MARKER_TABLE + " where id = 1"))
+          .trim();
     } finally {
-      run(List.of(pg.tool("pg_ctl").toString(), "-D", pgdata.toString(), "-w", "-m", "fast", "stop"));
+      run(
+          List.of(
+              pg.tool("pg_ctl").toString(), "-D", pgdata.toString(), "-w", "-m", "fast", "stop"));
     }
   }
 }

@@ -30,8 +30,10 @@ import org.junit.jupiter.api.Test;
 
 class Basebackup_Test {
   private static final String TOKEN = "storage-token-123";
-  private static final List<Duration> ALL_BACKOFFS = List.of(500L, 750L, 1125L, 1687L, 2531L, 3796L, 5695L, 8542L,
-      12814L, 19221L).stream().map(Duration::ofMillis).toList();
+  private static final List<Duration> ALL_BACKOFFS =
+      List.of(500L, 750L, 1125L, 1687L, 2531L, 3796L, 5695L, 8542L, 12814L, 19221L).stream()
+          .map(Duration::ofMillis)
+          .toList();
 
   private BasebackupTar backup;
   private PageserverStandIn server;
@@ -51,35 +53,56 @@ class Basebackup_Test {
   }
 
   private ParsedSpec spec(ComputeMode mode) {
-    return TestSpecs.storage(server.connstr() + ",postgresql://no_user@127.0.0.1:1", List.of(), mode, TOKEN);
+    return TestSpecs.storage(
+        server.connstr() + ",postgresql://no_user@127.0.0.1:1", List.of(), mode, TOKEN);
   }
 
   private static Path pgdata() throws IOException {
     Path dir = TestPg.workDir("bb-pgdata-").resolve("pgdata");
     Files.createDirectory(dir);
-    Files.writeString(dir.resolve("postgresql.conf"), "# written by compute_ctl before the basebackup\n");
+    Files.writeString(
+        dir.resolve("postgresql.conf"), "# written by compute_ctl before the basebackup\n");
     return dir;
   }
 
   @Test
   void fetch_unpacksNeonShapedBackupIntoPgdata() throws IOException {
     Path pgdata = pgdata();
-    BasebackupResult r = new Basebackup().fetch(spec(ComputeMode.PRIMARY), server.lsn(), ComputeMode.PRIMARY, pgdata,
-        metrics, recording);
+    BasebackupResult r =
+        new Basebackup()
+            .fetch(
+                spec(ComputeMode.PRIMARY),
+                server.lsn(),
+                ComputeMode.PRIMARY,
+                pgdata,
+                metrics,
+                recording);
     assertTrue(Files.isRegularFile(pgdata.resolve("PG_VERSION")));
     assertTrue(Files.isRegularFile(pgdata.resolve("global/pg_control")));
     assertTrue(Files.isRegularFile(pgdata.resolve(backup.markerRelPath())));
-    assertEquals("# written by compute_ctl before the basebackup\n", Files.readString(pgdata.resolve("postgresql.conf")));
+    assertEquals(
+        "# written by compute_ctl before the basebackup\n",
+        Files.readString(pgdata.resolve("postgresql.conf")));
     assertEquals(1, r.attempts());
     assertTrue(r.entries() > 100 && r.unpackedBytes() > 1_000_000, r.toString());
     assertEquals(r.compressedBytes(), metrics.get(Field.BASEBACKUP_BYTES));
     assertTrue(r.compressedBytes() > 0 && r.compressedBytes() < backup.tar().length);
     assertTrue(metrics.get(Field.PAGESERVER_CONNECT_MICROS) > 0);
-    assertTrue(metrics.get(Field.BASEBACKUP_MS) * 1000 >= metrics.get(Field.PAGESERVER_CONNECT_MICROS) - 1000);
+    assertTrue(
+        metrics.get(Field.BASEBACKUP_MS) * 1000
+            >= metrics.get(Field.PAGESERVER_CONNECT_MICROS) - 1000);
     assertTrue(slept.isEmpty());
 
     StandInConnection c = server.connections().get(0);
-    assertEquals(List.of("basebackup " + TestSpecs.TENANT + " " + TestSpecs.TIMELINE + " " + server.lsn() + " --gzip"),
+    assertEquals(
+        List.of(
+            "basebackup "
+                + TestSpecs.TENANT
+                + " "
+                + TestSpecs.TIMELINE
+                + " "
+                + server.lsn()
+                + " --gzip"),
         c.queries());
     assertEquals(TOKEN, c.password());
     assertEquals("no_user", c.startupParams().get("user"));
@@ -90,34 +113,54 @@ class Basebackup_Test {
   @Test
   void fetch_nonPrimaryModesAskForReplica() throws IOException {
     Lsn lsn = server.lsn();
-    new Basebackup().fetch(spec(ComputeMode.staticAt(lsn)), lsn, ComputeMode.staticAt(lsn), pgdata(), metrics, recording);
-    new Basebackup().fetch(spec(ComputeMode.REPLICA), Lsn.ZERO, ComputeMode.REPLICA, pgdata(), metrics, recording);
+    new Basebackup()
+        .fetch(
+            spec(ComputeMode.staticAt(lsn)),
+            lsn,
+            ComputeMode.staticAt(lsn),
+            pgdata(),
+            metrics,
+            recording);
+    new Basebackup()
+        .fetch(
+            spec(ComputeMode.REPLICA), Lsn.ZERO, ComputeMode.REPLICA, pgdata(), metrics, recording);
     String prefix = "basebackup " + TestSpecs.TENANT + " " + TestSpecs.TIMELINE;
-    assertEquals(List.of(prefix + " " + lsn + " --gzip --replica", prefix + " --gzip --replica"), server.queries());
-    assertEquals("-c neon.compute_mode=static", server.connections().get(0).startupParams().get("options"));
-    assertEquals("-c neon.compute_mode=replica", server.connections().get(1).startupParams().get("options"));
+    assertEquals(
+        List.of(prefix + " " + lsn + " --gzip --replica", prefix + " --gzip --replica"),
+        server.queries());
+    assertEquals(
+        "-c neon.compute_mode=static", server.connections().get(0).startupParams().get("options"));
+    assertEquals(
+        "-c neon.compute_mode=replica", server.connections().get(1).startupParams().get("options"));
   }
 
   @Test
   void fetch_withoutTokenSendsNoPassword() throws IOException {
     server.auth(PageserverStandIn.Auth.TRUST, null);
     ParsedSpec noToken = TestSpecs.storage(server.connstr(), List.of(), ComputeMode.PRIMARY, null);
-    new Basebackup().fetch(noToken, server.lsn(), ComputeMode.PRIMARY, pgdata(), metrics, recording);
+    new Basebackup()
+        .fetch(noToken, server.lsn(), ComputeMode.PRIMARY, pgdata(), metrics, recording);
     assertEquals(null, server.connections().get(0).password());
   }
 
   @Test
   void query_textAndBackoffMatchUpstream() {
     Lsn lsn = Lsn.parse("0/169AD58");
-    assertEquals("basebackup t l 0/169AD58 --gzip", Basebackup.query("t", "l", lsn, ComputeMode.PRIMARY));
-    assertEquals("basebackup t l 0/169AD58 --gzip --replica", Basebackup.query("t", "l", lsn, ComputeMode.staticAt(lsn)));
-    assertEquals("basebackup t l --gzip --replica", Basebackup.query("t", "l", Lsn.ZERO, ComputeMode.REPLICA));
+    assertEquals(
+        "basebackup t l 0/169AD58 --gzip", Basebackup.query("t", "l", lsn, ComputeMode.PRIMARY));
+    assertEquals(
+        "basebackup t l 0/169AD58 --gzip --replica",
+        Basebackup.query("t", "l", lsn, ComputeMode.staticAt(lsn)));
+    assertEquals(
+        "basebackup t l --gzip --replica",
+        Basebackup.query("t", "l", Lsn.ZERO, ComputeMode.REPLICA));
     List<Duration> backoffs = new ArrayList<>();
     for (int k = 1; k <= 10; k++) {
       backoffs.add(Basebackup.backoff(k));
     }
     assertEquals(ALL_BACKOFFS, backoffs);
-    assertEquals("Failed to get basebackup: boom (attempt 0/10)",
+    assertEquals(
+        "Failed to get basebackup: boom (attempt 0/10)",
         Basebackup.retryMessage(new BasebackupException("boom"), 0, 10));
     assertEquals("postgresql://a", Basebackup.firstShard("postgresql://a,postgresql://b"));
   }
@@ -126,30 +169,48 @@ class Basebackup_Test {
   void fetch_retriesThenSucceedsWhenThePageserverComesBack() throws IOException {
     server.failFirst(3, StandInFault.errorAfter(200_000));
     Path pgdata = pgdata();
-    BasebackupResult r = new Basebackup().fetch(spec(ComputeMode.PRIMARY), server.lsn(), ComputeMode.PRIMARY, pgdata,
-        metrics, recording);
+    BasebackupResult r =
+        new Basebackup()
+            .fetch(
+                spec(ComputeMode.PRIMARY),
+                server.lsn(),
+                ComputeMode.PRIMARY,
+                pgdata,
+                metrics,
+                recording);
     assertEquals(4, r.attempts());
     assertEquals(ALL_BACKOFFS.subList(0, 3), slept);
     assertEquals(4, server.connectionCount());
-    assertEquals(r.compressedBytes(), metrics.get(Field.BASEBACKUP_BYTES), "only the good attempt is recorded");
+    assertEquals(
+        r.compressedBytes(),
+        metrics.get(Field.BASEBACKUP_BYTES),
+        "only the good attempt is recorded");
     assertTrue(Files.isRegularFile(pgdata.resolve(backup.markerRelPath())));
   }
 
   @Test
   void fetch_retriesWhileRefusedThenSucceeds() throws IOException {
     server.refuseConnections(true);
-    Sleeper reopenAfterTwo = d -> {
-      slept.add(d);
-      if (slept.size() == 2) {
-        try {
-          server.refuseConnections(false);
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    };
-    BasebackupResult r = new Basebackup().fetch(spec(ComputeMode.PRIMARY), server.lsn(), ComputeMode.PRIMARY, pgdata(),
-        metrics, reopenAfterTwo);
+    Sleeper reopenAfterTwo =
+        d -> {
+          slept.add(d);
+          if (slept.size() == 2) {
+            try {
+              server.refuseConnections(false);
+            } catch (IOException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        };
+    BasebackupResult r =
+        new Basebackup()
+            .fetch(
+                spec(ComputeMode.PRIMARY),
+                server.lsn(),
+                ComputeMode.PRIMARY,
+                pgdata(),
+                metrics,
+                reopenAfterTwo);
     assertEquals(3, r.attempts());
     assertEquals(ALL_BACKOFFS.subList(0, 2), slept);
   }
@@ -160,14 +221,28 @@ class Basebackup_Test {
     String connstr = "postgresql://no_user:hunter2@127.0.0.1:" + server.port();
     ParsedSpec s = TestSpecs.storage(connstr, List.of(), ComputeMode.PRIMARY, null);
     server.auth(PageserverStandIn.Auth.CLEARTEXT, "hunter2");
-    BasebackupException e = assertThrows(BasebackupException.class, () -> new Basebackup().fetch(s, server.lsn(),
-        ComputeMode.PRIMARY, pgdata(), metrics, recording));
-    assertEquals("failed to get basebackup@" + server.lsn() + " from pageserver postgresql://no_user@127.0.0.1:"
-        + server.port() + ": ERROR: " + StandInFault.ERROR_TEXT + " (SQLSTATE XX000)", e.getMessage());
+    BasebackupException e =
+        assertThrows(
+            BasebackupException.class,
+            () ->
+                new Basebackup()
+                    .fetch(s, server.lsn(), ComputeMode.PRIMARY, pgdata(), metrics, recording));
+    assertEquals(
+        "failed to get basebackup@"
+            + server.lsn()
+            + " from pageserver postgresql://no_user@127.0.0.1:"
+            + server.port()
+            + ": ERROR: "
+            + StandInFault.ERROR_TEXT
+            + " (SQLSTATE XX000)",
+        e.getMessage());
     assertFalse(e.getMessage().contains("hunter2"));
     assertEquals(ALL_BACKOFFS, slept);
     assertEquals(11, server.connectionCount());
-    assertEquals("hunter2", server.connections().get(0).password(), "the string's password is used without a token");
+    assertEquals(
+        "hunter2",
+        server.connections().get(0).password(),
+        "the string's password is used without a token");
     assertEquals(0, metrics.get(Field.BASEBACKUP_BYTES));
     assertEquals(0, metrics.get(Field.BASEBACKUP_MS));
     assertEquals(0, metrics.get(Field.PAGESERVER_CONNECT_MICROS));
@@ -175,14 +250,25 @@ class Basebackup_Test {
 
   private String failOnce(StandInFault fault, Basebackup b) {
     server.fault(fault);
-    return assertThrows(BasebackupException.class, () -> b.fetch(spec(ComputeMode.PRIMARY), server.lsn(),
-        ComputeMode.PRIMARY, pgdata(), metrics, recording)).getMessage();
+    return assertThrows(
+            BasebackupException.class,
+            () ->
+                b.fetch(
+                    spec(ComputeMode.PRIMARY),
+                    server.lsn(),
+                    ComputeMode.PRIMARY,
+                    pgdata(),
+                    metrics,
+                    recording))
+        .getMessage();
   }
 
   @Test
   void fetch_errorAfterTheArchiveIsNotIgnored() {
-    String msg = failOnce(StandInFault.errorAfter(Long.MAX_VALUE), new Basebackup(Duration.ofSeconds(5),
-        Duration.ofSeconds(30), 0));
+    String msg =
+        failOnce(
+            StandInFault.errorAfter(Long.MAX_VALUE),
+            new Basebackup(Duration.ofSeconds(5), Duration.ofSeconds(30), 0));
     assertTrue(msg.endsWith(": ERROR: " + StandInFault.ERROR_TEXT + " (SQLSTATE XX000)"), msg);
   }
 
@@ -190,11 +276,18 @@ class Basebackup_Test {
   void fetch_midStreamFaultsGiveTheWireCause() {
     Basebackup once = new Basebackup(Duration.ofSeconds(5), Duration.ofMillis(500), 0);
     String where = "127.0.0.1:" + server.port();
-    assertTrue(failOnce(StandInFault.closeAfter(70_000), once).endsWith(": connection to " + where
-        + " closed unexpectedly"));
-    assertTrue(failOnce(StandInFault.stallAfter(70_000), once).endsWith(": timed out reading from " + where));
-    assertTrue(failOnce(StandInFault.garbageAfter(70_000), once).endsWith(": unexpected message of unknown type 0x00 from "
-        + where + " (garbage on the connection?)"));
+    assertTrue(
+        failOnce(StandInFault.closeAfter(70_000), once)
+            .endsWith(": connection to " + where + " closed unexpectedly"));
+    assertTrue(
+        failOnce(StandInFault.stallAfter(70_000), once)
+            .endsWith(": timed out reading from " + where));
+    assertTrue(
+        failOnce(StandInFault.garbageAfter(70_000), once)
+            .endsWith(
+                ": unexpected message of unknown type 0x00 from "
+                    + where
+                    + " (garbage on the connection?)"));
     assertTrue(failOnce(StandInFault.errorAfter(0), once).endsWith("(SQLSTATE XX000)"));
   }
 

@@ -12,9 +12,33 @@ public final class TestSpecs {
 
   private TestSpecs() {}
 
-  public static ParsedSpec storage(String pageserverConnstr, List<String> safekeepers, ComputeMode mode, String token) {
-    ComputeSpec spec = new ComputeSpec(1.0, null, List.of(), null, null, null, null, null, false, TENANT, TIMELINE,
-        pageserverConnstr, null, safekeepers, mode, token, null, null, null, null, 0, false, null);
+  public static ParsedSpec storage(
+      String pageserverConnstr, List<String> safekeepers, ComputeMode mode, String token) {
+    ComputeSpec spec =
+        new ComputeSpec(
+            1.0,
+            null,
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            TENANT,
+            TIMELINE,
+            pageserverConnstr,
+            null,
+            safekeepers,
+            mode,
+            token,
+            null,
+            null,
+            null,
+            null,
+            0,
+            false,
+            null);
     return new ParsedSpec(spec, pageserverConnstr, safekeepers, TENANT, TIMELINE);
   }
 }

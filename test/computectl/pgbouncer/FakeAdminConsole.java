@@ -25,9 +25,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A stand-in for pgbouncer's admin console over TCP or a Unix-domain socket: accepts the
- * startup packet (optionally demanding a cleartext password), records startup parameters and
- * queries, answers every query with CommandComplete, or with an error for {@link #failQuery}.
+ * A stand-in for pgbouncer's admin console over TCP or a Unix-domain socket: accepts the startup
+ * packet (optionally demanding a cleartext password), records startup parameters and queries,
+ * answers every query with CommandComplete, or with an error for {@link #failQuery}.
  */
 final class FakeAdminConsole implements AutoCloseable {
   private final ServerSocket tcp;
@@ -102,15 +102,18 @@ final class FakeAdminConsole implements AutoCloseable {
   }
 
   private void serveInThread(InputStream in, OutputStream out, AutoCloseable conn) {
-    Thread t = new Thread(() -> {
-      try {
-        serve(new DataInputStream(in), out);
-      } catch (IOException e) {
-        // the client went away
-      } finally {
-        closeQuietly(conn);
-      }
-    }, "fake-pgbouncer-conn");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                serve(new DataInputStream(in), out);
+              } catch (IOException e) {
+                // the client went away
+              } finally {
+                closeQuietly(conn);
+              }
+            },
+            "fake-pgbouncer-conn");
     t.setDaemon(true);
     t.start();
   }
@@ -131,7 +134,10 @@ final class FakeAdminConsole implements AutoCloseable {
       }
     }
     send(out, 'R', new MessageBuilder().int32(0).toBytes());
-    send(out, 'S', new MessageBuilder().cstring("server_version").cstring("1.22.1/bouncer").toBytes());
+    send(
+        out,
+        'S',
+        new MessageBuilder().cstring("server_version").cstring("1.22.1/bouncer").toBytes());
     send(out, 'Z', new byte[] {'I'});
     while (true) {
       int type = in.read();

@@ -10,21 +10,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PgbouncerIni_Test {
-  private static final String INI = String.join("\n",
-      "; managed by the image",
-      "[databases]",
-      "* = host=localhost port=5432",
-      "",
-      "[pgbouncer]",
-      "listen_port = 6432",
-      "; pool sizing",
-      "default_pool_size = 16",
-      "max_client_conn=100",
-      "default_pool_size = 17",
-      "",
-      "[users]",
-      "admin = pool_mode=session",
-      "");
+  private static final String INI =
+      String.join(
+          "\n",
+          "; managed by the image",
+          "[databases]",
+          "* = host=localhost port=5432",
+          "",
+          "[pgbouncer]",
+          "listen_port = 6432",
+          "; pool sizing",
+          "default_pool_size = 16",
+          "max_client_conn=100",
+          "default_pool_size = 17",
+          "",
+          "[users]",
+          "admin = pool_mode=session",
+          "");
 
   private static Map<String, String> settings(String... kv) {
     Map<String, String> m = new LinkedHashMap<>();
@@ -36,24 +38,37 @@ class PgbouncerIni_Test {
 
   @Test
   void apply_existingAndNewKeys_replacedInPlaceAndAppendedInSpecOrder() {
-    String out = PgbouncerIni.apply(INI, settings("query_wait_timeout", "60", "default_pool_size", "50", "max_prepared_statements", "0"), "t");
+    String out =
+        PgbouncerIni.apply(
+            INI,
+            settings(
+                "query_wait_timeout",
+                "60",
+                "default_pool_size",
+                "50",
+                "max_prepared_statements",
+                "0"),
+            "t");
 
-    assertEquals(String.join("\n",
-        "; managed by the image",
-        "[databases]",
-        "* = host=localhost port=5432",
-        "",
-        "[pgbouncer]",
-        "listen_port = 6432",
-        "; pool sizing",
-        "default_pool_size=50",
-        "max_client_conn=100",
-        "query_wait_timeout=60",
-        "max_prepared_statements=0",
-        "",
-        "[users]",
-        "admin = pool_mode=session",
-        ""), out);
+    assertEquals(
+        String.join(
+            "\n",
+            "; managed by the image",
+            "[databases]",
+            "* = host=localhost port=5432",
+            "",
+            "[pgbouncer]",
+            "listen_port = 6432",
+            "; pool sizing",
+            "default_pool_size=50",
+            "max_client_conn=100",
+            "query_wait_timeout=60",
+            "max_prepared_statements=0",
+            "",
+            "[users]",
+            "admin = pool_mode=session",
+            ""),
+        out);
   }
 
   @Test
@@ -65,16 +80,21 @@ class PgbouncerIni_Test {
 
   @Test
   void apply_noPgbouncerSection_isAnError() {
-    PgbouncerException e = assertThrows(PgbouncerException.class,
-        () -> PgbouncerIni.apply("[databases]\n", settings("a", "1"), "/etc/pgbouncer.ini"));
+    PgbouncerException e =
+        assertThrows(
+            PgbouncerException.class,
+            () -> PgbouncerIni.apply("[databases]\n", settings("a", "1"), "/etc/pgbouncer.ini"));
 
-    assertEquals("pgbouncer configuration /etc/pgbouncer.ini has no [pgbouncer] section", e.getMessage());
+    assertEquals(
+        "pgbouncer configuration /etc/pgbouncer.ini has no [pgbouncer] section", e.getMessage());
   }
 
   @Test
   void apply_valueWithLineBreak_isRefused() {
-    PgbouncerException e = assertThrows(PgbouncerException.class,
-        () -> PgbouncerIni.apply(INI, settings("a", "1\n[users]"), "t"));
+    PgbouncerException e =
+        assertThrows(
+            PgbouncerException.class,
+            () -> PgbouncerIni.apply(INI, settings("a", "1\n[users]"), "t"));
 
     assertEquals("pgbouncer setting a=1\n[users] cannot be written to t", e.getMessage());
   }
@@ -83,7 +103,8 @@ class PgbouncerIni_Test {
   void update_missingFile_isAnError() throws Exception {
     Path file = Files.createTempDirectory("computectl-pgb-").resolve("pgbouncer.ini");
 
-    PgbouncerException e = assertThrows(PgbouncerException.class, () -> PgbouncerIni.update(file, settings("a", "1")));
+    PgbouncerException e =
+        assertThrows(PgbouncerException.class, () -> PgbouncerIni.update(file, settings("a", "1")));
 
     assertEquals("pgbouncer configuration " + file + " does not exist", e.getMessage());
   }

@@ -36,14 +36,20 @@ class PgbouncerTuner_Test {
     Path ini = ini();
     try (FakeAdminConsole bouncer = FakeAdminConsole.tcp(0).requirePassword("s3cret pw")) {
       Map<String, String> env = Map.of("PGBOUNCER_PASSWORD", "s3cret pw");
-      String connstr = PgbouncerTuner.targetFor(env).adminConnstr().replace("localhost port=6432", "127.0.0.1 port=" + bouncer.port());
+      String connstr =
+          PgbouncerTuner.targetFor(env)
+              .adminConnstr()
+              .replace("localhost port=6432", "127.0.0.1 port=" + bouncer.port());
 
-      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, FAST, FAST)).tune(settings(), null);
+      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, FAST, FAST))
+          .tune(settings(), null);
 
       assertEquals(List.of("RELOAD"), bouncer.queries());
       assertEquals("postgres", bouncer.startups().get(0).get("user"));
       assertEquals("pgbouncer", bouncer.startups().get(0).get("database"));
-      assertEquals("[pgbouncer]\nlisten_port = 6432\ndefault_pool_size=50\nmax_client_conn=1000\n", Files.readString(ini));
+      assertEquals(
+          "[pgbouncer]\nlisten_port = 6432\ndefault_pool_size=50\nmax_client_conn=1000\n",
+          Files.readString(ini));
     }
   }
 
@@ -52,9 +58,13 @@ class PgbouncerTuner_Test {
     Path ini = ini();
     Path dir = Files.createTempDirectory("computectl-pgbsock-");
     try (FakeAdminConsole bouncer = FakeAdminConsole.unix(dir, 6432)) {
-      String connstr = PgbouncerTuner.targetFor(Map.of("AUTOSCALING", "true")).adminConnstr().replace("/tmp", dir.toString());
+      String connstr =
+          PgbouncerTuner.targetFor(Map.of("AUTOSCALING", "true"))
+              .adminConnstr()
+              .replace("/tmp", dir.toString());
 
-      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, FAST, FAST)).tune(settings(), null);
+      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, FAST, FAST))
+          .tune(settings(), null);
 
       assertEquals(List.of("RELOAD"), bouncer.queries());
       assertEquals("pgbouncer", bouncer.startups().get(0).get("user"));
@@ -66,24 +76,38 @@ class PgbouncerTuner_Test {
   void tune_withTls_waitsForTheKeyAndAddsClientTlsSettings() throws Exception {
     Path ini = ini();
     Path certDir = Files.createTempDirectory("computectl-pgbtls-");
-    TlsConfig tls = new TlsConfig(certDir.resolve("tls.key").toString(), certDir.resolve("tls.crt").toString());
-    Thread keyWriter = new Thread(() -> {
-      try {
-        Thread.sleep(300);
-        Files.writeString(certDir.resolve("tls.key"), "key");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, "test-key-writer");
+    TlsConfig tls =
+        new TlsConfig(certDir.resolve("tls.key").toString(), certDir.resolve("tls.crt").toString());
+    Thread keyWriter =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+                Files.writeString(certDir.resolve("tls.key"), "key");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "test-key-writer");
     try (FakeAdminConsole bouncer = FakeAdminConsole.tcp(0)) {
       keyWriter.start();
       String connstr = "host=127.0.0.1 port=" + bouncer.port() + " dbname=pgbouncer user=postgres";
 
-      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, FAST, FAST)).tune(settings(), tls);
+      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, FAST, FAST))
+          .tune(settings(), tls);
 
-      assertTrue(Files.exists(certDir.resolve("tls.key")), "the ini was written only after the key appeared");
-      assertTrue(Files.readString(ini).endsWith("max_client_conn=1000\nclient_tls_cert_file=" + tls.certPath()
-          + "\nclient_tls_key_file=" + tls.keyPath() + "\nclient_tls_sslmode=allow\n"), Files.readString(ini));
+      assertTrue(
+          Files.exists(certDir.resolve("tls.key")),
+          "the ini was written only after the key appeared");
+      assertTrue(
+          Files.readString(ini)
+              .endsWith(
+                  "max_client_conn=1000\nclient_tls_cert_file="
+                      + tls.certPath()
+                      + "\nclient_tls_key_file="
+                      + tls.keyPath()
+                      + "\nclient_tls_sslmode=allow\n"),
+          Files.readString(ini));
     } finally {
       keyWriter.join();
     }
@@ -94,19 +118,23 @@ class PgbouncerTuner_Test {
     Path ini = ini();
     int port = TestPg.freePort();
     FakeAdminConsole[] late = new FakeAdminConsole[1];
-    Thread starter = new Thread(() -> {
-      try {
-        Thread.sleep(120);
-        late[0] = FakeAdminConsole.tcp(port);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, "test-late-bouncer");
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(120);
+                late[0] = FakeAdminConsole.tcp(port);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "test-late-bouncer");
     starter.start();
     try {
       String connstr = "host=127.0.0.1 port=" + port + " dbname=pgbouncer user=postgres";
 
-      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, Duration.ofMillis(200), FAST)).tune(settings(), null);
+      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, Duration.ofMillis(200), FAST))
+          .tune(settings(), null);
 
       starter.join();
       assertEquals(List.of("RELOAD"), late[0].queries());
@@ -124,13 +152,23 @@ class PgbouncerTuner_Test {
     String connstr = "host=127.0.0.1 port=" + TestPg.freePort() + " dbname=pgbouncer user=postgres";
     long start = System.nanoTime();
 
-    PgbouncerException e = assertThrows(PgbouncerException.class,
-        () -> new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 2, FAST, FAST)).tune(settings(), null));
+    PgbouncerException e =
+        assertThrows(
+            PgbouncerException.class,
+            () ->
+                new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 2, FAST, FAST))
+                    .tune(settings(), null));
 
-    assertTrue(e.getMessage().startsWith("cannot connect to the pgbouncer admin console: could not connect to 127.0.0.1:"),
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "cannot connect to the pgbouncer admin console: could not connect to 127.0.0.1:"),
         e.getMessage());
     assertTrue(System.nanoTime() - start >= 100_000_000L, "two retries, 50 ms apart");
-    assertEquals("[pgbouncer]\nlisten_port = 6432\ndefault_pool_size = 16\n", Files.readString(ini), "ini untouched");
+    assertEquals(
+        "[pgbouncer]\nlisten_port = 6432\ndefault_pool_size = 16\n",
+        Files.readString(ini),
+        "ini untouched");
   }
 
   @Test
@@ -139,7 +177,8 @@ class PgbouncerTuner_Test {
     try (FakeAdminConsole bouncer = FakeAdminConsole.tcp(0).failQuery("RELOAD")) {
       String connstr = "host=127.0.0.1 port=" + bouncer.port() + " dbname=pgbouncer user=postgres";
 
-      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 0, FAST, FAST)).tune(settings(), null);
+      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 0, FAST, FAST))
+          .tune(settings(), null);
 
       assertEquals(List.of("RELOAD"), bouncer.queries());
       assertTrue(Files.readString(ini).contains("default_pool_size=50"));
@@ -148,12 +187,15 @@ class PgbouncerTuner_Test {
 
   @Test
   void targetFor_environment_picksVmOrPodLayout() {
-    PgbouncerTuner.Target vm = PgbouncerTuner.targetFor(Map.of("AUTOSCALING", "1", "PGBOUNCER_PASSWORD", "x"));
+    PgbouncerTuner.Target vm =
+        PgbouncerTuner.targetFor(Map.of("AUTOSCALING", "1", "PGBOUNCER_PASSWORD", "x"));
     PgbouncerTuner.Target pod = PgbouncerTuner.targetFor(Map.of());
 
     assertEquals("host=/tmp port=6432 dbname=pgbouncer user=pgbouncer", vm.adminConnstr());
     assertEquals(PgbouncerTuner.VM_INI, vm.iniFile());
-    assertEquals("host=localhost port=6432 dbname=pgbouncer user=postgres sslmode=disable", pod.adminConnstr());
+    assertEquals(
+        "host=localhost port=6432 dbname=pgbouncer user=postgres sslmode=disable",
+        pod.adminConnstr());
     assertEquals(PgbouncerTuner.POD_INI, pod.iniFile());
     assertFalse(pod.adminConnstr().contains("password"));
     assertEquals(3, pod.connectRetries());

@@ -47,9 +47,12 @@ class WireClient_Test {
   }
 
   private WireClient connect(String password) {
-    return WireClient.connect(ConnInfo.parse(server.connstr()), password,
+    return WireClient.connect(
+        ConnInfo.parse(server.connstr()),
+        password,
         Map.of("application_name", "wire-test", "options", "-c neon.compute_mode=primary"),
-        Duration.ofSeconds(5), Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5));
   }
 
   private static byte[] readAll(InputStream in) throws IOException {
@@ -77,14 +80,20 @@ class WireClient_Test {
 
   @Test
   void connect_everyPasswordMethodWithRightAndWrongPassword() {
-    for (PageserverStandIn.Auth method : List.of(PageserverStandIn.Auth.CLEARTEXT, PageserverStandIn.Auth.MD5,
-        PageserverStandIn.Auth.SCRAM_SHA_256)) {
+    for (PageserverStandIn.Auth method :
+        List.of(
+            PageserverStandIn.Auth.CLEARTEXT,
+            PageserverStandIn.Auth.MD5,
+            PageserverStandIn.Auth.SCRAM_SHA_256)) {
       server.auth(method, "s3cret token");
       try (WireClient c = connect("s3cret token")) {
         assertEquals(1, c.simpleQuery("TIMELINE_STATUS").get(0).rows().size(), method.toString());
       }
-      WireException e = assertThrows(WireException.class, () -> connect("wrong").close(), method.toString());
-      assertEquals("FATAL: password authentication failed for user \"no_user\" (SQLSTATE 28P01)", e.getMessage());
+      WireException e =
+          assertThrows(WireException.class, () -> connect("wrong").close(), method.toString());
+      assertEquals(
+          "FATAL: password authentication failed for user \"no_user\" (SQLSTATE 28P01)",
+          e.getMessage());
       assertEquals("28P01", e.sqlState());
       assertEquals("FATAL", e.severity());
     }
@@ -93,9 +102,13 @@ class WireClient_Test {
   @Test
   void connect_recordsCleartextPasswordAndPrefersOverride() {
     server.auth(PageserverStandIn.Auth.CLEARTEXT, null);
-    ConnInfo withPassword = ConnInfo.parse("postgresql://no_user:from-string@127.0.0.1:" + server.port());
-    WireClient.connect(withPassword, null, Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(5)).close();
-    WireClient.connect(withPassword, "override", Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(5)).close();
+    ConnInfo withPassword =
+        ConnInfo.parse("postgresql://no_user:from-string@127.0.0.1:" + server.port());
+    WireClient.connect(withPassword, null, Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(5))
+        .close();
+    WireClient.connect(
+            withPassword, "override", Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(5))
+        .close();
     assertEquals("from-string", server.connections().get(0).password());
     assertEquals("override", server.connections().get(1).password());
   }
@@ -104,27 +117,35 @@ class WireClient_Test {
   void connect_withoutPasswordWhenAskedIsClear() {
     server.auth(PageserverStandIn.Auth.MD5, "x");
     WireException e = assertThrows(WireException.class, () -> connect(null));
-    assertEquals("server 127.0.0.1:" + server.port() + " asked for a MD5 password but no password was given", e.getMessage());
+    assertEquals(
+        "server 127.0.0.1:" + server.port() + " asked for a MD5 password but no password was given",
+        e.getMessage());
   }
 
   @Test
   void connect_scramWithWrongServerSignatureFails() {
     server.auth(PageserverStandIn.Auth.SCRAM_SHA_256, "pw").fault(StandInFault.badScramSignature());
     WireException e = assertThrows(WireException.class, () -> connect("pw"));
-    assertEquals("SCRAM server signature from 127.0.0.1:" + server.port()
-        + " does not match: the server does not know the password", e.getMessage());
+    assertEquals(
+        "SCRAM server signature from 127.0.0.1:"
+            + server.port()
+            + " does not match: the server does not know the password",
+        e.getMessage());
   }
 
   @Test
   void connect_refusedAndClosedAreClear() throws IOException {
     server.failFirst(1, StandInFault.closeOnAccept());
-    assertEquals("connection to 127.0.0.1:" + server.port() + " closed unexpectedly",
+    assertEquals(
+        "connection to 127.0.0.1:" + server.port() + " closed unexpectedly",
         assertThrows(WireException.class, () -> connect(null)).getMessage());
     connect(null).close();
     server.refuseConnections(true);
     awaitRefused(server.port());
     String msg = assertThrows(WireException.class, () -> connect(null)).getMessage();
-    assertTrue(msg.startsWith("could not connect to 127.0.0.1:" + server.port() + ": Connection refused"), msg);
+    assertTrue(
+        msg.startsWith("could not connect to 127.0.0.1:" + server.port() + ": Connection refused"),
+        msg);
     server.refuseConnections(false);
     connect(null).close();
   }
@@ -183,9 +204,13 @@ class WireClient_Test {
     try (WireClient c = connect(null)) {
       CopyOutStream in = c.copyOut(QUERY);
       WireException e = assertThrows(WireException.class, () -> readAll(in));
-      assertEquals("connection to 127.0.0.1:" + server.port() + " closed unexpectedly", e.getMessage());
+      assertEquals(
+          "connection to 127.0.0.1:" + server.port() + " closed unexpectedly", e.getMessage());
       assertEquals(100_000, in.bytesRead());
-      assertEquals("connection to 127.0.0.1:" + server.port() + " is no longer usable after an earlier error",
+      assertEquals(
+          "connection to 127.0.0.1:"
+              + server.port()
+              + " is no longer usable after an earlier error",
           assertThrows(WireException.class, () -> c.simpleQuery("TIMELINE_STATUS")).getMessage());
     }
   }
@@ -193,8 +218,13 @@ class WireClient_Test {
   @Test
   void copyOut_stallHitsReadTimeout() {
     server.fault(StandInFault.stallAfter(65_536));
-    try (WireClient c = WireClient.connect(ConnInfo.parse(server.connstr()), null, Map.of(), Duration.ofSeconds(5),
-        Duration.ofMillis(300))) {
+    try (WireClient c =
+        WireClient.connect(
+            ConnInfo.parse(server.connstr()),
+            null,
+            Map.of(),
+            Duration.ofSeconds(5),
+            Duration.ofMillis(300))) {
       CopyOutStream in = c.copyOut(QUERY);
       long start = System.nanoTime();
       WireException e = assertThrows(WireException.class, () -> readAll(in));
@@ -209,8 +239,11 @@ class WireClient_Test {
     try (WireClient c = connect(null)) {
       CopyOutStream in = c.copyOut(QUERY);
       WireException e = assertThrows(WireException.class, () -> readAll(in));
-      assertEquals("unexpected message of unknown type 0x00 from 127.0.0.1:" + server.port()
-          + " (garbage on the connection?)", e.getMessage());
+      assertEquals(
+          "unexpected message of unknown type 0x00 from 127.0.0.1:"
+              + server.port()
+              + " (garbage on the connection?)",
+          e.getMessage());
     }
   }
 
@@ -238,7 +271,10 @@ class WireClient_Test {
   void copyOut_onARowQueryIsAnError() {
     try (WireClient c = connect(null)) {
       WireException e = assertThrows(WireException.class, () -> c.copyOut("TIMELINE_STATUS"));
-      assertEquals("query to 127.0.0.1:" + server.port() + " did not start COPY OUT (got RowDescription ('T'))",
+      assertEquals(
+          "query to 127.0.0.1:"
+              + server.port()
+              + " did not start COPY OUT (got RowDescription ('T'))",
           e.getMessage());
     }
   }
@@ -247,15 +283,21 @@ class WireClient_Test {
   void query_leaseAndMissingTimeline() {
     server.leaseValidUntil(1_700_000_000_000L).timelineNotFound();
     try (WireClient c = connect(null)) {
-      QueryResult lease = c.simpleQuery("lease lsn " + TENANT + " " + TIMELINE + " 0/16B9188 ").get(0);
+      QueryResult lease =
+          c.simpleQuery("lease lsn " + TENANT + " " + TIMELINE + " 0/16B9188 ").get(0);
       assertEquals("1700000000000", lease.get(0, "valid_until"));
       assertTrue(c.simpleQuery("TIMELINE_STATUS").get(0).rows().isEmpty());
       server.refuseLeases();
-      assertNull(c.simpleQuery("lease lsn " + TENANT + "-0102 " + TIMELINE + " 0/16B9188 ").get(0).get(0, "valid_until"));
+      assertNull(
+          c.simpleQuery("lease lsn " + TENANT + "-0102 " + TIMELINE + " 0/16B9188 ")
+              .get(0)
+              .get(0, "valid_until"));
     }
   }
 
-  /** The listener's close can finish after refuseConnections returns; wait until the port refuses. */
+  /**
+   * The listener's close can finish after refuseConnections returns; wait until the port refuses.
+   */
   private static void awaitRefused(int port) {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (System.nanoTime() < deadline) {

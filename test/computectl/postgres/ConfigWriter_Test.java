@@ -33,41 +33,52 @@ class ConfigWriter_Test {
 
   @Test
   void render_matchesReferenceExampleByteForByte() {
-    String expected = String.join("\n",
-        "port=55432",
-        "# Neon storage settings",
-        "neon.pageserver_connstring='postgresql://no_user@127.0.0.1:64000'",
-        "neon.stripe_size=32768",
-        "neon.safekeepers='127.0.0.1:5454'",
-        "neon.tenant_id='b0554b632bd4d547a63b86c3630317e8'",
-        "neon.timeline_id='2414a61ffc94e428f14b5758fe308e13'",
-        "lc_messages='C.UTF-8'",
-        "lc_monetary='C.UTF-8'",
-        "lc_time='C.UTF-8'",
-        "lc_numeric='C.UTF-8'",
-        "neon.compute_mode=primary",
-        "# Managed by compute_ctl: begin",
-        "max_connections = 100",
-        "listen_addresses = '0.0.0.0'",
-        "# Managed by compute_ctl: end",
-        "neon.extension_server_port=3081",
-        "neon.disable_logical_replication_subscribers=false",
-        "include_if_exists = 'compute_ctl_temp_override.conf'",
-        "");
+    String expected =
+        String.join(
+            "\n",
+            "port=55432",
+            "# Neon storage settings",
+            "neon.pageserver_connstring='postgresql://no_user@127.0.0.1:64000'",
+            "neon.stripe_size=32768",
+            "neon.safekeepers='127.0.0.1:5454'",
+            "neon.tenant_id='b0554b632bd4d547a63b86c3630317e8'",
+            "neon.timeline_id='2414a61ffc94e428f14b5758fe308e13'",
+            "lc_messages='C.UTF-8'",
+            "lc_monetary='C.UTF-8'",
+            "lc_time='C.UTF-8'",
+            "lc_numeric='C.UTF-8'",
+            "neon.compute_mode=primary",
+            "# Managed by compute_ctl: begin",
+            "max_connections = 100",
+            "listen_addresses = '0.0.0.0'",
+            "# Managed by compute_ctl: end",
+            "neon.extension_server_port=3081",
+            "neon.disable_logical_replication_subscribers=false",
+            "include_if_exists = 'compute_ctl_temp_override.conf'",
+            "");
     assertEquals(expected, render(SpecBuilder.example()));
   }
 
   @Test
   void render_bareSpecHasOnlyTheAlwaysPresentLines() {
-    assertEquals(List.of("# Neon storage settings", "lc_messages='C.UTF-8'", "lc_monetary='C.UTF-8'",
-        "lc_time='C.UTF-8'", "lc_numeric='C.UTF-8'", "neon.compute_mode=primary", "neon.extension_server_port=3081",
-        "neon.disable_logical_replication_subscribers=false",
-        "include_if_exists = 'compute_ctl_temp_override.conf'"), lines(render(SpecBuilder.bare())));
+    assertEquals(
+        List.of(
+            "# Neon storage settings",
+            "lc_messages='C.UTF-8'",
+            "lc_monetary='C.UTF-8'",
+            "lc_time='C.UTF-8'",
+            "lc_numeric='C.UTF-8'",
+            "neon.compute_mode=primary",
+            "neon.extension_server_port=3081",
+            "neon.disable_logical_replication_subscribers=false",
+            "include_if_exists = 'compute_ctl_temp_override.conf'"),
+        lines(render(SpecBuilder.bare())));
   }
 
   @Test
   void settingsBlock_fixtureSpecMatchesUpstreamVectors() throws Exception {
-    ComputeSpec spec = SpecParser.parseSpec(Fixtures.read("specs/upstream-compute-api-cluster_spec.json"));
+    ComputeSpec spec =
+        SpecParser.parseSpec(Fixtures.read("specs/upstream-compute-api-cluster_spec.json"));
     String block = ConfigWriter.settingsBlock(spec.cluster().settings());
     List<String> lines = lines(block);
     assertEquals(spec.cluster().settings().size(), lines.size());
@@ -77,18 +88,26 @@ class ConfigWriter_Test {
     assertEquals("shared_buffers = 32768", lines.get(6));
     assertEquals("listen_addresses = '0.0.0.0'", lines.get(10));
     assertEquals("neon.tenant_id = 'b0554b632bd4d547a63b86c3630317e8'", lines.get(16));
-    assertEquals("test.escaping = 'here''s a backslash \\\\ and a quote '' and a double-quote \" hooray'",
+    assertEquals(
+        "test.escaping = 'here''s a backslash \\\\ and a quote '' and a double-quote \" hooray'",
         lines.get(lines.size() - 1));
     String whole = ConfigWriter.render(spec, LINUX);
-    assertTrue(whole.contains("# Managed by compute_ctl: begin\n" + block + "# Managed by compute_ctl: end\n"), whole);
-    assertTrue(whole.startsWith("# Neon storage settings\nlc_messages="), "fixture has no top-level storage fields");
+    assertTrue(
+        whole.contains(
+            "# Managed by compute_ctl: begin\n" + block + "# Managed by compute_ctl: end\n"),
+        whole);
+    assertTrue(
+        whole.startsWith("# Neon storage settings\nlc_messages="),
+        "fixture has no top-level storage fields");
   }
 
   @Test
   void settingLine_followsVartypeAndNull() {
-    assertEquals("a = 'x''y\\\\z'", ConfigWriter.settingLine(new GenericOption("a", "x'y\\z", "string")));
+    assertEquals(
+        "a = 'x''y\\\\z'", ConfigWriter.settingLine(new GenericOption("a", "x'y\\z", "string")));
     assertEquals("b = on", ConfigWriter.settingLine(new GenericOption("b", "on", "bool")));
-    assertEquals("c = it's raw", ConfigWriter.settingLine(new GenericOption("c", "it's raw", "enum")));
+    assertEquals(
+        "c = it's raw", ConfigWriter.settingLine(new GenericOption("c", "it's raw", "enum")));
     assertEquals("d", ConfigWriter.settingLine(new GenericOption("d", null, "string")));
   }
 
@@ -103,7 +122,8 @@ class ConfigWriter_Test {
   void render_emptySettingsGiveOneEmptyLineBetweenMarkers() {
     SpecBuilder b = SpecBuilder.bare();
     b.settings = List.of();
-    assertTrue(render(b).contains("# Managed by compute_ctl: begin\n\n# Managed by compute_ctl: end\n"));
+    assertTrue(
+        render(b).contains("# Managed by compute_ctl: begin\n\n# Managed by compute_ctl: end\n"));
     b.settings = null;
     assertFalse(render(b).contains("Managed by compute_ctl: begin"));
   }
@@ -114,63 +134,98 @@ class ConfigWriter_Test {
     b.safekeepers = List.of("sk1:5454", "sk'2:5454");
     b.safekeepersGeneration = 7L;
     b.pageserverConnstring = "host=ps password=a\\b";
-    assertTrue(render(b).startsWith("# Neon storage settings\n"
-        + "neon.pageserver_connstring='host=ps password=a\\\\b'\n"
-        + "neon.safekeepers='g#7:sk1:5454,sk''2:5454'\n"
-        + "lc_messages="));
+    assertTrue(
+        render(b)
+            .startsWith(
+                "# Neon storage settings\n"
+                    + "neon.pageserver_connstring='host=ps password=a\\\\b'\n"
+                    + "neon.safekeepers='g#7:sk1:5454,sk''2:5454'\n"
+                    + "lc_messages="));
   }
 
   @Test
   void render_tlsLinesFollowTheStorageBlock() {
-    String text = ConfigWriter.render(SpecBuilder.example().build(), new Options(3081, true, null, HostOs.LINUX));
-    assertTrue(text.contains("neon.timeline_id='2414a61ffc94e428f14b5758fe308e13'\nssl = on\n"
-        + "ssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\nlc_messages='C.UTF-8'\n"), text);
+    String text =
+        ConfigWriter.render(
+            SpecBuilder.example().build(), new Options(3081, true, null, HostOs.LINUX));
+    assertTrue(
+        text.contains(
+            "neon.timeline_id='2414a61ffc94e428f14b5758fe308e13'\n"
+                + "ssl = on\n"
+                + "ssl_cert_file = 'server.crt'\n"
+                + "ssl_key_file = 'server.key'\n"
+                + "lc_messages='C.UTF-8'\n"),
+        text);
     assertFalse(render(SpecBuilder.example()).contains("ssl"));
   }
 
   @Test
   void render_macOsUsesCLocaleAndNoMmapCheck() {
-    String text = ConfigWriter.render(SpecBuilder.bare().build(), new Options(3081, false, "2", HostOs.MACOS));
-    assertTrue(text.contains("lc_messages='C'\nlc_monetary='C'\nlc_time='C'\nlc_numeric='C'\n"), text);
+    String text =
+        ConfigWriter.render(
+            SpecBuilder.bare().build(), new Options(3081, false, "2", HostOs.MACOS));
+    assertTrue(
+        text.contains("lc_messages='C'\nlc_monetary='C'\nlc_time='C'\nlc_numeric='C'\n"), text);
     assertFalse(text.contains("dynamic_shared_memory_type"));
   }
 
   @Test
   void render_mmapLineOnlyWhenOvercommitIsTwoOnLinux() {
-    String mmap = "neon.compute_mode=primary\ndynamic_shared_memory_type = mmap\nneon.extension_server_port";
-    assertTrue(ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, "2\n", HostOs.LINUX)).contains(mmap));
-    assertTrue(ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, " 2 ", HostOs.LINUX)).contains(mmap));
+    String mmap =
+        "neon.compute_mode=primary\ndynamic_shared_memory_type = mmap\nneon.extension_server_port";
+    assertTrue(
+        ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, "2\n", HostOs.LINUX))
+            .contains(mmap));
+    assertTrue(
+        ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, " 2 ", HostOs.LINUX))
+            .contains(mmap));
     for (String other : new String[] {"0\n", "1", "", null}) {
-      assertFalse(ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, other, HostOs.LINUX))
-          .contains("dynamic_shared_memory_type"), "overcommit " + other);
+      assertFalse(
+          ConfigWriter.render(
+                  SpecBuilder.bare().build(), new Options(1, false, other, HostOs.LINUX))
+              .contains("dynamic_shared_memory_type"),
+          "overcommit " + other);
     }
-    assertFalse(ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, "2", HostOs.OTHER))
-        .contains("dynamic_shared_memory_type"));
+    assertFalse(
+        ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, "2", HostOs.OTHER))
+            .contains("dynamic_shared_memory_type"));
   }
 
   @Test
   void render_staticAndReplicaModeLines() {
     SpecBuilder b = SpecBuilder.bare();
     b.mode = ComputeMode.staticAt(Lsn.parse("0/16b3748"));
-    assertTrue(render(b).contains("lc_numeric='C.UTF-8'\nneon.compute_mode=static\nhot_standby=on\n"
-        + "recovery_target_lsn='0/16B3748'\nneon.extension_server_port=3081\n"), render(b));
+    assertTrue(
+        render(b)
+            .contains(
+                "lc_numeric='C.UTF-8'\nneon.compute_mode=static\nhot_standby=on\n"
+                    + "recovery_target_lsn='0/16B3748'\nneon.extension_server_port=3081\n"),
+        render(b));
     b.mode = ComputeMode.REPLICA;
-    assertTrue(render(b).contains("\nneon.compute_mode=replica\nhot_standby=on\nneon.extension_server_port=3081\n"));
+    assertTrue(
+        render(b)
+            .contains(
+                "\nneon.compute_mode=replica\nhot_standby=on\nneon.extension_server_port=3081\n"));
   }
 
   @Test
   void render_auditLogBlockAppendsPgaudit() {
     SpecBuilder b = SpecBuilder.example();
     b.audit = AuditLogLevel.Log;
-    b.settings = List.of(new GenericOption("shared_preload_libraries", "neon,pg_stat_statements", "string"));
-    assertTrue(render(b).contains("shared_preload_libraries = 'neon,pg_stat_statements'\n"
-        + "# Managed by compute_ctl: end\n"
-        + "# Managed by compute_ctl base audit settings: start\n"
-        + "pgaudit.log='ddl,role'\n"
-        + "pgaudit.log_catalog=off\n"
-        + "shared_preload_libraries='neon,pg_stat_statements,pgaudit'\n"
-        + "# Managed by compute_ctl base audit settings: end\n"
-        + "neon.extension_server_port=3081\n"), render(b));
+    b.settings =
+        List.of(new GenericOption("shared_preload_libraries", "neon,pg_stat_statements", "string"));
+    assertTrue(
+        render(b)
+            .contains(
+                "shared_preload_libraries = 'neon,pg_stat_statements'\n"
+                    + "# Managed by compute_ctl: end\n"
+                    + "# Managed by compute_ctl base audit settings: start\n"
+                    + "pgaudit.log='ddl,role'\n"
+                    + "pgaudit.log_catalog=off\n"
+                    + "shared_preload_libraries='neon,pg_stat_statements,pgaudit'\n"
+                    + "# Managed by compute_ctl base audit settings: end\n"
+                    + "neon.extension_server_port=3081\n"),
+        render(b));
     b.settings = List.of(new GenericOption("shared_preload_libraries", "neon,pgaudit", "string"));
     assertTrue(render(b).contains("\nshared_preload_libraries='neon,pgaudit'\n"));
     b.settings = List.of(new GenericOption("shared_preload_libraries", null, "string"));
@@ -183,19 +238,24 @@ class ConfigWriter_Test {
   void render_hipaaBlockAppendsBothLibraries() {
     SpecBuilder b = SpecBuilder.bare();
     b.audit = AuditLogLevel.Hipaa;
-    assertTrue(render(b).contains("neon.compute_mode=primary\n"
-        + "# Managed by compute_ctl compliance audit settings: begin\n"
-        + "pgaudit.log='all, -misc'\n"
-        + "pgaudit.log_parameter=on\n"
-        + "pgaudit.log_catalog=off\n"
-        + "pgaudit.log_rotation_age=5\n"
-        + "shared_preload_libraries='neon,pgaudit,pgauditlogtofile'\n"
-        + "# Managed by compute_ctl compliance audit settings: end\n"
-        + "neon.extension_server_port=3081\n"), render(b));
+    assertTrue(
+        render(b)
+            .contains(
+                "neon.compute_mode=primary\n"
+                    + "# Managed by compute_ctl compliance audit settings: begin\n"
+                    + "pgaudit.log='all, -misc'\n"
+                    + "pgaudit.log_parameter=on\n"
+                    + "pgaudit.log_catalog=off\n"
+                    + "pgaudit.log_rotation_age=5\n"
+                    + "shared_preload_libraries='neon,pgaudit,pgauditlogtofile'\n"
+                    + "# Managed by compute_ctl compliance audit settings: end\n"
+                    + "neon.extension_server_port=3081\n"),
+        render(b));
     b.settings = List.of(new GenericOption("shared_preload_libraries", "neon", "string"));
     assertTrue(render(b).contains("\nshared_preload_libraries='neon,pgaudit,pgauditlogtofile'\n"));
     // "pgauditlogtofile" contains "pgaudit", so upstream's substring test adds nothing.
-    b.settings = List.of(new GenericOption("shared_preload_libraries", "neon,pgauditlogtofile", "string"));
+    b.settings =
+        List.of(new GenericOption("shared_preload_libraries", "neon,pgauditlogtofile", "string"));
     assertTrue(render(b).contains("\nshared_preload_libraries='neon,pgauditlogtofile'\n"));
   }
 
@@ -204,10 +264,14 @@ class ConfigWriter_Test {
     SpecBuilder b = SpecBuilder.bare();
     b.dropSubscriptions = true;
     b.features = List.of(Feature.POSTGRES_LOGS_EXPORT);
-    assertTrue(render(b).endsWith("neon.extension_server_port=3081\n"
-        + "neon.disable_logical_replication_subscribers=true\n"
-        + "log_destination='stderr,syslog'\n"
-        + "include_if_exists = 'compute_ctl_temp_override.conf'\n"), render(b));
+    assertTrue(
+        render(b)
+            .endsWith(
+                "neon.extension_server_port=3081\n"
+                    + "neon.disable_logical_replication_subscribers=true\n"
+                    + "log_destination='stderr,syslog'\n"
+                    + "include_if_exists = 'compute_ctl_temp_override.conf'\n"),
+        render(b));
     b.features = List.of(Feature.ACTIVITY_MONITOR_EXPERIMENTAL);
     assertFalse(render(b).contains("log_destination"));
   }

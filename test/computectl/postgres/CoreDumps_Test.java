@@ -27,7 +27,6 @@ class CoreDumps_Test {
     PgData.deleteTree(dir);
   }
 
-
   @Test
   void find_matchesCoreAndCoreDotOnly() throws Exception {
     assertEquals(List.of(dir.resolve("core"), dir.resolve("core.1234")), CoreDumps.find(dir));
@@ -39,9 +38,12 @@ class CoreDumps_Test {
     Path gdb = bin.resolve("gdb");
     Files.writeString(gdb, "#!/bin/sh\necho \"bt of $*\"\necho warning >&2\n");
     Files.setPosixFilePermissions(gdb, PosixFilePermissions.fromString("rwxr-xr-x"));
-    List<CoreDumps.Report> reports = new CoreDumps(gdb.toString(), "/nonexistent/lldb").report(dir, "/pg/postgres");
+    List<CoreDumps.Report> reports =
+        new CoreDumps(gdb.toString(), "/nonexistent/lldb").report(dir, "/pg/postgres");
     assertEquals(2, reports.size());
-    assertEquals("bt of --batch -q -ex bt /pg/postgres " + dir.resolve("core") + "\n", reports.get(0).backtrace());
+    assertEquals(
+        "bt of --batch -q -ex bt /pg/postgres " + dir.resolve("core") + "\n",
+        reports.get(0).backtrace());
     assertEquals("warning\n", reports.get(0).debuggerStderr());
     PgData.deleteTree(bin);
   }
@@ -52,14 +54,21 @@ class CoreDumps_Test {
     Path lldb = bin.resolve("lldb");
     Files.writeString(lldb, "#!/bin/sh\necho \"lldb $*\"\n");
     Files.setPosixFilePermissions(lldb, PosixFilePermissions.fromString("rwxr-xr-x"));
-    List<CoreDumps.Report> reports = new CoreDumps("/nonexistent/gdb", lldb.toString()).report(dir, "/pg/postgres");
-    assertEquals("lldb -c " + dir.resolve("core.1234") + " --batch -o bt all -o quit\n", reports.get(1).backtrace());
+    List<CoreDumps.Report> reports =
+        new CoreDumps("/nonexistent/gdb", lldb.toString()).report(dir, "/pg/postgres");
+    assertEquals(
+        "lldb -c " + dir.resolve("core.1234") + " --batch -o bt all -o quit\n",
+        reports.get(1).backtrace());
     PgData.deleteTree(bin);
   }
 
   @Test
   void report_withoutDebuggersLogsAndReturnsNothing() {
-    assertTrue(new CoreDumps("/nonexistent/gdb", "/nonexistent/lldb").report(dir, "/pg/postgres").isEmpty());
-    assertTrue(new CoreDumps("gdb", "lldb").report(dir.resolve("missing"), "/pg/postgres").isEmpty());
+    assertTrue(
+        new CoreDumps("/nonexistent/gdb", "/nonexistent/lldb")
+            .report(dir, "/pg/postgres")
+            .isEmpty());
+    assertTrue(
+        new CoreDumps("gdb", "lldb").report(dir.resolve("missing"), "/pg/postgres").isEmpty());
   }
 }

@@ -73,7 +73,10 @@ class LineInFile_Test {
 
   @Test
   void ensure_missingDirectoryIsAClearError() {
-    PgException e = assertThrows(PgException.class, () -> LineInFile.ensure(dir.resolve("no/such"), "x"));
-    assertTrue(e.getMessage().startsWith("could not add a line to " + dir.resolve("no/such")), e.getMessage());
+    PgException e =
+        assertThrows(PgException.class, () -> LineInFile.ensure(dir.resolve("no/such"), "x"));
+    assertTrue(
+        e.getMessage().startsWith("could not add a line to " + dir.resolve("no/such")),
+        e.getMessage());
   }
 }

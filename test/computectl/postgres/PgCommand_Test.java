@@ -16,21 +16,31 @@ class PgCommand_Test {
   @Test
   void command_wrappedInCgexecWhenAutoscalingIsPresent() {
     PgCommand c = PgCommand.of("/usr/local/bin/postgres", Map.of("AUTOSCALING", ""), List.of());
-    assertEquals(List.of("cgexec", "-g", "memory:neon-postgres", "/usr/local/bin/postgres", "--sync-safekeepers"),
+    assertEquals(
+        List.of(
+            "cgexec",
+            "-g",
+            "memory:neon-postgres",
+            "/usr/local/bin/postgres",
+            "--sync-safekeepers"),
         c.command("--sync-safekeepers"));
   }
 
   @Test
   void command_prefixComesFirst() {
-    PgCommand c = PgCommand.of("/pg/postgres", Map.of("AUTOSCALING", "true"), List.of("setpriv", "--"));
-    assertEquals(List.of("setpriv", "--", "cgexec", "-g", "memory:neon-postgres", "/pg/postgres", "-D", "d"),
+    PgCommand c =
+        PgCommand.of("/pg/postgres", Map.of("AUTOSCALING", "true"), List.of("setpriv", "--"));
+    assertEquals(
+        List.of("setpriv", "--", "cgexec", "-g", "memory:neon-postgres", "/pg/postgres", "-D", "d"),
         c.command("-D", "d"));
   }
 
   @Test
   void siblingCommand_usesThePgbinDirectoryAndNoCgroup() {
     PgCommand c = PgCommand.of("/usr/local/bin/postgres", Map.of("AUTOSCALING", "1"), List.of("p"));
-    assertEquals(List.of("p", "/usr/local/bin/pg_ctl", "reload", "-D", "/d"), c.siblingCommand("pg_ctl", "reload", "-D", "/d"));
+    assertEquals(
+        List.of("p", "/usr/local/bin/pg_ctl", "reload", "-D", "/d"),
+        c.siblingCommand("pg_ctl", "reload", "-D", "/d"));
     assertEquals("initdb", PgCommand.sibling("postgres", "initdb"));
     assertEquals("/initdb", PgCommand.sibling("/postgres", "initdb"));
   }

@@ -67,7 +67,10 @@ class PgData_Test {
   void reset_missingParentIsAClearError() {
     Path orphan = root.resolve("no/such/pgdata");
     PgException e = assertThrows(PgException.class, () -> PgData.reset(orphan));
-    assertEquals("could not create data directory " + orphan + ": no such file or directory (does its parent exist?)",
+    assertEquals(
+        "could not create data directory "
+            + orphan
+            + ": no such file or directory (does its parent exist?)",
         e.getMessage());
   }
 
@@ -78,7 +81,8 @@ class PgData_Test {
     Files.writeString(hba, "local all all trust\nhost all all 127.0.0.1/32 trust\n");
     assertTrue(PgData.ensureHbaLine(pgdata));
     assertFalse(PgData.ensureHbaLine(pgdata));
-    assertEquals("local all all trust\nhost all all 127.0.0.1/32 trust\n\nhost\tall\t\tall\t\tall\t\tmd5",
+    assertEquals(
+        "local all all trust\nhost all all 127.0.0.1/32 trust\n\nhost\tall\t\tall\t\tall\t\tmd5",
         Files.readString(hba));
   }
 
@@ -89,7 +93,9 @@ class PgData_Test {
     Path link = pgdata.resolve("pg_dynshmem");
     assertTrue(Files.isSymbolicLink(link));
     Process readlink = new ProcessBuilder("readlink", link.toString()).start();
-    assertEquals("/dev/shm/\n", new String(readlink.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertEquals(
+        "/dev/shm/\n",
+        new String(readlink.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -97,14 +103,17 @@ class PgData_Test {
     Files.createDirectories(pgdata.resolve("pg_dynshmem"));
     Files.writeString(pgdata.resolve("pg_dynshmem/seg"), "x");
     PgException e = assertThrows(PgException.class, () -> PgData.replaceDynshmem(pgdata));
-    assertEquals("cannot replace " + pgdata.resolve("pg_dynshmem") + ": directory not empty", e.getMessage());
+    assertEquals(
+        "cannot replace " + pgdata.resolve("pg_dynshmem") + ": directory not empty",
+        e.getMessage());
   }
 
   @Test
   void replaceDynshmem_refusesAMissingDirectory() throws Exception {
     Files.createDirectories(pgdata);
     PgException e = assertThrows(PgException.class, () -> PgData.replaceDynshmem(pgdata));
-    assertEquals("cannot replace " + pgdata.resolve("pg_dynshmem") + ": it does not exist", e.getMessage());
+    assertEquals(
+        "cannot replace " + pgdata.resolve("pg_dynshmem") + ": it does not exist", e.getMessage());
   }
 
   @Test

@@ -30,17 +30,25 @@ class PgLogForwarder_Test {
 
   @Test
   void forwarder_groupsContinuationLinesUntilTheNextTimestamp() throws Exception {
-    PgLogForwarder f = PgLogForwarder.start(text(
-        "2025-04-01 10:00:00.123 UTC [42] LOG:  first\n\tdetail line\n"
-            + "2025-04-01 10:00:01.000 UTC [42] LOG:  second\n"), "t", sink::add);
+    PgLogForwarder f =
+        PgLogForwarder.start(
+            text(
+                "2025-04-01 10:00:00.123 UTC [42] LOG:  first\n\tdetail line\n"
+                    + "2025-04-01 10:00:01.000 UTC [42] LOG:  second\n"),
+            "t",
+            sink::add);
     assertTrue(f.join(5000));
-    assertEquals(List.of("PG:2025-04-01 10:00:00.123 UTC [42] LOG:  first" + ZWSP + "\tdetail line\n",
-        "PG:2025-04-01 10:00:01.000 UTC [42] LOG:  second\n"), sink);
+    assertEquals(
+        List.of(
+            "PG:2025-04-01 10:00:00.123 UTC [42] LOG:  first" + ZWSP + "\tdetail line\n",
+            "PG:2025-04-01 10:00:01.000 UTC [42] LOG:  second\n"),
+        sink);
   }
 
   @Test
   void forwarder_linesWithoutTimestampStayTogetherAndLastPartialLineIsKept() throws Exception {
-    PgLogForwarder f = PgLogForwarder.start(text("no stamp\r\nstill none\npartial"), "t", sink::add);
+    PgLogForwarder f =
+        PgLogForwarder.start(text("no stamp\r\nstill none\npartial"), "t", sink::add);
     assertTrue(f.join(5000));
     assertEquals(List.of("PG:no stamp" + ZWSP + "still none" + ZWSP + "partial\n"), sink);
   }
@@ -61,18 +69,19 @@ class PgLogForwarder_Test {
 
   @Test
   void forwarder_flushesWhatItHasOnAReadError() throws Exception {
-    InputStream failing = new InputStream() {
-      private final InputStream first = text("a\nb\n");
+    InputStream failing =
+        new InputStream() {
+          private final InputStream first = text("a\nb\n");
 
-      @Override
-      public int read() throws IOException {
-        int b = first.read();
-        if (b < 0) {
-          throw new IOException("broken pipe");
-        }
-        return b;
-      }
-    };
+          @Override
+          public int read() throws IOException {
+            int b = first.read();
+            if (b < 0) {
+              throw new IOException("broken pipe");
+            }
+            return b;
+          }
+        };
     PgLogForwarder f = PgLogForwarder.start(failing, "t", sink::add);
     assertTrue(f.join(5000));
     assertEquals(List.of("PG:a" + ZWSP + "b\n"), sink);
@@ -83,7 +92,9 @@ class PgLogForwarder_Test {
     PipedOutputStream out = new PipedOutputStream();
     PgLogForwarder f = PgLogForwarder.start(new PipedInputStream(out), "named", sink::add);
     List<String> names = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
-    assertTrue(names.contains("named-stderr-reader") && names.contains("named-log-forwarder"), names.toString());
+    assertTrue(
+        names.contains("named-stderr-reader") && names.contains("named-log-forwarder"),
+        names.toString());
     out.close();
     assertTrue(f.join(5000));
   }

@@ -13,13 +13,22 @@ import org.junit.jupiter.api.Test;
 class PgVersion_Test {
   @Test
   void parse_upstreamVectors() {
-    for (String v : new String[] {"PostgreSQL 15.4", "PostgreSQL 15.14", "PostgreSQL 15.4 (Ubuntu 15.4-0ubuntu0.23.04.1)"}) {
+    for (String v :
+        new String[] {
+          "PostgreSQL 15.4", "PostgreSQL 15.14", "PostgreSQL 15.4 (Ubuntu 15.4-0ubuntu0.23.04.1)"
+        }) {
       assertEquals("v15", PgVersion.parse(v), v);
     }
-    for (String v : new String[] {"PostgreSQL 14.15", "PostgreSQL 14.0", "PostgreSQL 14.9 (Debian 14.9-1.pgdg120+1)"}) {
+    for (String v :
+        new String[] {
+          "PostgreSQL 14.15", "PostgreSQL 14.0", "PostgreSQL 14.9 (Debian 14.9-1.pgdg120+1)"
+        }) {
       assertEquals("v14", PgVersion.parse(v), v);
     }
-    for (String v : new String[] {"PostgreSQL 16devel", "PostgreSQL 16beta1", "PostgreSQL 16rc2", "PostgreSQL 16extra"}) {
+    for (String v :
+        new String[] {
+          "PostgreSQL 16devel", "PostgreSQL 16beta1", "PostgreSQL 16rc2", "PostgreSQL 16extra"
+        }) {
       assertEquals("v16", PgVersion.parse(v), v);
     }
     assertEquals("v17", PgVersion.parse("PostgreSQL 17.2\n"));
@@ -28,7 +37,9 @@ class PgVersion_Test {
   @Test
   void parse_rejectsOldAndBareVersions() {
     PgException e = assertThrows(PgException.class, () -> PgVersion.parse("PostgreSQL 13.14"));
-    assertEquals("unsupported PostgreSQL version 'PostgreSQL 13.14' (supported: 14, 15, 16, 17)", e.getMessage());
+    assertEquals(
+        "unsupported PostgreSQL version 'PostgreSQL 13.14' (supported: 14, 15, 16, 17)",
+        e.getMessage());
     assertThrows(PgException.class, () -> PgVersion.parse("PostgreSQL 14"));
     assertThrows(PgException.class, () -> PgVersion.parse("PostgreSQL 18.0"));
     assertThrows(PgException.class, () -> PgVersion.parse(""));
@@ -42,8 +53,11 @@ class PgVersion_Test {
 
   @Test
   void pgConfigPath_refusesPgbinNotEndingInPostgres() {
-    PgException e = assertThrows(PgException.class, () -> PgVersion.pgConfigPath("/usr/bin/postmaster"));
-    assertEquals("--pgbin must end in 'postgres' (pg_config is found next to it): /usr/bin/postmaster", e.getMessage());
+    PgException e =
+        assertThrows(PgException.class, () -> PgVersion.pgConfigPath("/usr/bin/postmaster"));
+    assertEquals(
+        "--pgbin must end in 'postgres' (pg_config is found next to it): /usr/bin/postmaster",
+        e.getMessage());
   }
 
   @Test
@@ -69,7 +83,9 @@ class PgVersion_Test {
     assertEquals(dir + "//pg_config --version failed with exit code 3", failed.getMessage());
     Files.writeString(pgConfig, "#!/bin/sh\necho 'PostgreSQL 13.9'\n");
     PgException old = assertThrows(PgException.class, () -> PgVersion.detect(dir + "/postgres"));
-    assertEquals("unsupported PostgreSQL version 'PostgreSQL 13.9' (supported: 14, 15, 16, 17)", old.getMessage());
+    assertEquals(
+        "unsupported PostgreSQL version 'PostgreSQL 13.9' (supported: 14, 15, 16, 17)",
+        old.getMessage());
     PgData.deleteTree(dir);
   }
 }

@@ -22,12 +22,14 @@ class Prewarm_Test {
   private final List<String> logs = new CopyOnWriteArrayList<>();
 
   private static PgCommand command() {
-    return new PgCommand(TestPg.install().postgres().toString(), false, RunAs.command(TestPg.user(), List.of()));
+    return new PgCommand(
+        TestPg.install().postgres().toString(), false, RunAs.command(TestPg.user(), List.of()));
   }
 
   @Test
   void conf_isUpstreamsThreeLines() {
-    assertEquals("shared_buffers=65536\nport=51055\nshared_preload_libraries = 'neon'\n", Prewarm.CONF);
+    assertEquals(
+        "shared_buffers=65536\nport=51055\nshared_preload_libraries = 'neon'\n", Prewarm.CONF);
     assertEquals(Path.of("/var/db/compute.warmup"), Prewarm.warmupDir(Path.of("/var/db/compute")));
   }
 
@@ -36,13 +38,19 @@ class Prewarm_Test {
     Path work = TestPg.workDir("prewarm-");
     Path pgdata = work.resolve("pgdata");
     // The stock server has no neon library and the port must be free, so this run swaps the conf.
-    String conf = "shared_buffers=16MB\nport=" + TestPg.freePort() + "\nlisten_addresses='127.0.0.1'\n"
-        + "unix_socket_directories=''\n";
-    assertTimeoutPreemptively(Duration.ofSeconds(120),
+    String conf =
+        "shared_buffers=16MB\nport="
+            + TestPg.freePort()
+            + "\nlisten_addresses='127.0.0.1'\n"
+            + "unix_socket_directories=''\n";
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(120),
         () -> Prewarm.run(command(), pgdata, children, conf, TestPg.user(), logs::add));
     assertFalse(Files.exists(Prewarm.warmupDir(pgdata)), "warmup directory deleted");
     assertFalse(Files.exists(pgdata), "PGDATA itself untouched");
-    assertTrue(logs.stream().anyMatch(m -> m.contains("database system is ready to accept connections")), logs.toString());
+    assertTrue(
+        logs.stream().anyMatch(m -> m.contains("database system is ready to accept connections")),
+        logs.toString());
     assertNull(children.find(Prewarm.PROCESS_NAME));
     PgData.deleteTree(work);
   }
@@ -51,8 +59,20 @@ class Prewarm_Test {
   void run_failsClearlyWhenPostgresCannotStart() {
     Path work = TestPg.workDir("prewarm-");
     Path pgdata = work.resolve("pgdata");
-    PgException e = assertThrows(PgException.class, () -> assertTimeoutPreemptively(Duration.ofSeconds(120),
-        () -> Prewarm.run(command(), pgdata, children, "shared_buffers = 'lots'\n", TestPg.user(), logs::add)));
+    PgException e =
+        assertThrows(
+            PgException.class,
+            () ->
+                assertTimeoutPreemptively(
+                    Duration.ofSeconds(120),
+                    () ->
+                        Prewarm.run(
+                            command(),
+                            pgdata,
+                            children,
+                            "shared_buffers = 'lots'\n",
+                            TestPg.user(),
+                            logs::add)));
     assertEquals("prewarm failed: Postgres exited unexpectedly with code 1", e.getMessage());
     PgData.deleteTree(work);
   }

@@ -9,7 +9,10 @@ import computectl.spec.GenericOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A mutable way to build the immutable ComputeSpec record in tests: only the fields ConfigWriter reads. */
+/**
+ * A mutable way to build the immutable ComputeSpec record in tests: only the fields ConfigWriter
+ * reads.
+ */
 final class SpecBuilder {
   String postgresqlConf;
   List<GenericOption> settings;
@@ -33,8 +36,10 @@ final class SpecBuilder {
     b.safekeepers.add("127.0.0.1:5454");
     b.tenantId = "b0554b632bd4d547a63b86c3630317e8";
     b.timelineId = "2414a61ffc94e428f14b5758fe308e13";
-    b.settings = List.of(new GenericOption("max_connections", "100", "integer"),
-        new GenericOption("listen_addresses", "0.0.0.0", "string"));
+    b.settings =
+        List.of(
+            new GenericOption("max_connections", "100", "integer"),
+            new GenericOption("listen_addresses", "0.0.0.0", "string"));
     return b;
   }
 
@@ -44,9 +49,31 @@ final class SpecBuilder {
   }
 
   ComputeSpec build() {
-    Cluster cluster = new Cluster("cluster-1", "test", null, List.of(), List.of(), postgresqlConf, settings);
-    return new ComputeSpec(1.0, null, features, null, null, null, cluster, null, false, tenantId, timelineId,
-        pageserverConnstring, safekeepersGeneration, safekeepers, mode, null, null, null, shardStripeSize, null, 1,
-        dropSubscriptions, audit);
+    Cluster cluster =
+        new Cluster("cluster-1", "test", null, List.of(), List.of(), postgresqlConf, settings);
+    return new ComputeSpec(
+        1.0,
+        null,
+        features,
+        null,
+        null,
+        null,
+        cluster,
+        null,
+        false,
+        tenantId,
+        timelineId,
+        pageserverConnstring,
+        safekeepersGeneration,
+        safekeepers,
+        mode,
+        null,
+        null,
+        null,
+        shardStripeSize,
+        null,
+        1,
+        dropSubscriptions,
+        audit);
   }
 }

@@ -28,9 +28,16 @@ class TempOverride_Test {
   void run_emptiesTheFileWhenTheWorkFails() throws Exception {
     Path dir = Files.createTempDirectory("override-");
     RuntimeException boom = new PgException("boom");
-    RuntimeException thrown = assertThrows(RuntimeException.class, () -> TempOverride.run(dir, "a=1", () -> {
-      throw boom;
-    }));
+    RuntimeException thrown =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                TempOverride.run(
+                    dir,
+                    "a=1",
+                    () -> {
+                      throw boom;
+                    }));
     assertSame(boom, thrown);
     assertEquals(0, Files.size(dir.resolve(TempOverride.FILE_NAME)));
     PgData.deleteTree(dir);

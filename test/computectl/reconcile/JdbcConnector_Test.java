@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class JdbcConnector_Test {
   @Test
   void fromConnstr_readsUserHostPortAndDatabase() {
-    JdbcConnector c = JdbcConnector.fromConnstr("postgresql://cloud_admin@127.0.0.1:55432/postgres");
+    JdbcConnector c =
+        JdbcConnector.fromConnstr("postgresql://cloud_admin@127.0.0.1:55432/postgres");
     assertEquals("cloud_admin", c.user());
     assertEquals("127.0.0.1", c.host());
     assertEquals(55432, c.port());
@@ -21,13 +22,16 @@ class JdbcConnector_Test {
     assertEquals("us@er", c.user());
     assertEquals(5432, c.port());
     assertEquals("us@er", c.systemDatabase(), "libpq's default database is the user name");
-    assertEquals("with+plus", JdbcConnector.fromConnstr("postgres://a@h/with+plus").systemDatabase());
+    assertEquals(
+        "with+plus", JdbcConnector.fromConnstr("postgres://a@h/with+plus").systemDatabase());
   }
 
   @Test
   void fromConnstr_rejectsOtherSchemes() {
-    assertEquals("connstr must start with postgres:// or postgresql://",
-        assertThrows(ReconcileException.class, () -> JdbcConnector.fromConnstr("http://a@h/db")).getMessage());
+    assertEquals(
+        "connstr must start with postgres:// or postgresql://",
+        assertThrows(ReconcileException.class, () -> JdbcConnector.fromConnstr("http://a@h/db"))
+            .getMessage());
   }
 
   @Test
@@ -38,6 +42,8 @@ class JdbcConnector_Test {
 
   @Test
   void toString_hasNoPassword() {
-    assertEquals("postgresql://u@h:1/d", JdbcConnector.fromConnstr("postgresql://u:secret@h:1/d").toString());
+    assertEquals(
+        "postgresql://u@h:1/d",
+        JdbcConnector.fromConnstr("postgresql://u:secret@h:1/d").toString());
   }
 }

@@ -31,7 +31,8 @@ class MaintenanceConnector_Test {
   }
 
   private static String query(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }
@@ -49,34 +50,41 @@ class MaintenanceConnector_Test {
   void open_otherConnectErrors_areNotRetriedAsZenithAdmin() {
     List<String> asked = new ArrayList<>();
     SQLException refused = new SQLException("connection refused", "08001");
-    PgConnector failing = new PgConnector() {
-      @Override
-      public Connection connect(String dbname, String applicationName) throws SQLException {
-        throw refused;
-      }
+    PgConnector failing =
+        new PgConnector() {
+          @Override
+          public Connection connect(String dbname, String applicationName) throws SQLException {
+            throw refused;
+          }
 
-      @Override
-      public Optional<PgConnector> asUser(String user) {
-        asked.add(user);
-        return Optional.empty();
-      }
-    };
-    assertSame(refused, assertThrows(SQLException.class, () -> new MaintenanceConnector(failing).open("postgres")));
+          @Override
+          public Optional<PgConnector> asUser(String user) {
+            asked.add(user);
+            return Optional.empty();
+          }
+        };
+    assertSame(
+        refused,
+        assertThrows(SQLException.class, () -> new MaintenanceConnector(failing).open("postgres")));
     assertEquals(List.of(), asked);
   }
 
   @Test
   void open_rejectedUser_createsCloudAdminAsZenithAdminAndRetries() throws Exception {
     PgConnector zenith = db.connector.asUser("zenith_admin").orElseThrow();
-    try (Connection c = zenith.connect("postgres", "test"); Statement st = c.createStatement()) {
+    try (Connection c = zenith.connect("postgres", "test");
+        Statement st = c.createStatement()) {
       // A legacy compute: no cloud_admin, so logging in as cloud_admin fails with 28000.
       st.execute("ALTER ROLE cloud_admin RENAME TO bootstrap_admin");
     }
     try (Connection c = new MaintenanceConnector(db.connector).open("postgres")) {
       assertEquals("cloud_admin", query(c, "SELECT current_user"));
-      assertNotEquals("10", query(c, "SELECT oid FROM pg_roles WHERE rolname = 'cloud_admin'"), "a new role");
-      assertEquals("true", query(c, "SELECT rolsuper::text FROM pg_roles WHERE rolname = 'cloud_admin'"));
-      assertEquals("true", query(c, "SELECT pg_has_role('cloud_admin', 'zenith_admin', 'member')::text"));
+      assertNotEquals(
+          "10", query(c, "SELECT oid FROM pg_roles WHERE rolname = 'cloud_admin'"), "a new role");
+      assertEquals(
+          "true", query(c, "SELECT rolsuper::text FROM pg_roles WHERE rolname = 'cloud_admin'"));
+      assertEquals(
+          "true", query(c, "SELECT pg_has_role('cloud_admin', 'zenith_admin', 'member')::text"));
     }
   }
 }

@@ -20,7 +20,8 @@ final class PgPasswords {
   static String md5Digest(String password, String role) {
     try {
       MessageDigest md = MessageDigest.getInstance("MD5");
-      return HexFormat.of().formatHex(md.digest((password + role).getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(md.digest((password + role).getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -35,7 +36,14 @@ final class PgPasswords {
     byte[] storedKey = sha256(hmac(salted, "Client Key"));
     byte[] serverKey = hmac(salted, "Server Key");
     Base64.Encoder b64 = Base64.getEncoder();
-    return "SCRAM-SHA-256$" + iterations + ":" + b64.encodeToString(salt) + "$" + b64.encodeToString(storedKey) + ":" + b64.encodeToString(serverKey);
+    return "SCRAM-SHA-256$"
+        + iterations
+        + ":"
+        + b64.encodeToString(salt)
+        + "$"
+        + b64.encodeToString(storedKey)
+        + ":"
+        + b64.encodeToString(serverKey);
   }
 
   /** Whether a stored SCRAM verifier was made from {@code password} (ASCII or NFKC-stable text). */
@@ -43,7 +51,9 @@ final class PgPasswords {
     String[] parts = verifier.split("\\$");
     String[] iterSalt = parts[1].split(":");
     String[] keys = parts[2].split(":");
-    byte[] salted = saltedPassword(password, Base64.getDecoder().decode(iterSalt[1]), Integer.parseInt(iterSalt[0]));
+    byte[] salted =
+        saltedPassword(
+            password, Base64.getDecoder().decode(iterSalt[1]), Integer.parseInt(iterSalt[0]));
     return Arrays.equals(sha256(hmac(salted, "Client Key")), Base64.getDecoder().decode(keys[0]));
   }
 
@@ -51,7 +61,8 @@ final class PgPasswords {
     // PBEKeySpec takes chars and encodes them as UTF-8 for PBKDF2WithHmacSHA256.
     try {
       SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-      return f.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+      return f.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+          .getEncoded();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -29,67 +29,116 @@ class Planner_Test {
   }
 
   private static DatabaseTask task(Plan plan, Stage.Kind kind, String db) {
-    return plan.stages().stream().filter(s -> s.kind() == kind).flatMap(s -> s.tasks().stream())
-        .filter(t -> t.database().equals(db)).findFirst().orElseThrow();
+    return plan.stages().stream()
+        .filter(s -> s.kind() == kind)
+        .flatMap(s -> s.tasks().stream())
+        .filter(t -> t.database().equals(db))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
   void databaseOptions_matchesUpstreamVector() {
     Database first = Specs.fixture().cluster().databases().get(0);
-    assertEquals("LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER \"alexk\"", Statements.databaseOptions(first));
+    assertEquals(
+        "LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER \"alexk\"",
+        Statements.databaseOptions(first));
   }
 
   @Test
   void roleOptions_matchesUpstreamVector() {
     Role first = Specs.fixture().cluster().roles().get(0);
-    assertEquals(" LOGIN PASSWORD 'md56b1d16b78004bbd51fa06af9eda75972'", Statements.roleOptions(first, false));
+    assertEquals(
+        " LOGIN PASSWORD 'md56b1d16b78004bbd51fa06af9eda75972'",
+        Statements.roleOptions(first, false));
   }
 
   @Test
   void roleOptions_nullPasswordScramAndOptions() {
     assertEquals(" LOGIN PASSWORD NULL", Statements.roleOptions(Specs.role("a", null), false));
-    assertEquals(" LOGIN PASSWORD 'SCRAM-SHA-256$4096:c2FsdA==$a:b'",
+    assertEquals(
+        " LOGIN PASSWORD 'SCRAM-SHA-256$4096:c2FsdA==$a:b'",
         Statements.roleOptions(Specs.role("a", "SCRAM-SHA-256$4096:c2FsdA==$a:b"), false));
-    Role withOptions = new Role("a", null, List.of(new GenericOption("CONNECTION LIMIT", "5", "integer"),
-        new GenericOption("VALID UNTIL", "2030-01-01", "string"), new GenericOption("NOINHERIT", null, "bool")));
-    assertEquals("CONNECTION LIMIT 5 VALID UNTIL '2030-01-01' NOINHERIT LOGIN PASSWORD NULL", Statements.roleOptions(withOptions, false));
+    Role withOptions =
+        new Role(
+            "a",
+            null,
+            List.of(
+                new GenericOption("CONNECTION LIMIT", "5", "integer"),
+                new GenericOption("VALID UNTIL", "2030-01-01", "string"),
+                new GenericOption("NOINHERIT", null, "bool")));
+    assertEquals(
+        "CONNECTION LIMIT 5 VALID UNTIL '2030-01-01' NOINHERIT LOGIN PASSWORD NULL",
+        Statements.roleOptions(withOptions, false));
   }
 
   @Test
   void roleOptions_quotesHostilePasswordAsLiteral() {
-    assertEquals(" LOGIN PASSWORD E'md5a''b\\\\c'", Statements.roleOptions(Specs.role("r", "a'b\\c"), false));
-    assertEquals(" LOGIN PASSWORD '<redacted>'", Statements.roleOptions(Specs.role("r", "a'b\\c"), true));
+    assertEquals(
+        " LOGIN PASSWORD E'md5a''b\\\\c'",
+        Statements.roleOptions(Specs.role("r", "a'b\\c"), false));
+    assertEquals(
+        " LOGIN PASSWORD '<redacted>'", Statements.roleOptions(Specs.role("r", "a'b\\c"), true));
   }
 
   @Test
   void plan_fixtureOnFreshCluster_hasUpstreamStatementsInPhaseOrder() {
     Plan plan = Planner.plan(Specs.fixture(), Specs.freshCatalog(), PG15);
-    List<String> systemPhases = plan.stages().stream().filter(s -> s.kind() == Stage.Kind.SYSTEM)
-        .flatMap(s -> s.tasks().get(0).phases().stream()).map(Phase::name).toList();
-    assertEquals(List.of("CreateNeonSuperuser", "DropInvalidDatabases", "RenameRoles", "CreateAndAlterRoles",
-        "RenameAndDeleteDatabases", "CreateAndAlterDatabases", "CreateSchemaNeon", "HandleOtherExtensions",
-        "HandleNeonExtension", "CreateAvailabilityCheck", "DropRoles"), systemPhases);
-    String create = "CREATE ROLE %s INHERIT CREATEROLE CREATEDB BYPASSRLS REPLICATION IN ROLE neon_superuser  LOGIN PASSWORD %s";
-    assertEquals(List.of(
-        String.format(create, "\"postgres\"", "'md56b1d16b78004bbd51fa06af9eda75972'"),
-        String.format(create, "\"alexk\"", "NULL"),
-        String.format(create, "\"zenith \"\"new\"\"\"", "'md55b1d16b78004bbd51fa06af9eda75972'"),
-        String.format(create, "\"zen\"", "'md59b1d16b78004bbd51fa06af9eda75972'"),
-        String.format(create, "\"\"\"name\"\";\\n select 1;\"", "'md55b1d16b78004bbd51fa06af9eda75972'"),
-        String.format(create, "\"MyRole\"", "'md55b1d16b78004bbd51fa06af9eda75972'")), sql(plan, "CreateAndAlterRoles"));
-    assertEquals(List.of(
-        "CREATE DATABASE \"DB2\" LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER \"alexk\"",
-        "GRANT ALL PRIVILEGES ON DATABASE \"DB2\" TO neon_superuser",
-        "CREATE DATABASE \"zenith\"  OWNER \"MyRole\"",
-        "GRANT ALL PRIVILEGES ON DATABASE \"zenith\" TO neon_superuser",
-        "CREATE DATABASE \"zen\"  OWNER \"zen\"",
-        "GRANT ALL PRIVILEGES ON DATABASE \"zen\" TO neon_superuser"), sql(plan, "CreateAndAlterDatabases"));
+    List<String> systemPhases =
+        plan.stages().stream()
+            .filter(s -> s.kind() == Stage.Kind.SYSTEM)
+            .flatMap(s -> s.tasks().get(0).phases().stream())
+            .map(Phase::name)
+            .toList();
+    assertEquals(
+        List.of(
+            "CreateNeonSuperuser",
+            "DropInvalidDatabases",
+            "RenameRoles",
+            "CreateAndAlterRoles",
+            "RenameAndDeleteDatabases",
+            "CreateAndAlterDatabases",
+            "CreateSchemaNeon",
+            "HandleOtherExtensions",
+            "HandleNeonExtension",
+            "CreateAvailabilityCheck",
+            "DropRoles"),
+        systemPhases);
+    String create =
+        "CREATE ROLE %s INHERIT CREATEROLE CREATEDB BYPASSRLS REPLICATION IN ROLE neon_superuser "
+            + " LOGIN PASSWORD %s";
+    assertEquals(
+        List.of(
+            String.format(create, "\"postgres\"", "'md56b1d16b78004bbd51fa06af9eda75972'"),
+            String.format(create, "\"alexk\"", "NULL"),
+            String.format(
+                create, "\"zenith \"\"new\"\"\"", "'md55b1d16b78004bbd51fa06af9eda75972'"),
+            String.format(create, "\"zen\"", "'md59b1d16b78004bbd51fa06af9eda75972'"),
+            String.format(
+                create, "\"\"\"name\"\";\\n select 1;\"", "'md55b1d16b78004bbd51fa06af9eda75972'"),
+            String.format(create, "\"MyRole\"", "'md55b1d16b78004bbd51fa06af9eda75972'")),
+        sql(plan, "CreateAndAlterRoles"));
+    assertEquals(
+        List.of(
+            "CREATE DATABASE \"DB2\" LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER"
+                + " \"alexk\"",
+            "GRANT ALL PRIVILEGES ON DATABASE \"DB2\" TO neon_superuser",
+            "CREATE DATABASE \"zenith\"  OWNER \"MyRole\"",
+            "GRANT ALL PRIVILEGES ON DATABASE \"zenith\" TO neon_superuser",
+            "CREATE DATABASE \"zen\"  OWNER \"zen\"",
+            "GRANT ALL PRIVILEGES ON DATABASE \"zen\" TO neon_superuser"),
+        sql(plan, "CreateAndAlterDatabases"));
     assertEquals(List.of("DROP ROLE IF EXISTS \"zenith2\""), sql(plan, "DropRoles"));
-    assertEquals(List.of("CREATE EXTENSION IF NOT EXISTS neon WITH SCHEMA neon",
-        "UPDATE pg_extension SET extrelocatable = true WHERE extname = 'neon'",
-        "ALTER EXTENSION neon SET SCHEMA neon", "ALTER EXTENSION neon UPDATE"), sql(plan, "HandleNeonExtension"));
+    assertEquals(
+        List.of(
+            "CREATE EXTENSION IF NOT EXISTS neon WITH SCHEMA neon",
+            "UPDATE pg_extension SET extrelocatable = true WHERE extname = 'neon'",
+            "ALTER EXTENSION neon SET SCHEMA neon",
+            "ALTER EXTENSION neon UPDATE"),
+        sql(plan, "HandleNeonExtension"));
     assertEquals(List.of("CREATE SCHEMA IF NOT EXISTS neon"), sql(plan, "CreateSchemaNeon"));
-    assertTrue(sql(plan, "HandleOtherExtensions").isEmpty(), "shared_preload_libraries is only neon");
+    assertTrue(
+        sql(plan, "HandleOtherExtensions").isEmpty(), "shared_preload_libraries is only neon");
   }
 
   @Test
@@ -97,11 +146,14 @@ class Planner_Test {
     Plan plan = plan(Specs.fixture());
     List<String> rd = sql(plan, "RenameAndDeleteDatabases");
     assertEquals(2, rd.size(), "rename of missing DB is nothing, delete is two statements: " + rd);
-    assertTrue(rd.get(0).startsWith("DO $xx$") && rd.get(0).contains("datname = $x$zenith_test$x$"), rd.get(0));
+    assertTrue(
+        rd.get(0).startsWith("DO $xx$") && rd.get(0).contains("datname = $x$zenith_test$x$"),
+        rd.get(0));
     assertEquals("DROP DATABASE IF EXISTS \"zenith_test\" WITH (FORCE)", rd.get(1));
     assertTrue(sql(plan, "RenameRoles").isEmpty());
     assertEquals(1, plan.warnings().size());
-    assertTrue(plan.warnings().get(0).contains("'zenith new' does not exist"), plan.warnings().get(0));
+    assertTrue(
+        plan.warnings().get(0).contains("'zenith new' does not exist"), plan.warnings().get(0));
     DatabaseTask preDrop = task(plan, Stage.Kind.PRE_DROP, "zenith_test");
     assertTrue(preDrop.skipped(), "pre-drop of a missing database opens no connection");
   }
@@ -109,13 +161,22 @@ class Planner_Test {
   @Test
   void plan_perDatabaseStage_coversSpecDatabasesThenSystemDb() {
     Plan plan = plan(Specs.fixture());
-    Stage perDb = plan.stages().stream().filter(s -> s.kind() == Stage.Kind.PER_DATABASE).findFirst().orElseThrow();
-    assertEquals(List.of("DB2", "zenith", "zen", "postgres"), perDb.tasks().stream().map(DatabaseTask::database).toList());
+    Stage perDb =
+        plan.stages().stream()
+            .filter(s -> s.kind() == Stage.Kind.PER_DATABASE)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        List.of("DB2", "zenith", "zen", "postgres"),
+        perDb.tasks().stream().map(DatabaseTask::database).toList());
     DatabaseTask db2 = perDb.tasks().get(0);
     assertFalse(db2.skipped());
-    assertTrue(db2.phases().get(0).isEmpty(), "zenith2 does not exist: no role references to delete");
+    assertTrue(
+        db2.phases().get(0).isEmpty(), "zenith2 does not exist: no role references to delete");
     List<SqlStatement> perms = db2.phases().get(1).statements();
-    assertTrue(perms.get(0).sql().contains("ALTER SCHEMA public OWNER TO %I', $x$alexk$x$"), perms.get(0).sql());
+    assertTrue(
+        perms.get(0).sql().contains("ALTER SCHEMA public OWNER TO %I', $x$alexk$x$"),
+        perms.get(0).sql());
     assertTrue(perms.get(1).sql().contains("GRANT CREATE ON SCHEMA public TO web_access"));
     DatabaseTask system = perDb.tasks().get(3);
     assertTrue(system.systemDb() && system.isEmpty());
@@ -125,7 +186,8 @@ class Planner_Test {
   void plan_webAccessGrant_onlyFromVersion15() {
     ComputeSpec spec = Specs.builder().role("o", null).db("d", "o").build();
     Plan pg14 = Planner.plan(spec, Specs.freshCatalog(), new PlanParams(14, "postgres", false));
-    String grants14 = task(pg14, Stage.Kind.PER_DATABASE, "d").phases().get(1).statements().get(1).sql();
+    String grants14 =
+        task(pg14, Stage.Kind.PER_DATABASE, "d").phases().get(1).statements().get(1).sql();
     assertFalse(grants14.contains("web_access"), grants14);
     assertTrue(grants14.contains("GRANT ALL ON SEQUENCES TO neon_superuser WITH GRANT OPTION"));
   }
@@ -138,8 +200,11 @@ class Planner_Test {
     roles.put("s", scram);
     roles.put("n", null);
     ComputeSpec spec = Specs.builder().role("m", "aaaa").role("s", scram).role("n", null).build();
-    Plan plan = Planner.plan(spec, Specs.catalog(roles, List.of(Specs.db("postgres", "cloud_admin"))), PG15);
-    assertEquals(List.of("ALTER ROLE \"m\"  LOGIN PASSWORD 'md5aaaa'"), sql(plan, "CreateAndAlterRoles"));
+    Plan plan =
+        Planner.plan(
+            spec, Specs.catalog(roles, List.of(Specs.db("postgres", "cloud_admin"))), PG15);
+    assertEquals(
+        List.of("ALTER ROLE \"m\"  LOGIN PASSWORD 'md5aaaa'"), sql(plan, "CreateAndAlterRoles"));
   }
 
   @Test
@@ -149,7 +214,8 @@ class Planner_Test {
     ComputeSpec spec = Specs.builder().role("new", "ffff").op("rename_role", "old", "new").build();
     Plan plan = Planner.plan(spec, Specs.catalog(roles, List.of()), PG15);
     assertEquals(List.of("ALTER ROLE \"old\" RENAME TO \"new\""), sql(plan, "RenameRoles"));
-    assertEquals(List.of("ALTER ROLE \"new\"  LOGIN PASSWORD 'md5ffff'"), sql(plan, "CreateAndAlterRoles"));
+    assertEquals(
+        List.of("ALTER ROLE \"new\"  LOGIN PASSWORD 'md5ffff'"), sql(plan, "CreateAndAlterRoles"));
     assertTrue(plan.warnings().isEmpty());
   }
 
@@ -159,39 +225,52 @@ class Planner_Test {
     ReconcileException e = assertThrows(ReconcileException.class, () -> plan(role));
     assertEquals("delta operation rename_role of 'a' has no new_name", e.getMessage());
     ComputeSpec db = Specs.builder().op("rename_db", "d", null).build();
-    assertEquals("delta operation rename_db of 'd' has no new_name",
+    assertEquals(
+        "delta operation rename_db of 'd' has no new_name",
         assertThrows(ReconcileException.class, () -> plan(db)).getMessage());
   }
 
   @Test
   void plan_renameDb_renamesExistingAndLaterPhasesSeeNewName() {
-    CatalogSnapshot cat = Specs.catalog(Map.of("o", "md5x"), List.of(Specs.db("postgres", "cloud_admin"), Specs.db("a", "o")));
+    CatalogSnapshot cat =
+        Specs.catalog(
+            Map.of("o", "md5x"), List.of(Specs.db("postgres", "cloud_admin"), Specs.db("a", "o")));
     ComputeSpec spec = Specs.builder().db("b", "o").op("rename_db", "a", "b").build();
     Plan plan = Planner.plan(spec, cat, PG15);
-    assertEquals(List.of("ALTER DATABASE \"a\" RENAME TO \"b\""), sql(plan, "RenameAndDeleteDatabases"));
-    assertTrue(sql(plan, "CreateAndAlterDatabases").isEmpty(), "b exists after the rename, same owner");
+    assertEquals(
+        List.of("ALTER DATABASE \"a\" RENAME TO \"b\""), sql(plan, "RenameAndDeleteDatabases"));
+    assertTrue(
+        sql(plan, "CreateAndAlterDatabases").isEmpty(), "b exists after the rename, same owner");
     assertFalse(task(plan, Stage.Kind.PER_DATABASE, "b").skipped());
   }
 
   @Test
   void plan_ownerChange_comparesQuotedCatalogOwnerWithQuotedSpecOwner() {
-    CatalogSnapshot cat = Specs.catalog(Map.of(), List.of(Specs.db("q", "\"Weird\""), Specs.db("p", "old"), Specs.db("same", "x")));
+    CatalogSnapshot cat =
+        Specs.catalog(
+            Map.of(),
+            List.of(Specs.db("q", "\"Weird\""), Specs.db("p", "old"), Specs.db("same", "x")));
     ComputeSpec spec = Specs.builder().db("q", "Weird").db("p", "new").db("same", "x").build();
-    assertEquals(List.of("ALTER DATABASE \"p\" OWNER TO \"new\""), sql(Planner.plan(spec, cat, PG15), "CreateAndAlterDatabases"));
+    assertEquals(
+        List.of("ALTER DATABASE \"p\" OWNER TO \"new\""),
+        sql(Planner.plan(spec, cat, PG15), "CreateAndAlterDatabases"));
   }
 
   @Test
   void plan_invalidDatabase_droppedThenRecreated() {
-    CatalogSnapshot cat = Specs.catalog(Map.of(), List.of(new Database("broken", "o", null, false, true)));
+    CatalogSnapshot cat =
+        Specs.catalog(Map.of(), List.of(new Database("broken", "o", null, false, true)));
     ComputeSpec spec = Specs.builder().db("broken", "o").build();
     Plan plan = Planner.plan(spec, cat, PG15);
     assertEquals(List.of("DROP DATABASE IF EXISTS \"broken\""), sql(plan, "DropInvalidDatabases"));
-    assertEquals("CREATE DATABASE \"broken\"  OWNER \"o\"", sql(plan, "CreateAndAlterDatabases").get(0));
+    assertEquals(
+        "CREATE DATABASE \"broken\"  OWNER \"o\"", sql(plan, "CreateAndAlterDatabases").get(0));
   }
 
   @Test
   void plan_restrictedDatabase_perDatabasePhasesSkipped() {
-    CatalogSnapshot cat = Specs.catalog(Map.of(), List.of(new Database("locked", "o", null, true, false)));
+    CatalogSnapshot cat =
+        Specs.catalog(Map.of(), List.of(new Database("locked", "o", null, true, false)));
     Plan plan = Planner.plan(Specs.builder().db("locked", "o").build(), cat, PG15);
     DatabaseTask t = task(plan, Stage.Kind.PER_DATABASE, "locked");
     assertEquals("database locked has restrict_conn=true, invalid=false", t.skipReason());
@@ -203,8 +282,19 @@ class Planner_Test {
     Map<String, String> roles = new LinkedHashMap<>();
     roles.put("doomed", null);
     roles.put("keeper", null);
-    CatalogSnapshot cat = Specs.catalog(roles, List.of(Specs.db("postgres", "cloud_admin"), Specs.db("k", "keeper"), Specs.db("own", "doomed")));
-    ComputeSpec spec = Specs.builder().db("k", "keeper").db("own", "doomed").op("delete_role", "doomed", null).build();
+    CatalogSnapshot cat =
+        Specs.catalog(
+            roles,
+            List.of(
+                Specs.db("postgres", "cloud_admin"),
+                Specs.db("k", "keeper"),
+                Specs.db("own", "doomed")));
+    ComputeSpec spec =
+        Specs.builder()
+            .db("k", "keeper")
+            .db("own", "doomed")
+            .op("delete_role", "doomed", null)
+            .build();
     Plan plan = Planner.plan(spec, cat, PG15);
     List<SqlStatement> k = task(plan, Stage.Kind.PER_DATABASE, "k").phases().get(0).statements();
     assertEquals("REASSIGN OWNED BY \"doomed\" TO \"keeper\"", k.get(0).sql());
@@ -213,7 +303,9 @@ class Planner_Test {
     assertTrue(task(plan, Stage.Kind.PER_DATABASE, "own").phases().get(0).isEmpty());
     DatabaseTask system = plan.stages().get(2).tasks().get(2);
     assertTrue(system.systemDb());
-    assertEquals("REASSIGN OWNED BY \"doomed\" TO \"cloud_admin\"", system.phases().get(0).statements().get(0).sql());
+    assertEquals(
+        "REASSIGN OWNED BY \"doomed\" TO \"cloud_admin\"",
+        system.phases().get(0).statements().get(0).sql());
     assertEquals(List.of("DROP ROLE IF EXISTS \"doomed\""), sql(plan, "DropRoles"));
   }
 
@@ -224,33 +316,65 @@ class Planner_Test {
     DatabaseTask t = task(plan, Stage.Kind.PRE_DROP, "gone");
     assertFalse(t.skipped());
     assertEquals("DropLogicalSubscriptions", t.phases().get(0).name());
-    assertTrue(t.phases().get(0).statements().get(0).sql().contains("LOCK TABLE pg_subscription IN ACCESS EXCLUSIVE MODE"));
+    assertTrue(
+        t.phases()
+            .get(0)
+            .statements()
+            .get(0)
+            .sql()
+            .contains("LOCK TABLE pg_subscription IN ACCESS EXCLUSIVE MODE"));
   }
 
   @Test
   void plan_jwksRole_createdWithoutNeonSuperuser() {
-    LocalProxySpec proxy = new LocalProxySpec(List.of(new LocalProxySpec.JwksSettings("1", List.of("jw"), "https://x", "p", null)), null);
-    Plan plan = plan(Specs.builder().role("jw", null).role("plain", null).localProxy(proxy).build());
-    assertEquals(List.of("CREATE ROLE \"jw\"  LOGIN PASSWORD NULL",
-        "CREATE ROLE \"plain\" INHERIT CREATEROLE CREATEDB BYPASSRLS REPLICATION IN ROLE neon_superuser  LOGIN PASSWORD NULL"),
+    LocalProxySpec proxy =
+        new LocalProxySpec(
+            List.of(new LocalProxySpec.JwksSettings("1", List.of("jw"), "https://x", "p", null)),
+            null);
+    Plan plan =
+        plan(Specs.builder().role("jw", null).role("plain", null).localProxy(proxy).build());
+    assertEquals(
+        List.of(
+            "CREATE ROLE \"jw\"  LOGIN PASSWORD NULL",
+            "CREATE ROLE \"plain\" INHERIT CREATEROLE CREATEDB BYPASSRLS REPLICATION IN ROLE"
+                + " neon_superuser  LOGIN PASSWORD NULL"),
         sql(plan, "CreateAndAlterRoles"));
   }
 
   @Test
   void plan_optionalPhases_followSettingsAuditAndSubscriptions() {
-    ComputeSpec spec = Specs.builder().setting("shared_preload_libraries", "neon,pg_stat_statements", "string")
-        .audit(AuditLogLevel.Hipaa).dropSubscriptions("tl").db("d", "o").build();
+    ComputeSpec spec =
+        Specs.builder()
+            .setting("shared_preload_libraries", "neon,pg_stat_statements", "string")
+            .audit(AuditLogLevel.Hipaa)
+            .dropSubscriptions("tl")
+            .db("d", "o")
+            .build();
     Plan plan = Planner.plan(spec, Specs.freshCatalog(), new PlanParams(15, "postgres", true));
-    assertEquals(List.of("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"), sql(plan, "HandleOtherExtensions"));
-    assertEquals(List.of("CREATE EXTENSION IF NOT EXISTS pgaudit"), sql(plan, "CreatePgauditExtension"));
-    assertEquals(List.of("CREATE EXTENSION IF NOT EXISTS pgauditlogtofile"), sql(plan, "CreatePgauditlogtofileExtension"));
-    assertEquals(List.of("ALTER DATABASE postgres SET pgaudit.log to 'none'"), sql(plan, "DisablePostgresDBPgAudit"));
-    assertTrue(sql(plan, "FinalizeDropLogicalSubscriptions").get(0).contains("neon.drop_subscriptions_done"));
-    assertEquals("DropLogicalSubscriptions", task(plan, Stage.Kind.PER_DATABASE, "d").phases().get(2).name());
+    assertEquals(
+        List.of("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"),
+        sql(plan, "HandleOtherExtensions"));
+    assertEquals(
+        List.of("CREATE EXTENSION IF NOT EXISTS pgaudit"), sql(plan, "CreatePgauditExtension"));
+    assertEquals(
+        List.of("CREATE EXTENSION IF NOT EXISTS pgauditlogtofile"),
+        sql(plan, "CreatePgauditlogtofileExtension"));
+    assertEquals(
+        List.of("ALTER DATABASE postgres SET pgaudit.log to 'none'"),
+        sql(plan, "DisablePostgresDBPgAudit"));
+    assertTrue(
+        sql(plan, "FinalizeDropLogicalSubscriptions")
+            .get(0)
+            .contains("neon.drop_subscriptions_done"));
+    assertEquals(
+        "DropLogicalSubscriptions",
+        task(plan, Stage.Kind.PER_DATABASE, "d").phases().get(2).name());
     Plan log = plan(Specs.builder().audit(AuditLogLevel.Log).build());
     assertNull(log.systemPhase("CreatePgauditlogtofileExtension"));
     assertNull(log.systemPhase("FinalizeDropLogicalSubscriptions"));
-    assertEquals(List.of("ALTER DATABASE postgres SET pgaudit.log to 'none'"), sql(log, "DisablePostgresDBPgAudit"));
+    assertEquals(
+        List.of("ALTER DATABASE postgres SET pgaudit.log to 'none'"),
+        sql(log, "DisablePostgresDBPgAudit"));
   }
 
   @Test
@@ -273,11 +397,15 @@ class Planner_Test {
   void print_redactsPasswordsAndKeepsCommentsOnOneLine() {
     Plan plan = plan(Specs.fixture());
     String text = plan.print();
-    assertFalse(text.contains("6b1d16b78004bbd51fa06af9eda75972"), "no password hash in the printed plan");
+    assertFalse(
+        text.contains("6b1d16b78004bbd51fa06af9eda75972"), "no password hash in the printed plan");
     assertTrue(text.contains("IN ROLE neon_superuser  LOGIN PASSWORD '<redacted>';"), text);
     assertTrue(text.contains("-- create role \"name\";\\n select 1;\n"), text);
     assertTrue(text.contains("-- WARNING: rename_role: role 'zenith new' does not exist"), text);
-    assertTrue(text.contains("-- database \"zenith_test\": skipped, database zenith_test does not exist"), text);
-    assertTrue(plan.statements().stream().anyMatch(s -> s.contains("6b1d16b78004bbd51fa06af9eda75972")));
+    assertTrue(
+        text.contains("-- database \"zenith_test\": skipped, database zenith_test does not exist"),
+        text);
+    assertTrue(
+        plan.statements().stream().anyMatch(s -> s.contains("6b1d16b78004bbd51fa06af9eda75972")));
   }
 }

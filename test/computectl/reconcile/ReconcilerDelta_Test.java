@@ -29,7 +29,9 @@ class ReconcilerDelta_Test {
   private static String subscriptionSql(String name) {
     // connect = false: no publisher needed; the subscription keeps a slot name, so a plain
     // DROP SUBSCRIPTION would try to reach the publisher and fail.
-    return "CREATE SUBSCRIPTION " + name + " CONNECTION 'host=127.0.0.1 port=1 dbname=none' PUBLICATION p WITH (connect = false)";
+    return "CREATE SUBSCRIPTION "
+        + name
+        + " CONNECTION 'host=127.0.0.1 port=1 dbname=none' PUBLICATION p WITH (connect = false)";
   }
 
   @Test
@@ -39,11 +41,14 @@ class ReconcilerDelta_Test {
     db.exec("postgres", "ALTER DATABASE del_tmpl is_template true");
     try (Connection open = db.connector.connect("del_tmpl", "held open")) {
       Plan plan = db.apply(Specs.builder().op("delete_db", "del_tmpl", null).build());
-      assertFalse(plan.stages().get(0).tasks().get(0).skipped(), "pre-drop cleanup ran in del_tmpl");
+      assertFalse(
+          plan.stages().get(0).tasks().get(0).skipped(), "pre-drop cleanup ran in del_tmpl");
       assertFalse(open.isValid(1), "WITH (FORCE) ended the other session");
     }
-    assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'del_tmpl'"));
-    assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_subscription WHERE subname = 'del_sub'"));
+    assertEquals(
+        "0", db.one("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'del_tmpl'"));
+    assertEquals(
+        "0", db.one("postgres", "SELECT count(*) FROM pg_subscription WHERE subname = 'del_sub'"));
   }
 
   @Test
@@ -51,57 +56,117 @@ class ReconcilerDelta_Test {
     db.exec("postgres", "CREATE DATABASE ren_old");
     db.exec("ren_old", "CREATE TABLE kept (i int)");
     String oid = db.one("postgres", "SELECT oid FROM pg_database WHERE datname = 'ren_old'");
-    db.apply(Specs.builder().role("ren_owner", null).db("ren_new", "ren_owner").op("rename_db", "ren_old", "ren_new").build());
+    db.apply(
+        Specs.builder()
+            .role("ren_owner", null)
+            .db("ren_new", "ren_owner")
+            .op("rename_db", "ren_old", "ren_new")
+            .build());
     assertEquals(oid, db.one("postgres", "SELECT oid FROM pg_database WHERE datname = 'ren_new'"));
-    assertEquals("ren_owner", db.one("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'ren_new'"));
+    assertEquals(
+        "ren_owner",
+        db.one(
+            "postgres",
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'ren_new'"));
     assertEquals("1", db.one("ren_new", "SELECT count(*) FROM pg_tables WHERE tablename = 'kept'"));
   }
 
   @Test
   void apply_deleteRole_reassignsOwnedObjectsAndRevokesGrants() {
-    db.exec("postgres", "CREATE ROLE keeper", "CREATE ROLE doomed", "CREATE DATABASE keep_db OWNER keeper",
-        "CREATE TABLE doomed_pg_t (i int)", "ALTER TABLE doomed_pg_t OWNER TO doomed");
-    db.exec("keep_db", "CREATE TABLE doomed_t (i int)", "ALTER TABLE doomed_t OWNER TO doomed",
-        "CREATE TABLE keeper_t (i int)", "ALTER TABLE keeper_t OWNER TO keeper",
-        "SET ROLE keeper", "GRANT SELECT ON keeper_t TO doomed", "RESET ROLE");
-    db.apply(Specs.builder().role("keeper", null).db("keep_db", "keeper").op("delete_role", "doomed", null).build());
+    db.exec(
+        "postgres",
+        "CREATE ROLE keeper",
+        "CREATE ROLE doomed",
+        "CREATE DATABASE keep_db OWNER keeper",
+        "CREATE TABLE doomed_pg_t (i int)",
+        "ALTER TABLE doomed_pg_t OWNER TO doomed");
+    db.exec(
+        "keep_db",
+        "CREATE TABLE doomed_t (i int)",
+        "ALTER TABLE doomed_t OWNER TO doomed",
+        "CREATE TABLE keeper_t (i int)",
+        "ALTER TABLE keeper_t OWNER TO keeper",
+        "SET ROLE keeper",
+        "GRANT SELECT ON keeper_t TO doomed",
+        "RESET ROLE");
+    db.apply(
+        Specs.builder()
+            .role("keeper", null)
+            .db("keep_db", "keeper")
+            .op("delete_role", "doomed", null)
+            .build());
     assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'doomed'"));
-    assertEquals("keeper", db.one("keep_db", "SELECT tableowner FROM pg_tables WHERE tablename = 'doomed_t'"));
-    assertEquals("cloud_admin", db.one("postgres", "SELECT tableowner FROM pg_tables WHERE tablename = 'doomed_pg_t'"));
-    assertEquals("0", db.one("keep_db", "SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = 'doomed'"));
+    assertEquals(
+        "keeper",
+        db.one("keep_db", "SELECT tableowner FROM pg_tables WHERE tablename = 'doomed_t'"));
+    assertEquals(
+        "cloud_admin",
+        db.one("postgres", "SELECT tableowner FROM pg_tables WHERE tablename = 'doomed_pg_t'"));
+    assertEquals(
+        "0",
+        db.one(
+            "keep_db",
+            "SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = 'doomed'"));
   }
 
   @Test
   void apply_renameRole_renamesExistingRoleAndSetsItsPassword() {
-    db.exec("postgres", "CREATE ROLE rr_old LOGIN PASSWORD 'md5" + PgPasswords.md5Digest("pw", "rr_old") + "'");
+    db.exec(
+        "postgres",
+        "CREATE ROLE rr_old LOGIN PASSWORD 'md5" + PgPasswords.md5Digest("pw", "rr_old") + "'");
     String oid = db.one("postgres", "SELECT oid FROM pg_roles WHERE rolname = 'rr_old'");
     String hash = PgPasswords.md5Digest("pw", "rr_new");
-    Plan plan = db.apply(Specs.builder().role("rr_new", hash).op("rename_role", "rr_old", "rr_new")
-        .op("rename_role", "rr_missing", "rr_other").build());
+    Plan plan =
+        db.apply(
+            Specs.builder()
+                .role("rr_new", hash)
+                .op("rename_role", "rr_old", "rr_new")
+                .op("rename_role", "rr_missing", "rr_other")
+                .build());
     assertEquals(oid, db.one("postgres", "SELECT oid FROM pg_roles WHERE rolname = 'rr_new'"));
-    assertEquals("md5" + hash, db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'rr_new'"));
-    assertEquals(List.of("rename_role: role 'rr_missing' does not exist, not renaming it to 'rr_other'"), plan.warnings());
-    assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname IN ('rr_old', 'rr_other')"));
+    assertEquals(
+        "md5" + hash,
+        db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'rr_new'"));
+    assertEquals(
+        List.of("rename_role: role 'rr_missing' does not exist, not renaming it to 'rr_other'"),
+        plan.warnings());
+    assertEquals(
+        "0",
+        db.one(
+            "postgres", "SELECT count(*) FROM pg_roles WHERE rolname IN ('rr_old', 'rr_other')"));
   }
 
   @Test
   void apply_dropSubscriptionsBeforeStart_dropsOncePerTimeline() {
-    db.exec("postgres", "CREATE DATABASE subs_db", "ALTER DATABASE postgres SET neon.timeline_id = 'tl-1'");
+    db.exec(
+        "postgres",
+        "CREATE DATABASE subs_db",
+        "ALTER DATABASE postgres SET neon.timeline_id = 'tl-1'");
     db.exec("subs_db", subscriptionSql("first_sub"));
-    ComputeSpec spec = Specs.builder().db("subs_db", "cloud_admin").dropSubscriptions("tl-1").build();
+    ComputeSpec spec =
+        Specs.builder().db("subs_db", "cloud_admin").dropSubscriptions("tl-1").build();
     Plan first = db.apply(spec);
     assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_subscription"));
-    assertEquals("tl-1", db.one("postgres", "SELECT timeline_id FROM neon.drop_subscriptions_done WHERE id = 1"));
+    assertEquals(
+        "tl-1",
+        db.one("postgres", "SELECT timeline_id FROM neon.drop_subscriptions_done WHERE id = 1"));
     assertNotNull(first.systemPhase("FinalizeDropLogicalSubscriptions"));
 
     db.exec("subs_db", subscriptionSql("later_sub"));
     Plan second = db.apply(spec);
     assertNull(second.systemPhase("FinalizeDropLogicalSubscriptions"), "already done for tl-1");
-    assertEquals("1", db.one("postgres", "SELECT count(*) FROM pg_subscription WHERE subname = 'later_sub'"));
+    assertEquals(
+        "1",
+        db.one("postgres", "SELECT count(*) FROM pg_subscription WHERE subname = 'later_sub'"));
 
     db.exec("postgres", "ALTER DATABASE postgres SET neon.timeline_id = 'tl-2'");
     db.apply(Specs.builder().db("subs_db", "cloud_admin").dropSubscriptions("tl-2").build());
-    assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_subscription"), "a new timeline drops again");
-    assertEquals("tl-2", db.one("postgres", "SELECT timeline_id FROM neon.drop_subscriptions_done WHERE id = 1"));
+    assertEquals(
+        "0",
+        db.one("postgres", "SELECT count(*) FROM pg_subscription"),
+        "a new timeline drops again");
+    assertEquals(
+        "tl-2",
+        db.one("postgres", "SELECT timeline_id FROM neon.drop_subscriptions_done WHERE id = 1"));
   }
 }

@@ -18,19 +18,39 @@ import org.junit.jupiter.api.Test;
  */
 class ReconcilerHostile_Test {
   private static final String LONG_63 = "é".repeat(31) + "x";
-  private static final List<String> ROLES = List.of(
-      "it's", "dq\"uote", "back\\slash", "dollar$$sign", "$x$", "$xx$ tag", "semi;colon", "new\nline", "ünïcødé ✓ 名前",
-      "\"; DROP TABLE canary; --", "'; DROP TABLE canary; --", "$$; DROP TABLE canary; $$", "{{outer}}", "{fn now()} ?",
-      LONG_63);
-  private static final List<String> DATABASES = List.of(
-      "db it's", "db \"; DROP TABLE canary; --", "db\nnewline", "db $x$ {{datname}}", "db ünï ✓", "db?{d 2020-01-01}&x=1+2",
-      "д".repeat(31) + "y");
+  private static final List<String> ROLES =
+      List.of(
+          "it's",
+          "dq\"uote",
+          "back\\slash",
+          "dollar$$sign",
+          "$x$",
+          "$xx$ tag",
+          "semi;colon",
+          "new\nline",
+          "ünïcødé ✓ 名前",
+          "\"; DROP TABLE canary; --",
+          "'; DROP TABLE canary; --",
+          "$$; DROP TABLE canary; $$",
+          "{{outer}}",
+          "{fn now()} ?",
+          LONG_63);
+  private static final List<String> DATABASES =
+      List.of(
+          "db it's",
+          "db \"; DROP TABLE canary; --",
+          "db\nnewline",
+          "db $x$ {{datname}}",
+          "db ünï ✓",
+          "db?{d 2020-01-01}&x=1+2",
+          "д".repeat(31) + "y");
   private static TestDb db;
 
   @BeforeAll
   static void setUp() throws Exception {
     db = TestDb.start();
-    db.prependHba("host all cloud_admin 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
+    db.prependHba(
+        "host all cloud_admin 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
     db.exec("postgres", "CREATE TABLE canary (id int)", "INSERT INTO canary VALUES (1)");
   }
 
@@ -39,7 +59,9 @@ class ReconcilerHostile_Test {
     db.close();
   }
 
-  /** A password value per role: not a digest, so Postgres stores a SCRAM verifier of "md5" + value. */
+  /**
+   * A password value per role: not a digest, so Postgres stores a SCRAM verifier of "md5" + value.
+   */
   private static String password(int i) {
     return "p'w\"\\ $$ ; $x$ ✓ " + i + (i % 3 == 0 ? "\nline" : "");
   }
@@ -66,12 +88,23 @@ class ReconcilerHostile_Test {
     db.apply(hostileSpec());
     db.apply(hostileSpec());
     for (int i = 0; i < ROLES.size(); i++) {
-      String stored = db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = ?", ROLES.get(i));
-      assertTrue(stored != null && PgPasswords.scramMatches(stored, "md5" + password(i)), "password of role #" + i);
+      String stored =
+          db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = ?", ROLES.get(i));
+      assertTrue(
+          stored != null && PgPasswords.scramMatches(stored, "md5" + password(i)),
+          "password of role #" + i);
     }
     for (int i = 0; i < DATABASES.size(); i++) {
-      assertEquals(ROLES.get(i), db.one("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?", DATABASES.get(i)));
-      assertEquals("2", db.one(DATABASES.get(i), "SELECT count(*) FROM pg_default_acl"), "per-database phases ran in #" + i);
+      assertEquals(
+          ROLES.get(i),
+          db.one(
+              "postgres",
+              "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?",
+              DATABASES.get(i)));
+      assertEquals(
+          "2",
+          db.one(DATABASES.get(i), "SELECT count(*) FROM pg_default_acl"),
+          "per-database phases ran in #" + i);
     }
     assertEquals("it's", db.loginAs("it's", "md5" + password(0)));
     assertEquals("1", db.one("postgres", "SELECT count(*) FROM canary"));
@@ -80,7 +113,9 @@ class ReconcilerHostile_Test {
   @Test
   void apply_hostileDeltaOps_renameAndDeleteExactly() {
     List<String> roles = new ArrayList<>(List.of("del \"role\" $x$ ;", "ren 'role' \\", "owner ✓"));
-    db.exec("postgres", "CREATE ROLE " + ident(roles.get(0)),
+    db.exec(
+        "postgres",
+        "CREATE ROLE " + ident(roles.get(0)),
         "CREATE ROLE " + ident(roles.get(1)),
         "CREATE ROLE " + ident(roles.get(2)),
         "CREATE TABLE owned_by_doomed (i int)",
@@ -89,16 +124,35 @@ class ReconcilerHostile_Test {
         "CREATE DATABASE " + ident("ren db $x$\n"));
     String renamedRole = "renamed $$ \"q\" '";
     String renamedDb = "renamed db {{x}} ;";
-    ComputeSpec spec = Specs.builder().role(renamedRole, null).role(roles.get(2), null).db(renamedDb, roles.get(2))
-        .op("delete_role", roles.get(0), null).op("rename_role", roles.get(1), renamedRole)
-        .op("delete_db", "del db $$ '\"", null).op("rename_db", "ren db $x$\n", renamedDb).build();
+    ComputeSpec spec =
+        Specs.builder()
+            .role(renamedRole, null)
+            .role(roles.get(2), null)
+            .db(renamedDb, roles.get(2))
+            .op("delete_role", roles.get(0), null)
+            .op("rename_role", roles.get(1), renamedRole)
+            .op("delete_db", "del db $$ '\"", null)
+            .op("rename_db", "ren db $x$\n", renamedDb)
+            .build();
     db.apply(spec);
-    assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = ?", roles.get(0)));
-    assertEquals("cloud_admin", db.one("postgres", "SELECT tableowner FROM pg_tables WHERE tablename = 'owned_by_doomed'"));
-    assertEquals("1", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = ?", renamedRole));
-    assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = ?", roles.get(1)));
-    assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_database WHERE datname = ?", "del db $$ '\""));
-    assertEquals(roles.get(2), db.one("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?", renamedDb));
+    assertEquals(
+        "0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = ?", roles.get(0)));
+    assertEquals(
+        "cloud_admin",
+        db.one("postgres", "SELECT tableowner FROM pg_tables WHERE tablename = 'owned_by_doomed'"));
+    assertEquals(
+        "1", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = ?", renamedRole));
+    assertEquals(
+        "0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = ?", roles.get(1)));
+    assertEquals(
+        "0",
+        db.one("postgres", "SELECT count(*) FROM pg_database WHERE datname = ?", "del db $$ '\""));
+    assertEquals(
+        roles.get(2),
+        db.one(
+            "postgres",
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?",
+            renamedDb));
     assertEquals("1", db.one("postgres", "SELECT count(*) FROM canary"));
   }
 }

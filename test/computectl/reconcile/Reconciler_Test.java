@@ -15,16 +15,18 @@ import org.junit.jupiter.api.Test;
 
 /** Spec application against a real PostgreSQL 15: the upstream fixture, logins, error semantics. */
 class Reconciler_Test {
-  private static final List<String> FIXTURE_ROLES = List.of("postgres", "alexk", "zenith \"new\"", "zen", "\"name\";\\n select 1;", "MyRole");
+  private static final List<String> FIXTURE_ROLES =
+      List.of("postgres", "alexk", "zenith \"new\"", "zen", "\"name\";\\n select 1;", "MyRole");
   private static TestDb db;
   private static Plan fixturePlan;
 
   @BeforeAll
   static void setUp() throws Exception {
     db = TestDb.start();
-    db.prependHba("host all cloud_admin 127.0.0.1/32 trust\n"
-        + "host all md5_login 127.0.0.1/32 md5\n"
-        + "host all all 127.0.0.1/32 scram-sha-256\n");
+    db.prependHba(
+        "host all cloud_admin 127.0.0.1/32 trust\n"
+            + "host all md5_login 127.0.0.1/32 md5\n"
+            + "host all all 127.0.0.1/32 scram-sha-256\n");
     fixturePlan = db.apply(Specs.fixture());
   }
 
@@ -35,53 +37,120 @@ class Reconciler_Test {
 
   @Test
   void apply_fixture_createsRolesWithPasswordsAndMembership() {
-    assertEquals("md56b1d16b78004bbd51fa06af9eda75972", db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'"));
-    assertEquals("md55b1d16b78004bbd51fa06af9eda75972", db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = ?", "zenith \"new\""));
+    assertEquals(
+        "md56b1d16b78004bbd51fa06af9eda75972",
+        db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'"));
+    assertEquals(
+        "md55b1d16b78004bbd51fa06af9eda75972",
+        db.one(
+            "postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = ?", "zenith \"new\""));
     assertNull(db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'alexk'"));
     for (String role : FIXTURE_ROLES) {
-      assertEquals("true", db.one("postgres", "SELECT (rolcanlogin AND rolinherit AND rolcreaterole AND rolcreatedb AND rolbypassrls"
-          + " AND rolreplication AND pg_has_role(rolname, 'neon_superuser', 'member'))::text FROM pg_roles WHERE rolname = ?", role), role);
+      assertEquals(
+          "true",
+          db.one(
+              "postgres",
+              "SELECT (rolcanlogin AND rolinherit AND rolcreaterole AND rolcreatedb AND"
+                  + " rolbypassrls AND rolreplication AND pg_has_role(rolname, 'neon_superuser',"
+                  + " 'member'))::text FROM pg_roles WHERE rolname = ?",
+              role),
+          role);
     }
   }
 
   @Test
   void apply_fixture_createsNeonSuperuser() {
-    assertEquals("f t t t t", db.one("postgres", "SELECT concat_ws(' ', rolcanlogin, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls)"
-        + " FROM pg_roles WHERE rolname = 'neon_superuser'"));
-    assertEquals(List.of("pg_read_all_data", "pg_write_all_data"), db.column("postgres",
-        "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
-            + " WHERE m.member = 'neon_superuser'::regrole ORDER BY 1"));
+    assertEquals(
+        "f t t t t",
+        db.one(
+            "postgres",
+            "SELECT concat_ws(' ', rolcanlogin, rolcreatedb, rolcreaterole, rolreplication,"
+                + " rolbypassrls) FROM pg_roles WHERE rolname = 'neon_superuser'"));
+    assertEquals(
+        List.of("pg_read_all_data", "pg_write_all_data"),
+        db.column(
+            "postgres",
+            "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
+                + " WHERE m.member = 'neon_superuser'::regrole ORDER BY 1"));
   }
 
   @Test
   void apply_fixture_createsDatabasesWithOwnersAndOptions() {
-    assertEquals("alexk C C", db.one("postgres", "SELECT concat_ws(' ', pg_get_userbyid(datdba), datcollate, datctype) FROM pg_database WHERE datname = 'DB2'"));
-    assertEquals("MyRole", db.one("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'zenith'"));
-    assertEquals("zen", db.one("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'zen'"));
+    assertEquals(
+        "alexk C C",
+        db.one(
+            "postgres",
+            "SELECT concat_ws(' ', pg_get_userbyid(datdba), datcollate, datctype) FROM pg_database"
+                + " WHERE datname = 'DB2'"));
+    assertEquals(
+        "MyRole",
+        db.one(
+            "postgres",
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'zenith'"));
+    assertEquals(
+        "zen",
+        db.one(
+            "postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'zen'"));
     for (String name : List.of("DB2", "zenith", "zen")) {
-      assertEquals("true", db.one("postgres", "SELECT (has_database_privilege('neon_superuser', ?, 'CREATE, CONNECT, TEMPORARY'))::text", name));
-      assertEquals("2", db.one(name, "SELECT count(*) FROM pg_default_acl WHERE defaclacl::text LIKE '%neon_superuser=%'"),
+      assertEquals(
+          "true",
+          db.one(
+              "postgres",
+              "SELECT (has_database_privilege('neon_superuser', ?, 'CREATE, CONNECT,"
+                  + " TEMPORARY'))::text",
+              name));
+      assertEquals(
+          "2",
+          db.one(
+              name,
+              "SELECT count(*) FROM pg_default_acl WHERE defaclacl::text LIKE '%neon_superuser=%'"),
           "default privileges for tables and sequences in " + name);
     }
   }
 
   @Test
   void apply_fixture_installsNeonSchemaExtensionAndHealthCheck() {
-    assertEquals("neon", db.one("postgres", "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'neon'"));
+    assertEquals(
+        "neon",
+        db.one(
+            "postgres",
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+                + " WHERE extname = 'neon'"));
     assertEquals("1", db.one("postgres", "SELECT count(*) FROM health_check WHERE id = 1"));
   }
 
   @Test
   void apply_fixtureAgain_isIdempotent() {
-    String before = db.one("postgres", "SELECT string_agg(rolname || ':' || coalesce(rolpassword, '-'), ',' ORDER BY rolname) FROM pg_authid");
-    String dbsBefore = db.one("postgres", "SELECT string_agg(datname || ':' || datdba, ',' ORDER BY datname) FROM pg_database");
+    String before =
+        db.one(
+            "postgres",
+            "SELECT string_agg(rolname || ':' || coalesce(rolpassword, '-'), ',' ORDER BY rolname)"
+                + " FROM pg_authid");
+    String dbsBefore =
+        db.one(
+            "postgres",
+            "SELECT string_agg(datname || ':' || datdba, ',' ORDER BY datname) FROM pg_database");
     Plan again = db.apply(Specs.fixture());
-    List<String> roles = again.systemPhase("CreateAndAlterRoles").statements().stream().map(SqlStatement::sql).toList();
-    assertTrue(roles.stream().allMatch(s -> s.startsWith("ALTER ROLE ")), "only md5 roles are re-altered: " + roles);
+    List<String> roles =
+        again.systemPhase("CreateAndAlterRoles").statements().stream()
+            .map(SqlStatement::sql)
+            .toList();
+    assertTrue(
+        roles.stream().allMatch(s -> s.startsWith("ALTER ROLE ")),
+        "only md5 roles are re-altered: " + roles);
     assertEquals(5, roles.size(), "alexk (null password) compares equal");
     assertTrue(again.systemPhase("CreateAndAlterDatabases").isEmpty());
-    assertEquals(before, db.one("postgres", "SELECT string_agg(rolname || ':' || coalesce(rolpassword, '-'), ',' ORDER BY rolname) FROM pg_authid"));
-    assertEquals(dbsBefore, db.one("postgres", "SELECT string_agg(datname || ':' || datdba, ',' ORDER BY datname) FROM pg_database"));
+    assertEquals(
+        before,
+        db.one(
+            "postgres",
+            "SELECT string_agg(rolname || ':' || coalesce(rolpassword, '-'), ',' ORDER BY rolname)"
+                + " FROM pg_authid"));
+    assertEquals(
+        dbsBefore,
+        db.one(
+            "postgres",
+            "SELECT string_agg(datname || ':' || datdba, ',' ORDER BY datname) FROM pg_database"));
     assertEquals("1", db.one("postgres", "SELECT count(*) FROM health_check"));
     assertFalse(fixturePlan.statements().isEmpty());
   }
@@ -91,12 +160,20 @@ class Reconciler_Test {
     String md5 = PgPasswords.md5Digest("md5 secret 'q'", "md5_login");
     String scram = PgPasswords.scramVerifier("scram secret \\ ✓");
     db.apply(Specs.builder().role("md5_login", md5).role("scram_login", scram).build());
-    assertEquals("md5" + md5, db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'md5_login'"));
-    assertEquals(scram, db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_login'"));
+    assertEquals(
+        "md5" + md5,
+        db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'md5_login'"));
+    assertEquals(
+        scram,
+        db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_login'"));
     assertEquals("md5_login", loginEventually("md5_login", "md5 secret 'q'"));
     assertEquals("scram_login", db.loginAs("scram_login", "scram secret \\ ✓"));
-    assertEquals("28P01", assertThrows(SQLException.class, () -> db.loginAs("md5_login", "wrong")).getSQLState());
-    assertEquals("28P01", assertThrows(SQLException.class, () -> db.loginAs("scram_login", "wrong")).getSQLState());
+    assertEquals(
+        "28P01",
+        assertThrows(SQLException.class, () -> db.loginAs("md5_login", "wrong")).getSQLState());
+    assertEquals(
+        "28P01",
+        assertThrows(SQLException.class, () -> db.loginAs("scram_login", "wrong")).getSQLState());
   }
 
   /** pg_hba.conf is reloaded asynchronously after pg_reload_conf(). */
@@ -116,14 +193,27 @@ class Reconciler_Test {
   @Test
   void apply_failingStatement_restOfPhaseRunsThenFirstErrorStopsApplication() {
     db.exec("postgres", "CREATE ROLE survivor");
-    ComputeSpec spec = Specs.builder().db("fail_bad1", "no_such_owner_1").db("fail_good", "cloud_admin")
-        .db("fail_bad2", "no_such_owner_2").op("delete_role", "survivor", null).build();
+    ComputeSpec spec =
+        Specs.builder()
+            .db("fail_bad1", "no_such_owner_1")
+            .db("fail_good", "cloud_admin")
+            .db("fail_bad2", "no_such_owner_2")
+            .op("delete_role", "survivor", null)
+            .build();
     ReconcileException e = assertThrows(ReconcileException.class, () -> db.apply(spec));
-    assertEquals("phase CreateAndAlterDatabases failed in database postgres at \"create database fail_bad1\": "
-        + "ERROR: role \"no_such_owner_1\" does not exist", e.getMessage());
+    assertEquals(
+        "phase CreateAndAlterDatabases failed in database postgres at \"create database"
+            + " fail_bad1\": ERROR: role \"no_such_owner_1\" does not exist",
+        e.getMessage());
     assertEquals("42704", e.sqlState());
-    assertEquals("1", db.one("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'fail_good'"), "later statements of the phase ran");
-    assertEquals("1", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'survivor'"), "later phases did not run");
+    assertEquals(
+        "1",
+        db.one("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'fail_good'"),
+        "later statements of the phase ran");
+    assertEquals(
+        "1",
+        db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'survivor'"),
+        "later phases did not run");
   }
 
   @Test
@@ -132,9 +222,15 @@ class Reconciler_Test {
     db.exec("inv_db", "CREATE TABLE marker (i int)");
     db.exec("postgres", "UPDATE pg_database SET datconnlimit = -2 WHERE datname = 'inv_db'");
     Plan plan = db.apply(Specs.builder().db("inv_db", "cloud_admin").build());
-    assertEquals(List.of("DROP DATABASE IF EXISTS \"inv_db\""), plan.systemPhase("DropInvalidDatabases").statements().stream().map(SqlStatement::sql).toList());
-    assertEquals("-1", db.one("postgres", "SELECT datconnlimit FROM pg_database WHERE datname = 'inv_db'"));
-    assertEquals("0", db.one("inv_db", "SELECT count(*) FROM pg_tables WHERE tablename = 'marker'"));
+    assertEquals(
+        List.of("DROP DATABASE IF EXISTS \"inv_db\""),
+        plan.systemPhase("DropInvalidDatabases").statements().stream()
+            .map(SqlStatement::sql)
+            .toList());
+    assertEquals(
+        "-1", db.one("postgres", "SELECT datconnlimit FROM pg_database WHERE datname = 'inv_db'"));
+    assertEquals(
+        "0", db.one("inv_db", "SELECT count(*) FROM pg_tables WHERE tablename = 'marker'"));
   }
 
   @Test
@@ -149,10 +245,14 @@ class Reconciler_Test {
   @Test
   void plan_dryRun_changesNothing() {
     ComputeSpec spec = Specs.builder().role("dry_role", null).db("dry_db", "dry_role").build();
-    Plan plan = Reconciler.plan(db.connector, spec, ApplyContext.of(ApplyMode.RECONFIGURE, spec, null));
-    assertTrue(plan.print().contains("CREATE DATABASE \"dry_db\"  OWNER \"dry_role\";"), plan.print());
-    assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'dry_role'"));
-    assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'dry_db'"));
+    Plan plan =
+        Reconciler.plan(db.connector, spec, ApplyContext.of(ApplyMode.RECONFIGURE, spec, null));
+    assertTrue(
+        plan.print().contains("CREATE DATABASE \"dry_db\"  OWNER \"dry_role\";"), plan.print());
+    assertEquals(
+        "0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'dry_role'"));
+    assertEquals(
+        "0", db.one("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'dry_db'"));
   }
 
   @Test
@@ -173,7 +273,10 @@ class Reconciler_Test {
     Reconciler.updateNeonExtension(db.connector);
     db.exec("postgres", "CREATE DATABASE no_neon_db");
     JdbcConnector elsewhere = JdbcConnector.fromConnstr(db.cluster.url("no_neon_db"));
-    ReconcileException e = assertThrows(ReconcileException.class, () -> Reconciler.updateNeonExtension(elsewhere));
-    assertEquals("ALTER EXTENSION neon UPDATE failed: ERROR: extension \"neon\" does not exist", e.getMessage());
+    ReconcileException e =
+        assertThrows(ReconcileException.class, () -> Reconciler.updateNeonExtension(elsewhere));
+    assertEquals(
+        "ALTER EXTENSION neon UPDATE failed: ERROR: extension \"neon\" does not exist",
+        e.getMessage());
   }
 }

@@ -48,8 +48,12 @@ final class Specs {
     Map<String, String> roles = new java.util.LinkedHashMap<>();
     roles.put("cloud_admin", null);
     roles.put("pg_monitor", null);
-    return catalog(roles, List.of(db("postgres", "cloud_admin"), db("template1", "cloud_admin"),
-        new Database("template0", "cloud_admin", null, true, false)));
+    return catalog(
+        roles,
+        List.of(
+            db("postgres", "cloud_admin"),
+            db("template1", "cloud_admin"),
+            new Database("template0", "cloud_admin", null, true, false)));
   }
 
   static final class Builder {
@@ -121,10 +125,39 @@ final class Specs {
     }
 
     ComputeSpec build() {
-      Cluster cluster = new Cluster("test-cluster", null, null, roles, dbs, postgresqlConf, settings.isEmpty() ? null : settings);
-      return new ComputeSpec(1.0, null, List.of(), null, null, null, cluster, ops.isEmpty() ? null : ops, false,
-          null, timelineId, null, null, List.of(), ComputeMode.PRIMARY, null, null, null, null, localProxy,
-          reconfigureConcurrency, dropSubscriptions, audit);
+      Cluster cluster =
+          new Cluster(
+              "test-cluster",
+              null,
+              null,
+              roles,
+              dbs,
+              postgresqlConf,
+              settings.isEmpty() ? null : settings);
+      return new ComputeSpec(
+          1.0,
+          null,
+          List.of(),
+          null,
+          null,
+          null,
+          cluster,
+          ops.isEmpty() ? null : ops,
+          false,
+          null,
+          timelineId,
+          null,
+          null,
+          List.of(),
+          ComputeMode.PRIMARY,
+          null,
+          null,
+          null,
+          null,
+          localProxy,
+          reconfigureConcurrency,
+          dropSubscriptions,
+          audit);
     }
   }
 }

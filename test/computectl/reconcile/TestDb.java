@@ -31,12 +31,14 @@ final class TestDb implements AutoCloseable {
   }
 
   Plan apply(ComputeSpec spec) {
-    return Reconciler.apply(connector, spec, ApplyContext.of(ApplyMode.STARTUP, spec, spec.timelineId()));
+    return Reconciler.apply(
+        connector, spec, ApplyContext.of(ApplyMode.STARTUP, spec, spec.timelineId()));
   }
 
   /** The first column of every row. */
   List<String> column(String db, String sql, String... params) {
-    try (Connection c = connector.connect(db, "test"); PreparedStatement st = c.prepareStatement(sql)) {
+    try (Connection c = connector.connect(db, "test");
+        PreparedStatement st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         st.setString(i + 1, params[i]);
       }
@@ -59,7 +61,8 @@ final class TestDb implements AutoCloseable {
   }
 
   void exec(String db, String... sqls) {
-    try (Connection c = connector.connect(db, "test"); Statement st = c.createStatement()) {
+    try (Connection c = connector.connect(db, "test");
+        Statement st = c.createStatement()) {
       for (String sql : sqls) {
         st.execute(sql);
       }
@@ -74,7 +77,9 @@ final class TestDb implements AutoCloseable {
     p.setProperty("user", user);
     p.setProperty("password", password);
     p.setProperty("sslmode", "disable");
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.port() + "/postgres", p);
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + cluster.port() + "/postgres", p);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT current_user")) {
       rs.next();

@@ -25,8 +25,12 @@ class SafekeeperStatusCheck_Test {
   private static final Lsn B = Lsn.parse("0/2000100");
   private static final Lsn C = Lsn.parse("0/2000200");
   private static final String TOKEN = "sk-token";
-  /** Generous for loaded test machines; the default 100 ms is checked with slow safekeepers below. */
-  private static final SafekeeperStatusCheck PATIENT = new SafekeeperStatusCheck(Duration.ofSeconds(3));
+
+  /**
+   * Generous for loaded test machines; the default 100 ms is checked with slow safekeepers below.
+   */
+  private static final SafekeeperStatusCheck PATIENT =
+      new SafekeeperStatusCheck(Duration.ofSeconds(3));
 
   private final List<PageserverStandIn> safekeepers = new ArrayList<>();
   private final StartupMetrics metrics = new StartupMetrics();
@@ -34,7 +38,10 @@ class SafekeeperStatusCheck_Test {
   @BeforeEach
   void start() throws IOException {
     for (int i = 0; i < 3; i++) {
-      safekeepers.add(PageserverStandIn.start(0).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN).timelineStatus(A, A));
+      safekeepers.add(
+          PageserverStandIn.start(0)
+              .auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN)
+              .timelineStatus(A, A));
     }
   }
 
@@ -45,7 +52,8 @@ class SafekeeperStatusCheck_Test {
 
   private ParsedSpec spec() {
     List<String> addresses = safekeepers.stream().map(s -> "127.0.0.1:" + s.port()).toList();
-    return TestSpecs.storage("postgresql://no_user@127.0.0.1:1", addresses, ComputeMode.PRIMARY, TOKEN);
+    return TestSpecs.storage(
+        "postgresql://no_user@127.0.0.1:1", addresses, ComputeMode.PRIMARY, TOKEN);
   }
 
   @Test
@@ -53,7 +61,8 @@ class SafekeeperStatusCheck_Test {
     assertEquals(Optional.of(A), PATIENT.check(spec(), metrics));
     StandInConnection seen = safekeepers.get(0).connections().get(0);
     assertEquals("no_user", seen.startupParams().get("user"));
-    assertEquals("-c timeline_id=" + TestSpecs.TIMELINE + " tenant_id=" + TestSpecs.TENANT,
+    assertEquals(
+        "-c timeline_id=" + TestSpecs.TIMELINE + " tenant_id=" + TestSpecs.TENANT,
         seen.startupParams().get("options"));
     assertEquals(TOKEN, seen.password());
     assertEquals(List.of("TIMELINE_STATUS"), seen.queries());
@@ -113,7 +122,8 @@ class SafekeeperStatusCheck_Test {
 
   @Test
   void check_noSafekeepersMeansFullSync() {
-    ParsedSpec none = TestSpecs.storage("postgresql://no_user@127.0.0.1:1", List.of(), ComputeMode.PRIMARY, null);
+    ParsedSpec none =
+        TestSpecs.storage("postgresql://no_user@127.0.0.1:1", List.of(), ComputeMode.PRIMARY, null);
     metrics.set(StartupMetrics.Field.SYNC_SK_CHECK_MS, 12345);
     assertEquals(Optional.empty(), new SafekeeperStatusCheck().check(none, metrics));
     assertTrue(metrics.get(StartupMetrics.Field.SYNC_SK_CHECK_MS) < 12345, "always recorded");
@@ -123,7 +133,8 @@ class SafekeeperStatusCheck_Test {
   void synced_rules() {
     SafekeeperStatusCheck.Answer a = new SafekeeperStatusCheck.Answer("x", true, A, A, null);
     SafekeeperStatusCheck.Answer b = new SafekeeperStatusCheck.Answer("y", true, B, B, null);
-    SafekeeperStatusCheck.Answer missing = new SafekeeperStatusCheck.Answer("z", false, null, null, null);
+    SafekeeperStatusCheck.Answer missing =
+        new SafekeeperStatusCheck.Answer("z", false, null, null, null);
     assertEquals(Optional.of(A), SafekeeperStatusCheck.synced(List.of(a, a)));
     assertEquals(Optional.empty(), SafekeeperStatusCheck.synced(List.of(a, b)));
     assertEquals(Optional.empty(), SafekeeperStatusCheck.synced(List.of(a, missing)));

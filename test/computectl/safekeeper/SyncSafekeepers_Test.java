@@ -46,7 +46,9 @@ class SyncSafekeepers_Test {
   }
 
   private SyncSafekeepers sync() {
-    PgCommand cmd = new PgCommand(install.postgres().toString(), false, RunAs.command(TestPg.user(), List.of()));
+    PgCommand cmd =
+        new PgCommand(
+            install.postgres().toString(), false, RunAs.command(TestPg.user(), List.of()));
     return new SyncSafekeepers(cmd, pgdata, children, metrics).withLogSink(logs::add);
   }
 
@@ -71,9 +73,13 @@ class SyncSafekeepers_Test {
   @Test
   void run_nonZeroExitGivesStatusAndStdout() throws Exception {
     install.configureShim("0/1", 3, 0);
-    SyncSafekeepersException e = assertThrows(SyncSafekeepersException.class,
-        () -> assertTimeoutPreemptively(LIMIT, () -> sync().run(null)));
-    assertEquals("postgres --sync-safekeepers exited with non-zero status: exit status: 3. stdout: no quorum\n",
+    SyncSafekeepersException e =
+        assertThrows(
+            SyncSafekeepersException.class,
+            () -> assertTimeoutPreemptively(LIMIT, () -> sync().run(null)));
+    assertEquals(
+        "postgres --sync-safekeepers exited with non-zero status: exit status: 3. stdout: no"
+            + " quorum\n",
         e.getMessage());
     assertEquals(0, metrics.get(StartupMetrics.Field.SYNC_SAFEKEEPERS_MS));
     assertEquals(1, logs.size(), "both stderr lines arrive together: " + logs);
@@ -82,18 +88,26 @@ class SyncSafekeepers_Test {
   @Test
   void run_textThatIsNoLsnIsAClearError() throws Exception {
     install.configureShim("not-an-lsn", 0, 0);
-    SyncSafekeepersException e = assertThrows(SyncSafekeepersException.class,
-        () -> assertTimeoutPreemptively(LIMIT, () -> sync().run(null)));
-    assertEquals("postgres --sync-safekeepers printed no valid LSN on stdout: 'not-an-lsn'", e.getMessage());
+    SyncSafekeepersException e =
+        assertThrows(
+            SyncSafekeepersException.class,
+            () -> assertTimeoutPreemptively(LIMIT, () -> sync().run(null)));
+    assertEquals(
+        "postgres --sync-safekeepers printed no valid LSN on stdout: 'not-an-lsn'", e.getMessage());
   }
 
   @Test
   void run_deadlineKillsAHangingSync() throws Exception {
     install.configureShim("0/1", 0, 20);
     long started = System.nanoTime();
-    SyncSafekeepersException e = assertThrows(SyncSafekeepersException.class,
-        () -> assertTimeoutPreemptively(LIMIT, () -> sync().withDeadline(Duration.ofMillis(300)).run(null)));
-    assertEquals("postgres --sync-safekeepers did not finish within 300 ms; it was killed", e.getMessage());
+    SyncSafekeepersException e =
+        assertThrows(
+            SyncSafekeepersException.class,
+            () ->
+                assertTimeoutPreemptively(
+                    LIMIT, () -> sync().withDeadline(Duration.ofMillis(300)).run(null)));
+    assertEquals(
+        "postgres --sync-safekeepers did not finish within 300 ms; it was killed", e.getMessage());
     assertTrue(System.nanoTime() - started < 5_000_000_000L, "killed, not waited for");
     assertNull(children.find(SyncSafekeepers.PROCESS_NAME));
   }
@@ -109,18 +123,31 @@ class SyncSafekeepers_Test {
     }
     assertNotNull(child, "registered under " + SyncSafekeepers.PROCESS_NAME);
     assertTrue(ChildProcesses.signal(child.pid(), "TERM"));
-    Throwable e = assertThrows(Exception.class, () -> running.get(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
-        .getCause();
-    assertEquals("postgres --sync-safekeepers exited with non-zero status: signal: 15 (SIGTERM). stdout: ",
+    Throwable e =
+        assertThrows(
+                Exception.class,
+                () -> running.get(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+            .getCause();
+    assertEquals(
+        "postgres --sync-safekeepers exited with non-zero status: signal: 15 (SIGTERM). stdout: ",
         e.getMessage());
   }
 
   @Test
   void run_autoscalingWrapsInCgexec() {
-    PgCommand cmd = new PgCommand(install.postgres().toString(), true, List.of("/nonexistent/prefix"));
-    SyncSafekeepersException e = assertThrows(SyncSafekeepersException.class,
-        () -> new SyncSafekeepers(cmd, pgdata, children, metrics).run(null));
-    assertTrue(e.getMessage().startsWith("cannot start postgres --sync-safekeepers (/nonexistent/prefix cgexec -g "
-        + "memory:neon-postgres " + install.postgres() + " --sync-safekeepers): "), e.getMessage());
+    PgCommand cmd =
+        new PgCommand(install.postgres().toString(), true, List.of("/nonexistent/prefix"));
+    SyncSafekeepersException e =
+        assertThrows(
+            SyncSafekeepersException.class,
+            () -> new SyncSafekeepers(cmd, pgdata, children, metrics).run(null));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "cannot start postgres --sync-safekeepers (/nonexistent/prefix cgexec -g "
+                    + "memory:neon-postgres "
+                    + install.postgres()
+                    + " --sync-safekeepers): "),
+        e.getMessage());
   }
 }

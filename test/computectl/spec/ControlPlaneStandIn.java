@@ -14,16 +14,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A tiny control plane for tests: answers every request with the next scripted reply (the last
- * one repeats) and records what it was asked.
+ * A tiny control plane for tests: answers every request with the next scripted reply (the last one
+ * repeats) and records what it was asked.
  */
 final class ControlPlaneStandIn implements AutoCloseable {
   record Reply(int status, String body) {}
 
-  record Request(String method, String path, List<String> authorization, List<String> headerNames) {}
+  record Request(
+      String method, String path, List<String> authorization, List<String> headerNames) {}
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "cplane-stand-in"));
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "cplane-stand-in"));
   private final List<Reply> script;
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
@@ -50,8 +52,12 @@ final class ControlPlaneStandIn implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     Reply reply;
     synchronized (requests) {
-      requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
-          ex.getRequestHeaders().getOrDefault("Authorization", List.of()), List.copyOf(ex.getRequestHeaders().keySet())));
+      requests.add(
+          new Request(
+              ex.getRequestMethod(),
+              ex.getRequestURI().getRawPath(),
+              ex.getRequestHeaders().getOrDefault("Authorization", List.of()),
+              List.copyOf(ex.getRequestHeaders().keySet())));
       reply = script.get(Math.min(requests.size(), script.size()) - 1);
     }
     byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);

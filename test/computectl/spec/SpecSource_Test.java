@@ -20,25 +20,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SpecSource_Test {
-  private static final String KEY = "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"MCowBQYDK2VwAyEA\", \"kid\": \"k1\"}";
+  private static final String KEY =
+      "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"MCowBQYDK2VwAyEA\", \"kid\": \"k1\"}";
   private static final String CONFIG = "{\"jwks\": {\"keys\": [" + KEY + "]}}";
   private static final String SPEC = Fixtures.read(SpecParser_Test.API_SPEC);
-  private static final String ATTACHED = "{\"spec\": " + SPEC + ", \"status\": \"attached\", \"compute_ctl_config\": " + CONFIG + "}";
-  private static final String EMPTY = "{\"spec\": null, \"status\": \"empty\", \"compute_ctl_config\": " + CONFIG + "}";
+  private static final String ATTACHED =
+      "{\"spec\": " + SPEC + ", \"status\": \"attached\", \"compute_ctl_config\": " + CONFIG + "}";
+  private static final String EMPTY =
+      "{\"spec\": null, \"status\": \"empty\", \"compute_ctl_config\": " + CONFIG + "}";
 
   private final ComputeCtlMetrics metrics = new ComputeCtlMetrics();
   private final List<Long> sleeps = new ArrayList<>();
   private final SpecSource source = new SpecSource(metrics, "secret-token", sleeps::add);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private double requests(String status) {
     return metrics.cplaneRequests.value("GetSpec", status);
   }
 
   private SpecException fails(ControlPlaneStandIn cp) {
-    return assertThrows(SpecException.class, () -> source.fromControlPlane(cp.baseUri(), "compute-1"));
+    return assertThrows(
+        SpecException.class, () -> source.fromControlPlane(cp.baseUri(), "compute-1"));
   }
 
   @Test
@@ -46,13 +49,17 @@ class SpecSource_Test {
     try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, ATTACHED))) {
       AcquiredSpec got = source.fromControlPlane(cp.baseUri(), "compute-1");
       assertEquals(SpecParser.parseSpec(SPEC), got.spec());
-      assertEquals(List.of(new Jwk("k1", "OKP", "Ed25519", "MCowBQYDK2VwAyEA", null)), got.computeCtlConfig().jwks());
+      assertEquals(
+          List.of(new Jwk("k1", "OKP", "Ed25519", "MCowBQYDK2VwAyEA", null)),
+          got.computeCtlConfig().jwks());
       assertTrue(got.liveConfigAllowed());
       ControlPlaneStandIn.Request r = cp.requests().get(0);
       assertEquals("GET", r.method());
       assertEquals("/compute/api/v2/computes/compute-1/spec", r.path());
       assertEquals(List.of("Bearer secret-token"), r.authorization());
-      assertFalse(r.headerNames().stream().anyMatch(h -> h.equalsIgnoreCase("Upgrade")), r.headerNames().toString());
+      assertFalse(
+          r.headerNames().stream().anyMatch(h -> h.equalsIgnoreCase("Upgrade")),
+          r.headerNames().toString());
       assertEquals(1, cp.requests().size());
       assertEquals(List.of(), sleeps);
       assertEquals(1, requests("200 OK"));
@@ -73,7 +80,8 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_failsAtOnceWhenAttachedWithoutSpec() throws IOException {
-    String body = "{\"spec\": null, \"status\": \"attached\", \"compute_ctl_config\": " + CONFIG + "}";
+    String body =
+        "{\"spec\": null, \"status\": \"attached\", \"compute_ctl_config\": " + CONFIG + "}";
     try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, body))) {
       SpecException e = fails(cp);
       assertEquals("compute is attached, but spec is empty", e.getMessage());
@@ -86,11 +94,15 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_retriesAnUnparsableBodyThenGivesUp() throws IOException {
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, "{\"status\": \"attached\"}"))) {
+    try (ControlPlaneStandIn cp =
+        new ControlPlaneStandIn(reply(200, "{\"status\": \"attached\"}"))) {
       SpecException e = fails(cp);
-      assertEquals("Exhausted all attempts to retrieve the spec from the control plane", e.getMessage());
-      assertEquals("Exhausted all attempts to retrieve the spec from the control plane: could not deserialize control plane"
-          + " response: .: missing field \"compute_ctl_config\"", ComputeCtlException.chain(e));
+      assertEquals(
+          "Exhausted all attempts to retrieve the spec from the control plane", e.getMessage());
+      assertEquals(
+          "Exhausted all attempts to retrieve the spec from the control plane: could not"
+              + " deserialize control plane response: .: missing field \"compute_ctl_config\"",
+          ComputeCtlException.chain(e));
       assertEquals(3, cp.requests().size());
       assertEquals(List.of(100L, 100L, 100L), sleeps);
       assertEquals(3, requests("200 OK"));
@@ -111,7 +123,8 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_retries503UntilTheSpecArrives() throws IOException {
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(503, ""), reply(503, ""), reply(200, ATTACHED))) {
+    try (ControlPlaneStandIn cp =
+        new ControlPlaneStandIn(reply(503, ""), reply(503, ""), reply(200, ATTACHED))) {
       AcquiredSpec got = source.fromControlPlane(cp.baseUri(), "compute-1");
       assertEquals("0f657b36-4b0f-4a2d-9c2e-1dcd615e7d8b", got.spec().operationUuid());
       assertEquals(3, cp.requests().size());
@@ -123,12 +136,17 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_failsAtOnceOn404And500() throws IOException {
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(404, "{\"error\": \"no such compute\"}"))) {
-      assertEquals("unexpected control plane response status code: 404 Not Found", fails(cp).getMessage());
+    try (ControlPlaneStandIn cp =
+        new ControlPlaneStandIn(reply(404, "{\"error\": \"no such compute\"}"))) {
+      assertEquals(
+          "unexpected control plane response status code: 404 Not Found", fails(cp).getMessage());
       assertEquals(1, cp.requests().size());
     }
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(500, "oops"), reply(200, ATTACHED))) {
-      assertEquals("unexpected control plane response status code: 500 Internal Server Error", fails(cp).getMessage());
+    try (ControlPlaneStandIn cp =
+        new ControlPlaneStandIn(reply(500, "oops"), reply(200, ATTACHED))) {
+      assertEquals(
+          "unexpected control plane response status code: 500 Internal Server Error",
+          fails(cp).getMessage());
       assertEquals(1, cp.requests().size());
     }
     assertEquals(List.of(), sleeps);
@@ -139,10 +157,14 @@ class SpecSource_Test {
   @Test
   void fromControlPlane_labelsOtherStatusesWithTheirReason() throws IOException {
     try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(418, ""))) {
-      assertEquals("unexpected control plane response status code: 418 I'm a teapot", fails(cp).getMessage());
+      assertEquals(
+          "unexpected control plane response status code: 418 I'm a teapot",
+          fails(cp).getMessage());
     }
     try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(599, ""))) {
-      assertEquals("unexpected control plane response status code: 599 <unknown status code>", fails(cp).getMessage());
+      assertEquals(
+          "unexpected control plane response status code: 599 <unknown status code>",
+          fails(cp).getMessage());
     }
     assertEquals(1, requests("418 I'm a teapot"));
     assertEquals(1, requests("599 <unknown status code>"));
@@ -154,10 +176,15 @@ class SpecSource_Test {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    SpecException e = assertThrows(SpecException.class, () -> source.fromControlPlane("http://127.0.0.1:" + port, "c"));
+    SpecException e =
+        assertThrows(
+            SpecException.class, () -> source.fromControlPlane("http://127.0.0.1:" + port, "c"));
     assertEquals(SpecSource.EXHAUSTED, e.getMessage());
-    assertEquals("could not perform spec request to control plane: could not connect to http://127.0.0.1:" + port
-        + "/compute/api/v2/computes/c/spec", e.getCause().getMessage());
+    assertEquals(
+        "could not perform spec request to control plane: could not connect to http://127.0.0.1:"
+            + port
+            + "/compute/api/v2/computes/c/spec",
+        e.getCause().getMessage());
     assertEquals(List.of(100L, 100L, 100L), sleeps);
     assertEquals(3, requests("unknown"));
   }
@@ -190,7 +217,8 @@ class SpecSource_Test {
 
   @Test
   void fromInline_keepsTheKindOfAParseError() {
-    SpecException e = assertThrows(SpecException.class, () -> source.fromInline("{\"format_version\": 1}"));
+    SpecException e =
+        assertThrows(SpecException.class, () -> source.fromInline("{\"format_version\": 1}"));
     assertEquals("invalid spec given with --spec: .: missing field \"cluster\"", e.getMessage());
     assertEquals(SpecException.Kind.SHAPE, e.kind());
   }
@@ -209,14 +237,16 @@ class SpecSource_Test {
     SpecException e = assertThrows(SpecException.class, () -> source.fromFile(missing.toString()));
     assertEquals("could not read spec file " + missing + ": no such file", e.getMessage());
     assertEquals(SpecException.Kind.SOURCE, e.kind());
-    assertEquals("could not read spec file " + dir + ": Is a directory",
+    assertEquals(
+        "could not read spec file " + dir + ": Is a directory",
         assertThrows(SpecException.class, () -> source.fromFile(dir.toString())).getMessage());
     Path bad = Files.writeString(dir.resolve("bad.json"), "{\n  \"format_version\": 1,\n}");
     e = assertThrows(SpecException.class, () -> source.fromFile(bad.toString()));
     assertEquals("invalid spec file " + bad + ": expected name at line 3 column 1", e.getMessage());
     assertEquals(SpecException.Kind.SYNTAX, e.kind());
     Path latin1 = Files.write(dir.resolve("latin1.json"), new byte[] {'{', (byte) 0xE9, '}'});
-    assertEquals("could not read spec file " + latin1 + ": not valid UTF-8",
+    assertEquals(
+        "could not read spec file " + latin1 + ": not valid UTF-8",
         assertThrows(SpecException.class, () -> source.fromFile(latin1.toString())).getMessage());
   }
 
@@ -228,7 +258,9 @@ class SpecSource_Test {
     try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, EMPTY))) {
       assertNull(source.acquire(null, null, cp.baseUri(), "c").spec());
     }
-    assertEquals("must specify --control-plane-uri",
-        assertThrows(SpecException.class, () -> source.acquire(null, null, null, "c")).getMessage());
+    assertEquals(
+        "must specify --control-plane-uri",
+        assertThrows(SpecException.class, () -> source.acquire(null, null, null, "c"))
+            .getMessage());
   }
 }

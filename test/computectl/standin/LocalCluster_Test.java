@@ -14,7 +14,9 @@ class LocalCluster_Test {
     try (LocalCluster c = TestPg.newCluster()) {
       assertEquals("2", c.psql("postgres", "select 1 + 1").trim());
       c.psql("postgres", "create extension neon");
-      assertEquals("1.5", c.psql("postgres", "select extversion from pg_extension where extname = 'neon'").trim());
+      assertEquals(
+          "1.5",
+          c.psql("postgres", "select extversion from pg_extension where extname = 'neon'").trim());
       Path tar = c.basebackup(TestPg.workDir("bb-").resolve("out"));
       assertTrue(Files.size(tar) > 1_000_000, "basebackup tar is a real cluster");
     }

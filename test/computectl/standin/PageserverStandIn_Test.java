@@ -52,7 +52,9 @@ class PageserverStandIn_Test {
     assertTrue(files.containsKey(b.markerRelPath()), b.markerRelPath());
     assertEquals(StandInBasebackup.NEON_HBA, files.get("pg_hba.conf"));
     assertEquals("", files.get("postgresql.auto.conf"));
-    assertTrue(files.keySet().stream().anyMatch(p -> p.matches("pg_wal/[0-9A-F]{24}")), "WAL segment included");
+    assertTrue(
+        files.keySet().stream().anyMatch(p -> p.matches("pg_wal/[0-9A-F]{24}")),
+        "WAL segment included");
     assertTrue(b.endLsn().compareTo(b.startLsn()) > 0, b.startLsn() + " .. " + b.endLsn());
   }
 
@@ -70,15 +72,20 @@ class PageserverStandIn_Test {
   @Test
   void jdbc_extendedProtocolWithScramAndMd5() throws Exception {
     try (PageserverStandIn s = PageserverStandIn.start(0)) {
-      s.leaseValidUntil(1_234_567L).timelineStatus(computectl.spec.Lsn.parse("0/2000000"),
-          computectl.spec.Lsn.parse("0/1FFFFF0"));
-      for (PageserverStandIn.Auth method : List.of(PageserverStandIn.Auth.SCRAM_SHA_256, PageserverStandIn.Auth.MD5)) {
+      s.leaseValidUntil(1_234_567L)
+          .timelineStatus(
+              computectl.spec.Lsn.parse("0/2000000"), computectl.spec.Lsn.parse("0/1FFFFF0"));
+      for (PageserverStandIn.Auth method :
+          List.of(PageserverStandIn.Auth.SCRAM_SHA_256, PageserverStandIn.Auth.MD5)) {
         s.auth(method, "tok");
-        try (Connection c = jdbc(s, "tok"); Statement st = c.createStatement();
-            ResultSet rs = st.executeQuery("lease lsn " + TENANT + " " + TIMELINE + " 0/16B9188 ")) {
+        try (Connection c = jdbc(s, "tok");
+            Statement st = c.createStatement();
+            ResultSet rs =
+                st.executeQuery("lease lsn " + TENANT + " " + TIMELINE + " 0/16B9188 ")) {
           assertTrue(rs.next());
           assertEquals("1234567", rs.getString("valid_until"));
-          try (PreparedStatement ps = c.prepareStatement("TIMELINE_STATUS"); ResultSet t = ps.executeQuery()) {
+          try (PreparedStatement ps = c.prepareStatement("TIMELINE_STATUS");
+              ResultSet t = ps.executeQuery()) {
             assertTrue(t.next());
             assertEquals("0/2000000", t.getString("flush_lsn"));
             assertEquals("0/1FFFFF0", t.getString("commit_lsn"));
@@ -88,8 +95,12 @@ class PageserverStandIn_Test {
       }
       StandInConnection first = s.connections().get(0);
       assertTrue(first.authenticated());
-      assertTrue(first.queries().contains("SET application_name = 'jdbc-test'"), first.queries().toString());
-      assertEquals("-c timeline_id=" + TIMELINE + " tenant_id=" + TENANT, first.startupParams().get("options"));
+      assertTrue(
+          first.queries().contains("SET application_name = 'jdbc-test'"),
+          first.queries().toString());
+      assertEquals(
+          "-c timeline_id=" + TIMELINE + " tenant_id=" + TENANT,
+          first.startupParams().get("options"));
       assertTrue(first.queries().contains("TIMELINE_STATUS"), first.queries().toString());
       assertFalse(s.connections().get(1).authenticated());
     }
@@ -97,7 +108,8 @@ class PageserverStandIn_Test {
 
   @Test
   void jdbc_errorInExtendedProtocolSkipsToSync() throws Exception {
-    try (PageserverStandIn s = PageserverStandIn.start(0); Connection c = jdbc(s, null);
+    try (PageserverStandIn s = PageserverStandIn.start(0);
+        Connection c = jdbc(s, null);
         Statement st = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class, () -> st.executeQuery("select 1"));
       assertEquals("42601", e.getSQLState());
@@ -111,28 +123,38 @@ class PageserverStandIn_Test {
 
   @Test
   void close_stopsAllThreadsEvenWhenStalled() throws Exception {
-    PageserverStandIn s = PageserverStandIn.start(0).serveTar(new byte[1 << 20]).fault(StandInFault.stallAfter(1000));
+    PageserverStandIn s =
+        PageserverStandIn.start(0).serveTar(new byte[1 << 20]).fault(StandInFault.stallAfter(1000));
     int port = s.port();
     try (java.net.Socket idle = new java.net.Socket("127.0.0.1", port)) {
       assertTrue(idle.isConnected(), "a connection that never sends its startup packet");
-      computectl.pgwire.WireClient c = computectl.pgwire.WireClient.connect(
-          computectl.pgwire.ConnInfo.parse(s.connstr()), null, Map.of(), java.time.Duration.ofSeconds(5),
-          java.time.Duration.ofSeconds(30));
+      computectl.pgwire.WireClient c =
+          computectl.pgwire.WireClient.connect(
+              computectl.pgwire.ConnInfo.parse(s.connstr()),
+              null,
+              Map.of(),
+              java.time.Duration.ofSeconds(5),
+              java.time.Duration.ofSeconds(30));
       c.copyOut("basebackup " + TENANT + " " + TIMELINE + " --gzip --replica");
       s.close();
-      assertTrue(Thread.getAllStackTraces().keySet().stream()
-          .noneMatch(t -> t.getName().startsWith("standin-pageserver-" + port + "-") && t.isAlive()));
+      assertTrue(
+          Thread.getAllStackTraces().keySet().stream()
+              .noneMatch(
+                  t -> t.getName().startsWith("standin-pageserver-" + port + "-") && t.isAlive()));
       c.close();
     }
   }
 
   @Test
   void auth_parseNamesEveryMethod() {
-    assertEquals(PageserverStandIn.Auth.SCRAM_SHA_256, PageserverStandIn.Auth.parse("scram-sha-256"));
+    assertEquals(
+        PageserverStandIn.Auth.SCRAM_SHA_256, PageserverStandIn.Auth.parse("scram-sha-256"));
     assertEquals(PageserverStandIn.Auth.CLEARTEXT, PageserverStandIn.Auth.parse("password"));
     assertEquals(PageserverStandIn.Auth.MD5, PageserverStandIn.Auth.parse("MD5"));
     assertEquals(PageserverStandIn.Auth.TRUST, PageserverStandIn.Auth.parse("trust"));
-    assertEquals("unknown authentication method \"gss\" (trust, password, md5 or scram-sha-256)",
-        assertThrows(RuntimeException.class, () -> PageserverStandIn.Auth.parse("gss")).getMessage());
+    assertEquals(
+        "unknown authentication method \"gss\" (trust, password, md5 or scram-sha-256)",
+        assertThrows(RuntimeException.class, () -> PageserverStandIn.Auth.parse("gss"))
+            .getMessage());
   }
 }

@@ -13,7 +13,9 @@ public final class StandInFixture {
   public static synchronized BasebackupTar neonLikeBackup() {
     if (backup == null) {
       try {
-        backup = StandInBasebackup.create(TestPg.install(), TestPg.workDir("standin-bb-"), TestPg.freePort());
+        backup =
+            StandInBasebackup.create(
+                TestPg.install(), TestPg.workDir("standin-bb-"), TestPg.freePort());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

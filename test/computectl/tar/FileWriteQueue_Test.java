@@ -20,7 +20,8 @@ class FileWriteQueue_Test {
   @TempDir Path tmp;
 
   private static boolean writerThreadAlive() {
-    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("tar-file-writer") && t.isAlive());
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("tar-file-writer") && t.isAlive());
   }
 
   @Test
@@ -51,19 +52,25 @@ class FileWriteQueue_Test {
       q.write("ro", readOnly, q.buffer(), 1);
       q.finish("ro", readOnly, null);
       TarException e = assertThrows(TarException.class, q::sync);
-      assertEquals("tar file writer failed: java.nio.channels.NonWritableChannelException", e.getMessage());
-      assertSame(e, assertThrows(TarException.class, q::buffer), "later submissions fail the same way");
+      assertEquals(
+          "tar file writer failed: java.nio.channels.NonWritableChannelException", e.getMessage());
+      assertSame(
+          e, assertThrows(TarException.class, q::buffer), "later submissions fail the same way");
       assertFalse(readOnly.isOpen(), "the file was still closed");
     }
   }
 
   @Test
   void finish_failureOfMetadataStepIsReported() throws IOException {
-    FileChannel ch = FileChannel.open(tmp.resolve("m"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(tmp.resolve("m"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try (FileWriteQueue q = new FileWriteQueue(4)) {
-      q.finish("m", ch, () -> {
-        throw TarException.entry("m", "cannot set mode: denied");
-      });
+      q.finish(
+          "m",
+          ch,
+          () -> {
+            throw TarException.entry("m", "cannot set mode: denied");
+          });
       TarException e = assertThrows(TarException.class, q::sync);
       assertEquals("tar entry m: cannot set mode: denied", e.getMessage());
     }

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Streams that never end, and the remaining hostile cases of issue 9 that the other tar tests do
  * not name: every endless stream is cut by a limit (entries, total size, extension headers, data
- * after the archive) with a message, long before memory or disk run out, and a pax header
- * that renames an entry through a symlink, or a duplicate that turns a symlink back into a
- * file, never writes outside.
+ * after the archive) with a message, long before memory or disk run out, and a pax header that
+ * renames an entry through a symlink, or a duplicate that turns a symlink back into a file, never
+ * writes outside.
  */
 class TarExtractor_EndlessTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
@@ -81,7 +81,8 @@ class TarExtractor_EndlessTest {
     public int read(byte[] b, int off, int len) {
       for (int i = 0; i < len; i++) {
         long p = pos++;
-        b[off + i] = p < prefix.length ? prefix[(int) p] : unit[(int) ((p - prefix.length) % unit.length)];
+        b[off + i] =
+            p < prefix.length ? prefix[(int) p] : unit[(int) ((p - prefix.length) % unit.length)];
       }
       return len;
     }
@@ -92,8 +93,9 @@ class TarExtractor_EndlessTest {
   }
 
   private TarException refusedWithin(InputStream in, ExtractLimits limits) {
-    return assertTimeoutPreemptively(BOUND, () -> assertThrows(TarException.class,
-        () -> TarExtractor.extract(in, dest, limits)));
+    return assertTimeoutPreemptively(
+        BOUND,
+        () -> assertThrows(TarException.class, () -> TarExtractor.extract(in, dest, limits)));
   }
 
   private void assertNothingOutside() throws IOException {
@@ -112,7 +114,8 @@ class TarExtractor_EndlessTest {
     EndlessStream in = new EndlessStream(new byte[0], unit);
     TarException e = refusedWithin(in, ExtractLimits.DEFAULTS.withMaxEntries(5000));
     assertEquals("tar entry again: the archive has more than 5000 entries", e.getMessage());
-    assertTrue(in.bytesRead() < 6000L * unit.length, "stopped at the limit, read " + in.bytesRead());
+    assertTrue(
+        in.bytesRead() < 6000L * unit.length, "stopped at the limit, read " + in.bytesRead());
     assertNothingOutside();
   }
 
@@ -121,7 +124,9 @@ class TarExtractor_EndlessTest {
     byte[] unit = entries(w -> w.writeFile("chunk", 0644, 0, new byte[64 << 10]));
     EndlessStream in = new EndlessStream(new byte[0], unit);
     TarException e = refusedWithin(in, ExtractLimits.DEFAULTS.withMaxTotalBytes(8L << 20));
-    assertEquals("tar entry chunk: the archive's files exceed the limit of 8388608 bytes in all", e.getMessage());
+    assertEquals(
+        "tar entry chunk: the archive's files exceed the limit of 8388608 bytes in all",
+        e.getMessage());
     assertTrue(Files.size(dest.resolve("chunk")) <= 64 << 10);
     assertNothingOutside();
   }
@@ -140,15 +145,21 @@ class TarExtractor_EndlessTest {
   void extract_endlessExtensionHeadersStopAtTheMetadataLimit() throws IOException {
     byte[] pax = entries(w -> w.writePaxHeader(false, Map.of("comment", "c".repeat(400))));
     TarException e = refusedWithin(new EndlessStream(new byte[0], pax), ExtractLimits.DEFAULTS);
-    assertTrue(e.getMessage().endsWith("extension headers before one entry exceed the limit of 1048576 bytes"),
+    assertTrue(
+        e.getMessage()
+            .endsWith("extension headers before one entry exceed the limit of 1048576 bytes"),
         e.getMessage());
     byte[] global = entries(w -> w.writePaxHeader(true, Map.of("comment", "g".repeat(400))));
     e = refusedWithin(new EndlessStream(new byte[0], global), ExtractLimits.DEFAULTS);
-    assertTrue(e.getMessage().endsWith("extension headers before one entry exceed the limit of 1048576 bytes"),
+    assertTrue(
+        e.getMessage()
+            .endsWith("extension headers before one entry exceed the limit of 1048576 bytes"),
         e.getMessage());
     byte[] longNames = entries(w -> w.writeGnuLongName('L', "n".repeat(300)));
     e = refusedWithin(new EndlessStream(new byte[0], longNames), ExtractLimits.DEFAULTS);
-    assertTrue(e.getMessage().endsWith("extension headers before one entry exceed the limit of 1048576 bytes"),
+    assertTrue(
+        e.getMessage()
+            .endsWith("extension headers before one entry exceed the limit of 1048576 bytes"),
         e.getMessage());
     assertNothingOutside();
   }
@@ -156,12 +167,14 @@ class TarExtractor_EndlessTest {
   @Test
   void extract_globalPaxRecordsCannotGrowWithoutBound() throws IOException {
     int[] n = {0};
-    byte[] many = entries(w -> {
-      for (int i = 0; i < 40; i++) {
-        w.writePaxHeader(true, Map.of("k" + i, "v".repeat(30_000)));
-        w.writeFile("f" + (n[0]++), 0644, 0, new byte[0]);
-      }
-    });
+    byte[] many =
+        entries(
+            w -> {
+              for (int i = 0; i < 40; i++) {
+                w.writePaxHeader(true, Map.of("k" + i, "v".repeat(30_000)));
+                w.writeFile("f" + (n[0]++), 0644, 0, new byte[0]);
+              }
+            });
     TarException e = refusedWithin(new java.io.ByteArrayInputStream(many), ExtractLimits.DEFAULTS);
     assertEquals("pax global headers hold more than 1048576 bytes of records", e.getMessage());
     assertNothingOutside();
@@ -169,12 +182,14 @@ class TarExtractor_EndlessTest {
 
   @Test
   void extract_paxRenameThroughAnArchiveSymlinkIsRefused() throws IOException {
-    byte[] tar = archive(w -> {
-      w.writeDirectory("inside", 0755, 0);
-      w.writeSymlink("link", "inside", 0);
-      w.writePaxHeader(false, Map.of("path", "link/evil"));
-      w.writeFile("harmless", 0644, 0, "x".getBytes(StandardCharsets.UTF_8));
-    });
+    byte[] tar =
+        archive(
+            w -> {
+              w.writeDirectory("inside", 0755, 0);
+              w.writeSymlink("link", "inside", 0);
+              w.writePaxHeader(false, Map.of("path", "link/evil"));
+              w.writeFile("harmless", 0644, 0, "x".getBytes(StandardCharsets.UTF_8));
+            });
     TarException e = refusedWithin(new java.io.ByteArrayInputStream(tar), ExtractLimits.DEFAULTS);
     assertEquals("tar entry link/evil: path passes through symlink link", e.getMessage());
     assertTrue(Files.notExists(dest.resolve("inside/evil")));
@@ -184,23 +199,30 @@ class TarExtractor_EndlessTest {
   @Test
   void extract_duplicateTurningASymlinkBackIntoAFileReplacesTheLink() throws IOException {
     Path outsideFile = canary.resolve("secret");
-    byte[] tar = archive(w -> {
-      w.writeFile("dup", 0644, 0, "first".getBytes(StandardCharsets.UTF_8));
-      w.writeHostile("dup", '2', "../canary/secret", 0, new byte[0]);
-      w.writeSymlink("dup", "other", 0);
-      w.writeFile("dup", 0644, 0, "last".getBytes(StandardCharsets.UTF_8));
-    });
+    byte[] tar =
+        archive(
+            w -> {
+              w.writeFile("dup", 0644, 0, "first".getBytes(StandardCharsets.UTF_8));
+              w.writeHostile("dup", '2', "../canary/secret", 0, new byte[0]);
+              w.writeSymlink("dup", "other", 0);
+              w.writeFile("dup", 0644, 0, "last".getBytes(StandardCharsets.UTF_8));
+            });
     TarException e = refusedWithin(new java.io.ByteArrayInputStream(tar), ExtractLimits.DEFAULTS);
-    assertEquals("tar entry dup: symlink target ../canary/secret points outside the destination", e.getMessage());
-    byte[] ok = archive(w -> {
-      w.writeSymlink("dup2", "other", 0);
-      w.writeFile("dup2", 0644, 0, "last".getBytes(StandardCharsets.UTF_8));
-    });
+    assertEquals(
+        "tar entry dup: symlink target ../canary/secret points outside the destination",
+        e.getMessage());
+    byte[] ok =
+        archive(
+            w -> {
+              w.writeSymlink("dup2", "other", 0);
+              w.writeFile("dup2", 0644, 0, "last".getBytes(StandardCharsets.UTF_8));
+            });
     TarExtractor.extract(new java.io.ByteArrayInputStream(ok), dest);
     assertTrue(Files.isRegularFile(dest.resolve("dup2"), LinkOption.NOFOLLOW_LINKS));
     assertEquals("last", Files.readString(dest.resolve("dup2")));
     assertEquals("secret", Files.readString(outsideFile));
-    assertTrue(Arrays.asList(dest.toFile().list()).contains("dup"), "the first duplicate stayed a file");
+    assertTrue(
+        Arrays.asList(dest.toFile().list()).contains("dup"), "the first duplicate stayed a file");
     assertNothingOutside();
   }
 }

@@ -35,13 +35,17 @@ class TarExtractor_Test {
 
   /** A real pg_basebackup base.tar and what GNU tar extracts from it. */
   private static Path baseTar;
+
   private static Map<String, String> gnuTree;
 
   @BeforeAll
   static void basebackup() throws IOException {
     Path out = TestPg.workDir("tar-bb-").resolve("out");
     try (LocalCluster c = TestPg.newCluster()) {
-      c.psql("postgres", "create table t as select g, repeat('x', 200) as filler from generate_series(1, 50000) g");
+      c.psql(
+          "postgres",
+          "create table t as select g, repeat('x', 200) as filler from generate_series(1, 50000)"
+              + " g");
       baseTar = c.basebackup(out);
     }
     Path gnu = Files.createDirectories(shared.resolve("gnu"));
@@ -73,7 +77,10 @@ class TarExtractor_Test {
       stats = TarExtractor.extract(in, dest);
     }
     TarTrees.assertSameTree(gnuTree, TarTrees.snapshot(dest, false));
-    assertTrue(gnuTree.size() > 500 && gnuTree.containsKey("global/pg_control") && gnuTree.containsKey("PG_VERSION"),
+    assertTrue(
+        gnuTree.size() > 500
+            && gnuTree.containsKey("global/pg_control")
+            && gnuTree.containsKey("PG_VERSION"),
         "a real PGDATA: " + gnuTree.size());
     long fileBytes = 0;
     try (var files = Files.walk(dest)) {
@@ -89,12 +96,15 @@ class TarExtractor_Test {
         if (e.type() == TarEntry.Type.DIRECTORY) {
           dirs++;
           String key = Path.of(e.path()).normalize().toString();
-          assertEquals("dir rwx------ mtime=" + e.mtime(), withTimes.get(key), "mtime of " + e.path());
+          assertEquals(
+              "dir rwx------ mtime=" + e.mtime(), withTimes.get(key), "mtime of " + e.path());
         }
       }
     }
     assertTrue(dirs > 10);
-    assertEquals(new ExtractStats(TarTrees.lines(TarTrees.run(tmp, "tar", "-tf", baseTar.toString())).size(), fileBytes),
+    assertEquals(
+        new ExtractStats(
+            TarTrees.lines(TarTrees.run(tmp, "tar", "-tf", baseTar.toString())).size(), fileBytes),
         stats);
   }
 
@@ -122,9 +132,13 @@ class TarExtractor_Test {
     try (InputStream in = Files.newInputStream(baseTar)) {
       TarExtractor.extract(in, dest);
     }
-    assertEquals("neon.max_cluster_size=-1", Files.readString(dest.resolve("compute_ctl_temp_override.conf")),
+    assertEquals(
+        "neon.max_cluster_size=-1",
+        Files.readString(dest.resolve("compute_ctl_temp_override.conf")),
         "not in the archive: kept");
-    assertTrue(Files.readString(dest.resolve("postgresql.conf")).contains("max_wal_senders"), "overwritten");
+    assertTrue(
+        Files.readString(dest.resolve("postgresql.conf")).contains("max_wal_senders"),
+        "overwritten");
     assertEquals("15\n", Files.readString(dest.resolve("PG_VERSION")));
     assertTrue(Files.isRegularFile(dest.resolve("pg_hba.conf"), LinkOption.NOFOLLOW_LINKS));
     assertEquals("canary", Files.readString(canary));
@@ -154,7 +168,10 @@ class TarExtractor_Test {
     byte[] tar = tar(w -> w.writeFile("a.txt", 0644, 0, bytes("a")));
     byte[] trailing = new byte[700_000];
     Arrays.fill(trailing, (byte) 'x');
-    EofProbe probe = new EofProbe(new SequenceInputStream(new ByteArrayInputStream(tar), new ByteArrayInputStream(trailing)));
+    EofProbe probe =
+        new EofProbe(
+            new SequenceInputStream(
+                new ByteArrayInputStream(tar), new ByteArrayInputStream(trailing)));
     Path dest = Files.createDirectories(tmp.resolve("dest"));
     assertEquals(new ExtractStats(1, 1), TarExtractor.extract(probe, dest));
     assertTrue(probe.sawEof, "read to EOF");
@@ -163,59 +180,79 @@ class TarExtractor_Test {
   @Test
   void extract_reportsStreamErrorAfterEndMarker() throws IOException {
     byte[] tar = tar(w -> w.writeFile("a.txt", 0644, 0, bytes("a")));
-    InputStream failing = new InputStream() {
-      @Override
-      public int read() throws IOException {
-        throw new IOException("ERROR: basebackup failed on the server");
-      }
-    };
+    InputStream failing =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("ERROR: basebackup failed on the server");
+          }
+        };
     InputStream in = new SequenceInputStream(new ByteArrayInputStream(tar), failing);
-    TarException e = assertThrows(TarException.class, () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("d"))));
-    assertEquals("reading the tar stream failed after the end-of-archive marker: ERROR: basebackup failed on the server",
+    TarException e =
+        assertThrows(
+            TarException.class,
+            () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("d"))));
+    assertEquals(
+        "reading the tar stream failed after the end-of-archive marker: ERROR: basebackup failed on"
+            + " the server",
         e.getMessage());
     assertInstanceOf(IOException.class, e.getCause());
   }
 
   @Test
   void extract_truncatedStreamFails() throws IOException {
-    byte[] tar = tar(w -> {
-      w.writeDirectory("base", 0700, 0);
-      w.writeFile("base/big.bin", 0600, 0, new byte[1 << 20]);
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writeDirectory("base", 0700, 0);
+              w.writeFile("base/big.bin", 0600, 0, new byte[1 << 20]);
+            });
     InputStream in = new ByteArrayInputStream(Arrays.copyOf(tar, 300_000));
-    TarException e = assertThrows(TarException.class, () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("d"))));
+    TarException e =
+        assertThrows(
+            TarException.class,
+            () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("d"))));
     assertEquals("unexpected end of tar stream in entry base/big.bin", e.getMessage());
   }
 
   @Test
   void extract_laterDuplicateWinsAndHardLinkedOriginalSurvives() throws IOException {
-    byte[] tar = tar(w -> {
-      w.writeFile("a", 0644, 0, bytes("first"));
-      w.writeHardLink("b", "a", 0);
-      w.writeFile("b", 0600, 0, bytes("second"));
-      w.writeFile("a", 0640, 0, bytes("third"));
-      w.writeFile("c", 0644, 0, bytes("file"));
-      w.writeSymlink("c", "a", 0);
-      w.writeFile("d", 0644, 0, bytes("file"));
-      w.writeDirectory("d", 0700, 0);
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writeFile("a", 0644, 0, bytes("first"));
+              w.writeHardLink("b", "a", 0);
+              w.writeFile("b", 0600, 0, bytes("second"));
+              w.writeFile("a", 0640, 0, bytes("third"));
+              w.writeFile("c", 0644, 0, bytes("file"));
+              w.writeSymlink("c", "a", 0);
+              w.writeFile("d", 0644, 0, bytes("file"));
+              w.writeDirectory("d", 0700, 0);
+            });
     Path dest = Files.createDirectories(tmp.resolve("dest"));
     TarExtractor.extract(new ByteArrayInputStream(tar), dest);
     assertEquals("symlink -> a", TarTrees.snapshot(dest).get("c"));
     assertEquals("dir rwx------ mtime=0", TarTrees.snapshot(dest).get("d"));
     assertEquals("third", Files.readString(dest.resolve("a")));
-    assertEquals("second", Files.readString(dest.resolve("b")), "b was unlinked, not written through the link");
-    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.resolve("a"))));
+    assertEquals(
+        "second",
+        Files.readString(dest.resolve("b")),
+        "b was unlinked, not written through the link");
+    assertEquals(
+        "rw-r-----",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.resolve("a"))));
   }
 
   @Test
   void extract_dropsSetuidBitsAndLeavesRootEntryAlone() throws IOException {
     Path dest = Files.createDirectories(tmp.resolve("dest"));
     Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString("rwx------"));
-    byte[] tar = tar(w -> {
-      w.writeDirectory("./", 0777, 0);
-      w.writeFile("./bin/tool", 04755, 0, bytes("#!"));
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writeDirectory("./", 0777, 0);
+              w.writeFile("./bin/tool", 04755, 0, bytes("#!"));
+            });
     assertEquals(new ExtractStats(2, 2), TarExtractor.extract(new ByteArrayInputStream(tar), dest));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest)));
     assertEquals(0755, (int) Files.getAttribute(dest.resolve("bin/tool"), "unix:mode") & 07777);
@@ -223,10 +260,12 @@ class TarExtractor_Test {
 
   @Test
   void extract_readOnlyDirectoryIsFilledBeforeItsModeIsSet() throws IOException {
-    byte[] tar = tar(w -> {
-      w.writeDirectory("ro", 0500, 1_000_000_000L);
-      w.writeFile("ro/f", 0400, 0, bytes("f"));
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writeDirectory("ro", 0500, 1_000_000_000L);
+              w.writeFile("ro/f", 0400, 0, bytes("f"));
+            });
     Path dest = Files.createDirectories(tmp.resolve("dest"));
     TarExtractor.extract(new ByteArrayInputStream(tar), dest);
     assertEquals("dir r-x------ mtime=1000000000", TarTrees.snapshot(dest).get("ro"));
@@ -234,8 +273,8 @@ class TarExtractor_Test {
   }
 
   /**
-   * 8 KiB pages of repetitive rows with random keys, compressing like table data (about 4:1).
-   * 64 precomputed pages (512 KiB, beyond deflate's 32 KiB window) are cycled.
+   * 8 KiB pages of repetitive rows with random keys, compressing like table data (about 4:1). 64
+   * precomputed pages (512 KiB, beyond deflate's 32 KiB window) are cycled.
    */
   private static void writeRelationLikeArchive(Path gz) throws IOException {
     Random random = new Random(42);
@@ -249,11 +288,12 @@ class TarExtractor_Test {
       }
     }
     try (OutputStream raw = Files.newOutputStream(gz);
-        OutputStream zip = new GZIPOutputStream(raw, 65536) {
-          {
-            def.setLevel(Deflater.BEST_SPEED);
-          }
-        };
+        OutputStream zip =
+            new GZIPOutputStream(raw, 65536) {
+              {
+                def.setLevel(Deflater.BEST_SPEED);
+              }
+            };
         TarWriter w = new TarWriter(zip)) {
       w.writeDirectory("base/5", 0700, 1_700_000_000L);
       int next = 0;

@@ -51,8 +51,12 @@ class TarReader_Test {
   void next_joinsUstarPrefixAndName() throws IOException {
     String path = "d".repeat(120) + "/" + "f".repeat(90);
     byte[] tar = tar(w -> w.writeFile(path, 0600, 1_700_000_000L, bytes("x")));
-    assertEquals("f".repeat(90), new String(tar, 0, 90, StandardCharsets.US_ASCII), "name field holds the tail");
-    assertEquals(List.of(new TarEntry(path, TarEntry.Type.FILE, 0600, 1, 1_700_000_000L, "")), entries(tar));
+    assertEquals(
+        "f".repeat(90),
+        new String(tar, 0, 90, StandardCharsets.US_ASCII),
+        "name field holds the tail");
+    assertEquals(
+        List.of(new TarEntry(path, TarEntry.Type.FILE, 0600, 1, 1_700_000_000L, "")), entries(tar));
   }
 
   @Test
@@ -60,7 +64,8 @@ class TarReader_Test {
     String path = "p".repeat(300);
     String target = "t/".repeat(80) + "x";
     byte[] tar = tar(w -> w.writeSymlink(path, target, 5));
-    assertEquals(List.of(new TarEntry(path, TarEntry.Type.SYMLINK, 0777, 0, 5, target)), entries(tar));
+    assertEquals(
+        List.of(new TarEntry(path, TarEntry.Type.SYMLINK, 0777, 0, 5, target)), entries(tar));
   }
 
   @Test
@@ -70,14 +75,17 @@ class TarReader_Test {
     pax.put("size", "3");
     pax.put("mtime", "1700000000.75");
     pax.put("comment", "ignored");
-    byte[] tar = tar(w -> {
-      w.writePaxHeader(false, pax);
-      w.writeHeader(TarHeader.of("short", '0', 0));
-      w.writeData(bytes("abc"));
-      w.writeFile("next", 0644, 7, bytes("z"));
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writePaxHeader(false, pax);
+              w.writeHeader(TarHeader.of("short", '0', 0));
+              w.writeData(bytes("abc"));
+              w.writeFile("next", 0644, 7, bytes("z"));
+            });
     TarReader r = new TarReader(new ByteArrayInputStream(tar));
-    assertEquals(new TarEntry("renamed/ünïcode", TarEntry.Type.FILE, 0644, 3, 1_700_000_000L, ""), r.next());
+    assertEquals(
+        new TarEntry("renamed/ünïcode", TarEntry.Type.FILE, 0644, 3, 1_700_000_000L, ""), r.next());
     assertArrayEquals(bytes("abc"), r.body().readAllBytes());
     assertEquals(TarEntry.file("next", 0644, 1, 7), r.next());
     assertNull(r.next());
@@ -85,24 +93,28 @@ class TarReader_Test {
 
   @Test
   void next_appliesGlobalPaxUntilOverridden() throws IOException {
-    byte[] tar = tar(w -> {
-      w.writePaxHeader(true, Map.of("mtime", "42"));
-      w.writeFile("a", 0644, 1, new byte[0]);
-      w.writePaxHeader(false, Map.of("mtime", "43"));
-      w.writeFile("b", 0644, 1, new byte[0]);
-      w.writePaxHeader(false, Map.of("mtime", ""));
-      w.writeFile("c", 0644, 9, new byte[0]);
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writePaxHeader(true, Map.of("mtime", "42"));
+              w.writeFile("a", 0644, 1, new byte[0]);
+              w.writePaxHeader(false, Map.of("mtime", "43"));
+              w.writeFile("b", 0644, 1, new byte[0]);
+              w.writePaxHeader(false, Map.of("mtime", ""));
+              w.writeFile("c", 0644, 9, new byte[0]);
+            });
     List<TarEntry> got = entries(tar);
     assertEquals(List.of(42L, 43L, 9L), got.stream().map(TarEntry::mtime).toList());
   }
 
   @Test
   void next_readsBase256Numbers() throws IOException {
-    byte[] tar = tar(w -> {
-      w.writeHeader(TarHeader.of("b", '0', 5).withMtime(-86400).withBase256(true));
-      w.writeData(bytes("hello"));
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writeHeader(TarHeader.of("b", '0', 5).withMtime(-86400).withBase256(true));
+              w.writeData(bytes("hello"));
+            });
     assertEquals((byte) 0x80, tar[TarFormat.SIZE]);
     assertEquals((byte) 0xff, tar[TarFormat.MTIME]);
     assertEquals(List.of(TarEntry.file("b", 0644, 5, -86400)), entries(tar));
@@ -118,27 +130,36 @@ class TarReader_Test {
 
   @Test
   void next_refusesBadChecksumNamingOffset() throws IOException {
-    byte[] tar = tar(w -> {
-      w.writeFile("a", 0644, 0, bytes("1"));
-      w.writeFile("b", 0644, 0, bytes("2"));
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writeFile("a", 0644, 0, bytes("1"));
+              w.writeFile("b", 0644, 0, bytes("2"));
+            });
     tar[1024 + 3] = 'X';
     TarReader r = new TarReader(new ByteArrayInputStream(tar));
     assertEquals("a", r.next().path());
     TarException e = assertThrows(TarException.class, r::next);
     long[] sums = TarFormat.checksums(Arrays.copyOfRange(tar, 1024, 1536));
     long stored = TarFormat.parseNumber(tar, 1024 + TarFormat.CHECKSUM, 8, "checksum", 1024);
-    assertEquals("invalid tar header checksum at byte offset 1024 (stored " + stored + ", computed " + sums[0] + ")",
+    assertEquals(
+        "invalid tar header checksum at byte offset 1024 (stored "
+            + stored
+            + ", computed "
+            + sums[0]
+            + ")",
         e.getMessage());
   }
 
   @Test
   void next_endsAtZeroBlockAndDrainConsumesTheRest() throws IOException {
-    byte[] tar = tar(w -> {
-      w.writeFile("a", 0644, 0, new byte[1000]);
-      w.finish();
-      w.writeRaw(bytes("trailing garbage"));
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writeFile("a", 0644, 0, new byte[1000]);
+              w.finish();
+              w.writeRaw(bytes("trailing garbage"));
+            });
     TarReader r = new TarReader(new ByteArrayInputStream(tar));
     assertEquals("a", r.next().path());
     assertNull(r.next());
@@ -171,15 +192,18 @@ class TarReader_Test {
     TarReader r = new TarReader(new ByteArrayInputStream(Arrays.copyOf(tar, 1024)));
     r.next();
     TarException e = assertThrows(TarException.class, r::next);
-    assertEquals("unexpected end of tar stream after entry last: no end-of-archive marker", e.getMessage());
+    assertEquals(
+        "unexpected end of tar stream after entry last: no end-of-archive marker", e.getMessage());
   }
 
   @Test
   void next_skipsUnreadBody() throws IOException {
-    byte[] tar = tar(w -> {
-      w.writeFile("one", 0644, 0, new byte[300_000]);
-      w.writeFile("two", 0644, 0, bytes("2"));
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              w.writeFile("one", 0644, 0, new byte[300_000]);
+              w.writeFile("two", 0644, 0, bytes("2"));
+            });
     TarReader r = new TarReader(new ByteArrayInputStream(tar));
     r.next();
     assertEquals(10, r.body().read(new byte[10]));
@@ -190,28 +214,43 @@ class TarReader_Test {
   @Test
   void next_refusesOversizedLongNameAndPax() throws IOException {
     byte[] longName = tar(w -> w.writeFile("n".repeat(2000), 0644, 0, new byte[0]));
-    TarException e = assertThrows(TarException.class, () -> new TarReader(new ByteArrayInputStream(longName), 1000).next());
-    assertEquals("tar entry ././@LongLink: GNU long name record of 2001 bytes exceeds the limit of 1000 bytes",
+    TarException e =
+        assertThrows(
+            TarException.class,
+            () -> new TarReader(new ByteArrayInputStream(longName), 1000).next());
+    assertEquals(
+        "tar entry ././@LongLink: GNU long name record of 2001 bytes exceeds the limit of 1000"
+            + " bytes",
         e.getMessage());
-    byte[] pax = tar(w -> {
-      w.writePaxHeader(false, Map.of("comment", "c".repeat(2000)));
-      w.writeFile("x", 0644, 0, new byte[0]);
-    });
-    e = assertThrows(TarException.class, () -> new TarReader(new ByteArrayInputStream(pax), 1000).next());
-    assertEquals("tar entry ././@PaxHeader: pax extended header of 2014 bytes exceeds the limit of 1000 bytes",
+    byte[] pax =
+        tar(
+            w -> {
+              w.writePaxHeader(false, Map.of("comment", "c".repeat(2000)));
+              w.writeFile("x", 0644, 0, new byte[0]);
+            });
+    e =
+        assertThrows(
+            TarException.class, () -> new TarReader(new ByteArrayInputStream(pax), 1000).next());
+    assertEquals(
+        "tar entry ././@PaxHeader: pax extended header of 2014 bytes exceeds the limit of 1000"
+            + " bytes",
         e.getMessage());
   }
 
   @Test
   void next_refusesMalformedPaxRecord() throws IOException {
-    byte[] tar = tar(w -> {
-      byte[] data = bytes("99 path=x\n");
-      w.writeHeader(TarHeader.of("hdr", 'x', data.length));
-      w.writeData(data);
-      w.writeFile("x", 0644, 0, new byte[0]);
-    });
+    byte[] tar =
+        tar(
+            w -> {
+              byte[] data = bytes("99 path=x\n");
+              w.writeHeader(TarHeader.of("hdr", 'x', data.length));
+              w.writeData(data);
+              w.writeFile("x", 0644, 0, new byte[0]);
+            });
     TarException e = assertThrows(TarException.class, () -> entries(tar));
-    assertEquals("tar entry hdr: malformed pax record at byte 0 of the extended header at byte offset 0", e.getMessage());
+    assertEquals(
+        "tar entry hdr: malformed pax record at byte 0 of the extended header at byte offset 0",
+        e.getMessage());
   }
 
   @Test
@@ -249,14 +288,21 @@ class TarReader_Test {
       if (!format.equals("v7")) {
         names.add(deep.substring(0, deep.indexOf('/')));
       }
-      List<String> cmd = new ArrayList<>(List.of("tar", "--format=" + format, "--sort=name", "-cf", archive.toString()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of("tar", "--format=" + format, "--sort=name", "-cf", archive.toString()));
       cmd.addAll(names);
       TarTrees.run(src, cmd.toArray(String[]::new));
       List<String> expected = TarTrees.lines(TarTrees.run(src, "tar", "-tf", archive.toString()));
-      List<String> got = entries(Files.readAllBytes(archive)).stream().map(TarReader_Test::describe).toList();
-      assertEquals(expected, got.stream().map(s -> s.substring(0, s.indexOf(' '))).toList(), format);
+      List<String> got =
+          entries(Files.readAllBytes(archive)).stream().map(TarReader_Test::describe).toList();
+      assertEquals(
+          expected, got.stream().map(s -> s.substring(0, s.indexOf(' '))).toList(), format);
       assertEquals(true, got.contains("dir/link SYMLINK sub/file.txt"), format + ": " + got);
-      assertEquals(true, got.contains("hard HARDLINK empty") || got.contains("empty HARDLINK hard"), format + ": " + got);
+      assertEquals(
+          true,
+          got.contains("hard HARDLINK empty") || got.contains("empty HARDLINK hard"),
+          format + ": " + got);
       assertEquals(true, got.contains("dir/sub/ DIRECTORY "), format + ": " + got);
     }
   }

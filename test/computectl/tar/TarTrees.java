@@ -30,9 +30,9 @@ final class TarTrees {
   }
 
   /**
-   * GNU tar fixes a directory's mtime when it leaves the directory in archive order, so a
-   * directory that gets more members later (pg_basebackup appends pg_wal and global/pg_control)
-   * ends with the extraction time; comparisons with it leave directory mtimes out.
+   * GNU tar fixes a directory's mtime when it leaves the directory in archive order, so a directory
+   * that gets more members later (pg_basebackup appends pg_wal and global/pg_control) ends with the
+   * extraction time; comparisons with it leave directory mtimes out.
    */
   static Map<String, String> snapshot(Path root, boolean directoryMtimes) throws IOException {
     Map<String, String> out = new TreeMap<>();
@@ -41,16 +41,27 @@ final class TarTrees {
         if (p.equals(root)) {
           continue;
         }
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes a =
+            Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         String perms = PosixFilePermissions.toString(a.permissions());
         String d;
         if (a.isSymbolicLink()) {
           d = "symlink -> " + Files.readSymbolicLink(p);
         } else if (a.isDirectory()) {
-          d = "dir " + perms + (directoryMtimes ? " mtime=" + a.lastModifiedTime().to(TimeUnit.SECONDS) : "");
+          d =
+              "dir "
+                  + perms
+                  + (directoryMtimes ? " mtime=" + a.lastModifiedTime().to(TimeUnit.SECONDS) : "");
         } else if (a.isRegularFile()) {
-          d = "file " + perms + " mtime=" + a.lastModifiedTime().to(TimeUnit.SECONDS) + " size=" + a.size()
-              + " sha256=" + sha256(p);
+          d =
+              "file "
+                  + perms
+                  + " mtime="
+                  + a.lastModifiedTime().to(TimeUnit.SECONDS)
+                  + " size="
+                  + a.size()
+                  + " sha256="
+                  + sha256(p);
         } else {
           d = "other";
         }
@@ -71,7 +82,10 @@ final class TarTrees {
       }
     }
     if (!diffs.isEmpty()) {
-      throw new AssertionError(diffs.size() + " paths differ:\n" + String.join("\n", diffs.subList(0, Math.min(10, diffs.size()))));
+      throw new AssertionError(
+          diffs.size()
+              + " paths differ:\n"
+              + String.join("\n", diffs.subList(0, Math.min(10, diffs.size()))));
     }
   }
 
@@ -96,9 +110,14 @@ final class TarTrees {
   /** Runs a command (in {@code dir}), failing the test on a non-zero exit; returns its stdout. */
   static String run(Path dir, String... cmd) {
     try {
-      Process p = new ProcessBuilder(List.of(cmd)).directory(dir.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(List.of(cmd))
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new AssertionError(String.join(" ", cmd) + " failed: " + out);
       }

@@ -50,12 +50,23 @@ class TarWriter_Test {
     assertEquals("prefixed", Files.readString(dest.resolve(PREFIXED)));
     assertEquals("gnu long", Files.readString(dest.resolve(GNU_LONG)));
     assertEquals(Path.of(LONG_TARGET), Files.readSymbolicLink(dest.resolve("dir/link")));
-    assertEquals(Files.getAttribute(dest.resolve("dir/plain.txt"), "unix:ino"), Files.getAttribute(dest.resolve("hard"), "unix:ino"));
-    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.resolve("dir/plain.txt"))));
-    assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.resolve("dir"))));
-    assertEquals(FileTime.from(1_600_000_002L, TimeUnit.SECONDS), Files.getLastModifiedTime(dest.resolve(PREFIXED)));
-    assertEquals(FileTime.from(-86_400L, TimeUnit.SECONDS),
-        Files.getLastModifiedTime(dest.resolve("old.txt"), LinkOption.NOFOLLOW_LINKS), "negative mtime via pax");
+    assertEquals(
+        Files.getAttribute(dest.resolve("dir/plain.txt"), "unix:ino"),
+        Files.getAttribute(dest.resolve("hard"), "unix:ino"));
+    assertEquals(
+        "rw-r-----",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dest.resolve("dir/plain.txt"))));
+    assertEquals(
+        "rwxr-x---",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.resolve("dir"))));
+    assertEquals(
+        FileTime.from(1_600_000_002L, TimeUnit.SECONDS),
+        Files.getLastModifiedTime(dest.resolve(PREFIXED)));
+    assertEquals(
+        FileTime.from(-86_400L, TimeUnit.SECONDS),
+        Files.getLastModifiedTime(dest.resolve("old.txt"), LinkOption.NOFOLLOW_LINKS),
+        "negative mtime via pax");
   }
 
   @Test
@@ -90,15 +101,18 @@ class TarWriter_Test {
   @Test
   void write_refusesShortBody() {
     TarWriter w = new TarWriter(new ByteArrayOutputStream());
-    IOException e = assertThrows(IOException.class,
-        () -> w.write(TarEntry.file("f", 0644, 10, 0), new ByteArrayInputStream(new byte[4])));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> w.write(TarEntry.file("f", 0644, 10, 0), new ByteArrayInputStream(new byte[4])));
     assertEquals("body of f ended after 4 of 10 bytes", e.getMessage());
   }
 
   @Test
   void writeHeader_refusesNameLongerThanField() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> TarHeader.of("x".repeat(101), '0', 0).encode());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> TarHeader.of("x".repeat(101), '0', 0).encode());
     assertEquals("tar header name of 101 bytes does not fit in 100", e.getMessage());
   }
 
@@ -108,7 +122,8 @@ class TarWriter_Test {
     try (OutputStream out = Files.newOutputStream(archive)) {
       writeSample(out);
     }
-    assertEquals(List.of("dir/", "dir/plain.txt", PREFIXED, GNU_LONG, "dir/link", "hard", "old.txt"),
+    assertEquals(
+        List.of("dir/", "dir/plain.txt", PREFIXED, GNU_LONG, "dir/link", "hard", "old.txt"),
         TarTrees.lines(TarTrees.run(tmp, "tar", "-tf", archive.toString())));
   }
 }

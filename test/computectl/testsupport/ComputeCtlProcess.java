@@ -28,7 +28,8 @@ public final class ComputeCtlProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int externalPort;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private ComputeCtlProcess(Process process, Path log, int externalPort) {
     this.process = process;
@@ -46,7 +47,8 @@ public final class ComputeCtlProcess implements AutoCloseable {
     if (stagedImage == null) {
       try {
         Path dir = RunAs.ownedTempDir(null, "computectl-image-");
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(
+            dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         run(List.of("cp", "-a", image.toString(), dir.resolve("image").toString()));
         stagedImage = dir.resolve("image");
       } catch (IOException e) {
@@ -76,13 +78,16 @@ public final class ComputeCtlProcess implements AutoCloseable {
   }
 
   /** Starts compute_ctl with these arguments; {@code env} entries are added to ours. */
-  public static ComputeCtlProcess start(List<String> args, Map<String, String> env, int externalPort) {
+  public static ComputeCtlProcess start(
+      List<String> args, Map<String, String> env, int externalPort) {
     List<String> cmd = new ArrayList<>();
     cmd.add(launcher().toString());
     cmd.addAll(args);
     Path log = TestPg.workDir("computectl-log-").resolve("compute_ctl.log");
-    ProcessBuilder pb = new ProcessBuilder(RunAs.command(TestPg.user(), cmd))
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(RunAs.command(TestPg.user(), cmd))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     try {
       return new ComputeCtlProcess(pb.start(), log, externalPort);
@@ -104,13 +109,20 @@ public final class ComputeCtlProcess implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  public HttpResponse<String> post(String path, String json, Duration timeout) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri(path)).timeout(timeout).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  public HttpResponse<String> post(String path, String json, Duration timeout)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri(path))
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {

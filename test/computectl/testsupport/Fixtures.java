@@ -14,7 +14,10 @@ public final class Fixtures {
   }
 
   public static Path dir() {
-    for (Path p : new Path[] {projectRoot().resolve("../shared/fixtures"), Path.of("/work/shared/fixtures")}) {
+    for (Path p :
+        new Path[] {
+          projectRoot().resolve("../shared/fixtures"), Path.of("/work/shared/fixtures")
+        }) {
       if (Files.isDirectory(p)) {
         return p.normalize();
       }

@@ -9,9 +9,9 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 
 /**
- * Shared real-PostgreSQL fixtures for tests: one private installation (with the neon stub and
- * the sync-safekeepers shim) per test JVM, and fresh clusters on free loopback ports. When the
- * tests run as root, Postgres runs as the {@code postgres} user.
+ * Shared real-PostgreSQL fixtures for tests: one private installation (with the neon stub and the
+ * sync-safekeepers shim) per test JVM, and fresh clusters on free loopback ports. When the tests
+ * run as root, Postgres runs as the {@code postgres} user.
  */
 public final class TestPg {
   private static PgInstall install;
@@ -48,7 +48,8 @@ public final class TestPg {
   /** A new, started cluster; close it when done. */
   public static LocalCluster newCluster() {
     try {
-      return LocalCluster.start(install(), workDir("computectl-cluster-").resolve("data"), freePort());
+      return LocalCluster.start(
+          install(), workDir("computectl-cluster-").resolve("data"), freePort());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -28,7 +28,8 @@ class CertificateWatcher_Test {
     Path cert = Files.createTempDirectory("computectl-cert-").resolve("tls.crt");
     Files.writeString(cert, "first certificate");
     AtomicInteger changes = new AtomicInteger();
-    try (CertificateWatcher w = new CertificateWatcher(cert, FAST, FAST, changes::incrementAndGet)) {
+    try (CertificateWatcher w =
+        new CertificateWatcher(cert, FAST, FAST, changes::incrementAndGet)) {
       assertTrue(w.start());
       Thread.sleep(200);
       assertEquals(0, changes.get(), "the first reading is not a change");
@@ -48,7 +49,8 @@ class CertificateWatcher_Test {
     Path cert = Files.createTempDirectory("computectl-cert-").resolve("tls.crt");
     Files.writeString(cert, "same");
     AtomicInteger changes = new AtomicInteger();
-    try (CertificateWatcher w = new CertificateWatcher(cert, FAST, FAST, changes::incrementAndGet)) {
+    try (CertificateWatcher w =
+        new CertificateWatcher(cert, FAST, FAST, changes::incrementAndGet)) {
       assertTrue(w.start());
       Files.delete(cert);
       Thread.sleep(200);
@@ -62,7 +64,7 @@ class CertificateWatcher_Test {
   @Test
   void start_waitsUntilTheCertificateIsReadable() throws Exception {
     Path cert = Files.createTempDirectory("computectl-cert-").resolve("tls.crt");
-    try (CertificateWatcher w = new CertificateWatcher(cert, FAST, FAST, () -> { })) {
+    try (CertificateWatcher w = new CertificateWatcher(cert, FAST, FAST, () -> {})) {
       CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(w::start);
       Thread.sleep(200);
       assertFalse(started.isDone(), "start blocks while the certificate is missing");
@@ -76,7 +78,7 @@ class CertificateWatcher_Test {
   @Test
   void close_whileWaitingForTheCertificate_endsTheWait() throws Exception {
     Path cert = Files.createTempDirectory("computectl-cert-").resolve("never.crt");
-    CertificateWatcher w = new CertificateWatcher(cert, FAST, FAST, () -> { });
+    CertificateWatcher w = new CertificateWatcher(cert, FAST, FAST, () -> {});
     CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(w::start);
     Thread.sleep(100);
 

@@ -30,7 +30,12 @@ final class TestCerts {
   }
 
   /** The key forms a test can ask for. */
-  enum Kind { P256_SEC1, P256_PKCS8, P384, RSA }
+  enum Kind {
+    P256_SEC1,
+    P256_PKCS8,
+    P384,
+    RSA
+  }
 
   private TestCerts() {}
 
@@ -46,7 +51,8 @@ final class TestCerts {
   private static final Map<Kind, Pair> MADE = new EnumMap<>(Kind.class);
 
   /** A pair of this kind, shared by the tests of this JVM (keytool takes a second per key). */
-  static synchronized Pair make(Kind kind) throws IOException, InterruptedException, GeneralSecurityException {
+  static synchronized Pair make(Kind kind)
+      throws IOException, InterruptedException, GeneralSecurityException {
     Pair p = MADE.get(kind);
     if (p == null) {
       p = make(kind, hasOpenssl());
@@ -56,7 +62,8 @@ final class TestCerts {
   }
 
   /** A new pair, made with openssl or with keytool. */
-  static Pair make(Kind kind, boolean openssl) throws IOException, InterruptedException, GeneralSecurityException {
+  static Pair make(Kind kind, boolean openssl)
+      throws IOException, InterruptedException, GeneralSecurityException {
     Path dir = Files.createTempDirectory("computectl-certs-");
     return openssl ? withOpenssl(kind, dir) : withKeytool(kind, dir);
   }
@@ -65,32 +72,96 @@ final class TestCerts {
     Path key = dir.resolve("k.pem");
     Path cert = dir.resolve("c.pem");
     if (kind == Kind.RSA) {
-      run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
-          "-subj", "/CN=compute", "-days", "2", "-sha256");
+      run(
+          "openssl",
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-keyout",
+          key.toString(),
+          "-out",
+          cert.toString(),
+          "-subj",
+          "/CN=compute",
+          "-days",
+          "2",
+          "-sha256");
     } else {
-      run("openssl", "ecparam", "-name", kind == Kind.P384 ? "secp384r1" : "prime256v1", "-genkey", "-noout",
-          "-out", key.toString());
-      run("openssl", "req", "-new", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "2",
-          "-subj", "/CN=compute", "-sha256");
+      run(
+          "openssl",
+          "ecparam",
+          "-name",
+          kind == Kind.P384 ? "secp384r1" : "prime256v1",
+          "-genkey",
+          "-noout",
+          "-out",
+          key.toString());
+      run(
+          "openssl",
+          "req",
+          "-new",
+          "-x509",
+          "-key",
+          key.toString(),
+          "-out",
+          cert.toString(),
+          "-days",
+          "2",
+          "-subj",
+          "/CN=compute",
+          "-sha256");
       if (kind == Kind.P256_PKCS8) {
         Path pkcs8 = dir.resolve("k8.pem");
-        run("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", key.toString(), "-out", pkcs8.toString());
+        run(
+            "openssl",
+            "pkcs8",
+            "-topk8",
+            "-nocrypt",
+            "-in",
+            key.toString(),
+            "-out",
+            pkcs8.toString());
         key = pkcs8;
       }
     }
     return new Pair(Files.readString(key), Files.readString(cert));
   }
 
-  private static Pair withKeytool(Kind kind, Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+  private static Pair withKeytool(Kind kind, Path dir)
+      throws IOException, InterruptedException, GeneralSecurityException {
     Path store = dir.resolve("ks.p12");
-    List<String> cmd = new ArrayList<>(List.of("keytool", "-genkeypair", "-alias", "a", "-dname", "CN=compute",
-        "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit",
-        "-keypass", "changeit"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "keytool",
+                "-genkeypair",
+                "-alias",
+                "a",
+                "-dname",
+                "CN=compute",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit"));
     if (kind == Kind.RSA) {
       cmd.addAll(List.of("-keyalg", "RSA", "-keysize", "2048", "-sigalg", "SHA256withRSA"));
     } else {
-      cmd.addAll(List.of("-keyalg", "EC", "-groupname", kind == Kind.P384 ? "secp384r1" : "secp256r1",
-          "-sigalg", "SHA256withECDSA"));
+      cmd.addAll(
+          List.of(
+              "-keyalg",
+              "EC",
+              "-groupname",
+              kind == Kind.P384 ? "secp384r1" : "secp256r1",
+              "-sigalg",
+              "SHA256withECDSA"));
     }
     run(cmd.toArray(new String[0]));
     KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -99,8 +170,8 @@ final class TestCerts {
     }
     byte[] pkcs8 = ks.getKey("a", "changeit".toCharArray()).getEncoded();
     String cert = pem("CERTIFICATE", ks.getCertificate("a").getEncoded());
-    String key = kind == Kind.P256_SEC1 ? pem("EC PRIVATE KEY", sec1Of(pkcs8))
-        : pem("PRIVATE KEY", pkcs8);
+    String key =
+        kind == Kind.P256_SEC1 ? pem("EC PRIVATE KEY", sec1Of(pkcs8)) : pem("PRIVATE KEY", pkcs8);
     return new Pair(key, cert);
   }
 
@@ -113,8 +184,13 @@ final class TestCerts {
   }
 
   static String pem(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(der) + "\n-----END " + label + "-----\n";
+    return "-----BEGIN "
+        + label
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + label
+        + "-----\n";
   }
 
   private static void run(String... cmd) throws IOException, InterruptedException {

@@ -44,7 +44,10 @@ class TlsFiles_Test {
     assertEquals(p256.keyPem(), Files.readString(pgdata.resolve(TlsFiles.SERVER_KEY)));
     assertEquals(p256.certPem(), Files.readString(pgdata.resolve(TlsFiles.SERVER_CRT)));
     for (String f : new String[] {TlsFiles.SERVER_KEY, TlsFiles.SERVER_CRT}) {
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pgdata.resolve(f))), f);
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(pgdata.resolve(f))),
+          f);
     }
   }
 
@@ -75,7 +78,9 @@ class TlsFiles_Test {
 
     assertEquals("private key file does not match certificate", e.getMessage());
     assertTrue(e.retryable());
-    assertFalse(Files.exists(pgdata.resolve(TlsFiles.SERVER_KEY)), "nothing is installed from a mismatched pair");
+    assertFalse(
+        Files.exists(pgdata.resolve(TlsFiles.SERVER_KEY)),
+        "nothing is installed from a mismatched pair");
   }
 
   @Test
@@ -85,7 +90,9 @@ class TlsFiles_Test {
 
     TlsException e = assertThrows(TlsException.class, () -> TlsFiles.install(dir, config(dir)));
 
-    assertEquals("unknown TLS key type: the certificate is signed with SHA256withRSA; only ECDSA P-256 with SHA-256 is supported",
+    assertEquals(
+        "unknown TLS key type: the certificate is signed with SHA256withRSA; only ECDSA P-256 with"
+            + " SHA-256 is supported",
         e.getMessage());
     assertFalse(e.retryable());
   }
@@ -97,14 +104,16 @@ class TlsFiles_Test {
 
     TlsException e = assertThrows(TlsException.class, () -> TlsFiles.install(dir, config(dir)));
 
-    assertEquals("unknown TLS key type: the certificate's key is not an ECDSA P-256 key", e.getMessage());
+    assertEquals(
+        "unknown TLS key type: the certificate's key is not an ECDSA P-256 key", e.getMessage());
     assertFalse(e.retryable());
   }
 
   @Test
   void install_rsaKeyWithEcCertificate_isAPermanentUnknownKeyType() throws Exception {
     Path dir = Files.createTempDirectory("computectl-tls-");
-    new TestCerts.Pair(TestCerts.make(TestCerts.Kind.RSA).keyPem(), p256.certPem()).write(dir, "tls");
+    new TestCerts.Pair(TestCerts.make(TestCerts.Kind.RSA).keyPem(), p256.certPem())
+        .write(dir, "tls");
 
     TlsException e = assertThrows(TlsException.class, () -> TlsFiles.install(dir, config(dir)));
 
@@ -118,7 +127,9 @@ class TlsFiles_Test {
 
     TlsException e = assertThrows(TlsException.class, () -> TlsFiles.install(dir, config(dir)));
 
-    assertTrue(e.getMessage().startsWith("cannot read the TLS key file " + dir.resolve("tls.key")), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("cannot read the TLS key file " + dir.resolve("tls.key")),
+        e.getMessage());
     assertTrue(e.retryable());
   }
 
@@ -128,23 +139,29 @@ class TlsFiles_Test {
     TestCerts.make(TestCerts.Kind.RSA).write(dir, "tls");
     long start = System.nanoTime();
 
-    assertThrows(TlsException.class, () -> TlsFiles.installWithRetry(dir, config(dir), Duration.ofSeconds(1), () -> false));
+    assertThrows(
+        TlsException.class,
+        () -> TlsFiles.installWithRetry(dir, config(dir), Duration.ofSeconds(1), () -> false));
 
-    assertTrue(System.nanoTime() - start < 900_000_000L, "no retry for a key type that can never work");
+    assertTrue(
+        System.nanoTime() - start < 900_000_000L, "no retry for a key type that can never work");
   }
 
   @Test
   void installWithRetry_filesAppearLater_installsThem() throws Exception {
     Path dir = Files.createTempDirectory("computectl-tls-");
     Path pgdata = Files.createTempDirectory("computectl-pgdata-");
-    Thread writer = new Thread(() -> {
-      try {
-        Thread.sleep(300);
-        p256.write(dir, "tls");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, "test-tls-writer");
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+                p256.write(dir, "tls");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "test-tls-writer");
     writer.start();
 
     TlsFiles.installWithRetry(pgdata, config(dir), Duration.ofMillis(50), () -> false);
@@ -167,7 +184,8 @@ class TlsFiles_Test {
 
       try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres") + "&sslmode=require");
           Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+          ResultSet rs =
+              st.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
         assertTrue(rs.next());
         assertTrue(rs.getBoolean(1), "the connection is encrypted with the installed certificate");
       }

@@ -14,8 +14,16 @@ import org.junit.jupiter.api.Test;
 
 /** The flags and help text issue 7 adds to compute_ctl's command line. */
 class CliAdditions_Test {
-  private static final String[] REQUIRED = {"-D", "/pgdata", "-C", "postgresql://cloud_admin@localhost:5432/postgres",
-      "-i", "c1", "-S", "/spec.json"};
+  private static final String[] REQUIRED = {
+    "-D",
+    "/pgdata",
+    "-C",
+    "postgresql://cloud_admin@localhost:5432/postgres",
+    "-i",
+    "c1",
+    "-S",
+    "/spec.json"
+  };
 
   private static Args parse(String... extra) {
     String[] argv = new String[REQUIRED.length + extra.length];
@@ -34,7 +42,8 @@ class CliAdditions_Test {
   @Test
   void logFormat_refusesOtherValues() {
     UsageException e = assertThrows(UsageException.class, () -> parse("--log-format", "xml"));
-    assertEquals("invalid value 'xml' for '--log-format <FORMAT>': expected text or json", e.getMessage());
+    assertEquals(
+        "invalid value 'xml' for '--log-format <FORMAT>': expected text or json", e.getMessage());
   }
 
   @Test

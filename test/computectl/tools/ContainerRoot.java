@@ -45,8 +45,12 @@ final class ContainerRoot {
     }
   }
 
-  /** Lays out the root: the image at {@code imageDir}, the extra programs at their own paths, their libraries. */
-  static ContainerRoot build(Path image, String imageDir, List<String> programs) throws IOException {
+  /**
+   * Lays out the root: the image at {@code imageDir}, the extra programs at their own paths, their
+   * libraries.
+   */
+  static ContainerRoot build(Path image, String imageDir, List<String> programs)
+      throws IOException {
     Path dir = Files.createTempDirectory("computectl-container-");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path target = dir.resolve(imageDir.substring(1));
@@ -78,8 +82,10 @@ final class ContainerRoot {
     String user = TestPg.user();
     String spec = null;
     if (user != null) {
-      spec = exec(List.of("id", "-u", user), Duration.ofSeconds(10)).output().trim() + ":"
-          + exec(List.of("id", "-g", user), Duration.ofSeconds(10)).output().trim();
+      spec =
+          exec(List.of("id", "-u", user), Duration.ofSeconds(10)).output().trim()
+              + ":"
+              + exec(List.of("id", "-g", user), Duration.ofSeconds(10)).output().trim();
       run(List.of("chown", spec, dir.resolve("var/db/postgres").toString()));
     }
     return new ContainerRoot(dir, imageDir, spec);
@@ -93,13 +99,17 @@ final class ContainerRoot {
     return out;
   }
 
-  /** Every library ldd resolves for these binaries, outside the image (libjvm.so is loaded by path). */
+  /**
+   * Every library ldd resolves for these binaries, outside the image (libjvm.so is loaded by path).
+   */
   private static Set<String> libraries(List<Path> binaries, Path image) throws IOException {
     Set<String> libs = new TreeSet<>();
     for (Path b : binaries) {
-      for (String line : exec(List.of("ldd", b.toString()), Duration.ofSeconds(30)).output().split("\n")) {
+      for (String line :
+          exec(List.of("ldd", b.toString()), Duration.ofSeconds(30)).output().split("\n")) {
         String t = line.trim();
-        String path = t.contains("=> /") ? t.substring(t.indexOf("=> ") + 3) : t.startsWith("/") ? t : null;
+        String path =
+            t.contains("=> /") ? t.substring(t.indexOf("=> ") + 3) : t.startsWith("/") ? t : null;
         if (path == null) {
           continue;
         }
@@ -113,13 +123,17 @@ final class ContainerRoot {
   }
 
   /**
-   * The device nodes every container runtime provides; the JVM's random source needs them.
-   * Null when all is well, else why namespaces or chroot cannot be used here.
+   * The device nodes every container runtime provides; the JVM's random source needs them. Null
+   * when all is well, else why namespaces or chroot cannot be used here.
    */
   String probe() throws IOException {
-    for (String[] dev : new String[][] {{"null", "3"}, {"zero", "5"}, {"random", "8"}, {"urandom", "9"}}) {
-      Result r = exec(List.of("mknod", "-m", "666", dir.resolve("dev/" + dev[0]).toString(), "c", "1", dev[1]),
-          Duration.ofSeconds(10));
+    for (String[] dev :
+        new String[][] {{"null", "3"}, {"zero", "5"}, {"random", "8"}, {"urandom", "9"}}) {
+      Result r =
+          exec(
+              List.of(
+                  "mknod", "-m", "666", dir.resolve("dev/" + dev[0]).toString(), "c", "1", dev[1]),
+              Duration.ofSeconds(10));
       if (r.exit() != 0) {
         return "mknod: " + r.output().trim();
       }
@@ -129,8 +143,16 @@ final class ContainerRoot {
   }
 
   private List<String> command(List<String> inside) {
-    List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child=SIGTERM",
-        "--mount-proc=" + dir.resolve("proc"), chrootProgram()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "unshare",
+                "--mount",
+                "--pid",
+                "--fork",
+                "--kill-child=SIGTERM",
+                "--mount-proc=" + dir.resolve("proc"),
+                chrootProgram()));
     if (userSpec != null) {
       cmd.add("--userspec=" + userSpec);
     }
@@ -139,7 +161,9 @@ final class ContainerRoot {
     return cmd;
   }
 
-  /** By absolute path: unshare runs it with the container's (empty) environment, so without PATH. */
+  /**
+   * By absolute path: unshare runs it with the container's (empty) environment, so without PATH.
+   */
   private static String chrootProgram() {
     for (String p : List.of("/usr/sbin/chroot", "/usr/bin/chroot", "/sbin/chroot", "/bin/chroot")) {
       if (Files.isExecutable(Path.of(p))) {
@@ -168,8 +192,11 @@ final class ContainerRoot {
   /** Files (not directories) outside {@code prefix}, as paths inside the container. */
   List<String> filesOutside(String prefix) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).map(p -> "/" + dir.relativize(p))
-          .filter(p -> !p.startsWith(prefix + "/")).sorted().toList();
+      return s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .map(p -> "/" + dir.relativize(p))
+          .filter(p -> !p.startsWith(prefix + "/"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -186,8 +213,16 @@ final class ContainerRoot {
   /** Sizes of the image's parts and of the whole root, for the test log and README. */
   String report() throws IOException {
     Path image = dir.resolve(imageDir.substring(1));
-    StringBuilder sb = new StringBuilder("container root " + dir + ": " + mb(bytes(dir)) + " in all, image " + mb(imageBytes()));
-    for (String part : List.of("lib/server/libjvm.so", "lib/modules", "lib/server/classes.jsa", "lib/server/app.jsa", "lib/app")) {
+    StringBuilder sb =
+        new StringBuilder(
+            "container root " + dir + ": " + mb(bytes(dir)) + " in all, image " + mb(imageBytes()));
+    for (String part :
+        List.of(
+            "lib/server/libjvm.so",
+            "lib/modules",
+            "lib/server/classes.jsa",
+            "lib/server/app.jsa",
+            "lib/app")) {
       Path p = image.resolve(part);
       if (Files.exists(p)) {
         sb.append(", ").append(part).append(' ').append(mb(bytes(p)));
@@ -220,8 +255,11 @@ final class ContainerRoot {
     return exec(cmd, timeout, true);
   }
 
-  /** The program is looked up in our PATH; the child gets {@code PATH} only when asked (host tools). */
-  private static Result exec(List<String> cmd, Duration timeout, boolean withPath) throws IOException {
+  /**
+   * The program is looked up in our PATH; the child gets {@code PATH} only when asked (host tools).
+   */
+  private static Result exec(List<String> cmd, Duration timeout, boolean withPath)
+      throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().clear();
     if (withPath) {

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogTail_Test {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void lastLines_oldestFirstWithoutTheUnfinishedLine() throws IOException {
@@ -32,12 +31,15 @@ class LogTail_Test {
   void lastLines_readsOnlyTheEndOfAHugeFileAndDropsTheCutLine() throws IOException {
     String line = "x".repeat(999);
     int n = (int) (LogTail.MAX_BYTES / 1000) + 50;
-    String body = IntStream.range(0, n).mapToObj(i -> i + line).collect(Collectors.joining("\n", "", "\n"));
+    String body =
+        IntStream.range(0, n).mapToObj(i -> i + line).collect(Collectors.joining("\n", "", "\n"));
     Path f = Files.writeString(dir.resolve("log"), body);
     List<String> all = LogTail.lastLines(f, Integer.MAX_VALUE, l -> true);
     assertEquals((n - 1) + line, all.get(all.size() - 1));
-    // Lines are 1001 to 1005 bytes long: the window holds a little fewer than MAX_BYTES / 1000 of them.
-    assertEquals(true, all.size() < n && all.size() >= LogTail.MAX_BYTES / 1005 - 1, "size " + all.size());
+    // Lines are 1001 to 1005 bytes long: the window holds a little fewer than MAX_BYTES / 1000 of
+    // them.
+    assertEquals(
+        true, all.size() < n && all.size() >= LogTail.MAX_BYTES / 1005 - 1, "size " + all.size());
     assertEquals(true, all.stream().allMatch(l -> l.endsWith(line) && l.length() > line.length()));
   }
 

@@ -18,13 +18,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** deploy/systemd: the unit's policy choices, its environment file, and systemd's own verdict on it. */
+/**
+ * deploy/systemd: the unit's policy choices, its environment file, and systemd's own verdict on it.
+ */
 class SystemdUnit_Test {
-  private static final Path UNIT = Fixtures.projectRoot().resolve("deploy/systemd/compute_ctl.service");
+  private static final Path UNIT =
+      Fixtures.projectRoot().resolve("deploy/systemd/compute_ctl.service");
   private static final Path ENV = Fixtures.projectRoot().resolve("deploy/systemd/compute_ctl.env");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** Directive to value, last one winning as in systemd (comments and sections left out). */
   private static Map<String, String> directives(Path file) throws IOException {
@@ -43,17 +45,25 @@ class SystemdUnit_Test {
   void unit_runsAsPostgresAndNeverRestartsAfterACleanExit() throws IOException {
     Map<String, String> d = directives(UNIT);
     assertEquals("postgres", d.get("User"));
-    assertEquals("on-abnormal", d.get("Restart"), "exit 0 after /terminate and exit 1 after a failed start stay down");
-    assertTrue(!d.containsKey("SuccessExitStatus") && !d.containsKey("RestartForceExitStatus"), d.toString());
+    assertEquals(
+        "on-abnormal",
+        d.get("Restart"),
+        "exit 0 after /terminate and exit 1 after a failed start stay down");
+    assertTrue(
+        !d.containsKey("SuccessExitStatus") && !d.containsKey("RestartForceExitStatus"),
+        d.toString());
   }
 
   @Test
   void unit_stopsWithAFastPostgresShutdown() throws IOException {
     Map<String, String> d = directives(UNIT);
-    assertEquals("mixed", d.get("KillMode"), "SIGTERM to compute_ctl only; it stops Postgres itself");
+    assertEquals(
+        "mixed", d.get("KillMode"), "SIGTERM to compute_ctl only; it stops Postgres itself");
     assertEquals("SIGTERM", d.get("KillSignal"));
     long stop = Long.parseLong(d.get("TimeoutStopSec").replace("s", ""));
-    assertTrue(stop > 70, "longer than compute_ctl's 60 s wait for Postgres plus 10 s after SIGQUIT: " + stop);
+    assertTrue(
+        stop > 70,
+        "longer than compute_ctl's 60 s wait for Postgres plus 10 s after SIGQUIT: " + stop);
   }
 
   @Test
@@ -80,10 +90,14 @@ class SystemdUnit_Test {
     assertTrue(env.get("COMPUTE_CTL_ARGS").contains("--spec-path"), "one spec source");
   }
 
-  /** systemd-analyze verify exits 0 even for directives it ignores, so its output must be empty too. */
+  /**
+   * systemd-analyze verify exits 0 even for directives it ignores, so its output must be empty too.
+   */
   @Test
   void unit_passesSystemdAnalyzeVerify() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")) || Files.isExecutable(Path.of("/bin/systemd-analyze")),
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/systemd-analyze"))
+            || Files.isExecutable(Path.of("/bin/systemd-analyze")),
         "skipped: systemd-analyze is not installed");
     Path image = Path.of(System.getProperty("computectl.image", "build/image")).toAbsolutePath();
     // verify checks that ExecStart exists: point it at the image built by this run.
@@ -92,17 +106,28 @@ class SystemdUnit_Test {
     String out = run(List.of("systemd-analyze", "verify", unit.toString()));
     assertEquals("exit 0\n", out);
     String security = run(List.of("systemd-analyze", "security", "--offline=yes", unit.toString()));
-    Matcher m = Pattern.compile("Overall exposure level for compute_ctl.service: ([0-9.]+)").matcher(security);
+    Matcher m =
+        Pattern.compile("Overall exposure level for compute_ctl.service: ([0-9.]+)")
+            .matcher(security);
     assertTrue(m.find(), security);
     assertTrue(Double.parseDouble(m.group(1)) < 3.0, "exposure " + m.group(1) + "\n" + security);
   }
 
   @Test
   void verifyCheck_failsOnAnIgnoredDirective() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "skipped: systemd-analyze is not installed");
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/systemd-analyze")),
+        "skipped: systemd-analyze is not installed");
     Path unit = dir.resolve("broken.service");
-    Files.writeString(unit, Files.readString(UNIT).replace("/opt/compute_ctl", Path.of(System.getProperty("computectl.image",
-        "build/image")).toAbsolutePath().toString()).replace("KillMode=mixed", "KillMode=bogus"));
+    Files.writeString(
+        unit,
+        Files.readString(UNIT)
+            .replace(
+                "/opt/compute_ctl",
+                Path.of(System.getProperty("computectl.image", "build/image"))
+                    .toAbsolutePath()
+                    .toString())
+            .replace("KillMode=mixed", "KillMode=bogus"));
     String out = run(List.of("systemd-analyze", "verify", unit.toString()));
     assertTrue(out.contains("Failed to parse kill mode"), out);
   }

@@ -13,7 +13,8 @@ class ChildProcesses_Test {
   void killAll_killsWhatTheChildStartedToo() throws Exception {
     ChildProcesses children = new ChildProcesses();
     // A wrapper whose sleep would outlive it if only the wrapper were killed.
-    Process shell = children.register("wrapper", new ProcessBuilder("sh", "-c", "sleep 600 & wait").start());
+    Process shell =
+        children.register("wrapper", new ProcessBuilder("sh", "-c", "sleep 600 & wait").start());
     List<ProcessHandle> started = awaitDescendants(shell);
     assertEquals(1, started.size(), started.toString());
     children.killAll();

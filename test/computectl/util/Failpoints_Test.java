@@ -52,7 +52,8 @@ class Failpoints_Test {
   @Test
   void eval_panicThrowsAndExitExits() {
     fp.configure("p", "panic(boom)");
-    assertEquals("boom", assertThrows(Failpoints.FailpointPanic.class, () -> fp.eval("p")).getMessage());
+    assertEquals(
+        "boom", assertThrows(Failpoints.FailpointPanic.class, () -> fp.eval("p")).getMessage());
     fp.configure("e", "exit");
     fp.eval("e");
     assertEquals(List.of(1), exits);
@@ -68,14 +69,22 @@ class Failpoints_Test {
 
   @Test
   void configure_badActionsGiveTheFailCratesText() {
-    assertEquals("unrecognized command \"explode\"",
-        assertThrows(IllegalArgumentException.class, () -> fp.configure("p", "explode")).getMessage());
-    assertEquals("parentheses do not match",
-        assertThrows(IllegalArgumentException.class, () -> fp.configure("p", "return(1")).getMessage());
-    assertEquals("sleep require timeout",
-        assertThrows(IllegalArgumentException.class, () -> fp.configure("p", "sleep")).getMessage());
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> fp.configure("p", "x%return")).getMessage()
-        .startsWith("failed to parse frequency"));
+    assertEquals(
+        "unrecognized command \"explode\"",
+        assertThrows(IllegalArgumentException.class, () -> fp.configure("p", "explode"))
+            .getMessage());
+    assertEquals(
+        "parentheses do not match",
+        assertThrows(IllegalArgumentException.class, () -> fp.configure("p", "return(1"))
+            .getMessage());
+    assertEquals(
+        "sleep require timeout",
+        assertThrows(IllegalArgumentException.class, () -> fp.configure("p", "sleep"))
+            .getMessage());
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> fp.configure("p", "x%return"))
+            .getMessage()
+            .startsWith("failed to parse frequency"));
   }
 
   @Test

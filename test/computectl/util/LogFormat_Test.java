@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** {@code --log-format json}: every line one object with timestamp, level, thread and message. */
 class LogFormat_Test {
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-  private final PrintStream previous = Log.setOutput(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+  private final PrintStream previous =
+      Log.setOutput(new PrintStream(buffer, true, StandardCharsets.UTF_8));
 
   @AfterEach
   void restore() {
@@ -31,7 +32,8 @@ class LogFormat_Test {
   @Test
   void json_everyLineHasTimestampLevelThreadAndMessage() throws Exception {
     Log.setFormat(Log.Format.JSON);
-    Thread t = new Thread(() -> Log.warn("quote \" backslash \\ newline \n tab \t done"), "worker-7");
+    Thread t =
+        new Thread(() -> Log.warn("quote \" backslash \\ newline \n tab \t done"), "worker-7");
     t.start();
     t.join();
     Log.info("second");
@@ -51,7 +53,8 @@ class LogFormat_Test {
     Log.setFormat(Log.Format.JSON);
     Log.raw("PG:2025-04-01 10:00:00 UTC LOG:  ready\u200bsecond line\n");
     JsonObject o = Json.parse(lines().get(0)).asObject();
-    assertEquals("PG:2025-04-01 10:00:00 UTC LOG:  ready\u200bsecond line", o.getString("message", null));
+    assertEquals(
+        "PG:2025-04-01 10:00:00 UTC LOG:  ready\u200bsecond line", o.getString("message", null));
     assertEquals("INFO", o.getString("level", null));
   }
 

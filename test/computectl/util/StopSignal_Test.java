@@ -19,14 +19,17 @@ class StopSignal_Test {
   @Test
   void sleep_endsEarlyWhenStoppedMeanwhile() throws InterruptedException {
     StopSignal s = new StopSignal();
-    Thread stopper = new Thread(() -> {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      s.stop();
-    }, "stop-signal-test-stopper");
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(50);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              s.stop();
+            },
+            "stop-signal-test-stopper");
     stopper.start();
     long t0 = System.nanoTime();
     assertFalse(s.sleep(Duration.ofSeconds(30)));

@@ -12,7 +12,8 @@ class DiskQuota_Test {
   void set_passesWholeKibAndMountpoint() throws Exception {
     HelperScripts h = new HelperScripts("set-disk-quota");
 
-    new DiskQuota(h.sudo, h.tool, new ChildProcesses()).set(10L * 1024 * 1024 + 1023, "/var/db/postgres/compute");
+    new DiskQuota(h.sudo, h.tool, new ChildProcesses())
+        .set(10L * 1024 * 1024 + 1023, "/var/db/postgres/compute");
 
     assertEquals(List.of(h.tool + " 10240 /var/db/postgres/compute"), h.sudoCalls());
     assertEquals(List.of("10240 /var/db/postgres/compute"), h.toolCalls());
@@ -33,9 +34,16 @@ class DiskQuota_Test {
     h.exitWith(1);
     h.deleteToolWhenRun();
 
-    VmHelperException e = assertThrows(VmHelperException.class, () -> new DiskQuota(h.sudo, h.tool, null).set(2048, "/mnt"));
+    VmHelperException e =
+        assertThrows(
+            VmHelperException.class, () -> new DiskQuota(h.sudo, h.tool, null).set(2048, "/mnt"));
 
-    assertEquals("failed to set disk quota: could not run `" + h.sudo + " " + h.tool + "`: process exited with exit status: 1",
+    assertEquals(
+        "failed to set disk quota: could not run `"
+            + h.sudo
+            + " "
+            + h.tool
+            + "`: process exited with exit status: 1",
         e.getMessage());
   }
 }

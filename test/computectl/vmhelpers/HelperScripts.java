@@ -7,8 +7,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
- * A temporary directory with a recording {@code sudo} stand-in (logs its arguments, then runs
- * them) and a recording helper tool that exits with a configurable code and can delete itself.
+ * A temporary directory with a recording {@code sudo} stand-in (logs its arguments, then runs them)
+ * and a recording helper tool that exits with a configurable code and can delete itself.
  */
 final class HelperScripts {
   final Path dir;
@@ -18,10 +18,13 @@ final class HelperScripts {
   HelperScripts(String toolName) throws IOException {
     dir = Files.createTempDirectory("computectl-vmhelpers-");
     sudo = script("sudo", "printf '%s\\n' \"$*\" >> \"${0%/*}/sudo.log\"\nexec \"$@\"\n");
-    tool = script(toolName, "here=${0%/*}\nprintf '%s\\n' \"$*\" >> \"$here/tool.log\"\n"
-        + "echo \"helper output line\"\n"
-        + "[ -f \"$here/delete-self\" ] && rm -f \"$0\"\n"
-        + "exit \"$(cat \"$here/exit-code\" 2>/dev/null || echo 0)\"\n");
+    tool =
+        script(
+            toolName,
+            "here=${0%/*}\nprintf '%s\\n' \"$*\" >> \"$here/tool.log\"\n"
+                + "echo \"helper output line\"\n"
+                + "[ -f \"$here/delete-self\" ] && rm -f \"$0\"\n"
+                + "exit \"$(cat \"$here/exit-code\" 2>/dev/null || echo 0)\"\n");
   }
 
   private Path script(String name, String body) throws IOException {

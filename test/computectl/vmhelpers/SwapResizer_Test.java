@@ -23,10 +23,18 @@ class SwapResizer_Test {
     HelperScripts h = new HelperScripts("resize-swap");
     h.exitWith(3);
 
-    VmHelperException e = assertThrows(VmHelperException.class, () -> new SwapResizer(h.sudo, h.tool, null).resize(4096));
+    VmHelperException e =
+        assertThrows(
+            VmHelperException.class, () -> new SwapResizer(h.sudo, h.tool, null).resize(4096));
 
-    assertEquals("failed to resize swap: could not run `" + h.sudo + " " + h.tool + " --once 4096`: "
-        + "process exited with exit status: 3", e.getMessage());
+    assertEquals(
+        "failed to resize swap: could not run `"
+            + h.sudo
+            + " "
+            + h.tool
+            + " --once 4096`: "
+            + "process exited with exit status: 3",
+        e.getMessage());
   }
 
   @Test
@@ -45,9 +53,14 @@ class SwapResizer_Test {
     HelperScripts h = new HelperScripts("resize-swap");
     Path noSudo = h.dir.resolve("no-such-sudo");
 
-    VmHelperException e = assertThrows(VmHelperException.class, () -> new SwapResizer(noSudo, h.tool, null).resize(1));
+    VmHelperException e =
+        assertThrows(
+            VmHelperException.class, () -> new SwapResizer(noSudo, h.tool, null).resize(1));
 
-    assertEquals(true, e.getMessage().startsWith("could not run `" + noSudo + " " + h.tool + " --once 1`: spawn() failed"),
+    assertEquals(
+        true,
+        e.getMessage()
+            .startsWith("could not run `" + noSudo + " " + h.tool + " --once 1`: spawn() failed"),
         e.getMessage());
   }
 }

@@ -31,8 +31,12 @@ final class AgentClient implements AutoCloseable {
   private final WebSocket ws;
 
   private AgentClient(int port) throws Exception {
-    this.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/monitor"), new Listener()).get(10, TimeUnit.SECONDS);
+    this.ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .buildAsync(URI.create("ws://127.0.0.1:" + port + "/monitor"), new Listener())
+            .get(10, TimeUnit.SECONDS);
   }
 
   static AgentClient connect(int port) throws Exception {
@@ -108,7 +112,9 @@ final class AgentClient implements AutoCloseable {
   }
 
   void expectNothing(Duration during) throws InterruptedException {
-    assertNull(received.poll(during.toMillis(), TimeUnit.MILLISECONDS), "unexpected message from the monitor");
+    assertNull(
+        received.poll(during.toMillis(), TimeUnit.MILLISECONDS),
+        "unexpected message from the monitor");
   }
 
   /** How the connection ended ("close <code> <reason>" or "error ..."), waiting up to {@code within}. */

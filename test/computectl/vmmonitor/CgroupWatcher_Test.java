@@ -13,13 +13,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CgroupWatcher_Test {
-  private static final String REALISTIC_STAT = "anon 1879048192\nfile 536870912\nkernel 41943040\nshmem 8388608\n"
-      + "file_mapped 33554432\ninactive_anon 1342177280\nactive_anon 536870912\ninactive_file 268435456\n"
-      + "active_file 268435456\nunevictable 0\nslab_reclaimable 4194304\npgfault 123456\n";
+  private static final String REALISTIC_STAT =
+      "anon 1879048192\n"
+          + "file 536870912\n"
+          + "kernel 41943040\n"
+          + "shmem 8388608\n"
+          + "file_mapped 33554432\n"
+          + "inactive_anon 1342177280\n"
+          + "active_anon 536870912\n"
+          + "inactive_file 268435456\n"
+          + "active_file 268435456\n"
+          + "unevictable 0\n"
+          + "slab_reclaimable 4194304\n"
+          + "pgfault 123456\n";
 
   private static VmMonitorConfig config(FakeCgroup c, String name) {
-    return new VmMonitorConfig(new InetSocketAddress("127.0.0.1", 0), name, null, c.root, p -> true, () -> 4L << 30,
-        new FakeClock(), Duration.ofMillis(10));
+    return new VmMonitorConfig(
+        new InetSocketAddress("127.0.0.1", 0),
+        name,
+        null,
+        c.root,
+        p -> true,
+        () -> 4L << 30,
+        new FakeClock(),
+        Duration.ofMillis(10));
   }
 
   @Test
@@ -29,7 +46,10 @@ class CgroupWatcher_Test {
 
   @Test
   void parseNonReclaimable_skipsOddLinesAndCountsMissingKeysAsZero() {
-    assertEquals(7, CgroupWatcher.parseNonReclaimable("active_anon  9\nactive_anon x\ninactive_anon 7\n\ngarbage\n"));
+    assertEquals(
+        7,
+        CgroupWatcher.parseNonReclaimable(
+            "active_anon  9\nactive_anon x\ninactive_anon 7\n\ngarbage\n"));
     assertEquals(0, CgroupWatcher.parseNonReclaimable("file 5\n"));
     assertEquals(0, CgroupWatcher.parseNonReclaimable(""));
   }
@@ -38,15 +58,31 @@ class CgroupWatcher_Test {
   void checkUsable_refusesWhatUpstreamRefuses() throws Exception {
     try (FakeCgroup c = FakeCgroup.create(0)) {
       assertEquals(c.dir, CgroupWatcher.checkUsable(c.root, FakeCgroup.NAME, p -> true));
-      assertTrue(assertThrows(VmMonitorException.class, () -> CgroupWatcher.checkUsable(c.root, FakeCgroup.NAME, p -> false))
-          .getMessage().startsWith("cgroups v2 not supported"));
-      assertEquals("cgroup \"other\" does not exist (no directory " + c.root.resolve("other") + ")",
-          assertThrows(VmMonitorException.class, () -> CgroupWatcher.checkUsable(c.root, "other", p -> true)).getMessage());
-      assertTrue(assertThrows(VmMonitorException.class, () -> CgroupWatcher.checkUsable(c.root, "../etc", p -> true))
-          .getMessage().startsWith("invalid cgroup name \"../etc\""));
+      assertTrue(
+          assertThrows(
+                  VmMonitorException.class,
+                  () -> CgroupWatcher.checkUsable(c.root, FakeCgroup.NAME, p -> false))
+              .getMessage()
+              .startsWith("cgroups v2 not supported"));
+      assertEquals(
+          "cgroup \"other\" does not exist (no directory " + c.root.resolve("other") + ")",
+          assertThrows(
+                  VmMonitorException.class,
+                  () -> CgroupWatcher.checkUsable(c.root, "other", p -> true))
+              .getMessage());
+      assertTrue(
+          assertThrows(
+                  VmMonitorException.class,
+                  () -> CgroupWatcher.checkUsable(c.root, "../etc", p -> true))
+              .getMessage()
+              .startsWith("invalid cgroup name \"../etc\""));
       Files.writeString(c.root.resolve("cgroup.controllers"), "cpu io pids\n");
-      assertEquals("could not find memory subsystem in " + c.root.resolve("cgroup.controllers"),
-          assertThrows(VmMonitorException.class, () -> CgroupWatcher.checkUsable(c.root, FakeCgroup.NAME, p -> true)).getMessage());
+      assertEquals(
+          "could not find memory subsystem in " + c.root.resolve("cgroup.controllers"),
+          assertThrows(
+                  VmMonitorException.class,
+                  () -> CgroupWatcher.checkUsable(c.root, FakeCgroup.NAME, p -> true))
+              .getMessage());
     }
   }
 
@@ -61,7 +97,9 @@ class CgroupWatcher_Test {
   void start_samplesTheCgroupRepeatedly() throws Exception {
     try (FakeCgroup c = FakeCgroup.create(1792L << 20)) {
       AtomicInteger summaries = new AtomicInteger();
-      CgroupWatcher w = CgroupWatcher.start(config(c, FakeCgroup.NAME), "test-cgroup", summaries::incrementAndGet);
+      CgroupWatcher w =
+          CgroupWatcher.start(
+              config(c, FakeCgroup.NAME), "test-cgroup", summaries::incrementAndGet);
       try {
         waitFor(() -> summaries.get() >= 3);
         MemorySummary s = w.latest();
@@ -78,7 +116,9 @@ class CgroupWatcher_Test {
     try (FakeCgroup c = FakeCgroup.create(1792L << 20)) {
       c.removeMemoryStat();
       AtomicInteger summaries = new AtomicInteger();
-      CgroupWatcher w = CgroupWatcher.start(config(c, FakeCgroup.NAME), "test-cgroup", summaries::incrementAndGet);
+      CgroupWatcher w =
+          CgroupWatcher.start(
+              config(c, FakeCgroup.NAME), "test-cgroup", summaries::incrementAndGet);
       try {
         waitFor(() -> summaries.get() >= 2);
         assertEquals(0, w.latest().meanBytes());
@@ -92,7 +132,9 @@ class CgroupWatcher_Test {
   void start_takesNoSampleWhileMemoryStatIsUnreadable() throws Exception {
     try (FakeCgroup c = FakeCgroup.create(1792L << 20)) {
       AtomicInteger summaries = new AtomicInteger();
-      CgroupWatcher w = CgroupWatcher.start(config(c, FakeCgroup.NAME), "test-cgroup", summaries::incrementAndGet);
+      CgroupWatcher w =
+          CgroupWatcher.start(
+              config(c, FakeCgroup.NAME), "test-cgroup", summaries::incrementAndGet);
       try {
         waitFor(() -> summaries.get() >= 1);
         c.breakMemoryStat();
@@ -112,7 +154,8 @@ class CgroupWatcher_Test {
   @Test
   void stop_endsTheSamplingThread() throws Exception {
     try (FakeCgroup c = FakeCgroup.create(0)) {
-      CgroupWatcher w = CgroupWatcher.start(config(c, FakeCgroup.NAME), "test-cgroup-stop", () -> { });
+      CgroupWatcher w =
+          CgroupWatcher.start(config(c, FakeCgroup.NAME), "test-cgroup-stop", () -> {});
       assertNotNull(find("test-cgroup-stop"));
       w.stop();
       assertEquals(null, find("test-cgroup-stop"));
@@ -120,8 +163,10 @@ class CgroupWatcher_Test {
   }
 
   private static Thread find(String name) {
-    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
-        .findFirst().orElse(null);
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(name) && t.isAlive())
+        .findFirst()
+        .orElse(null);
   }
 
   static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

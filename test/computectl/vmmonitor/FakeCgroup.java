@@ -42,13 +42,24 @@ final class FakeCgroup implements AutoCloseable {
   /** Atomically replaces memory.stat so that active_anon + inactive_anon == bytes. */
   void setUsage(long bytes) {
     long active = bytes / 4;
-    String stat = "anon " + bytes + "\nfile 536870912\nkernel 41943040\nshmem 8388608\nfile_mapped 33554432\n"
-        + "inactive_anon " + (bytes - active) + "\nactive_anon " + active + "\ninactive_file 268435456\n"
-        + "active_file 268435456\nunevictable 0\nslab_reclaimable 4194304\npgfault 123456\n";
+    String stat =
+        "anon "
+            + bytes
+            + "\nfile 536870912\nkernel 41943040\nshmem 8388608\nfile_mapped 33554432\n"
+            + "inactive_anon "
+            + (bytes - active)
+            + "\nactive_anon "
+            + active
+            + "\ninactive_file 268435456\n"
+            + "active_file 268435456\nunevictable 0\nslab_reclaimable 4194304\npgfault 123456\n";
     try {
       Path tmp = dir.resolve("memory.stat.tmp");
       Files.writeString(tmp, stat);
-      Files.move(tmp, dir.resolve("memory.stat"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          dir.resolve("memory.stat"),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The LFC SQL against a real PostgreSQL 15. Vanilla Postgres has no neon GUCs, so they are
- * declared as placeholders: {@code neon.file_cache_size_limit} in postgresql.conf, and
- * {@code neon.max_file_cache_size} for database {@code lfc} only, which leaves database
- * {@code postgres} without it (the "settings absent" case).
+ * The LFC SQL against a real PostgreSQL 15. Vanilla Postgres has no neon GUCs, so they are declared
+ * as placeholders: {@code neon.file_cache_size_limit} in postgresql.conf, and {@code
+ * neon.max_file_cache_size} for database {@code lfc} only, which leaves database {@code postgres}
+ * without it (the "settings absent" case).
  */
 class FileCache_Test {
   private static final long MIB = 1L << 20;
@@ -37,8 +37,14 @@ class FileCache_Test {
   }
 
   private static FileCache cache(String db, String extra) {
-    return new FileCache(LibpqConnstr.parse("host=127.0.0.1 port=" + pg.port() + " dbname=" + db
-        + " user=cloud_admin sslmode=disable application_name=vm-monitor " + extra));
+    return new FileCache(
+        LibpqConnstr.parse(
+            "host=127.0.0.1 port="
+                + pg.port()
+                + " dbname="
+                + db
+                + " user=cloud_admin sslmode=disable application_name=vm-monitor "
+                + extra));
   }
 
   private static long deadline() {
@@ -63,9 +69,11 @@ class FileCache_Test {
     try (FileCache fc = cache("lfc", "")) {
       assertEquals(3072 * MIB, fc.setSizeBytes(3072 * MIB, deadline()));
       assertEquals("3072", showLimit(pg, "3072"));
-      assertTrue(Files.readString(pg.dataDir().resolve("postgresql.auto.conf"))
-          .contains("neon.file_cache_size_limit = '3072'\n"));
-      assertEquals(2229 * MIB, fc.setSizeBytes(2229 * MIB + 12345, deadline()), "whole MiB, rounded down");
+      assertTrue(
+          Files.readString(pg.dataDir().resolve("postgresql.auto.conf"))
+              .contains("neon.file_cache_size_limit = '3072'\n"));
+      assertEquals(
+          2229 * MIB, fc.setSizeBytes(2229 * MIB + 12345, deadline()), "whole MiB, rounded down");
       assertEquals("2229", showLimit(pg, "2229"));
     }
   }
@@ -89,8 +97,13 @@ class FileCache_Test {
   void setSizeBytes_retriesItsQueryOnANewConnection() throws Exception {
     try (FileCache fc = cache("lfc", "application_name=vm-monitor-retry")) {
       fc.setSizeBytes(1000 * MIB, deadline());
-      assertEquals("1", pg.psql("postgres", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-          + " WHERE application_name = 'vm-monitor-retry'").trim());
+      assertEquals(
+          "1",
+          pg.psql(
+                  "postgres",
+                  "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                      + " WHERE application_name = 'vm-monitor-retry'")
+              .trim());
       assertEquals(1001 * MIB, fc.setSizeBytes(1001 * MIB, deadline()));
       assertEquals("1001", showLimit(pg, "1001"));
     }
@@ -99,19 +112,29 @@ class FileCache_Test {
   @Test
   void setSizeBytes_failsWhenTheNeonSettingIsAbsent() {
     try (FileCache fc = cache("postgres", "")) {
-      String msg = assertThrows(VmMonitorException.class, () -> fc.setSizeBytes(1000 * MIB, deadline())).getMessage();
-      assertTrue(msg.startsWith("could not read neon.max_file_cache_size from Postgres (host=127.0.0.1 port="
-          + pg.port() + " dbname=postgres user=cloud_admin): "), msg);
-      assertTrue(msg.contains("unrecognized configuration parameter \"neon.max_file_cache_size\""), msg);
+      String msg =
+          assertThrows(VmMonitorException.class, () -> fc.setSizeBytes(1000 * MIB, deadline()))
+              .getMessage();
+      assertTrue(
+          msg.startsWith(
+              "could not read neon.max_file_cache_size from Postgres (host=127.0.0.1 port="
+                  + pg.port()
+                  + " dbname=postgres user=cloud_admin): "),
+          msg);
+      assertTrue(
+          msg.contains("unrecognized configuration parameter \"neon.max_file_cache_size\""), msg);
     }
   }
 
   @Test
   void setSizeBytes_failsFastWhenPostgresIsUnreachable() {
     int port = TestPg.freePort();
-    try (FileCache fc = new FileCache(LibpqConnstr.parse("host=127.0.0.1 port=" + port + " user=cloud_admin"))) {
+    try (FileCache fc =
+        new FileCache(LibpqConnstr.parse("host=127.0.0.1 port=" + port + " user=cloud_admin"))) {
       long t0 = System.nanoTime();
-      String msg = assertThrows(VmMonitorException.class, () -> fc.setSizeBytes(1000 * MIB, deadline())).getMessage();
+      String msg =
+          assertThrows(VmMonitorException.class, () -> fc.setSizeBytes(1000 * MIB, deadline()))
+              .getMessage();
       assertTrue(msg.startsWith("could not read neon.max_file_cache_size from Postgres"), msg);
       assertTrue(System.nanoTime() - t0 < 3_500_000_000L);
     }
@@ -120,9 +143,13 @@ class FileCache_Test {
   @Test
   void setSizeBytes_givesUpAtTheDeadlineWhenPostgresHangs() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        FileCache fc = new FileCache(LibpqConnstr.parse("host=127.0.0.1 port=" + silent.getLocalPort() + " user=x"))) {
+        FileCache fc =
+            new FileCache(
+                LibpqConnstr.parse("host=127.0.0.1 port=" + silent.getLocalPort() + " user=x"))) {
       long t0 = System.nanoTime();
-      assertThrows(VmMonitorException.class, () -> fc.setSizeBytes(1000 * MIB, System.nanoTime() + 1_500_000_000L));
+      assertThrows(
+          VmMonitorException.class,
+          () -> fc.setSizeBytes(1000 * MIB, System.nanoTime() + 1_500_000_000L));
       long took = System.nanoTime() - t0;
       assertTrue(took < 3_500_000_000L, "took " + took / 1_000_000 + " ms");
     }

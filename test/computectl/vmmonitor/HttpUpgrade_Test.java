@@ -16,8 +16,17 @@ class HttpUpgrade_Test {
 
   @BeforeAll
   static void startMonitor() {
-    monitor = VmMonitor.start(new VmMonitorConfig(new InetSocketAddress("127.0.0.1", 0), null, null,
-        VmMonitorConfig.DEFAULT_CGROUP_ROOT, p -> true, () -> 4L << 30, System::nanoTime, Duration.ofMillis(100)));
+    monitor =
+        VmMonitor.start(
+            new VmMonitorConfig(
+                new InetSocketAddress("127.0.0.1", 0),
+                null,
+                null,
+                VmMonitorConfig.DEFAULT_CGROUP_ROOT,
+                p -> true,
+                () -> 4L << 30,
+                System::nanoTime,
+                Duration.ofMillis(100)));
   }
 
   @AfterAll
@@ -33,8 +42,10 @@ class HttpUpgrade_Test {
   @Test
   void upgrade_answers101WithoutSubprotocolOrExtensionsEvenWhenOffered() throws Exception {
     try (RawClient c = new RawClient(monitor.port())) {
-      String head = c.upgrade("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits",
-          "Sec-WebSocket-Protocol: chat");
+      String head =
+          c.upgrade(
+              "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits",
+              "Sec-WebSocket-Protocol: chat");
       assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
       String lower = head.toLowerCase(Locale.ROOT);
       assertTrue(lower.contains("\r\nupgrade: websocket\r\n"), head);
@@ -58,7 +69,9 @@ class HttpUpgrade_Test {
 
   @Test
   void request_otherMethodIs405() throws Exception {
-    String head = assertStatus("POST /monitor HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 405 ");
+    String head =
+        assertStatus(
+            "POST /monitor HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 405 ");
     assertTrue(head.contains("\r\nAllow: GET\r\n"), head);
   }
 
@@ -70,17 +83,26 @@ class HttpUpgrade_Test {
 
   @Test
   void request_otherWebSocketVersionIs426Naming13() throws Exception {
-    String head = assertStatus("GET /monitor HTTP/1.1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n"
-        + "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: " + RawClient.KEY + "\r\n\r\n", "HTTP/1.1 426 ");
+    String head =
+        assertStatus(
+            "GET /monitor HTTP/1.1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n"
+                + "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: "
+                + RawClient.KEY
+                + "\r\n\r\n",
+            "HTTP/1.1 426 ");
     assertTrue(head.contains("\r\nSec-WebSocket-Version: 13\r\n"), head);
   }
 
   @Test
   void request_badKeyIs400() throws Exception {
-    assertStatus("GET /monitor HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2hvcnQ=\r\n\r\n", "HTTP/1.1 400 ");
-    assertStatus("GET /monitor HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-        + "Sec-WebSocket-Version: 13\r\n\r\n", "HTTP/1.1 400 ");
+    assertStatus(
+        "GET /monitor HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+            + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2hvcnQ=\r\n\r\n",
+        "HTTP/1.1 400 ");
+    assertStatus(
+        "GET /monitor HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n",
+        "HTTP/1.1 400 ");
   }
 
   @Test

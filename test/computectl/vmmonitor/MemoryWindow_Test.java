@@ -13,7 +13,10 @@ class MemoryWindow_Test {
     w.add(30, 300);
     w.add(40, 400);
     assertEquals(new MemorySummary(28, 5, 500), w.add(50, 500), "141 / 5 rounds down");
-    assertEquals(new MemorySummary(40, 6, 600), w.add(69, 600), "11+30+40+50+69 = 200, the first sample is out");
+    assertEquals(
+        new MemorySummary(40, 6, 600),
+        w.add(69, 600),
+        "11+30+40+50+69 = 200, the first sample is out");
   }
 
   @Test

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whole agent connections against a monitor with a fake cgroup, MemTotal = 4 GiB, a fake
- * clock and a real Postgres for the file cache: the shared transcripts replayed message by
- * message, plus the failure cases around them.
+ * Whole agent connections against a monitor with a fake cgroup, MemTotal = 4 GiB, a fake clock and
+ * a real Postgres for the file cache: the shared transcripts replayed message by message, plus the
+ * failure cases around them.
  */
 class MonitorSession_Test {
   private static final long MIB = 1L << 20;
@@ -59,19 +59,31 @@ class MonitorSession_Test {
   }
 
   private static String connstr() {
-    return "host=127.0.0.1 port=" + pg.port() + " dbname=postgres user=cloud_admin sslmode=disable application_name=vm-monitor";
+    return "host=127.0.0.1 port="
+        + pg.port()
+        + " dbname=postgres user=cloud_admin sslmode=disable application_name=vm-monitor";
   }
 
   private void start(String connstr, Duration pollInterval) {
-    monitor = VmMonitor.start(new VmMonitorConfig(new InetSocketAddress("127.0.0.1", 0), FakeCgroup.NAME, connstr,
-        cgroup.root, p -> true, () -> 4 * GIB, clock, pollInterval));
+    monitor =
+        VmMonitor.start(
+            new VmMonitorConfig(
+                new InetSocketAddress("127.0.0.1", 0),
+                FakeCgroup.NAME,
+                connstr,
+                cgroup.root,
+                p -> true,
+                () -> 4 * GIB,
+                clock,
+                pollInterval));
   }
 
   private void start() {
     start(connstr(), Duration.ofMillis(20));
   }
 
-  private SessionSnapshot awaitSession(java.util.function.Predicate<SessionSnapshot> condition) throws Exception {
+  private SessionSnapshot awaitSession(java.util.function.Predicate<SessionSnapshot> condition)
+      throws Exception {
     CgroupWatcher_Test.waitFor(() -> monitor.session().filter(condition).isPresent());
     return monitor.session().orElseThrow();
   }
@@ -92,8 +104,11 @@ class MonitorSession_Test {
     void run() throws Exception;
   }
 
-  /** Plays the transcript; monitor lines must arrive byte for byte; {@code before} runs steps first. */
-  private static void replay(AgentClient agent, List<Line> lines, Map<Integer, Step> before) throws Exception {
+  /**
+   * Plays the transcript; monitor lines must arrive byte for byte; {@code before} runs steps first.
+   */
+  private static void replay(AgentClient agent, List<Line> lines, Map<Integer, Step> before)
+      throws Exception {
     for (int i = 0; i < lines.size(); i++) {
       if (before.containsKey(i)) {
         before.get(i).run();
@@ -111,24 +126,30 @@ class MonitorSession_Test {
   void transcript01_connectHealthCheckUpscale() throws Exception {
     start();
     try (AgentClient agent = AgentClient.connect(monitor.port())) {
-      replay(agent, transcript("01-connect-healthcheck-upscale.txt"), Map.of(
-          2, () -> {
-            SessionSnapshot s = awaitSession(SessionSnapshot::ready);
-            assertEquals(3650722201L, s.thresholdBytes());
-            assertEquals(3072 * MIB, s.fileCacheBytes());
-            assertEquals("3072", FileCache_Test.showLimit(pg, "3072"));
-          },
-          4, () -> cgroup.setUsage(3584 * MIB),
-          5, () -> {
-            agent.expectNothing(Duration.ofMillis(300));
-            clock.advance(Duration.ofMillis(999));
-            agent.expectNothing(Duration.ofMillis(200));
-            clock.advance(Duration.ofMillis(1));
-          },
-          8, () -> {
-            assertEquals(4474273792L, monitor.session().orElseThrow().thresholdBytes());
-            assertEquals("3765", FileCache_Test.showLimit(pg, "3765"));
-          }));
+      replay(
+          agent,
+          transcript("01-connect-healthcheck-upscale.txt"),
+          Map.of(
+              2,
+                  () -> {
+                    SessionSnapshot s = awaitSession(SessionSnapshot::ready);
+                    assertEquals(3650722201L, s.thresholdBytes());
+                    assertEquals(3072 * MIB, s.fileCacheBytes());
+                    assertEquals("3072", FileCache_Test.showLimit(pg, "3072"));
+                  },
+              4, () -> cgroup.setUsage(3584 * MIB),
+              5,
+                  () -> {
+                    agent.expectNothing(Duration.ofMillis(300));
+                    clock.advance(Duration.ofMillis(999));
+                    agent.expectNothing(Duration.ofMillis(200));
+                    clock.advance(Duration.ofMillis(1));
+                  },
+              8,
+                  () -> {
+                    assertEquals(4474273792L, monitor.session().orElseThrow().thresholdBytes());
+                    assertEquals("3765", FileCache_Test.showLimit(pg, "3765"));
+                  }));
       clock.advance(Duration.ofSeconds(2));
       agent.expectNothing(Duration.ofMillis(300));
     }
@@ -139,12 +160,16 @@ class MonitorSession_Test {
     cgroup.setUsage(1792 * MIB);
     start();
     try (AgentClient agent = AgentClient.connect(monitor.port())) {
-      replay(agent, transcript("02-downscale-approve-deny.txt"), Map.of(
-          2, () -> awaitSession(s -> s.ready() && s.memorySamples() >= 5),
-          4, () -> {
-            assertEquals(2648912691L, monitor.session().orElseThrow().thresholdBytes());
-            assertEquals("2229", FileCache_Test.showLimit(pg, "2229"));
-          }));
+      replay(
+          agent,
+          transcript("02-downscale-approve-deny.txt"),
+          Map.of(
+              2, () -> awaitSession(s -> s.ready() && s.memorySamples() >= 5),
+              4,
+                  () -> {
+                    assertEquals(2648912691L, monitor.session().orElseThrow().thresholdBytes());
+                    assertEquals("2229", FileCache_Test.showLimit(pg, "2229"));
+                  }));
       SessionSnapshot s = monitor.session().orElseThrow();
       assertEquals(2648912691L, s.thresholdBytes(), "a denial changes nothing");
       assertEquals(2229 * MIB, s.fileCacheBytes());
@@ -155,15 +180,22 @@ class MonitorSession_Test {
   void transcript03_errorsAndNoticesKeepTheConnection() throws Exception {
     start();
     try (AgentClient agent = AgentClient.connect(monitor.port())) {
-      replay(agent, transcript("03-errors-and-notices.txt"), Map.of(
-          5, () -> cgroup.setUsage(4608 * MIB),
-          9, () -> {
-            cgroup.breakMemoryStat();
-            Thread.sleep(200);
-            clock.advance(Duration.ofSeconds(6));
-          }));
+      replay(
+          agent,
+          transcript("03-errors-and-notices.txt"),
+          Map.of(
+              5, () -> cgroup.setUsage(4608 * MIB),
+              9,
+                  () -> {
+                    cgroup.breakMemoryStat();
+                    Thread.sleep(200);
+                    clock.advance(Duration.ofSeconds(6));
+                  }));
       // Upstream drops the connection on "Reboot"; this port answers and carries on.
-      assertEquals("{\"type\":\"InvalidMessage\",\"error\":\"unknown message type \\\"Reboot\\\"\",\"id\":8}", agent.next());
+      assertEquals(
+          "{\"type\":\"InvalidMessage\",\"error\":\"unknown message type"
+              + " \\\"Reboot\\\"\",\"id\":8}",
+          agent.next());
       agent.send("{\"content\":{},\"type\":\"HealthCheck\",\"id\":10}");
       assertEquals("{\"type\":\"HealthCheck\",\"id\":10}", agent.next());
     }
@@ -187,18 +219,31 @@ class MonitorSession_Test {
       awaitSession(s -> s.ready() && s.memorySamples() >= 2);
       pg.close();
       try {
-        agent.send("{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":2}");
-        assertEquals("{\"type\":\"InternalError\",\"error\":\"failed to handle upscale\",\"id\":2}", agent.next());
-        agent.send("{\"content\":{\"target\":{\"cpu\":0.75,\"mem\":3221225472}},\"type\":\"DownscaleRequest\",\"id\":4}");
-        assertEquals("{\"type\":\"InternalError\",\"error\":\"failed to downscale\",\"id\":4}", agent.next());
-        assertEquals(3650722201L, monitor.session().orElseThrow().thresholdBytes(), "threshold unchanged on failure");
+        agent.send(
+            "{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":2}");
+        assertEquals(
+            "{\"type\":\"InternalError\",\"error\":\"failed to handle upscale\",\"id\":2}",
+            agent.next());
+        agent.send(
+            "{\"content\":{\"target\":{\"cpu\":0.75,\"mem\":3221225472}},\"type\":\"DownscaleRequest\",\"id\":4}");
+        assertEquals(
+            "{\"type\":\"InternalError\",\"error\":\"failed to downscale\",\"id\":4}",
+            agent.next());
+        assertEquals(
+            3650722201L,
+            monitor.session().orElseThrow().thresholdBytes(),
+            "threshold unchanged on failure");
         agent.send("{\"content\":{},\"type\":\"HealthCheck\",\"id\":6}");
         assertEquals("{\"type\":\"HealthCheck\",\"id\":6}", agent.next());
       } finally {
         pg.startServer();
       }
-      agent.send("{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":8}");
-      assertEquals("{\"type\":\"UpscaleConfirmation\",\"id\":8}", agent.next(), "a new Postgres connection is made");
+      agent.send(
+          "{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":8}");
+      assertEquals(
+          "{\"type\":\"UpscaleConfirmation\",\"id\":8}",
+          agent.next(),
+          "a new Postgres connection is made");
     }
   }
 
@@ -215,15 +260,23 @@ class MonitorSession_Test {
     start(connstr(), Duration.ofHours(1));
     try (AgentClient agent = AgentClient.handshaken(monitor.port())) {
       awaitSession(s -> s.ready() && s.memorySamples() == 1);
-      agent.send("{\"content\":{\"target\":{\"cpu\":0.75,\"mem\":3221225472}},\"type\":\"DownscaleRequest\",\"id\":2}");
-      assertEquals("{\"type\":\"DownscaleResult\",\"Ok\":false,\"Status\":\"haven't received enough cgroup memory stats yet\",\"id\":2}",
+      agent.send(
+          "{\"content\":{\"target\":{\"cpu\":0.75,\"mem\":3221225472}},\"type\":\"DownscaleRequest\",\"id\":2}");
+      assertEquals(
+          "{\"type\":\"DownscaleResult\",\"Ok\":false,\"Status\":\"haven't received enough cgroup"
+              + " memory stats yet\",\"id\":2}",
           agent.next());
       clock.advance(Duration.ofMillis(5001));
-      agent.send("{\"content\":{\"target\":{\"cpu\":0.75,\"mem\":3221225472}},\"type\":\"DownscaleRequest\",\"id\":4}");
-      assertEquals("{\"type\":\"InternalError\",\"error\":\"failed to downscale\",\"id\":4}", agent.next());
+      agent.send(
+          "{\"content\":{\"target\":{\"cpu\":0.75,\"mem\":3221225472}},\"type\":\"DownscaleRequest\",\"id\":4}");
+      assertEquals(
+          "{\"type\":\"InternalError\",\"error\":\"failed to downscale\",\"id\":4}", agent.next());
       agent.send("{\"content\":{},\"type\":\"HealthCheck\",\"id\":6}");
       assertEquals("{\"type\":\"HealthCheck\",\"id\":6}", agent.next());
-      assertEquals(3072 * MIB, monitor.session().orElseThrow().fileCacheBytes(), "no SQL for a failed downscale");
+      assertEquals(
+          3072 * MIB,
+          monitor.session().orElseThrow().fileCacheBytes(),
+          "no SQL for a failed downscale");
     }
   }
 }

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A hand-made WebSocket client on a plain socket, for what the JDK client hides or refuses to
- * do: reading the 101 headers and sending broken frames.
+ * A hand-made WebSocket client on a plain socket, for what the JDK client hides or refuses to do:
+ * reading the 101 headers and sending broken frames.
  */
 final class RawClient implements AutoCloseable {
   static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -47,9 +47,13 @@ final class RawClient implements AutoCloseable {
   }
 
   String upgrade(String... extraHeaders) throws IOException {
-    StringBuilder sb = new StringBuilder("GET /monitor HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
-        + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + KEY + "\r\n"
-        + "User-Agent: Go-http-client/1.1\r\n");
+    StringBuilder sb =
+        new StringBuilder(
+            "GET /monitor HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                + KEY
+                + "\r\n"
+                + "User-Agent: Go-http-client/1.1\r\n");
     for (String h : extraHeaders) {
       sb.append(h).append("\r\n");
     }

@@ -36,8 +36,10 @@ class ScalingRules_Test {
 
   @Test
   void fileCacheSize_takesTheSmallerOfSpreadAndRatio() {
-    assertEquals(676 * MIB, ScalingRules.fileCacheSize(1000 * MIB), "spread: (1000-256)/1.1 = 676.4 < 750");
-    assertEquals(1500 * MIB, ScalingRules.fileCacheSize(2000 * MIB), "ratio: 0.75 x 2000 = 1500 < 1585.5");
+    assertEquals(
+        676 * MIB, ScalingRules.fileCacheSize(1000 * MIB), "spread: (1000-256)/1.1 = 676.4 < 750");
+    assertEquals(
+        1500 * MIB, ScalingRules.fileCacheSize(2000 * MIB), "ratio: 0.75 x 2000 = 1500 < 1585.5");
   }
 
   @Test
@@ -63,17 +65,22 @@ class ScalingRules_Test {
   void downscaleDenial_approvesExactlyUpToTheBoundary() {
     long newThreshold = ScalingRules.threshold(ScalingRules.usable(3 * GIB));
     assertNull(ScalingRules.downscaleDenial(newThreshold, 2544055091L));
-    assertEquals("calculated memory threshold too low: 2526.2 MiB (new threshold) < 2426.2 (current usage) + 100 (downscale buffer)",
+    assertEquals(
+        "calculated memory threshold too low: 2526.2 MiB (new threshold) < 2426.2 (current usage) +"
+            + " 100 (downscale buffer)",
         ScalingRules.downscaleDenial(newThreshold, 2544055092L));
     long twoGib = ScalingRules.threshold(ScalingRules.usable(2 * GIB));
     assertNull(ScalingRules.downscaleDenial(twoGib, 1631374540L));
-    assertEquals("calculated memory threshold too low: 1655.8 MiB (new threshold) < 1792 (current usage) + 100 (downscale buffer)",
+    assertEquals(
+        "calculated memory threshold too low: 1655.8 MiB (new threshold) < 1792 (current usage) +"
+            + " 100 (downscale buffer)",
         ScalingRules.downscaleDenial(twoGib, 1792 * MIB));
   }
 
   @Test
   void thresholdChange_printsAsUpstream() {
-    assertEquals("set cgroup memory threshold from 3481.6 MiB to 2526.2 MiB, of new total 2972 MiB",
+    assertEquals(
+        "set cgroup memory threshold from 3481.6 MiB to 2526.2 MiB, of new total 2972 MiB",
         ScalingRules.thresholdChange(3650722201L, 2648912691L, 2972 * MIB));
   }
 

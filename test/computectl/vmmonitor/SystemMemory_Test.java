@@ -16,7 +16,9 @@ class SystemMemory_Test {
       Files.writeString(f, "MemTotal:        4194304 kB\nMemFree:  1 kB\n");
       assertEquals(4294967296L, SystemMemory.memTotalBytes(f));
       Files.writeString(f, "MemFree:  1 kB\n");
-      assertEquals("no MemTotal line in " + f, assertThrows(VmMonitorException.class, () -> SystemMemory.memTotalBytes(f)).getMessage());
+      assertEquals(
+          "no MemTotal line in " + f,
+          assertThrows(VmMonitorException.class, () -> SystemMemory.memTotalBytes(f)).getMessage());
     } finally {
       Files.delete(f);
     }

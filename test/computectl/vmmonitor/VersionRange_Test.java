@@ -24,36 +24,51 @@ class VersionRange_Test {
 
   @Test
   void mismatchMessage_spellsVersionsAsUpstream() {
-    assertEquals("Received protocol version range <invalid: zero> which does not overlap with v1.0",
+    assertEquals(
+        "Received protocol version range <invalid: zero> which does not overlap with v1.0",
         new VersionRange(0, 0).mismatchMessage());
-    assertEquals("Received protocol version range <unknown: 2> to <unknown: 3> which does not overlap with v1.0",
+    assertEquals(
+        "Received protocol version range <unknown: 2> to <unknown: 3> which does not overlap with"
+            + " v1.0",
         new VersionRange(2, 3).mismatchMessage());
-    assertEquals("Received protocol version range <unknown: 255> which does not overlap with v1.0",
+    assertEquals(
+        "Received protocol version range <unknown: 255> which does not overlap with v1.0",
         new VersionRange(255, 255).mismatchMessage());
   }
 
   @Test
   void parse_refusesMinAboveMax() {
-    assertEquals("invalid protocol version range: min (1) is greater than max (0)",
-        assertThrows(VmMonitorException.class, () -> VersionRange.parse("{\"min\":1,\"max\":0}")).getMessage());
+    assertEquals(
+        "invalid protocol version range: min (1) is greater than max (0)",
+        assertThrows(VmMonitorException.class, () -> VersionRange.parse("{\"min\":1,\"max\":0}"))
+            .getMessage());
   }
 
   @Test
   void parse_refusesNumbersOutsideAnUnsignedByte() {
     for (String bad : new String[] {"256", "-1", "1.5", "1e0", "\"1\"", "null"}) {
-      String msg = assertThrows(VmMonitorException.class,
-          () -> VersionRange.parse("{\"min\":1,\"max\":" + bad + "}")).getMessage();
+      String msg =
+          assertThrows(
+                  VmMonitorException.class,
+                  () -> VersionRange.parse("{\"min\":1,\"max\":" + bad + "}"))
+              .getMessage();
       assertTrue(msg.contains("\"max\" must be an integer from 0 to 255"), msg);
     }
   }
 
   @Test
   void parse_refusesOtherShapes() {
-    assertTrue(assertThrows(VmMonitorException.class, () -> VersionRange.parse("hello")).getMessage()
-        .startsWith("protocol version range is not valid JSON"));
-    assertTrue(assertThrows(VmMonitorException.class, () -> VersionRange.parse("[1,1]")).getMessage()
-        .startsWith("protocol version range must be a JSON object"));
-    assertEquals("protocol version range has no \"max\"",
-        assertThrows(VmMonitorException.class, () -> VersionRange.parse("{\"min\":1}")).getMessage());
+    assertTrue(
+        assertThrows(VmMonitorException.class, () -> VersionRange.parse("hello"))
+            .getMessage()
+            .startsWith("protocol version range is not valid JSON"));
+    assertTrue(
+        assertThrows(VmMonitorException.class, () -> VersionRange.parse("[1,1]"))
+            .getMessage()
+            .startsWith("protocol version range must be a JSON object"));
+    assertEquals(
+        "protocol version range has no \"max\"",
+        assertThrows(VmMonitorException.class, () -> VersionRange.parse("{\"min\":1}"))
+            .getMessage());
   }
 }

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The server as compute_ctl sees it, without Postgres: connections, replacement, stopping, cgroup modes. */
+/**
+ * The server as compute_ctl sees it, without Postgres: connections, replacement, stopping, cgroup
+ * modes.
+ */
 class VmMonitor_Test {
   private static final long MIB = 1L << 20;
   private static final long GIB = 1L << 30;
@@ -46,18 +49,27 @@ class VmMonitor_Test {
   }
 
   private VmMonitorConfig config(String cgroupName) {
-    return new VmMonitorConfig(new InetSocketAddress("127.0.0.1", 0), cgroupName, null, cgroup.root, p -> true,
-        () -> 4 * GIB, clock, Duration.ofMillis(20));
+    return new VmMonitorConfig(
+        new InetSocketAddress("127.0.0.1", 0),
+        cgroupName,
+        null,
+        cgroup.root,
+        p -> true,
+        () -> 4 * GIB,
+        clock,
+        Duration.ofMillis(20));
   }
 
-  private SessionSnapshot awaitSession(java.util.function.Predicate<SessionSnapshot> condition) throws Exception {
+  private SessionSnapshot awaitSession(java.util.function.Predicate<SessionSnapshot> condition)
+      throws Exception {
     CgroupWatcher_Test.waitFor(() -> monitor.session().filter(condition).isPresent());
     return monitor.session().orElseThrow();
   }
 
   private static long vmMonitorThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("vm-monitor")).count();
+        .filter(t -> t.isAlive() && t.getName().startsWith("vm-monitor"))
+        .count();
   }
 
   @Test
@@ -66,21 +78,27 @@ class VmMonitor_Test {
     monitor = VmMonitor.start(config(FakeCgroup.NAME));
     try (AgentClient a = AgentClient.handshaken(monitor.port())) {
       assertEquals("{\"type\":\"UpscaleRequest\",\"id\":3}", a.next());
-      a.send("{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":2}");
+      a.send(
+          "{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":2}");
       assertEquals("{\"type\":\"UpscaleConfirmation\",\"id\":2}", a.next());
       assertEquals(4474273792L, monitor.session().orElseThrow().thresholdBytes());
       clock.advance(Duration.ofSeconds(2));
       a.expectNothing(Duration.ofMillis(200));
 
       try (RawClient plain = new RawClient(monitor.port())) {
-        assertTrue(plain.request("GET /monitor HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 426 "));
+        assertTrue(
+            plain.request("GET /monitor HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 426 "));
       }
       a.send(String.format(HEALTH_CHECK, 4));
-      assertEquals("{\"type\":\"HealthCheck\",\"id\":4}", a.next(), "a plain GET does not disturb the agent");
+      assertEquals(
+          "{\"type\":\"HealthCheck\",\"id\":4}",
+          a.next(),
+          "a plain GET does not disturb the agent");
 
       try (AgentClient b = AgentClient.handshaken(monitor.port())) {
         a.awaitEnd(Duration.ofSeconds(3));
-        assertEquals("{\"type\":\"UpscaleRequest\",\"id\":3}", b.next(), "ids and threshold start over");
+        assertEquals(
+            "{\"type\":\"UpscaleRequest\",\"id\":3}", b.next(), "ids and threshold start over");
         SessionSnapshot s = monitor.session().orElseThrow();
         assertEquals(2, s.connection());
         assertEquals(3650722201L, s.thresholdBytes());
@@ -97,7 +115,8 @@ class VmMonitor_Test {
       awaitSession(SessionSnapshot::ready);
       a.expectNothing(Duration.ofMillis(200));
       cgroup.setUsage(3650722201L);
-      assertEquals("{\"type\":\"UpscaleRequest\",\"id\":3}", a.next(), "mean == threshold is enough");
+      assertEquals(
+          "{\"type\":\"UpscaleRequest\",\"id\":3}", a.next(), "mean == threshold is enough");
       for (int id = 5; id <= 9; id += 2) {
         clock.advance(Duration.ofMillis(999));
         a.expectNothing(Duration.ofMillis(100));
@@ -116,20 +135,33 @@ class VmMonitor_Test {
     monitor = VmMonitor.start(config(null));
     try (AgentClient a = AgentClient.handshaken(monitor.port())) {
       a.send("{\"content\":{},\"type\":\"Reboot\",\"id\":6}");
-      assertEquals("{\"type\":\"InvalidMessage\",\"error\":\"unknown message type \\\"Reboot\\\"\",\"id\":6}", a.next());
+      assertEquals(
+          "{\"type\":\"InvalidMessage\",\"error\":\"unknown message type"
+              + " \\\"Reboot\\\"\",\"id\":6}",
+          a.next());
       a.send("not json");
-      assertTrue(a.next().matches("\\{\"type\":\"InvalidMessage\",\"error\":\"message is not valid JSON: .*\",\"id\":0}"));
+      assertTrue(
+          a.next()
+              .matches(
+                  "\\{\"type\":\"InvalidMessage\",\"error\":\"message is not valid JSON:"
+                      + " .*\",\"id\":0}"));
       a.send("{\"type\":\"HealthCheck\",\"id\":8}");
-      assertEquals("{\"type\":\"InvalidMessage\",\"error\":\"HealthCheck message has no \\\"content\\\" object\",\"id\":8}", a.next());
+      assertEquals(
+          "{\"type\":\"InvalidMessage\",\"error\":\"HealthCheck message has no \\\"content\\\""
+              + " object\",\"id\":8}",
+          a.next());
       a.send("{\"content\":{},\"type\":\"HealthCheck\",\"id\":-1}");
-      assertEquals("{\"type\":\"InvalidMessage\",\"error\":\"message: \\\"id\\\" must be an unsigned integer, not -1\",\"id\":0}",
+      assertEquals(
+          "{\"type\":\"InvalidMessage\",\"error\":\"message: \\\"id\\\" must be an unsigned"
+              + " integer, not -1\",\"id\":0}",
           a.next());
       a.send("{\"content\":{\"error\":\"x\"},\"type\":\"InvalidMessage\",\"id\":3}");
       a.send("{\"content\":{\"error\":\"y\"},\"type\":\"InternalError\",\"id\":5}");
       a.sendBinary(new byte[] {1, 2, 3});
       assertEquals("ping-1", a.ping("ping-1"));
       a.send(String.format(HEALTH_CHECK, 10));
-      assertEquals("{\"type\":\"HealthCheck\",\"id\":10}", a.next(), "notices and binary get no reply");
+      assertEquals(
+          "{\"type\":\"HealthCheck\",\"id\":10}", a.next(), "notices and binary get no reply");
     }
   }
 
@@ -138,9 +170,12 @@ class VmMonitor_Test {
     monitor = VmMonitor.start(config(null));
     try (AgentClient a = AgentClient.connect(monitor.port())) {
       a.send("{\"min\":2,\"max\":3}");
-      assertEquals("{\"error\":\"Received protocol version range <unknown: 2> to <unknown: 3> which does not overlap with v1.0\"}",
+      assertEquals(
+          "{\"error\":\"Received protocol version range <unknown: 2> to <unknown: 3> which does not"
+              + " overlap with v1.0\"}",
           a.next());
-      assertEquals("close 1002 protocol version negotiation failed", a.awaitEnd(Duration.ofSeconds(3)));
+      assertEquals(
+          "close 1002 protocol version negotiation failed", a.awaitEnd(Duration.ofSeconds(3)));
     }
     try (AgentClient a = AgentClient.connect(monitor.port())) {
       a.send("{\"min\":1,\"max\":5}");
@@ -152,9 +187,19 @@ class VmMonitor_Test {
   void handshake_unreadableRangesGetAnErrorAndAClose() throws Exception {
     monitor = VmMonitor.start(config(null));
     String[][] cases = {
-        {"{\"min\":1,\"max\":0}", "{\"error\":\"invalid protocol version range: min (1) is greater than max (0)\"}"},
-        {"{\"min\":1,\"max\":256}", "{\"error\":\"protocol version range: \\\"max\\\" must be an integer from 0 to 255, not 256\"}"},
-        {"{\"content\":{},\"type\":\"HealthCheck\",\"id\":2}", "{\"error\":\"protocol version range has no \\\"min\\\"\"}"},
+      {
+        "{\"min\":1,\"max\":0}",
+        "{\"error\":\"invalid protocol version range: min (1) is greater than max (0)\"}"
+      },
+      {
+        "{\"min\":1,\"max\":256}",
+        "{\"error\":\"protocol version range: \\\"max\\\" must be an integer from 0 to 255, not"
+            + " 256\"}"
+      },
+      {
+        "{\"content\":{},\"type\":\"HealthCheck\",\"id\":2}",
+        "{\"error\":\"protocol version range has no \\\"min\\\"\"}"
+      },
     };
     for (String[] c : cases) {
       try (AgentClient a = AgentClient.connect(monitor.port())) {
@@ -165,7 +210,10 @@ class VmMonitor_Test {
     }
     try (AgentClient a = AgentClient.connect(monitor.port())) {
       a.sendBinary(new byte[] {1});
-      assertEquals("{\"error\":\"expected the protocol version range as a text message, got a binary message\"}", a.next());
+      assertEquals(
+          "{\"error\":\"expected the protocol version range as a text message, got a binary"
+              + " message\"}",
+          a.next());
       a.awaitEnd(Duration.ofSeconds(3));
     }
   }
@@ -175,7 +223,9 @@ class VmMonitor_Test {
     monitor = VmMonitor.start(config(null));
     try (AgentClient a = AgentClient.connect(monitor.port())) {
       long t0 = System.nanoTime();
-      assertEquals("close 1008 timed out waiting for the protocol version range", a.awaitEnd(Duration.ofSeconds(6)));
+      assertEquals(
+          "close 1008 timed out waiting for the protocol version range",
+          a.awaitEnd(Duration.ofSeconds(6)));
       long waited = (System.nanoTime() - t0) / 1_000_000;
       assertTrue(waited > 3500 && waited < 5500, "closed after " + waited + " ms");
     }
@@ -188,12 +238,18 @@ class VmMonitor_Test {
     monitor = VmMonitor.start(config(FakeCgroup.NAME));
     try (AgentClient a = AgentClient.handshaken(monitor.port())) {
       SessionSnapshot s = awaitSession(SessionSnapshot::ready);
-      String problem = "could not find memory subsystem in " + cgroup.root.resolve("cgroup.controllers");
+      String problem =
+          "could not find memory subsystem in " + cgroup.root.resolve("cgroup.controllers");
       assertEquals(problem, s.cgroupProblem());
       a.send(String.format(DOWNSCALE_TO_3GIB, 2));
-      assertEquals("{\"type\":\"DownscaleResult\",\"Ok\":false,\"Status\":\"cgroup memory stats unavailable: " + problem
-          + "\",\"id\":2}", a.next());
-      a.send("{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":4}");
+      assertEquals(
+          "{\"type\":\"DownscaleResult\",\"Ok\":false,\"Status\":\"cgroup memory stats unavailable:"
+              + " "
+              + problem
+              + "\",\"id\":2}",
+          a.next());
+      a.send(
+          "{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":4}");
       assertEquals("{\"type\":\"UpscaleConfirmation\",\"id\":4}", a.next());
       clock.advance(Duration.ofSeconds(2));
       a.expectNothing(Duration.ofMillis(200));
@@ -205,9 +261,15 @@ class VmMonitor_Test {
     monitor = VmMonitor.start(config("no-such-cgroup"));
     try (AgentClient a = AgentClient.handshaken(monitor.port())) {
       SessionSnapshot s = awaitSession(SessionSnapshot::ready);
-      assertTrue(s.cgroupProblem().startsWith("cgroup \"no-such-cgroup\" does not exist"), s.cgroupProblem());
+      assertTrue(
+          s.cgroupProblem().startsWith("cgroup \"no-such-cgroup\" does not exist"),
+          s.cgroupProblem());
       a.send(String.format(DOWNSCALE_TO_3GIB, 2));
-      assertTrue(a.next().contains("\"Ok\":false,\"Status\":\"cgroup memory stats unavailable: cgroup \\\"no-such-cgroup\\\""));
+      assertTrue(
+          a.next()
+              .contains(
+                  "\"Ok\":false,\"Status\":\"cgroup memory stats unavailable: cgroup"
+                      + " \\\"no-such-cgroup\\\""));
     }
   }
 
@@ -218,8 +280,10 @@ class VmMonitor_Test {
     try (AgentClient a = AgentClient.handshaken(monitor.port())) {
       awaitSession(s -> s.ready() && s.memorySamples() >= 2);
       a.send(String.format(DOWNSCALE_TO_3GIB, 2));
-      assertEquals("{\"type\":\"DownscaleResult\",\"Ok\":true,\"Status\":\"set cgroup memory threshold from 3481.6 MiB"
-          + " to 2526.2 MiB, of new total 2972 MiB\",\"id\":2}", a.next());
+      assertEquals(
+          "{\"type\":\"DownscaleResult\",\"Ok\":true,\"Status\":\"set cgroup memory threshold from"
+              + " 3481.6 MiB to 2526.2 MiB, of new total 2972 MiB\",\"id\":2}",
+          a.next());
     }
   }
 
@@ -228,9 +292,12 @@ class VmMonitor_Test {
     monitor = VmMonitor.start(config(null));
     try (AgentClient a = AgentClient.handshaken(monitor.port())) {
       a.send(String.format(DOWNSCALE_TO_3GIB, 2));
-      assertEquals("{\"type\":\"DownscaleResult\",\"Ok\":true,\"Status\":\"monitor is not managing cgroup or file cache\",\"id\":2}",
+      assertEquals(
+          "{\"type\":\"DownscaleResult\",\"Ok\":true,\"Status\":\"monitor is not managing cgroup or"
+              + " file cache\",\"id\":2}",
           a.next());
-      a.send("{\"content\":{\"granted\":{\"cpu\":1,\"mem\":4294967296}},\"type\":\"UpscaleNotification\",\"id\":4}");
+      a.send(
+          "{\"content\":{\"granted\":{\"cpu\":1,\"mem\":4294967296}},\"type\":\"UpscaleNotification\",\"id\":4}");
       assertEquals("{\"type\":\"UpscaleConfirmation\",\"id\":4}", a.next());
     }
   }
@@ -239,10 +306,14 @@ class VmMonitor_Test {
   void upgradeRequestTricklingIn_isCutAtItsDeadline_andAgentsStillConnect() throws Exception {
     monitor = VmMonitor.start(config(null), Duration.ofSeconds(1));
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", monitor.port())) {
-      s.getOutputStream().write("GET /monitor HTTP/1.1\r\nHost: vm\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              "GET /monitor HTTP/1.1\r\nHost: vm\r\nX-Slow: "
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       s.setSoTimeout(200);
       String outcome = "still open after 10 s";
-      // A byte every 200 ms: each read is far within the 4 s read timeout; only the deadline cuts it.
+      // A byte every 200 ms: each read is far within the 4 s read timeout; only the deadline cuts
+      // it.
       for (int i = 0; i < 50; i++) {
         try {
           s.getOutputStream().write('x');
@@ -285,7 +356,9 @@ class VmMonitor_Test {
   void startIfAutoscaling_createsNothingWithoutTheVariable() throws Exception {
     long before = vmMonitorThreads();
     int port = TestPg.freePort();
-    VmMonitorConfig c = VmMonitorConfig.of("127.0.0.1:" + port, "neon-postgres", VmMonitorConfig.DEFAULT_FILECACHE_CONNSTR);
+    VmMonitorConfig c =
+        VmMonitorConfig.of(
+            "127.0.0.1:" + port, "neon-postgres", VmMonitorConfig.DEFAULT_FILECACHE_CONNSTR);
     assertEquals(Optional.empty(), VmMonitor.startIfAutoscaling(Map.of("PATH", "/bin"), c));
     assertEquals(before, vmMonitorThreads());
     try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -305,23 +378,35 @@ class VmMonitor_Test {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       VmMonitorConfig c = VmMonitorConfig.of("127.0.0.1:" + taken.getLocalPort(), null, null);
       String msg = assertThrows(VmMonitorException.class, () -> VmMonitor.start(c)).getMessage();
-      assertTrue(msg.startsWith("vm-monitor cannot listen on /127.0.0.1:" + taken.getLocalPort() + ": "), msg);
+      assertTrue(
+          msg.startsWith("vm-monitor cannot listen on /127.0.0.1:" + taken.getLocalPort() + ": "),
+          msg);
     }
   }
 
   @Test
   void parseAddress_acceptsLiteralIpAndPortOnly() {
-    assertEquals(new InetSocketAddress("0.0.0.0", 10301), VmMonitorConfig.parseAddress(VmMonitorConfig.DEFAULT_ADDRESS));
+    assertEquals(
+        new InetSocketAddress("0.0.0.0", 10301),
+        VmMonitorConfig.parseAddress(VmMonitorConfig.DEFAULT_ADDRESS));
     assertEquals(10301, VmMonitorConfig.parseAddress("[::1]:10301").getPort());
-    for (String bad : new String[] {"localhost:10301", "10301", "1.2.3.4", "1.2.3.4:70000", "1.2.3.256:1", ":10301"}) {
-      assertEquals("invalid --vm-monitor-addr \"" + bad + "\": expected a literal IP:port such as 0.0.0.0:10301",
-          assertThrows(VmMonitorException.class, () -> VmMonitorConfig.parseAddress(bad)).getMessage());
+    for (String bad :
+        new String[] {
+          "localhost:10301", "10301", "1.2.3.4", "1.2.3.4:70000", "1.2.3.256:1", ":10301"
+        }) {
+      assertEquals(
+          "invalid --vm-monitor-addr \""
+              + bad
+              + "\": expected a literal IP:port such as 0.0.0.0:10301",
+          assertThrows(VmMonitorException.class, () -> VmMonitorConfig.parseAddress(bad))
+              .getMessage());
     }
   }
 
   @Test
   void config_hidesThePasswordAndChecksTheConnstr() {
-    VmMonitorConfig c = VmMonitorConfig.of("127.0.0.1:0", "neon-postgres", "host=h password=s3cret user=u");
+    VmMonitorConfig c =
+        VmMonitorConfig.of("127.0.0.1:0", "neon-postgres", "host=h password=s3cret user=u");
     assertFalse(c.toString().contains("s3cret"), c.toString());
     assertThrows(VmMonitorException.class, () -> VmMonitorConfig.of("127.0.0.1:0", null, "host"));
     assertNull(VmMonitorConfig.of("127.0.0.1:0", null, null).filecacheConnstr());
@@ -329,8 +414,11 @@ class VmMonitor_Test {
 
   @Test
   void defaults_areUpstreams() throws IOException {
-    VmMonitorConfig c = VmMonitorConfig.of(VmMonitorConfig.DEFAULT_ADDRESS, VmMonitorConfig.DEFAULT_CGROUP,
-        VmMonitorConfig.DEFAULT_FILECACHE_CONNSTR);
+    VmMonitorConfig c =
+        VmMonitorConfig.of(
+            VmMonitorConfig.DEFAULT_ADDRESS,
+            VmMonitorConfig.DEFAULT_CGROUP,
+            VmMonitorConfig.DEFAULT_FILECACHE_CONNSTR);
     assertEquals(10301, c.address().getPort());
     assertEquals("neon-postgres", c.cgroup());
     assertEquals(Duration.ofMillis(100), c.pollInterval());

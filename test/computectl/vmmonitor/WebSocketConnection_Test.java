@@ -18,8 +18,17 @@ class WebSocketConnection_Test {
 
   @BeforeAll
   static void startMonitor() {
-    monitor = VmMonitor.start(new VmMonitorConfig(new InetSocketAddress("127.0.0.1", 0), null, null,
-        VmMonitorConfig.DEFAULT_CGROUP_ROOT, p -> true, () -> 4L << 30, System::nanoTime, Duration.ofMillis(100)));
+    monitor =
+        VmMonitor.start(
+            new VmMonitorConfig(
+                new InetSocketAddress("127.0.0.1", 0),
+                null,
+                null,
+                VmMonitorConfig.DEFAULT_CGROUP_ROOT,
+                p -> true,
+                () -> 4L << 30,
+                System::nanoTime,
+                Duration.ofMillis(100)));
   }
 
   @AfterAll

@@ -12,21 +12,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The vm-monitor's WebSocket frame reader and agent-message parser on mutated client byte
- * streams (in memory: the reader's socket is only written to and closed). A case reads messages
- * until the stream ends, the peer closes or a protocol error; the first text message is parsed
- * as the agent's version range, the others as agent messages. Our errors are the reader's
- * protocol error (with its close code), a stream cut inside a frame, and the vm-monitor's own.
+ * The vm-monitor's WebSocket frame reader and agent-message parser on mutated client byte streams
+ * (in memory: the reader's socket is only written to and closed). A case reads messages until the
+ * stream ends, the peer closes or a protocol error; the first text message is parsed as the agent's
+ * version range, the others as agent messages. Our errors are the reader's protocol error (with its
+ * close code), a stream cut inside a frame, and the vm-monitor's own.
  */
 public final class WebSocketFrameTarget implements FuzzTarget {
   private final List<byte[]> corpus = new ArrayList<>();
 
   public WebSocketFrameTarget() {
-    String[] agent = {"{\"min\":1,\"max\":1}", "{\"content\":{},\"type\":\"HealthCheck\",\"id\":2}\n",
-        "{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":4}",
-        "{\"content\":{\"target\":{\"cpu\":0.5,\"mem\":2147483648}},\"type\":\"DownscaleRequest\",\"id\":4}",
-        "{\"content\":{\"error\":\"simulated\"},\"type\":\"InternalError\",\"id\":3}",
-        "{\"content\":{\"error\":\"unknown id\"},\"type\":\"InvalidMessage\",\"id\":2}"};
+    String[] agent = {
+      "{\"min\":1,\"max\":1}",
+      "{\"content\":{},\"type\":\"HealthCheck\",\"id\":2}\n",
+      "{\"content\":{\"granted\":{\"cpu\":1.25,\"mem\":5368709120}},\"type\":\"UpscaleNotification\",\"id\":4}",
+      "{\"content\":{\"target\":{\"cpu\":0.5,\"mem\":2147483648}},\"type\":\"DownscaleRequest\",\"id\":4}",
+      "{\"content\":{\"error\":\"simulated\"},\"type\":\"InternalError\",\"id\":3}",
+      "{\"content\":{\"error\":\"unknown id\"},\"type\":\"InvalidMessage\",\"id\":2}"
+    };
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     for (String m : agent) {
       all.writeBytes(frame(0x81, text(m), 0));
@@ -43,7 +46,14 @@ public final class WebSocketFrameTarget implements FuzzTarget {
     corpus.add(fragmented.toByteArray());
     ByteArrayOutputStream big = new ByteArrayOutputStream();
     big.writeBytes(frame(0x81, text(agent[0]), 0));
-    big.writeBytes(frame(0x81, text("{\"content\":{},\"type\":\"HealthCheck\",\"id\":1,\"pad\":\"" + "x".repeat(70_000) + "\"}"), 0));
+    big.writeBytes(
+        frame(
+            0x81,
+            text(
+                "{\"content\":{},\"type\":\"HealthCheck\",\"id\":1,\"pad\":\""
+                    + "x".repeat(70_000)
+                    + "\"}"),
+            0));
     corpus.add(big.toByteArray());
   }
 
@@ -88,9 +98,28 @@ public final class WebSocketFrameTarget implements FuzzTarget {
 
   @Override
   public List<String> dictionary() {
-    return List.of("\u0081", "\u0088", "\u0089", "\u0080", "\u00fe", "\u00ff\u00ff", "\u007f", "{\"min\":", "\"max\":",
-        "\"type\":", "\"content\":", "\"id\":", "\"granted\":", "\"target\":", "\"cpu\":", "\"mem\":", "1e400", "-1",
-        "18446744073709551616", "[[[[[[[[[[[[", "\"\\ud800\"");
+    return List.of(
+        "\u0081",
+        "\u0088",
+        "\u0089",
+        "\u0080",
+        "\u00fe",
+        "\u00ff\u00ff",
+        "\u007f",
+        "{\"min\":",
+        "\"max\":",
+        "\"type\":",
+        "\"content\":",
+        "\"id\":",
+        "\"granted\":",
+        "\"target\":",
+        "\"cpu\":",
+        "\"mem\":",
+        "1e400",
+        "-1",
+        "18446744073709551616",
+        "[[[[[[[[[[[[",
+        "\"\\ud800\"");
   }
 
   @Override
@@ -100,14 +129,19 @@ public final class WebSocketFrameTarget implements FuzzTarget {
 
   @Override
   public boolean isOurError(Throwable t) {
-    return t instanceof WebSocketProtocolException || t instanceof VmMonitorException
-        || (t instanceof EOFException && "connection closed in the middle of a frame".equals(t.getMessage()));
+    return t instanceof WebSocketProtocolException
+        || t instanceof VmMonitorException
+        || (t instanceof EOFException
+            && "connection closed in the middle of a frame".equals(t.getMessage()));
   }
 
   @Override
   public void run(byte[] input, Probe probe) {
-    WebSocketConnection ws = new WebSocketConnection(new SinkSocket(), new ByteArrayInputStream(input),
-        WebSocketConnection.MAX_MESSAGE_BYTES);
+    WebSocketConnection ws =
+        new WebSocketConnection(
+            new SinkSocket(),
+            new ByteArrayInputStream(input),
+            WebSocketConnection.MAX_MESSAGE_BYTES);
     boolean first = true;
     while (true) {
       WebSocketConnection.Message m = probe.attempt("read", ws::read).orElse(null);
