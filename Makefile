@@ -6,7 +6,10 @@ BUILD_DIR ?= build
 export BUILD_DIR
 B := $(BUILD_DIR)
 SRC := $(shell find src -type f)
-TEST := $(shell find test -type f)
+# test/devkit is the dev kit (stand-ins, demo, fleet demo, class-data training): built beside the
+# tests, never shipped.
+DEVKIT := $(shell find test/devkit -type f)
+TEST := $(shell find test -path test/devkit -prune -o -type f -print)
 
 .PHONY: all image test demo bench clean FORCE
 
@@ -25,12 +28,17 @@ $(B)/classes/.done: $(SRC) $(B)/build_tag deps/lib/.verified
 $(B)/compute_ctl.jar: $(B)/classes/.done
 	./build.sh jar
 
-$(B)/image/bin/compute_ctl: $(B)/compute_ctl.jar
+$(B)/devkit-classes/.done: $(DEVKIT) $(B)/classes/.done
+	./build.sh devkit
+	@touch $@
+
+# The image step trains the class-data archive with the dev kit.
+$(B)/image/bin/compute_ctl: $(B)/compute_ctl.jar $(B)/devkit-classes/.done
 	./build.sh image
 
 image: $(B)/image/bin/compute_ctl
 
-$(B)/test-classes/.done: $(TEST) $(B)/classes/.done
+$(B)/test-classes/.done: $(TEST) $(B)/classes/.done $(B)/devkit-classes/.done
 	./build.sh test-classes
 	@touch $@
 

@@ -80,10 +80,9 @@ step_classes() {
 
 # Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
 # compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
-# only in some deployments or never: the vm-monitor (NeonVM computes with autoscaling only), the
-# offline commands (plan, check-spec, debug-bundle), and the stand-ins, demo, fleet and bench
-# (tests, demos, offline debugging). Each entry: jar suffix, then its packages.
-OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools" "standins:standin fleet bench")
+# only in some deployments: the vm-monitor (NeonVM computes with autoscaling only) and the
+# offline commands (plan, check-spec, debug-bundle). Each entry: jar suffix, then its packages.
+OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools")
 
 optional_jar_names() {
   local entry
@@ -157,13 +156,13 @@ recompile_from_sources() { # image lib dir
 }
 
 # The application class-data archive, trained on a real start of this image (see
-# computectl.bench.CdsTraining). Best effort: without PostgreSQL 15, or when anything goes wrong,
+# computectl.training.CdsTraining in the dev kit). Best effort: without PostgreSQL 15, or when anything goes wrong,
 # the image ships without it and starts a little slower. COMPUTE_CTL_CDS=0 skips it.
 step_cds() {
   local img="$BUILD/image" log="$BUILD/cds-training.log" jsa="$BUILD/image/lib/server/app.jsa"
   rm -f "$jsa"
   [[ "${COMPUTE_CTL_CDS:-1}" == 0 ]] && return 0
-  if timeout 600 "$img/bin/java" -cp "$img/lib/app/*" computectl.bench.CdsTraining "$img" "$jsa" >"$log" 2>&1 \
+  if timeout 600 "$img/bin/java" -cp "$BUILD/devkit-classes:$img/lib/app/*" computectl.training.CdsTraining "$img" "$jsa" >"$log" 2>&1 \
     && "$img/bin/java" -Xshare:on -XX:SharedArchiveFile="$jsa" -cp "$(app_class_path "$img/lib/app")" \
       computectl.cli.Main --version \
       >>"$log" 2>&1; then
@@ -174,13 +173,28 @@ step_cds() {
   fi
 }
 
+# The dev kit (test/devkit): stand-ins for the pageserver, safekeepers and control plane, the
+# demo, the fleet demo and the class-data training driver. Built beside the tests, never shipped;
+# it needs only the product's classes and run-time jars, so the image's own java can run it.
+step_devkit() {
+  rm -rf "$BUILD/devkit-classes"
+  mkdir -p "$BUILD/devkit-classes"
+  find test/devkit -name '*.java' >"$BUILD/devkit-sources.txt"
+  javac "${JAVAC_FLAGS[@]}" -cp "$BUILD/classes:$(jars_of runtime)" \
+    -d "$BUILD/devkit-classes" @"$BUILD/devkit-sources.txt"
+  copy_resources test/devkit "$BUILD/devkit-classes"
+}
+
 step_test_classes() {
   rm -rf "$BUILD/test-classes"
   mkdir -p "$BUILD/test-classes"
-  find test -name '*.java' >"$BUILD/test-sources.txt"
-  javac "${JAVAC_FLAGS[@]}" -cp "$BUILD/classes:$(jars_of runtime):$(jars_of test)" \
+  find test -path test/devkit -prune -o -name '*.java' -print >"$BUILD/test-sources.txt"
+  javac "${JAVAC_FLAGS[@]}" -cp "$BUILD/classes:$BUILD/devkit-classes:$(jars_of runtime):$(jars_of test)" \
     -d "$BUILD/test-classes" @"$BUILD/test-sources.txt"
-  copy_resources test "$BUILD/test-classes"
+  (cd test && find . -path ./devkit -prune -o -type f ! -name '*.java' -print0) | while IFS= read -r -d '' f; do
+    mkdir -p "$BUILD/test-classes/$(dirname "$f")"
+    cp "test/$f" "$BUILD/test-classes/$f"
+  done
 }
 
 # Every temporary file and directory of a test or bench run (Postgres clusters, PGDATAs, the
@@ -194,7 +208,7 @@ run_tmp_dir() {
 }
 
 step_test() {
-  local cp="$BUILD/test-classes:$BUILD/classes:$(jars_of runtime)"
+  local cp="$BUILD/test-classes:$BUILD/devkit-classes:$BUILD/classes:$(jars_of runtime)"
   local filter=()
   [[ -n "${TESTS:-}" ]] && filter=(--include-classname "$TESTS")
   mkdir -p "$BUILD/test-reports"
@@ -281,7 +295,7 @@ step_fuzz() {
 # the same run (computectl.bench.BenchMain under test/); results in $BUILD/bench/results.json.
 # BENCH_ARGS passes options, e.g. BENCH_ARGS='--runs 7 --http-seconds 20 --only boot,http'.
 step_bench() {
-  local cp="$BUILD/test-classes:$BUILD/classes:$(jars_of runtime)"
+  local cp="$BUILD/test-classes:$BUILD/devkit-classes:$BUILD/classes:$(jars_of runtime)"
   local tmp rc=0
   tmp=$(run_tmp_dir)
   # shellcheck disable=SC2086 # BENCH_ARGS holds several words on purpose
@@ -292,7 +306,7 @@ step_bench() {
 }
 
 step_demo() {
-  "$BUILD/image/bin/java" -cp "$BUILD/image/lib/app/*" computectl.standin.Demo "$BUILD/image"
+  "$BUILD/image/bin/java" -cp "$BUILD/devkit-classes:$BUILD/image/lib/app/*" computectl.standin.Demo "$BUILD/image"
 }
 
 step_fleet_demo() { # a fleet needs two builds: the same sources built with two tags, in their own dirs
@@ -301,7 +315,7 @@ step_fleet_demo() { # a fleet needs two builds: the same sources built with two 
     BUILD_TAG=$tag make --no-print-directory image BUILD_DIR="$BUILD-$tag"
   done
   # shellcheck disable=SC2086 # FLEET_DEMO_ARGS holds several words on purpose
-  java -cp "$BUILD-v2/classes:$(jars_of runtime)" computectl.fleet.FleetDemoMain \
+  java -cp "$BUILD-v2/devkit-classes:$BUILD-v2/classes:$(jars_of runtime)" computectl.fleet.FleetDemoMain \
     --image "$BUILD-v1/image" --image "$BUILD-v2/image" --rules deploy/prometheus ${FLEET_DEMO_ARGS:-}
 }
 
@@ -315,6 +329,7 @@ case "${1:-}" in
   jar) step_jar ;;
   image) step_image ;;
   cds) step_cds ;;
+  devkit) step_devkit ;;
   test-classes) step_test_classes ;;
   test) step_test ;;
   fuzz) step_fuzz ;;
@@ -324,5 +339,5 @@ case "${1:-}" in
   fleet-demo) step_fleet_demo ;;
   demo) step_demo ;;
   bench) step_bench; exit ;; # exit: bash reads on after the case, and the bench runs long enough for build.sh to change
-  *) die "usage: build.sh build-tag|deps|classes|jar|image|cds|test-classes|test|fuzz|fmt|fmt-check|lint|demo|fleet-demo|bench" ;;
+  *) die "usage: build.sh build-tag|deps|classes|jar|image|cds|devkit|test-classes|test|fuzz|fmt|fmt-check|lint|demo|fleet-demo|bench" ;;
 esac

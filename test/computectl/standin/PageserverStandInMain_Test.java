@@ -71,7 +71,7 @@ class PageserverStandInMain_Test {
         new ProcessBuilder(
             image + "/bin/java",
             "-cp",
-            image + "/lib/app/*",
+            devKitClasses() + ":" + image + "/lib/app/*",
             "computectl.standin.PageserverStandInMain",
             "--port",
             "0",
@@ -126,5 +126,14 @@ class PageserverStandInMain_Test {
         p.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Where the dev kit's classes were loaded from: the stand-in runs on the image's java with them.
+   */
+  private static String devKitClasses() throws java.net.URISyntaxException {
+    return Path.of(
+            PageserverStandInMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
   }
 }
