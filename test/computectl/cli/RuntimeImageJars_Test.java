@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * parts are in their own jars, no jar of the image holds the dev kit (stand-ins, demos, bench,
  * training), and the launcher puts every jar on the class path.
  */
+@Tag("e2e")
 class RuntimeImageJars_Test {
   private static final Path LIB =
       Path.of(System.getProperty("computectl.image", "build/image"), "lib/app");

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and SIGTERM in each startup phase. Each ends in a documented status and exit code
  * (docs/reliability.md), and with no process of the compute left behind.
  */
+@Tag("e2e")
 class ComputeFaults_Test {
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
   @RegisterExtension static final ComputeFixture fx = new ComputeFixture();

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * connect and send nothing or half a request, requests that stall, heads over the limit, more
  * connections than the cap. /status keeps answering and the process's threads stay bounded.
  */
+@Tag("e2e")
 class ComputeHttpAbuse_Test {
   /** Shorter than the default 30 s, so that the test need not wait that long for the cut. */
   private static final String REQUEST_TIMEOUT = "8";

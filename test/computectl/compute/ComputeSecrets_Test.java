@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * bundle, and the command lines of every process the compute runs. Also the modes of PGDATA and of
  * what compute_ctl writes into it.
  */
+@Tag("e2e")
 class ComputeSecrets_Test {
   private static final String COMPUTE_ID = "compute-e2e";
   private static final String ALICE_PW = "alice-plain-6c1f2b";

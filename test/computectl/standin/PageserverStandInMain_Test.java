@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class PageserverStandInMain_Test {
@@ -63,6 +64,7 @@ class PageserverStandInMain_Test {
             .getMessage());
   }
 
+  @Tag("e2e")
   @Test
   void main_printsListeningLineAndServesTheBackup() throws Exception {
     Path work = TestPg.workDir("standin-main-");

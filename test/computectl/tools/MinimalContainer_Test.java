@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * the four device nodes every container runtime provides; run in a new mount and pid namespace
  * under chroot as the unprivileged Postgres user, with an empty environment. No JDK is visible.
  */
+@Tag("e2e")
 class MinimalContainer_Test {
   private static final String IMAGE_DIR = "/opt/compute_ctl";
   private static final String PG_BIN = "/usr/lib/postgresql/15/bin";

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * renames an entry through a symlink, or a duplicate that turns a symlink back into a file, never
  * writes outside.
  */
-class TarExtractor_EndlessTest {
+class TarExtractorEndless_Test {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   @TempDir Path root;
