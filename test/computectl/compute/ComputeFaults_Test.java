@@ -78,7 +78,7 @@ class ComputeFaults_Test {
     }
   }
 
-  /** SIGTERM: exit 1 at once (13.2), Postgres stopped first, nothing left. */
+  /** SIGTERM: exit 1 (behaviour.md 11.2), Postgres stopped first, nothing left. */
   private static void terminate(ComputeCtlProcess cc, ComputeFixture.Node node) throws Exception {
     cc.process().destroy();
     assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
@@ -298,7 +298,8 @@ class ComputeFaults_Test {
   }
 
   /**
-   * Control-plane faults end before the HTTP API starts: exit 1, nothing started (reference 4.1).
+   * Control-plane faults end before the HTTP API starts: exit 1, nothing started (behaviour.md
+   * 3.2).
    */
   private static String controlPlaneFailure(
       ControlPlaneStandIn cp, int expectedRequests, Map<String, String> env) throws Exception {

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The external API of a real compute_ctl under abuse (issue 9 item 5): hundreds of clients that
- * connect and send nothing or half a request, requests that stall, heads over the limit, more
- * connections than the cap. /status keeps answering and the process's threads stay bounded.
+ * The external API of a real compute_ctl under abuse (docs/reliability.md, "HTTP under abuse"):
+ * hundreds of clients that connect and send nothing or half a request, requests that stall, heads
+ * over the limit, more connections than the cap. /status keeps answering and the process's threads
+ * stay bounded.
  */
 @Tag("e2e")
 class ComputeHttpAbuse_Test {

@@ -194,7 +194,8 @@ class ComputeSecrets_Test {
       outputs.add("debug bundle: " + debugBundle(node));
       assertModes(node.pgdata());
 
-      // Last: a failed reconfiguration leaves the compute Failed until it is stopped (reference 9).
+      // Last: a failed reconfiguration leaves the compute Failed until it is stopped (behaviour.md
+      // 7).
       r = call(node, "POST", "/configure", configureBody(spec.role("pg_leak", LEAK_HASH)), jwt);
       assertEquals(500, r.statusCode(), r.body());
       outputs.add("a failed reconfiguration: " + r.body());
