@@ -45,7 +45,7 @@ $(B)/test-classes/.done: $(TEST) $(B)/classes/.done $(B)/devkit-classes/.done
 	@touch $@
 
 # make unit: the tests not tagged e2e (JUnit @Tag("e2e") marks those that need PostgreSQL, the
-# built image or a compute_ctl process), with a shortened fuzz run; well under a minute.
+# built image or a compute_ctl process), with a shortened fuzz run.
 unit: $(B)/test-classes/.done
 	TEST_SCOPE=unit ./build.sh test
 
