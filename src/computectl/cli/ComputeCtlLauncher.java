@@ -1,23 +1,23 @@
 package computectl.cli;
 
-import computectl.compute.Compute;
-import computectl.compute.ComputeConfig;
+import computectl.compute.ComputeLifecycle;
 import computectl.compute.ComputeNode;
+import computectl.compute.LaunchOptions;
 import computectl.compute.UpMetric;
 import computectl.compute.VmMonitorArgs;
 import computectl.extension.ExtensionDirs;
 import computectl.extension.RemoteExtensions;
-import computectl.http.ComputeContext;
+import computectl.http.ApiContext;
 import computectl.http.HttpLimits;
 import computectl.http.HttpServers;
 import computectl.http.PgDumpTarget;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.monitor.ComputeMonitor;
 import computectl.pgwire.ConnInfo;
+import computectl.postgres.JdbcConnector;
 import computectl.postgres.PgCommand;
 import computectl.postgres.PgVersion;
 import computectl.postgres.Prewarm;
-import computectl.reconcile.JdbcConnector;
 import computectl.spec.AcquiredSpec;
 import computectl.spec.SpecSource;
 import computectl.spec.SpecValidator;
@@ -39,7 +39,7 @@ import java.util.function.Supplier;
 final class ComputeCtlLauncher {
   private final Args args;
   private final Map<String, String> env;
-  private final ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+  private final ExportedMetrics metrics = new ExportedMetrics();
 
   ComputeCtlLauncher(Args args, Map<String, String> env) {
     this.args = args;
@@ -62,8 +62,8 @@ final class ComputeCtlLauncher {
       node.setSpec(SpecValidator.validate(source.spec()));
     }
     PgCommand pg = PgCommand.of(args.pgbin(), env, java.util.List.of());
-    ComputeConfig cfg =
-        new ComputeConfig(
+    LaunchOptions cfg =
+        new LaunchOptions(
             Path.of(args.pgdata()),
             pg,
             connector,
@@ -77,8 +77,8 @@ final class ComputeCtlLauncher {
             args.setDiskQuotaForFs());
     ChildProcesses children = new ChildProcesses();
     Supplier<RemoteExtensions> extensions = remoteExtensions(pgVersion, children);
-    try (Compute compute =
-        new Compute(
+    try (ComputeLifecycle compute =
+        new ComputeLifecycle(
             cfg,
             node,
             metrics,
@@ -106,7 +106,7 @@ final class ComputeCtlLauncher {
         up.publish(node.status());
         node.addListener(up);
         monitor.start();
-        Compute.Outcome outcome = compute.run();
+        ComputeLifecycle.Outcome outcome = compute.run();
         if (outcome.delayExit()) {
           Log.info(
               "giving control plane "
@@ -120,13 +120,13 @@ final class ComputeCtlLauncher {
     }
   }
 
-  private static void stopOnSignal(Compute compute, String sig) {
+  private static void stopOnSignal(ComputeLifecycle compute, String sig) {
     compute.onTerminationSignal(sig);
     Log.info("shutting down");
     Runtime.getRuntime().halt(1);
   }
 
-  private static void prewarm(PgCommand pg, ComputeConfig cfg, Compute compute) {
+  private static void prewarm(PgCommand pg, LaunchOptions cfg, ComputeLifecycle compute) {
     try {
       Prewarm.run(pg, cfg.pgdata(), compute.children());
     } catch (ComputeCtlException e) {
@@ -134,15 +134,15 @@ final class ComputeCtlLauncher {
     }
   }
 
-  private ComputeContext httpContext(
+  private ApiContext httpContext(
       ComputeNode node,
       AcquiredSpec source,
-      Compute compute,
+      ComputeLifecycle compute,
       JdbcConnector connector,
       Failpoints failpoints,
       Supplier<RemoteExtensions> extensions) {
     ConnInfo ci = ConnInfo.parse(args.connstr());
-    return ComputeContext.builder(node, metrics, args.computeId())
+    return ApiContext.builder(node, metrics, args.computeId())
         .liveConfigAllowed(source.liveConfigAllowed())
         .jwks(source.computeCtlConfig().jwks())
         // The API asks for the system database with null; the connector wants its name.

@@ -1,5 +1,6 @@
 package computectl.compute;
 
+import computectl.metrics.StartupMetrics;
 import computectl.spec.ParsedSpec;
 import computectl.util.Log;
 import java.time.Clock;
@@ -50,10 +51,10 @@ public final class ComputeNode {
     return clock;
   }
 
-  public ComputeState state() {
+  public ComputeSnapshot state() {
     lock.lock();
     try {
-      return new ComputeState(status, error, startTime, lastActive, spec);
+      return new ComputeSnapshot(status, error, startTime, lastActive, spec);
     } finally {
       lock.unlock();
     }

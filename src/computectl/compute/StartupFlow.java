@@ -1,6 +1,7 @@
 package computectl.compute;
 
-import computectl.compute.StartupMetrics.Field;
+import computectl.metrics.StartupMetrics;
+import computectl.metrics.StartupMetrics.Field;
 import computectl.pageserver.Basebackup;
 import computectl.pageserver.BasebackupFile;
 import computectl.pageserver.Sleeper;
@@ -28,7 +29,7 @@ import java.util.Optional;
  * caller turns a failure into Failed.
  */
 final class StartupFlow {
-  private final ComputeConfig cfg;
+  private final LaunchOptions cfg;
   private final ComputeNode node;
   private final ChildProcesses children;
   private final SpecApplier applier;
@@ -36,7 +37,7 @@ final class StartupFlow {
   private volatile PgProcess postgres;
 
   StartupFlow(
-      ComputeConfig cfg,
+      LaunchOptions cfg,
       ComputeNode node,
       ChildProcesses children,
       SpecApplier applier,
@@ -112,7 +113,7 @@ final class StartupFlow {
    * postgresql.conf, with the TLS key and certificate copied into PGDATA first when configured (7.4
    * step 8).
    */
-  static void writeConfig(ComputeConfig cfg, ComputeSpec spec) {
+  static void writeConfig(LaunchOptions cfg, ComputeSpec spec) {
     if (cfg.tls() != null) {
       TlsFiles.install(cfg.pgdata(), cfg.tls());
     }
@@ -165,7 +166,7 @@ final class StartupFlow {
       "COMPUTE_CTL_SYNC_SAFEKEEPERS_DEADLINE_SECONDS";
 
   /** How long {@code postgres --sync-safekeepers} may run, at start and at shutdown. */
-  static Duration syncSafekeepersDeadline(ComputeConfig cfg) {
+  static Duration syncSafekeepersDeadline(LaunchOptions cfg) {
     return EnvNumbers.seconds(cfg.env(), SYNC_SAFEKEEPERS_DEADLINE_ENV, SYNC_SAFEKEEPERS_DEADLINE);
   }
 

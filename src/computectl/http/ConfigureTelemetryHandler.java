@@ -1,6 +1,7 @@
 package computectl.http;
 
 import computectl.compute.ComputeNode;
+import computectl.rsyslog.LogsExportConfigurer;
 import computectl.spec.Feature;
 import computectl.spec.ParsedSpec;
 

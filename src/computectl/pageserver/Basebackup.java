@@ -1,6 +1,6 @@
 package computectl.pageserver;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.pgwire.ConnInfo;
 import computectl.pgwire.CopyOutStream;
 import computectl.pgwire.WireClient;

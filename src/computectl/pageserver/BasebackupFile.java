@@ -1,6 +1,6 @@
 package computectl.pageserver;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.tar.ExtractStats;
 import computectl.tar.TarExtractor;
 import computectl.util.IoErrors;

@@ -1,6 +1,6 @@
 package computectl.safekeeper;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.postgres.ExitStatus;
 import computectl.postgres.PgCommand;
 import computectl.postgres.PgLogForwarder;

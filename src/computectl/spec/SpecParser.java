@@ -36,8 +36,8 @@ public final class SpecParser {
     return parse(json, ConfigReader::configurationRequest);
   }
 
-  /** A ComputeCtlConfig: {@code {"jwks": {"keys": [...]}, "tls": ...}}. */
-  public static ComputeCtlConfig parseComputeCtlConfig(String json) {
+  /** A SecurityConfig: {@code {"jwks": {"keys": [...]}, "tls": ...}}. */
+  public static SecurityConfig parseComputeCtlConfig(String json) {
     return parse(json, ConfigReader::computeCtlConfig);
   }
 

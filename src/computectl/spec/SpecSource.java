@@ -1,6 +1,6 @@
 package computectl.spec;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.util.ComputeCtlException;
 import computectl.util.EnvNumbers;
 import computectl.util.IoErrors;
@@ -41,7 +41,7 @@ public final class SpecSource {
     void sleep(long millis) throws InterruptedException;
   }
 
-  private final ComputeCtlMetrics metrics;
+  private final ExportedMetrics metrics;
   private final String token;
   private final Sleeper sleeper;
   private Duration timeout = TIMEOUT;
@@ -50,11 +50,11 @@ public final class SpecSource {
    * @param controlPlaneToken {@code NEON_CONTROL_PLANE_TOKEN}; null means empty (the header is
    *     still sent, as {@code Bearer } and nothing)
    */
-  public SpecSource(ComputeCtlMetrics metrics, String controlPlaneToken) {
+  public SpecSource(ExportedMetrics metrics, String controlPlaneToken) {
     this(metrics, controlPlaneToken, Thread::sleep);
   }
 
-  SpecSource(ComputeCtlMetrics metrics, String controlPlaneToken, Sleeper sleeper) {
+  SpecSource(ExportedMetrics metrics, String controlPlaneToken, Sleeper sleeper) {
     this.metrics = metrics;
     this.token = controlPlaneToken == null ? "" : controlPlaneToken;
     this.sleeper = sleeper;
@@ -110,7 +110,7 @@ public final class SpecSource {
             + " bytes, operation_uuid "
             + spec.operationUuid()
             + ")");
-    return new AcquiredSpec(spec, ComputeCtlConfig.DEFAULT, false);
+    return new AcquiredSpec(spec, SecurityConfig.DEFAULT, false);
   }
 
   /** {@code -S}: read errors and parse errors name the file. */
@@ -130,7 +130,7 @@ public final class SpecSource {
     }
     ComputeSpec spec = parse(json, "invalid spec file " + path + ": ");
     Log.info("got spec from file " + path + " (operation_uuid " + spec.operationUuid() + ")");
-    return new AcquiredSpec(spec, ComputeCtlConfig.DEFAULT, true);
+    return new AcquiredSpec(spec, SecurityConfig.DEFAULT, true);
   }
 
   private static ComputeSpec parse(String json, String context) {

@@ -86,7 +86,7 @@ final class DebugBundleCommand {
     }
     Path pgdata = Path.of(o.require("pgdata"));
     Long pid = o.has("pid") ? (long) o.integer("pid", 0, 1, Integer.MAX_VALUE) : null;
-    Optional<ComputeProcess> compute = ComputeProcess.find(pgdata, pid);
+    Optional<RunningCompute> compute = RunningCompute.find(pgdata, pid);
     int port =
         o.integer(
             "external-http-port",

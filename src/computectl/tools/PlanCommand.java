@@ -1,11 +1,11 @@
 package computectl.tools;
 
+import computectl.postgres.JdbcConnector;
+import computectl.postgres.PgException;
 import computectl.reconcile.ApplyContext;
 import computectl.reconcile.ApplyMode;
 import computectl.reconcile.CatalogSnapshot;
-import computectl.reconcile.JdbcConnector;
 import computectl.reconcile.Plan;
-import computectl.reconcile.ReconcileException;
 import computectl.reconcile.Reconciler;
 import computectl.reconcile.SqlStatement;
 import computectl.spec.ComputeSpec;
@@ -87,7 +87,7 @@ final class PlanCommand {
     JdbcConnector jdbc;
     try {
       jdbc = JdbcConnector.fromConnstr(connstr);
-    } catch (ReconcileException e) {
+    } catch (PgException e) {
       throw ToolException.usage("invalid value for '--connstr <DATABASE_URL>': " + e.getMessage());
     }
     ReadOnlyConnector connector = new ReadOnlyConnector(jdbc);

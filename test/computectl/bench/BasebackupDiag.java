@@ -1,6 +1,6 @@
 package computectl.bench;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.pageserver.Basebackup;
 import computectl.pageserver.Sleeper;
 import computectl.spec.ComputeMode;

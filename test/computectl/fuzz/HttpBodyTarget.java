@@ -4,11 +4,11 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonValue;
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.http.ComputeContext;
+import computectl.http.ApiContext;
 import computectl.http.DbConnector;
 import computectl.http.HttpServers;
-import computectl.metrics.ComputeCtlMetrics;
-import computectl.reconcile.JdbcConnector;
+import computectl.metrics.ExportedMetrics;
+import computectl.postgres.JdbcConnector;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.Fixtures;
 import computectl.testsupport.TestPg;
@@ -75,7 +75,7 @@ public final class HttpBodyTarget implements FuzzTarget {
     flow = new FlowStandIn(node);
     servers =
         HttpServers.start(
-            ComputeContext.builder(node, new ComputeCtlMetrics(), "compute-fuzz")
+            ApiContext.builder(node, new ExportedMetrics(), "compute-fuzz")
                 .db(connectorAsWired(JdbcConnector.fromConnstr(pg.url("postgres"))))
                 .terminator(() -> {})
                 .logsExport(host -> {})

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,7 @@ class HttpServers_Test {
     node = new ComputeNode();
     servers =
         HttpServers.start(
-            ComputeContext.builder(node, new ComputeCtlMetrics(), "compute-1")
+            ApiContext.builder(node, new ExportedMetrics(), "compute-1")
                 .terminator(() -> {})
                 .build(),
             0,
@@ -110,7 +110,7 @@ class HttpServers_Test {
               HttpException.class,
               () ->
                   HttpServers.start(
-                      ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+                      ApiContext.builder(node, new ExportedMetrics(), "c")
                           .terminator(() -> {})
                           .build(),
                       0,

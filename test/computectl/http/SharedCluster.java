@@ -2,7 +2,7 @@ package computectl.http;
 
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.TestPg;
 import java.io.IOException;
@@ -66,7 +66,7 @@ final class SharedCluster implements ParameterResolver {
     node.setStatus(ComputeStatus.INIT);
     node.setStatus(ComputeStatus.RUNNING);
     return HttpServers.start(
-        ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+        ApiContext.builder(node, new ExportedMetrics(), "c")
             .db(connector(cluster, "postgres"))
             .terminator(() -> {})
             .build(),

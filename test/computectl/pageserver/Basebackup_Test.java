@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.compute.StartupMetrics;
-import computectl.compute.StartupMetrics.Field;
+import computectl.metrics.StartupMetrics;
+import computectl.metrics.StartupMetrics.Field;
 import computectl.spec.ComputeMode;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.postgres.JdbcConnector;
 import computectl.spec.ComputeSpec;
 import java.sql.SQLException;
 import java.util.List;

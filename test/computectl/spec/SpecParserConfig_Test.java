@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The wrappers around a spec: the control plane's response, the /configure body, ComputeCtlConfig
- * and its JWKs.
+ * The wrappers around a spec: the control plane's response, the /configure body, SecurityConfig and
+ * its JWKs.
  */
 class SpecParserConfig_Test {
   private static final String NO_KEYS = "{\"jwks\": {\"keys\": []}}";
@@ -29,15 +29,15 @@ class SpecParserConfig_Test {
 
   @Test
   void parseComputeCtlConfig_readsAnEmptyKeySetAsTheDefault() {
-    assertEquals(ComputeCtlConfig.DEFAULT, SpecParser.parseComputeCtlConfig(NO_KEYS));
+    assertEquals(SecurityConfig.DEFAULT, SpecParser.parseComputeCtlConfig(NO_KEYS));
     assertEquals(
-        ComputeCtlConfig.DEFAULT,
+        SecurityConfig.DEFAULT,
         SpecParser.parseComputeCtlConfig("{\"jwks\": {\"keys\": []}, \"tls\": null}"));
   }
 
   @Test
   void parseComputeCtlConfig_readsTlsPaths() {
-    ComputeCtlConfig c =
+    SecurityConfig c =
         SpecParser.parseComputeCtlConfig(
             "{\"jwks\": {\"keys\": []}, \"tls\": {\"key_path\": \"/tls/key.pem\", \"cert_path\":"
                 + " \"/tls/cert.pem\"}}");
@@ -46,7 +46,7 @@ class SpecParserConfig_Test {
 
   @Test
   void parseComputeCtlConfig_readsAnEd25519KeyWithCommonMembers() {
-    ComputeCtlConfig c =
+    SecurityConfig c =
         SpecParser.parseComputeCtlConfig(
             keys(
                 "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \""
@@ -59,7 +59,7 @@ class SpecParserConfig_Test {
 
   @Test
   void parseComputeCtlConfig_keepsKeysOfEveryTypeInOrder() {
-    ComputeCtlConfig c =
+    SecurityConfig c =
         SpecParser.parseComputeCtlConfig(
             keys(
                 "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"" + X + "\"}",
@@ -157,7 +157,7 @@ class SpecParserConfig_Test {
                 + ", \"timestamp\": \"2025-04-01T00:00:00Z\"}");
     assertEquals(
         new ControlPlaneSpecResponse(
-            null, ControlPlaneSpecResponse.Status.EMPTY, ComputeCtlConfig.DEFAULT),
+            null, ControlPlaneSpecResponse.Status.EMPTY, SecurityConfig.DEFAULT),
         r);
     assertNull(
         SpecParser.parseControlPlaneResponse(
@@ -220,7 +220,7 @@ class SpecParserConfig_Test {
     ConfigurationRequest r =
         SpecParser.parseConfigurationRequest(
             "{\"spec\": " + spec + ", \"compute_ctl_config\": " + NO_KEYS + "}");
-    assertEquals(new ConfigurationRequest(SpecParser.parseSpec(spec), ComputeCtlConfig.DEFAULT), r);
+    assertEquals(new ConfigurationRequest(SpecParser.parseSpec(spec), SecurityConfig.DEFAULT), r);
   }
 
   @Test

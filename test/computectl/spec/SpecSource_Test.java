@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.testsupport.Fixtures;
 import computectl.util.ComputeCtlException;
 import java.io.IOException;
@@ -29,7 +29,7 @@ class SpecSource_Test {
   private static final String EMPTY =
       "{\"spec\": null, \"status\": \"empty\", \"compute_ctl_config\": " + CONFIG + "}";
 
-  private final ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+  private final ExportedMetrics metrics = new ExportedMetrics();
   private final List<Long> sleeps = new ArrayList<>();
   private final SpecSource source = new SpecSource(metrics, "secret-token", sleeps::add);
 
@@ -211,7 +211,7 @@ class SpecSource_Test {
   void fromInline_givesTheDefaultConfigAndNoLiveConfiguration() {
     AcquiredSpec got = source.fromInline(SPEC);
     assertEquals(SpecParser.parseSpec(SPEC), got.spec());
-    assertEquals(ComputeCtlConfig.DEFAULT, got.computeCtlConfig());
+    assertEquals(SecurityConfig.DEFAULT, got.computeCtlConfig());
     assertFalse(got.liveConfigAllowed());
   }
 
@@ -227,7 +227,7 @@ class SpecSource_Test {
   void fromFile_allowsLiveConfiguration() {
     AcquiredSpec got = source.fromFile(Fixtures.path(SpecParser_Test.API_SPEC).toString());
     assertEquals(SpecParser.parseSpec(SPEC), got.spec());
-    assertEquals(ComputeCtlConfig.DEFAULT, got.computeCtlConfig());
+    assertEquals(SecurityConfig.DEFAULT, got.computeCtlConfig());
     assertTrue(got.liveConfigAllowed());
   }
 

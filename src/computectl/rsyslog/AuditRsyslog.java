@@ -1,6 +1,6 @@
-package computectl.audit;
+package computectl.rsyslog;
 
-import computectl.http.RsyslogLogsExport;
+import computectl.audit.AuditException;
 import computectl.util.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package computectl.reconcile;
+package computectl.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +30,7 @@ class JdbcConnector_Test {
   void fromConnstr_rejectsOtherSchemes() {
     assertEquals(
         "connstr must start with postgres:// or postgresql://",
-        assertThrows(ReconcileException.class, () -> JdbcConnector.fromConnstr("http://a@h/db"))
+        assertThrows(PgException.class, () -> JdbcConnector.fromConnstr("http://a@h/db"))
             .getMessage());
   }
 

@@ -4,7 +4,7 @@ package computectl.metrics;
  * The six families upstream exports (reference 12.1), in upstream's order. One instance per
  * process; tests make their own.
  */
-public final class ComputeCtlMetrics {
+public final class ExportedMetrics {
   public final MetricsRegistry registry = new MetricsRegistry();
   public final MetricFamily up =
       registry.gauge("compute_ctl_up", "Whether compute_ctl is running", "build_tag", "status");
@@ -36,7 +36,7 @@ public final class ComputeCtlMetrics {
   public final MetricFamily auditLogDirSize =
       registry.gauge("compute_audit_log_dir_size", "Size of audit log directory in bytes");
 
-  public ComputeCtlMetrics() {
+  public ExportedMetrics() {
     auditLogDirSize.set(0);
   }
 

@@ -15,11 +15,11 @@ import java.util.Optional;
  * the main class). Paths it was given are read through {@code /proc/<pid>/root} and {@code
  * /proc/<pid>/cwd}, so they resolve as the compute sees them even inside a container.
  */
-record ComputeProcess(long pid, List<String> args) {
+record RunningCompute(long pid, List<String> args) {
   static final String MAIN_CLASS = "computectl.cli.Main";
   private static final Path PROC = Path.of("/proc");
 
-  ComputeProcess {
+  RunningCompute {
     args = List.copyOf(args);
   }
 
@@ -29,15 +29,15 @@ record ComputeProcess(long pid, List<String> args) {
    *
    * @throws ToolException when {@code pid} is given but is not a compute_ctl
    */
-  static Optional<ComputeProcess> find(Path pgdata, Long pid) {
+  static Optional<RunningCompute> find(Path pgdata, Long pid) {
     if (pid != null) {
       return Optional.of(
           of(pid)
               .orElseThrow(
                   () -> new ToolException("process " + pid + " is not a running compute_ctl")));
     }
-    Optional<ComputeProcess> viaPostmaster =
-        postmasterPid(pgdata).flatMap(ComputeProcess::parentOf).flatMap(ComputeProcess::of);
+    Optional<RunningCompute> viaPostmaster =
+        postmasterPid(pgdata).flatMap(RunningCompute::parentOf).flatMap(RunningCompute::of);
     if (viaPostmaster.isPresent()) {
       return viaPostmaster;
     }
@@ -45,7 +45,7 @@ record ComputeProcess(long pid, List<String> args) {
   }
 
   /** The compute_ctl with this pid, if it is one (and not one of the offline tools). */
-  static Optional<ComputeProcess> of(long pid) {
+  static Optional<RunningCompute> of(long pid) {
     List<String> cmdline = cmdline(pid);
     int main = cmdline.indexOf(MAIN_CLASS);
     if (main < 0 || pid == ProcessHandle.current().pid()) {
@@ -55,7 +55,7 @@ record ComputeProcess(long pid, List<String> args) {
     if (!args.isEmpty() && Tools.isSubcommand(args.get(0))) {
       return Optional.empty();
     }
-    return Optional.of(new ComputeProcess(pid, args));
+    return Optional.of(new RunningCompute(pid, args));
   }
 
   private static Optional<Long> postmasterPid(Path pgdata) {
@@ -72,12 +72,12 @@ record ComputeProcess(long pid, List<String> args) {
     return status(pid, "PPid:").map(v -> Long.parseLong(v.trim()));
   }
 
-  private static Optional<ComputeProcess> scan(Path pgdata) {
+  private static Optional<RunningCompute> scan(Path pgdata) {
     Path wanted = pgdata.toAbsolutePath().normalize();
     try (DirectoryStream<Path> procs =
         Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("[0-9]+"))) {
       for (Path p : procs) {
-        Optional<ComputeProcess> c = of(Long.parseLong(p.getFileName().toString()));
+        Optional<RunningCompute> c = of(Long.parseLong(p.getFileName().toString()));
         if (c.isPresent()
             && c.get()
                 .flag("pgdata", 'D')

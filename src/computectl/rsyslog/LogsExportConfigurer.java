@@ -1,4 +1,4 @@
-package computectl.http;
+package computectl.rsyslog;
 
 /**
  * Points Postgres log forwarding at a collector (reference 14.8), for {@code /configure_telemetry}.

@@ -1,6 +1,6 @@
-package computectl.audit;
+package computectl.rsyslog;
 
-import computectl.http.LogsExportConfigurer;
+import computectl.audit.AuditException;
 import computectl.spec.ComputeSpec;
 import computectl.spec.Feature;
 import computectl.util.Log;
@@ -9,7 +9,7 @@ import computectl.util.Log;
  * Postgres log export at start-up (reference 7.2 step 6, 14.8): with feature {@code
  * postgres_logs_export}, point rsyslog at the project's collector; without a {@code cluster_id}
  * only warn. {@code /configure_telemetry} later sets any host through the same {@link
- * LogsExportConfigurer} ({@link computectl.http.RsyslogLogsExport}).
+ * LogsExportConfigurer} ({@link computectl.rsyslog.RsyslogLogsExport}).
  */
 public final class LogsExportStartup {
   private LogsExportStartup() {}

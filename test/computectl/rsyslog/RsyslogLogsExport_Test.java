@@ -1,4 +1,4 @@
-package computectl.http;
+package computectl.rsyslog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,9 +1,9 @@
 package computectl.compute;
 
-import computectl.compute.StartupMetrics.Field;
 import computectl.extension.RemoteExtensions;
 import computectl.lease.LsnLeaseRenewer;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.metrics.StartupMetrics.Field;
 import computectl.postgres.CoreDumps;
 import computectl.postgres.PgProcess;
 import computectl.safekeeper.SyncSafekeepers;
@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * spec, start, serve reconfigurations, wait on the postmaster, clean up. It owns every thread and
  * child process it starts.
  */
-public final class Compute implements AutoCloseable {
+public final class ComputeLifecycle implements AutoCloseable {
   /**
    * How {@link #run} ended: the process exit code, and whether to keep serving HTTP for a while
    * first.
@@ -39,7 +39,7 @@ public final class Compute implements AutoCloseable {
    */
   private static final long HEAP_TRIM_DELAY_MILLIS = 1000;
 
-  private final ComputeConfig cfg;
+  private final LaunchOptions cfg;
   private final ComputeNode node;
   private final ChildProcesses children;
   private final BackgroundTasks background = new BackgroundTasks();
@@ -54,10 +54,10 @@ public final class Compute implements AutoCloseable {
    *     served
    * @param vmMonitorArgs the vm-monitor flags (it runs only when AUTOSCALING is set), or null
    */
-  public Compute(
-      ComputeConfig cfg,
+  public ComputeLifecycle(
+      LaunchOptions cfg,
       ComputeNode node,
-      ComputeCtlMetrics metrics,
+      ExportedMetrics metrics,
       ChildProcesses children,
       Supplier<RemoteExtensions> extensions,
       VmMonitorArgs vmMonitorArgs) {
@@ -87,7 +87,7 @@ public final class Compute implements AutoCloseable {
     }
     Optional<VmMonitor> vm = failed ? Optional.empty() : startVmMonitor();
     if (!failed) {
-      background.spawn("heap-trim", Compute::trimHeap);
+      background.spawn("heap-trim", ComputeLifecycle::trimHeap);
     }
     Integer code;
     try {

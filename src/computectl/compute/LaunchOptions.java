@@ -1,7 +1,7 @@
 package computectl.compute;
 
 import computectl.postgres.PgCommand;
-import computectl.reconcile.PgConnector;
+import computectl.postgres.PgConnector;
 import computectl.spec.TlsConfig;
 import computectl.util.Failpoints;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import java.util.Map;
  * @param resizeSwapOnBind {@code --resize-swap-on-bind}
  * @param diskQuotaFs {@code --set-disk-quota-for-fs}, or null
  */
-public record ComputeConfig(
+public record LaunchOptions(
     Path pgdata,
     PgCommand pg,
     PgConnector connector,
@@ -40,12 +40,12 @@ public record ComputeConfig(
     boolean resizeSwapOnBind,
     String diskQuotaFs) {
 
-  public ComputeConfig {
+  public LaunchOptions {
     env = Map.copyOf(env);
   }
 
   /** The basebackup comes from the pageserver. */
-  public ComputeConfig(
+  public LaunchOptions(
       Path pgdata,
       PgCommand pg,
       PgConnector connector,

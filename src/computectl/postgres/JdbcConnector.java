@@ -1,4 +1,4 @@
-package computectl.reconcile;
+package computectl.postgres;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -51,13 +51,13 @@ public final class JdbcConnector implements PgConnector {
     try {
       uri = new URI(connstr);
     } catch (URISyntaxException e) {
-      throw new ReconcileException("cannot parse connstr as a URL: " + e.getReason());
+      throw new PgException("cannot parse connstr as a URL: " + e.getReason());
     }
     if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
-      throw new ReconcileException("connstr must start with postgres:// or postgresql://");
+      throw new PgException("connstr must start with postgres:// or postgresql://");
     }
     if (uri.getHost() == null) {
-      throw new ReconcileException("connstr has no host");
+      throw new PgException("connstr has no host");
     }
     String user = "postgres";
     String password = null;

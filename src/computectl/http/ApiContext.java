@@ -1,7 +1,10 @@
 package computectl.http;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.extension.ExtensionDownloader;
+import computectl.metrics.ExportedMetrics;
+import computectl.rsyslog.LogsExportConfigurer;
+import computectl.rsyslog.RsyslogLogsExport;
 import computectl.spec.Jwk;
 import computectl.util.ChildProcesses;
 import computectl.util.Failpoints;
@@ -29,9 +32,9 @@ import java.util.Objects;
  *     /failpoints} does not exist)
  * @param children where {@code pg_dump} is registered while it runs
  */
-public record ComputeContext(
+public record ApiContext(
     ComputeNode node,
-    ComputeCtlMetrics metrics,
+    ExportedMetrics metrics,
     String computeId,
     boolean liveConfigAllowed,
     List<Jwk> jwks,
@@ -45,7 +48,7 @@ public record ComputeContext(
     Failpoints failpoints,
     ChildProcesses children) {
 
-  public ComputeContext {
+  public ApiContext {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(computeId, "computeId");
@@ -56,7 +59,7 @@ public record ComputeContext(
     jwks = List.copyOf(jwks);
   }
 
-  public static Builder builder(ComputeNode node, ComputeCtlMetrics metrics, String computeId) {
+  public static Builder builder(ComputeNode node, ExportedMetrics metrics, String computeId) {
     return new Builder(node, metrics, computeId);
   }
 
@@ -65,7 +68,7 @@ public record ComputeContext(
    */
   public static final class Builder {
     private final ComputeNode node;
-    private final ComputeCtlMetrics metrics;
+    private final ExportedMetrics metrics;
     private final String computeId;
     private boolean liveConfigAllowed = true;
     private List<Jwk> jwks = List.of();
@@ -82,7 +85,7 @@ public record ComputeContext(
     private Failpoints failpoints;
     private ChildProcesses children = new ChildProcesses();
 
-    private Builder(ComputeNode node, ComputeCtlMetrics metrics, String computeId) {
+    private Builder(ComputeNode node, ExportedMetrics metrics, String computeId) {
       this.node = node;
       this.metrics = metrics;
       this.computeId = computeId;
@@ -139,8 +142,8 @@ public record ComputeContext(
       return this;
     }
 
-    public ComputeContext build() {
-      return new ComputeContext(
+    public ApiContext build() {
+      return new ApiContext(
           node,
           metrics,
           computeId,

@@ -1,4 +1,4 @@
-package computectl.http;
+package computectl.rsyslog;
 
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;

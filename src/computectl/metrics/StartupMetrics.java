@@ -1,4 +1,4 @@
-package computectl.compute;
+package computectl.metrics;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 

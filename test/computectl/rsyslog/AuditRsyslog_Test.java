@@ -1,9 +1,10 @@
-package computectl.audit;
+package computectl.rsyslog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import computectl.audit.AuditException;
 import computectl.util.ComputeCtlException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,10 @@
-package computectl.audit;
+package computectl.rsyslog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.http.RsyslogLogsExport;
 import computectl.spec.ComputeSpec;
 import computectl.spec.SpecParser;
 import java.nio.file.Files;

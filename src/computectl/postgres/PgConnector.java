@@ -1,4 +1,4 @@
-package computectl.reconcile;
+package computectl.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package computectl.http;
+package computectl.extension;
 
 import computectl.spec.RemoteExtSpec;
 
