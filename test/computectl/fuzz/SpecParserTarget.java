@@ -1,6 +1,5 @@
 package computectl.fuzz;
 
-
 import computectl.postgres.ConfigWriter;
 import computectl.spec.ComputeSpec;
 import computectl.spec.ParsedSpec;
