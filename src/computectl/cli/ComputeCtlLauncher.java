@@ -145,10 +145,7 @@ final class ComputeCtlLauncher {
     return ApiContext.builder(node, metrics, args.computeId())
         .liveConfigAllowed(source.liveConfigAllowed())
         .jwks(source.computeCtlConfig().jwks())
-        // The API asks for the system database with null; the connector wants its name.
-        .db(
-            (dbname, app) ->
-                connector.connect(dbname == null ? connector.systemDatabase() : dbname, app))
+        .db(connector)
         .pgbin(Path.of(args.pgbin()))
         .dumpTarget(new PgDumpTarget(ci.host(), ci.port(), ci.user()))
         .terminator(compute::sendTerminationSignals)

@@ -3,6 +3,7 @@ package computectl.http;
 import computectl.compute.ComputeNode;
 import computectl.extension.ExtensionDownloader;
 import computectl.metrics.ExportedMetrics;
+import computectl.postgres.PgConnector;
 import computectl.rsyslog.LogsExportConfigurer;
 import computectl.rsyslog.RsyslogLogsExport;
 import computectl.spec.Jwk;
@@ -38,7 +39,7 @@ public record ApiContext(
     String computeId,
     boolean liveConfigAllowed,
     List<Jwk> jwks,
-    DbConnector db,
+    PgConnector db,
     Path pgbin,
     PgDumpTarget dumpTarget,
     Runnable terminator,
@@ -72,7 +73,7 @@ public record ApiContext(
     private final String computeId;
     private boolean liveConfigAllowed = true;
     private List<Jwk> jwks = List.of();
-    private DbConnector db =
+    private PgConnector db =
         (dbname, app) -> {
           throw new java.sql.SQLException("no database connection configured");
         };
@@ -101,7 +102,7 @@ public record ApiContext(
       return this;
     }
 
-    public Builder db(DbConnector v) {
+    public Builder db(PgConnector v) {
       db = v;
       return this;
     }

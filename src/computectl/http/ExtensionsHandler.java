@@ -2,6 +2,7 @@ package computectl.http;
 
 import com.eclipsesource.json.JsonObject;
 import computectl.compute.ComputeNode;
+import computectl.postgres.PgConnector;
 import computectl.postgres.SqlQuote;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,9 +16,9 @@ import java.sql.Statement;
  */
 final class ExtensionsHandler implements RouteHandler {
   private final ComputeNode node;
-  private final DbConnector db;
+  private final PgConnector db;
 
-  ExtensionsHandler(ComputeNode node, DbConnector db) {
+  ExtensionsHandler(ComputeNode node, PgConnector db) {
     this.node = node;
     this.db = db;
   }

@@ -3,6 +3,7 @@ package computectl.http;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import computectl.compute.ComputeNode;
+import computectl.postgres.PgConnector;
 import computectl.postgres.SqlQuote;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,9 +29,9 @@ final class GrantsHandler implements RouteHandler {
           "EXECUTE");
 
   private final ComputeNode node;
-  private final DbConnector db;
+  private final PgConnector db;
 
-  GrantsHandler(ComputeNode node, DbConnector db) {
+  GrantsHandler(ComputeNode node, PgConnector db) {
     this.node = node;
     this.db = db;
   }

@@ -5,7 +5,6 @@ import com.eclipsesource.json.JsonValue;
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
 import computectl.http.ApiContext;
-import computectl.http.DbConnector;
 import computectl.http.HttpServers;
 import computectl.metrics.ExportedMetrics;
 import computectl.postgres.JdbcConnector;
@@ -76,7 +75,7 @@ public final class HttpBodyTarget implements FuzzTarget {
     servers =
         HttpServers.start(
             ApiContext.builder(node, new ExportedMetrics(), "compute-fuzz")
-                .db(connectorAsWired(JdbcConnector.fromConnstr(pg.url("postgres"))))
+                .db(JdbcConnector.fromConnstr(pg.url("postgres")))
                 .terminator(() -> {})
                 .logsExport(host -> {})
                 .build(),
@@ -101,11 +100,6 @@ public final class HttpBodyTarget implements FuzzTarget {
         "{\"database\":\"postgres\",\"schema\":\"public\\\"; DROP TABLE fuzz_canary;"
             + " --\",\"privileges\":[\"USAGE\"],\"role\":\"fuzz_role\"}");
     add(4, 0, "postgis-3.so");
-  }
-
-  /** As ComputeCtlLauncher wires it: the API's null database is the connstr's own. */
-  private static DbConnector connectorAsWired(JdbcConnector c) {
-    return (dbname, app) -> c.connect(dbname == null ? c.systemDatabase() : dbname, app);
   }
 
   private void add(int route, int contentType, String body) {
