@@ -137,7 +137,7 @@ public final class SpecSource {
     try {
       return SpecParser.parseSpec(json);
     } catch (SpecException e) {
-      throw new SpecException(e.kind(), context + e.getMessage(), e);
+      throw new SpecException(e.kind(), e.path(), context + e.getMessage(), e);
     }
   }
 
