@@ -10,6 +10,7 @@ import computectl.safekeeper.SyncSafekeepers;
 import computectl.spec.ParsedSpec;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
+import computectl.util.ExitCode;
 import computectl.util.Log;
 import computectl.vmmonitor.VmMonitor;
 import computectl.vmmonitor.VmMonitorConfig;
@@ -25,10 +26,14 @@ import java.util.function.Supplier;
  */
 public final class ComputeLifecycle implements AutoCloseable {
   /**
-   * How {@link #run} ended: the process exit code, and whether to keep serving HTTP for a while
-   * first.
+   * How {@link #run} ended: the process exit code (an {@link ExitCode}, or Postgres's own code when
+   * it exited on its own), and whether to keep serving HTTP for a while first.
    */
-  public record Outcome(int exitCode, boolean delayExit) {}
+  public record Outcome(int exitCode, boolean delayExit) {
+    Outcome(ExitCode code, boolean delayExit) {
+      this(code.code(), delayExit);
+    }
+  }
 
   /** How long a signal waits for Postgres's fast shutdown before escalating. */
   static final Duration SIGNAL_SHUTDOWN_WAIT = Duration.ofSeconds(60);
@@ -77,13 +82,13 @@ public final class ComputeLifecycle implements AutoCloseable {
 
   public Outcome run() throws InterruptedException {
     if (node.spec() == null && !awaitSpec()) {
-      return new Outcome(0, true);
+      return new Outcome(ExitCode.OK, true);
     }
     startLease();
     boolean failed = !startCompute();
     PgProcess pg = flow.postgres();
     if (pg == null) {
-      return new Outcome(1, true);
+      return new Outcome(ExitCode.FAILURE, true);
     }
     Optional<VmMonitor> vm = failed ? Optional.empty() : startVmMonitor();
     if (!failed) {
@@ -100,7 +105,7 @@ public final class ComputeLifecycle implements AutoCloseable {
     if (node.spec().spec().mode().isPrimary()
         && cfg.basebackupFile() == null
         && !syncOnShutdown()) {
-      return new Outcome(1, false);
+      return new Outcome(ExitCode.FAILURE, false);
     }
     boolean terminated =
         node.transitionIf(
@@ -109,7 +114,7 @@ public final class ComputeLifecycle implements AutoCloseable {
     CoreDumps.withSystemDebuggers().report(CoreDumps.coreDir(cfg.pgdata()), cfg.pg().pgbin());
     // Upstream exits with Postgres's code even after a failed start, which can be 0 when the
     // SIGQUIT meets Postgres in crash recovery; a failed start never reports success here.
-    int exit = code == null || (failed && code == 0) ? 1 : code;
+    int exit = code == null || (failed && code == 0) ? ExitCode.FAILURE.code() : code;
     return new Outcome(exit, failed || terminated);
   }
 

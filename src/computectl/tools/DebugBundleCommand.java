@@ -1,6 +1,7 @@
 package computectl.tools;
 
 import computectl.tar.TarWriter;
+import computectl.util.ExitCode;
 import computectl.util.IoErrors;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -78,11 +79,11 @@ final class DebugBundleCommand {
         OPTIONS);
   }
 
-  static int run(List<String> args, Map<String, String> env, PrintStream out) {
+  static ExitCode run(List<String> args, Map<String, String> env, PrintStream out) {
     ToolOptions o = ToolOptions.parse(OPTIONS, args);
     if (o.has("help")) {
       out.print(help());
-      return 0;
+      return ExitCode.OK;
     }
     Path pgdata = Path.of(o.require("pgdata"));
     Long pid = o.has("pid") ? (long) o.integer("pid", 0, 1, Integer.MAX_VALUE) : null;
@@ -113,7 +114,7 @@ final class DebugBundleCommand {
     Map<String, String> files = DebugBundle.collect(src);
     write(output, "compute_ctl-debug-" + STAMP.format(now), files, now);
     out.println("wrote " + output + " (" + files.size() + " files; see MANIFEST.txt inside)");
-    return 0;
+    return ExitCode.OK;
   }
 
   private static int portOrDefault(String s) {

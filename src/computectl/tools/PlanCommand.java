@@ -14,6 +14,7 @@ import computectl.spec.SpecException;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import computectl.util.ComputeCtlException;
+import computectl.util.ExitCode;
 import computectl.util.IoErrors;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,11 +66,11 @@ final class PlanCommand {
         OPTIONS);
   }
 
-  static int run(List<String> args, PrintStream out) {
+  static ExitCode run(List<String> args, PrintStream out) {
     ToolOptions o = ToolOptions.parse(OPTIONS, args);
     if (o.has("help")) {
       out.print(help());
-      return 0;
+      return ExitCode.OK;
     }
     Path specPath = Path.of(o.require("spec-path"));
     String connstr = o.require("connstr");
@@ -82,7 +83,7 @@ final class PlanCommand {
                   ? "skip_pg_catalog_updates is true"
                   : "mode " + spec.mode().type())
               + ")");
-      return 0;
+      return ExitCode.OK;
     }
     JdbcConnector jdbc;
     try {
@@ -103,7 +104,7 @@ final class PlanCommand {
     out.print(plan.print());
     out.println();
     printSummary(changes, out);
-    return changes.nothingToDo() ? 0 : 1;
+    return changes.nothingToDo() ? ExitCode.OK : ExitCode.FAILURE;
   }
 
   private static ParsedSpec readSpec(Path path) {
