@@ -2,6 +2,7 @@ package computectl.compute;
 
 import computectl.metrics.StartupMetrics;
 import computectl.spec.ParsedSpec;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,8 +80,7 @@ public final class ComputeNode {
   }
 
   /**
-   * Moves to {@code next}; throws {@link InvalidTransitionException} for a transition 6.2 does not
-   * have.
+   * Moves to {@code next}; throws {@link ComputeCtlException} for a transition 6.2 does not have.
    */
   public void setStatus(ComputeStatus next) {
     transition(s -> true, next, null, null);
@@ -110,7 +110,8 @@ public final class ComputeNode {
         return from;
       }
       if (!from.canMoveTo(next)) {
-        throw new InvalidTransitionException(from, next);
+        throw new ComputeCtlException(
+            "invalid compute status transition from " + from + " to " + next);
       }
       status = next;
       if (errorText != null) {

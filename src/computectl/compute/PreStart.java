@@ -89,10 +89,10 @@ final class PreStart implements AutoCloseable {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof ComputeCtlException c
           ? c
-          : new StartupException("pre-start task failed: " + e.getCause(), e.getCause());
+          : new ComputeCtlException("pre-start task failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StartupException("interrupted while preparing the compute", e);
+      throw new ComputeCtlException("interrupted while preparing the compute", e);
     } finally {
       pool.shutdownNow();
     }

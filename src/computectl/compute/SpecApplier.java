@@ -56,7 +56,7 @@ final class SpecApplier {
               try {
                 LocalProxyConfigurer.system().configure(ps.spec().localProxyConfig());
               } catch (ComputeCtlException e) {
-                throw new StartupException("apply_config local_proxy", e);
+                throw new ComputeCtlException("apply_config local_proxy", e);
               }
             }
             background.spawn(

@@ -136,7 +136,7 @@ final class StartupFlow {
       return new Basebackup(Basebackup.DEFAULT_CONNECT_TIMEOUT, readTimeout, n)
           .withAttemptDeadline(deadline);
     } catch (NumberFormatException e) {
-      throw new StartupException(
+      throw new ComputeCtlException(
           "NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES must be a number, got '" + retries + "'");
     }
   }
@@ -186,7 +186,7 @@ final class StartupFlow {
       Log.info("safekeepers synced at LSN " + lsn);
       return lsn;
     } catch (ComputeCtlException e) {
-      throw new StartupException("failed to sync safekeepers", e);
+      throw new ComputeCtlException("failed to sync safekeepers", e);
     }
   }
 

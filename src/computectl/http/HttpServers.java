@@ -1,5 +1,6 @@
 package computectl.http;
 
+import computectl.util.ComputeCtlException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class HttpServers implements AutoCloseable {
   /**
    * Binds both servers on {@code [::]} (port 0 picks a free one) and starts serving.
    *
-   * @throws HttpException when a port cannot be bound (nothing is left running then)
+   * @throws ComputeCtlException when a port cannot be bound (nothing is left running then)
    */
   public static HttpServers start(ApiContext ctx, int externalPort, int internalPort) {
     return start(ctx, externalPort, internalPort, HttpLimits.DEFAULT);

@@ -105,7 +105,7 @@ public final class Basebackup {
   /** Shard 0: the first entry of the comma-separated list. */
   static String firstShard(String pageserverConnstr) {
     if (pageserverConnstr == null || pageserverConnstr.isEmpty()) {
-      throw new BasebackupException("pageserver connstr should be provided");
+      throw new ComputeCtlException("pageserver connstr should be provided");
     }
     return pageserverConnstr.split(",", -1)[0];
   }
@@ -138,7 +138,7 @@ public final class Basebackup {
         }
       }
     }
-    throw new BasebackupException(
+    throw new ComputeCtlException(
         "failed to get basebackup@"
             + lsn
             + " from pageserver "
@@ -153,7 +153,7 @@ public final class Basebackup {
       sleeper.sleep(d);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new BasebackupException("interrupted while waiting to retry the basebackup");
+      throw new ComputeCtlException("interrupted while waiting to retry the basebackup");
     }
   }
 
@@ -225,7 +225,7 @@ public final class Basebackup {
       }
       if (e instanceof IOException) {
         String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        throw new BasebackupException("error decompressing the basebackup stream: " + why, e);
+        throw new ComputeCtlException("error decompressing the basebackup stream: " + why, e);
       }
       throw e;
     }

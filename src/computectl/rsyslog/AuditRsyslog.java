@@ -1,6 +1,6 @@
 package computectl.rsyslog;
 
-import computectl.audit.AuditException;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,30 +57,30 @@ public final class AuditRsyslog {
    *
    * @param env the process environment ({@code AUDIT_LOGGING_ENDPOINT} must be set and non-empty)
    * @return the log directory, for {@link AuditLogGc}
-   * @throws AuditException without an endpoint, or when rsyslog cannot be configured (startup
+   * @throws ComputeCtlException without an endpoint, or when rsyslog cannot be configured (startup
    *     fails)
    */
   public Path configureHipaa(Path pgdata, Map<String, String> env) {
     String endpoint = env.getOrDefault(ENDPOINT_VARIABLE, "");
     if (endpoint.isEmpty()) {
-      throw new AuditException(ENDPOINT_VARIABLE + " is empty");
+      throw new ComputeCtlException(ENDPOINT_VARIABLE + " is empty");
     }
     Path logDir = pgdata.resolve("log");
     String text = configText(logDir.toString(), HIPAA_TAG, endpoint);
     try {
       Files.writeString(confFile, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new AuditException(
+      throw new ComputeCtlException(
           "cannot write rsyslog configuration " + confFile + ": " + e.getMessage(), e);
     }
     Log.info("rsyslog configuration file " + confFile + " written; restarting rsyslogd");
     try {
       restarter.restart();
     } catch (IOException e) {
-      throw new AuditException("cannot restart rsyslogd: " + e.getMessage(), e);
+      throw new ComputeCtlException("cannot restart rsyslogd: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AuditException("interrupted while restarting rsyslogd", e);
+      throw new ComputeCtlException("interrupted while restarting rsyslogd", e);
     }
     return logDir;
   }

@@ -1,8 +1,8 @@
 package computectl.rsyslog;
 
-import computectl.audit.AuditException;
 import computectl.spec.ComputeSpec;
 import computectl.spec.Feature;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 
 /**
@@ -24,7 +24,7 @@ public final class LogsExportStartup {
 
   /**
    * @return the host configured, or null when export is off or the project is unknown
-   * @throws AuditException when rsyslog cannot be configured (startup fails)
+   * @throws ComputeCtlException when rsyslog cannot be configured (startup fails)
    */
   public static String configure(ComputeSpec spec, LogsExportConfigurer export) {
     if (!spec.hasFeature(Feature.POSTGRES_LOGS_EXPORT)) {
@@ -38,13 +38,11 @@ public final class LogsExportStartup {
     String host = defaultHost(projectId);
     try {
       export.configure(host);
-    } catch (AuditException e) {
-      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AuditException("interrupted while configuring Postgres logs export", e);
+      throw new ComputeCtlException("interrupted while configuring Postgres logs export", e);
     } catch (Exception e) {
-      throw new AuditException("configuring Postgres logs export: " + e.getMessage(), e);
+      throw new ComputeCtlException("configuring Postgres logs export: " + e.getMessage(), e);
     }
     return host;
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.compute.ComputeNode;
 import computectl.metrics.ExportedMetrics;
+import computectl.util.ComputeCtlException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,9 +106,9 @@ class HttpServers_Test {
   void bind_failureIsAClearStartupError() throws IOException {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("::", 0));
-      HttpException e =
+      ComputeCtlException e =
           assertThrows(
-              HttpException.class,
+              ComputeCtlException.class,
               () ->
                   HttpServers.start(
                       ApiContext.builder(node, new ExportedMetrics(), "c")

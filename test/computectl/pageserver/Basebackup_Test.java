@@ -17,6 +17,7 @@ import computectl.standin.StandInFault;
 import computectl.standin.StandInFixture;
 import computectl.tar.TarWriter;
 import computectl.testsupport.TestPg;
+import computectl.util.ComputeCtlException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -161,7 +162,7 @@ class Basebackup_Test {
     assertEquals(ALL_BACKOFFS, backoffs);
     assertEquals(
         "Failed to get basebackup: boom (attempt 0/10)",
-        Basebackup.retryMessage(new BasebackupException("boom"), 0, 10));
+        Basebackup.retryMessage(new ComputeCtlException("boom"), 0, 10));
     assertEquals("postgresql://a", Basebackup.firstShard("postgresql://a,postgresql://b"));
   }
 
@@ -221,9 +222,9 @@ class Basebackup_Test {
     String connstr = "postgresql://no_user:hunter2@127.0.0.1:" + server.port();
     ParsedSpec s = TestSpecs.storage(connstr, List.of(), ComputeMode.PRIMARY, null);
     server.auth(PageserverStandIn.Auth.CLEARTEXT, "hunter2");
-    BasebackupException e =
+    ComputeCtlException e =
         assertThrows(
-            BasebackupException.class,
+            ComputeCtlException.class,
             () ->
                 new Basebackup()
                     .fetch(s, server.lsn(), ComputeMode.PRIMARY, pgdata(), metrics, recording));
@@ -251,7 +252,7 @@ class Basebackup_Test {
   private String failOnce(StandInFault fault, Basebackup b) {
     server.fault(fault);
     return assertThrows(
-            BasebackupException.class,
+            ComputeCtlException.class,
             () ->
                 b.fetch(
                     spec(ComputeMode.PRIMARY),

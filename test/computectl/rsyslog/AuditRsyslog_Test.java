@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import computectl.audit.AuditException;
 import computectl.util.ComputeCtlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +59,9 @@ class AuditRsyslog_Test {
     AtomicInteger restarts = new AtomicInteger();
     AuditRsyslog audit = new AuditRsyslog(conf, restarts::incrementAndGet);
 
-    AuditException e =
+    ComputeCtlException e =
         assertThrows(
-            AuditException.class,
+            ComputeCtlException.class,
             () -> audit.configureHipaa(Path.of("/pgdata"), Map.of("AUDIT_LOGGING_ENDPOINT", "")));
 
     assertEquals("AUDIT_LOGGING_ENDPOINT is empty", e.getMessage());
