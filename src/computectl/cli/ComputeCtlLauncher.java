@@ -50,7 +50,8 @@ final class ComputeCtlLauncher {
     Failpoints failpoints = failpoints();
     HttpLimits httpLimits = HttpLimits.fromEnv(env);
     Log.info("compute build_tag: " + BuildInfo.buildTag());
-    JdbcConnector connector = JdbcConnector.fromConnstr(args.connstr());
+    ConnInfo connInfo = ConnInfo.parse(args.connstr());
+    JdbcConnector connector = JdbcConnector.of(connInfo);
     AcquiredSpec source =
         new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
             .timeout(SpecSource.timeoutFrom(env))
@@ -92,7 +93,7 @@ final class ComputeCtlLauncher {
       }
       try (HttpServers http =
               HttpServers.start(
-                  httpContext(node, source, compute, connector, failpoints, extensions),
+                  httpContext(node, source, compute, connInfo, connector, failpoints, extensions),
                   args.externalHttpPort(),
                   args.internalHttpPort(),
                   httpLimits);
@@ -138,10 +139,10 @@ final class ComputeCtlLauncher {
       ComputeNode node,
       AcquiredSpec source,
       ComputeLifecycle compute,
+      ConnInfo ci,
       JdbcConnector connector,
       Failpoints failpoints,
       Supplier<RemoteExtensions> extensions) {
-    ConnInfo ci = ConnInfo.parse(args.connstr());
     return ApiContext.builder(node, metrics, args.computeId())
         .liveConfigAllowed(source.liveConfigAllowed())
         .jwks(source.computeCtlConfig().jwks())

@@ -1,8 +1,6 @@
 package computectl.postgres;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
+import computectl.pgwire.ConnInfo;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -14,8 +12,8 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * A {@link PgConnector} over the PostgreSQL JDBC driver, built from a libpq-style URL such as
- * {@code --connstr} ({@code postgresql://cloud_admin@127.0.0.1:55432/postgres}). Connections use
+ * A {@link PgConnector} over the PostgreSQL JDBC driver, built from a libpq connection string such
+ * as {@code --connstr} ({@code postgresql://cloud_admin@127.0.0.1:55432/postgres}). Connections use
  * the simple query protocol, as upstream sends its reconciliation statements, and no TLS.
  */
 public final class JdbcConnector implements PgConnector {
@@ -41,72 +39,43 @@ public final class JdbcConnector implements PgConnector {
     this.extraProperties = Map.copyOf(extraProperties);
   }
 
-  /**
-   * Parses {@code postgres://} or {@code postgresql://} URLs: user, password, host, port (default
-   * 5432), database (default: the user name, as libpq) and query parameters, which are passed to
-   * the driver ({@code application_name} is ours to set and is dropped).
-   */
+  /** {@link #of} the string parsed with libpq's rules ({@link ConnInfo#parse}). */
   public static JdbcConnector fromConnstr(String connstr) {
-    URI uri;
-    try {
-      uri = new URI(connstr);
-    } catch (URISyntaxException e) {
-      throw new PgException("cannot parse connstr as a URL: " + e.getReason());
-    }
-    if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
-      throw new PgException("connstr must start with postgres:// or postgresql://");
-    }
-    if (uri.getHost() == null) {
+    return of(ConnInfo.parse(connstr));
+  }
+
+  /**
+   * The server, user (default {@code postgres}), password and database (default: the user name, as
+   * libpq) of a parsed connection string; its other parameters go to the driver ({@code
+   * connect_timeout} as {@code connectTimeout}; {@code application_name} is ours to set and is
+   * dropped).
+   */
+  public static JdbcConnector of(ConnInfo info) {
+    String host = info.param("hostaddr") != null ? info.param("hostaddr") : info.host();
+    if (host == null) {
       throw new PgException("connstr has no host");
     }
-    String user = "postgres";
-    String password = null;
-    if (uri.getRawUserInfo() != null) {
-      String info = uri.getRawUserInfo();
-      int colon = info.indexOf(':');
-      user = decode(colon < 0 ? info : info.substring(0, colon));
-      password = colon < 0 ? null : decode(info.substring(colon + 1));
+    if (info.isUnixSocket()) {
+      throw new PgException("connstr names a Unix-domain socket; a TCP host is needed");
     }
-    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    String db = path.length() > 1 ? decode(path.substring(1)) : user;
-    String host =
-        uri.getHost().startsWith("[")
-            ? uri.getHost().substring(1, uri.getHost().length() - 1)
-            : uri.getHost();
+    String user = info.user() == null ? "postgres" : info.user();
+    Map<String, String> props = new LinkedHashMap<>();
+    info.params()
+        .forEach(
+            (key, value) -> {
+              switch (key) {
+                case "application_name", "fallback_application_name", "hostaddr" -> {}
+                case "connect_timeout" -> props.put("connectTimeout", value);
+                default -> props.put(key, value);
+              }
+            });
     return new JdbcConnector(
         host,
-        uri.getPort() < 0 ? 5432 : uri.getPort(),
+        info.port(),
         user,
-        password,
-        db,
-        queryProperties(uri.getRawQuery()));
-  }
-
-  private static Map<String, String> queryProperties(String rawQuery) {
-    Map<String, String> props = new LinkedHashMap<>();
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return props;
-    }
-    for (String pair : rawQuery.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      switch (key) {
-        case "application_name":
-          break;
-        case "connect_timeout":
-          props.put("connectTimeout", value);
-          break;
-        default:
-          props.put(key, value);
-      }
-    }
-    return props;
-  }
-
-  private static String decode(String s) {
-    // URLDecoder would turn '+' into a space, which libpq URLs do not do.
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        info.password(),
+        info.dbname() == null ? user : info.dbname(),
+        props);
   }
 
   public String user() {

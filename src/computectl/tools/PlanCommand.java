@@ -1,5 +1,6 @@
 package computectl.tools;
 
+import computectl.pgwire.ConnInfoException;
 import computectl.postgres.JdbcConnector;
 import computectl.postgres.PgException;
 import computectl.reconcile.ApplyContext;
@@ -16,6 +17,7 @@ import computectl.spec.SpecValidator;
 import computectl.util.ComputeCtlException;
 import computectl.util.ExitCode;
 import computectl.util.IoErrors;
+import computectl.util.OneLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +90,7 @@ final class PlanCommand {
     JdbcConnector jdbc;
     try {
       jdbc = JdbcConnector.fromConnstr(connstr);
-    } catch (PgException e) {
+    } catch (PgException | ConnInfoException e) {
       throw ToolException.usage("invalid value for '--connstr <DATABASE_URL>': " + e.getMessage());
     }
     ReadOnlyConnector connector = new ReadOnlyConnector(jdbc);
@@ -140,7 +142,7 @@ final class PlanCommand {
             + (changes.changes().size() == 1 ? "" : "s")
             + " would change the catalog:");
     for (SqlStatement s : changes.changes()) {
-      out.println("--   " + ToolText.oneLine(s.comment()));
+      out.println("--   " + OneLine.escape(s.comment()));
     }
   }
 

@@ -3,6 +3,7 @@ package computectl.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import computectl.pgwire.ConnInfoException;
 import org.junit.jupiter.api.Test;
 
 class JdbcConnector_Test {
@@ -27,11 +28,22 @@ class JdbcConnector_Test {
   }
 
   @Test
-  void fromConnstr_rejectsOtherSchemes() {
+  void fromConnstr_readsTheKeyValueFormWithLibpqRules() {
+    JdbcConnector c =
+        JdbcConnector.fromConnstr("host=127.0.0.1 port=6 user='a b' connect_timeout=3");
+    assertEquals("a b", c.user());
+    assertEquals(6, c.port());
+    assertEquals("a b", c.systemDatabase());
+  }
+
+  @Test
+  void fromConnstr_refusesWhatItCannotReach() {
     assertEquals(
-        "connstr must start with postgres:// or postgresql://",
-        assertThrows(PgException.class, () -> JdbcConnector.fromConnstr("http://a@h/db"))
+        "connstr has no host",
+        assertThrows(PgException.class, () -> JdbcConnector.fromConnstr("postgresql:///db"))
             .getMessage());
+    assertThrows(PgException.class, () -> JdbcConnector.fromConnstr("postgresql://%2Ftmp/db"));
+    assertThrows(ConnInfoException.class, () -> JdbcConnector.fromConnstr("http://a@h/db"));
   }
 
   @Test
