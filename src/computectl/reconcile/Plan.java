@@ -1,6 +1,7 @@
 package computectl.reconcile;
 
 import computectl.postgres.SqlQuote;
+import computectl.util.OneLine;
 import java.util.List;
 
 /**
@@ -88,6 +89,6 @@ public record Plan(List<Stage> stages, List<String> warnings) {
 
   /** Names may contain newlines; a comment line must not. */
   private static String oneLine(String s) {
-    return Shown.name(s);
+    return OneLine.escape(s);
   }
 }

@@ -263,7 +263,7 @@ class TarExtractor_HostileTest {
           w.writeSymlink("link", "harmless", 0);
         });
     assertRefused(
-        "tar entry a\\x00b: path contains a NUL byte",
+        "tar entry a\\u0000b: path contains a NUL byte",
         w -> {
           w.writePaxHeader(false, Map.of("path", "a\0b"));
           w.writeFile("harmless", 0644, 0, bytes("x"));
