@@ -25,10 +25,10 @@ final class ExtensionsHandler implements RouteHandler {
 
   @Override
   public void handle(ApiRequest request) {
-    JsonObject body = JsonText.object(JsonText.parse(request.jsonBody()), "");
-    String extension = JsonText.string(body, "extension", "");
-    String database = JsonText.string(body, "database", "");
-    String version = JsonText.string(body, "version", "");
+    JsonObject body = ApiJson.object(ApiJson.parse(request.jsonBody()), "");
+    String extension = ApiJson.string(body, "extension", "");
+    String database = ApiJson.string(body, "database", "");
+    String version = ApiJson.string(body, "version", "");
     ApiError.requireRunning(node);
     try (Connection c = db.connect(database, "compute_ctl:install_extension")) {
       install(c, extension, version);

@@ -38,17 +38,17 @@ final class GrantsHandler implements RouteHandler {
 
   @Override
   public void handle(ApiRequest request) {
-    JsonObject body = JsonText.object(JsonText.parse(request.jsonBody()), "");
-    String database = JsonText.string(body, "database", "");
-    String schema = JsonText.string(body, "schema", "");
-    List<String> privileges = JsonText.strings(body, "privileges", "");
+    JsonObject body = ApiJson.object(ApiJson.parse(request.jsonBody()), "");
+    String database = ApiJson.string(body, "database", "");
+    String schema = ApiJson.string(body, "schema", "");
+    List<String> privileges = ApiJson.strings(body, "privileges", "");
     for (int i = 0; i < privileges.size(); i++) {
       if (!PRIVILEGES.contains(privileges.get(i))) {
-        throw JsonText.shape(
+        throw ApiJson.shape(
             "privileges[" + i + "]", "unknown variant \"" + privileges.get(i) + "\"");
       }
     }
-    String role = JsonText.string(body, "role", "");
+    String role = ApiJson.string(body, "role", "");
     ApiError.requireRunning(node);
     String sql =
         "GRANT "

@@ -1,5 +1,6 @@
 package computectl.http;
 
+import com.eclipsesource.json.Json;
 import computectl.compute.ComputeNode;
 import computectl.postgres.PgConnector;
 import java.sql.Connection;
@@ -39,7 +40,7 @@ final class InsightsHandler implements RouteHandler {
     } catch (SQLException e) {
       throw new ApiError(500, SqlErrors.text(e), e);
     }
-    request.respondJson(200, JsonText.quote(collect(c)));
+    request.respondJson(200, Json.value(collect(c)).toString());
   }
 
   private static String collect(Connection c) {

@@ -11,6 +11,7 @@ import computectl.tar.ExtractStats;
 import computectl.tar.TarExtractor;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

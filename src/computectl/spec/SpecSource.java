@@ -5,6 +5,7 @@ import computectl.util.ComputeCtlException;
 import computectl.util.EnvNumbers;
 import computectl.util.IoErrors;
 import computectl.util.Log;
+import computectl.util.Sleeper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -36,11 +37,6 @@ public final class SpecSource {
   static final String EXHAUSTED =
       "Exhausted all attempts to retrieve the spec from the control plane";
 
-  /** Waits between attempts; tests record the calls instead of sleeping. */
-  interface Sleeper {
-    void sleep(long millis) throws InterruptedException;
-  }
-
   private final ExportedMetrics metrics;
   private final String token;
   private final Sleeper sleeper;
@@ -51,7 +47,7 @@ public final class SpecSource {
    *     still sent, as {@code Bearer } and nothing)
    */
   public SpecSource(ExportedMetrics metrics, String controlPlaneToken) {
-    this(metrics, controlPlaneToken, Thread::sleep);
+    this(metrics, controlPlaneToken, Sleeper.REAL);
   }
 
   SpecSource(ExportedMetrics metrics, String controlPlaneToken, Sleeper sleeper) {
@@ -272,7 +268,7 @@ public final class SpecSource {
 
   private void sleep() {
     try {
-      sleeper.sleep(RETRY_SLEEP_MILLIS);
+      sleeper.sleep(Duration.ofMillis(RETRY_SLEEP_MILLIS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw source("interrupted while getting the spec from the control plane", e);

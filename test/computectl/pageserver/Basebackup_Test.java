@@ -18,6 +18,7 @@ import computectl.standin.StandInFixture;
 import computectl.tar.TarWriter;
 import computectl.testsupport.TestPg;
 import computectl.util.ComputeCtlException;
+import computectl.util.Sleeper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

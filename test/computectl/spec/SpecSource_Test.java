@@ -31,7 +31,8 @@ class SpecSource_Test {
 
   private final ExportedMetrics metrics = new ExportedMetrics();
   private final List<Long> sleeps = new ArrayList<>();
-  private final SpecSource source = new SpecSource(metrics, "secret-token", sleeps::add);
+  private final SpecSource source =
+      new SpecSource(metrics, "secret-token", d -> sleeps.add(d.toMillis()));
 
   @TempDir Path dir;
 
@@ -192,7 +193,8 @@ class SpecSource_Test {
   @Test
   void fromControlPlane_sendsAnEmptyBearerWithoutToken() throws IOException {
     try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, EMPTY))) {
-      new SpecSource(metrics, null, sleeps::add).fromControlPlane(cp.baseUri(), "c");
+      new SpecSource(metrics, null, d -> sleeps.add(d.toMillis()))
+          .fromControlPlane(cp.baseUri(), "c");
       String header = cp.requests().get(0).authorization().get(0);
       assertTrue(header.equals("Bearer ") || header.equals("Bearer"), header);
     }

@@ -1,4 +1,4 @@
-package computectl.pageserver;
+package computectl.util;
 
 import java.time.Duration;
 

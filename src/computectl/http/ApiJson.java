@@ -13,17 +13,12 @@ import java.util.List;
  * JSON for the API: the error body, and reading small request bodies with upstream's status split:
  * not JSON is 400, JSON of the wrong shape is 422 naming the path (reference 11.4).
  */
-public final class JsonText {
-  private JsonText() {}
+public final class ApiJson {
+  private ApiJson() {}
 
   /** {@code {"error":"<message>"}}. */
   public static String errorBody(String message) {
     return new JsonObject().add("error", message).toString();
-  }
-
-  /** A JSON string literal. */
-  public static String quote(String s) {
-    return Json.value(s).toString();
   }
 
   /** Parses a request body; malformed JSON is a 400 naming the position. */
