@@ -4,7 +4,6 @@ import computectl.compute.ComputeLifecycle;
 import computectl.compute.ComputeNode;
 import computectl.compute.LaunchOptions;
 import computectl.compute.UpMetric;
-import computectl.compute.VmMonitorArgs;
 import computectl.extension.ExtensionDirs;
 import computectl.extension.RemoteExtensions;
 import computectl.http.ApiContext;
@@ -27,6 +26,7 @@ import computectl.util.ComputeCtlException;
 import computectl.util.Failpoints;
 import computectl.util.Log;
 import computectl.util.SignalTraps;
+import computectl.vmmonitor.VmMonitorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -85,7 +85,9 @@ final class ComputeCtlLauncher {
             metrics,
             children,
             extensions,
-            new VmMonitorArgs(args.vmMonitorAddr(), args.cgroup(), args.filecacheConnstr()))) {
+            lfc ->
+                VmMonitorConfig.of(
+                    args.vmMonitorAddr(), args.cgroup(), lfc ? args.filecacheConnstr() : null))) {
       SignalTraps.trap("INT", sig -> stopOnSignal(compute, sig));
       SignalTraps.trap("TERM", sig -> stopOnSignal(compute, sig));
       if (source.spec() == null) {

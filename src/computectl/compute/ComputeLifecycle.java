@@ -17,6 +17,7 @@ import computectl.vmmonitor.VmMonitorConfig;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -50,14 +51,16 @@ public final class ComputeLifecycle implements AutoCloseable {
   private final BackgroundTasks background = new BackgroundTasks();
   private final StartupFlow flow;
   private final Configurator configurator;
-  private final VmMonitorArgs vmMonitorArgs;
+  private final Function<Boolean, VmMonitorConfig> vmMonitorConfig;
   private final PreStart preStart;
   private LsnLeaseRenewer lease;
 
   /**
    * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
    *     served
-   * @param vmMonitorArgs the vm-monitor flags (it runs only when AUTOSCALING is set), or null
+   * @param vmMonitorConfig the vm-monitor's configuration given whether the spec lets it resize the
+   *     file cache (built when Postgres is up; the vm-monitor runs only when AUTOSCALING is set),
+   *     or null
    */
   public ComputeLifecycle(
       LaunchOptions cfg,
@@ -65,11 +68,11 @@ public final class ComputeLifecycle implements AutoCloseable {
       ExportedMetrics metrics,
       ChildProcesses children,
       Supplier<RemoteExtensions> extensions,
-      VmMonitorArgs vmMonitorArgs) {
+      Function<Boolean, VmMonitorConfig> vmMonitorConfig) {
     this.cfg = cfg;
     this.node = node;
     this.children = children;
-    this.vmMonitorArgs = vmMonitorArgs;
+    this.vmMonitorConfig = vmMonitorConfig;
     SpecApplier applier = new SpecApplier(cfg, metrics, background);
     this.preStart = new PreStart(cfg, node, children, metrics, extensions, background);
     this.flow = new StartupFlow(cfg, node, children, applier, preStart);
@@ -154,17 +157,12 @@ public final class ComputeLifecycle implements AutoCloseable {
 
   /** 7.1 step 11: the vm-monitor runs while Postgres does, when AUTOSCALING is set. */
   private Optional<VmMonitor> startVmMonitor() {
-    if (vmMonitorArgs == null) {
+    if (vmMonitorConfig == null) {
       return Optional.empty();
     }
     boolean lfc = !Boolean.TRUE.equals(node.spec().spec().disableLfcResizing());
-    VmMonitorConfig vc =
-        VmMonitorConfig.of(
-            vmMonitorArgs.address(),
-            vmMonitorArgs.cgroup(),
-            lfc ? vmMonitorArgs.filecacheConnstr() : null);
     try {
-      return VmMonitor.startIfAutoscaling(cfg.env(), vc);
+      return VmMonitor.startIfAutoscaling(cfg.env(), vmMonitorConfig.apply(lfc));
     } catch (ComputeCtlException e) {
       Log.error("could not start the vm-monitor: " + ComputeCtlException.chain(e));
       return Optional.empty();
