@@ -26,17 +26,6 @@ public record Plan(List<Stage> stages, List<String> warnings) {
         .toList();
   }
 
-  /** The phase of this name in the system stages, or null. */
-  public Phase systemPhase(String name) {
-    return stages.stream()
-        .filter(s -> s.kind() == Stage.Kind.SYSTEM)
-        .flatMap(s -> s.tasks().stream())
-        .flatMap(t -> t.phases().stream())
-        .filter(p -> p.name().equals(name))
-        .findFirst()
-        .orElse(null);
-  }
-
   /** The plan as an SQL script with comments; passwords are redacted. */
   public String print() {
     StringBuilder sb = new StringBuilder();

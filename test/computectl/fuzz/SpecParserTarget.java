@@ -3,6 +3,7 @@ package computectl.fuzz;
 import computectl.postgres.ConfigWriter;
 import computectl.spec.ComputeSpec;
 import computectl.spec.ParsedSpec;
+import computectl.spec.SecurityConfigJson;
 import computectl.spec.SpecJson;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
@@ -153,7 +154,7 @@ public final class SpecParserTarget implements FuzzTarget {
     probe
         .attempt("parseConfigurationRequest", () -> SpecParser.parseConfigurationRequest(json))
         .ifPresent(r -> consume(r.spec(), probe));
-    probe.attempt("parseComputeCtlConfig", () -> SpecParser.parseComputeCtlConfig(json));
+    probe.attempt("parseComputeCtlConfig", () -> SecurityConfigJson.parse(json));
   }
 
   private static ComputeSpec withVersion(ComputeSpec s, double v) {
