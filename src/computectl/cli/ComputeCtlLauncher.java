@@ -25,6 +25,7 @@ import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Failpoints;
 import computectl.util.Log;
+import computectl.util.Setting;
 import computectl.util.SignalTraps;
 import computectl.vmmonitor.VmMonitorConfig;
 import java.nio.file.Path;
@@ -203,12 +204,15 @@ final class ComputeCtlLauncher {
   }
 
   private Duration exitGrace() {
-    String s = env.get("COMPUTE_CTL_EXIT_GRACE_SECONDS");
+    String s = Setting.EXIT_GRACE_SECONDS.value(env);
     try {
-      return s == null ? Duration.ofSeconds(30) : Duration.ofSeconds(Long.parseLong(s.trim()));
+      return Duration.ofSeconds(Long.parseLong(s.trim()));
     } catch (NumberFormatException e) {
       throw new UsageException(
-          "COMPUTE_CTL_EXIT_GRACE_SECONDS must be a whole number of seconds, got '" + s + "'");
+          Setting.EXIT_GRACE_SECONDS.variable()
+              + " must be a whole number of seconds, got '"
+              + s
+              + "'");
     }
   }
 }

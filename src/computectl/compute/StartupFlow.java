@@ -16,8 +16,8 @@ import computectl.spec.ParsedSpec;
 import computectl.tls.TlsFiles;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
-import computectl.util.EnvNumbers;
 import computectl.util.Log;
+import computectl.util.Setting;
 import computectl.util.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,8 +128,8 @@ final class StartupFlow {
    * tests of a pageserver that never answers need not wait through eleven back-offs.
    */
   private Basebackup basebackup() {
-    Duration readTimeout = envSeconds(BASEBACKUP_READ_TIMEOUT_ENV, Basebackup.DEFAULT_READ_TIMEOUT);
-    Duration deadline = envSeconds(BASEBACKUP_DEADLINE_ENV, BASEBACKUP_DEADLINE);
+    Duration readTimeout = Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.seconds(cfg.env());
+    Duration deadline = Setting.BASEBACKUP_DEADLINE_SECONDS.seconds(cfg.env());
     String retries = cfg.env().get("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES");
     try {
       int n = retries == null ? Basebackup.RETRIES : Integer.parseInt(retries.trim());
@@ -142,36 +142,12 @@ final class StartupFlow {
   }
 
   /**
-   * Overrides {@link Basebackup#DEFAULT_READ_TIMEOUT} (our addition: tests of a stalled
-   * pageserver).
+   * How long {@code postgres --sync-safekeepers} may run, at start and at shutdown. Upstream waits
+   * forever; we kill it and fail the start, so that a hung sync ends in Failed with a reason
+   * instead of a compute stuck in Init.
    */
-  static final String BASEBACKUP_READ_TIMEOUT_ENV = "COMPUTE_CTL_BASEBACKUP_READ_TIMEOUT_SECONDS";
-
-  /**
-   * How long one basebackup attempt may take in all (upstream: no limit); a Neon basebackup is
-   * megabytes.
-   */
-  static final Duration BASEBACKUP_DEADLINE = Duration.ofMinutes(10);
-
-  static final String BASEBACKUP_DEADLINE_ENV = "COMPUTE_CTL_BASEBACKUP_DEADLINE_SECONDS";
-
-  /**
-   * Upstream waits for {@code postgres --sync-safekeepers} forever; we kill it and fail the start
-   * after this long (overridden by {@link #SYNC_SAFEKEEPERS_DEADLINE_ENV}), so that a hung sync
-   * ends in Failed with a reason instead of a compute stuck in Init.
-   */
-  static final Duration SYNC_SAFEKEEPERS_DEADLINE = Duration.ofMinutes(5);
-
-  static final String SYNC_SAFEKEEPERS_DEADLINE_ENV =
-      "COMPUTE_CTL_SYNC_SAFEKEEPERS_DEADLINE_SECONDS";
-
-  /** How long {@code postgres --sync-safekeepers} may run, at start and at shutdown. */
   static Duration syncSafekeepersDeadline(LaunchOptions cfg) {
-    return EnvNumbers.seconds(cfg.env(), SYNC_SAFEKEEPERS_DEADLINE_ENV, SYNC_SAFEKEEPERS_DEADLINE);
-  }
-
-  private Duration envSeconds(String name, Duration otherwise) {
-    return EnvNumbers.seconds(cfg.env(), name, otherwise);
+    return Setting.SYNC_SAFEKEEPERS_DEADLINE_SECONDS.seconds(cfg.env());
   }
 
   private Lsn syncSafekeepers(ParsedSpec ps) {

@@ -11,6 +11,7 @@ import computectl.tar.ExtractStats;
 import computectl.tar.TarExtractor;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.Setting;
 import computectl.util.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,8 @@ public final class Basebackup {
   public static final int RETRIES = 10;
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_READ_TIMEOUT =
+      Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.defaultSeconds();
   private static final int GZIP_BUFFER = 256 << 10;
 
   private final Duration connectTimeout;

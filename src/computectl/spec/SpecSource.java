@@ -2,9 +2,9 @@ package computectl.spec;
 
 import computectl.metrics.ExportedMetrics;
 import computectl.util.ComputeCtlException;
-import computectl.util.EnvNumbers;
 import computectl.util.IoErrors;
 import computectl.util.Log;
+import computectl.util.Setting;
 import computectl.util.Sleeper;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -31,7 +31,7 @@ import java.util.concurrent.Executors;
 public final class SpecSource {
   public static final int ATTEMPTS = 3;
   public static final long RETRY_SLEEP_MILLIS = 100;
-  public static final Duration TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration TIMEOUT = Setting.CONTROL_PLANE_TIMEOUT_SECONDS.defaultSeconds();
   static final String RPC = "GetSpec";
   static final String UNKNOWN_STATUS = "unknown";
   static final String EXHAUSTED =
@@ -56,20 +56,15 @@ public final class SpecSource {
     this.sleeper = sleeper;
   }
 
-  /**
-   * Overrides {@link #TIMEOUT} (our addition, so that tests of a silent control plane are quick).
-   */
-  public static final String TIMEOUT_ENV = "COMPUTE_CTL_CONTROL_PLANE_TIMEOUT_SECONDS";
-
   /** Sets the connect and request timeout of each attempt; returns this. */
   public SpecSource timeout(Duration value) {
     this.timeout = value;
     return this;
   }
 
-  /** {@link #TIMEOUT}, or the positive whole number of seconds in {@link #TIMEOUT_ENV}. */
+  /** {@link Setting#CONTROL_PLANE_TIMEOUT_SECONDS}. */
   public static Duration timeoutFrom(java.util.Map<String, String> env) {
-    return EnvNumbers.seconds(env, TIMEOUT_ENV, TIMEOUT);
+    return Setting.CONTROL_PLANE_TIMEOUT_SECONDS.seconds(env);
   }
 
   /**

@@ -3,6 +3,7 @@ package computectl.tools;
 import computectl.tar.TarWriter;
 import computectl.util.ExitCode;
 import computectl.util.IoErrors;
+import computectl.util.Setting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -60,7 +61,6 @@ final class DebugBundleCommand {
               '\0',
               "PORT",
               "compute_ctl's external HTTP port [default: from its command line, else 3080]"));
-  static final String TOKEN_ENV = "COMPUTE_CTL_DEBUG_TOKEN";
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -74,7 +74,7 @@ final class DebugBundleCommand {
             + "thread dump (through the JVM's attach socket). No password, hash or token goes into"
             + " it. A JWT for\n"
             + "computes with authorization can be given in "
-            + TOKEN_ENV
+            + Setting.DEBUG_TOKEN.variable()
             + ".",
         OPTIONS);
   }
@@ -97,7 +97,7 @@ final class DebugBundleCommand {
                 .orElse(3080),
             1,
             65535);
-    String token = env.get(TOKEN_ENV);
+    String token = Setting.DEBUG_TOKEN.value(env);
     DebugBundle.Sources src =
         new DebugBundle.Sources(
             pgdata,
