@@ -1,6 +1,7 @@
 package computectl.http;
 
 import com.sun.net.httpserver.HttpServer;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,7 +37,7 @@ public final class ApiServer implements AutoCloseable {
       addr = new InetSocketAddress(InetAddress.getByName("::"), port);
       server = HttpServer.create(addr, 128);
     } catch (IOException e) {
-      throw new HttpException(
+      throw new ComputeCtlException(
           "failed to bind the compute_ctl "
               + name
               + " HTTP server to [::]:"

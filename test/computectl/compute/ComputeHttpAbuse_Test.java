@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import computectl.http.HttpLimits;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.testsupport.ComputeCtlProcess;
+import computectl.util.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -55,7 +56,10 @@ class ComputeHttpAbuse_Test {
     List<Socket> held = new ArrayList<>();
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
         ComputeCtlProcess cc =
-            pooledCompute(node, cp, Map.of(HttpLimits.REQUEST_TIMEOUT_ENV, REQUEST_TIMEOUT))) {
+            pooledCompute(
+                node,
+                cp,
+                Map.of(Setting.HTTP_REQUEST_TIMEOUT_SECONDS.variable(), REQUEST_TIMEOUT))) {
       int before = threads(cc);
       String rssBefore = procStatus(cc, "VmRSS:");
       for (int i = 0; i < 500; i++) {
@@ -108,7 +112,11 @@ class ComputeHttpAbuse_Test {
       throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     Map<String, String> env =
-        Map.of(HttpLimits.MAX_CONNECTIONS_ENV, "40", HttpLimits.REQUEST_TIMEOUT_ENV, "2");
+        Map.of(
+            Setting.HTTP_MAX_CONNECTIONS.variable(),
+            "40",
+            Setting.HTTP_REQUEST_TIMEOUT_SECONDS.variable(),
+            "2");
     List<Socket> held = new ArrayList<>();
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
         ComputeCtlProcess cc = pooledCompute(node, cp, env)) {
