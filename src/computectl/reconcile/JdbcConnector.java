@@ -92,13 +92,9 @@ public final class JdbcConnector implements PgConnector {
       String key = decode(eq < 0 ? pair : pair.substring(0, eq));
       String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
       switch (key) {
-        case "application_name":
-          break;
-        case "connect_timeout":
-          props.put("connectTimeout", value);
-          break;
-        default:
-          props.put(key, value);
+        case "application_name" -> {}
+        case "connect_timeout" -> props.put("connectTimeout", value);
+        default -> props.put(key, value);
       }
     }
     return props;

@@ -28,6 +28,8 @@ public final class DiskQuota {
   }
 
   /**
+   * Sets the disk quota of {@code mountpoint}.
+   *
    * @param sizeBytes the quota; rounded down to whole KiB
    * @throws VmHelperException {@code failed to set disk quota: ...}
    */

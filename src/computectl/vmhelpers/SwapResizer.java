@@ -32,6 +32,8 @@ public final class SwapResizer {
   }
 
   /**
+   * Resizes the VM's swap to {@code sizeBytes}.
+   *
    * @throws VmHelperException {@code failed to resize swap: ...}
    */
   public void resize(long sizeBytes) {

@@ -1,6 +1,7 @@
 package computectl.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -45,7 +46,8 @@ final class LoadGen {
             .getBytes(StandardCharsets.US_ASCII);
     try (Selector selector = Selector.open()) {
       for (int i = 0; i < connections; i++) {
-        SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        SocketChannel ch =
+            SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         ch.configureBlocking(false);
         Conn c = new Conn(ch);
         ch.register(selector, SelectionKey.OP_READ, c);
