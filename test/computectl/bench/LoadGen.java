@@ -127,6 +127,9 @@ final class LoadGen {
    * The length of the response when it is complete in {@code buf} (position = bytes read), else -1.
    */
   static int completeLength(ByteBuffer buf) {
+    if (buf.arrayOffset() != 0) {
+      throw new IllegalArgumentException("the buffer must start at its array's first byte");
+    }
     int len = buf.position();
     byte[] a = buf.array();
     int headEnd = indexOf(a, len, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0);
