@@ -70,7 +70,7 @@ public final class AuditLogGc implements AutoCloseable {
       Log.warn("Failed to get log directory size: " + e);
       size = 0;
     }
-    metrics.auditLogDirSize.set(size);
+    metrics.auditLogDirSize.set((double) size);
   }
 
   private void deleteOldAuditLogs() {

@@ -25,6 +25,8 @@ public final class ArgsParser {
   private ArgsParser() {}
 
   /**
+   * Parses and checks the command line.
+   *
    * @param args the arguments after the program name
    * @param env the process environment (only {@code POSTGRES_PATH} is read; an empty value counts
    *     as unset)

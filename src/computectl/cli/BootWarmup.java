@@ -23,9 +23,10 @@ final class BootWarmup {
   }
 
   private static void run() {
-    DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US)
-        .withZone(ZoneId.of("GMT"))
-        .format(Instant.now());
-    UUID.randomUUID();
+    String unusedDate =
+        DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US)
+            .withZone(ZoneId.of("GMT"))
+            .format(Instant.now());
+    UUID unusedId = UUID.randomUUID();
   }
 }

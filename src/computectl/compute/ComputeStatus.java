@@ -37,21 +37,14 @@ public enum ComputeStatus {
 
   /** The transitions of behaviour.md 4.2, and nothing else. */
   public boolean canMoveTo(ComputeStatus next) {
-    switch (this) {
-      case EMPTY:
-        return next == INIT || next == CONFIGURATION_PENDING || next == TERMINATION_PENDING;
-      case CONFIGURATION_PENDING:
-        return next == INIT || next == CONFIGURATION;
-      case INIT:
-        return next == RUNNING || next == FAILED;
-      case RUNNING:
-        return next == CONFIGURATION_PENDING || next == TERMINATION_PENDING;
-      case CONFIGURATION:
-        return next == RUNNING || next == FAILED;
-      case TERMINATION_PENDING:
-        return next == TERMINATED;
-      default:
-        return false;
-    }
+    return switch (this) {
+      case EMPTY -> next == INIT || next == CONFIGURATION_PENDING || next == TERMINATION_PENDING;
+      case CONFIGURATION_PENDING -> next == INIT || next == CONFIGURATION;
+      case INIT -> next == RUNNING || next == FAILED;
+      case RUNNING -> next == CONFIGURATION_PENDING || next == TERMINATION_PENDING;
+      case CONFIGURATION -> next == RUNNING || next == FAILED;
+      case TERMINATION_PENDING -> next == TERMINATED;
+      default -> false;
+    };
   }
 }

@@ -10,6 +10,8 @@ import computectl.spec.RemoteExtSpec;
 @FunctionalInterface
 public interface ExtensionDownloader {
   /**
+   * Fetches {@code extension}'s archive and installs its files; returns once they are in place.
+   *
    * @param extension the real extension name, as computectl.spec.RemoteExtSpec#resolve resolved it
    * @throws Exception any failure; its message becomes the 500 error text
    */

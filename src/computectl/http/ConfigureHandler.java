@@ -73,14 +73,12 @@ final class ConfigureHandler implements RouteHandler {
       return SpecParser.parseConfigurationRequest(json);
     } catch (SpecException e) {
       switch (e.kind()) {
-        case SYNTAX:
-          throw ApiError.malformedJson(e.getMessage());
-        case SHAPE:
-          // Upstream names no path for a problem at the top level; the spec parser calls it ".".
-          throw ApiError.wrongShape(
-              e.getMessage().startsWith(".: ") ? e.getMessage().substring(3) : e.getMessage());
-        default:
-          throw new ApiError(400, e.getMessage());
+        case SYNTAX -> throw ApiError.malformedJson(e.getMessage());
+        case SHAPE ->
+            // Upstream names no path for a problem at the top level; the spec parser calls it ".".
+            throw ApiError.wrongShape(
+                e.getMessage().startsWith(".: ") ? e.getMessage().substring(3) : e.getMessage());
+        default -> throw new ApiError(400, e.getMessage());
       }
     }
   }
@@ -95,30 +93,19 @@ final class ConfigureHandler implements RouteHandler {
         .forEach(
             c -> {
               switch (c) {
-                case '"':
-                  sb.append("\\\"");
-                  break;
-                case '\\':
-                  sb.append("\\\\");
-                  break;
-                case '\n':
-                  sb.append("\\n");
-                  break;
-                case '\r':
-                  sb.append("\\r");
-                  break;
-                case '\t':
-                  sb.append("\\t");
-                  break;
-                case 0:
-                  sb.append("\\0");
-                  break;
-                default:
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 0 -> sb.append("\\0");
+                default -> {
                   if (Character.isISOControl(c)) {
                     sb.append("\\u{").append(Integer.toHexString(c)).append('}');
                   } else {
                     sb.appendCodePoint(c);
                   }
+                }
               }
             });
     return sb.append('"').toString();

@@ -10,8 +10,8 @@ final class SqlErrors {
 
   /** {@code db error: ERROR: <message>} for a server error; the driver's text otherwise. */
   static String text(SQLException e) {
-    if (e instanceof PSQLException) {
-      ServerErrorMessage m = ((PSQLException) e).getServerErrorMessage();
+    if (e instanceof PSQLException pe) {
+      ServerErrorMessage m = pe.getServerErrorMessage();
       if (m != null && m.getMessage() != null) {
         return "db error: " + m.getSeverity() + ": " + m.getMessage();
       }

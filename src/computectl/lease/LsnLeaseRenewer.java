@@ -187,7 +187,8 @@ public final class LsnLeaseRenewer implements AutoCloseable {
                 + attempt
                 + ")");
         waitUnlessWoken((long) retryMillis, seen);
-        retryMillis = Math.min(retryMillis * timing.retryGrowth(), timing.maxRetry().toMillis());
+        retryMillis =
+            Math.min(retryMillis * timing.retryGrowth(), (double) timing.maxRetry().toMillis());
       }
     }
     return null;

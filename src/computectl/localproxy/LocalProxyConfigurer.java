@@ -33,6 +33,8 @@ public final class LocalProxyConfigurer {
   }
 
   /**
+   * Writes local_proxy's configuration for {@code spec} and tells a running local_proxy to read it.
+   *
    * @throws ComputeCtlException when the file cannot be written or local_proxy cannot be signalled
    */
   public void configure(LocalProxySpec spec) {

@@ -1,6 +1,9 @@
 package computectl.metrics;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The startup timings of {@code /metrics.json} (behaviour.md 5.9): unsigned integers, default 0, in
@@ -23,26 +26,33 @@ public final class StartupMetrics {
     TOTAL_EXT_DOWNLOAD_SIZE;
 
     public String json() {
-      return name().toLowerCase();
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
-  private final AtomicLongArray values = new AtomicLongArray(Field.values().length);
+  /** Filled once here and never changed after: only the counters in it change. */
+  private final Map<Field, AtomicLong> values = new EnumMap<>(Field.class);
+
+  public StartupMetrics() {
+    for (Field f : Field.values()) {
+      values.put(f, new AtomicLong());
+    }
+  }
 
   public void set(Field f, long v) {
-    values.set(f.ordinal(), Math.max(0, v));
+    values.get(f).set(Math.max(0, v));
   }
 
   public void add(Field f, long v) {
-    values.addAndGet(f.ordinal(), v);
+    values.get(f).addAndGet(v);
   }
 
   public void max(Field f, long v) {
-    values.accumulateAndGet(f.ordinal(), v, Math::max);
+    values.get(f).accumulateAndGet(v, Math::max);
   }
 
   public long get(Field f) {
-    return values.get(f.ordinal());
+    return values.get(f).get();
   }
 
   /** Compact JSON in field order, as upstream serialises it. */

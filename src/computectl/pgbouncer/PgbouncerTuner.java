@@ -59,6 +59,8 @@ public final class PgbouncerTuner {
   }
 
   /**
+   * Writes {@code settings} (and {@code tls}'s files, if any) into pgbouncer's ini and reloads it.
+   *
    * @throws ComputeCtlException when pgbouncer cannot be reached or its ini cannot be updated
    */
   public void tune(Map<String, String> settings, TlsConfig tls) {

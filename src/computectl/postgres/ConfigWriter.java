@@ -205,17 +205,13 @@ public final class ConfigWriter {
   private static void modeLines(StringBuilder out, ComputeMode mode) {
     line(out, "neon.compute_mode=" + mode.type());
     switch (mode.kind()) {
-      case PRIMARY:
-        break;
-      case STATIC:
+      case PRIMARY -> {}
+      case STATIC -> {
         line(out, "hot_standby=on");
         line(out, "recovery_target_lsn='" + mode.lsn() + "'");
-        break;
-      case REPLICA:
-        line(out, "hot_standby=on");
-        break;
-      default:
-        throw new IllegalStateException("unknown compute mode " + mode.kind());
+      }
+      case REPLICA -> line(out, "hot_standby=on");
+      default -> throw new IllegalStateException("unknown compute mode " + mode.kind());
     }
   }
 
@@ -228,9 +224,8 @@ public final class ConfigWriter {
         spec.auditLogLevel() == null ? AuditLogLevel.Disabled : spec.auditLogLevel();
     Optional<String> libs = spec.setting("shared_preload_libraries");
     switch (level) {
-      case Disabled:
-        break;
-      case Log:
+      case Disabled -> {}
+      case Log -> {
         line(out, "# Managed by compute_ctl base audit settings: start");
         line(out, "pgaudit.log='ddl,role'");
         line(out, "pgaudit.log_catalog=off");
@@ -240,8 +235,8 @@ public final class ConfigWriter {
                 + libs.map(l -> withLibraries(l, "pgaudit")).orElse("neon,pgaudit")
                 + "'");
         line(out, "# Managed by compute_ctl base audit settings: end");
-        break;
-      case Hipaa:
+      }
+      case Hipaa -> {
         line(out, "# Managed by compute_ctl compliance audit settings: begin");
         line(out, "pgaudit.log='all, -misc'");
         line(out, "pgaudit.log_parameter=on");
@@ -254,9 +249,8 @@ public final class ConfigWriter {
                     .orElse("neon,pgaudit,pgauditlogtofile")
                 + "'");
         line(out, "# Managed by compute_ctl compliance audit settings: end");
-        break;
-      default:
-        throw new IllegalStateException("unknown audit level " + level);
+      }
+      default -> throw new IllegalStateException("unknown audit level " + level);
     }
   }
 

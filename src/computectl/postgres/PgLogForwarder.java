@@ -136,10 +136,10 @@ public final class PgLogForwarder {
     try {
       while (true) {
         Item item = queue.poll(IDLE_FLUSH_MS, TimeUnit.MILLISECONDS);
-        if (item == null || item == END || TIMESTAMP.matcher(item.line()).find()) {
+        if (item == null || END.equals(item) || TIMESTAMP.matcher(item.line()).find()) {
           flush(message);
         }
-        if (item == END) {
+        if (END.equals(item)) {
           return;
         }
         if (item != null) {

@@ -204,7 +204,7 @@ public final class Planner {
       }
       String current = existing.owner();
       boolean changeOwner =
-          current != null && current.startsWith("\"")
+          (current != null && current.startsWith("\""))
               ? !SqlQuote.ident(db.owner()).equals(current)
               : !db.owner().equals(current);
       databases.put(

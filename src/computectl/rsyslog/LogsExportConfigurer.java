@@ -7,6 +7,8 @@ package computectl.rsyslog;
 @FunctionalInterface
 public interface LogsExportConfigurer {
   /**
+   * Exports the Postgres logs to {@code host} from now on, or stops exporting them.
+   *
    * @param host {@code <host>:<port>}, or null / empty to stop exporting
    * @throws Exception any failure; its message becomes the 500 error text
    */

@@ -23,6 +23,8 @@ public final class LogsExportStartup {
   }
 
   /**
+   * Points rsyslog at the project's collector when the spec asks for log export.
+   *
    * @return the host configured, or null when export is off or the project is unknown
    * @throws ComputeCtlException when rsyslog cannot be configured (startup fails)
    */

@@ -160,20 +160,21 @@ final class ComputeSpecReader {
     JsonObject.Member only = o.iterator().next();
     JsonNode inner = node.child(only.getName(), only.getValue());
     switch (only.getName()) {
-      case "Static":
+      case "Static" -> {
         return ComputeMode.staticAt(lsn(inner));
-      case "Primary":
-      case "Replica":
+      }
+      case "Primary", "Replica" -> {
         if (!only.getValue().isNull()) {
           throw inner.typeError("null (\"" + only.getName() + "\" takes no value)");
         }
         return only.getName().equals("Primary") ? ComputeMode.PRIMARY : ComputeMode.REPLICA;
-      default:
-        throw node.error(
-            "unknown variant "
-                + JsonText.quoteShort(only.getName())
-                + ", expected "
-                + JsonText.oneOf(MODES));
+      }
+      default ->
+          throw node.error(
+              "unknown variant "
+                  + JsonText.quoteShort(only.getName())
+                  + ", expected "
+                  + JsonText.oneOf(MODES));
     }
   }
 

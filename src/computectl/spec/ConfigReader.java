@@ -101,22 +101,20 @@ final class ConfigReader {
     String crv = null;
     String x = null;
     switch (kty) {
-      case "EC":
+      case "EC" -> {
         crv = f.required("crv", n -> n.variant(CURVES));
         x = f.required("x", JsonNode::string);
         f.required("y", JsonNode::string);
-        break;
-      case "OKP":
+      }
+      case "OKP" -> {
         crv = f.required("crv", n -> n.variant(CURVES));
         x = f.required("x", JsonNode::string);
-        break;
-      case "RSA":
+      }
+      case "RSA" -> {
         f.required("n", JsonNode::string);
         f.required("e", JsonNode::string);
-        break;
-      default:
-        f.required("k", JsonNode::string);
-        break;
+      }
+      default -> f.required("k", JsonNode::string);
     }
     f.finish();
     return new Jwk(kid, kty, crv, x, alg);

@@ -13,7 +13,7 @@ final class HexId {
     }
     for (int i = 0; i < LENGTH; i++) {
       char c = text.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
         return null;
       }
     }

@@ -1,5 +1,7 @@
 package computectl.spec;
 
+import java.util.Locale;
+
 /** A WAL position, written {@code <hi>/<lo>} in upper-case hex without leading zeros. */
 public record Lsn(long value) implements Comparable<Lsn> {
   public static final Lsn ZERO = new Lsn(0);
@@ -23,7 +25,7 @@ public record Lsn(long value) implements Comparable<Lsn> {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
         return false;
       }
     }
@@ -32,9 +34,9 @@ public record Lsn(long value) implements Comparable<Lsn> {
 
   @Override
   public String toString() {
-    return Long.toHexString(value >>> 32).toUpperCase()
+    return Long.toHexString(value >>> 32).toUpperCase(Locale.ROOT)
         + "/"
-        + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();
+        + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
   }
 
   @Override

@@ -150,7 +150,7 @@ public final class SpecJson {
           .NULL; // as serde_json writes a float JSON cannot hold; the reader never yields one
     }
     String text;
-    if (f == Math.rint(f) && Math.abs(f) < 1e16f) {
+    if (f == Math.rint(f) && Math.abs(f) < (float) 1e16) {
       text = (long) f + ".0";
     } else {
       text = Float.toString(f).replace(".0E", "E").replace('E', 'e');

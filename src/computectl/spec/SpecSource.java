@@ -220,7 +220,7 @@ public final class SpecSource {
     int code = response.statusCode();
     String label = HttpReasons.statusText(code);
     switch (code) {
-      case 200:
+      case 200 -> {
         try {
           return new Attempt(
               SpecParser.parseControlPlaneResponse(response.body()), null, false, label);
@@ -228,13 +228,17 @@ public final class SpecSource {
           return new Attempt(
               null, "could not deserialize control plane response: " + e.getMessage(), true, label);
         }
-      case 503:
+      }
+      case 503 -> {
         return new Attempt(null, "control plane is temporarily unavailable", true, label);
-      case 502:
+      }
+      case 502 -> {
         return new Attempt(null, "control plane request failed with 502", true, label);
-      default:
+      }
+      default -> {
         return new Attempt(
             null, "unexpected control plane response status code: " + label, false, label);
+      }
     }
   }
 

@@ -143,7 +143,7 @@ public final class TarReader {
     if (!ended) {
       throw new IllegalStateException("drain() before the end-of-archive marker");
     }
-    long n = limit - pos;
+    long n = (long) limit - pos;
     offset += n;
     pos = limit;
     int r;

@@ -85,18 +85,16 @@ final class KeyCertCheck {
       } catch (IllegalArgumentException e) {
         throw new TlsException("parse key: bad base64 in the " + label + " block", true, e);
       }
-      switch (label) {
-        case "EC PRIVATE KEY":
-          return ecKey(pkcs8FromSec1(der));
-        case "PRIVATE KEY":
-          return ecKey(checkedPkcs8(der));
-        case "ENCRYPTED PRIVATE KEY":
-          throw new TlsException(
-              "unknown TLS key type: encrypted private keys are not supported", false);
-        default:
-          throw new TlsException(
-              "unknown TLS key type: " + label + " (only ECDSA P-256 keys are supported)", false);
-      }
+      return switch (label) {
+        case "EC PRIVATE KEY" -> ecKey(pkcs8FromSec1(der));
+        case "PRIVATE KEY" -> ecKey(checkedPkcs8(der));
+        case "ENCRYPTED PRIVATE KEY" ->
+            throw new TlsException(
+                "unknown TLS key type: encrypted private keys are not supported", false);
+        default ->
+            throw new TlsException(
+                "unknown TLS key type: " + label + " (only ECDSA P-256 keys are supported)", false);
+      };
     }
     throw new TlsException("parse key: no PEM private key found", true);
   }

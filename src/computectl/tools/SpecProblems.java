@@ -8,6 +8,7 @@ import computectl.spec.SpecParser;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -29,7 +30,7 @@ final class SpecProblems {
   record Problem(Severity severity, String path, String message) {
     @Override
     public String toString() {
-      return severity.name().toLowerCase() + ": " + path + ": " + message;
+      return severity.name().toLowerCase(Locale.ROOT) + ": " + path + ": " + message;
     }
   }
 

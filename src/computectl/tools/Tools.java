@@ -38,16 +38,12 @@ public final class Tools {
     String tool = argv[0];
     List<String> args = Arrays.asList(argv).subList(1, argv.length);
     try {
-      switch (tool) {
-        case "plan":
-          return PlanCommand.run(args, out).code();
-        case "check-spec":
-          return CheckSpecCommand.run(args, out).code();
-        case "debug-bundle":
-          return DebugBundleCommand.run(args, env, out).code();
-        default:
-          throw ToolException.usage("unknown tool '" + tool + "'");
-      }
+      return switch (tool) {
+        case "plan" -> PlanCommand.run(args, out).code();
+        case "check-spec" -> CheckSpecCommand.run(args, out).code();
+        case "debug-bundle" -> DebugBundleCommand.run(args, env, out).code();
+        default -> throw ToolException.usage("unknown tool '" + tool + "'");
+      };
     } catch (ToolException e) {
       err.println("compute_ctl " + tool + ": " + e.getMessage());
       if (e.usage()) {

@@ -17,7 +17,8 @@ public final class ChildProcesses {
 
   public Process register(String name, Process p) {
     children.put(p.pid(), new Entry(name, p));
-    p.onExit().thenRun(() -> children.remove(p.pid()));
+    // The stage thenRun returns is of no use: forgetting the process is all there is to it.
+    var unused = p.onExit().thenRun(() -> children.remove(p.pid()));
     return p;
   }
 

@@ -40,7 +40,27 @@ public final class Failpoints {
   private record Action(
       Type type, String arg, long millis, double frequency, AtomicLong remaining) {}
 
-  private record Config(String actions, List<Action> chain) {}
+  /**
+   * One configuration as set. A class, not a record: a pause lasts while this very object is
+   * installed, so setting the same actions again ends it; identity is its equality.
+   */
+  private static final class Config {
+    private final String actions;
+    private final List<Action> chain;
+
+    Config(String actions, List<Action> chain) {
+      this.actions = actions;
+      this.chain = chain;
+    }
+
+    String actions() {
+      return actions;
+    }
+
+    List<Action> chain() {
+      return chain;
+    }
+  }
 
   private final Map<String, Config> points = new ConcurrentHashMap<>();
   private final IntConsumer exit;
@@ -157,31 +177,33 @@ public final class Failpoints {
   }
 
   private Optional<String> run(String name, Config config, Action a) {
-    switch (a.type()) {
-      case RETURN:
-        return Optional.of(a.arg() == null ? "" : a.arg());
-      case SLEEP:
-      case DELAY:
+    return switch (a.type()) {
+      case RETURN -> Optional.of(a.arg() == null ? "" : a.arg());
+      case SLEEP, DELAY -> {
         sleep(a.millis());
-        return Optional.empty();
-      case PANIC:
-        throw new FailpointPanic(a.arg() == null ? "failpoint " + name + " panicked" : a.arg());
-      case PRINT:
+        yield Optional.empty();
+      }
+      case PANIC ->
+          throw new FailpointPanic(a.arg() == null ? "failpoint " + name + " panicked" : a.arg());
+      case PRINT -> {
         Log.info(a.arg() == null ? "failpoint " + name + " executed" : a.arg());
-        return Optional.empty();
-      case PAUSE:
+        yield Optional.empty();
+      }
+      case PAUSE -> {
         pauseWhile(name, config);
-        return Optional.empty();
-      case YIELD:
+        yield Optional.empty();
+      }
+      case YIELD -> {
         Thread.yield();
-        return Optional.empty();
-      case EXIT:
+        yield Optional.empty();
+      }
+      case EXIT -> {
         Log.info("exit requested by failpoint " + name);
         exit.accept(1);
-        return Optional.empty();
-      default:
-        return Optional.empty();
-    }
+        yield Optional.empty();
+      }
+      default -> Optional.empty();
+    };
   }
 
   private synchronized void pauseWhile(String name, Config config) {
@@ -240,26 +262,17 @@ public final class Failpoints {
   }
 
   private static Type typeOf(String word) {
-    switch (word) {
-      case "off":
-        return Type.OFF;
-      case "return":
-        return Type.RETURN;
-      case "sleep":
-        return Type.SLEEP;
-      case "delay":
-        return Type.DELAY;
-      case "panic":
-        return Type.PANIC;
-      case "print":
-        return Type.PRINT;
-      case "pause":
-        return Type.PAUSE;
-      case "yield":
-        return Type.YIELD;
-      default:
-        throw new IllegalArgumentException("unrecognized command \"" + word + "\"");
-    }
+    return switch (word) {
+      case "off" -> Type.OFF;
+      case "return" -> Type.RETURN;
+      case "sleep" -> Type.SLEEP;
+      case "delay" -> Type.DELAY;
+      case "panic" -> Type.PANIC;
+      case "print" -> Type.PRINT;
+      case "pause" -> Type.PAUSE;
+      case "yield" -> Type.YIELD;
+      default -> throw new IllegalArgumentException("unrecognized command \"" + word + "\"");
+    };
   }
 
   private static double parseNumber(String s, String what) {

@@ -14,7 +14,7 @@ public final class JsonDepth {
 
   private JsonDepth() {}
 
-  /** The position of the first {@code [} or {@code {} deeper than {@code max}, or null when there is none. */
+  /** Where the first array or object opens deeper than {@code max}, or null when none does. */
   public static Position tooDeep(String text, int max) {
     int depth = 0;
     int line = 1;

@@ -3,6 +3,7 @@ package computectl.util;
 import com.eclipsesource.json.JsonObject;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * compute_ctl's log: one line per event on stderr, {@code <RFC 3339 time> <LEVEL> <thread>: <msg>},
@@ -36,7 +37,7 @@ public final class Log {
       return Level.INFO;
     }
     try {
-      return Level.valueOf(s.trim().toUpperCase());
+      return Level.valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return Level.INFO;
     }
@@ -78,7 +79,7 @@ public final class Log {
   }
 
   public static void log(Level level, String msg) {
-    if (level.ordinal() < threshold.ordinal()) {
+    if (level.compareTo(threshold) < 0) {
       return;
     }
     String thread = Thread.currentThread().getName();

@@ -29,6 +29,8 @@ public final class DiskQuota {
   }
 
   /**
+   * Sets the disk quota of {@code mountpoint}.
+   *
    * @param sizeBytes the quota; rounded down to whole KiB
    * @throws ComputeCtlException {@code failed to set disk quota: ...}
    */

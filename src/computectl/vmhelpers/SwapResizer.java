@@ -33,6 +33,8 @@ public final class SwapResizer {
   }
 
   /**
+   * Resizes the VM's swap to {@code sizeBytes}.
+   *
    * @throws ComputeCtlException {@code failed to resize swap: ...}
    */
   public void resize(long sizeBytes) {

@@ -25,8 +25,8 @@ public sealed interface AgentMessage {
   /** The agent could not use one of our messages. */
   record InvalidMessage(long id, String error) implements AgentMessage {}
 
-  /** The agent failed while handling one of our messages. */
-  record InternalError(long id, String error) implements AgentMessage {}
+  /** The agent failed while handling one of our messages (type {@code InternalError}). */
+  record InternalErrorMessage(long id, String error) implements AgentMessage {}
 
   /** Parses one text message; trailing whitespace (the agent's newline) is allowed. */
   static AgentMessage parse(String text) {
@@ -60,21 +60,16 @@ public sealed interface AgentMessage {
           shorten(type.asString()) + " message has no \"content\" object", id);
     }
     JsonObject c = content.asObject();
-    switch (type.asString()) {
-      case "UpscaleNotification":
-        return new UpscaleNotification(id, allocation(c, "granted", id));
-      case "DownscaleRequest":
-        return new DownscaleRequest(id, allocation(c, "target", id));
-      case "HealthCheck":
-        return new HealthCheck(id);
-      case "InvalidMessage":
-        return new InvalidMessage(id, string(c, "error", id));
-      case "InternalError":
-        return new InternalError(id, string(c, "error", id));
-      default:
-        throw new InvalidAgentMessageException(
-            "unknown message type \"" + shorten(type.asString()) + "\"", id);
-    }
+    return switch (type.asString()) {
+      case "UpscaleNotification" -> new UpscaleNotification(id, allocation(c, "granted", id));
+      case "DownscaleRequest" -> new DownscaleRequest(id, allocation(c, "target", id));
+      case "HealthCheck" -> new HealthCheck(id);
+      case "InvalidMessage" -> new InvalidMessage(id, string(c, "error", id));
+      case "InternalError" -> new InternalErrorMessage(id, string(c, "error", id));
+      default ->
+          throw new InvalidAgentMessageException(
+              "unknown message type \"" + shorten(type.asString()) + "\"", id);
+    };
   }
 
   private static Allocation allocation(JsonObject content, String key, long id) {

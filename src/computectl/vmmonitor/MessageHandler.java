@@ -102,26 +102,26 @@ final class MessageHandler {
     }
     if (msg instanceof AgentMessage.HealthCheck) {
       ws.sendText(MonitorMessages.healthCheck(msg.id()));
-    } else if (msg instanceof AgentMessage.UpscaleNotification) {
-      ws.sendText(upscaled(((AgentMessage.UpscaleNotification) msg).granted(), msg.id()));
-    } else if (msg instanceof AgentMessage.DownscaleRequest) {
-      ws.sendText(downscale(((AgentMessage.DownscaleRequest) msg).target(), msg.id()));
-    } else if (msg instanceof AgentMessage.InvalidMessage) {
+    } else if (msg instanceof AgentMessage.UpscaleNotification upscaleNotification) {
+      ws.sendText(upscaled(upscaleNotification.granted(), msg.id()));
+    } else if (msg instanceof AgentMessage.DownscaleRequest downscaleRequest) {
+      ws.sendText(downscale(downscaleRequest.target(), msg.id()));
+    } else if (msg instanceof AgentMessage.InvalidMessage invalidMessage) {
       Log.warn(
           "vm-monitor: connection "
               + connection
               + ": the agent found our message "
               + msg.id()
               + " invalid: "
-              + ((AgentMessage.InvalidMessage) msg).error());
-    } else if (msg instanceof AgentMessage.InternalError) {
+              + invalidMessage.error());
+    } else if (msg instanceof AgentMessage.InternalErrorMessage internalError) {
       Log.warn(
           "vm-monitor: connection "
               + connection
               + ": the agent failed on our message "
               + msg.id()
               + ": "
-              + ((AgentMessage.InternalError) msg).error());
+              + internalError.error());
     }
   }
 

@@ -33,7 +33,6 @@ final class MonitorSession {
   private static final Wake WAKE = new Wake();
 
   private final int number;
-  private final VmMonitorConfig config;
   private final LibpqConnstr connstr;
   private final WebSocketConnection ws;
   private final Consumer<MonitorSession> onExit;
@@ -53,7 +52,6 @@ final class MonitorSession {
       Consumer<MonitorSession> onExit) {
     this.number = number;
     this.ws = ws;
-    this.config = config;
     this.connstr = connstr;
     this.onExit = onExit;
     this.handler = new MessageHandler(number, ws, config);
@@ -178,16 +176,13 @@ final class MonitorSession {
             "timed out waiting for the protocol version range");
         return false;
       }
-      if (e instanceof Ended) {
+      if (e instanceof Ended ended) {
         Log.info(
-            "vm-monitor: connection "
-                + number
-                + " ended before the handshake: "
-                + ((Ended) e).why());
+            "vm-monitor: connection " + number + " ended before the handshake: " + ended.why());
         return false;
       }
-      if (e instanceof Received) {
-        return answerVersion(((Received) e).message());
+      if (e instanceof Received received) {
+        return answerVersion(received.message());
       }
     }
   }
@@ -241,12 +236,12 @@ final class MonitorSession {
       if (stopRequested) {
         break;
       }
-      if (e instanceof Ended) {
-        Log.info("vm-monitor: connection " + number + " ended: " + ((Ended) e).why());
+      if (e instanceof Ended ended) {
+        Log.info("vm-monitor: connection " + number + " ended: " + ended.why());
         return;
       }
-      if (e instanceof Received) {
-        handler.handle(((Received) e).message());
+      if (e instanceof Received received) {
+        handler.handle(received.message());
       }
       if (summaryPending.getAndSet(false)) {
         handler.checkUpscale();

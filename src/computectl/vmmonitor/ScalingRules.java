@@ -100,7 +100,7 @@ public final class ScalingRules {
    */
   public static String mib(long bytes) {
     float f = (float) ((double) bytes / MIB);
-    if (f == Math.rint(f) && Math.abs(f) < 1e15f) {
+    if (f == Math.rint(f) && Math.abs(f) < (float) 1e15) {
       return new BigDecimal(f).toBigInteger().toString();
     }
     BigDecimal exact = new BigDecimal(f);

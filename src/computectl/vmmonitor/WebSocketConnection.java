@@ -115,7 +115,7 @@ final class WebSocketConnection {
 
   private long payloadLength(int len7) throws IOException {
     if (len7 == 126) {
-      return (readByte() << 8) | readByte();
+      return ((long) readByte() << 8) | readByte();
     }
     if (len7 == 127) {
       long len = 0;

@@ -1,6 +1,7 @@
 package computectl.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -45,7 +46,8 @@ final class LoadGen {
             .getBytes(StandardCharsets.US_ASCII);
     try (Selector selector = Selector.open()) {
       for (int i = 0; i < connections; i++) {
-        SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        SocketChannel ch =
+            SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         ch.configureBlocking(false);
         Conn c = new Conn(ch);
         ch.register(selector, SelectionKey.OP_READ, c);
@@ -125,6 +127,9 @@ final class LoadGen {
    * The length of the response when it is complete in {@code buf} (position = bytes read), else -1.
    */
   static int completeLength(ByteBuffer buf) {
+    if (buf.arrayOffset() != 0) {
+      throw new IllegalArgumentException("the buffer must start at its array's first byte");
+    }
     int len = buf.position();
     byte[] a = buf.array();
     int headEnd = indexOf(a, len, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ final class RawHttp {
       throws IOException {
     try (Socket s = new Socket()) {
       s.setTcpNoDelay(true);
-      s.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMillis);
       s.setSoTimeout(timeoutMillis);
       byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       String head =

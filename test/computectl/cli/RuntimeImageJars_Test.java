@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -28,7 +29,7 @@ class RuntimeImageJars_Test {
   void appJar_isUnder500KB_andHoldsNoOptionalPackage() throws IOException {
     Path jar = LIB.resolve("compute_ctl.jar");
     assertTrue(Files.size(jar) < 500_000, jar + " is " + Files.size(jar) + " bytes");
-    TreeSet<String> packages = packages(jar);
+    SortedSet<String> packages = packages(jar);
     for (String optional : List.of("vmmonitor", "tools", "standin", "fleet", "bench")) {
       assertTrue(!packages.contains(optional), optional + " is in the app jar");
     }
@@ -54,7 +55,7 @@ class RuntimeImageJars_Test {
     }
     assertEquals(3, jars.size(), jars.toString());
     for (String jar : jars) {
-      TreeSet<String> packages = packages(Path.of(jar));
+      SortedSet<String> packages = packages(Path.of(jar));
       for (String devkit : List.of("standin", "fleet", "bench", "training")) {
         assertTrue(!packages.contains(devkit), devkit + " is in " + jar);
       }
@@ -75,7 +76,7 @@ class RuntimeImageJars_Test {
   }
 
   /** The second-level package names (computectl.X) of a jar's classes. */
-  private static TreeSet<String> packages(Path jar) throws IOException {
+  private static SortedSet<String> packages(Path jar) throws IOException {
     TreeSet<String> out = new TreeSet<>();
     try (JarFile j = new JarFile(jar.toFile())) {
       j.stream()

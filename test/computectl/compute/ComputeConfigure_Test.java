@@ -41,7 +41,7 @@ class ComputeConfigure_Test {
           new TestSpec(fx, node)
               .role("alice", Passwords.md5("alice", "pw1"))
               .database("appdb", "alice");
-      HttpResponse<String> r = cc.post("/configure", body(first), Duration.ofSeconds(120));
+      HttpResponse<String> r = cc.post("/configure", body(first), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertTrue(r.body().contains("\"status\":\"running\""), r.body());
       String metrics = cc.get("/metrics.json").body();
@@ -53,7 +53,7 @@ class ComputeConfigure_Test {
               .role("carol", null)
               .database("appdb", "alice")
               .database("carol_db", "carol");
-      r = cc.post("/configure", body(second), Duration.ofSeconds(120));
+      r = cc.post("/configure", body(second), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       try (Connection admin =
               DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");

@@ -33,18 +33,21 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
 
   ComputeFixture() {
     try {
-      synchronized (ComputeFixture.class) {
-        if (backup == null) {
-          backup =
-              StandInBasebackup.createIn(
-                  pg, TestPg.workDir("computectl-source-"), TestPg.freePort());
-        }
-      }
-      pageserver = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
-      pg.configureShim(backup.endLsn().toString(), 0, 0);
+      BasebackupTar shared = sharedBackup(pg);
+      pageserver = PageserverStandIn.start(0, shared).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
+      pg.configureShim(shared.endLsn().toString(), 0, 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The one basebackup of the test run, made by the first fixture. */
+  private static synchronized BasebackupTar sharedBackup(PgInstall pg) throws IOException {
+    if (backup == null) {
+      backup =
+          StandInBasebackup.createIn(pg, TestPg.workDir("computectl-source-"), TestPg.freePort());
+    }
+    return backup;
   }
 
   BasebackupTar backup() {

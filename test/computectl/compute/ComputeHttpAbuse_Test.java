@@ -9,6 +9,7 @@ import computectl.testsupport.ComputeCtlProcess;
 import computectl.util.Setting;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -167,7 +168,7 @@ class ComputeHttpAbuse_Test {
 
   private static Socket send(ComputeFixture.Node node, String text) throws IOException {
     Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", node.externalPort()), 5000);
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.externalPort()), 5000);
     if (!text.isEmpty()) {
       s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
       s.getOutputStream().flush();

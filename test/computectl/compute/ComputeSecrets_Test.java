@@ -132,7 +132,7 @@ class ComputeSecrets_Test {
       throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.externalPort() + path))
-            .timeout(Duration.ofSeconds(120))
+            .timeout(Duration.ofMinutes(2))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json");
     b = body == null ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString(body));

@@ -104,7 +104,7 @@ class ComputeSqlSafety_Test {
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       HttpResponse<String> r =
-          cc.post("/configure", body(new TestSpec(fx, node).json()), Duration.ofSeconds(120));
+          cc.post("/configure", body(new TestSpec(fx, node).json()), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       try (Connection admin = admin(node);
           Statement s = admin.createStatement()) {
@@ -113,7 +113,7 @@ class ComputeSqlSafety_Test {
         s.execute("CREATE ROLE " + ident("doomed $$ \"; " + DROP + "; --"));
         s.execute("CREATE DATABASE " + ident("doomed db '; " + DROP + "; --"));
       }
-      r = cc.post("/configure", body(hostileSpec(node)), Duration.ofSeconds(180));
+      r = cc.post("/configure", body(hostileSpec(node)), Duration.ofMinutes(3));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       try (Connection admin = admin(node);
           Statement s = admin.createStatement()) {

@@ -1,5 +1,7 @@
 package computectl.extension;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +47,8 @@ final class ExtensionStore implements AutoCloseable {
         exchange -> {
           String path = exchange.getRequestURI().getPath();
           requests.add(exchange.getRequestMethod() + " " + path);
-          Answer a = answers.getOrDefault(path, new Answer(404, "no such object".getBytes(), 0));
+          Answer a =
+              answers.getOrDefault(path, new Answer(404, "no such object".getBytes(UTF_8), 0));
           maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
           sleep(a.delayMillis());
           inFlight.decrementAndGet();
@@ -127,7 +130,7 @@ final class ExtensionStore implements AutoCloseable {
     byte[] out = p.getInputStream().readAllBytes();
     feeder.join();
     if (p.waitFor() != 0) {
-      throw new IOException("zstd failed: " + new String(p.getErrorStream().readAllBytes()));
+      throw new IOException("zstd failed: " + new String(p.getErrorStream().readAllBytes(), UTF_8));
     }
     return out;
   }

@@ -11,6 +11,7 @@ import computectl.util.ChildProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ class DatabaseSchemaHandler_Test {
   @Test
   void databaseSchema_killsPgDumpWhenTheClientGoesAway() throws Exception {
     List<Process> running;
-    try (Socket s = new Socket("127.0.0.1", servers.externalPort())) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), servers.externalPort())) {
       OutputStream out = s.getOutputStream();
       out.write(
           "GET /database_schema?database=schema_big HTTP/1.1\r\nHost: x\r\n\r\n"

@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -216,7 +217,7 @@ class HttpServers_Test {
 
   @Test
   void http11_rawRequestGetsAnHttp11Answer() throws IOException {
-    try (Socket s = new Socket("127.0.0.1", servers.externalPort())) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), servers.externalPort())) {
       OutputStream out = s.getOutputStream();
       out.write(
           "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"

@@ -1,5 +1,6 @@
 package computectl.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import computectl.compute.ComputeNode;
@@ -121,7 +122,7 @@ class JwtAuthorizer_Test {
     String forged =
         parts[0]
             + "."
-            + Tokens.b64(("{\"compute_id\":\"" + COMPUTE + "\"}").getBytes())
+            + Tokens.b64(("{\"compute_id\":\"" + COMPUTE + "\"}").getBytes(UTF_8))
             + "."
             + parts[2];
     assertError(401, NOT_VERIFIED, status("Bearer " + forged));

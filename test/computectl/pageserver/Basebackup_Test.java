@@ -1,5 +1,6 @@
 package computectl.pageserver;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -299,8 +300,8 @@ class Basebackup_Test {
   void fetch_refusesHostileArchive() throws IOException {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     try (TarWriter w = new TarWriter(tar)) {
-      w.writeFile("PG_VERSION", 0600, 0, "15\n".getBytes());
-      w.writeFile("../escaped", 0600, 0, "x".getBytes());
+      w.writeFile("PG_VERSION", 0600, 0, "15\n".getBytes(UTF_8));
+      w.writeFile("../escaped", 0600, 0, "x".getBytes(UTF_8));
     }
     server.serveTar(tar.toByteArray());
     Path pgdata = pgdata();

@@ -12,6 +12,7 @@ import computectl.standin.StandInConnection;
 import computectl.standin.StandInFault;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -293,7 +294,7 @@ class WireClient_Test {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (System.nanoTime() < deadline) {
       try (java.net.Socket probe = new java.net.Socket()) {
-        probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+        probe.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
       } catch (IOException refused) {
         return;
       }

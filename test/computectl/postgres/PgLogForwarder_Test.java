@@ -81,6 +81,15 @@ class PgLogForwarder_Test {
             }
             return b;
           }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = first.read(b, off, len);
+            if (n < 0) {
+              throw new IOException("broken pipe");
+            }
+            return n;
+          }
         };
     PgLogForwarder f = PgLogForwarder.start(failing, "t", sink::add);
     assertTrue(f.join(5000));

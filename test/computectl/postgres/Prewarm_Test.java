@@ -46,7 +46,7 @@ class Prewarm_Test {
             + "\nlisten_addresses='127.0.0.1'\n"
             + "unix_socket_directories=''\n";
     assertTimeoutPreemptively(
-        Duration.ofSeconds(120),
+        Duration.ofMinutes(2),
         () -> Prewarm.run(command(), pgdata, children, conf, TestPg.user(), logs::add));
     assertFalse(Files.exists(Prewarm.warmupDir(pgdata)), "warmup directory deleted");
     assertFalse(Files.exists(pgdata), "PGDATA itself untouched");
@@ -66,7 +66,7 @@ class Prewarm_Test {
             PgException.class,
             () ->
                 assertTimeoutPreemptively(
-                    Duration.ofSeconds(120),
+                    Duration.ofMinutes(2),
                     () ->
                         Prewarm.run(
                             command(),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class SpecValidator_Test {
@@ -99,7 +100,7 @@ class SpecValidator_Test {
             spec(
                 "\"pageserver_connstring\": \"host=ps\", \"safekeeper_connstrings\": [\"sk:1\"],"
                     + " \"tenant_id\": \""
-                    + TENANT.toUpperCase()
+                    + TENANT.toUpperCase(Locale.ROOT)
                     + "\", \"timeline_id\": \""
                     + TIMELINE
                     + "\"",
@@ -175,7 +176,7 @@ class SpecValidator_Test {
                 "neon.safekeepers",
                 "a:1, b:2,,c:3,",
                 "neon.tenant_id",
-                TENANT.toUpperCase(),
+                TENANT.toUpperCase(Locale.ROOT),
                 "neon.timeline_id",
                 TIMELINE));
     assertEquals(List.of("a:1", " b:2", "", "c:3", ""), p.safekeeperConnstrings());

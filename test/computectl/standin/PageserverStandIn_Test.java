@@ -10,6 +10,7 @@ import computectl.tar.TarEntry;
 import computectl.tar.TarReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -128,7 +129,7 @@ class PageserverStandIn_Test {
     PageserverStandIn s =
         PageserverStandIn.start(0).serveTar(new byte[1 << 20]).fault(StandInFault.stallAfter(1000));
     int port = s.port();
-    try (java.net.Socket idle = new java.net.Socket("127.0.0.1", port)) {
+    try (java.net.Socket idle = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
       assertTrue(idle.isConnected(), "a connection that never sends its startup packet");
       computectl.pgwire.WireClient c =
           computectl.pgwire.WireClient.connect(

@@ -172,7 +172,7 @@ class TarExtractorEndless_Test {
             w -> {
               for (int i = 0; i < 40; i++) {
                 w.writePaxHeader(true, Map.of("k" + i, "v".repeat(30_000)));
-                w.writeFile("f" + (n[0]++), 0644, 0, new byte[0]);
+                w.writeFile("f" + n[0]++, 0644, 0, new byte[0]);
               }
             });
     TarException e = refusedWithin(new java.io.ByteArrayInputStream(many), ExtractLimits.DEFAULTS);

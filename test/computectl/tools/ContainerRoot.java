@@ -245,7 +245,7 @@ final class ContainerRoot {
   }
 
   private static void run(List<String> cmd) throws IOException {
-    Result r = exec(cmd, Duration.ofSeconds(120));
+    Result r = exec(cmd, Duration.ofMinutes(2));
     if (r.exit() != 0) {
       throw new IOException(String.join(" ", cmd) + " failed: " + r.output());
     }

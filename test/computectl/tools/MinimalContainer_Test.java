@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import computectl.testsupport.Fixtures;
 import computectl.testsupport.TestPg;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -119,7 +120,8 @@ class MinimalContainer_Test {
    */
   @Test
   void container_pooledComputeAnswersStatusFromInside() throws Exception {
-    HttpServer controlPlane = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    HttpServer controlPlane =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     controlPlane.createContext(
         "/compute/api/v2/computes/",
         ex -> {

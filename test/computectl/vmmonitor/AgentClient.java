@@ -1,5 +1,6 @@
 package computectl.vmmonitor;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -92,12 +93,12 @@ final class AgentClient implements AutoCloseable {
 
   /** Sends a ping and returns the pong's payload. */
   String ping(String payload) throws Exception {
-    ws.sendPing(ByteBuffer.wrap(payload.getBytes())).get(5, TimeUnit.SECONDS);
+    ws.sendPing(ByteBuffer.wrap(payload.getBytes(UTF_8))).get(5, TimeUnit.SECONDS);
     ByteBuffer pong = pongs.poll(5, TimeUnit.SECONDS);
     assertNotNull(pong, "no pong within 5 s");
     byte[] b = new byte[pong.remaining()];
     pong.get(b);
-    return new String(b);
+    return new String(b, UTF_8);
   }
 
   /** The next message from the monitor, within the agent's reply timeout. */

@@ -26,7 +26,7 @@ class AgentMessage_Test {
             "{\"content\":{\"error\":\"bad \\u003cx\\u003e \\u0026"
                 + " y\"},\"type\":\"InvalidMessage\",\"id\":3}\n"));
     assertEquals(
-        new AgentMessage.InternalError(5, "boom"),
+        new AgentMessage.InternalErrorMessage(5, "boom"),
         AgentMessage.parse(
             "{\"content\":{\"error\":\"boom\"},\"type\":\"InternalError\",\"id\":5}"));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class CgroupWatcher_Test {
 
   private static VmMonitorConfig config(FakeCgroup c, String name) {
     return new VmMonitorConfig(
-        new InetSocketAddress("127.0.0.1", 0),
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         name,
         null,
         c.root,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,7 +20,7 @@ class HttpUpgrade_Test {
     monitor =
         VmMonitor.start(
             new VmMonitorConfig(
-                new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 null,
                 null,
                 VmMonitorConfig.DEFAULT_CGROUP_ROOT,

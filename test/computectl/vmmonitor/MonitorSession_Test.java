@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.Fixtures;
 import computectl.testsupport.TestPg;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ class MonitorSession_Test {
     monitor =
         VmMonitor.start(
             new VmMonitorConfig(
-                new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 FakeCgroup.NAME,
                 connstr,
                 cgroup.root,

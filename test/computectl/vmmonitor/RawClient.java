@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ final class RawClient implements AutoCloseable {
   private final OutputStream out;
 
   RawClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(6000);
     in = socket.getInputStream();
     out = socket.getOutputStream();
@@ -133,7 +134,7 @@ final class RawClient implements AutoCloseable {
     int b1 = in.read();
     long len = b1 & 0x7F;
     if (len == 126) {
-      len = (in.read() << 8) | in.read();
+      len = ((long) in.read() << 8) | in.read();
     } else if (len == 127) {
       len = 0;
       for (int i = 0; i < 8; i++) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import computectl.testsupport.TestPg;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -52,7 +53,7 @@ class VmMonitor_Test {
 
   private VmMonitorConfig config(String cgroupName) {
     return new VmMonitorConfig(
-        new InetSocketAddress("127.0.0.1", 0),
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         cgroupName,
         null,
         cgroup.root,
@@ -307,7 +308,8 @@ class VmMonitor_Test {
   @Test
   void upgradeRequestTricklingIn_isCutAtItsDeadline_andAgentsStillConnect() throws Exception {
     monitor = VmMonitor.start(config(null), Duration.ofSeconds(1));
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", monitor.port())) {
+    try (java.net.Socket s =
+        new java.net.Socket(InetAddress.getLoopbackAddress(), monitor.port())) {
       s.getOutputStream()
           .write(
               "GET /monitor HTTP/1.1\r\nHost: vm\r\nX-Slow: "
@@ -324,7 +326,7 @@ class VmMonitor_Test {
             break;
           }
         } catch (java.net.SocketTimeoutException e) {
-          continue;
+          // No answer within 200 ms: still open, so the next byte goes out.
         } catch (java.io.IOException e) {
           outcome = "closed";
           break;
@@ -349,7 +351,8 @@ class VmMonitor_Test {
     assertEquals("close 1001 vm-monitor is stopping", a.awaitEnd(Duration.ofSeconds(3)));
     assertEquals(before, vmMonitorThreads());
     assertTrue(pending.endsStream());
-    assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    assertThrows(
+        ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
     a.close();
     pending.close();
   }

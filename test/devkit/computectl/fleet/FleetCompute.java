@@ -166,7 +166,7 @@ public final class FleetCompute implements AutoCloseable {
   /** POST /configure with {@code spec}; returns once the compute runs. */
   void configure(JsonObject spec) throws InterruptedException {
     HttpResponse<String> r =
-        post("/configure", FleetSpecs.configureBody(spec), Duration.ofSeconds(120));
+        post("/configure", FleetSpecs.configureBody(spec), Duration.ofMinutes(2));
     if (r.statusCode() != 200 || !r.body().contains("\"status\":\"running\"")) {
       throw new ComputeCtlException(
           "/configure of "

@@ -83,16 +83,15 @@ public final class FleetDemoMain {
             args.pgBinDir());
     AtomicReference<FleetDemo> running = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(1);
-    Thread stopper =
-        new Thread(
-            () -> {
-              FleetDemo d = running.getAndSet(null);
-              if (d != null) {
-                d.close();
-              }
-              done.countDown();
-            },
-            "fleet-demo-shutdown");
+    Runnable stopAll =
+        () -> {
+          FleetDemo d = running.getAndSet(null);
+          if (d != null) {
+            d.close();
+          }
+          done.countDown();
+        };
+    Thread stopper = new Thread(stopAll, "fleet-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(stopper);
     long t0 = System.nanoTime();
     FleetDemo demo = FleetDemo.start(options);
@@ -119,7 +118,7 @@ public final class FleetDemoMain {
       return;
     }
     Runtime.getRuntime().removeShutdownHook(stopper);
-    stopper.run();
+    stopAll.run();
     out.println("fleet and Prometheus stopped");
   }
 

@@ -74,7 +74,8 @@ public record PrometheusConfig(
   /** A YAML double-quoted scalar. */
   static String quote(String s) {
     StringBuilder q = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       switch (c) {
         case '"' -> q.append("\\\"");
         case '\\' -> q.append("\\\\");

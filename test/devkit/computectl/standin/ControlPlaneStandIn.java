@@ -25,7 +25,7 @@ public final class ControlPlaneStandIn implements AutoCloseable {
 
   private record Reply(int status, String body) {}
 
-  /** Marks a compute whose requests are never answered. */
+  /** Marks a compute whose requests are never answered (status 0, which no HTTP answer has). */
   private static final Reply SILENT = new Reply(0, "");
 
   private final HttpServer server;
@@ -117,7 +117,7 @@ public final class ControlPlaneStandIn implements AutoCloseable {
       requestCounts.merge(id, 1, Integer::sum);
       reply = replies.getOrDefault(id, reply);
     }
-    if (reply == SILENT) {
+    if (SILENT.equals(reply)) {
       try {
         closed.await();
       } catch (InterruptedException e) {
