@@ -35,7 +35,8 @@ final class ArchiveFetcher {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
+            // As upstream's client: storage gateways may answer with a redirect to the object.
+            .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
     this.metrics = metrics;
   }
