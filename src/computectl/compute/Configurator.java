@@ -95,7 +95,7 @@ final class Configurator implements AutoCloseable {
       background.spawn(
           "local-proxy-config", () -> LocalProxyConfigurer.system().configure(withOurTls));
     }
-    StartupFlow.writeConfig(cfg, spec);
+    StartupFlow.writeConfig(cfg, node, spec);
     applier.reconfigure(ps);
     String op = ps.spec().operationUuid() == null ? "unknown" : ps.spec().operationUuid();
     Log.info("finished reconfiguration of compute node for operation " + op);

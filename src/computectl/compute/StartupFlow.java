@@ -88,7 +88,7 @@ final class StartupFlow {
   private void prepareDataDir(ParsedSpec ps) {
     ComputeSpec spec = ps.spec();
     PgData.reset(cfg.pgdata());
-    writeConfig(cfg, spec);
+    writeConfig(cfg, node, spec);
     if (cfg.basebackupFile() != null) {
       // A captured basebackup fixes the LSN already: neither safekeepers nor pageserver are asked.
       BasebackupFile.unpack(cfg.basebackupFile(), cfg.pgdata(), node.metrics());
@@ -110,17 +110,26 @@ final class StartupFlow {
 
   /**
    * postgresql.conf, with the TLS key and certificate copied into PGDATA first when configured (7.4
-   * step 8).
+   * step 8). As upstream, the copy is retried every second until the files exist and belong
+   * together: a certificate that appears late, or a renewal caught half-way, clears by itself. A
+   * compute told to terminate stops waiting.
    */
-  static void writeConfig(ComputeConfig cfg, ComputeSpec spec) {
+  static void writeConfig(ComputeConfig cfg, ComputeNode node, ComputeSpec spec) {
     if (cfg.tls() != null) {
-      TlsFiles.install(cfg.pgdata(), cfg.tls());
+      TlsFiles.installWithRetry(
+          cfg.pgdata(),
+          cfg.tls(),
+          TLS_RETRY,
+          () -> node.status() == ComputeStatus.TERMINATION_PENDING);
     }
     ConfigWriter.write(
         cfg.pgdata(),
         spec,
         ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), cfg.tls() != null));
   }
+
+  /** Upstream's pause between attempts to copy the TLS key and certificate. */
+  static final Duration TLS_RETRY = Duration.ofSeconds(1);
 
   /**
    * Upstream's testing builds read NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES; we always honour it, so
