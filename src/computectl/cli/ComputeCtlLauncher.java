@@ -30,6 +30,7 @@ import computectl.util.SignalTraps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,11 @@ final class ComputeCtlLauncher {
   }
 
   int run() throws InterruptedException {
+    // As upstream, SIGINT and SIGTERM are handled from the start: before the compute exists (the
+    // spec fetch can retry for minutes) there is nothing to stop, and the process exits 1.
+    AtomicReference<Compute> running = new AtomicReference<>();
+    SignalTraps.trap("INT", sig -> stopOnSignal(running.get(), sig));
+    SignalTraps.trap("TERM", sig -> stopOnSignal(running.get(), sig));
     Failpoints failpoints = failpoints();
     HttpLimits httpLimits = HttpLimits.fromEnv(env);
     Log.info("compute build_tag: " + BuildInfo.buildTag());
@@ -85,8 +91,7 @@ final class ComputeCtlLauncher {
             children,
             extensions,
             new VmMonitorArgs(args.vmMonitorAddr(), args.cgroup(), args.filecacheConnstr()))) {
-      SignalTraps.trap("INT", sig -> stopOnSignal(compute, sig));
-      SignalTraps.trap("TERM", sig -> stopOnSignal(compute, sig));
+      running.set(compute);
       if (source.spec() == null) {
         prewarm(pg, cfg, compute);
       }
@@ -120,8 +125,13 @@ final class ComputeCtlLauncher {
     }
   }
 
+  /** {@code compute} is null while there is none yet. */
   private static void stopOnSignal(Compute compute, String sig) {
-    compute.onTerminationSignal(sig);
+    if (compute == null) {
+      Log.info("received SIG" + sig + " termination signal");
+    } else {
+      compute.onTerminationSignal(sig);
+    }
     Log.info("shutting down");
     Runtime.getRuntime().halt(1);
   }
