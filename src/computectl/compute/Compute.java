@@ -82,9 +82,12 @@ public final class Compute implements AutoCloseable {
     startLease();
     boolean failed = !startCompute();
     PgProcess pg = flow.postgres();
-    if (pg == null) {
-      return new Outcome(1, true);
-    }
+    Integer code = pg == null ? null : waitForPostgres(pg, failed);
+    return cleanupAfterPostgresExit(code, failed);
+  }
+
+  /** 7.1 steps 11 to 13: the vm-monitor runs while Postgres does; Postgres's exit code. */
+  private Integer waitForPostgres(PgProcess pg, boolean failed) throws InterruptedException {
     Optional<VmMonitor> vm = failed ? Optional.empty() : startVmMonitor();
     if (!failed) {
       background.spawn("heap-trim", Compute::trimHeap);
@@ -96,6 +99,17 @@ public final class Compute implements AutoCloseable {
       vm.ifPresent(VmMonitor::stop);
     }
     Log.info("Postgres exited with code " + code + ", shutting down");
+    return code;
+  }
+
+  /**
+   * 7.10, run as upstream does whether or not Postgres ever ran (a start that failed before it,
+   * too): the shutdown sync of a primary, whose failure ends the process at once; Terminated after
+   * a /terminate; the core-dump scan.
+   *
+   * @param code Postgres's exit code, or null when it never ran or was killed by a signal
+   */
+  private Outcome cleanupAfterPostgresExit(Integer code, boolean failed) {
     // A replayed basebackup file (offline debugging) has no safekeepers to sync with.
     if (node.spec().spec().mode().isPrimary()
         && cfg.basebackupFile() == null
@@ -130,19 +144,14 @@ public final class Compute implements AutoCloseable {
   }
 
   /**
-   * 7.1 step 9: a Static compute keeps a pageserver lease on its LSN; it re-reads the spec on
-   * reconfiguration.
+   * 7.1 step 9: a Static compute keeps a pageserver lease on its LSN; a /configure that brings new
+   * pageservers cuts its wait short.
    */
   private void startLease() {
     lease = LsnLeaseRenewer.forStatic(node.spec(), node::spec);
     if (lease != null) {
       LsnLeaseRenewer l = lease;
-      node.addListener(
-          (from, to) -> {
-            if (from == ComputeStatus.CONFIGURATION && to == ComputeStatus.RUNNING) {
-              l.wake();
-            }
-          });
+      node.addListener((from, to) -> l.specChanged());
       lease.start();
     }
   }
