@@ -7,10 +7,12 @@ import computectl.metrics.ComputeCtlMetrics;
 import computectl.postgres.CoreDumps;
 import computectl.postgres.PgProcess;
 import computectl.safekeeper.SyncSafekeepers;
+import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import computectl.vmmonitor.VmMonitor;
 import computectl.vmmonitor.VmMonitorConfig;
 import java.time.Duration;
@@ -201,9 +203,13 @@ public final class Compute implements AutoCloseable {
 
   private boolean startCompute() {
     try {
-      node.setStatus(ComputeStatus.INIT);
-      configurator.start();
-      flow.start(node.spec());
+      startSpan()
+          .run(
+              () -> {
+                node.setStatus(ComputeStatus.INIT);
+                configurator.start();
+                flow.start(node.spec());
+              });
       return true;
     } catch (ComputeCtlException e) {
       failStartup(ComputeCtlException.chain(e));
@@ -212,6 +218,23 @@ public final class Compute implements AutoCloseable {
       failStartup("internal error: " + e);
     }
     return false;
+  }
+
+  /**
+   * Upstream's {@code start_compute} span: a child of the {@code /configure} request that brought
+   * the spec, else traced from {@code TRACEPARENT}/{@code TRACESTATE} when the caller set them.
+   */
+  private LogSpan startSpan() {
+    LogSpan request = node.takeRequestSpan();
+    if (request != null) {
+      return LogSpan.enterChildOf(request, "start_compute");
+    }
+    String traceparent = cfg.env().get("TRACEPARENT");
+    return LogSpan.enterTracedFrom(
+        traceparent == null
+            ? null
+            : new LogSpan.RemoteParent(traceparent, cfg.env().get("TRACESTATE")),
+        "start_compute");
   }
 
   private void failStartup(String error) {
@@ -228,9 +251,8 @@ public final class Compute implements AutoCloseable {
     ParsedSpec ps = node.spec();
     try {
       // The start's deadline applies here too: a hung sync must not keep the process from exiting.
-      new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
-          .withDeadline(StartupFlow.syncSafekeepersDeadline(cfg))
-          .run(ps.spec().storageAuthToken());
+      Lsn lsn = StartupFlow.syncSafekeepers(cfg, node, children, ps);
+      Log.info("synced safekeepers at lsn " + lsn);
       return true;
     } catch (ComputeCtlException e) {
       Log.error("failed to sync safekeepers on shutdown: " + ComputeCtlException.chain(e));

@@ -2,11 +2,13 @@ package computectl.compute;
 
 import computectl.spec.ParsedSpec;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -28,6 +30,7 @@ public final class ComputeNode {
   private Instant startTime;
   private Instant lastActive;
   private ParsedSpec spec;
+  private final AtomicReference<LogSpan> requestSpan = new AtomicReference<>();
 
   public ComputeNode(Clock clock) {
     this.clock = clock;
@@ -128,6 +131,20 @@ public final class ComputeNode {
       lock.unlock();
     }
     return from;
+  }
+
+  /**
+   * The span of the {@code /configure} request about to hand over a spec: the start or the
+   * reconfiguration it causes is traced as its child, as upstream passes the request's span to the
+   * start.
+   */
+  public void offerRequestSpan(LogSpan span) {
+    requestSpan.set(span);
+  }
+
+  /** The span offered by the latest {@code /configure}, once; null when there is none. */
+  public LogSpan takeRequestSpan() {
+    return requestSpan.getAndSet(null);
   }
 
   /** Sets the spec without a status change (start-up with a spec from the command line). */

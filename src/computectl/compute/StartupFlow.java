@@ -18,6 +18,7 @@ import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.EnvNumbers;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -66,14 +67,21 @@ final class StartupFlow {
             + ps.timelineId()
             + ", features "
             + spec.features());
-    preStart.run(ps, () -> prepareDataDir(ps));
+    LogSpan startSpan = LogSpan.current();
+    preStart.run(
+        ps, () -> LogSpan.enterChildOf(startSpan, "prepare_pgdata").run(() -> prepareDataDir(ps)));
     Instant pgStart = node.clock().instant();
-    postgres = PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
-    postgres.waitReady();
+    LogSpan.enter("start_postgres")
+        .run(
+            () -> {
+              postgres = PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
+              LogSpan.enter("wait_for_postgres", LogSpan.Field.bare("pgdata", cfg.pgdata()))
+                  .run(postgres::waitReady);
+            });
     Log.info("PostgreSQL is now running, continuing to configure it");
     Instant configTime = node.clock().instant();
     if (spec.mode().isPrimary()) {
-      applier.configureAsPrimary(ps);
+      LogSpan.enter("configure_as_primary").run(() -> applier.configureAsPrimary(ps));
     }
     Instant end = node.clock().instant();
     StartupMetrics m = node.metrics();
@@ -99,7 +107,11 @@ final class StartupFlow {
             case STATIC -> spec.mode().lsn();
             case REPLICA -> Lsn.ZERO;
           };
-      basebackup().fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL);
+      LogSpan.enter("get_basebackup", LogSpan.Field.bare("lsn", lsn))
+          .run(
+              () ->
+                  basebackup()
+                      .fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL));
     }
     PgData.ensureHbaLine(cfg.pgdata());
     PgData.replaceDynshmem(cfg.pgdata());
@@ -184,18 +196,26 @@ final class StartupFlow {
 
   private Lsn syncSafekeepers(ParsedSpec ps) {
     try {
-      Optional<Lsn> fast = new SafekeeperStatusCheck().check(ps, node.metrics());
-      Lsn lsn =
-          fast.isPresent()
-              ? fast.get()
-              : new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
-                  .withDeadline(syncSafekeepersDeadline(cfg))
-                  .run(ps.spec().storageAuthToken());
+      Optional<Lsn> fast =
+          LogSpan.enter("check_safekeepers_synced")
+              .call(() -> new SafekeeperStatusCheck().check(ps, node.metrics()));
+      Lsn lsn = fast.isPresent() ? fast.get() : syncSafekeepers(cfg, node, children, ps);
       Log.info("safekeepers synced at LSN " + lsn);
       return lsn;
     } catch (ComputeCtlException e) {
       throw new StartupException("failed to sync safekeepers", e);
     }
+  }
+
+  /** {@code postgres --sync-safekeepers}, at start and at shutdown. */
+  static Lsn syncSafekeepers(
+      ComputeConfig cfg, ComputeNode node, ChildProcesses children, ParsedSpec ps) {
+    return LogSpan.enter("sync_safekeepers")
+        .call(
+            () ->
+                new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
+                    .withDeadline(syncSafekeepersDeadline(cfg))
+                    .run(ps.spec().storageAuthToken()));
   }
 
   static long millis(Instant from, Instant to) {

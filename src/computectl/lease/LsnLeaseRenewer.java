@@ -6,6 +6,7 @@ import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -155,6 +156,15 @@ public final class LsnLeaseRenewer implements AutoCloseable {
   }
 
   private void run() {
+    LogSpan.enter(
+            "lsn_lease_bg_task",
+            LogSpan.Field.bare("tenant_id", tenantId),
+            LogSpan.Field.bare("timeline_id", timelineId),
+            LogSpan.Field.bare("lsn", lsn))
+        .run(this::renewUntilStopped);
+  }
+
+  private void renewUntilStopped() {
     try {
       while (!isStopped()) {
         OptionalLong granted = acquireWithRetry();

@@ -5,9 +5,11 @@ import java.io.PrintStream;
 import java.time.Instant;
 
 /**
- * compute_ctl's log: one line per event on stderr, {@code <RFC 3339 time> <LEVEL> <thread>: <msg>},
- * or with {@link Format#JSON} one JSON object per line for log shippers. Never give it a password
- * or token: callers log names and sizes, not secrets.
+ * compute_ctl's log: one line per event on stderr, {@code <RFC 3339 time> <LEVEL> <spans>: <msg>}
+ * as upstream's {@code tracing} lines (the thread's {@link LogSpan}s with their fields, outermost
+ * first; {@code <RFC 3339 time> <LEVEL> <msg>} outside any span), or with {@link Format#JSON} one
+ * JSON object per line for log shippers. Never give it a password or token: callers log names and
+ * sizes, not secrets.
  */
 public final class Log {
   public enum Level {
@@ -82,10 +84,16 @@ public final class Log {
       return;
     }
     String thread = Thread.currentThread().getName();
+    String spans = LogSpan.scopeOfCurrent();
     String line =
         format == Format.JSON
-            ? json(Instant.now(), level, thread, msg)
-            : Instant.now() + " " + String.format("%5s", level) + " " + thread + ": " + msg;
+            ? json(Instant.now(), level, thread, spans, msg)
+            : Instant.now()
+                + " "
+                + String.format("%5s", level)
+                + " "
+                + (spans.isEmpty() ? "" : spans + ": ")
+                + msg;
     PrintStream p = out;
     synchronized (p) {
       p.println(line);
@@ -100,7 +108,7 @@ public final class Log {
     PrintStream p = out;
     if (format == Format.JSON) {
       String msg = line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
-      String json = json(Instant.now(), Level.INFO, Thread.currentThread().getName(), msg);
+      String json = json(Instant.now(), Level.INFO, Thread.currentThread().getName(), "", msg);
       synchronized (p) {
         p.println(json);
       }
@@ -112,12 +120,16 @@ public final class Log {
     }
   }
 
-  static String json(Instant time, Level level, String thread, String msg) {
-    return new JsonObject()
-        .add("timestamp", time.toString())
-        .add("level", level.name())
-        .add("thread", thread)
-        .add("message", msg)
-        .toString();
+  /** {@code spans} (the text form's span scope) is left out when empty. */
+  static String json(Instant time, Level level, String thread, String spans, String msg) {
+    JsonObject o =
+        new JsonObject()
+            .add("timestamp", time.toString())
+            .add("level", level.name())
+            .add("thread", thread);
+    if (!spans.isEmpty()) {
+      o.add("spans", spans);
+    }
+    return o.add("message", msg).toString();
   }
 }

@@ -84,6 +84,19 @@ class ComputeConfigure_Test {
               .database("carol_db", "carol");
       r = cc.post("/configure", body(second), Duration.ofSeconds(120));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
+      // Upstream's log shape: the start runs in the span of the /configure that brought the spec,
+      // a reconfiguration in the configurator's.
+      String request =
+          "HTTP{http.request.method=\"POST\" network.protocol.name=\"http\""
+              + " network.protocol.version=\"1.1\" otel.kind=\"server\" url.path=\"/configure\"}";
+      assertTrue(
+          cc.log().contains(" INFO " + request + ":start_compute: starting compute for project"),
+          cc.log());
+      assertTrue(
+          cc.log()
+              .contains(
+                  " INFO configurator_main_loop:reconfigure: finished reconfiguration of compute"),
+          cc.log());
       try (Connection admin =
               DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
           Statement s = admin.createStatement()) {
