@@ -21,6 +21,8 @@ import computectl.reconcile.JdbcConnector;
 import computectl.spec.AcquiredSpec;
 import computectl.spec.SpecSource;
 import computectl.spec.SpecValidator;
+import computectl.tracing.OtlpExporter;
+import computectl.tracing.TraceConfig;
 import computectl.util.BuildInfo;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
@@ -47,12 +49,37 @@ final class ComputeCtlLauncher {
     this.env = env;
   }
 
+  /** How long the exit waits for the last spans to reach the collector (upstream: 2 s). */
+  private static final Duration TRACING_SHUTDOWN_LIMIT = Duration.ofSeconds(2);
+
+  private volatile OtlpExporter tracing;
+
   int run() throws InterruptedException {
     // As upstream, SIGINT and SIGTERM are handled from the start: before the compute exists (the
     // spec fetch can retry for minutes) there is nothing to stop, and the process exits 1.
     AtomicReference<Compute> running = new AtomicReference<>();
     SignalTraps.trap("INT", sig -> stopOnSignal(running.get(), sig));
     SignalTraps.trap("TERM", sig -> stopOnSignal(running.get(), sig));
+    TraceConfig traceConfig = TraceConfig.fromEnv(env);
+    if (traceConfig != null) {
+      tracing = new OtlpExporter(traceConfig).start();
+    }
+    try {
+      return runCompute(running);
+    } finally {
+      stopTracing();
+    }
+  }
+
+  private void stopTracing() {
+    OtlpExporter t = tracing;
+    if (t != null) {
+      Log.info("shutting down tracing");
+      t.close(TRACING_SHUTDOWN_LIMIT);
+    }
+  }
+
+  private int runCompute(AtomicReference<Compute> running) throws InterruptedException {
     Failpoints failpoints = failpoints();
     HttpLimits httpLimits = HttpLimits.fromEnv(env);
     Log.info("compute build_tag: " + BuildInfo.buildTag());
@@ -126,12 +153,13 @@ final class ComputeCtlLauncher {
   }
 
   /** {@code compute} is null while there is none yet. */
-  private static void stopOnSignal(Compute compute, String sig) {
+  private void stopOnSignal(Compute compute, String sig) {
     if (compute == null) {
       Log.info("received SIG" + sig + " termination signal");
     } else {
       compute.onTerminationSignal(sig);
     }
+    stopTracing();
     Log.info("shutting down");
     Runtime.getRuntime().halt(1);
   }
