@@ -6,7 +6,7 @@ import java.util.Random;
 
 /**
  * The identity of a span in a trace, as W3C Trace Context carries it: a 16-byte trace id and an
- * 8-byte span id (both as lower-case hex), the sampled flag and the vendors' {@code tracestate}.
+ * 8-byte span id (both as lower-case hex), the sampled flag and the vendors' trace-state list.
  */
 record SpanContext(String traceId, String spanId, boolean sampled, String traceState) {
   private static final Random RANDOM = new SecureRandom();
@@ -27,7 +27,7 @@ record SpanContext(String traceId, String spanId, boolean sampled, String traceS
    * when the value is not one: an invalid header is ignored, as the W3C rules say, and the span
    * becomes a root.
    */
-  static SpanContext parse(String traceparent, String tracestate) {
+  static SpanContext parse(String traceparent, String state) {
     if (traceparent == null) {
       return null;
     }
@@ -49,8 +49,8 @@ record SpanContext(String traceId, String spanId, boolean sampled, String traceS
           || !isLowerHex(parts[1] + parts[2])) {
         return null;
       }
-      String state = tracestate == null || tracestate.isBlank() ? null : tracestate.trim();
-      return new SpanContext(parts[1], parts[2], (flags & 1) == 1, state);
+      String vendors = state == null || state.isBlank() ? null : state.trim();
+      return new SpanContext(parts[1], parts[2], (flags & 1) == 1, vendors);
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -100,7 +100,10 @@ public record TraceConfig(
     if (raw.isEmpty()) {
       return out;
     }
-    for (String pair : raw.split(",")) {
+    for (String pair : raw.split(",", -1)) {
+      if (pair.isBlank()) {
+        continue;
+      }
       int eq = pair.indexOf('=');
       if (eq <= 0) {
         // The header may hold a secret: name the variable, not the value.

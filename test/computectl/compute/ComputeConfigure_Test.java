@@ -47,7 +47,7 @@ class ComputeConfigure_Test {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       assertTrue(cc.log().contains("prewarm failed (continuing)"), cc.log());
       HttpResponse<String> r =
-          cc.post("/configure", body(new TestSpec(fx, node)), Duration.ofSeconds(120));
+          cc.post("/configure", body(new TestSpec(fx, node)), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
     } finally {

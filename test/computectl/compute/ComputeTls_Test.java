@@ -52,7 +52,7 @@ class ComputeTls_Test {
       Files.writeString(key, pair.keyPem());
       Files.writeString(cert, pair.certPem());
       String running =
-          cc.awaitStatus(s -> s.contains("\"status\":\"running\""), Duration.ofSeconds(120));
+          cc.awaitStatus(s -> s.contains("\"status\":\"running\""), Duration.ofMinutes(2));
       assertTrue(running.contains("\"status\":\"running\""), running + cc.log());
       assertEquals(pair.certPem(), Files.readString(node.pgdata().resolve("server.crt")));
       try (Connection c =

@@ -140,7 +140,7 @@ class ComputeTracing_Test {
             .send(
                 HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + node.externalPort() + "/configure"))
-                    .timeout(Duration.ofSeconds(120))
+                    .timeout(Duration.ofMinutes(2))
                     .header("Content-Type", "application/json")
                     .header("traceparent", traceparent)
                     .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -187,7 +187,7 @@ public final class OtlpDecoder {
   }
 
   private static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":", -1)) {
       if (new File(d, tool).canExecute()) {
         return true;
       }

@@ -158,7 +158,7 @@ class OtlpExport_Test {
             "ff-" + TRACE + "-" + CALLER + "-01",
             "00-" + "0".repeat(32) + "-" + CALLER + "-01",
             "00-" + TRACE + "-" + "0".repeat(16) + "-01",
-            "00-" + TRACE.toUpperCase() + "-" + CALLER + "-01",
+            "00-" + TRACE.toUpperCase(java.util.Locale.ROOT) + "-" + CALLER + "-01",
             "00-" + TRACE + "-" + CALLER + "-01-extra",
             "0x-" + TRACE + "-" + CALLER + "-01")) {
       assertNull(SpanContext.parse(bad, null), bad);

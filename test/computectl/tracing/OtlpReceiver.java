@@ -17,7 +17,29 @@ import java.util.concurrent.Executors;
  */
 public final class OtlpReceiver implements AutoCloseable {
   /** One request as received. */
-  public record Post(String path, String contentType, byte[] body) {}
+  public static final class Post {
+    private final String path;
+    private final String contentType;
+    private final byte[] body;
+
+    Post(String path, String contentType, byte[] body) {
+      this.path = path;
+      this.contentType = contentType;
+      this.body = body.clone();
+    }
+
+    public String path() {
+      return path;
+    }
+
+    public String contentType() {
+      return contentType;
+    }
+
+    public byte[] body() {
+      return body.clone();
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
