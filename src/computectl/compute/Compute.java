@@ -50,6 +50,7 @@ public final class Compute implements AutoCloseable {
   private final VmMonitorArgs vmMonitorArgs;
   private final PreStart preStart;
   private LsnLeaseRenewer lease;
+  private volatile boolean signalled;
 
   /**
    * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
@@ -112,9 +113,11 @@ public final class Compute implements AutoCloseable {
    * @param code Postgres's exit code, or null when it never ran or was killed by a signal
    */
   private Outcome cleanupAfterPostgresExit(Integer code, boolean failed) {
-    // A replayed basebackup file (offline debugging) has no safekeepers to sync with.
+    // A replayed basebackup file (offline debugging) has no safekeepers to sync with. After a
+    // termination signal the process is ending (upstream exits at once): no new sync.
     if (node.spec().spec().mode().isPrimary()
         && cfg.basebackupFile() == null
+        && !signalled
         && !syncOnShutdown()) {
       return new Outcome(1, false);
     }
@@ -280,6 +283,7 @@ public final class Compute implements AutoCloseable {
    * Postgres to stop first (upstream exits at once and can leave it running).
    */
   public void onTerminationSignal(String name) {
+    signalled = true;
     Log.info("received SIG" + name + " termination signal");
     sendTerminationSignals();
     Process pg = children.find(PgProcess.PROCESS_NAME);
