@@ -120,16 +120,14 @@ public final class Log {
     }
   }
 
-  /** {@code spans} (the text form's span scope) is left out when empty. */
+  /** Every line has the same keys; {@code spans} (the text form's span scope) may be empty. */
   static String json(Instant time, Level level, String thread, String spans, String msg) {
-    JsonObject o =
-        new JsonObject()
-            .add("timestamp", time.toString())
-            .add("level", level.name())
-            .add("thread", thread);
-    if (!spans.isEmpty()) {
-      o.add("spans", spans);
-    }
-    return o.add("message", msg).toString();
+    return new JsonObject()
+        .add("timestamp", time.toString())
+        .add("level", level.name())
+        .add("thread", thread)
+        .add("spans", spans)
+        .add("message", msg)
+        .toString();
   }
 }

@@ -124,14 +124,12 @@ class LogSpan_Test {
   }
 
   @Test
-  void json_carriesTheSpansWhenThereAreAny() {
+  void json_carriesTheSpans() {
     Log.setFormat(Log.Format.JSON);
     LogSpan.enter("start_compute").run(() -> Log.info("in"));
     Log.info("out");
     JsonObject in = Json.parse(lines().get(0)).asObject();
     assertEquals("start_compute", in.getString("spans", null));
-    assertEquals(
-        List.of("timestamp", "level", "thread", "message"),
-        Json.parse(lines().get(1)).asObject().names());
+    assertEquals("", Json.parse(lines().get(1)).asObject().getString("spans", null));
   }
 }
