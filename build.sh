@@ -81,9 +81,10 @@ step_classes() {
 # Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
 # compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
 # only in some deployments or never: the vm-monitor (NeonVM computes with autoscaling only), the
-# offline commands (plan, check-spec, debug-bundle), and the stand-ins, demo, fleet and bench
-# (tests, demos, offline debugging). Each entry: jar suffix, then its packages.
-OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools" "standins:standin fleet bench")
+# OpenTelemetry exporter (only with an OTLP endpoint configured), the offline commands (plan,
+# check-spec, debug-bundle), and the stand-ins, demo, fleet and bench (tests, demos, offline
+# debugging). Each entry: jar suffix, then its packages.
+OPTIONAL_JARS=("vmmonitor:vmmonitor" "tracing:tracing" "tools:tools" "standins:standin fleet bench")
 
 optional_jar_names() {
   local entry

@@ -60,7 +60,12 @@ final class ComputeCtlLauncher {
     AtomicReference<Compute> running = new AtomicReference<>();
     SignalTraps.trap("INT", sig -> stopOnSignal(running.get(), sig));
     SignalTraps.trap("TERM", sig -> stopOnSignal(running.get(), sig));
-    TraceConfig traceConfig = TraceConfig.fromEnv(env);
+    // The exporter's classes (their own jar) are loaded only when an endpoint asks for them.
+    TraceConfig traceConfig =
+        env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
+                || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            ? TraceConfig.fromEnv(env)
+            : null;
     if (traceConfig != null) {
       tracing = new OtlpExporter(traceConfig).start();
     }

@@ -26,7 +26,7 @@ class RuntimeImageJars_Test {
     Path jar = LIB.resolve("compute_ctl.jar");
     assertTrue(Files.size(jar) < 500_000, jar + " is " + Files.size(jar) + " bytes");
     TreeSet<String> packages = packages(jar);
-    for (String optional : List.of("vmmonitor", "tools", "standin", "fleet", "bench")) {
+    for (String optional : List.of("vmmonitor", "tracing", "tools", "standin", "fleet", "bench")) {
       assertTrue(!packages.contains(optional), optional + " is in the app jar");
     }
     assertTrue(
@@ -39,6 +39,8 @@ class RuntimeImageJars_Test {
   void optionalJars_holdTheirPackages() throws IOException {
     assertEquals(
         new TreeSet<>(List.of("vmmonitor")), packages(LIB.resolve("compute_ctl-vmmonitor.jar")));
+    assertEquals(
+        new TreeSet<>(List.of("tracing")), packages(LIB.resolve("compute_ctl-tracing.jar")));
     assertEquals(new TreeSet<>(List.of("tools")), packages(LIB.resolve("compute_ctl-tools.jar")));
     assertEquals(
         new TreeSet<>(List.of("bench", "fleet", "standin")),
@@ -52,7 +54,7 @@ class RuntimeImageJars_Test {
     try (Stream<Path> all = Files.list(LIB)) {
       all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).forEach(jars::add);
     }
-    assertTrue(jars.size() >= 6, jars.toString());
+    assertTrue(jars.size() >= 7, jars.toString());
     for (String j : jars) {
       assertTrue(launcher.contains("$app/" + j), j + " is not on the launcher's class path");
     }
