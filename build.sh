@@ -82,9 +82,10 @@ step_classes() {
 
 # Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
 # compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
-# only in some deployments: the vm-monitor (NeonVM computes with autoscaling only) and the
-# offline commands (plan, check-spec, debug-bundle). Each entry: jar suffix, then its packages.
-OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools")
+# only in some deployments: the vm-monitor (NeonVM computes with autoscaling only), the
+# OpenTelemetry exporter (only with an OTLP endpoint configured) and the offline commands (plan,
+# check-spec, debug-bundle). Each entry: jar suffix, then its packages.
+OPTIONAL_JARS=("vmmonitor:vmmonitor" "tracing:tracing" "tools:tools")
 
 optional_jar_names() {
   local entry

@@ -20,6 +20,8 @@ import computectl.postgres.Prewarm;
 import computectl.spec.AcquiredSpec;
 import computectl.spec.SpecSource;
 import computectl.spec.SpecValidator;
+import computectl.tracing.OtlpExporter;
+import computectl.tracing.TraceConfig;
 import computectl.util.BuildInfo;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
@@ -31,6 +33,7 @@ import computectl.vmmonitor.VmMonitorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +50,42 @@ final class ComputeCtlLauncher {
     this.env = env;
   }
 
+  /** How long the exit waits for the last spans to reach the collector (upstream: 2 s). */
+  private static final Duration TRACING_SHUTDOWN_LIMIT = Duration.ofSeconds(2);
+
+  private volatile OtlpExporter tracing;
+
   int run() throws InterruptedException {
+    // As upstream, SIGINT and SIGTERM are handled from the start: before the compute exists (the
+    // spec fetch can retry for minutes) there is nothing to stop, and the process exits 1.
+    AtomicReference<ComputeLifecycle> running = new AtomicReference<>();
+    SignalTraps.trap("INT", sig -> stopOnSignal(running.get(), sig));
+    SignalTraps.trap("TERM", sig -> stopOnSignal(running.get(), sig));
+    // The exporter's classes (their own jar) are loaded only when an endpoint asks for them.
+    TraceConfig traceConfig =
+        env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
+                || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            ? TraceConfig.fromEnv(env)
+            : null;
+    if (traceConfig != null) {
+      tracing = new OtlpExporter(traceConfig).start();
+    }
+    try {
+      return runCompute(running);
+    } finally {
+      stopTracing();
+    }
+  }
+
+  private void stopTracing() {
+    OtlpExporter t = tracing;
+    if (t != null) {
+      Log.info("shutting down tracing");
+      t.close(TRACING_SHUTDOWN_LIMIT);
+    }
+  }
+
+  private int runCompute(AtomicReference<ComputeLifecycle> running) throws InterruptedException {
     Failpoints failpoints = failpoints();
     HttpLimits httpLimits = HttpLimits.fromEnv(env);
     Log.info("compute build_tag: " + BuildInfo.buildTag());
@@ -89,8 +127,7 @@ final class ComputeCtlLauncher {
             lfc ->
                 VmMonitorConfig.of(
                     args.vmMonitorAddr(), args.cgroup(), lfc ? args.filecacheConnstr() : null))) {
-      SignalTraps.trap("INT", sig -> stopOnSignal(compute, sig));
-      SignalTraps.trap("TERM", sig -> stopOnSignal(compute, sig));
+      running.set(compute);
       if (source.spec() == null) {
         prewarm(pg, cfg, compute);
       }
@@ -124,8 +161,14 @@ final class ComputeCtlLauncher {
     }
   }
 
-  private static void stopOnSignal(ComputeLifecycle compute, String sig) {
-    compute.onTerminationSignal(sig);
+  /** {@code compute} is null while there is none yet. */
+  private void stopOnSignal(ComputeLifecycle compute, String sig) {
+    if (compute == null) {
+      Log.info("received SIG" + sig + " termination signal");
+    } else {
+      compute.onTerminationSignal(sig);
+    }
+    stopTracing();
     Log.info("shutting down");
     Runtime.getRuntime().halt(1);
   }

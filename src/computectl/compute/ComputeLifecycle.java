@@ -7,11 +7,13 @@ import computectl.metrics.StartupMetrics.Field;
 import computectl.postgres.CoreDumps;
 import computectl.postgres.PgProcess;
 import computectl.safekeeper.SyncSafekeepers;
+import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.ExitCode;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import computectl.vmmonitor.VmMonitor;
 import computectl.vmmonitor.VmMonitorConfig;
 import java.time.Duration;
@@ -54,6 +56,7 @@ public final class ComputeLifecycle implements AutoCloseable {
   private final Function<Boolean, VmMonitorConfig> vmMonitorConfig;
   private final PreStart preStart;
   private LsnLeaseRenewer lease;
+  private volatile boolean signalled;
 
   /**
    * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
@@ -90,9 +93,15 @@ public final class ComputeLifecycle implements AutoCloseable {
     startLease();
     boolean failed = !startCompute();
     PgProcess pg = flow.postgres();
-    if (pg == null) {
-      return new Outcome(ExitCode.FAILURE, true);
-    }
+    Integer code = pg == null ? null : waitForPostgres(pg, failed);
+    return cleanupAfterPostgresExit(code, failed);
+  }
+
+  /**
+   * Steps 11 to 13 of behaviour.md 5.1: the vm-monitor runs while Postgres does; Postgres's exit
+   * code.
+   */
+  private Integer waitForPostgres(PgProcess pg, boolean failed) throws InterruptedException {
     Optional<VmMonitor> vm = failed ? Optional.empty() : startVmMonitor();
     if (!failed) {
       background.spawn("heap-trim", ComputeLifecycle::trimHeap);
@@ -104,9 +113,22 @@ public final class ComputeLifecycle implements AutoCloseable {
       vm.ifPresent(VmMonitor::stop);
     }
     Log.info("Postgres exited with code " + code + ", shutting down");
-    // A replayed basebackup file (offline debugging) has no safekeepers to sync with.
+    return code;
+  }
+
+  /**
+   * After Postgres (behaviour.md 5.10), run as upstream does whether or not Postgres ever ran (a
+   * start that failed before it, too): the shutdown sync of a primary, whose failure ends the
+   * process at once; Terminated after a /terminate; the core-dump scan.
+   *
+   * @param code Postgres's exit code, or null when it never ran or was killed by a signal
+   */
+  private Outcome cleanupAfterPostgresExit(Integer code, boolean failed) {
+    // A replayed basebackup file (offline debugging) has no safekeepers to sync with. After a
+    // termination signal the process is ending (upstream exits at once): no new sync.
     if (node.spec().spec().mode().isPrimary()
         && cfg.basebackupFile() == null
+        && !signalled
         && !syncOnShutdown()) {
       return new Outcome(ExitCode.FAILURE, false);
     }
@@ -138,19 +160,14 @@ public final class ComputeLifecycle implements AutoCloseable {
   }
 
   /**
-   * Step 9 of behaviour.md 5.1: a Static compute keeps a pageserver lease on its LSN; it re-reads
-   * the spec on reconfiguration.
+   * Step 9 of behaviour.md 5.1: a Static compute keeps a pageserver lease on its LSN; a /configure
+   * that brings new pageservers cuts its wait short.
    */
   private void startLease() {
     lease = LsnLeaseRenewer.forStatic(node.spec(), node::spec);
     if (lease != null) {
       LsnLeaseRenewer l = lease;
-      node.addListener(
-          (from, to) -> {
-            if (from == ComputeStatus.CONFIGURATION && to == ComputeStatus.RUNNING) {
-              l.wake();
-            }
-          });
+      node.addListener((from, to) -> l.specChanged());
       lease.start();
     }
   }
@@ -197,9 +214,13 @@ public final class ComputeLifecycle implements AutoCloseable {
 
   private boolean startCompute() {
     try {
-      node.setStatus(ComputeStatus.INIT);
-      configurator.start();
-      flow.start(node.spec());
+      startSpan()
+          .run(
+              () -> {
+                node.setStatus(ComputeStatus.INIT);
+                configurator.start();
+                flow.start(node.spec());
+              });
       return true;
     } catch (ComputeCtlException e) {
       failStartup(ComputeCtlException.chain(e));
@@ -208,6 +229,23 @@ public final class ComputeLifecycle implements AutoCloseable {
       failStartup("internal error: " + e);
     }
     return false;
+  }
+
+  /**
+   * Upstream's {@code start_compute} span: a child of the {@code /configure} request that brought
+   * the spec, else traced from {@code TRACEPARENT}/{@code TRACESTATE} when the caller set them.
+   */
+  private LogSpan startSpan() {
+    LogSpan request = node.takeRequestSpan();
+    if (request != null) {
+      return LogSpan.enterChildOf(request, "start_compute");
+    }
+    String traceparent = cfg.env().get("TRACEPARENT");
+    return LogSpan.enterTracedFrom(
+        traceparent == null
+            ? null
+            : new LogSpan.RemoteParent(traceparent, cfg.env().get("TRACESTATE")),
+        "start_compute");
   }
 
   private void failStartup(String error) {
@@ -224,9 +262,8 @@ public final class ComputeLifecycle implements AutoCloseable {
     ParsedSpec ps = node.spec();
     try {
       // The start's deadline applies here too: a hung sync must not keep the process from exiting.
-      new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
-          .withDeadline(StartupFlow.syncSafekeepersDeadline(cfg))
-          .run(ps.spec().storageAuthToken());
+      Lsn lsn = StartupFlow.syncSafekeepers(cfg, node, children, ps);
+      Log.info("synced safekeepers at lsn " + lsn);
       return true;
     } catch (ComputeCtlException e) {
       Log.error("failed to sync safekeepers on shutdown: " + ComputeCtlException.chain(e));
@@ -254,6 +291,7 @@ public final class ComputeLifecycle implements AutoCloseable {
    * Postgres to stop first (upstream exits at once and can leave it running).
    */
   public void onTerminationSignal(String name) {
+    signalled = true;
     Log.info("received SIG" + name + " termination signal");
     sendTerminationSignals();
     Process pg = children.find(PgProcess.PROCESS_NAME);

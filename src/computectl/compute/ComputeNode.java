@@ -4,11 +4,13 @@ import computectl.metrics.StartupMetrics;
 import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -30,6 +32,7 @@ public final class ComputeNode {
   private Instant startTime;
   private Instant lastActive;
   private ParsedSpec spec;
+  private final AtomicReference<LogSpan> requestSpan = new AtomicReference<>();
 
   public ComputeNode(Clock clock) {
     this.clock = clock;
@@ -131,6 +134,20 @@ public final class ComputeNode {
       lock.unlock();
     }
     return from;
+  }
+
+  /**
+   * The span of the {@code /configure} request about to hand over a spec: the start or the
+   * reconfiguration it causes is traced as its child, as upstream passes the request's span to the
+   * start.
+   */
+  public void offerRequestSpan(LogSpan span) {
+    requestSpan.set(span);
+  }
+
+  /** The span offered by the latest {@code /configure}, once; null when there is none. */
+  public LogSpan takeRequestSpan() {
+    return requestSpan.getAndSet(null);
   }
 
   /** Sets the spec without a status change (start-up with a spec from the command line). */

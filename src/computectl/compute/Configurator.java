@@ -7,6 +7,7 @@ import computectl.spec.LocalProxySpec;
 import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import java.time.Duration;
 
 /**
@@ -37,6 +38,10 @@ final class Configurator implements AutoCloseable {
   }
 
   private void loop() {
+    LogSpan.enter("configurator_main_loop").run(this::serve);
+  }
+
+  private void serve() {
     try {
       while (!closed) {
         ComputeStatus s = node.await(Configurator::actionable, Duration.ofSeconds(1));
@@ -70,7 +75,8 @@ final class Configurator implements AutoCloseable {
     }
     ParsedSpec ps = node.spec();
     try {
-      reconfigure(ps);
+      // Logged under this thread's span, traced as a child of the /configure request.
+      LogSpan.enterTracedFrom(node.takeRequestSpan(), "reconfigure").run(() -> reconfigure(ps));
       node.setStatus(ComputeStatus.RUNNING);
     } catch (ComputeCtlException e) {
       Log.error("could not configure compute node: " + ComputeCtlException.chain(e));
@@ -95,7 +101,7 @@ final class Configurator implements AutoCloseable {
       background.spawn(
           "local-proxy-config", () -> LocalProxyConfigurer.system().configure(withOurTls));
     }
-    StartupFlow.writeConfig(cfg, spec);
+    StartupFlow.writeConfig(cfg, node, spec);
     applier.reconfigure(ps);
     String op = ps.spec().operationUuid() == null ? "unknown" : ps.spec().operationUuid();
     Log.info("finished reconfiguration of compute node for operation " + op);

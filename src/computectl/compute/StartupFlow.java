@@ -17,6 +17,7 @@ import computectl.tls.TlsFiles;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import computectl.util.Setting;
 import computectl.util.Sleeper;
 import java.time.Duration;
@@ -67,14 +68,21 @@ final class StartupFlow {
             + ps.timelineId()
             + ", features "
             + spec.features());
-    preStart.run(ps, () -> prepareDataDir(ps));
+    LogSpan startSpan = LogSpan.current();
+    preStart.run(
+        ps, () -> LogSpan.enterChildOf(startSpan, "prepare_pgdata").run(() -> prepareDataDir(ps)));
     Instant pgStart = node.clock().instant();
-    postgres = PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
-    postgres.waitReady();
+    LogSpan.enter("start_postgres")
+        .run(
+            () -> {
+              postgres = PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
+              LogSpan.enter("wait_for_postgres", LogSpan.Field.bare("pgdata", cfg.pgdata()))
+                  .run(postgres::waitReady);
+            });
     Log.info("PostgreSQL is now running, continuing to configure it");
     Instant configTime = node.clock().instant();
     if (spec.mode().isPrimary()) {
-      applier.configureAsPrimary(ps);
+      LogSpan.enter("configure_as_primary").run(() -> applier.configureAsPrimary(ps));
     }
     Instant end = node.clock().instant();
     StartupMetrics m = node.metrics();
@@ -89,7 +97,7 @@ final class StartupFlow {
   private void prepareDataDir(ParsedSpec ps) {
     ComputeSpec spec = ps.spec();
     PgData.reset(cfg.pgdata());
-    writeConfig(cfg, spec);
+    writeConfig(cfg, node, spec);
     if (cfg.basebackupFile() != null) {
       // A captured basebackup fixes the LSN already: neither safekeepers nor pageserver are asked.
       BasebackupFile.unpack(cfg.basebackupFile(), cfg.pgdata(), node.metrics());
@@ -100,7 +108,11 @@ final class StartupFlow {
             case STATIC -> spec.mode().lsn();
             case REPLICA -> Lsn.ZERO;
           };
-      basebackup().fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL);
+      LogSpan.enter("get_basebackup", LogSpan.Field.bare("lsn", lsn))
+          .run(
+              () ->
+                  basebackup()
+                      .fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL));
     }
     PgData.ensureHbaLine(cfg.pgdata());
     PgData.replaceDynshmem(cfg.pgdata());
@@ -111,17 +123,26 @@ final class StartupFlow {
 
   /**
    * postgresql.conf, with the TLS key and certificate copied into PGDATA first when configured
-   * (behaviour.md 5.4 item 3).
+   * (behaviour.md 5.4 item 3). As upstream, the copy is retried every second until the files exist
+   * and belong together: a certificate that appears late, or a renewal caught half-way, clears by
+   * itself. A compute told to terminate stops waiting.
    */
-  static void writeConfig(LaunchOptions cfg, ComputeSpec spec) {
+  static void writeConfig(LaunchOptions cfg, ComputeNode node, ComputeSpec spec) {
     if (cfg.tls() != null) {
-      TlsFiles.install(cfg.pgdata(), cfg.tls());
+      TlsFiles.installWithRetry(
+          cfg.pgdata(),
+          cfg.tls(),
+          TLS_RETRY,
+          () -> node.status() == ComputeStatus.TERMINATION_PENDING);
     }
     ConfigWriter.write(
         cfg.pgdata(),
         spec,
         ConfigWriter.Options.forThisHost(cfg.internalHttpPort(), cfg.tls() != null));
   }
+
+  /** Upstream's pause between attempts to copy the TLS key and certificate. */
+  static final Duration TLS_RETRY = Duration.ofSeconds(1);
 
   /**
    * Upstream's testing builds read NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES; we always honour it, so
@@ -152,18 +173,26 @@ final class StartupFlow {
 
   private Lsn syncSafekeepers(ParsedSpec ps) {
     try {
-      Optional<Lsn> fast = new SafekeeperStatusCheck().check(ps, node.metrics());
-      Lsn lsn =
-          fast.isPresent()
-              ? fast.get()
-              : new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
-                  .withDeadline(syncSafekeepersDeadline(cfg))
-                  .run(ps.spec().storageAuthToken());
+      Optional<Lsn> fast =
+          LogSpan.enter("check_safekeepers_synced")
+              .call(() -> new SafekeeperStatusCheck().check(ps, node.metrics()));
+      Lsn lsn = fast.isPresent() ? fast.get() : syncSafekeepers(cfg, node, children, ps);
       Log.info("safekeepers synced at LSN " + lsn);
       return lsn;
     } catch (ComputeCtlException e) {
       throw new ComputeCtlException("failed to sync safekeepers", e);
     }
+  }
+
+  /** {@code postgres --sync-safekeepers}, at start and at shutdown. */
+  static Lsn syncSafekeepers(
+      LaunchOptions cfg, ComputeNode node, ChildProcesses children, ParsedSpec ps) {
+    return LogSpan.enter("sync_safekeepers")
+        .call(
+            () ->
+                new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
+                    .withDeadline(syncSafekeepersDeadline(cfg))
+                    .run(ps.spec().storageAuthToken()));
   }
 
   static long millis(Instant from, Instant to) {

@@ -3,6 +3,7 @@ package computectl.extension;
 import computectl.metrics.ExportedMetrics;
 import computectl.spec.HttpReasons;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,7 +36,8 @@ final class ArchiveFetcher {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
+            // As upstream's client: storage gateways may answer with a redirect to the object.
+            .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
     this.metrics = metrics;
   }
@@ -45,7 +47,13 @@ final class ArchiveFetcher {
     Log.info("Downloading extension file '" + filename + "' from uri " + url);
     HttpResponse<InputStream> response;
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+      // The download joins the trace of the start or the request that needs the extension.
+      String traceparent = LogSpan.currentTraceparent();
+      if (traceparent != null) {
+        b.header("traceparent", traceparent);
+      }
+      HttpRequest request = b.build();
       response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException | IllegalArgumentException e) {
       count(UNKNOWN_STATUS, filename);

@@ -110,7 +110,7 @@ final class ZstdProcess {
               + program
               + " to decompress "
               + what
-              + " (is the zstd program installed?): "
+              + ": remote extensions need the zstd program on the PATH (Debian package zstd): "
               + e.getMessage(),
           e);
     }

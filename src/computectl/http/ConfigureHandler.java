@@ -7,6 +7,7 @@ import computectl.spec.ParsedSpec;
 import computectl.spec.SpecException;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
+import computectl.util.LogSpan;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,12 +40,14 @@ final class ConfigureHandler implements RouteHandler {
     }
     oneAtATime.lockInterruptibly();
     try {
+      node.offerRequestSpan(LogSpan.current());
       ComputeStatus seen =
           node.transitionIf(
               s -> s == ComputeStatus.EMPTY || s == ComputeStatus.RUNNING,
               ComputeStatus.CONFIGURATION_PENDING,
               parsed);
       if (seen != ComputeStatus.EMPTY && seen != ComputeStatus.RUNNING) {
+        node.takeRequestSpan(); // nothing will run under it
         throw ApiError.invalidStatus(seen);
       }
       // Termination can only follow Running, so seeing it also means the spec was applied.

@@ -23,6 +23,7 @@ final class ConfigureTelemetryHandler implements RouteHandler {
     String host =
         ApiJson.optionalString(
             ApiJson.object(ApiJson.parse(request.jsonBody()), ""), "logs_export_host", "");
+    // null (or no field) removes the export; any string, "" included, must be <target>:<port>.
     ParsedSpec spec = node.spec();
     if (spec == null || !spec.spec().hasFeature(Feature.POSTGRES_LOGS_EXPORT)) {
       throw new ApiError(412, "Postgres logs export feature is not enabled");

@@ -20,7 +20,11 @@ import java.util.concurrent.TimeUnit;
  * SQL); pg_dump is killed when the client goes away.
  */
 final class DatabaseSchemaHandler implements RouteHandler {
+  /** Upstream's answer when the connection string lacks what pg_dump needs. */
   private static final String IO_ERROR = "unexpected I/O error";
+
+  /** Upstream's answer when pg_dump cannot be run or prints nothing. */
+  private static final String PG_DUMP_FAILED = "failed to execute pg_dump";
 
   private final Path pgbin;
   private final PgDumpTarget target;
@@ -55,7 +59,7 @@ final class DatabaseSchemaHandler implements RouteHandler {
         if (first.contains("FATAL:  database \"" + database + "\" does not exist")) {
           throw new ApiError(404, "database does not exist");
         }
-        throw new ApiError(500, IO_ERROR);
+        throw new ApiError(500, PG_DUMP_FAILED);
       }
       stream(request, out, buf, n, p);
     } finally {
@@ -84,7 +88,7 @@ final class DatabaseSchemaHandler implements RouteHandler {
       return children.register("pg_dump", p);
     } catch (IOException e) {
       Log.error("could not start " + pgDump + ": " + e.getMessage());
-      throw new ApiError(500, IO_ERROR, e);
+      throw new ApiError(500, PG_DUMP_FAILED, e);
     }
   }
 

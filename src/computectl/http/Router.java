@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,6 +29,43 @@ final class Router implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) {
+    try (LogSpan span = requestSpan(exchange)) {
+      handleInSpan(exchange);
+      int status = exchange.getResponseCode();
+      span.record(LogSpan.Field.bare("http.response.status_code", status));
+      if (status >= 500) {
+        span.record(LogSpan.Field.text("otel.status_code", "ERROR"));
+      }
+    }
+  }
+
+  /**
+   * Upstream's span of a server request (tower-otel's "HTTP"), its trace parent taken from the
+   * request's W3C trace context.
+   */
+  private static LogSpan requestSpan(HttpExchange exchange) {
+    String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+    String query = exchange.getRequestURI().getRawQuery();
+    String version = exchange.getProtocol().replace("HTTP/", "");
+    LogSpan span =
+        LogSpan.enterTracedFrom(
+            traceparent == null
+                ? null
+                : new LogSpan.RemoteParent(
+                    traceparent, exchange.getRequestHeaders().getFirst("tracestate")),
+            "HTTP",
+            LogSpan.Field.text("http.request.method", exchange.getRequestMethod()),
+            LogSpan.Field.text("network.protocol.name", "http"),
+            LogSpan.Field.text("network.protocol.version", version),
+            LogSpan.Field.text("otel.kind", "server"),
+            LogSpan.Field.text("url.path", exchange.getRequestURI().getRawPath()));
+    if (query != null) {
+      span.record(LogSpan.Field.text("url.query", query));
+    }
+    return span;
+  }
+
+  private void handleInSpan(HttpExchange exchange) {
     long start = System.nanoTime();
     String given = exchange.getRequestHeaders().getFirst(ApiRequest.REQUEST_ID);
     String requestId = given != null ? given : UUID.randomUUID().toString();

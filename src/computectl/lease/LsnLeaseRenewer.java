@@ -6,6 +6,7 @@ import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.LogSpan;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -17,8 +18,8 @@ import java.util.function.Supplier;
  * {@link Timing#minRenewal}: a lease already expired by our clock must not turn into a tight loop);
  * on a transport or protocol error retry after 500 ms, growing x1.5 up to 60 s, forever; on a
  * refusal (the LSN is behind the GC cutoff) log and end. The pageserver connection strings and the
- * storage token are read from the current spec before every attempt; {@link #wake()} (the spec's
- * {@code pageserver_connstring} changed) cuts any wait short.
+ * storage token are read from the current spec before every attempt; {@link #specChanged()} with a
+ * new {@code pageserver_connstring} cuts any wait short.
  */
 public final class LsnLeaseRenewer implements AutoCloseable {
   /**
@@ -57,6 +58,9 @@ public final class LsnLeaseRenewer implements AutoCloseable {
   private volatile WireClient current;
   private volatile long validUntil = -1;
   private volatile boolean refused;
+
+  /** The pageserver connection string of the latest attempt; null before the first. */
+  private volatile String lastConnstr;
 
   /** {@link #wakeups} as read before the latest attempt; only the renewal thread uses it. */
   private long lastAttemptWakeups;
@@ -101,8 +105,19 @@ public final class LsnLeaseRenewer implements AutoCloseable {
     thread.start();
   }
 
-  /** The pageserver connection string changed: stop waiting and ask (again) now. */
-  public void wake() {
+  /**
+   * The compute's spec may have changed (called on every status change): when its pageserver
+   * connection string differs from the one last asked, stop waiting and ask the new pageservers
+   * now, as upstream does. Any other change of the spec leaves the renewal alone.
+   */
+  public void specChanged() {
+    ParsedSpec s = spec.get();
+    if (s != null && !s.pageserverConnstr().equals(lastConnstr)) {
+      wake();
+    }
+  }
+
+  private void wake() {
     synchronized (lock) {
       wakeups++;
       lock.notifyAll();
@@ -141,6 +156,15 @@ public final class LsnLeaseRenewer implements AutoCloseable {
   }
 
   private void run() {
+    LogSpan.enter(
+            "lsn_lease_bg_task",
+            LogSpan.Field.bare("tenant_id", tenantId),
+            LogSpan.Field.bare("timeline_id", timelineId),
+            LogSpan.Field.bare("lsn", lsn))
+        .run(this::renewUntilStopped);
+  }
+
+  private void renewUntilStopped() {
     try {
       while (!isStopped()) {
         OptionalLong granted = acquireWithRetry();
@@ -199,6 +223,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
     if (s == null) {
       throw new ComputeCtlException("no spec to read the pageserver connection string from");
     }
+    lastConnstr = s.pageserverConnstr();
     return LeaseRequest.acquire(
         s.pageserverConnstr(),
         s.spec().storageAuthToken(),

@@ -73,18 +73,15 @@ public final class Basebackup {
 
   /**
    * The query upstream sends: LSN 0 means "latest" and is left out; every non-Primary mode adds
-   * --replica.
+   * --replica, whatever the LSN (a Primary whose safekeepers report LSN 0 gets none).
    */
   public static String query(String tenant, String timeline, Lsn lsn, ComputeMode mode) {
-    if (lsn.value() == 0) {
-      return "basebackup " + tenant + " " + timeline + " --gzip --replica";
-    }
+    String at = lsn.value() == 0 ? "" : " " + lsn;
     return "basebackup "
         + tenant
         + " "
         + timeline
-        + " "
-        + lsn
+        + at
         + " --gzip"
         + (mode.isPrimary() ? "" : " --replica");
   }

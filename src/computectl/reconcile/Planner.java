@@ -64,18 +64,26 @@ public final class Planner {
     return new Plan(stages, warnings);
   }
 
-  /** Upstream panics on these; we refuse the spec before running anything. */
+  /**
+   * Upstream panics on a rename_role without new_name; we refuse the spec before running anything.
+   * A rename_db without one is checked where the database is looked up: upstream skips it when the
+   * database does not exist and panics only when it does.
+   */
   private void checkDeltaOps() {
     for (DeltaOp op : spec.deltaOps()) {
-      if ((op.is(DeltaOp.RENAME_ROLE) || op.is(DeltaOp.RENAME_DB)) && op.newName() == null) {
-        throw new ReconcileException(
-            "delta operation "
-                + op.action()
-                + " of '"
-                + OneLine.escape(op.name())
-                + "' has no new_name");
+      if (op.is(DeltaOp.RENAME_ROLE) && op.newName() == null) {
+        throw noNewName(op);
       }
     }
+  }
+
+  private static ReconcileException noNewName(DeltaOp op) {
+    return new ReconcileException(
+        "delta operation "
+            + op.action()
+            + " of '"
+            + OneLine.escape(op.name())
+            + "' has no new_name");
   }
 
   private Stage systemStage(String name, List<Phase> phases) {
@@ -182,6 +190,9 @@ public final class Planner {
       } else if (op.is(DeltaOp.RENAME_DB)) {
         Database db = databases.remove(op.name());
         if (db != null) {
+          if (op.newName() == null) {
+            throw noNewName(op);
+          }
           databases.put(
               op.newName(),
               new Database(

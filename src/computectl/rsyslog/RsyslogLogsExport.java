@@ -37,9 +37,12 @@ public final class RsyslogLogsExport implements LogsExportConfigurer {
     return new RsyslogLogsExport(DEFAULT_CONF, RsyslogLogsExport::restartRsyslogd);
   }
 
-  /** The rule file for {@code host} ({@code <target>:<port>}); empty for no export. */
+  /**
+   * The rule file for {@code host} ({@code <target>:<port>}); empty for no export (null). An empty
+   * host has no port, so it is refused like any other host without one, as upstream does.
+   */
   public static String ruleText(String host) {
-    if (host == null || host.isEmpty()) {
+    if (host == null) {
       return "";
     }
     int colon = host.indexOf(':');

@@ -113,8 +113,8 @@ public final class SyncSafekeepers {
       pb.environment().put("NEON_AUTH_TOKEN", authToken);
     }
     try {
-      Process p = pb.start();
-      children.register(PROCESS_NAME, p);
+      // A shutdown sync must not slip past a termination signal's last sweep of the children.
+      Process p = children.start(PROCESS_NAME, pb);
       p.getOutputStream().close();
       return p;
     } catch (IOException e) {

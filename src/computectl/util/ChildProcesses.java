@@ -15,6 +15,22 @@ public final class ChildProcesses {
 
   private record Entry(String name, Process process) {}
 
+  /** Set by {@link #killAll}: from then on nothing new is started. Guarded by this. */
+  private boolean closed;
+
+  /**
+   * Starts {@code pb} and registers the process in one step, so that a {@link #killAll} running at
+   * the same time (a termination signal) either sees the process or keeps it from starting.
+   *
+   * @throws IOException it could not start, or compute_ctl is shutting down
+   */
+  public synchronized Process start(String name, ProcessBuilder pb) throws IOException {
+    if (closed) {
+      throw new IOException("not starting " + name + ": compute_ctl is shutting down");
+    }
+    return register(name, pb.start());
+  }
+
   public Process register(String name, Process p) {
     children.put(p.pid(), new Entry(name, p));
     // The stage thenRun returns is of no use: forgetting the process is all there is to it.
@@ -84,6 +100,9 @@ public final class ChildProcesses {
    * (listed before the parent dies: its orphans would no longer be its descendants).
    */
   public void killAll() {
+    synchronized (this) {
+      closed = true;
+    }
     for (Process p : all()) {
       if (p.isAlive()) {
         Log.warn("killing leftover child process " + p.pid());

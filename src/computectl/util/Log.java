@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * compute_ctl's log: one line per event on stderr, {@code <RFC 3339 time> <LEVEL> <thread>: <msg>},
- * or with {@link Format#JSON} one JSON object per line for log shippers. Never give it a password
- * or token: callers log names and sizes, not secrets.
+ * compute_ctl's log: one line per event on stderr, {@code <RFC 3339 time> <LEVEL> <spans>: <msg>}
+ * as upstream's {@code tracing} lines (the thread's {@link LogSpan}s with their fields, outermost
+ * first; {@code <RFC 3339 time> <LEVEL> <msg>} outside any span), or with {@link Format#JSON} one
+ * JSON object per line for log shippers. Never give it a password or token: callers log names and
+ * sizes, not secrets.
  */
 public final class Log {
   public enum Level {
@@ -83,10 +85,16 @@ public final class Log {
       return;
     }
     String thread = Thread.currentThread().getName();
+    String spans = LogSpan.scopeOfCurrent();
     String line =
         format == Format.JSON
-            ? json(Instant.now(), level, thread, msg)
-            : Instant.now() + " " + String.format("%5s", level) + " " + thread + ": " + msg;
+            ? json(Instant.now(), level, thread, spans, msg)
+            : Instant.now()
+                + " "
+                + String.format("%5s", level)
+                + " "
+                + (spans.isEmpty() ? "" : spans + ": ")
+                + msg;
     PrintStream p = out;
     synchronized (p) {
       p.println(line);
@@ -101,7 +109,7 @@ public final class Log {
     PrintStream p = out;
     if (format == Format.JSON) {
       String msg = line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
-      String json = json(Instant.now(), Level.INFO, Thread.currentThread().getName(), msg);
+      String json = json(Instant.now(), Level.INFO, Thread.currentThread().getName(), "", msg);
       synchronized (p) {
         p.println(json);
       }
@@ -113,11 +121,13 @@ public final class Log {
     }
   }
 
-  static String json(Instant time, Level level, String thread, String msg) {
+  /** Every line has the same keys; {@code spans} (the text form's span scope) may be empty. */
+  static String json(Instant time, Level level, String thread, String spans, String msg) {
     return new JsonObject()
         .add("timestamp", time.toString())
         .add("level", level.name())
         .add("thread", thread)
+        .add("spans", spans)
         .add("message", msg)
         .toString();
   }

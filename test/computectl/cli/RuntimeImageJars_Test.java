@@ -30,7 +30,7 @@ class RuntimeImageJars_Test {
     Path jar = LIB.resolve("compute_ctl.jar");
     assertTrue(Files.size(jar) < 500_000, jar + " is " + Files.size(jar) + " bytes");
     SortedSet<String> packages = packages(jar);
-    for (String optional : List.of("vmmonitor", "tools", "standin", "fleet", "bench")) {
+    for (String optional : List.of("vmmonitor", "tracing", "tools", "standin", "fleet", "bench")) {
       assertTrue(!packages.contains(optional), optional + " is in the app jar");
     }
     assertTrue(
@@ -43,6 +43,8 @@ class RuntimeImageJars_Test {
   void optionalJars_holdTheirPackages() throws IOException {
     assertEquals(
         new TreeSet<>(List.of("vmmonitor")), packages(LIB.resolve("compute_ctl-vmmonitor.jar")));
+    assertEquals(
+        new TreeSet<>(List.of("tracing")), packages(LIB.resolve("compute_ctl-tracing.jar")));
     assertEquals(new TreeSet<>(List.of("tools")), packages(LIB.resolve("compute_ctl-tools.jar")));
   }
 
@@ -53,7 +55,7 @@ class RuntimeImageJars_Test {
       all.filter(p -> p.getFileName().toString().startsWith("compute_ctl"))
           .forEach(p -> jars.add(p.toString()));
     }
-    assertEquals(3, jars.size(), jars.toString());
+    assertEquals(4, jars.size(), jars.toString());
     for (String jar : jars) {
       SortedSet<String> packages = packages(Path.of(jar));
       for (String devkit : List.of("standin", "fleet", "bench", "training")) {
@@ -69,7 +71,7 @@ class RuntimeImageJars_Test {
     try (Stream<Path> all = Files.list(LIB)) {
       all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).forEach(jars::add);
     }
-    assertTrue(jars.size() >= 5, jars.toString());
+    assertTrue(jars.size() >= 6, jars.toString());
     for (String j : jars) {
       assertTrue(launcher.contains("$app/" + j), j + " is not on the launcher's class path");
     }

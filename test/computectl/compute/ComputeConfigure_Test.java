@@ -3,11 +3,14 @@ package computectl.compute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.postgres.Prewarm;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -26,6 +29,34 @@ class ComputeConfigure_Test {
 
   private static String body(TestSpec spec) {
     return "{\"spec\":" + spec.json() + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
+  }
+
+  /**
+   * Our deliberate difference: upstream ends compute_ctl when the prewarm fails; here the failure
+   * is logged and the pooled compute still comes up, waits in Empty and can be configured.
+   */
+  @Test
+  void pooledCompute_prewarmFailing_stillServesAndConfigures() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    // A directory nobody but root can empty (no write permission): the prewarm cannot reset it.
+    Path blocker = Prewarm.warmupDir(node.pgdata()).resolve("read-only");
+    Files.createDirectories(blocker);
+    Files.writeString(blocker.resolve("file"), "kept");
+    Files.setPosixFilePermissions(blocker, PosixFilePermissions.fromString("r-xr-xr-x"));
+    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
+        ComputeCtlProcess cc =
+            fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
+      cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
+      assertTrue(cc.log().contains("prewarm failed (continuing)"), cc.log());
+      HttpResponse<String> r =
+          cc.post("/configure", body(new TestSpec(fx, node)), Duration.ofMinutes(2));
+      assertEquals(200, r.statusCode(), r.body() + cc.log());
+      assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
+    } finally {
+      Files.setPosixFilePermissions(blocker, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.delete(blocker.resolve("file"));
+      Files.delete(blocker);
+    }
   }
 
   @Test
@@ -55,6 +86,19 @@ class ComputeConfigure_Test {
               .database("carol_db", "carol");
       r = cc.post("/configure", body(second), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
+      // Upstream's log shape: the start runs in the span of the /configure that brought the spec,
+      // a reconfiguration in the configurator's.
+      String request =
+          "HTTP{http.request.method=\"POST\" network.protocol.name=\"http\""
+              + " network.protocol.version=\"1.1\" otel.kind=\"server\" url.path=\"/configure\"}";
+      assertTrue(
+          cc.log().contains(" INFO " + request + ":start_compute: starting compute for project"),
+          cc.log());
+      assertTrue(
+          cc.log()
+              .contains(
+                  " INFO configurator_main_loop:reconfigure: finished reconfiguration of compute"),
+          cc.log());
       try (Connection admin =
               DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
           Statement s = admin.createStatement()) {

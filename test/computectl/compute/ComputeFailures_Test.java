@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.StandInFault;
 import computectl.tar.HostileEntry;
 import computectl.tar.TarWriter;
@@ -110,12 +111,58 @@ class ComputeFailures_Test {
   }
 
   @Test
-  void syncSafekeepersFailing_failsWithItsStatusAndOutput() throws Exception {
+  void startFailingBeforePostgres_stillSyncsSafekeepersOnShutdown() throws Exception {
+    fx.pageserver.fault(StandInFault.closeOnAccept());
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc =
+        fx.start(node, new TestSpec(fx, node).write(), List.of(), NO_RETRIES)) {
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(90)), cc.log());
+      assertTrue(cc.log().contains("syncing safekeepers on shutdown"), cc.log());
+      assertTrue(cc.log().contains("checking for core dumps"), cc.log());
+    }
+  }
+
+  @Test
+  void startFailingBeforePostgres_shutdownSyncFailing_exitsAtOnceWithoutGrace() throws Exception {
+    fx.pageserver.fault(StandInFault.stallAfter(0));
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    Map<String, String> env = new java.util.HashMap<>(NO_RETRIES);
+    env.put("COMPUTE_CTL_BASEBACKUP_READ_TIMEOUT_SECONDS", "3");
+    env.put("COMPUTE_CTL_EXIT_GRACE_SECONDS", "3600"); // an exit after the grace would time out
+    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env)) {
+      awaitLog(cc, "safekeepers synced at LSN");
+      fx.pg.configureShim("0/0", 3, 0); // the next sync, at shutdown, finds no quorum
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(90)), cc.log());
+      assertTrue(cc.log().contains("failed to sync safekeepers on shutdown"), cc.log());
+    }
+  }
+
+  private static void awaitLog(ComputeCtlProcess cc, String text) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!cc.log().contains(text)) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("no log line with '" + text + "':\n" + cc.log());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void syncSafekeepersFailing_failsWithItsStatusAndOutput_thenExitsAtOnce() throws Exception {
     fx.pg.configureShim("0/0", 3, 0);
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String status = expectFailure(new TestSpec(fx, node), node, Map.of(), 1);
-    assertTrue(
-        status.contains("failed to sync safekeepers") && status.contains("no quorum"), status);
+    // As upstream: the shutdown sync that follows fails as well, which ends the process at once,
+    // without the grace period (so /status is gone before a poll could read Failed).
+    Map<String, String> env = Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "3600");
+    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env)) {
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(90)), cc.log());
+      assertTrue(
+          cc.log().contains("could not start the compute node: failed to sync safekeepers")
+              && cc.log().contains("no quorum"),
+          cc.log());
+      assertTrue(cc.log().contains("failed to sync safekeepers on shutdown"), cc.log());
+      assertNoPostgres(node);
+    }
   }
 
   @Test
@@ -187,6 +234,23 @@ class ComputeFailures_Test {
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
       Thread.sleep(1000);
       assertNoPostgres(node);
+    }
+  }
+
+  @Test
+  void sigtermDuringTheSpecFetch_exits1AsUpstream() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().silent("compute-e2e");
+        ComputeCtlProcess cc =
+            fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (cp.requests("compute-e2e") == 0 && System.nanoTime() < end) {
+        Thread.sleep(50);
+      }
+      assertEquals(1, cp.requests("compute-e2e"), "compute_ctl is waiting for its spec");
+      cc.process().destroy();
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      assertTrue(cc.log().contains("received SIGTERM termination signal"), cc.log());
     }
   }
 

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,8 +24,15 @@ class ComputeModes_Test {
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
   @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
 
+  /**
+   * @param logLine a regex a line of compute_ctl's log must come to match while it runs, or null
+   */
   private void startReadOnly(
-      TestSpec spec, ComputeFixture.Node node, String expectedQuery, String modeType)
+      TestSpec spec,
+      ComputeFixture.Node node,
+      String expectedQuery,
+      String modeType,
+      String logLine)
       throws Exception {
     try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
       String status =
@@ -32,7 +40,12 @@ class ComputeModes_Test {
               s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
       assertTrue(status.contains("\"running\""), status + cc.log());
       assertTrue(Files.exists(node.pgdata().resolve("standby.signal")));
-      StandInConnection c = fx.pageserver.connections().get(fx.pageserver.connections().size() - 1);
+      // The basebackup's connection (a Static compute's lease connections come and go beside it).
+      StandInConnection c =
+          fx.pageserver.connections().stream()
+              .filter(x -> x.queries().stream().anyMatch(q -> q.startsWith("basebackup ")))
+              .reduce((a, b) -> b)
+              .orElseThrow();
       assertEquals(List.of(expectedQuery), c.queries());
       assertEquals("-c neon.compute_mode=" + modeType, c.startupParams().get("options"));
       try (Connection admin =
@@ -43,6 +56,14 @@ class ComputeModes_Test {
             StandInBasebackup.MARKER_NOTE,
             ComputeStartup_Test.one(s, "select note from " + StandInBasebackup.MARKER_TABLE));
         assertEquals(modeType, ComputeStartup_Test.one(s, "show neon.compute_mode"));
+      }
+      if (logLine != null) {
+        Pattern p = Pattern.compile(logLine, Pattern.MULTILINE);
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!p.matcher(cc.log()).find()) {
+          assertTrue(System.nanoTime() < end, "no line matching " + logLine + ":\n" + cc.log());
+          Thread.sleep(100);
+        }
       }
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());
@@ -56,7 +77,8 @@ class ComputeModes_Test {
         new TestSpec(fx, node).mode("Replica"),
         node,
         "basebackup " + ComputeFixture.TENANT + " " + ComputeFixture.TIMELINE + " --gzip --replica",
-        "replica");
+        "replica",
+        null);
   }
 
   @Test
@@ -73,6 +95,14 @@ class ComputeModes_Test {
             + " "
             + lsn
             + " --gzip --replica",
-        "static");
+        "static",
+        // Upstream's log shape, which operators and Neon's own tests grep for.
+        "^\\S+Z  INFO lsn_lease_bg_task\\{tenant_id="
+            + ComputeFixture.TENANT
+            + " timeline_id="
+            + ComputeFixture.TIMELINE
+            + " lsn="
+            + Pattern.quote(lsn)
+            + "\\}: Request succeeded, sleeping for \\d+ seconds$");
   }
 }

@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on 127.0.0.1, optionally after a delay, and records every request path.
  */
 final class ExtensionStore implements AutoCloseable {
-  private record Answer(int status, byte[] body, long delayMillis) {}
+  private record Answer(int status, byte[] body, long delayMillis, String location) {
+    Answer(int status, byte[] body, long delayMillis) {
+      this(status, body, delayMillis, null);
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -52,6 +56,9 @@ final class ExtensionStore implements AutoCloseable {
           maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
           sleep(a.delayMillis());
           inFlight.decrementAndGet();
+          if (a.location() != null) {
+            exchange.getResponseHeaders().set("Location", a.location());
+          }
           exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(a.body());
@@ -70,6 +77,12 @@ final class ExtensionStore implements AutoCloseable {
 
   ExtensionStore serve(String path, int status, byte[] body, long delayMillis) {
     answers.put(path, new Answer(status, body, delayMillis));
+    return this;
+  }
+
+  /** Answers {@code path} with a 302 to {@code location} (a path on this store, or a URL). */
+  ExtensionStore redirect(String path, String location) {
+    answers.put(path, new Answer(302, new byte[0], 0, location));
     return this;
   }
 

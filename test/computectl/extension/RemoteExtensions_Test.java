@@ -174,6 +174,22 @@ class RemoteExtensions_Test {
   }
 
   @Test
+  void download_followsRedirectsLikeUpstream() throws Exception {
+    byte[] archive = ExtensionStore.tarZst(Map.of("share/extension/moved.control", "x\n"));
+    store
+        .redirect(archiveUrlPath("moved"), "/objects/moved-archive")
+        .serve("/objects/moved-archive", archive);
+    ExtensionDirs dirs = tempDirs();
+
+    assertEquals(
+        archive.length, extensions(dirs, new ExportedMetrics()).downloadExtension("moved"));
+
+    assertEquals(1, store.count(archiveUrlPath("moved")));
+    assertEquals(1, store.count("/objects/moved-archive"), "the redirect was followed");
+    assertTrue(Files.exists(dirs.shareExtensionDir().resolve("moved.control")));
+  }
+
+  @Test
   void download_sameArchiveTwice_fetchesOnce() throws Exception {
     store.serve(
         archiveUrlPath("once"),
@@ -335,7 +351,8 @@ class RemoteExtensions_Test {
         e.getMessage()
             .startsWith(
                 "cannot run /nonexistent/zstd to decompress the archive of extension nozstd"
-                    + " (is the zstd program installed?)"),
+                    + ": remote extensions need the zstd program on the PATH (Debian package"
+                    + " zstd)"),
         e.getMessage());
   }
 

@@ -81,6 +81,20 @@ class ConfigureTelemetryHandler_Test {
   }
 
   @Test
+  void configureTelemetry_emptyHostIsRefusedLikeUpstream_notTakenForNull() throws Exception {
+    ApiClient ext = serve("[\"postgres_logs_export\"]");
+    assertEquals(
+        204,
+        ext.post("/configure_telemetry", "{\"logs_export_host\":\"otel.svc:10514\"}").statusCode());
+    HttpResponse<String> empty = ext.post("/configure_telemetry", "{\"logs_export_host\":\"\"}");
+    assertEquals(500, empty.statusCode());
+    assertEquals("{\"error\":\"Invalid host format for Postgres logs export\"}", empty.body());
+    assertTrue(
+        Files.readString(dir.resolve("postgres_logs.conf")).contains("target=\"otel.svc\""),
+        "a refused host leaves the export as it was");
+  }
+
+  @Test
   void configureTelemetry_failuresAre500() {
     ApiClient ext = serve("[\"postgres_logs_export\"]");
     HttpResponse<String> bad =

@@ -15,7 +15,9 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SharedCluster.class)
 @Tag("e2e")
@@ -105,7 +108,21 @@ class DatabaseSchemaHandler_Test {
       HttpResponse<String> r =
           ApiClient.local(s.externalPort()).get("/database_schema?database=schema_db");
       assertEquals(500, r.statusCode());
-      assertEquals("{\"error\":\"unexpected I/O error\"}", r.body());
+      assertEquals("{\"error\":\"failed to execute pg_dump\"}", r.body());
+    }
+  }
+
+  @Test
+  void databaseSchema_pgDumpPrintingNothingIs500FailedToExecute(@TempDir Path bin)
+      throws Exception {
+    Path dump = bin.resolve("pg_dump");
+    Files.writeString(dump, "#!/bin/sh\necho 'pg_dump: error: connection refused' >&2\nexit 1\n");
+    Files.setPosixFilePermissions(dump, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (HttpServers s = serve(bin.resolve("postgres"), pg.port())) {
+      HttpResponse<String> r =
+          ApiClient.local(s.externalPort()).get("/database_schema?database=schema_db");
+      assertEquals(500, r.statusCode());
+      assertEquals("{\"error\":\"failed to execute pg_dump\"}", r.body());
     }
   }
 

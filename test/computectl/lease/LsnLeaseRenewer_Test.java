@@ -180,10 +180,28 @@ class LsnLeaseRenewer_Test {
         assertEquals(0, second.queries().size());
 
         current.set(staticSpec(second.connstr()));
-        r.wake();
+        r.specChanged();
 
         await("a lease from the new pageserver", () -> second.queries().size() == 1);
         assertEquals(1, first.queries().size());
+      }
+    }
+  }
+
+  @Test
+  void specChanged_sameConnstr_leavesTheRenewalAsleep() throws Exception {
+    try (PageserverStandIn ps = PageserverStandIn.start(0)) {
+      AtomicReference<ParsedSpec> current = new AtomicReference<>(staticSpec(ps.connstr()));
+      try (LsnLeaseRenewer r = renewer(current)) {
+        r.start();
+        await("the first lease", () -> r.validUntil() > 0);
+
+        // A reconfiguration that changes other fields: upstream wakes only on a new connstr.
+        current.set(spec("{\"Static\":\"" + LSN + "\"}", ps.connstr(), "new-token"));
+        r.specChanged();
+        Thread.sleep(500);
+
+        assertEquals(1, ps.queries().size(), "no second lease request");
       }
     }
   }

@@ -159,6 +159,10 @@ class Basebackup_Test {
     assertEquals(
         "basebackup t l --gzip --replica",
         Basebackup.query("t", "l", Lsn.ZERO, ComputeMode.REPLICA));
+    // --replica follows the mode, not the LSN: a Primary at LSN 0 (a timeline the safekeepers
+    // have not written to) asks for a primary's basebackup.
+    assertEquals(
+        "basebackup t l --gzip", Basebackup.query("t", "l", Lsn.ZERO, ComputeMode.PRIMARY));
     List<Duration> backoffs = new ArrayList<>();
     for (int k = 1; k <= 10; k++) {
       backoffs.add(Basebackup.backoff(k));

@@ -224,10 +224,20 @@ class Planner_Test {
     ComputeSpec role = Specs.builder().op("rename_role", "a", null).build();
     ReconcileException e = assertThrows(ReconcileException.class, () -> plan(role));
     assertEquals("delta operation rename_role of 'a' has no new_name", e.getMessage());
+    CatalogSnapshot withD =
+        Specs.catalog(
+            Map.of("o", "md5x"), List.of(Specs.db("postgres", "cloud_admin"), Specs.db("d", "o")));
     ComputeSpec db = Specs.builder().op("rename_db", "d", null).build();
     assertEquals(
         "delta operation rename_db of 'd' has no new_name",
-        assertThrows(ReconcileException.class, () -> plan(db)).getMessage());
+        assertThrows(ReconcileException.class, () -> Planner.plan(db, withD, PG15)).getMessage());
+  }
+
+  @Test
+  void plan_renameDbWithoutNewName_ofAMissingDatabase_isSkippedAsUpstream() {
+    ComputeSpec spec = Specs.builder().op("rename_db", "gone", null).build();
+    Plan plan = plan(spec);
+    assertEquals(List.of(), sql(plan, "RenameAndDeleteDatabases"));
   }
 
   @Test

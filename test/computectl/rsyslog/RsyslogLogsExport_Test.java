@@ -33,14 +33,15 @@ class RsyslogLogsExport_Test {
     assertTrue(rule.contains("queue.type=\"linkedList\" queue.size=\"1000\""), rule);
     assertTrue(rule.contains("    stop\n}"), rule);
     assertEquals("", RsyslogLogsExport.ruleText(null));
-    assertEquals("", RsyslogLogsExport.ruleText(""));
   }
 
   @Test
-  void ruleText_hostWithoutPortIsAnError() {
-    ComputeCtlException e =
-        assertThrows(ComputeCtlException.class, () -> RsyslogLogsExport.ruleText("collector"));
-    assertEquals("Invalid host format for Postgres logs export", e.getMessage());
+  void ruleText_hostWithoutPortIsAnError_theEmptyOneToo() {
+    for (String host : new String[] {"collector", ""}) {
+      ComputeCtlException e =
+          assertThrows(ComputeCtlException.class, () -> RsyslogLogsExport.ruleText(host));
+      assertEquals("Invalid host format for Postgres logs export", e.getMessage());
+    }
   }
 
   @Test

@@ -196,13 +196,14 @@ class OfflineCompute_Test {
   }
 
   @Test
-  void logFormatJson_everyLineIsAnObjectWithTimestampLevelThreadMessage() {
+  void logFormatJson_everyLineIsAnObjectWithTimestampLevelThreadSpansMessage() {
     List<String> lines = compute.log().lines().toList();
     assertTrue(lines.size() > 10, compute.log());
     boolean postgresSeen = false;
     for (String line : lines) {
       JsonValue v = Json.parse(line);
-      assertEquals(List.of("timestamp", "level", "thread", "message"), v.asObject().names(), line);
+      assertEquals(
+          List.of("timestamp", "level", "thread", "spans", "message"), v.asObject().names(), line);
       postgresSeen |= v.asObject().getString("message", "").startsWith("PG:");
     }
     assertTrue(postgresSeen, "forwarded Postgres lines are objects too");

@@ -37,6 +37,20 @@ class ChildProcesses_Test {
     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
   }
 
+  @Test
+  void start_afterKillAll_startsNothing() throws Exception {
+    ChildProcesses children = new ChildProcesses();
+    Process first = children.start("sleeper", new ProcessBuilder("sleep", "600"));
+    children.killAll();
+    assertTrue(first.waitFor(10, TimeUnit.SECONDS));
+    java.io.IOException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.IOException.class,
+            () -> children.start("sync", new ProcessBuilder("sleep", "600")));
+    assertEquals("not starting sync: compute_ctl is shutting down", e.getMessage());
+    assertEquals(null, children.find("sync"));
+  }
+
   private static List<ProcessHandle> awaitDescendants(Process p) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       List<ProcessHandle> d = p.descendants().toList();
