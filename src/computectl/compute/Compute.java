@@ -10,10 +10,14 @@ import computectl.safekeeper.SyncSafekeepers;
 import computectl.spec.ParsedSpec;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
+import computectl.util.EnvNumbers;
 import computectl.util.Log;
 import computectl.vmmonitor.VmMonitor;
 import computectl.vmmonitor.VmMonitorConfig;
+import computectl.warmup.StartPathWarmup;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -48,6 +52,7 @@ public final class Compute implements AutoCloseable {
   private final VmMonitorArgs vmMonitorArgs;
   private final PreStart preStart;
   private LsnLeaseRenewer lease;
+  private volatile StartPathWarmup warmup;
 
   /**
    * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
@@ -171,12 +176,16 @@ public final class Compute implements AutoCloseable {
    */
   private boolean awaitSpec() throws InterruptedException {
     Log.info("no compute spec provided, waiting");
+    warmup = startWarmup();
     ComputeStatus s =
         node.await(
             st ->
                 st == ComputeStatus.CONFIGURATION_PENDING
                     || st == ComputeStatus.TERMINATION_PENDING,
             null);
+    if (warmup != null) {
+      warmup.cancel(); // the listener did already; this covers a warm-up that started late
+    }
     if (s == ComputeStatus.TERMINATION_PENDING) {
       node.setStatus(ComputeStatus.TERMINATED);
       return false;
@@ -188,6 +197,38 @@ public final class Compute implements AutoCloseable {
             StartupFlow.millis(node.state().startTime(), node.clock().instant()));
     node.resetStartTime();
     return true;
+  }
+
+  /**
+   * The start path's warm-up while in Empty ({@link StartPathWarmup}); null when {@value
+   * #WARMUP_ROUNDS_ENV} is 0. Whatever leaves Empty (a /configure, a /terminate) cancels it from
+   * the thread that changes the status, without waiting for it.
+   */
+  private StartPathWarmup startWarmup() {
+    long rounds = warmupRounds(cfg.env());
+    if (rounds == 0) {
+      return null;
+    }
+    StartPathWarmup w =
+        StartPathWarmup.start((int) rounds, Path.of(System.getProperty("java.io.tmpdir")));
+    node.addListener(
+        (from, to) -> {
+          if (from == ComputeStatus.EMPTY) {
+            w.cancel();
+          }
+        });
+    return w;
+  }
+
+  /** Rounds of the warm-up in Empty ({@link StartPathWarmup#DEFAULT_ROUNDS}; 0: none). */
+  static final String WARMUP_ROUNDS_ENV = "COMPUTE_CTL_WARMUP_ROUNDS";
+
+  static long warmupRounds(Map<String, String> env) {
+    String v = env.get(WARMUP_ROUNDS_ENV);
+    if (v != null && v.trim().equals("0")) {
+      return 0;
+    }
+    return EnvNumbers.positive(env, WARMUP_ROUNDS_ENV, StartPathWarmup.DEFAULT_ROUNDS);
   }
 
   private boolean startCompute() {
@@ -267,6 +308,10 @@ public final class Compute implements AutoCloseable {
 
   @Override
   public void close() {
+    StartPathWarmup w = warmup;
+    if (w != null) {
+      w.close();
+    }
     configurator.close();
     preStart.close();
     if (lease != null) {
