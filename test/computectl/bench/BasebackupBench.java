@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The basebackup phase alone, on two archive shapes served over the wire protocol by the stand-in:
@@ -48,7 +49,7 @@ final class BasebackupBench {
     for (int i = 0; i <= runs; i++) {
       BenchNode node = BenchNode.fresh();
       String spec = new BenchSpec(env, node).pageserverPort(ps.port()).role("alice").json();
-      PooledRun r = PooledRun.of(env, node, spec, poolIdleMillis, false, id + "-" + i);
+      PooledRun r = PooledRun.of(env, node, spec, poolIdleMillis, false, id + "-" + i, Map.of());
       if (startable != r.isRunning() || r.metric("basebackup_ms") <= 0) {
         throw new IOException(
             name + " basebackup: /configure answered " + r.status() + " " + r.body());

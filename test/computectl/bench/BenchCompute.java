@@ -44,6 +44,18 @@ final class BenchCompute implements AutoCloseable {
   static BenchCompute start(
       BenchEnv env, BenchNode node, Path specFile, String controlPlaneUri, String name)
       throws IOException {
+    return start(env, node, specFile, controlPlaneUri, name, Map.of());
+  }
+
+  /** As above, with more environment variables for compute_ctl. */
+  static BenchCompute start(
+      BenchEnv env,
+      BenchNode node,
+      Path specFile,
+      String controlPlaneUri,
+      String name,
+      Map<String, String> extraEnv)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -72,6 +84,7 @@ final class BenchCompute implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().putAll(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0"));
+    pb.environment().putAll(extraEnv);
     java.time.Instant wall = java.time.Instant.now();
     long t0 = System.nanoTime();
     Process p = pb.start();

@@ -18,11 +18,20 @@ import java.util.Set;
  */
 public final class BenchMain {
   static final List<String> GROUPS =
-      List.of("critical", "cold", "basebackup", "boot", "spec", "extract", "http", "footprint");
+      List.of(
+          "critical",
+          "warmup",
+          "cold",
+          "basebackup",
+          "boot",
+          "spec",
+          "extract",
+          "http",
+          "footprint");
 
   /** What a plain {@code make bench} runs: the start figures and the footprint. */
   static final List<String> DEFAULT_GROUPS =
-      List.of("critical", "cold", "basebackup", "boot", "footprint");
+      List.of("critical", "warmup", "cold", "basebackup", "boot", "footprint");
 
   /** How long a pooled compute waits in Empty before its /configure. */
   static final long POOL_IDLE_MILLIS = 2000;
@@ -56,10 +65,11 @@ public final class BenchMain {
         }
       }
       boolean pooled = only.contains("critical") || only.contains("footprint");
-      if (pooled || only.contains("cold")) {
+      if (pooled || only.contains("cold") || only.contains("warmup")) {
         console.println(
             "bench: critical path, "
                 + (pooled ? "pooled, " : "")
+                + (only.contains("warmup") ? "pooled without warm-up, " : "")
                 + (only.contains("cold") ? "cold, " : "")
                 + "shell interleaved ("
                 + runs

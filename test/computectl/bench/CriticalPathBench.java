@@ -40,9 +40,11 @@ final class CriticalPathBench {
   private final long poolIdleMillis;
   private final boolean pooled;
   private final boolean cold;
+  private final boolean withoutWarmup;
 
   private final Samples pooledSamples = new Samples();
   private final Samples coldSamples = new Samples();
+  private final Samples noWarmupSamples = new Samples();
   private final Samples shellSamples = new Samples();
   private final List<Double> boots = new ArrayList<>();
   private final List<Mem> empty = new ArrayList<>();
@@ -66,13 +68,23 @@ final class CriticalPathBench {
     }
   }
 
-  CriticalPathBench(BenchEnv env, int runs, long poolIdleMillis, boolean pooled, boolean cold) {
+  /**
+   * @param withoutWarmup adds a pooled compute without the warm-up in Empty to every round
+   */
+  CriticalPathBench(
+      BenchEnv env,
+      int runs,
+      long poolIdleMillis,
+      boolean pooled,
+      boolean cold,
+      boolean withoutWarmup) {
     this.env = env;
     this.shell = new ShellBaseline(env);
     this.runs = runs;
     this.poolIdleMillis = poolIdleMillis;
     this.pooled = pooled;
     this.cold = cold;
+    this.withoutWarmup = withoutWarmup;
   }
 
   static String spec(BenchEnv env, BenchNode node) {
@@ -89,7 +101,11 @@ final class CriticalPathBench {
     for (int i = 0; i <= runs; i++) {
       boolean timed = i > 0; // round 0 warms the page cache and the stand-in, untimed
       if (pooled) {
-        pooledOnce(i, timed);
+        pooledOnce(i, timed, pooledSamples, Map.of(), "critical-");
+      }
+      if (withoutWarmup) {
+        pooledOnce(
+            i, timed, noWarmupSamples, Map.of("COMPUTE_CTL_WARMUP_ROUNDS", "0"), "no-warmup-");
       }
       if (cold) {
         coldOnce(i, timed);
@@ -99,14 +115,19 @@ final class CriticalPathBench {
     return new Result(figures(), empty, running);
   }
 
-  private void pooledOnce(int i, boolean timed) throws IOException, InterruptedException {
+  private void pooledOnce(
+      int i, boolean timed, Samples samples, Map<String, String> extraEnv, String name)
+      throws IOException, InterruptedException {
     BenchNode node = BenchNode.fresh();
-    PooledRun r = PooledRun.of(env, node, spec(env, node), poolIdleMillis, true, "critical-" + i);
+    PooledRun r =
+        PooledRun.of(env, node, spec(env, node), poolIdleMillis, true, name + i, extraEnv);
     if (!r.isRunning()) {
       throw new IOException("/configure answered " + r.status() + " " + r.body());
     }
     if (timed) {
-      pooledSamples.add(r.configureMillis(), phases(r.metrics()));
+      samples.add(r.configureMillis(), phases(r.metrics()));
+    }
+    if (timed && samples == pooledSamples) {
       boots.add(r.bootMillis());
       empty.add(r.empty());
       running.add(r.running());
@@ -200,6 +221,18 @@ final class CriticalPathBench {
               null,
               null,
               Map.of()));
+    }
+    if (withoutWarmup) {
+      Figure f =
+          Figure.of(
+              "critical_path_without_warmup",
+              "Critical path, pooled compute without the warm-up in Empty"
+                  + " (COMPUTE_CTL_WARMUP_ROUNDS=0)",
+              "ms",
+              Stats.of(noWarmupSamples.totals),
+              SHELL,
+              base);
+      out.add(shellSamples.withPhases(noWarmupSamples.withPhases(f, ""), "baseline_"));
     }
     if (cold) {
       Figure f =

@@ -3,6 +3,7 @@ package computectl.bench;
 import com.eclipsesource.json.JsonObject;
 import computectl.standin.ControlPlaneStandIn;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * One pooled compute: booted against the control plane stand-in (which has no spec for it), idle in
@@ -31,10 +32,11 @@ record PooledRun(
       String specJson,
       long idleMillis,
       boolean idleAfter,
-      String name)
+      String name,
+      Map<String, String> extraEnv)
       throws IOException, InterruptedException {
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-bench");
-        BenchCompute cc = BenchCompute.start(env, node, null, cp.uri(), name)) {
+        BenchCompute cc = BenchCompute.start(env, node, null, cp.uri(), name, extraEnv)) {
       double boot = cc.awaitStatus("\"status\":\"empty\"", 120_000);
       Thread.sleep(idleMillis);
       Mem idle = Mem.of(cc.pid());
