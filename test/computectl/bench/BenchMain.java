@@ -75,7 +75,14 @@ public final class BenchMain {
                 + runs
                 + " runs + 1 warm-up round) ...");
         critical =
-            new CriticalPathBench(env, runs, POOL_IDLE_MILLIS, pooled, only.contains("cold")).run();
+            new CriticalPathBench(
+                    env,
+                    runs,
+                    POOL_IDLE_MILLIS,
+                    pooled,
+                    only.contains("cold"),
+                    only.contains("warmup"))
+                .run();
         figures.addAll(critical.figures());
       }
       if (only.contains("basebackup")) {
