@@ -56,10 +56,23 @@ final class BenchCompute implements AutoCloseable {
       String name,
       Map<String, String> extraEnv)
       throws IOException {
+    return start(env.launcher, env, node, specFile, controlPlaneUri, name, extraEnv);
+  }
+
+  /** As above, from the image of {@code launcher} (an A/B of two images). */
+  static BenchCompute start(
+      Path launcher,
+      BenchEnv env,
+      BenchNode node,
+      Path specFile,
+      String controlPlaneUri,
+      String name,
+      Map<String, String> extraEnv)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                env.launcher.toString(),
+                launcher.toString(),
                 "--pgdata",
                 node.pgdata().toString(),
                 "--connstr",

@@ -27,7 +27,8 @@ public final class BenchMain {
           "spec",
           "extract",
           "http",
-          "footprint");
+          "footprint",
+          "runtime");
 
   /** What a plain {@code make bench} runs: the start figures and the footprint. */
   static final List<String> DEFAULT_GROUPS =
@@ -84,6 +85,12 @@ public final class BenchMain {
                     only.contains("warmup"))
                 .run();
         figures.addAll(critical.figures());
+      }
+      if (only.contains("runtime")) {
+        Path imageB = Path.of(opts.getOrDefault("image-b", "build-25/image")).toAbsolutePath();
+        console.println(
+            "bench: runtime A/B, " + image + " against " + imageB + " (" + runs + " rounds) ...");
+        figures.addAll(new RuntimeAbBench(env, runs, POOL_IDLE_MILLIS, image, imageB).run());
       }
       if (only.contains("basebackup")) {
         console.println(

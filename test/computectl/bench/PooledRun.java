@@ -3,6 +3,7 @@ package computectl.bench;
 import com.eclipsesource.json.JsonObject;
 import computectl.standin.ControlPlaneStandIn;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -35,8 +36,22 @@ record PooledRun(
       String name,
       Map<String, String> extraEnv)
       throws IOException, InterruptedException {
+    return of(env.launcher, env, node, specJson, idleMillis, idleAfter, name, extraEnv);
+  }
+
+  /** As above, from the image of {@code launcher} (an A/B of two images). */
+  static PooledRun of(
+      Path launcher,
+      BenchEnv env,
+      BenchNode node,
+      String specJson,
+      long idleMillis,
+      boolean idleAfter,
+      String name,
+      Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-bench");
-        BenchCompute cc = BenchCompute.start(env, node, null, cp.uri(), name, extraEnv)) {
+        BenchCompute cc = BenchCompute.start(launcher, env, node, null, cp.uri(), name, extraEnv)) {
       double boot = cc.awaitStatus("\"status\":\"empty\"", 120_000);
       Thread.sleep(idleMillis);
       Mem idle = Mem.of(cc.pid());
