@@ -25,10 +25,12 @@ die() { echo "build.sh: $*" >&2; exit 1; }
 RUNTIME_JDK=${COMPUTE_CTL_RUNTIME_JDK:-17}
 case "$RUNTIME_JDK" in
   17) JLINK=${JDK17_HOME:+$JDK17_HOME/bin/}jlink
-    RUNTIME_FLAGS=""
+    RUNTIME_FLAGS=()
+    JLINK_COMPRESS=--compress=2
     TRAINED_ARCHIVE=app.jsa ;;
   25) JLINK=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jlink
-    RUNTIME_FLAGS="-XX:+UseCompactObjectHeaders"
+    RUNTIME_FLAGS=(-XX:+UseCompactObjectHeaders '-Xlog:aot*=off')
+    JLINK_COMPRESS=--compress=zip-6
     TRAINED_ARCHIVE=app.aot ;;
   *) die "COMPUTE_CTL_RUNTIME_JDK must be 17 or 25, got $RUNTIME_JDK" ;;
 esac
@@ -123,7 +125,7 @@ step_jar() {
 }
 
 # jlink options; --generate-cds-archive adds the archive of the JDK's own classes (lib/server/classes.jsa).
-JLINK_OPTS=(--strip-debug --no-man-pages --no-header-files --compress=2 --generate-cds-archive)
+JLINK_OPTS=(--strip-debug --no-man-pages --no-header-files "$JLINK_COMPRESS" --generate-cds-archive)
 
 step_image() {
   local img="$BUILD/image" stamp="$RUNTIME_JDK $MODULES ${JLINK_OPTS[*]}" j
@@ -144,7 +146,9 @@ step_image() {
   recompile_from_sources "$img/lib/app"
   # The launcher names every jar (in this order) instead of lib/app/*: a class-data archive
   # records the class path, and a wildcard's order is the directory's.
-  sed -e "s|@CLASSPATH@|$(app_class_path '$app')|" -e "s|@RUNTIME_FLAGS@|$RUNTIME_FLAGS|" \
+  local flags="" f
+  for f in "${RUNTIME_FLAGS[@]}"; do flags="$flags '$f'"; done
+  sed -e "s|@CLASSPATH@|$(app_class_path '$app')|" -e "s|@RUNTIME_FLAGS@|${flags# }|" \
     src/computectl/cli/launcher.sh >"$img/bin/compute_ctl"
   chmod 755 "$img/bin/compute_ctl"
   step_cds
@@ -181,9 +185,8 @@ step_cds() {
   [[ "$TRAINED_ARCHIVE" == app.aot ]] && use=(-XX:AOTMode=on -XX:AOTCache="$jsa")
   rm -f "$jsa"
   [[ "${COMPUTE_CTL_CDS:-1}" == 0 ]] && return 0
-  # shellcheck disable=SC2086 # RUNTIME_FLAGS holds several words on purpose
   if timeout 600 "$img/bin/java" -cp "$BUILD/devkit-classes:$img/lib/app/*" computectl.training.CdsTraining "$img" "$jsa" >"$log" 2>&1 \
-    && "$img/bin/java" $RUNTIME_FLAGS "${use[@]}" -cp "$(app_class_path "$img/lib/app")" \
+    && "$img/bin/java" "${RUNTIME_FLAGS[@]}" "${use[@]}" -cp "$(app_class_path "$img/lib/app")" \
       computectl.cli.Main --version \
       >>"$log" 2>&1; then
     echo "class-data archive trained: $jsa ($(wc -c <"$jsa") bytes)"
