@@ -98,9 +98,10 @@ step_classes() {
 
 # Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
 # compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
-# only in some deployments: the vm-monitor (NeonVM computes with autoscaling only) and the
-# offline commands (plan, check-spec, debug-bundle). Each entry: jar suffix, then its packages.
-OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools")
+# only in some deployments: the vm-monitor (NeonVM computes with autoscaling only), the offline
+# commands (plan, check-spec, debug-bundle) and the start path's warm-up (pooled computes only,
+# while they wait in Empty). Each entry: jar suffix, then its packages.
+OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools" "warmup:warmup")
 
 optional_jar_names() {
   local entry

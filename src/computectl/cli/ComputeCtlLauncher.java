@@ -51,13 +51,11 @@ final class ComputeCtlLauncher {
     HttpLimits httpLimits = HttpLimits.fromEnv(env);
     Log.info("compute build_tag: " + BuildInfo.buildTag());
     JdbcConnector connector = JdbcConnector.fromConnstr(args.connstr());
-    // pg_config runs while the spec is read (tens of milliseconds of every boot otherwise).
-    PgVersion.Probe pgVersionProbe = PgVersion.start(args.pgbin());
     AcquiredSpec source =
         new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
             .timeout(SpecSource.timeoutFrom(env))
             .acquire(args.spec(), args.specPath(), args.controlPlaneUri(), args.computeId());
-    String pgVersion = pgVersionProbe.await();
+    String pgVersion = PgVersion.detect(args.pgbin());
     Log.info("PostgreSQL version " + pgVersion);
     ComputeNode node = new ComputeNode();
     if (source.spec() != null) {

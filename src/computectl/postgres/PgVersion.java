@@ -34,73 +34,7 @@ public final class PgVersion {
 
   /** Runs {@code pg_config --version} next to pgbin and maps it to {@code v14} .. {@code v17}. */
   public static String detect(String pgbin) {
-    return start(pgbin).await();
-  }
-
-  /**
-   * Starts {@code pg_config --version} and returns at once, so that the caller does other work
-   * while it runs; {@link Probe#await()} gives the version, or the error, as {@link #detect} would.
-   */
-  public static Probe start(String pgbin) {
-    String pgConfig;
-    try {
-      pgConfig = pgConfigPath(pgbin);
-    } catch (PgException e) {
-      return new Probe(null, null, e);
-    }
-    try {
-      Process p =
-          new ProcessBuilder(pgConfig, "--version")
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      p.getOutputStream().close();
-      return new Probe(p, pgConfig, null);
-    } catch (IOException e) {
-      return new Probe(
-          null, pgConfig, new PgException("cannot run " + pgConfig + ": " + e.getMessage(), e));
-    }
-  }
-
-  /** A {@code pg_config --version} under way (or the error that kept it from starting). */
-  public static final class Probe {
-    private final Process process;
-    private final String pgConfig;
-    private final PgException failure;
-
-    private Probe(Process process, String pgConfig, PgException failure) {
-      this.process = process;
-      this.pgConfig = pgConfig;
-      this.failure = failure;
-    }
-
-    /** Waits for pg_config (at most 30 s) and maps its answer to {@code v14} .. {@code v17}. */
-    public String await() {
-      if (failure != null) {
-        throw failure;
-      }
-      return parse(finish());
-    }
-
-    private String finish() {
-      String argument = "--version";
-      try {
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          throw new PgException(pgConfig + " " + argument + " did not finish within 30 s");
-        }
-        if (process.exitValue() != 0) {
-          throw new PgException(
-              pgConfig + " " + argument + " failed with exit code " + process.exitValue());
-        }
-        return out.trim();
-      } catch (IOException e) {
-        throw new PgException("cannot run " + pgConfig + ": " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new PgException("interrupted while running " + pgConfig, e);
-      }
-    }
+    return parse(runPgConfig(pgConfigPath(pgbin), "--version"));
   }
 
   /** Maps a {@code pg_config --version} output (trimmed) to {@code v14} .. {@code v17}. */
@@ -112,5 +46,30 @@ public final class PgVersion {
     }
     throw new PgException(
         "unsupported PostgreSQL version '" + text + "' (supported: 14, 15, 16, 17)");
+  }
+
+  private static String runPgConfig(String pgConfig, String argument) {
+    try {
+      Process p =
+          new ProcessBuilder(pgConfig, argument)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new PgException(pgConfig + " " + argument + " did not finish within 30 s");
+      }
+      if (p.exitValue() != 0) {
+        throw new PgException(
+            pgConfig + " " + argument + " failed with exit code " + p.exitValue());
+      }
+      return out.trim();
+    } catch (IOException e) {
+      throw new PgException("cannot run " + pgConfig + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PgException("interrupted while running " + pgConfig, e);
+    }
   }
 }

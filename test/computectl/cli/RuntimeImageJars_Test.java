@@ -27,7 +27,7 @@ class RuntimeImageJars_Test {
     Path jar = LIB.resolve("compute_ctl.jar");
     assertTrue(Files.size(jar) < 500_000, jar + " is " + Files.size(jar) + " bytes");
     TreeSet<String> packages = packages(jar);
-    for (String optional : List.of("vmmonitor", "tools", "standin", "fleet", "bench")) {
+    for (String optional : List.of("vmmonitor", "tools", "warmup", "standin", "fleet", "bench")) {
       assertTrue(!packages.contains(optional), optional + " is in the app jar");
     }
     assertTrue(
@@ -41,6 +41,7 @@ class RuntimeImageJars_Test {
     assertEquals(
         new TreeSet<>(List.of("vmmonitor")), packages(LIB.resolve("compute_ctl-vmmonitor.jar")));
     assertEquals(new TreeSet<>(List.of("tools")), packages(LIB.resolve("compute_ctl-tools.jar")));
+    assertEquals(new TreeSet<>(List.of("warmup")), packages(LIB.resolve("compute_ctl-warmup.jar")));
   }
 
   @Test
@@ -50,7 +51,7 @@ class RuntimeImageJars_Test {
       all.filter(p -> p.getFileName().toString().startsWith("compute_ctl"))
           .forEach(p -> jars.add(p.toString()));
     }
-    assertEquals(3, jars.size(), jars.toString());
+    assertEquals(4, jars.size(), jars.toString());
     for (String jar : jars) {
       TreeSet<String> packages = packages(Path.of(jar));
       for (String devkit : List.of("standin", "fleet", "bench", "training")) {
