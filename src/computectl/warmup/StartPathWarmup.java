@@ -13,7 +13,6 @@ import computectl.spec.SpecValidator;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -120,7 +119,8 @@ public final class StartPathWarmup implements AutoCloseable {
         }
       }
       outcome = cancelled ? "stopped by a request" : "done";
-    } catch (IOException | ComputeCtlException | SQLException | UncheckedIOException e) {
+    } catch (IOException | SQLException | RuntimeException e) {
+      // The thread's boundary: a warm-up that fails costs nothing but its benefit.
       outcome = cancelled ? "stopped by a request" : "failed (" + e + ")";
     } finally {
       Log.muteThisThread(false);
