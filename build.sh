@@ -19,6 +19,24 @@ MODULES=java.base,java.sql,java.naming,java.security.jgss,java.management,java.n
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
+# The runtime: COMPUTE_CTL_RUNTIME_JDK=17 (default) or 25 picks the JDK whose jlink makes the image
+# and the launcher's flags and class-data archive that go with it. JDK 17: an application CDS
+# archive (lib/server/app.jsa). JDK 25: an AOT cache (JEPs 483, 514, 515: classes loaded and
+# linked, method profiles; lib/server/app.aot) and compact object headers. The class files are
+# --release 17 either way, so the same build runs on both.
+RUNTIME_JDK=${COMPUTE_CTL_RUNTIME_JDK:-17}
+case "$RUNTIME_JDK" in
+  17) JLINK=${JDK17_HOME:+$JDK17_HOME/bin/}jlink
+    RUNTIME_FLAGS=()
+    JLINK_COMPRESS=--compress=2
+    TRAINED_ARCHIVE=app.jsa ;;
+  25) JLINK=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jlink
+    RUNTIME_FLAGS=(-XX:+UseCompactObjectHeaders '-Xlog:aot*=off')
+    JLINK_COMPRESS=--compress=zip-6
+    TRAINED_ARCHIVE=app.aot ;;
+  *) die "COMPUTE_CTL_RUNTIME_JDK must be 17 or 25, got $RUNTIME_JDK" ;;
+esac
+
 jar_name() { # group:artifact:version[:packaging:classifier] -> the file name mvn dependency:copy gives it
   local _g a v _p classifier
   IFS=: read -r _g a v _p classifier <<<"$1"
@@ -83,9 +101,10 @@ step_classes() {
 # Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
 # compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
 # only in some deployments: the vm-monitor (NeonVM computes with autoscaling only), the
-# OpenTelemetry exporter (only with an OTLP endpoint configured) and the offline commands (plan,
-# check-spec, debug-bundle). Each entry: jar suffix, then its packages.
-OPTIONAL_JARS=("vmmonitor:vmmonitor" "tracing:tracing" "tools:tools")
+# OpenTelemetry exporter (only with an OTLP endpoint configured), the offline commands (plan,
+# check-spec, debug-bundle) and the start path's warm-up (pooled computes only, while they wait in
+# Empty). Each entry: jar suffix, then its packages.
+OPTIONAL_JARS=("vmmonitor:vmmonitor" "tracing:tracing" "tools:tools" "warmup:warmup")
 
 optional_jar_names() {
   local entry
@@ -110,19 +129,19 @@ step_jar() {
 }
 
 # jlink options; --generate-cds-archive adds the archive of the JDK's own classes (lib/server/classes.jsa).
-JLINK_OPTS=(--strip-debug --no-man-pages --no-header-files --compress=2 --generate-cds-archive)
+JLINK_OPTS=(--strip-debug --no-man-pages --no-header-files "$JLINK_COMPRESS" --generate-cds-archive)
 
 step_image() {
-  local img="$BUILD/image" stamp="$MODULES ${JLINK_OPTS[*]}" j
+  local img="$BUILD/image" stamp="$RUNTIME_JDK $MODULES ${JLINK_OPTS[*]}" j
   if [[ ! -f "$img/release" || "$(cat "$img/.modules" 2>/dev/null)" != "$stamp" ]]; then
     rm -rf "$img"
-    jlink --add-modules "$MODULES" "${JLINK_OPTS[@]}" --output "$img" 2>&1 | grep -v 'compress=2 is deprecated' || true
+    "$JLINK" --add-modules "$MODULES" "${JLINK_OPTS[@]}" --output "$img" 2>&1 | grep -v 'compress=2 is deprecated' || true
     [[ -f "$img/release" ]] || die "jlink failed"
     # The launcher's heap limit keeps compressed oops on, so the JVM never reads this one.
     rm -f "$img/lib/server/classes_nocoops.jsa"
     echo "$stamp" >"$img/.modules"
   fi
-  rm -rf "$img/lib/app" "$img/lib/server/app.jsa"
+  rm -rf "$img/lib/app" "$img/lib/server/app.jsa" "$img/lib/server/app.aot"
   mkdir -p "$img/lib/app"
   cp "$BUILD/compute_ctl.jar" "$img/lib/app/"
   for j in $(optional_jar_names); do cp "$BUILD/$j" "$img/lib/app/"; done
@@ -131,7 +150,10 @@ step_image() {
   recompile_from_sources "$img/lib/app"
   # The launcher names every jar (in this order) instead of lib/app/*: a class-data archive
   # records the class path, and a wildcard's order is the directory's.
-  sed "s|@CLASSPATH@|$(app_class_path '$app')|" src/computectl/cli/launcher.sh >"$img/bin/compute_ctl"
+  local flags="" f
+  for f in "${RUNTIME_FLAGS[@]}"; do flags="$flags '$f'"; done
+  sed -e "s|@CLASSPATH@|$(app_class_path '$app')|" -e "s|@RUNTIME_FLAGS@|${flags# }|" \
+    src/computectl/cli/launcher.sh >"$img/bin/compute_ctl"
   chmod 755 "$img/bin/compute_ctl"
   step_cds
 }
@@ -162,11 +184,13 @@ recompile_from_sources() { # image lib dir
 # computectl.training.CdsTraining in the dev kit). Best effort: without PostgreSQL 15, or when anything goes wrong,
 # the image ships without it and starts a little slower. COMPUTE_CTL_CDS=0 skips it.
 step_cds() {
-  local img="$BUILD/image" log="$BUILD/cds-training.log" jsa="$BUILD/image/lib/server/app.jsa"
+  local img="$BUILD/image" log="$BUILD/cds-training.log" jsa="$BUILD/image/lib/server/$TRAINED_ARCHIVE"
+  local use=(-Xshare:on -XX:SharedArchiveFile="$jsa")
+  [[ "$TRAINED_ARCHIVE" == app.aot ]] && use=(-XX:AOTMode=on -XX:AOTCache="$jsa")
   rm -f "$jsa"
   [[ "${COMPUTE_CTL_CDS:-1}" == 0 ]] && return 0
   if timeout 600 "$img/bin/java" -cp "$BUILD/devkit-classes:$img/lib/app/*" computectl.training.CdsTraining "$img" "$jsa" >"$log" 2>&1 \
-    && "$img/bin/java" -Xshare:on -XX:SharedArchiveFile="$jsa" -cp "$(app_class_path "$img/lib/app")" \
+    && "$img/bin/java" "${RUNTIME_FLAGS[@]}" "${use[@]}" -cp "$(app_class_path "$img/lib/app")" \
       computectl.cli.Main --version \
       >>"$log" 2>&1; then
     echo "class-data archive trained: $jsa ($(wc -c <"$jsa") bytes)"

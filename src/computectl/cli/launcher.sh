@@ -25,12 +25,16 @@ case "$0" in
   *) bin=. ;;
 esac
 app=$bin/../lib/app
-share=-Xshare:auto
-if [ -f "$bin/../lib/server/app.jsa" ]; then
+# No archive of ours: the JVM's default sharing (-Xshare:auto) with the image's JDK archive, and
+# no sharing flag at all, which an AOT cache training run (-XX:AOTCacheOutput) requires.
+share=
+if [ -f "$bin/../lib/server/app.aot" ]; then
+  share=-XX:AOTCache=$bin/../lib/server/app.aot
+elif [ -f "$bin/../lib/server/app.jsa" ]; then
   share=-XX:SharedArchiveFile=$bin/../lib/server/app.jsa
 fi
-exec "$bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
+exec "$bin/java" @RUNTIME_FLAGS@ -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
   -Xms8m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:CompressedClassSpaceSize=64m -XX:ReservedCodeCacheSize=48m -Xss512k \
   -XX:-UsePerfData -Dsun.net.httpserver.nodelay=true \
-  -Xshare:auto '-Xlog:cds*=off' -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 "$share" \
+  '-Xlog:cds*=off' -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 ${share:+"$share"} \
   -cp "@CLASSPATH@" computectl.cli.Main "$@"

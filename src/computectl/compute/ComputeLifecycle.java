@@ -14,9 +14,13 @@ import computectl.util.ComputeCtlException;
 import computectl.util.ExitCode;
 import computectl.util.Log;
 import computectl.util.LogSpan;
+import computectl.util.Setting;
 import computectl.vmmonitor.VmMonitor;
 import computectl.vmmonitor.VmMonitorConfig;
+import computectl.warmup.StartPathWarmup;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -57,6 +61,7 @@ public final class ComputeLifecycle implements AutoCloseable {
   private final PreStart preStart;
   private LsnLeaseRenewer lease;
   private volatile boolean signalled;
+  private volatile StartPathWarmup warmup;
 
   /**
    * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
@@ -193,12 +198,16 @@ public final class ComputeLifecycle implements AutoCloseable {
    */
   private boolean awaitSpec() throws InterruptedException {
     Log.info("no compute spec provided, waiting");
+    warmup = startWarmup();
     ComputeStatus s =
         node.await(
             st ->
                 st == ComputeStatus.CONFIGURATION_PENDING
                     || st == ComputeStatus.TERMINATION_PENDING,
             null);
+    if (warmup != null) {
+      warmup.cancel(); // the listener did already; this covers a warm-up that started late
+    }
     if (s == ComputeStatus.TERMINATION_PENDING) {
       node.setStatus(ComputeStatus.TERMINATED);
       return false;
@@ -210,6 +219,36 @@ public final class ComputeLifecycle implements AutoCloseable {
             StartupFlow.millis(node.state().startTime(), node.clock().instant()));
     node.resetStartTime();
     return true;
+  }
+
+  /**
+   * The start path's warm-up while in Empty ({@link StartPathWarmup}); null when {@link
+   * Setting#WARMUP_ROUNDS} is 0. Whatever leaves Empty (a /configure, a /terminate) cancels it from
+   * the thread that changes the status, without waiting for it.
+   */
+  private StartPathWarmup startWarmup() {
+    long rounds = warmupRounds(cfg.env());
+    if (rounds == 0) {
+      return null;
+    }
+    StartPathWarmup w =
+        StartPathWarmup.start((int) rounds, Path.of(System.getProperty("java.io.tmpdir")));
+    node.addListener(
+        (from, to) -> {
+          if (from == ComputeStatus.EMPTY) {
+            w.cancel();
+          }
+        });
+    return w;
+  }
+
+  /** Rounds of the warm-up in Empty ({@link Setting#WARMUP_ROUNDS}; 0: none). */
+  static long warmupRounds(Map<String, String> env) {
+    String v = Setting.WARMUP_ROUNDS.value(env);
+    if (v.trim().equals("0")) {
+      return 0;
+    }
+    return Setting.WARMUP_ROUNDS.positive(env);
   }
 
   private boolean startCompute() {
@@ -310,6 +349,10 @@ public final class ComputeLifecycle implements AutoCloseable {
 
   @Override
   public void close() {
+    StartPathWarmup w = warmup;
+    if (w != null) {
+      w.close();
+    }
     configurator.close();
     preStart.close();
     if (lease != null) {

@@ -4,12 +4,8 @@ import computectl.util.ChildProcesses;
 import computectl.util.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +20,8 @@ public final class PgProcess {
   public static final String PROCESS_NAME = "postgres";
   public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
   static final long POLL_MS = 100;
+  static final long FAST_POLL_MS = 2;
+  static final long FAST_POLL_FOR_MS = 5000;
 
   private final Process process;
   private final Path pgdata;
@@ -108,30 +106,36 @@ public final class PgProcess {
 
   /**
    * Waits until the last line of {@code postmaster.pid} says {@code ready}. Never connects: the
-   * file is watched (file-system notifications on PGDATA, plus a 100 ms fallback poll).
+   * file is read every {@link #FAST_POLL_MS} ms for the first {@link #FAST_POLL_FOR_MS} ms (a
+   * Postgres start takes tens of milliseconds), then every {@link #POLL_MS} ms. A file-system watch
+   * was tried: closing the JDK's watch service waits for its own thread, tens of milliseconds on
+   * the critical path, where these reads of a small file cost microseconds.
    */
   public void waitReady(Duration timeout) {
     long started = System.nanoTime();
     Path pidFile = pgdata.resolve("postmaster.pid");
-    WatchService watch = openWatch();
-    try {
-      while (true) {
-        if (!process.isAlive()) {
-          int code = ExitStatus.of(process.exitValue()).codeOrMinusOne();
-          throw new PgException("Postgres exited unexpectedly with code " + code);
-        }
-        if (isReady(pidFile)) {
-          Log.info("PostgreSQL is now running, continuing to configure it");
-          return;
-        }
-        long left = timeout.toNanos() - (System.nanoTime() - started);
-        if (left <= 0) {
-          throw new PgException("timed out while waiting for Postgres to start");
-        }
-        awaitChange(watch, Math.min(TimeUnit.MILLISECONDS.toNanos(POLL_MS), left));
+    while (true) {
+      if (!process.isAlive()) {
+        int code = ExitStatus.of(process.exitValue()).codeOrMinusOne();
+        throw new PgException("Postgres exited unexpectedly with code " + code);
       }
-    } finally {
-      closeWatch(watch);
+      if (isReady(pidFile)) {
+        Log.info("PostgreSQL is now running, continuing to configure it");
+        return;
+      }
+      long elapsed = System.nanoTime() - started;
+      long left = timeout.toNanos() - elapsed;
+      if (left <= 0) {
+        throw new PgException("timed out while waiting for Postgres to start");
+      }
+      long pollMs =
+          elapsed < TimeUnit.MILLISECONDS.toNanos(FAST_POLL_FOR_MS) ? FAST_POLL_MS : POLL_MS;
+      try {
+        TimeUnit.NANOSECONDS.sleep(Math.min(TimeUnit.MILLISECONDS.toNanos(pollMs), left));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PgException("interrupted while waiting for Postgres to start", e);
+      }
     }
   }
 
@@ -163,58 +167,6 @@ public final class PgProcess {
       return last != null && last.trim().equals("ready");
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private WatchService openWatch() {
-    try {
-      WatchService ws = pgdata.getFileSystem().newWatchService();
-      try {
-        pgdata.register(
-            ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-        return ws;
-      } catch (IOException | RuntimeException e) {
-        ws.close();
-        throw e;
-      }
-    } catch (IOException | RuntimeException e) {
-      Log.debug("cannot watch " + pgdata + " (" + e + "); polling every " + POLL_MS + " ms");
-      return null;
-    }
-  }
-
-  /**
-   * Sleeps until something in PGDATA changes or {@code nanos} pass; extra queued events are
-   * dropped.
-   */
-  private static void awaitChange(WatchService watch, long nanos) {
-    try {
-      if (watch == null) {
-        TimeUnit.NANOSECONDS.sleep(nanos);
-        return;
-      }
-      WatchKey key = watch.poll(nanos, TimeUnit.NANOSECONDS);
-      while (key != null) {
-        key.pollEvents();
-        key.reset();
-        key = watch.poll();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PgException("interrupted while waiting for Postgres to start", e);
-    } catch (ClosedWatchServiceException e) {
-      Log.debug("watch service closed: " + e);
-    }
-  }
-
-  private static void closeWatch(WatchService watch) {
-    if (watch == null) {
-      return;
-    }
-    try {
-      watch.close();
-    } catch (IOException e) {
-      Log.debug("closing the PGDATA watch: " + e.getMessage());
     }
   }
 }

@@ -80,8 +80,18 @@ public final class Log {
     log(Level.ERROR, msg);
   }
 
+  /**
+   * Mutes (or unmutes) every line logged by the calling thread: for work whose lines would read
+   * like the real thing, such as the start path's warm-up.
+   */
+  public static void muteThisThread(boolean mute) {
+    MUTED.set(mute);
+  }
+
+  private static final ThreadLocal<Boolean> MUTED = ThreadLocal.withInitial(() -> false);
+
   public static void log(Level level, String msg) {
-    if (level.compareTo(threshold) < 0) {
+    if (level.compareTo(threshold) < 0 || MUTED.get()) {
       return;
     }
     String thread = Thread.currentThread().getName();

@@ -31,6 +31,8 @@ public enum Setting {
   HTTP_MAX_CONNECTIONS("COMPUTE_CTL_HTTP_MAX_CONNECTIONS", "1000"),
   /** Seconds a request's head and body may take to arrive. */
   HTTP_REQUEST_TIMEOUT_SECONDS("COMPUTE_CTL_HTTP_REQUEST_TIMEOUT_SECONDS", "30"),
+  /** Rounds of the start path's warm-up while a pooled compute waits in Empty; 0 turns it off. */
+  WARMUP_ROUNDS("COMPUTE_CTL_WARMUP_ROUNDS", "3"),
   /** {@code debug-bundle}: a JWT for the compute's API when it checks tokens; none by default. */
   DEBUG_TOKEN("COMPUTE_CTL_DEBUG_TOKEN", null);
 

@@ -18,13 +18,21 @@ final class BenchCompute implements AutoCloseable {
   final BenchNode node;
   final Process process;
   final long startNanos;
+  private final java.time.Instant startInstant;
   private final Path log;
   private final String name;
 
-  private BenchCompute(BenchNode node, Process process, long startNanos, Path log, String name) {
+  private BenchCompute(
+      BenchNode node,
+      Process process,
+      long startNanos,
+      java.time.Instant startInstant,
+      Path log,
+      String name) {
     this.node = node;
     this.process = process;
     this.startNanos = startNanos;
+    this.startInstant = startInstant;
     this.log = log;
     this.name = name;
   }
@@ -36,10 +44,35 @@ final class BenchCompute implements AutoCloseable {
   static BenchCompute start(
       BenchEnv env, BenchNode node, Path specFile, String controlPlaneUri, String name)
       throws IOException {
+    return start(env, node, specFile, controlPlaneUri, name, Map.of());
+  }
+
+  /** As above, with more environment variables for compute_ctl. */
+  static BenchCompute start(
+      BenchEnv env,
+      BenchNode node,
+      Path specFile,
+      String controlPlaneUri,
+      String name,
+      Map<String, String> extraEnv)
+      throws IOException {
+    return start(env.launcher, env, node, specFile, controlPlaneUri, name, extraEnv);
+  }
+
+  /** As above, from the image of {@code launcher} (an A/B of two images). */
+  static BenchCompute start(
+      Path launcher,
+      BenchEnv env,
+      BenchNode node,
+      Path specFile,
+      String controlPlaneUri,
+      String name,
+      Map<String, String> extraEnv)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                env.launcher.toString(),
+                launcher.toString(),
                 "--pgdata",
                 node.pgdata().toString(),
                 "--connstr",
@@ -64,9 +97,11 @@ final class BenchCompute implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().putAll(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0"));
+    pb.environment().putAll(extraEnv);
+    java.time.Instant wall = java.time.Instant.now();
     long t0 = System.nanoTime();
     Process p = pb.start();
-    return new BenchCompute(node, p, t0, log, name);
+    return new BenchCompute(node, p, t0, wall, log, name);
   }
 
   long pid() {
@@ -107,8 +142,24 @@ final class BenchCompute implements AutoCloseable {
       if (System.nanoTime() > deadline || !process.isAlive()) {
         throw new IOException("compute_ctl never logged " + text + "\n" + log());
       }
-      Thread.sleep(20);
+      Thread.sleep(5);
     }
+  }
+
+  /**
+   * Waits for a log line containing {@code text}; returns ms from exec to that line's timestamp.
+   * Reading the log file leaves the compute alone, where polling /status would add HTTP requests
+   * (and their log lines) to the start being measured.
+   */
+  double awaitLogLine(String text, long timeoutMillis) throws IOException, InterruptedException {
+    awaitLog(text, timeoutMillis);
+    for (String line : log().split("\n")) {
+      if (line.contains(text)) {
+        java.time.Instant at = java.time.Instant.parse(line.substring(0, line.indexOf(' ')));
+        return java.time.Duration.between(startInstant, at).toNanos() / 1e6;
+      }
+    }
+    throw new IOException("log line " + text + " vanished");
   }
 
   RawHttp.Response post(String path, String body, int timeoutMillis) throws IOException {

@@ -13,11 +13,29 @@ import java.util.Set;
  * {@code make bench}: runs every figure of README's Performance table against the runtime image,
  * each beside a baseline measured in the same run, prints the table and writes {@code
  * <out>/results.json}. Arguments: {@code --image DIR --out DIR [--runs N] [--http-seconds S]
- * [--only a,b]}.
+ * [--only a,b]}; without {@code --only}, the start figures and the footprint ({@link
+ * #DEFAULT_GROUPS}); {@code --only all} runs every group.
  */
 public final class BenchMain {
   static final List<String> GROUPS =
-      List.of("boot", "critical", "spec", "extract", "http", "footprint");
+      List.of(
+          "critical",
+          "warmup",
+          "cold",
+          "basebackup",
+          "boot",
+          "spec",
+          "extract",
+          "http",
+          "footprint",
+          "runtime");
+
+  /** What a plain {@code make bench} runs: the start figures and the footprint. */
+  static final List<String> DEFAULT_GROUPS =
+      List.of("critical", "warmup", "cold", "basebackup", "boot", "footprint");
+
+  /** How long a pooled compute waits in Empty before its /configure. */
+  static final long POOL_IDLE_MILLIS = 2000;
 
   private BenchMain() {}
 
@@ -28,7 +46,11 @@ public final class BenchMain {
     int runs = Integer.parseInt(opts.getOrDefault("runs", "5"));
     int httpSeconds = Integer.parseInt(opts.getOrDefault("http-seconds", "4"));
     Set<String> only =
-        Set.copyOf(List.of(opts.getOrDefault("only", String.join(",", GROUPS)).split(",")));
+        Set.copyOf(
+            List.of(
+                opts.getOrDefault("only", String.join(",", DEFAULT_GROUPS))
+                    .replace("all", String.join(",", GROUPS))
+                    .split(",")));
     System.setProperty("computectl.image", image.toString());
     PrintStream console = System.out;
     Log.setOutput(new PrintStream(java.io.OutputStream.nullOutputStream()));
@@ -38,10 +60,42 @@ public final class BenchMain {
     String loadAtStart = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
     try (BenchEnv env = new BenchEnv(image)) {
       CriticalPathBench.Result critical = null;
-      if (only.contains("critical") || only.contains("footprint")) {
-        console.println("bench: critical path (" + runs + " runs + 1 warm-up each side) ...");
-        critical = new CriticalPathBench(env, runs, 2000).run();
+      for (String g : only) {
+        if (!GROUPS.contains(g)) {
+          throw new IllegalArgumentException("unknown group " + g + " (groups: " + GROUPS + ")");
+        }
+      }
+      boolean pooled = only.contains("critical") || only.contains("footprint");
+      if (pooled || only.contains("cold") || only.contains("warmup")) {
+        console.println(
+            "bench: critical path, "
+                + (pooled ? "pooled, " : "")
+                + (only.contains("warmup") ? "pooled without warm-up, " : "")
+                + (only.contains("cold") ? "cold, " : "")
+                + "shell interleaved ("
+                + runs
+                + " runs + 1 warm-up round) ...");
+        critical =
+            new CriticalPathBench(
+                    env,
+                    runs,
+                    POOL_IDLE_MILLIS,
+                    pooled,
+                    only.contains("cold"),
+                    only.contains("warmup"))
+                .run();
         figures.addAll(critical.figures());
+      }
+      if (only.contains("runtime")) {
+        Path imageB = Path.of(opts.getOrDefault("image-b", "build-25/image")).toAbsolutePath();
+        console.println(
+            "bench: runtime A/B, " + image + " against " + imageB + " (" + runs + " rounds) ...");
+        figures.addAll(new RuntimeAbBench(env, runs, POOL_IDLE_MILLIS, image, imageB).run());
+      }
+      if (only.contains("basebackup")) {
+        console.println(
+            "bench: basebackup phase, two shapes (" + runs + " runs + 1 warm-up pair each) ...");
+        figures.addAll(new BasebackupBench(env, runs, POOL_IDLE_MILLIS).run());
       }
       if (only.contains("boot")) {
         console.println("bench: boot (" + runs + " runs + 1 warm-up) ...");

@@ -39,7 +39,7 @@ final class BootBench {
             Stats.of(ours),
             "java -version of the same runtime image",
             Stats.of(base));
-    return f.target("<= 150 ms", f.ours().median() <= 150);
+    return f.target("ratio <= 3", f.ratio() <= 3);
   }
 
   private double bootOnce(int i) throws IOException, InterruptedException {

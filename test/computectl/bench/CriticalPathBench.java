@@ -2,7 +2,6 @@ package computectl.bench;
 
 import com.eclipsesource.json.JsonObject;
 import computectl.reconcile.ApplyMode;
-import computectl.standin.ControlPlaneStandIn;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,12 +10,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Critical path: POST /configure on a pooled (Empty) compute until it answers Running, against a
- * shell doing the same work with stock tools. Also yields the pooled boot time and the memory of
- * each compute idle in Empty and in Running, which the footprint figures use.
+ * The critical path, two ways, against one shell doing the same work with stock tools: POST
+ * /configure on a pooled (Empty) compute until it answers Running, and a cold start from a spec
+ * file, exec until /status says running. Each run is a pooled start, a cold start and a shell run
+ * back to back (interleaved, so that the machine's load hits all sides alike), after one untimed
+ * warm-up round. Also yields the pooled boot time and the memory idle in Empty and in Running,
+ * which the footprint figures use.
  */
 final class CriticalPathBench {
-  static final String[] BREAKDOWN = {
+  /** compute_ctl's phases (/metrics.json) reported for both ways of starting. */
+  static final String[] PHASES = {
     "sync_sk_check_ms",
     "sync_safekeepers_ms",
     "basebackup_ms",
@@ -25,18 +28,63 @@ final class CriticalPathBench {
     "total_startup_ms"
   };
 
+  static final String SHELL =
+      "shell: sync-safekeepers shim, psql COPY | gunzip | tar -x, cp config, pg_ctl start -w,"
+          + " psql -f";
+
   record Result(List<Figure> figures, List<Mem> empty, List<Mem> running) {}
 
   private final BenchEnv env;
   private final ShellBaseline shell;
   private final int runs;
   private final long poolIdleMillis;
+  private final boolean pooled;
+  private final boolean cold;
+  private final boolean withoutWarmup;
 
-  CriticalPathBench(BenchEnv env, int runs, long poolIdleMillis) {
+  private final Samples pooledSamples = new Samples();
+  private final Samples coldSamples = new Samples();
+  private final Samples noWarmupSamples = new Samples();
+  private final Samples shellSamples = new Samples();
+  private final List<Double> boots = new ArrayList<>();
+  private final List<Mem> empty = new ArrayList<>();
+  private final List<Mem> running = new ArrayList<>();
+
+  /** Totals and named phases of one side, in the order taken. */
+  private static final class Samples {
+    final List<Double> totals = new ArrayList<>();
+    final Map<String, List<Double>> phases = new LinkedHashMap<>();
+
+    void add(double total, Map<String, Double> parts) {
+      totals.add(total);
+      parts.forEach((k, v) -> phases.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+    }
+
+    Figure withPhases(Figure f, String prefix) {
+      for (Map.Entry<String, List<Double>> e : phases.entrySet()) {
+        f = f.detail(prefix + e.getKey(), Stats.of(e.getValue()).median());
+      }
+      return f;
+    }
+  }
+
+  /**
+   * @param withoutWarmup adds a pooled compute without the warm-up in Empty to every round
+   */
+  CriticalPathBench(
+      BenchEnv env,
+      int runs,
+      long poolIdleMillis,
+      boolean pooled,
+      boolean cold,
+      boolean withoutWarmup) {
     this.env = env;
     this.shell = new ShellBaseline(env);
     this.runs = runs;
     this.poolIdleMillis = poolIdleMillis;
+    this.pooled = pooled;
+    this.cold = cold;
+    this.withoutWarmup = withoutWarmup;
   }
 
   static String spec(BenchEnv env, BenchNode node) {
@@ -49,117 +97,156 @@ final class CriticalPathBench {
   }
 
   Result run() throws IOException, InterruptedException {
-    List<Double> ours = new ArrayList<>();
-    List<Double> glue = new ArrayList<>();
-    List<Double> glueNoSync = new ArrayList<>();
-    List<Double> boots = new ArrayList<>();
-    Map<String, List<Double>> parts = new LinkedHashMap<>();
-    List<Mem> empty = new ArrayList<>();
-    List<Mem> running = new ArrayList<>();
+    Path sql = planSql();
     for (int i = 0; i <= runs; i++) {
-      BenchNode node = BenchNode.fresh();
-      try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-bench");
-          BenchCompute cc = BenchCompute.start(env, node, null, cp.uri(), "critical-" + i)) {
-        double boot = cc.awaitStatus("\"status\":\"empty\"", 120_000);
-        Thread.sleep(poolIdleMillis);
-        Mem idle = Mem.of(cc.pid());
-        String body =
-            "{\"spec\":" + spec(env, node) + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-        long t0 = System.nanoTime();
-        RawHttp.Response r = cc.post("/configure", body, 120_000);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        if (r.status() != 200 || !r.body().contains("\"status\":\"running\"")) {
-          throw new IOException(
-              "/configure answered " + r.status() + " " + r.body() + "\n" + cc.log());
-        }
-        JsonObject m = cc.metricsJson();
-        Thread.sleep(poolIdleMillis);
-        Mem run = Mem.of(cc.pid());
-        cc.terminate();
-        if (i == 0) {
-          continue; // warm-up: the page cache, not the JVM, is what it warms
-        }
-        ours.add(ms);
-        boots.add(boot);
-        empty.add(idle);
-        running.add(run);
-        for (String k : BREAKDOWN) {
-          parts.computeIfAbsent(k, x -> new ArrayList<>()).add((double) m.getLong(k, -1));
-        }
-        double g =
-            m.getLong("total_startup_ms", 0)
-                - m.getLong("basebackup_ms", 0)
-                - m.getLong("start_postgres_ms", 0)
-                - m.getLong("config_ms", 0);
-        glue.add(g);
-        glueNoSync.add(g - m.getLong("sync_safekeepers_ms", 0) - m.getLong("sync_sk_check_ms", 0));
+      boolean timed = i > 0; // round 0 warms the page cache and the stand-in, untimed
+      if (pooled) {
+        pooledOnce(i, timed, pooledSamples, Map.of(), "critical-");
       }
+      if (withoutWarmup) {
+        pooledOnce(
+            i, timed, noWarmupSamples, Map.of("COMPUTE_CTL_WARMUP_ROUNDS", "0"), "no-warmup-");
+      }
+      if (cold) {
+        coldOnce(i, timed);
+      }
+      shellOnce(sql, timed);
     }
-    Map<String, List<Double>> baseParts = new LinkedHashMap<>();
-    Stats base = Stats.of(baseline(baseParts));
-    Figure critical =
-        Figure.of(
-            "critical_path",
-            "Critical path: /configure on a pooled compute -> Running",
-            "ms",
-            Stats.of(ours),
-            "shell: sync-safekeepers shim, psql COPY | gunzip | tar -x, cp config, pg_ctl start -w,"
-                + " psql -f",
-            base);
-    critical = critical.target("ratio <= 0.8", critical.ratio() <= 0.8);
-    for (Map.Entry<String, List<Double>> e : parts.entrySet()) {
-      critical = critical.detail(e.getKey(), Stats.of(e.getValue()).median());
-    }
-    for (Map.Entry<String, List<Double>> e : baseParts.entrySet()) {
-      critical = critical.detail("baseline_" + e.getKey(), Stats.of(e.getValue()).median());
-    }
-    Stats glueStats = Stats.of(glue);
-    Figure glueFig =
-        new Figure(
-                "own_glue",
-                "Our own glue: total_startup_ms - basebackup - Postgres start - spec SQL",
-                "ms",
-                glueStats,
-                null,
-                null,
-                "<= 15 ms",
-                glueStats.median() <= 15,
-                Map.of())
-            .detail("glue_without_sync_safekeepers_ms", Stats.of(glueNoSync).median());
-    Figure pooledBoot =
-        new Figure(
-            "boot_pooled",
-            "Boot of a pooled compute: exec -> /status answers empty (includes prewarm)",
-            "ms",
-            Stats.of(boots),
-            null,
-            null,
-            null,
-            null,
-            Map.of());
-    return new Result(List.of(critical, glueFig, pooledBoot), empty, running);
+    return new Result(figures(), empty, running);
   }
 
-  private List<Double> baseline(Map<String, List<Double>> parts)
+  private void pooledOnce(
+      int i, boolean timed, Samples samples, Map<String, String> extraEnv, String name)
       throws IOException, InterruptedException {
-    Path sql = planSql();
-    List<Double> times = new ArrayList<>();
-    for (int i = 0; i <= runs; i++) {
-      BenchNode node = BenchNode.fresh();
-      try {
-        Path conf = shell.configFile(node, spec(env, node));
-        BenchEnv.ScriptRun run =
-            BenchEnv.runScript(shell.prepareAndStart(node, conf) + shell.psqlFile(node, sql), 300);
-        if (i > 0) {
-          times.add(run.millis());
-          run.steps().forEach((k, v) -> parts.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-        }
-      } finally {
-        shell.stop(node);
-        BenchEnv.deleteTree(node.dir());
-      }
+    BenchNode node = BenchNode.fresh();
+    PooledRun r =
+        PooledRun.of(env, node, spec(env, node), poolIdleMillis, true, name + i, extraEnv);
+    if (!r.isRunning()) {
+      throw new IOException("/configure answered " + r.status() + " " + r.body());
     }
-    return times;
+    if (timed) {
+      samples.add(r.configureMillis(), phases(r.metrics()));
+    }
+    if (timed && samples == pooledSamples) {
+      boots.add(r.bootMillis());
+      empty.add(r.empty());
+      running.add(r.running());
+    }
+  }
+
+  private void coldOnce(int i, boolean timed) throws IOException, InterruptedException {
+    BenchNode node = BenchNode.fresh();
+    Path spec = BenchEnv.writeFile("computectl-bench-spec-", "spec.json", spec(env, node));
+    try (BenchCompute cc = BenchCompute.start(env, node, spec, null, "cold-" + i)) {
+      double ms = cc.awaitLogLine("Changing compute status from init to running", 120_000);
+      JsonObject m = cc.metricsJson();
+      cc.terminate();
+      if (timed) {
+        Map<String, Double> parts = phases(m);
+        // exec until the compute's clock starts: the JVM, argument parsing, reading the spec
+        parts.put("exec_to_start_ms", ms - m.getLong("total_startup_ms", 0));
+        coldSamples.add(ms, parts);
+      }
+    } finally {
+      BenchEnv.deleteTree(spec.getParent());
+    }
+  }
+
+  private void shellOnce(Path sql, boolean timed) throws IOException, InterruptedException {
+    BenchNode node = BenchNode.fresh();
+    try {
+      Path conf = shell.configFile(node, spec(env, node));
+      BenchEnv.ScriptRun run =
+          BenchEnv.runScript(shell.prepareAndStart(node, conf) + shell.psqlFile(node, sql), 300);
+      if (timed) {
+        shellSamples.add(run.millis(), run.steps());
+      }
+    } finally {
+      shell.stop(node);
+      BenchEnv.deleteTree(node.dir());
+    }
+  }
+
+  private static Map<String, Double> phases(JsonObject m) {
+    Map<String, Double> parts = new LinkedHashMap<>();
+    for (String k : PHASES) {
+      parts.put(k, (double) m.getLong(k, -1));
+    }
+    parts.put("glue_ms", glue(m));
+    return parts;
+  }
+
+  /** total_startup_ms less the basebackup, Postgres start and spec SQL. */
+  static double glue(JsonObject m) {
+    return m.getLong("total_startup_ms", 0)
+        - m.getLong("basebackup_ms", 0)
+        - m.getLong("start_postgres_ms", 0)
+        - m.getLong("config_ms", 0);
+  }
+
+  private List<Figure> figures() {
+    List<Figure> out = new ArrayList<>();
+    Stats base = Stats.of(shellSamples.totals);
+    if (pooled) {
+      Figure f =
+          Figure.of(
+              "critical_path",
+              "Critical path: /configure on a pooled compute -> Running",
+              "ms",
+              Stats.of(pooledSamples.totals),
+              SHELL,
+              base);
+      f = f.target("ratio <= 0.8", f.ratio() <= 0.8);
+      out.add(shellSamples.withPhases(pooledSamples.withPhases(f, ""), "baseline_"));
+      Stats glue = Stats.of(pooledSamples.phases.get("glue_ms"));
+      out.add(
+          new Figure(
+              "own_glue",
+              "Our own glue (pooled): total_startup_ms - basebackup - Postgres start - spec SQL",
+              "ms",
+              glue,
+              null,
+              null,
+              "<= 10 ms",
+              glue.median() <= 10,
+              Map.of()));
+      out.add(
+          new Figure(
+              "boot_pooled",
+              "Boot of a pooled compute: exec -> /status answers empty (includes prewarm)",
+              "ms",
+              Stats.of(boots),
+              null,
+              null,
+              null,
+              null,
+              Map.of()));
+    }
+    if (withoutWarmup) {
+      Figure f =
+          Figure.of(
+              "critical_path_without_warmup",
+              "Critical path, pooled compute without the warm-up in Empty"
+                  + " (COMPUTE_CTL_WARMUP_ROUNDS=0)",
+              "ms",
+              Stats.of(noWarmupSamples.totals),
+              SHELL,
+              base);
+      out.add(shellSamples.withPhases(noWarmupSamples.withPhases(f, ""), "baseline_"));
+    }
+    if (cold) {
+      Figure f =
+          Figure.of(
+              "cold_start",
+              "Cold start from a spec file: exec -> status running (its log line)",
+              "ms",
+              Stats.of(coldSamples.totals),
+              SHELL,
+              base);
+      f = f.target("ratio <= 1.0", f.ratio() <= 1.0);
+      out.add(shellSamples.withPhases(coldSamples.withPhases(f, ""), "baseline_"));
+    }
+    return out;
   }
 
   /** The statements compute_ctl runs for this spec on a fresh compute, planned on a scratch one. */

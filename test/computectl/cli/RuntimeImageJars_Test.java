@@ -30,7 +30,8 @@ class RuntimeImageJars_Test {
     Path jar = LIB.resolve("compute_ctl.jar");
     assertTrue(Files.size(jar) < 500_000, jar + " is " + Files.size(jar) + " bytes");
     SortedSet<String> packages = packages(jar);
-    for (String optional : List.of("vmmonitor", "tracing", "tools", "standin", "fleet", "bench")) {
+    for (String optional :
+        List.of("vmmonitor", "tracing", "tools", "warmup", "standin", "fleet", "bench")) {
       assertTrue(!packages.contains(optional), optional + " is in the app jar");
     }
     assertTrue(
@@ -46,6 +47,7 @@ class RuntimeImageJars_Test {
     assertEquals(
         new TreeSet<>(List.of("tracing")), packages(LIB.resolve("compute_ctl-tracing.jar")));
     assertEquals(new TreeSet<>(List.of("tools")), packages(LIB.resolve("compute_ctl-tools.jar")));
+    assertEquals(new TreeSet<>(List.of("warmup")), packages(LIB.resolve("compute_ctl-warmup.jar")));
   }
 
   @Test

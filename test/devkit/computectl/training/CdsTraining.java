@@ -50,7 +50,7 @@ public final class CdsTraining {
     try {
       Files.setPosixFilePermissions(
           work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-      Path trained = train(image, work, user);
+      Path trained = train(image, work, user, archive.getFileName().toString());
       Files.copy(trained, archive, StandardCopyOption.REPLACE_EXISTING);
       System.out.println("trained " + archive + " (" + Files.size(archive) + " bytes)");
     } finally {
@@ -58,12 +58,13 @@ public final class CdsTraining {
     }
   }
 
-  private static Path train(Path image, Path work, String user)
+  private static Path train(Path image, Path work, String user, String archiveName)
       throws IOException, InterruptedException {
     PgInstall pg = PgInstall.create(work.resolve("pg"), PgInstall.DEFAULT_PG_BIN_DIR);
     RunAs.chownTree(user, work);
     BasebackupTar backup = StandInBasebackup.createIn(pg, work, freePort());
-    Path out = work.resolve("app.jsa");
+    Path out = work.resolve(archiveName);
+    boolean aot = archiveName.endsWith(".aot");
     try (PageserverStandIn pageserver =
             PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
         ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty(COMPUTE_ID)) {
@@ -94,7 +95,12 @@ public final class CdsTraining {
           new ProcessBuilder(RunAs.command(user, cmd))
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("compute_ctl.log").toFile());
-      pb.environment().put("JAVA_TOOL_OPTIONS", "-XX:ArchiveClassesAtExit=" + out);
+      // JDK 17: an application CDS archive written at exit. JDK 25 (an archive named *.aot): an
+      // AOT cache, assembled at exit from what this run loaded, linked and profiled.
+      pb.environment()
+          .put(
+              "JAVA_TOOL_OPTIONS",
+              (aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + out);
       pb.environment().put("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0");
       Process p = pb.start();
       try {

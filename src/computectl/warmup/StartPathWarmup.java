@@ -1,0 +1,180 @@
+package computectl.warmup;
+
+import computectl.metrics.StartupMetrics;
+import computectl.pageserver.Basebackup;
+import computectl.postgres.ConfigWriter;
+import computectl.postgres.JdbcConnector;
+import computectl.spec.ComputeMode;
+import computectl.spec.Lsn;
+import computectl.spec.ParsedSpec;
+import computectl.spec.SpecParser;
+import computectl.spec.SpecValidator;
+import computectl.util.ComputeCtlException;
+import computectl.util.Log;
+import computectl.util.Sleeper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Runs the start's own code while a pooled compute waits in Empty, so that the start after {@code
+ * /configure} finds it loaded, linked and compiled instead of running it interpreted for the first
+ * time: a spec parsed and validated, a postgresql.conf written, a generated archive fetched over
+ * the wire protocol from an in-process peer ({@link WarmupPeer}), gunzipped and untarred, and a
+ * JDBC connection and query against the same peer. A few rounds, so the JIT compiles the loops.
+ *
+ * <p>It touches neither PGDATA nor any other process: everything goes into a scratch directory of
+ * its own under the system temporary directory, removed when it ends, and its only peer is in this
+ * process. Its log lines are muted (they would read like a real start). {@link #cancel()} stops it
+ * without waiting, so a {@code /configure} never waits for it; the thread is low priority and owned
+ * by whoever started it, which {@link #close()}s it.
+ */
+public final class StartPathWarmup implements AutoCloseable {
+  /** Rounds of the whole path; the JIT compiles what runs in all of them. */
+  public static final int DEFAULT_ROUNDS = 3;
+
+  private static final String TOKEN = "warmup-token";
+  private static final Lsn LSN = Lsn.parse("0/2000100");
+
+  private final int rounds;
+  private final Path scratchParent;
+  private final Thread thread;
+  private volatile boolean cancelled;
+  private volatile WarmupPeer peer;
+  private final AtomicInteger roundsDone = new AtomicInteger();
+
+  private StartPathWarmup(int rounds, Path scratchParent) {
+    this.rounds = rounds;
+    this.scratchParent = scratchParent;
+    this.thread = new Thread(this::run, "start-path-warmup");
+    thread.setDaemon(true);
+    thread.setPriority(Thread.MIN_PRIORITY);
+  }
+
+  /** Starts warming up on its own thread, in a scratch directory under {@code scratchParent}. */
+  public static StartPathWarmup start(int rounds, Path scratchParent) {
+    StartPathWarmup w = new StartPathWarmup(rounds, scratchParent);
+    w.thread.start();
+    return w;
+  }
+
+  /** Rounds completed so far. */
+  public int roundsDone() {
+    return roundsDone.get();
+  }
+
+  /**
+   * Stops as soon as possible without waiting: the step in progress loses its peer and fails, and
+   * no further step starts.
+   */
+  public void cancel() {
+    cancelled = true;
+    WarmupPeer p = peer;
+    if (p != null) {
+      p.drop();
+    }
+  }
+
+  /** Cancels, then waits for the thread, which removes its scratch directory, to end. */
+  @Override
+  public void close() {
+    cancel();
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    long t0 = System.nanoTime();
+    Path scratch = null;
+    String outcome = "done";
+    try {
+      scratch = Files.createTempDirectory(scratchParent, "compute_ctl-warmup-");
+      byte[] archive = WarmupArchive.gzipped();
+      try (WarmupPeer p = WarmupPeer.start(archive)) {
+        peer = p;
+        if (cancelled) {
+          p.drop(); // cancel() may have come before the peer existed
+        }
+        Log.muteThisThread(true);
+        for (int i = 0; i < rounds && !cancelled; i++) {
+          round(p.port(), scratch.resolve("round-" + i));
+          roundsDone.incrementAndGet();
+        }
+      }
+      outcome = cancelled ? "stopped by a request" : "done";
+    } catch (IOException | SQLException | RuntimeException e) {
+      // The thread's boundary: a warm-up that fails costs nothing but its benefit.
+      outcome = cancelled ? "stopped by a request" : "failed (" + e + ")";
+    } finally {
+      Log.muteThisThread(false);
+      if (scratch != null) {
+        deleteTree(scratch);
+      }
+    }
+    Log.info(
+        "start path warm-up "
+            + outcome
+            + " after "
+            + roundsDone.get()
+            + " of "
+            + rounds
+            + " rounds in "
+            + (System.nanoTime() - t0) / 1_000_000
+            + " ms");
+  }
+
+  /** One pass over the start's code: spec, configuration, basebackup, SQL. */
+  private void round(int port, Path dir) throws IOException, SQLException {
+    Path datadir = Files.createDirectories(dir.resolve("data"));
+    ParsedSpec spec = SpecValidator.validate(SpecParser.parseSpec(WarmupSpec.json(port, TOKEN)));
+    ConfigWriter.write(datadir, spec.spec(), ConfigWriter.Options.forThisHost(port, false));
+    checkCancelled();
+    new Basebackup(Duration.ofSeconds(5), Duration.ofSeconds(5), 0)
+        .fetch(spec, LSN, ComputeMode.PRIMARY, datadir, new StartupMetrics(), Sleeper.REAL);
+    checkCancelled();
+    JdbcConnector jdbc =
+        new JdbcConnector("127.0.0.1", port, "cloud_admin", TOKEN, "postgres", Map.of());
+    try (Connection c = jdbc.connect("postgres", "compute_ctl:warmup");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT 1")) {
+      while (rs.next()) {
+        rs.getString(1);
+      }
+    }
+    deleteTree(dir);
+  }
+
+  private void checkCancelled() {
+    if (cancelled) {
+      throw new ComputeCtlException("warm-up cancelled");
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      Log.warn("could not remove the warm-up's scratch directory " + root + ": " + e.getMessage());
+    }
+  }
+}
