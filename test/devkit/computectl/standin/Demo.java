@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code make demo}: the main job on an embedded default. Starts the pageserver stand-in (serving a
  * real basebackup), writes the bundled sample spec, and runs compute_ctl from the runtime image
- * against the local PostgreSQL 15 (as the {@code postgres} user when run as root). Ctrl-C stops
- * compute_ctl (which stops Postgres) and removes everything the demo made.
+ * against the local PostgreSQL 15 (as the {@code postgres} user when run as root, from a copy of
+ * the image when that user cannot read the checkout). Ctrl-C stops compute_ctl (which stops
+ * Postgres) and removes everything the demo made.
  */
 public final class Demo {
   private static final String TOKEN = "demo-storage-token";
@@ -51,7 +52,8 @@ public final class Demo {
     int internalPort = portOr(3081);
     Path spec = writeSpec(work, pageserver.port(), pgPort);
     RunAs.chownTree(user, work);
-    Process cc = startComputeCtl(image, user, work, pg, spec, pgPort, httpPort, internalPort);
+    Path launcher = ReachableImage.launcher(image, user, work.resolve("image"));
+    Process cc = startComputeCtl(launcher, user, work, pg, spec, pgPort, httpPort, internalPort);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> cleanUp(cc, pageserver, work), "demo-cleanup"));
     System.out.println();
@@ -73,7 +75,7 @@ public final class Demo {
   }
 
   private static Process startComputeCtl(
-      Path image,
+      Path launcher,
       String user,
       Path work,
       PgInstall pg,
@@ -85,7 +87,7 @@ public final class Demo {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                image.resolve("bin/compute_ctl").toString(),
+                launcher.toString(),
                 "--pgdata",
                 work.resolve("pgdata").toString(),
                 "--connstr",
