@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.testsupport.Fixtures;
+import computectl.testsupport.ProcessTrees;
 import computectl.testsupport.TestPg;
 import java.io.IOException;
 import java.net.URI;
@@ -114,7 +115,7 @@ class PrivateCheckout_Test {
       assertEquals(0, demo.exitValue(), read(log));
       assertTrue(read(log).contains("demo: compute_ctl exited with code 0"), read(log));
     } finally {
-      stopTree(demo);
+      ProcessTrees.stop(demo, 90);
     }
   }
 
@@ -131,7 +132,7 @@ class PrivateCheckout_Test {
       assertTrue(Integer.parseInt(m.group(1)) > 0, out);
       assertEquals("0", m.group(2), out);
     } finally {
-      stopTree(test);
+      ProcessTrees.stop(test, 90);
     }
   }
 
@@ -148,7 +149,7 @@ class PrivateCheckout_Test {
           read(log));
       assertFalse(Files.exists(checkout.resolve("build/image/lib/server/app.jsa")));
     } finally {
-      stopTree(cds);
+      ProcessTrees.stop(cds, 90);
     }
   }
 
@@ -194,22 +195,6 @@ class PrivateCheckout_Test {
           .body();
     } catch (IOException notYetListening) {
       return notYetListening.toString();
-    }
-  }
-
-  /** SIGTERM to the process and everything under it (the demo stops compute_ctl on it). */
-  private static void stopTree(Process p) throws InterruptedException {
-    List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-    tree.add(p.toHandle());
-    for (ProcessHandle h : tree) {
-      h.destroy();
-    }
-    for (ProcessHandle h : tree) {
-      try {
-        h.onExit().get(90, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        h.destroyForcibly();
-      }
     }
   }
 

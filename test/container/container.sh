@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# make container / make container-test: builds the Dockerfile's image with the container engine
+# found here (docker or podman with a running service, else buildah), and tests it against the
+# stand-ins on the host (computectl.container.Container_Test).
+#
+#   test/container/container.sh build|test
+#
+# Settings (environment or make variables):
+#   CONTAINER_ENGINE   docker, podman or buildah instead of the first that works
+#   CONTAINER_IMAGE    the image's name (default localhost/compute-ctl:$BUILD_TAG, tag latest)
+#   CA_CERTS           PEM files or directories of them whose CA certificates the build stage
+#                      trusts (an HTTPS proxy's own CA; needed only when Maven must fetch the jars)
+#   POSTGRES_JIT=on    keeps PostgreSQL's LLVM JIT in the image (off by default)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+BUILD=${BUILD_DIR:-build}
+IMAGE=${CONTAINER_IMAGE:-localhost/compute-ctl:${BUILD_TAG:-latest}}
+BASE=debian:bookworm-slim
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+die() { echo "container.sh: $*" >&2; exit 1; }
+say() { echo "container.sh: $*"; }
+
+# The engine: docker or podman only when they can really build (a docker client without a daemon
+# cannot); buildah needs no service. Buildah keeps its default storage when it works there, else
+# vfs, which works everywhere (slower, more disk).
+ENGINE=
+find_engine() {
+  local e
+  for e in ${CONTAINER_ENGINE:-docker podman buildah}; do
+    command -v "$e" >/dev/null || continue
+    if [[ "$e" == buildah ]]; then
+      if ! buildah info >/dev/null 2>&1; then
+        export STORAGE_DRIVER=vfs
+        buildah info >/dev/null 2>&1 || continue
+      fi
+    else
+      "$e" info >/dev/null 2>&1 || continue
+    fi
+    ENGINE=$e
+    return
+  done
+  die "no working container engine (tried ${CONTAINER_ENGINE:-docker podman buildah}); install one, e.g. apt-get install buildah"
+}
+
+has_image() { # engine name
+  case "$1" in
+    buildah) buildah inspect --type image "$2" >/dev/null 2>&1 ;;
+    *) "$1" image inspect "$2" >/dev/null 2>&1 ;;
+  esac
+}
+
+# debian:bookworm-slim from the registry when one answers, else made here from Debian's packages:
+# mmdebstrap's minbase (what the slim image holds: apt, dpkg and the essential packages), without
+# documentation, man pages and translations, and with apt fetching no translations, like the slim
+# image.
+ensure_base() {
+  local engine=$1
+  has_image "$engine" "$BASE" && return
+  say "pulling $BASE"
+  if timeout 120 "$engine" pull "docker.io/library/$BASE" >/dev/null 2>&1; then return; fi
+  command -v mmdebstrap >/dev/null || die "cannot pull $BASE and mmdebstrap is missing to make it (apt-get install mmdebstrap)"
+  say "no registry answers: making $BASE with mmdebstrap from $DEBIAN_MIRROR"
+  local tmp tar
+  tmp=$(mktemp -d /tmp/cct-base-XXXXXX)
+  tar=$tmp/base.tar
+  local excludes=() d
+  for d in man doc info locale lintian linda; do excludes+=(--dpkgopt="path-exclude=/usr/share/$d/*"); done
+  # merged-usr: /bin, /lib and /sbin as links into /usr set up directly, as Debian's images have
+  # them, instead of the usrmerge package (which brings the whole of perl).
+  mmdebstrap --quiet --variant=minbase --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+    "${excludes[@]}" --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --aptopt='Acquire::Languages "none"' \
+    bookworm "$tar" \
+    "deb $DEBIAN_MIRROR bookworm main" "deb $DEBIAN_MIRROR bookworm-updates main" \
+    "deb ${DEBIAN_SECURITY_MIRROR:-${DEBIAN_MIRROR%/debian}/debian-security} bookworm-security main" \
+    || { rm -rf "$tmp"; die "mmdebstrap could not make $BASE"; }
+  case "$engine" in
+    buildah)
+      local ctr
+      ctr=$(buildah from --pull=never scratch)
+      buildah add --quiet "$ctr" "$tar" / >/dev/null
+      buildah config --cmd bash --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$ctr"
+      buildah commit --quiet --rm "$ctr" "docker.io/library/$BASE" >/dev/null ;;
+    *) "$engine" import --change 'CMD ["bash"]' "$tar" "docker.io/library/$BASE" >/dev/null ;;
+  esac
+  rm -rf "$tmp"
+}
+
+# The build context: what the Dockerfile copies, and nothing else (a checkout's build/ is large).
+make_context() {
+  local ctx=$1
+  mkdir -p "$ctx/deps" "$ctx/test"
+  cp -a Dockerfile Makefile build.sh src "$ctx/"
+  cp -a test/devkit "$ctx/test/"
+  cp -a deps/deps.txt "$ctx/deps/"
+  if [[ -f deps/lib/.verified && deps/lib/.verified -nt deps/deps.txt ]]; then
+    cp -a deps/lib "$ctx/deps/"
+  fi
+}
+
+# CA_CERTS: PEM files, or directories whose *.crt and *.pem files are read.
+ca_pem() {
+  local p f
+  for p in ${CA_CERTS:-}; do
+    if [[ -d "$p" ]]; then
+      for f in "$p"/*.crt "$p"/*.pem; do [[ -f "$f" ]] && cat "$f"; done
+    elif [[ -f "$p" ]]; then
+      cat "$p"
+    else
+      die "CA_CERTS: no such file or directory: $p"
+    fi
+  done
+}
+
+build_image() {
+  local engine=$1 ctx args=()
+  ensure_base "$engine"
+  ctx=$(mktemp -d /tmp/cct-context-XXXXXX)
+  make_context "$ctx"
+  args=(--build-arg "BUILD_TAG=${BUILD_TAG:-latest}" --build-arg "POSTGRES_JIT=${POSTGRES_JIT:-off}")
+  local pem
+  pem=$(ca_pem)
+  [[ -n "$pem" ]] && args+=(--build-arg "EXTRA_CA_CERTS=$pem")
+  say "building $IMAGE with $engine"
+  local start=$SECONDS rc=0
+  case "$engine" in
+    buildah) buildah bud --isolation chroot --network host --layers --pull=false -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
+    podman) podman build --network host --layers -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
+    docker) docker build --network host -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
+  esac
+  rm -rf "$ctx"
+  (( rc == 0 )) || die "$engine could not build $IMAGE"
+  say "built $IMAGE in $((SECONDS - start)) s"
+}
+
+step_test() {
+  local engine=$1
+  build_image "$engine"
+  # The image is run by the test class, against stand-ins in the test JVM on the host.
+  COMPUTE_CTL_CONTAINER_ENGINE=$engine COMPUTE_CTL_CONTAINER_IMAGE=$IMAGE \
+    TESTS='computectl\.container\..*' make --no-print-directory test
+}
+
+case "${1:-}" in
+  build) find_engine && build_image "$ENGINE" ;;
+  test) find_engine && step_test "$ENGINE" ;;
+  *) die "usage: container.sh build|test" ;;
+esac
