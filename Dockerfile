@@ -19,7 +19,7 @@ FROM debian:bookworm-slim AS build
 RUN mkdir -p /usr/share/man/man1 \
  && apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates openjdk-17-jdk-headless binutils make \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 ARG EXTRA_CA_CERTS=
 # update-ca-certificates also adds the certificates to Java's trust store (ca-certificates-java).
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then \
@@ -27,12 +27,12 @@ RUN if [ -n "$EXTRA_CA_CERTS" ]; then \
       && update-ca-certificates; \
     fi
 WORKDIR /src
-# deps/lib, when the build context has it (after any make), already holds the pinned jars, and
-# build.sh checks their SHA-256 again; only without it does the stage need Maven.
+# deps/lib, when the build context has it (after any make), already holds the pinned jars that
+# build.sh checked; only without it (or with it older than deps.txt) does the stage need Maven.
 COPY deps/ deps/
-RUN if [ ! -f deps/lib/.verified ]; then \
+RUN if ! [ deps/lib/.verified -nt deps/deps.txt ]; then \
       apt-get update && apt-get install -y --no-install-recommends maven \
-      && rm -rf /var/lib/apt/lists/*; \
+      && apt-get clean && rm -rf /var/lib/apt/lists/*; \
     fi
 COPY Makefile build.sh ./
 COPY src/ src/

@@ -82,9 +82,11 @@ final class ContainerEngine {
 
   /**
    * Starts {@code cmd} in a new container, as {@code user} (null: the image's user), with {@code
-   * mounts} (host directory to container path, read-only); its output goes to {@code log}.
+   * env} added to the image's environment and {@code mounts} (host directory to container path,
+   * read-only); its output goes to {@code log}.
    */
-  Run start(String user, Map<Path, String> mounts, List<String> cmd, Path log)
+  Run start(
+      String user, Map<String, String> env, Map<Path, String> mounts, List<String> cmd, Path log)
       throws IOException, InterruptedException {
     List<String> full = new ArrayList<>();
     String container = null;
@@ -101,6 +103,7 @@ final class ContainerEngine {
     if (user != null) {
       full.addAll(List.of("--user", user));
     }
+    env.forEach((name, value) -> full.addAll(List.of("--env", name + "=" + value)));
     mounts.forEach((host, path) -> full.addAll(List.of("--volume", host + ":" + path + ":ro")));
     if (container != null) {
       full.add(container);
