@@ -21,9 +21,11 @@ RUN mkdir -p /usr/share/man/man1 \
  && apt-get install -y --no-install-recommends ca-certificates openjdk-17-jdk-headless binutils make \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 ARG EXTRA_CA_CERTS=
-# update-ca-certificates also adds the certificates to Java's trust store (ca-certificates-java).
+# One file per certificate, as update-ca-certificates wants them; it also adds them to Java's
+# trust store (Debian's ca-certificates-java hook), which Maven uses.
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then \
-      printf '%s\n' "$EXTRA_CA_CERTS" >/usr/local/share/ca-certificates/build-extra.crt \
+      printf '%s\n' "$EXTRA_CA_CERTS" | awk '/-----BEGIN CERTIFICATE-----/ { n++ } \
+        n { print > ("/usr/local/share/ca-certificates/build-extra-" n ".crt") }' \
       && update-ca-certificates; \
     fi
 WORKDIR /src

@@ -105,9 +105,11 @@ ca_pem() {
   local p f
   for p in ${CA_CERTS:-}; do
     if [[ -d "$p" ]]; then
-      for f in "$p"/*.crt "$p"/*.pem; do [[ -f "$f" ]] && cat "$f"; done
+      for f in "$p"/*.crt "$p"/*.pem; do
+        if [[ -f "$f" ]]; then cat "$f" && echo; fi
+      done
     elif [[ -f "$p" ]]; then
-      cat "$p"
+      cat "$p" && echo
     else
       die "CA_CERTS: no such file or directory: $p"
     fi
