@@ -42,7 +42,7 @@ final class ContainerEngine {
   }
 
   /** A command running in its own container; closing it stops it and removes the container. */
-  final class Run implements AutoCloseable {
+  static final class Run implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final String container;
@@ -91,7 +91,7 @@ final class ContainerEngine {
     List<String> full = new ArrayList<>();
     String container = null;
     if (engine.equals("buildah")) {
-      container = "compute-ctl-test-" + ProcessHandle.current().pid() + "-" + (++containers);
+      container = "compute-ctl-test-" + ProcessHandle.current().pid() + "-" + ++containers;
       int rc = run(List.of("buildah", "from", "--pull=never", "--name", container, image));
       if (rc != 0) {
         throw new IOException("buildah from " + image + " failed with exit code " + rc);
