@@ -41,9 +41,12 @@ class Container_Test {
   private static final String REAL_POSTGRES = "/usr/lib/postgresql/15/bin/postgres";
   private static final String DEVKIT = "/opt/devkit";
 
-  /** compute_ctl exits at once after /terminate instead of giving the control plane 30 s. */
+  /**
+   * compute_ctl exits a second after /terminate instead of giving the control plane 30 s (with no
+   * grace at all it may exit before its answer to /terminate is sent).
+   */
   private static final Map<String, String> QUICK_EXIT =
-      Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0");
+      Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "1");
 
   private static ContainerEngine engine;
   private static BasebackupTar backup;

@@ -107,7 +107,8 @@ public final class CdsTraining {
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("compute_ctl.log").toFile());
       pb.environment().put("JAVA_TOOL_OPTIONS", "-XX:ArchiveClassesAtExit=" + out);
-      pb.environment().put("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0");
+      // A second, not none: with none, compute_ctl may exit before it answers /terminate.
+      pb.environment().put("COMPUTE_CTL_EXIT_GRACE_SECONDS", "1");
       Process p = pb.start();
       try {
         exercise(httpPort, spec(pageserver.port(), pgPort));
