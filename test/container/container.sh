@@ -128,7 +128,12 @@ build_image() {
   say "building $IMAGE with $engine"
   local start=$SECONDS rc=0
   case "$engine" in
-    buildah) buildah bud --isolation chroot --network host --layers --pull=false -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
+    buildah)
+      # Cached layers make a rebuild take seconds; with vfs each layer is a full copy of the file
+      # system, so there only each stage's result is kept.
+      local layers=--layers
+      [[ "${STORAGE_DRIVER:-}" == vfs ]] && layers=--layers=false
+      buildah bud --isolation chroot --network host "$layers" --pull=false -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
     podman) podman build --network host --layers -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
     docker) docker build --network host -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
   esac
