@@ -11,6 +11,7 @@
 #   CA_CERTS           PEM files or directories of them whose CA certificates the build stage
 #                      trusts (an HTTPS proxy's own CA; needed only when Maven must fetch the jars)
 #   POSTGRES_JIT=on    keeps PostgreSQL's LLVM JIT in the image (off by default)
+#   CONTAINER_STORAGE=vfs   buildah on a vfs store of its own (the default when its own fails)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,15 +25,17 @@ say() { echo "container.sh: $*"; }
 
 # The engine: docker or podman only when they can really build (a docker client without a daemon
 # cannot); buildah needs no service. Buildah keeps its default storage when it works there, else
-# vfs, which works everywhere (slower, more disk).
+# (or with CONTAINER_STORAGE=vfs) a store of its own on vfs, which works everywhere (slower, more
+# disk), named to every buildah command here and in the test by CONTAINERS_STORAGE_CONF.
 ENGINE=
+VFS=
 find_engine() {
   local e
   for e in ${CONTAINER_ENGINE:-docker podman buildah}; do
     command -v "$e" >/dev/null || continue
     if [[ "$e" == buildah ]]; then
-      if ! buildah info >/dev/null 2>&1; then
-        export STORAGE_DRIVER=vfs
+      if [[ "${CONTAINER_STORAGE:-}" == vfs ]] || ! buildah info >/dev/null 2>&1; then
+        use_vfs_store
         buildah info >/dev/null 2>&1 || continue
       fi
     else
@@ -42,6 +45,20 @@ find_engine() {
     return
   done
   die "no working container engine (tried ${CONTAINER_ENGINE:-docker podman buildah}); install one, e.g. apt-get install buildah"
+}
+
+use_vfs_store() {
+  local root=/var/lib/containers/storage-vfs run=/run/containers/storage-vfs
+  if [[ $(id -u) != 0 ]]; then
+    root=${XDG_DATA_HOME:-$HOME/.local/share}/containers/storage-vfs
+    run=${XDG_RUNTIME_DIR:-/tmp/containers-$(id -u)}/containers/storage-vfs
+  fi
+  local conf=$BUILD/container-storage.conf
+  [[ "$conf" == /* ]] || conf=$PWD/$conf
+  mkdir -p "$BUILD"
+  printf '[storage]\ndriver = "vfs"\ngraphroot = "%s"\nrunroot = "%s"\n' "$root" "$run" >"$conf"
+  export CONTAINERS_STORAGE_CONF=$conf
+  VFS=1
 }
 
 has_image() { # engine name
@@ -132,7 +149,7 @@ build_image() {
       # Cached layers make a rebuild take seconds; with vfs each layer is a full copy of the file
       # system, so there only each stage's result is kept.
       local layers=--layers
-      [[ "${STORAGE_DRIVER:-}" == vfs ]] && layers=--layers=false
+      [[ -n "$VFS" ]] && layers=--layers=false
       buildah bud --isolation chroot --network host "$layers" --pull=false -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
     podman) podman build --network host --layers -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
     docker) docker build --network host -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
