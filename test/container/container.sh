@@ -150,7 +150,7 @@ build_image() {
       # system, so there only each stage's result is kept.
       local layers=--layers
       [[ -n "$VFS" ]] && layers=--layers=false
-      buildah bud --isolation chroot --network host "$layers" --pull=false -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
+      buildah bud --isolation chroot --network host "$layers" --force-rm --pull=false -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
     podman) podman build --network host --layers -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
     docker) docker build --network host -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
   esac
