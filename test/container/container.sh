@@ -133,11 +133,13 @@ ca_pem() {
   done
 }
 
+CTX=
 build_image() {
-  local engine=$1 ctx args=()
+  local engine=$1 args=()
   ensure_base "$engine"
-  ctx=$(mktemp -d /tmp/cct-context-XXXXXX)
-  make_context "$ctx"
+  CTX=$(mktemp -d /tmp/cct-context-XXXXXX)
+  trap 'rm -rf "$CTX"' EXIT
+  make_context "$CTX"
   args=(--build-arg "BUILD_TAG=${BUILD_TAG:-latest}" --build-arg "POSTGRES_JIT=${POSTGRES_JIT:-off}")
   local pem
   pem=$(ca_pem)
@@ -150,11 +152,11 @@ build_image() {
       # system, so there only each stage's result is kept.
       local layers=--layers
       [[ -n "$VFS" ]] && layers=--layers=false
-      buildah bud --isolation chroot --network host "$layers" --force-rm --pull=false -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
-    podman) podman build --network host --layers -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
-    docker) docker build --network host -t "$IMAGE" "${args[@]}" "$ctx" || rc=$? ;;
+      buildah bud --isolation chroot --network host "$layers" --force-rm --pull=false -t "$IMAGE" "${args[@]}" "$CTX" || rc=$? ;;
+    podman) podman build --network host --layers -t "$IMAGE" "${args[@]}" "$CTX" || rc=$? ;;
+    docker) docker build --network host -t "$IMAGE" "${args[@]}" "$CTX" || rc=$? ;;
   esac
-  rm -rf "$ctx"
+  rm -rf "$CTX"
   (( rc == 0 )) || die "$engine could not build $IMAGE"
   say "built $IMAGE in $((SECONDS - start)) s"
 }
