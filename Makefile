@@ -80,5 +80,14 @@ bench: image $(B)/test-classes/.done
 fleet-demo: deps/lib/.verified
 	test/devkit/devkit.sh fleet-demo
 
+# make container: the Dockerfile's image, with docker, podman or buildah (whichever works here);
+# make container-test: that image run against the stand-ins on the host. Both in
+# test/container/container.sh (CONTAINER_ENGINE, CONTAINER_IMAGE, CA_CERTS, POSTGRES_JIT).
+.PHONY: container container-test
+container:
+	test/container/container.sh build
+container-test: image $(B)/test-classes/.done
+	test/container/container.sh test
+
 clean:
 	rm -rf $(B)

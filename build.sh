@@ -196,7 +196,9 @@ step_cds() {
     echo "class-data archive trained: $jsa ($(wc -c <"$jsa") bytes)"
   else
     rm -f "$jsa"
-    echo "build.sh: no class-data archive (training failed, see $log); the image works without it" >&2
+    local why
+    why=$(sed -n 's/^not trained: //p' "$log" | head -1)
+    echo "build.sh: no class-data archive (${why:-training failed, see $log}); the image works without it" >&2
   fi
 }
 

@@ -12,6 +12,10 @@ import java.util.stream.Stream;
  * PostgreSQL refuses to run as root. When we are root (CI, {@code make demo} as root), the
  * stand-ins and the test harness start Postgres and compute_ctl as an unprivileged user through
  * {@code setpriv}, which keeps the PID, signals and exit code (unlike {@code runuser}).
+ *
+ * <p>The command also starts in the temporary directory instead of ours: ours is often the
+ * checkout, which that user cannot enter when it lies under a private home directory, and
+ * Postgres's programs give up when they cannot return to their working directory.
  */
 public final class RunAs {
   public static final String DEFAULT_USER = "postgres";
@@ -35,16 +39,32 @@ public final class RunAs {
     return isRoot() ? DEFAULT_USER : null;
   }
 
-  /** {@code cmd} prefixed so that it runs as {@code user} (unchanged when user is null). */
+  /**
+   * {@code cmd} prefixed so that it runs as {@code user}, in the temporary directory (unchanged
+   * when user is null).
+   */
   public static List<String> command(String user, List<String> cmd) {
     if (user == null) {
       return cmd;
     }
     List<String> out =
         new ArrayList<>(
-            List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
+            List.of(
+                "setpriv",
+                "--reuid=" + user,
+                "--regid=" + user,
+                "--init-groups",
+                "--",
+                "env",
+                "--chdir=" + workingDirectory(),
+                "--"));
     out.addAll(cmd);
     return out;
+  }
+
+  /** A directory every user can enter: the temporary directory, like /tmp sticky and open. */
+  private static String workingDirectory() {
+    return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
   }
 
   /**

@@ -1,5 +1,6 @@
 package computectl.testsupport;
 
+import computectl.standin.ReachableImage;
 import computectl.util.ChildProcesses;
 import computectl.util.RunAs;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.function.Predicate;
  * Postgres user when the tests run as root; its stderr goes to a log file the test can read.
  */
 public final class ComputeCtlProcess implements AutoCloseable {
-  private static Path stagedImage;
+  private static Path stagedLauncher;
 
   private final Process process;
   private final Path log;
@@ -39,42 +40,13 @@ public final class ComputeCtlProcess implements AutoCloseable {
 
   /** The launcher, copied to a place the Postgres user can reach when the checkout is not. */
   public static synchronized Path launcher() {
-    Path image = TestScope.image();
-    String user = TestPg.user();
-    if (user == null || reachable(user, image.resolve("bin/java"))) {
-      return image.resolve("bin/compute_ctl");
+    if (stagedLauncher == null) {
+      Path image = TestScope.image();
+      stagedLauncher =
+          ReachableImage.launcher(
+              image, TestPg.user(), TestPg.workDir("computectl-image-").resolve("image"));
     }
-    if (stagedImage == null) {
-      try {
-        Path dir = RunAs.ownedTempDir(null, "computectl-image-");
-        Files.setPosixFilePermissions(
-            dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        run(List.of("cp", "-a", image.toString(), dir.resolve("image").toString()));
-        stagedImage = dir.resolve("image");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return stagedImage.resolve("bin/compute_ctl");
-  }
-
-  private static boolean reachable(String user, Path file) {
-    try {
-      return run(RunAs.command(user, List.of("test", "-x", file.toString()))) == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static int run(List<String> cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    try {
-      return p.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    return stagedLauncher;
   }
 
   /** Starts compute_ctl with these arguments; {@code env} entries are added to ours. */

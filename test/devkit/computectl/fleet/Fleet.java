@@ -4,6 +4,7 @@ import com.eclipsesource.json.JsonObject;
 import computectl.standin.BasebackupTar;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
+import computectl.standin.ReachableImage;
 import computectl.standin.StandInBasebackup;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
@@ -97,8 +98,8 @@ public final class Fleet implements AutoCloseable {
       launchers.computeIfAbsent(
           m.buildTag(),
           tag ->
-              FleetStaging.reachableLauncher(
-                  m.image(), user, workDir.resolve("images").resolve(tag)));
+              ReachableImage.launcher(
+                  m.image().dir(), user, workDir.resolve("images").resolve(tag)));
     }
     return launchers;
   }

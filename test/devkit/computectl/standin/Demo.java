@@ -1,31 +1,23 @@
 package computectl.standin;
 
-import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.RunAs;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code make demo}: the main job on an embedded default. Starts the pageserver stand-in (serving a
  * real basebackup), writes the bundled sample spec, and runs compute_ctl from the runtime image
- * against the local PostgreSQL 15 (as the {@code postgres} user when run as root). Ctrl-C stops
- * compute_ctl (which stops Postgres) and removes everything the demo made.
+ * against the local PostgreSQL 15 (as the {@code postgres} user when run as root, from a copy of
+ * the image when that user cannot read the checkout). Ctrl-C stops compute_ctl (which stops
+ * Postgres) and removes everything the demo made.
  */
 public final class Demo {
-  private static final String TOKEN = "demo-storage-token";
-  private static final String APP_PASSWORD = "app-password";
-
   private Demo() {}
 
   public static void main(String[] argv) throws Exception {
@@ -44,14 +36,15 @@ public final class Demo {
     RunAs.chownTree(user, work);
     BasebackupTar backup = StandInBasebackup.createIn(pg, work, freePort());
     PageserverStandIn pageserver =
-        PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
+        PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, DemoSpec.TOKEN);
     pg.configureShim(backup.endLsn().toString(), 0, 0);
     int pgPort = portOr(55433);
     int httpPort = portOr(3080);
     int internalPort = portOr(3081);
     Path spec = writeSpec(work, pageserver.port(), pgPort);
     RunAs.chownTree(user, work);
-    Process cc = startComputeCtl(image, user, work, pg, spec, pgPort, httpPort, internalPort);
+    Path launcher = ReachableImage.launcher(image, user, work.resolve("image"));
+    Process cc = startComputeCtl(launcher, user, work, pg, spec, pgPort, httpPort, internalPort);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> cleanUp(cc, pageserver, work), "demo-cleanup"));
     System.out.println();
@@ -60,7 +53,7 @@ public final class Demo {
     System.out.println("demo:   metrics:  curl http://127.0.0.1:" + httpPort + "/metrics");
     System.out.println(
         "demo:   Postgres: psql postgresql://app:"
-            + APP_PASSWORD
+            + DemoSpec.APP_PASSWORD
             + "@127.0.0.1:"
             + pgPort
             + "/app");
@@ -73,7 +66,7 @@ public final class Demo {
   }
 
   private static Process startComputeCtl(
-      Path image,
+      Path launcher,
       String user,
       Path work,
       PgInstall pg,
@@ -85,7 +78,7 @@ public final class Demo {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                image.resolve("bin/compute_ctl").toString(),
+                launcher.toString(),
                 "--pgdata",
                 work.resolve("pgdata").toString(),
                 "--connstr",
@@ -106,22 +99,8 @@ public final class Demo {
   }
 
   private static Path writeSpec(Path work, int pageserverPort, int pgPort) throws IOException {
-    String template;
-    try (InputStream in = Demo.class.getResourceAsStream("demo-spec.json")) {
-      if (in == null) {
-        throw new ComputeCtlException("demo-spec.json is missing from the jar");
-      }
-      template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    String json =
-        template
-            .replace("@PAGESERVER_PORT@", Integer.toString(pageserverPort))
-            .replace("@SAFEKEEPER_PORT@", Integer.toString(freePort()))
-            .replace("@TOKEN@", TOKEN)
-            .replace("@PG_PORT@", Integer.toString(pgPort))
-            .replace("@APP_MD5@", md5Hex(APP_PASSWORD + "app"));
     Path spec = work.resolve("spec.json");
-    Files.writeString(spec, json);
+    Files.writeString(spec, DemoSpec.json(pageserverPort, freePort(), pgPort));
     return spec;
   }
 
@@ -159,15 +138,6 @@ public final class Demo {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
-    }
-  }
-
-  private static String md5Hex(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

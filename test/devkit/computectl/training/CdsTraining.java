@@ -4,6 +4,7 @@ import computectl.standin.BasebackupTar;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
+import computectl.standin.ReachableImage;
 import computectl.standin.StandInBasebackup;
 import computectl.util.RunAs;
 import java.io.IOException;
@@ -28,8 +29,8 @@ import java.util.stream.Stream;
  * plane fetch, prewarm, HTTP, /configure with a spec, sync-safekeepers, basebackup over the wire
  * protocol with gzip and tar, Postgres start, JDBC spec application, /metrics, /terminate) and has
  * its JVM write every class it loaded to an archive at exit. Usage: {@code CdsTraining <image dir>
- * <archive to write>}; exits non-zero when it could not train (e.g. no PostgreSQL 15 installed),
- * and the image then simply runs without the archive.
+ * <archive to write>}; exits non-zero when it could not train (e.g. no PostgreSQL 15 installed, or
+ * an image the Postgres user cannot read), and the image then simply runs without the archive.
  */
 public final class CdsTraining {
   private static final String TOKEN = "cds-training-token";
@@ -46,6 +47,17 @@ public final class CdsTraining {
     Path image = Path.of(argv[0]).toAbsolutePath();
     Path archive = Path.of(argv[1]).toAbsolutePath();
     String user = RunAs.unprivilegedUser();
+    if (!ReachableImage.reachable(image, user)) {
+      // A copy elsewhere would train an archive for the copy's path, which no JDK 17 applies here.
+      System.out.println(
+          "not trained: user "
+              + user
+              + " cannot read "
+              + image
+              + " (a checkout under a private home directory?), and an archive applies only at"
+              + " the path where it was trained");
+      System.exit(3);
+    }
     Path work = RunAs.ownedTempDir(user, "computectl-cds-");
     try {
       Files.setPosixFilePermissions(
@@ -101,7 +113,8 @@ public final class CdsTraining {
           .put(
               "JAVA_TOOL_OPTIONS",
               (aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + out);
-      pb.environment().put("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0");
+      // A second, not none: with none, compute_ctl may exit before it answers /terminate.
+      pb.environment().put("COMPUTE_CTL_EXIT_GRACE_SECONDS", "1");
       Process p = pb.start();
       try {
         exercise(httpPort, spec(pageserver.port(), pgPort));
