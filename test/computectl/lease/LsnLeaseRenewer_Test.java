@@ -90,15 +90,26 @@ class LsnLeaseRenewer_Test {
     }
   }
 
+  /**
+   * A lease shorter than the renewal margin is renewed at half its validity: the second request
+   * arrives while the first lease still holds (seen within 10 ms of its arrival, with a margin of
+   * seconds), where a renewal at or after expiry would arrive later than {@code validUntil}.
+   */
   @Test
   void renew_shortLease_renewsBeforeItExpires() throws Exception {
-    try (PageserverStandIn ps =
-        PageserverStandIn.start(0).leaseValidUntil(System.currentTimeMillis() + 600)) {
+    long validUntil = System.currentTimeMillis() + 4_000;
+    try (PageserverStandIn ps = PageserverStandIn.start(0).leaseValidUntil(validUntil)) {
       AtomicReference<ParsedSpec> current = new AtomicReference<>(staticSpec(ps.connstr()));
       try (LsnLeaseRenewer r = renewer(current)) {
         r.start();
+        await("the first lease", () -> r.validUntil() == validUntil);
         await("a renewal", () -> ps.queries().size() >= 2);
-        ps.leaseValidUntil(System.currentTimeMillis() + 3_600_000);
+        long renewedAt = System.currentTimeMillis();
+        ps.leaseValidUntil(renewedAt + 3_600_000);
+
+        assertTrue(
+            renewedAt < validUntil,
+            "renewed " + (renewedAt - validUntil) + " ms after the lease expired");
       }
     }
   }
