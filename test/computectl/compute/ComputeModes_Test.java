@@ -24,13 +24,20 @@ class ComputeModes_Test {
   private void startReadOnly(
       TestSpec spec, ComputeFixture.Node node, String expectedQuery, String modeType)
       throws Exception {
+    int earlier = fx.pageserver.connections().size();
     try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
       assertTrue(status.contains("\"running\""), status + cc.log());
       assertTrue(Files.exists(node.pgdata().resolve("standby.signal")));
-      StandInConnection c = fx.pageserver.connections().get(fx.pageserver.connections().size() - 1);
+      // A Static compute's lease thread connects too, before or after the basebackup.
+      List<StandInConnection> basebackups =
+          ours(earlier).stream()
+              .filter(c -> c.queries().stream().anyMatch(q -> q.startsWith("basebackup ")))
+              .toList();
+      assertEquals(1, basebackups.size(), basebackups.toString());
+      StandInConnection c = basebackups.get(0);
       assertEquals(List.of(expectedQuery), c.queries());
       assertEquals("-c neon.compute_mode=" + modeType, c.startupParams().get("options"));
       try (Connection admin =
@@ -45,6 +52,12 @@ class ComputeModes_Test {
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());
     }
+  }
+
+  /** The pageserver connections made since the first {@code earlier} ones. */
+  private static List<StandInConnection> ours(int earlier) {
+    List<StandInConnection> all = fx.pageserver.connections();
+    return all.subList(earlier, all.size());
   }
 
   @Test

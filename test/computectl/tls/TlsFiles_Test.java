@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.spec.TlsConfig;
 import computectl.standin.LocalCluster;
+import computectl.testsupport.Await;
 import computectl.testsupport.TestPg;
 import computectl.util.RunAs;
 import java.nio.file.Files;
@@ -194,6 +195,17 @@ class TlsFiles_Test {
     assertInstalled(pgdata, p256);
   }
 
+  private static String show(LocalCluster pg, String setting) {
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"));
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW " + setting)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void installedFiles_postgresServesTlsWithThem() throws Exception {
     Path dir = Files.createTempDirectory("computectl-tls-");
@@ -204,7 +216,7 @@ class TlsFiles_Test {
       RunAs.chownTree(TestPg.user(), pg.dataDir().resolve(TlsFiles.SERVER_CRT));
       pg.appendConf("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
       pg.psql("postgres", "SELECT pg_reload_conf()");
-      Thread.sleep(300);
+      Await.until("ssl = on after the reload", () -> "on".equals(show(pg, "ssl")));
 
       try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres") + "&sslmode=require");
           Statement st = c.createStatement();

@@ -13,6 +13,7 @@ import computectl.pgwire.WireClient;
 import computectl.standin.BasebackupTar;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInBasebackup;
+import computectl.testsupport.Command;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import computectl.testsupport.TestPg;
@@ -297,11 +298,8 @@ class OfflineCompute_Test {
   }
 
   private static String runAsPostgres(List<String> cmd) throws Exception {
-    Process p =
-        new ProcessBuilder(RunAs.command(TestPg.user(), cmd)).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
-    assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + out);
-    return out;
+    Command.Result r = Command.asPostgres(cmd, Duration.ofSeconds(120));
+    assertEquals(0, r.exitCode(), String.join(" ", cmd) + ":\n" + r.describe());
+    return r.stdout();
   }
 }

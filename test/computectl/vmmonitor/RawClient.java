@@ -34,7 +34,8 @@ final class RawClient implements AutoCloseable {
 
   RawClient(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
-    socket.setSoTimeout(6000);
+    // Generous: a loaded machine may be slow to answer; a server that never does still fails.
+    socket.setSoTimeout(60_000);
     in = socket.getInputStream();
     out = socket.getOutputStream();
   }
