@@ -69,7 +69,12 @@ class ComputeConfigure_Test {
                 s, "select rolpassword from pg_authid where rolname = 'alice'"));
       }
       String up = cc.get("/metrics").body();
-      assertTrue(up.contains("compute_ctl_up{build_tag=\"latest\",status=\"running\"} 1"), up);
+      assertTrue(
+          up.contains(
+              "compute_ctl_up{build_tag=\""
+                  + ComputeCtlProcess.buildTag()
+                  + "\",status=\"running\"} 1"),
+          up);
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertTrue(cc.get("/metrics").body().contains("status=\"terminated\""));
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());

@@ -45,7 +45,9 @@ class ReliabilityDoc_Test {
     String doc = doc();
     List<String> missing = new ArrayList<>();
     for (String className : DOCUMENTED_CLASSES) {
-      for (Method m : Class.forName(className).getDeclaredMethods()) {
+      for (Method m :
+          Class.forName(className, false, ReliabilityDoc_Test.class.getClassLoader())
+              .getDeclaredMethods()) {
         if (m.isAnnotationPresent(Test.class) && !doc.contains("`" + m.getName() + "`")) {
           missing.add(className.substring(className.lastIndexOf('.') + 1) + "." + m.getName());
         }

@@ -11,6 +11,7 @@ import computectl.reconcile.JdbcConnector;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.Await;
 import computectl.testsupport.HelperThread;
+import computectl.testsupport.Requirements;
 import computectl.testsupport.TestPg;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -199,6 +200,7 @@ class ComputeMonitor_Test {
 
   @Test
   void checkOnce_logicalReplicationConnectionMeansNow() throws Exception {
+    Requirements.pgRecvlogical(TestPg.install().tool("pg_recvlogical").getParent());
     ComputeNode node = runningNode();
     cluster.psql(
         "postgres", "select pg_create_logical_replication_slot('monitor_test', 'test_decoding')");

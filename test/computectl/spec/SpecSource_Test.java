@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.metrics.ComputeCtlMetrics;
 import computectl.testsupport.Fixtures;
+import computectl.testsupport.TestPg;
 import computectl.util.ComputeCtlException;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,7 +126,7 @@ class SpecSource_Test {
     try (ControlPlaneStandIn cp =
         new ControlPlaneStandIn(reply(503, ""), reply(503, ""), reply(200, ATTACHED))) {
       AcquiredSpec got = source.fromControlPlane(cp.baseUri(), "compute-1");
-      assertEquals("0f657b36-4b0f-4a2d-9c2e-1dcd615e7d8b", got.spec().operationUuid());
+      assertEquals("5e3a9c1d-2b47-4f86-a0d9-7c61e8b3f254", got.spec().operationUuid());
       assertEquals(3, cp.requests().size());
       assertEquals(List.of(100L, 100L), sleeps);
       assertEquals(2, requests("503 Service Unavailable"));
@@ -172,10 +172,7 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_retriesARefusedConnection() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TestPg.freePort(); // reserved and never bound: it refuses
     SpecException e =
         assertThrows(
             SpecException.class, () -> source.fromControlPlane("http://127.0.0.1:" + port, "c"));

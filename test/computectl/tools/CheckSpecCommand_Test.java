@@ -27,7 +27,7 @@ class CheckSpecCommand_Test {
 
   @Test
   void checkSpec_acceptsTheUpstreamSample() throws IOException {
-    Path sample = Fixtures.path("specs/upstream-compute-api-cluster_spec.json");
+    Path sample = Fixtures.path("specs/compute-spec.json");
     ToolRun r = ToolRun.of("check-spec", "-S", sample.toString());
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.out().contains(": OK, 0 errors"), r.toString());
