@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.StandInBasebackup;
 import computectl.standin.StandInConnection;
+import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -39,6 +40,20 @@ class ComputeModes_Test {
       assertEquals(1, basebackups.size(), basebackups.toString());
       StandInConnection c = basebackups.get(0);
       assertEquals(List.of(expectedQuery), c.queries());
+      if (modeType.equals("static")) {
+        // A Static compute keeps a lease on its LSN (the real renewer of the real compute).
+        String lease =
+            "lease lsn "
+                + ComputeFixture.TENANT
+                + " "
+                + ComputeFixture.TIMELINE
+                + " "
+                + fx.backup().endLsn()
+                + " ";
+        Await.until(
+            "the lease request",
+            () -> ours(earlier).stream().anyMatch(x -> x.queries().contains(lease)));
+      }
       assertEquals("-c neon.compute_mode=" + modeType, c.startupParams().get("options"));
       try (Connection admin =
               DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
