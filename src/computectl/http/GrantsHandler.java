@@ -44,7 +44,7 @@ final class GrantsHandler implements RouteHandler {
     for (int i = 0; i < privileges.size(); i++) {
       if (!PRIVILEGES.contains(privileges.get(i))) {
         throw JsonText.shape(
-            "privileges[" + i + "]", "unknown variant \"" + privileges.get(i) + "\"");
+            "privileges[" + i + "]", "unknown variant `" + privileges.get(i) + "`");
       }
     }
     String role = JsonText.string(body, "role", "");

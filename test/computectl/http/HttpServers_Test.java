@@ -155,7 +155,7 @@ class HttpServers_Test {
   void jsonBody_wrongShapeIs422() {
     assertEquals(
         "{\"error\":\"failed to deserialize the json body into the target type: missing field"
-            + " \\\"database\\\"\"}",
+            + " `database`\"}",
         in.post("/extensions", "{\"extension\":\"x\",\"version\":\"1\"}").body());
     HttpResponse<String> r =
         in.post("/extensions", "{\"extension\":5,\"database\":\"d\",\"version\":\"1\"}");

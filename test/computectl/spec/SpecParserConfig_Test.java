@@ -80,9 +80,9 @@ class SpecParserConfig_Test {
   @Test
   void parseComputeCtlConfig_refusesAnUnknownAlgorithm() {
     assertShape(
-        "jwks.keys[1].alg: unknown variant \"ES512\", expected one of \"HS256\", \"HS384\","
-            + " \"HS512\", \"ES256\", \"ES384\", \"RS256\", \"RS384\", \"RS512\", \"PS256\","
-            + " \"PS384\", \"PS512\", \"EdDSA\", \"RSA1_5\", \"RSA-OAEP\", \"RSA-OAEP-256\"",
+        "jwks.keys[1].alg: unknown variant `ES512`, expected one of `HS256`, `HS384`,"
+            + " `HS512`, `ES256`, `ES384`, `RS256`, `RS384`, `RS512`, `PS256`,"
+            + " `PS384`, `PS512`, `EdDSA`, `RSA1_5`, `RSA-OAEP`, `RSA-OAEP-256`",
         () ->
             SpecParser.parseComputeCtlConfig(
                 keys(
@@ -94,29 +94,28 @@ class SpecParserConfig_Test {
   @Test
   void parseComputeCtlConfig_refusesBadKeyParameters() {
     assertShape(
-        "jwks.keys[0].kty: unknown key type \"XYZ\", expected one of \"EC\", \"RSA\", \"oct\","
-            + " \"OKP\"",
+        "jwks.keys[0].kty: unknown key type `XYZ`, expected one of `EC`, `RSA`, `oct`," + " `OKP`",
         () -> SpecParser.parseComputeCtlConfig(keys("{\"kty\": \"XYZ\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"kty\"",
+        "jwks.keys[0]: missing field `kty`",
         () -> SpecParser.parseComputeCtlConfig(keys("{\"crv\": \"Ed25519\", \"x\": \"a\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"x\"",
+        "jwks.keys[0]: missing field `x`",
         () -> SpecParser.parseComputeCtlConfig(keys("{\"kty\": \"OKP\", \"crv\": \"Ed25519\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"y\"",
+        "jwks.keys[0]: missing field `y`",
         () ->
             SpecParser.parseComputeCtlConfig(
                 keys("{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"a\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"e\"",
+        "jwks.keys[0]: missing field `e`",
         () -> SpecParser.parseComputeCtlConfig(keys("{\"kty\": \"RSA\", \"n\": \"a\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"k\"",
+        "jwks.keys[0]: missing field `k`",
         () -> SpecParser.parseComputeCtlConfig(keys("{\"kty\": \"oct\"}")));
     assertShape(
-        "jwks.keys[0].crv: unknown variant \"X25519\", expected one of \"P-256\", \"P-384\","
-            + " \"P-521\", \"Ed25519\"",
+        "jwks.keys[0].crv: unknown variant `X25519`, expected one of `P-256`, `P-384`,"
+            + " `P-521`, `Ed25519`",
         () ->
             SpecParser.parseComputeCtlConfig(
                 keys("{\"kty\": \"OKP\", \"crv\": \"X25519\", \"x\": \"a\"}")));
@@ -135,14 +134,14 @@ class SpecParserConfig_Test {
   @Test
   void parseComputeCtlConfig_requiresTheKeySet() {
     assertShape(
-        ".: missing field \"jwks\"", () -> SpecParser.parseComputeCtlConfig("{\"tls\": null}"));
+        ".: missing field `jwks`", () -> SpecParser.parseComputeCtlConfig("{\"tls\": null}"));
     assertShape(
-        "jwks: missing field \"keys\"", () -> SpecParser.parseComputeCtlConfig("{\"jwks\": {}}"));
+        "jwks: missing field `keys`", () -> SpecParser.parseComputeCtlConfig("{\"jwks\": {}}"));
     assertShape(
         "jwks.keys: expected an array, got null",
         () -> SpecParser.parseComputeCtlConfig("{\"jwks\": {\"keys\": null}}"));
     assertShape(
-        "tls: missing field \"key_path\"",
+        "tls: missing field `key_path`",
         () ->
             SpecParser.parseComputeCtlConfig(
                 "{\"jwks\": {\"keys\": []}, \"tls\": {\"cert_path\": \"/c\"}}"));
@@ -189,23 +188,23 @@ class SpecParserConfig_Test {
   @Test
   void parseControlPlaneResponse_refusesWrongShapes() {
     assertShape(
-        ".: missing field \"compute_ctl_config\"",
+        ".: missing field `compute_ctl_config`",
         () -> SpecParser.parseControlPlaneResponse("{\"status\": \"empty\"}"));
     assertShape(
-        ".: missing field \"status\"",
+        ".: missing field `status`",
         () -> SpecParser.parseControlPlaneResponse("{\"compute_ctl_config\": " + NO_KEYS + "}"));
     assertShape(
-        "status: unknown variant \"unknown\", expected one of \"empty\", \"attached\"",
+        "status: unknown variant `unknown`, expected one of `empty`, `attached`",
         () ->
             SpecParser.parseControlPlaneResponse(
                 "{\"status\": \"unknown\", \"compute_ctl_config\": " + NO_KEYS + "}"));
     assertShape(
-        "status: unknown variant \"Attached\", expected one of \"empty\", \"attached\"",
+        "status: unknown variant `Attached`, expected one of `empty`, `attached`",
         () ->
             SpecParser.parseControlPlaneResponse(
                 "{\"status\": \"Attached\", \"compute_ctl_config\": " + NO_KEYS + "}"));
     assertShape(
-        "spec.cluster: missing field \"databases\"",
+        "spec.cluster: missing field `databases`",
         () ->
             SpecParser.parseControlPlaneResponse(
                 "{\"spec\": {\"format_version\": 1, \"cluster\": {\"roles\": []}}, \"status\":"
@@ -227,10 +226,10 @@ class SpecParserConfig_Test {
   void parseConfigurationRequest_requiresBothKeys() {
     String spec = SpecParser_Test.MINIMAL;
     assertShape(
-        ".: missing field \"compute_ctl_config\"",
+        ".: missing field `compute_ctl_config`",
         () -> SpecParser.parseConfigurationRequest("{\"spec\": " + spec + "}"));
     assertShape(
-        ".: missing field \"spec\"",
+        ".: missing field `spec`",
         () -> SpecParser.parseConfigurationRequest("{\"compute_ctl_config\": " + NO_KEYS + "}"));
     assertShape(
         "spec: expected an object, got null",

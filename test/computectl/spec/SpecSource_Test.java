@@ -101,7 +101,7 @@ class SpecSource_Test {
           "Exhausted all attempts to retrieve the spec from the control plane", e.getMessage());
       assertEquals(
           "Exhausted all attempts to retrieve the spec from the control plane: could not"
-              + " deserialize control plane response: .: missing field \"compute_ctl_config\"",
+              + " deserialize control plane response: .: missing field `compute_ctl_config`",
           ComputeCtlException.chain(e));
       assertEquals(3, cp.requests().size());
       assertEquals(List.of(100L, 100L, 100L), sleeps);
@@ -216,7 +216,7 @@ class SpecSource_Test {
   void fromInline_keepsTheKindOfAParseError() {
     SpecException e =
         assertThrows(SpecException.class, () -> source.fromInline("{\"format_version\": 1}"));
-    assertEquals("invalid spec given with --spec: .: missing field \"cluster\"", e.getMessage());
+    assertEquals("invalid spec given with --spec: .: missing field `cluster`", e.getMessage());
     assertEquals(SpecException.Kind.SHAPE, e.kind());
   }
 

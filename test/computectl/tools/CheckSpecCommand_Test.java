@@ -48,7 +48,7 @@ class CheckSpecCommand_Test {
     assertTrue(
         lines.contains("error: format_version: expected a number, got \"one\""), r.toString());
     assertTrue(
-        lines.stream().anyMatch(l -> l.startsWith("error: mode: unknown variant \"Sideways\"")),
+        lines.stream().anyMatch(l -> l.startsWith("error: mode: unknown variant `Sideways`")),
         r.toString());
     assertTrue(
         lines.stream().anyMatch(l -> l.startsWith("error: swap_size_bytes: expected an unsigned")),
