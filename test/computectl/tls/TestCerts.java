@@ -19,10 +19,10 @@ import java.util.Map;
  * Real keys and self-signed certificates for the TLS tests, made with {@code openssl} when it is
  * installed and with the JDK's {@code keytool} otherwise.
  */
-final class TestCerts {
+public final class TestCerts {
   /** PEM texts of a key and its certificate. */
-  record Pair(String keyPem, String certPem) {
-    Pair write(Path dir, String name) throws IOException {
+  public record Pair(String keyPem, String certPem) {
+    public Pair write(Path dir, String name) throws IOException {
       Files.writeString(dir.resolve(name + ".key"), keyPem);
       Files.writeString(dir.resolve(name + ".crt"), certPem);
       return this;
@@ -30,7 +30,7 @@ final class TestCerts {
   }
 
   /** The key forms a test can ask for. */
-  enum Kind {
+  public enum Kind {
     P256_SEC1,
     P256_PKCS8,
     P384,
@@ -51,7 +51,7 @@ final class TestCerts {
   private static final Map<Kind, Pair> MADE = new EnumMap<>(Kind.class);
 
   /** A pair of this kind, shared by the tests of this JVM (keytool takes a second per key). */
-  static synchronized Pair make(Kind kind)
+  public static synchronized Pair make(Kind kind)
       throws IOException, InterruptedException, GeneralSecurityException {
     Pair p = MADE.get(kind);
     if (p == null) {
