@@ -119,6 +119,16 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
   /** Starts compute_ctl for {@code node} with a spec file (or none: a pooled compute). */
   ComputeCtlProcess start(
       Node node, Path specFile, List<String> extraArgs, Map<String, String> env) {
+    return start(List.of(), node, specFile, extraArgs, env);
+  }
+
+  /** {@link #start(Node, Path, List, Map)} through {@code wrapper} (see ComputeCtlProcess). */
+  ComputeCtlProcess start(
+      List<String> wrapper,
+      Node node,
+      Path specFile,
+      List<String> extraArgs,
+      Map<String, String> env) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -141,7 +151,7 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
     Map<String, String> fullEnv =
         new java.util.HashMap<>(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", EXIT_GRACE_SECONDS));
     fullEnv.putAll(env);
-    return ComputeCtlProcess.start(args, fullEnv, node.externalPort());
+    return ComputeCtlProcess.start(wrapper, args, fullEnv, node.externalPort());
   }
 
   @Override

@@ -100,6 +100,16 @@ public final class ComputeCtlProcess implements AutoCloseable {
   /** Starts compute_ctl with these arguments; {@code env} entries are added to ours. */
   public static ComputeCtlProcess start(
       List<String> args, Map<String, String> env, int externalPort) {
+    return start(List.of(), args, env, externalPort);
+  }
+
+  /**
+   * Like {@link #start(List, Map, int)}, run through {@code wrapper} (a command that execs its
+   * arguments, such as {@code prlimit --core=unlimited --}), which runs as us, before the switch to
+   * the Postgres user.
+   */
+  public static ComputeCtlProcess start(
+      List<String> wrapper, List<String> args, Map<String, String> env, int externalPort) {
     List<String> cmd = new ArrayList<>();
     cmd.add(launcher().toString());
     cmd.addAll(args);
@@ -107,7 +117,7 @@ public final class ComputeCtlProcess implements AutoCloseable {
     Path log = dir.resolve("compute_ctl.log");
     Path stdout = dir.resolve("compute_ctl.out");
     ProcessBuilder pb =
-        new ProcessBuilder(RunAs.command(TestPg.user(), cmd))
+        new ProcessBuilder(wrapped(wrapper, RunAs.command(TestPg.user(), cmd)))
             .redirectError(log.toFile())
             .redirectOutput(stdout.toFile());
     pb.environment().putAll(env);
@@ -116,6 +126,12 @@ public final class ComputeCtlProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static List<String> wrapped(List<String> wrapper, List<String> cmd) {
+    List<String> out = new ArrayList<>(wrapper);
+    out.addAll(cmd);
+    return out;
   }
 
   public Process process() {
