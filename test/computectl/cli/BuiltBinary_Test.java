@@ -24,7 +24,7 @@ class BuiltBinary_Test {
     List<String> cmd = new ArrayList<>();
     cmd.add(ComputeCtlProcess.launcher().toString());
     cmd.addAll(List.of(args));
-    return Command.asPostgres(cmd, Duration.ofSeconds(120));
+    return Command.asPostgres(cmd, Duration.ofMinutes(2));
   }
 
   @Test

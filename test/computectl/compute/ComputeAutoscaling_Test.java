@@ -7,6 +7,7 @@ import com.eclipsesource.json.Json;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
 import computectl.util.RunAs;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ class ComputeAutoscaling_Test {
                   c -> c.equals("-g memory:neon-postgres " + postgres + " --sync-safekeepers")),
           "sync-safekeepers under cgexec: " + calls);
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", monitorPort), 10_000);
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), monitorPort), 10_000);
       }
       assertTrue(cc.log().contains("vm-monitor: listening on /127.0.0.1:" + monitorPort), cc.log());
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());

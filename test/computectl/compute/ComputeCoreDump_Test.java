@@ -50,7 +50,7 @@ class ComputeCoreDump_Test {
           0,
           Command.run(List.of("kill", "-SEGV", Long.toString(pid)), Duration.ofSeconds(30))
               .exitCode());
-      assertEquals(1, cc.awaitExit(Duration.ofSeconds(120)), cc.log());
+      assertEquals(1, cc.awaitExit(Duration.ofMinutes(2)), cc.log());
       String log = cc.log();
       assertTrue(log.contains("core dump found: " + node.pgdata().resolve("core")), log);
       assertTrue(log.contains("core dump backtrace: "), log);

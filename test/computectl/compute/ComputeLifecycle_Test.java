@@ -198,7 +198,7 @@ class ComputeLifecycle_Test {
               .role("late_role", Passwords.md5("late_role", "pw"))
               .database("late_db", "late_role")
               .json();
-      HttpResponse<String> r = cc.post("/configure", body(next), Duration.ofSeconds(120));
+      HttpResponse<String> r = cc.post("/configure", body(next), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(
           "late_role",
@@ -222,7 +222,7 @@ class ComputeLifecycle_Test {
             .database("db_" + i, "owner_" + i);
       }
       String spec = Json.parse(many.json()).asObject().add("reconfigure_concurrency", 4).toString();
-      HttpResponse<String> r = cc.post("/configure", body(spec), Duration.ofSeconds(180));
+      HttpResponse<String> r = cc.post("/configure", body(spec), Duration.ofMinutes(3));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(
           "8",

@@ -240,6 +240,14 @@ class ComputeMonitor_Test {
     } finally {
       receiver.destroy();
       receiver.waitFor();
+      // The walsender ends a moment after its client: the slot is busy until then.
+      Await.until(
+          "the slot to be released",
+          () ->
+              adminQuery(
+                      "select count(*) from pg_replication_slots where slot_name = 'monitor_test'"
+                          + " and active")
+                  == 0);
       cluster.psql("postgres", "select pg_drop_replication_slot('monitor_test')");
     }
   }

@@ -127,7 +127,8 @@ class PgbouncerTuner_Test {
     try {
       String connstr = "host=127.0.0.1 port=" + port + " dbname=pgbouncer user=postgres";
 
-      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, Duration.ofMillis(200), FAST))
+      // Retries for 20 s: the late start (120 ms) may take long on a loaded machine.
+      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 100, Duration.ofMillis(200), FAST))
           .tune(settings(), null);
 
       starter.join();

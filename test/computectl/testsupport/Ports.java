@@ -87,7 +87,11 @@ public final class Ports {
   private static int ephemeralLow() {
     try {
       String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Math.max(LOWEST + 1000, Integer.parseInt(range.split("\\s+")[0]));
+      int end = 0;
+      while (end < range.length() && Character.isDigit(range.charAt(end))) {
+        end++;
+      }
+      return Math.max(LOWEST + 1000, Integer.parseInt(range.substring(0, end)));
     } catch (IOException | RuntimeException e) {
       return 32_768;
     }

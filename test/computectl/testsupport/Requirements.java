@@ -45,7 +45,9 @@ public final class Requirements {
   /** A listening socket on the IPv6 loopback address ::1. */
   public static void ipv6Loopback() {
     try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+      byte[] loopback = new byte[16];
+      loopback[15] = 1;
+      s.bind(new InetSocketAddress(InetAddress.getByAddress(loopback), 0));
       if (!(s.getInetAddress() instanceof Inet6Address)) {
         throw new IOException("bound to " + s.getInetAddress());
       }

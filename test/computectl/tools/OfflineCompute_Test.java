@@ -298,7 +298,7 @@ class OfflineCompute_Test {
   }
 
   private static String runAsPostgres(List<String> cmd) throws Exception {
-    Command.Result r = Command.asPostgres(cmd, Duration.ofSeconds(120));
+    Command.Result r = Command.asPostgres(cmd, Duration.ofMinutes(2));
     assertEquals(0, r.exitCode(), String.join(" ", cmd) + ":\n" + r.describe());
     return r.stdout();
   }
