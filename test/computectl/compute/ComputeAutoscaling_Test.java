@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.Json;
+import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
 import computectl.util.RunAs;
@@ -79,10 +80,16 @@ class ComputeAutoscaling_Test {
               .anyMatch(
                   c -> c.equals("-g memory:neon-postgres " + postgres + " --sync-safekeepers")),
           "sync-safekeepers under cgexec: " + calls);
+      // The vm-monitor starts beside Postgres, possibly a moment after Running is reported.
+      String listening = "vm-monitor: listening on /127.0.0.1:" + monitorPort;
+      try {
+        Await.until("the vm-monitor listening", () -> cc.log().contains(listening));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\n" + cc.log(), e);
+      }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), monitorPort), 10_000);
       }
-      assertTrue(cc.log().contains("vm-monitor: listening on /127.0.0.1:" + monitorPort), cc.log());
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
     }
