@@ -57,7 +57,7 @@ public final class ApiJson {
   public static String string(JsonObject o, String name, String path) {
     JsonValue v = o.get(name);
     if (v == null) {
-      throw shape(path, "missing field \"" + name + "\"");
+      throw shape(path, "missing field `" + name + "`");
     }
     return string(v, join(path, name));
   }
@@ -79,7 +79,7 @@ public final class ApiJson {
   public static List<String> strings(JsonObject o, String name, String path) {
     JsonValue v = o.get(name);
     if (v == null) {
-      throw shape(path, "missing field \"" + name + "\"");
+      throw shape(path, "missing field `" + name + "`");
     }
     String at = join(path, name);
     List<String> out = new ArrayList<>();

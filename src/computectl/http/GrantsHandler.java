@@ -44,8 +44,7 @@ final class GrantsHandler implements RouteHandler {
     List<String> privileges = ApiJson.strings(body, "privileges", "");
     for (int i = 0; i < privileges.size(); i++) {
       if (!PRIVILEGES.contains(privileges.get(i))) {
-        throw ApiJson.shape(
-            "privileges[" + i + "]", "unknown variant \"" + privileges.get(i) + "\"");
+        throw ApiJson.shape("privileges[" + i + "]", "unknown variant `" + privileges.get(i) + "`");
       }
     }
     String role = ApiJson.string(body, "role", "");

@@ -172,7 +172,7 @@ final class ComputeSpecReader {
       default ->
           throw node.error(
               "unknown variant "
-                  + JsonText.quoteShort(only.getName())
+                  + JsonText.name(only.getName())
                   + ", expected "
                   + JsonText.oneOf(MODES));
     }

@@ -88,10 +88,7 @@ final class ConfigReader {
     if (!KEY_TYPES.contains(kty)) {
       throw node.child("kty", null)
           .error(
-              "unknown key type "
-                  + JsonText.quoteShort(kty)
-                  + ", expected "
-                  + JsonText.oneOf(KEY_TYPES));
+              "unknown key type " + JsonText.name(kty) + ", expected " + JsonText.oneOf(KEY_TYPES));
     }
     return keyParameters(node, kty, kid, alg);
   }

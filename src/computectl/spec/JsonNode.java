@@ -185,7 +185,7 @@ final class JsonNode {
     String s = string();
     if (!spellings.contains(s)) {
       throw error(
-          "unknown variant " + JsonText.quoteShort(s) + ", expected " + JsonText.oneOf(spellings));
+          "unknown variant " + JsonText.name(s) + ", expected " + JsonText.oneOf(spellings));
     }
     return s;
   }

@@ -28,9 +28,19 @@ final class JsonText {
     return name.length() <= MAX_SHOWN ? name : name.substring(0, MAX_SHOWN) + "...";
   }
 
-  /** {@code one of "A", "B", "C"}, or just {@code "A"} for a single choice. */
+  /**
+   * A member or variant name in an error message, in backticks as upstream's serde writes names
+   * ({@code missing field `roles`}); escaped like JSON inside and cut like {@link #quoteShort}.
+   */
+  static String name(String s) {
+    boolean cut = s.length() > MAX_SHOWN;
+    String q = quote(cut ? s.substring(0, MAX_SHOWN) : s);
+    return "`" + q.substring(1, q.length() - 1) + "`" + (cut ? "..." : "");
+  }
+
+  /** {@code one of `A`, `B`, `C`}, or just {@code `A`} for a single choice (serde's wording). */
   static String oneOf(List<String> choices) {
-    String quoted = choices.stream().map(JsonText::quote).collect(Collectors.joining(", "));
-    return choices.size() == 1 ? quoted : "one of " + quoted;
+    String names = choices.stream().map(JsonText::name).collect(Collectors.joining(", "));
+    return choices.size() == 1 ? names : "one of " + names;
   }
 }

@@ -81,7 +81,7 @@ final class StructFields {
   private void checkDuplicate(String name) {
     Integer second = secondIndex.get(name);
     if (second != null) {
-      record(second, node.error("duplicate field " + JsonText.quote(name)));
+      record(second, node.error("duplicate field " + JsonText.name(name)));
     }
   }
 
@@ -98,7 +98,7 @@ final class StructFields {
       throw earliest;
     }
     if (firstMissing != null) {
-      throw node.error("missing field " + JsonText.quote(firstMissing));
+      throw node.error("missing field " + JsonText.name(firstMissing));
     }
   }
 }

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Notices certificate renewals (behaviour.md 12.9): hashes the certificate file (SHA-256) every
@@ -29,6 +30,8 @@ public final class CertificateWatcher implements AutoCloseable {
   private final Runnable onChange;
   private final StopSignal stop = new StopSignal();
   private final Object lock = new Object();
+  private final AtomicLong readings = new AtomicLong();
+  private final AtomicLong failedReadings = new AtomicLong();
   private Thread thread;
   private byte[] digest;
 
@@ -91,14 +94,27 @@ public final class CertificateWatcher implements AutoCloseable {
   private byte[] awaitDigest() {
     while (true) {
       try {
-        return sha256(Files.readAllBytes(cert));
+        byte[] d = sha256(Files.readAllBytes(cert));
+        readings.incrementAndGet();
+        return d;
       } catch (IOException e) {
+        failedReadings.incrementAndGet();
         Log.error("could not read cert file " + cert + ": " + e);
       }
       if (!stop.sleep(readRetry)) {
         return null;
       }
     }
+  }
+
+  /** How often the certificate was read (and hashed) so far: what a "no change" is measured by. */
+  long readings() {
+    return readings.get();
+  }
+
+  /** How often reading the certificate failed so far. */
+  long failedReadings() {
+    return failedReadings.get();
   }
 
   static byte[] sha256(byte[] data) {

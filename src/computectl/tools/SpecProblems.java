@@ -42,8 +42,8 @@ final class SpecProblems {
   }
 
   static final int MAX_PROBLEMS = 100;
-  private static final Pattern MISSING = Pattern.compile("^missing field \"(.*)\"$");
-  private static final Pattern DUPLICATE = Pattern.compile("^duplicate field \"(.*)\"$");
+  private static final Pattern MISSING = Pattern.compile("^missing field `(.*)`$");
+  private static final Pattern DUPLICATE = Pattern.compile("^duplicate field `(.*)`$");
 
   /** Required members and values that satisfy the parser in their place. */
   private static final Map<String, String> PLACEHOLDERS =

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -19,6 +20,7 @@ final class CgroupWatcher {
   private final Path memoryStat;
   private final LongSupplier clock;
   private final long intervalNanos;
+  private final AtomicLong failedReads = new AtomicLong();
   private final Runnable onSummary;
   private final MemoryWindow window = new MemoryWindow();
   private volatile MemorySummary latest;
@@ -133,6 +135,11 @@ final class CgroupWatcher {
     return latest;
   }
 
+  /** How many times reading memory.stat failed (no sample taken) so far. */
+  long failedReads() {
+    return failedReads.get();
+  }
+
   void stop() {
     running = false;
     Thread t = thread;
@@ -169,6 +176,7 @@ final class CgroupWatcher {
     } catch (NoSuchFileException e) {
       value = 0;
     } catch (IOException | RuntimeException e) {
+      failedReads.incrementAndGet();
       // No sample rather than a made-up 0: stale stats make downscales fail instead of pass.
       if (!readFailing) {
         Log.warn(

@@ -232,7 +232,7 @@ class ComputeFailures_Test {
           Long.parseLong(Files.readAllLines(node.pgdata().resolve("postmaster.pid")).get(0).trim());
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
-      Thread.sleep(1000);
+      assertEquals(List.of(), Orphans.awaitNone(node.pgdata(), 30), "processes left behind");
       assertNoPostgres(node);
     }
   }

@@ -203,19 +203,31 @@ class ComputeFaults_Test {
             "a few databases created",
             () -> count(s, "select count(*) from pg_database where datname like 'db\\_%'") >= 3,
             cc);
-        backend =
-            count(
-                s,
-                "select pid from pg_stat_activity where application_name like 'compute_ctl%'"
-                    + " and state = 'active' and pid <> pg_backend_pid() limit 1");
+        // Between two statements compute_ctl's backend is idle for an instant: wait for it busy.
+        long[] found = new long[1];
+        await(
+            "compute_ctl's backend running a statement",
+            () ->
+                (found[0] =
+                        count(
+                            s,
+                            "select pid from pg_stat_activity where application_name like"
+                                + " 'compute_ctl%' and state = 'active' and pid <>"
+                                + " pg_backend_pid() limit 1"))
+                    > 0,
+            cc);
+        backend = found[0];
       }
       ProcessHandle.of(backend).orElseThrow().destroyForcibly();
       String status = failedWith(cc, node, 1);
       assertTrue(
           status.contains("\"error\":\"") && cc.log().contains("could not start the compute node"),
           status);
+      // Postgres logs the backend's death unless compute_ctl's SIGQUIT reaches the postmaster
+      // first; either way compute_ctl saw its connection break.
       assertTrue(
-          cc.log().contains("server process (PID " + backend + ") was terminated by signal 9"),
+          cc.log().contains("server process (PID " + backend + ") was terminated by signal 9")
+              || cc.log().contains("An I/O error occurred while sending to the backend"),
           cc.log());
     }
   }
@@ -279,7 +291,7 @@ class ComputeFaults_Test {
   void pageserverNeverFinishing_attemptDeadlineFailsTheStart() throws Exception {
     fx.pageserver.fault(StandInFault.stallAfter(100_000));
     ComputeFixture.Node node = ComputeFixture.newNode();
-    long started = System.nanoTime();
+    // An hour's read timeout: if the start fails within failedWith's wait, the deadline ended it.
     try (ComputeCtlProcess cc =
         fx.start(
             node,
@@ -287,14 +299,11 @@ class ComputeFaults_Test {
             List.of(),
             env(
                 Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.variable(),
-                "60",
+                "3600",
                 Setting.BASEBACKUP_DEADLINE_SECONDS.variable(),
                 "2"))) {
       String status = failedWith(cc, node, 1);
       assertTrue(status.contains("timed out reading from"), status);
-      assertTrue(
-          System.nanoTime() - started < 30_000_000_000L,
-          "the 2 s attempt deadline ended it, not the 60 s read timeout");
     }
   }
 

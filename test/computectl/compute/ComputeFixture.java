@@ -4,6 +4,7 @@ import computectl.standin.BasebackupTar;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
 import computectl.standin.StandInBasebackup;
+import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
 import java.io.IOException;
@@ -25,6 +26,13 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
   static final String TENANT = "b0554b632bd4d547a63b86c3630317e8";
   static final String TIMELINE = "2414a61ffc94e428f14b5758fe308e13";
   static final String TOKEN = "storage-token-e2e";
+
+  /**
+   * How long a failed compute keeps serving /status before it exits: the failure tests must read
+   * "failed" in that window, which a loaded machine needs seconds for (the product's default is 30
+   * s; each failure test waits it out).
+   */
+  static final String EXIT_GRACE_SECONDS = "5";
 
   private static BasebackupTar backup;
 
@@ -73,7 +81,20 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
           pgdata.resolve("pg_hba.conf"),
           "host all cloud_admin 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 md5\n");
       admin.execute("select pg_reload_conf()");
-      Thread.sleep(300);
+      Await.until("Postgres to ask for passwords", this::asksForPassword);
+    }
+
+    /** Whether a login without password is asked for one (the new pg_hba.conf is loaded). */
+    private boolean asksForPassword() {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("user", "password_probe");
+      try {
+        java.sql.DriverManager.getConnection(jdbcUrl("postgres"), p).close();
+        return false;
+      } catch (java.sql.SQLException e) {
+        // The driver's "the server requested password-based authentication" (no password given).
+        return "08004".equals(e.getSQLState());
+      }
     }
 
     /** Logs in over TCP with a password; returns current_user. */
@@ -101,6 +122,16 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
   /** Starts compute_ctl for {@code node} with a spec file (or none: a pooled compute). */
   ComputeCtlProcess start(
       Node node, Path specFile, List<String> extraArgs, Map<String, String> env) {
+    return start(List.of(), node, specFile, extraArgs, env);
+  }
+
+  /** {@link #start(Node, Path, List, Map)} through {@code wrapper} (see ComputeCtlProcess). */
+  ComputeCtlProcess start(
+      List<String> wrapper,
+      Node node,
+      Path specFile,
+      List<String> extraArgs,
+      Map<String, String> env) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -121,9 +152,9 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
     }
     args.addAll(extraArgs);
     Map<String, String> fullEnv =
-        new java.util.HashMap<>(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "1"));
+        new java.util.HashMap<>(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", EXIT_GRACE_SECONDS));
     fullEnv.putAll(env);
-    return ComputeCtlProcess.start(args, fullEnv, node.externalPort());
+    return ComputeCtlProcess.start(wrapper, args, fullEnv, node.externalPort());
   }
 
   @Override

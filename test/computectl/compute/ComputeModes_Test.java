@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.StandInBasebackup;
 import computectl.standin.StandInConnection;
+import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -34,19 +35,35 @@ class ComputeModes_Test {
       String modeType,
       String logLine)
       throws Exception {
+    int earlier = fx.pageserver.connections().size();
     try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
       assertTrue(status.contains("\"running\""), status + cc.log());
       assertTrue(Files.exists(node.pgdata().resolve("standby.signal")));
-      // The basebackup's connection (a Static compute's lease connections come and go beside it).
-      StandInConnection c =
-          fx.pageserver.connections().stream()
-              .filter(x -> x.queries().stream().anyMatch(q -> q.startsWith("basebackup ")))
-              .reduce((a, b) -> b)
-              .orElseThrow();
+      // A Static compute's lease thread connects too, before or after the basebackup.
+      List<StandInConnection> basebackups =
+          ours(earlier).stream()
+              .filter(c -> c.queries().stream().anyMatch(q -> q.startsWith("basebackup ")))
+              .toList();
+      assertEquals(1, basebackups.size(), basebackups.toString());
+      StandInConnection c = basebackups.get(0);
       assertEquals(List.of(expectedQuery), c.queries());
+      if (modeType.equals("static")) {
+        // A Static compute keeps a lease on its LSN (the real renewer of the real compute).
+        String lease =
+            "lease lsn "
+                + ComputeFixture.TENANT
+                + " "
+                + ComputeFixture.TIMELINE
+                + " "
+                + fx.backup().endLsn()
+                + " ";
+        Await.until(
+            "the lease request",
+            () -> ours(earlier).stream().anyMatch(x -> x.queries().contains(lease)));
+      }
       assertEquals("-c neon.compute_mode=" + modeType, c.startupParams().get("options"));
       try (Connection admin =
               DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
@@ -68,6 +85,12 @@ class ComputeModes_Test {
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());
     }
+  }
+
+  /** The pageserver connections made since the first {@code earlier} ones. */
+  private static List<StandInConnection> ours(int earlier) {
+    List<StandInConnection> all = fx.pageserver.connections();
+    return all.subList(earlier, all.size());
   }
 
   @Test

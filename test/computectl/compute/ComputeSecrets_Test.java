@@ -215,6 +215,38 @@ class ComputeSecrets_Test {
         "the log still explains the failure, without the statement's text: " + log);
   }
 
+  /** -s: the spec is in compute_ctl's own arguments, and must be nowhere else. */
+  @Test
+  void inlineSpec_showsNoSecretOutsideItsOwnArgument() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    TestSpec spec =
+        new TestSpec(fx, node)
+            .role("alice", ALICE_HASH)
+            .role("bob", BOB_VERIFIER)
+            .database("appdb", "alice");
+    List<String> outputs = new ArrayList<>();
+    try (ComputeCtlProcess cc = fx.start(node, null, List.of("-s", spec.json()), Map.of())) {
+      awaitStatus(node, "running");
+      for (String path : List.of("/status", "/metrics", "/metrics.json")) {
+        outputs.add(path + ": " + call(node, "GET", path, null, "").body());
+      }
+      String own = Long.toString(cc.process().pid());
+      outputs.add(
+          "process command lines: "
+              + commandLines(node)
+                  .lines()
+                  .filter(l -> !l.contains("--pgdata " + node.pgdata()) && !l.startsWith(own + " "))
+                  .collect(java.util.stream.Collectors.joining("\n")));
+      assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
+      assertEquals(0, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      outputs.add("compute_ctl's log: " + cc.log());
+      assertTrue(cc.log().contains("op-e2e"), "the log names the spec by its operation_uuid");
+    }
+    for (String o : outputs) {
+      assertNoSecret(o.substring(0, o.indexOf(':')), o);
+    }
+  }
+
   private void awaitStatus(ComputeFixture.Node node, String status) throws Exception {
     long until = System.nanoTime() + 60_000_000_000L;
     String last = "";

@@ -137,7 +137,11 @@ class ComputeSqlSafety_Test {
         }
         assertTrue(dbs.stream().noneMatch(x -> x.startsWith("doomed")), dbs.toString());
         assertEquals(List.of(SETTING), column(s, "SHOW test.hostile"));
-        assertEquals(63, LONG_63.getBytes(StandardCharsets.UTF_8).length);
+        assertEquals(
+            List.of("63"),
+            column(
+                s, "SELECT octet_length(rolname) FROM pg_roles WHERE rolname = '" + LONG_63 + "'"),
+            "a name of NAMEDATALEN - 1 bytes arrives whole");
         node.requirePasswords(s);
       }
       for (int i = 0; i < ROLES.size(); i++) {

@@ -58,15 +58,8 @@ class BehaviourDoc_Test {
     assertEquals(List.of(), missing, "citations of sections behaviour.md does not have");
   }
 
-  /**
-   * Lines allowed to match {@link #OUTSIDE}: this test's own pattern, and the test fixtures, which
-   * are still read from beside the checkout until they move into {@code test/} (then the entry
-   * goes).
-   */
-  private static final Set<String> KNOWN =
-      Set.of(
-          "test/computectl/docs/BehaviourDoc_Test.java",
-          "test/computectl/testsupport/Fixtures.java");
+  /** Lines allowed to match {@link #OUTSIDE}: this test's own pattern. */
+  private static final Set<String> KNOWN = Set.of("test/computectl/docs/BehaviourDoc_Test.java");
 
   @Test
   void nothingPointsOutsideTheRepository() throws IOException {

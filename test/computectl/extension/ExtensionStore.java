@@ -128,6 +128,7 @@ final class ExtensionStore implements AutoCloseable {
             f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
     }
+    computectl.testsupport.Requirements.zstd();
     Process p = new ProcessBuilder("zstd", "-q", "-c").start();
     Thread feeder =
         new Thread(

@@ -81,7 +81,7 @@ public final class HttpBodyTarget implements FuzzTarget {
                 .build(),
             0,
             0);
-    String spec = Fixtures.read("specs/upstream-compute-tools-cluster_spec.json");
+    String spec = Fixtures.read("specs/compute-spec-duplicate-safekeeper.json");
     add(0, 0, "{\"spec\":" + spec + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}");
     add(1, 0, "{\"logs_export_host\":\"collector:10514\"}");
     add(2, 0, "{\"extension\":\"plpgsql\",\"database\":\"postgres\",\"version\":\"1.0\"}");

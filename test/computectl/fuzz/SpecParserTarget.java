@@ -91,8 +91,8 @@ public final class SpecParserTarget implements FuzzTarget {
   private final List<byte[]> corpus = new ArrayList<>();
 
   public SpecParserTarget() {
-    String tools = Fixtures.read("specs/upstream-compute-tools-cluster_spec.json");
-    String api = Fixtures.read("specs/upstream-compute-api-cluster_spec.json");
+    String tools = Fixtures.read("specs/compute-spec-duplicate-safekeeper.json");
+    String api = Fixtures.read("specs/compute-spec.json");
     String small =
         "{\"format_version\":1.0,\"operation_uuid\":\"op\",\"tenant_id\":\"b0554b632bd4d547a63b86c3630317e8\",\"timeline_id\":\"2414a61ffc94e428f14b5758fe308e13\",\"pageserver_connstring\":\"host=127.0.0.1"
             + " port=6400\","

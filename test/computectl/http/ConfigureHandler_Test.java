@@ -139,14 +139,14 @@ class ConfigureHandler_Test {
     assertEquals(422, r.statusCode());
     assertEquals(
         "{\"error\":\"failed to deserialize the json body into the target type: missing field "
-            + "\\\"compute_ctl_config\\\"\"}",
+            + "`compute_ctl_config`\"}",
         r.body());
     HttpResponse<String> roles =
         configure("{\"format_version\":1.0,\"cluster\":{\"databases\":[]}}");
     assertEquals(422, roles.statusCode());
     assertEquals(
         "{\"error\":\"failed to deserialize the json body into the target type: spec.cluster:"
-            + " missing field \\\"roles\\\"\"}",
+            + " missing field `roles`\"}",
         roles.body());
   }
 

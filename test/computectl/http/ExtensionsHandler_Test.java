@@ -81,7 +81,7 @@ class ExtensionsHandler_Test {
     assertEquals(422, r.statusCode());
     assertEquals(
         "{\"error\":\"failed to deserialize the json body into the target type: missing field"
-            + " \\\"version\\\"\"}",
+            + " `version`\"}",
         r.body());
   }
 

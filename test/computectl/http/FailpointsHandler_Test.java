@@ -62,7 +62,7 @@ class FailpointsHandler_Test {
     assertEquals(422, r.statusCode());
     assertEquals(
         "{\"error\":\"failed to deserialize the json body into the target type: [0]: missing field"
-            + " \\\"actions\\\"\"}",
+            + " `actions`\"}",
         r.body());
   }
 }

@@ -65,7 +65,7 @@ class GrantsHandler_Test {
     assertEquals(422, r.statusCode());
     assertEquals(
         "{\"error\":\"failed to deserialize the json body into the target type: privileges[1]: "
-            + "unknown variant \\\"all\\\"\"}",
+            + "unknown variant `all`\"}",
         r.body());
   }
 

@@ -157,6 +157,7 @@ class JwtAuthorizer_Test {
 
   @Test
   void authorize_loopbackIsNotBypassed() {
+    computectl.testsupport.Requirements.ipv6Loopback();
     assertError(400, INVALID_TOKEN, ApiClient.local(servers.externalPort()).get("/status"));
     assertError(400, INVALID_TOKEN, new ApiClient("[::1]", servers.externalPort()).get("/status"));
   }

@@ -10,6 +10,11 @@ import computectl.spec.ParsedSpec;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import computectl.standin.PageserverStandIn;
+import computectl.testsupport.TestPg;
+import computectl.util.Log;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,7 +62,7 @@ class LsnLeaseRenewer_Test {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    long deadline = System.nanoTime() + 30_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for " + what);
@@ -76,29 +81,49 @@ class LsnLeaseRenewer_Test {
   @Test
   void renew_grantedLease_sendsUpstreamCommandAndSleeps() throws Exception {
     long until = System.currentTimeMillis() + 3_600_000;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream previous = Log.setOutput(new PrintStream(log, true, StandardCharsets.UTF_8));
     try (PageserverStandIn ps = PageserverStandIn.start(0).leaseValidUntil(until)) {
       ParsedSpec spec = staticSpec(ps.connstr());
       try (LsnLeaseRenewer r = LsnLeaseRenewer.forStatic(spec, () -> spec)) {
         r.start();
         await("the lease", () -> r.validUntil() == until);
-        Thread.sleep(300);
+        // Positive evidence of the sleep (an hour's lease less the 60 s margin), not a pause.
+        await(
+            "the renewer to go to sleep",
+            () ->
+                log.toString(StandardCharsets.UTF_8)
+                    .matches("(?s).*sleeping for 35[34]\\d seconds.*"));
 
         assertEquals(
             List.of("lease lsn " + TENANT + " " + TIMELINE + " " + LSN + " "), ps.queries());
         assertTrue(r.isRunning());
       }
+    } finally {
+      Log.setOutput(previous);
     }
   }
 
+  /**
+   * A lease shorter than the renewal margin is renewed at half its validity: the second request
+   * arrives while the first lease still holds (seen within 10 ms of its arrival, with a margin of
+   * seconds), where a renewal at or after expiry would arrive later than {@code validUntil}.
+   */
   @Test
   void renew_shortLease_renewsBeforeItExpires() throws Exception {
-    try (PageserverStandIn ps =
-        PageserverStandIn.start(0).leaseValidUntil(System.currentTimeMillis() + 600)) {
+    long validUntil = System.currentTimeMillis() + 4_000;
+    try (PageserverStandIn ps = PageserverStandIn.start(0).leaseValidUntil(validUntil)) {
       AtomicReference<ParsedSpec> current = new AtomicReference<>(staticSpec(ps.connstr()));
       try (LsnLeaseRenewer r = renewer(current)) {
         r.start();
+        await("the first lease", () -> r.validUntil() == validUntil);
         await("a renewal", () -> ps.queries().size() >= 2);
-        ps.leaseValidUntil(System.currentTimeMillis() + 3_600_000);
+        long renewedAt = System.currentTimeMillis();
+        ps.leaseValidUntil(renewedAt + 3_600_000);
+
+        assertTrue(
+            renewedAt < validUntil,
+            "renewed " + (renewedAt - validUntil) + " ms after the lease expired");
       }
     }
   }
@@ -119,18 +144,25 @@ class LsnLeaseRenewer_Test {
 
   @Test
   void renew_pageserverDown_retriesUntilItAnswers() throws Exception {
-    try (PageserverStandIn ps = PageserverStandIn.start(0)) {
+    // A reserved port: nothing else can bind it while the stand-in is not listening.
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream previous = Log.setOutput(new PrintStream(log, true, StandardCharsets.UTF_8));
+    try (PageserverStandIn ps = PageserverStandIn.start(TestPg.freePort())) {
       ps.refuseConnections(true);
       AtomicReference<ParsedSpec> current = new AtomicReference<>(staticSpec(ps.connstr()));
       try (LsnLeaseRenewer r = renewer(current)) {
         r.start();
-        Thread.sleep(300);
+        await(
+            "two refused attempts",
+            () -> log.toString(StandardCharsets.UTF_8).contains("(attempt 1)"));
         assertEquals(-1, r.validUntil());
         ps.refuseConnections(false);
 
         await("the lease after retries", () -> r.validUntil() > 0);
         assertFalse(r.refused());
       }
+    } finally {
+      Log.setOutput(previous);
     }
   }
 

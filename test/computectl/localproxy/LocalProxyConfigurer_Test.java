@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.spec.LocalProxySpec;
 import computectl.spec.TlsConfig;
+import computectl.testsupport.Requirements;
 import computectl.util.ComputeCtlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ class LocalProxyConfigurer_Test {
    * each SIGHUP.
    */
   private static Process fakeLocalProxy(Path dir, boolean lock) throws Exception {
+    Requirements.flock();
     String script =
         "trap 'echo hup >> \"$1/hups\"' HUP\n"
             + "exec 9<>\"$1/pid\"\n"
@@ -39,7 +41,7 @@ class LocalProxyConfigurer_Test {
         new ProcessBuilder("sh", "-c", script, "sh", dir.toString())
             .redirectErrorStream(true)
             .start();
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    long deadline = System.nanoTime() + 30_000_000_000L;
     while (!Files.exists(dir.resolve("ready"))) {
       if (System.nanoTime() > deadline || !p.isAlive()) {
         p.destroyForcibly();

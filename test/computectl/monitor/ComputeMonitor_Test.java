@@ -9,11 +9,17 @@ import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
 import computectl.postgres.JdbcConnector;
 import computectl.standin.LocalCluster;
+import computectl.testsupport.Await;
+import computectl.testsupport.HelperThread;
+import computectl.testsupport.Requirements;
 import computectl.testsupport.TestPg;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.TimeZone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -44,6 +50,22 @@ class ComputeMonitor_Test {
     return node;
   }
 
+  private static long adminQuery(String sql) {
+    try (Connection c = DriverManager.getConnection(cluster.jdbcUrl("postgres"));
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long appBackends(String state) {
+    return adminQuery(
+        "select count(*) from pg_stat_activity where usename = 'app' and state = '" + state + "'");
+  }
+
   private ComputeMonitor monitor(ComputeNode node) {
     return new ComputeMonitor(node, JdbcConnector.fromConnstr(cluster.url("postgres")));
   }
@@ -57,10 +79,17 @@ class ComputeMonitor_Test {
     }
   }
 
+  /**
+   * The monitor's own session must not be in UTC, or a query that formats {@code state_change} in
+   * the session's zone and calls it UTC (upstream's) would pass: the JDBC driver gives the session
+   * the JVM's zone, so the JVM's zone is set away from UTC while the monitor connects.
+   */
   @Test
   void checkOnce_idleSessionGivesItsStateChangeInUtc() throws Exception {
     ComputeNode node = runningNode();
     Instant before = Instant.now().minusSeconds(1);
+    TimeZone jvmZone = TimeZone.getDefault();
+    TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata"));
     try (Connection app =
             DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
         Statement s = app.createStatement();
@@ -73,6 +102,8 @@ class ComputeMonitor_Test {
       assertTrue(
           !last.isBefore(before) && !last.isAfter(Instant.now()),
           "state_change read as UTC: " + last);
+    } finally {
+      TimeZone.setDefault(jvmZone);
     }
   }
 
@@ -82,20 +113,23 @@ class ComputeMonitor_Test {
     try (Connection app =
             DriverManager.getConnection(cluster.jdbcUrl("postgres").replace("cloud_admin", "app"));
         ComputeMonitor m = monitor(node)) {
-      Thread sleeper =
-          new Thread(
+      HelperThread sleeper =
+          HelperThread.start(
+              "test-sleeper",
               () -> {
                 try (Statement s = app.createStatement()) {
-                  s.execute("select pg_sleep(2)");
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
+                  s.execute("select pg_sleep(60)");
+                } catch (SQLException e) {
+                  if (!"57014".equals(e.getSQLState())) { // canceled below, once checked
+                    throw e;
+                  }
                 }
-              },
-              "test-sleeper");
-      sleeper.start();
-      Thread.sleep(500);
+              });
+      Await.until("the app's backend to be active", () -> appBackends("active") == 1);
       Instant before = Instant.now();
       m.checkOnce();
+      adminQuery(
+          "select count(pg_cancel_backend(pid)) from pg_stat_activity where usename = 'app'");
       sleeper.join();
       assertTrue(!node.state().lastActive().isBefore(before), "active backend means now");
     }
@@ -121,7 +155,7 @@ class ComputeMonitor_Test {
         ComputeMonitor m = monitor(node)) {
       app.setAutoCommit(false);
       s.execute("select 1");
-      Thread.sleep(200);
+      Await.until("an open transaction", () -> appBackends("idle in transaction") == 1);
       Instant before = Instant.now();
       m.checkOnce();
       assertTrue(
@@ -168,6 +202,7 @@ class ComputeMonitor_Test {
 
   @Test
   void checkOnce_logicalReplicationConnectionMeansNow() throws Exception {
+    Requirements.pgRecvlogical(TestPg.install().tool("pg_recvlogical").getParent());
     ComputeNode node = runningNode();
     cluster.psql(
         "postgres", "select pg_create_logical_replication_slot('monitor_test', 'test_decoding')");
@@ -207,6 +242,14 @@ class ComputeMonitor_Test {
     } finally {
       receiver.destroy();
       receiver.waitFor();
+      // The walsender ends a moment after its client: the slot is busy until then.
+      Await.until(
+          "the slot to be released",
+          () ->
+              adminQuery(
+                      "select count(*) from pg_replication_slots where slot_name = 'monitor_test'"
+                          + " and active")
+                  == 0);
       cluster.psql("postgres", "select pg_drop_replication_slot('monitor_test')");
     }
   }

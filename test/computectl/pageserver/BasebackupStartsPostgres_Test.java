@@ -8,15 +8,15 @@ import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
 import computectl.standin.StandInBasebackup;
 import computectl.standin.StandInFixture;
+import computectl.testsupport.Command;
 import computectl.testsupport.TestPg;
 import computectl.util.RunAs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,13 +27,11 @@ import org.junit.jupiter.api.Test;
 @Tag("e2e")
 class BasebackupStartsPostgres_Test {
   private static String run(List<String> cmd) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(RunAs.command(TestPg.user(), cmd)).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " failed: " + out);
+    Command.Result r = Command.asPostgres(cmd, Duration.ofSeconds(90));
+    if (r.exitCode() != 0) {
+      throw new IOException(String.join(" ", cmd) + " failed: " + r.describe());
     }
-    return out;
+    return r.stdout();
   }
 
   @Test

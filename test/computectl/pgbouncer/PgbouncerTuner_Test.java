@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.spec.TlsConfig;
+import computectl.testsupport.HelperThread;
 import computectl.testsupport.TestPg;
 import computectl.util.ComputeCtlException;
 import java.nio.file.Files;
@@ -81,19 +82,15 @@ class PgbouncerTuner_Test {
     Path certDir = Files.createTempDirectory("computectl-pgbtls-");
     TlsConfig tls =
         new TlsConfig(certDir.resolve("tls.key").toString(), certDir.resolve("tls.crt").toString());
-    Thread keyWriter =
-        new Thread(
-            () -> {
-              try {
+    HelperThread keyWriter = null;
+    try (FakeAdminConsole bouncer = FakeAdminConsole.tcp(0)) {
+      keyWriter =
+          HelperThread.start(
+              "test-key-writer",
+              () -> {
                 Thread.sleep(300);
                 Files.writeString(certDir.resolve("tls.key"), "key");
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            "test-key-writer");
-    try (FakeAdminConsole bouncer = FakeAdminConsole.tcp(0)) {
-      keyWriter.start();
+              });
       String connstr = "host=127.0.0.1 port=" + bouncer.port() + " dbname=pgbouncer user=postgres";
 
       new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, FAST, FAST))
@@ -112,7 +109,9 @@ class PgbouncerTuner_Test {
                       + "\nclient_tls_sslmode=allow\n"),
           Files.readString(ini));
     } finally {
-      keyWriter.join();
+      if (keyWriter != null) {
+        keyWriter.join();
+      }
     }
   }
 
@@ -121,22 +120,18 @@ class PgbouncerTuner_Test {
     Path ini = ini();
     int port = TestPg.freePort();
     FakeAdminConsole[] late = new FakeAdminConsole[1];
-    Thread starter =
-        new Thread(
+    HelperThread starter =
+        HelperThread.start(
+            "test-late-bouncer",
             () -> {
-              try {
-                Thread.sleep(120);
-                late[0] = FakeAdminConsole.tcp(port);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            "test-late-bouncer");
-    starter.start();
+              Thread.sleep(120);
+              late[0] = FakeAdminConsole.tcp(port);
+            });
     try {
       String connstr = "host=127.0.0.1 port=" + port + " dbname=pgbouncer user=postgres";
 
-      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 3, Duration.ofMillis(200), FAST))
+      // Retries for 20 s: the late start (120 ms) may take long on a loaded machine.
+      new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 100, Duration.ofMillis(200), FAST))
           .tune(settings(), null);
 
       starter.join();

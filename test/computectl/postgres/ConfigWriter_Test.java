@@ -77,19 +77,18 @@ class ConfigWriter_Test {
 
   @Test
   void settingsBlock_fixtureSpecMatchesUpstreamVectors() throws Exception {
-    ComputeSpec spec =
-        SpecParser.parseSpec(Fixtures.read("specs/upstream-compute-api-cluster_spec.json"));
+    ComputeSpec spec = SpecParser.parseSpec(Fixtures.read("specs/compute-spec.json"));
     String block = ConfigWriter.settingsBlock(spec.cluster().settings());
     List<String> lines = lines(block);
     assertEquals(spec.cluster().settings().size(), lines.size());
     assertEquals("fsync = off", lines.get(0));
     assertEquals("wal_level = logical", lines.get(1));
-    assertEquals("neon.safekeepers = '127.0.0.1:6502,127.0.0.1:6503,127.0.0.1:6501'", lines.get(3));
+    assertEquals("neon.safekeepers = '127.0.0.1:7502,127.0.0.1:7503,127.0.0.1:7501'", lines.get(3));
     assertEquals("shared_buffers = 32768", lines.get(6));
     assertEquals("listen_addresses = '0.0.0.0'", lines.get(10));
-    assertEquals("neon.tenant_id = 'b0554b632bd4d547a63b86c3630317e8'", lines.get(16));
+    assertEquals("neon.tenant_id = '9f8e7d6c5b4a39281706f5e4d3c2b1a0'", lines.get(16));
     assertEquals(
-        "test.escaping = 'here''s a backslash \\\\ and a quote '' and a double-quote \" hooray'",
+        "test.escaping = 'one quote '' one backslash \\\\ one double quote \" the end'",
         lines.get(lines.size() - 1));
     String whole = ConfigWriter.render(spec, LINUX);
     assertTrue(

@@ -41,7 +41,7 @@ class Planner_Test {
   void databaseOptions_matchesUpstreamVector() {
     Database first = Specs.fixture().cluster().databases().get(0);
     assertEquals(
-        "LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER \"alexk\"",
+        "LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER \"reader\"",
         Statements.databaseOptions(first));
   }
 
@@ -49,7 +49,7 @@ class Planner_Test {
   void roleOptions_matchesUpstreamVector() {
     Role first = Specs.fixture().cluster().roles().get(0);
     assertEquals(
-        " LOGIN PASSWORD 'md56b1d16b78004bbd51fa06af9eda75972'",
+        " LOGIN PASSWORD 'md58c0f6a2d9e4b17c35d2e9a8f1b6c4d70'",
         Statements.roleOptions(first, false));
   }
 
@@ -109,26 +109,28 @@ class Planner_Test {
             + " LOGIN PASSWORD %s";
     assertEquals(
         List.of(
-            String.format(create, "\"postgres\"", "'md56b1d16b78004bbd51fa06af9eda75972'"),
-            String.format(create, "\"alexk\"", "NULL"),
+            String.format(create, "\"postgres\"", "'md58c0f6a2d9e4b17c35d2e9a8f1b6c4d70'"),
+            String.format(create, "\"reader\"", "NULL"),
             String.format(
-                create, "\"zenith \"\"new\"\"\"", "'md55b1d16b78004bbd51fa06af9eda75972'"),
-            String.format(create, "\"zen\"", "'md59b1d16b78004bbd51fa06af9eda75972'"),
+                create, "\"renamed \"\"role\"\"\"", "'md52d7e1c9b3a5f8e4d6c0b2a1f9e8d7c6b'"),
+            String.format(create, "\"owner_one\"", "'md54a9b8c7d6e5f40312a1b0c9d8e7f6a5b'"),
             String.format(
-                create, "\"\"\"name\"\";\\n select 1;\"", "'md55b1d16b78004bbd51fa06af9eda75972'"),
-            String.format(create, "\"MyRole\"", "'md55b1d16b78004bbd51fa06af9eda75972'")),
+                create,
+                "\"\"\"odd\"\";\\n drop table x;\"",
+                "'md52d7e1c9b3a5f8e4d6c0b2a1f9e8d7c6b'"),
+            String.format(create, "\"MixedCase\"", "'md52d7e1c9b3a5f8e4d6c0b2a1f9e8d7c6b'")),
         sql(plan, "CreateAndAlterRoles"));
     assertEquals(
         List.of(
-            "CREATE DATABASE \"DB2\" LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER"
-                + " \"alexk\"",
-            "GRANT ALL PRIVILEGES ON DATABASE \"DB2\" TO neon_superuser",
-            "CREATE DATABASE \"zenith\"  OWNER \"MyRole\"",
-            "GRANT ALL PRIVILEGES ON DATABASE \"zenith\" TO neon_superuser",
-            "CREATE DATABASE \"zen\"  OWNER \"zen\"",
-            "GRANT ALL PRIVILEGES ON DATABASE \"zen\" TO neon_superuser"),
+            "CREATE DATABASE \"Sales2\" LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER"
+                + " \"reader\"",
+            "GRANT ALL PRIVILEGES ON DATABASE \"Sales2\" TO neon_superuser",
+            "CREATE DATABASE \"inventory\"  OWNER \"MixedCase\"",
+            "GRANT ALL PRIVILEGES ON DATABASE \"inventory\" TO neon_superuser",
+            "CREATE DATABASE \"owner_db\"  OWNER \"owner_one\"",
+            "GRANT ALL PRIVILEGES ON DATABASE \"owner_db\" TO neon_superuser"),
         sql(plan, "CreateAndAlterDatabases"));
-    assertEquals(List.of("DROP ROLE IF EXISTS \"zenith2\""), sql(plan, "DropRoles"));
+    assertEquals(List.of("DROP ROLE IF EXISTS \"gone_role\""), sql(plan, "DropRoles"));
     assertEquals(
         List.of(
             "CREATE EXTENSION IF NOT EXISTS neon WITH SCHEMA neon",
@@ -147,14 +149,13 @@ class Planner_Test {
     List<String> rd = sql(plan, "RenameAndDeleteDatabases");
     assertEquals(2, rd.size(), "rename of missing DB is nothing, delete is two statements: " + rd);
     assertTrue(
-        rd.get(0).startsWith("DO $xx$") && rd.get(0).contains("datname = $x$zenith_test$x$"),
-        rd.get(0));
-    assertEquals("DROP DATABASE IF EXISTS \"zenith_test\" WITH (FORCE)", rd.get(1));
+        rd.get(0).startsWith("DO $xx$") && rd.get(0).contains("datname = $x$old_db$x$"), rd.get(0));
+    assertEquals("DROP DATABASE IF EXISTS \"old_db\" WITH (FORCE)", rd.get(1));
     assertTrue(sql(plan, "RenameRoles").isEmpty());
     assertEquals(1, plan.warnings().size());
     assertTrue(
-        plan.warnings().get(0).contains("'zenith new' does not exist"), plan.warnings().get(0));
-    DatabaseTask preDrop = task(plan, Stage.Kind.PRE_DROP, "zenith_test");
+        plan.warnings().get(0).contains("'renamed role' does not exist"), plan.warnings().get(0));
+    DatabaseTask preDrop = task(plan, Stage.Kind.PRE_DROP, "old_db");
     assertTrue(preDrop.skipped(), "pre-drop of a missing database opens no connection");
   }
 
@@ -167,15 +168,15 @@ class Planner_Test {
             .findFirst()
             .orElseThrow();
     assertEquals(
-        List.of("DB2", "zenith", "zen", "postgres"),
+        List.of("Sales2", "inventory", "owner_db", "postgres"),
         perDb.tasks().stream().map(DatabaseTask::database).toList());
     DatabaseTask db2 = perDb.tasks().get(0);
     assertFalse(db2.skipped());
     assertTrue(
-        db2.phases().get(0).isEmpty(), "zenith2 does not exist: no role references to delete");
+        db2.phases().get(0).isEmpty(), "gone_role does not exist: no role references to delete");
     List<SqlStatement> perms = db2.phases().get(1).statements();
     assertTrue(
-        perms.get(0).sql().contains("ALTER SCHEMA public OWNER TO %I', $x$alexk$x$"),
+        perms.get(0).sql().contains("ALTER SCHEMA public OWNER TO %I', $x$reader$x$"),
         perms.get(0).sql());
     assertTrue(perms.get(1).sql().contains("GRANT CREATE ON SCHEMA public TO web_access"));
     DatabaseTask system = perDb.tasks().get(3);
@@ -408,14 +409,13 @@ class Planner_Test {
     Plan plan = plan(Specs.fixture());
     String text = plan.print();
     assertFalse(
-        text.contains("6b1d16b78004bbd51fa06af9eda75972"), "no password hash in the printed plan");
+        text.contains("8c0f6a2d9e4b17c35d2e9a8f1b6c4d70"), "no password hash in the printed plan");
     assertTrue(text.contains("IN ROLE neon_superuser  LOGIN PASSWORD '<redacted>';"), text);
-    assertTrue(text.contains("-- create role \"name\";\\n select 1;\n"), text);
-    assertTrue(text.contains("-- WARNING: rename_role: role 'zenith new' does not exist"), text);
+    assertTrue(text.contains("-- create role \"odd\";\\n drop table x;\n"), text);
+    assertTrue(text.contains("-- WARNING: rename_role: role 'renamed role' does not exist"), text);
     assertTrue(
-        text.contains("-- database \"zenith_test\": skipped, database zenith_test does not exist"),
-        text);
+        text.contains("-- database \"old_db\": skipped, database old_db does not exist"), text);
     assertTrue(
-        plan.statements().stream().anyMatch(s -> s.contains("6b1d16b78004bbd51fa06af9eda75972")));
+        plan.statements().stream().anyMatch(s -> s.contains("8c0f6a2d9e4b17c35d2e9a8f1b6c4d70")));
   }
 }

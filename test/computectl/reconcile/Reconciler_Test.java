@@ -19,7 +19,13 @@ import org.junit.jupiter.api.Test;
 @Tag("e2e")
 class Reconciler_Test {
   private static final List<String> FIXTURE_ROLES =
-      List.of("postgres", "alexk", "zenith \"new\"", "zen", "\"name\";\\n select 1;", "MyRole");
+      List.of(
+          "postgres",
+          "reader",
+          "renamed \"role\"",
+          "owner_one",
+          "\"odd\";\\n drop table x;",
+          "MixedCase");
   private static TestDb db;
   private static Plan fixturePlan;
 
@@ -41,13 +47,13 @@ class Reconciler_Test {
   @Test
   void apply_fixture_createsRolesWithPasswordsAndMembership() {
     assertEquals(
-        "md56b1d16b78004bbd51fa06af9eda75972",
+        "md58c0f6a2d9e4b17c35d2e9a8f1b6c4d70",
         db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'"));
     assertEquals(
-        "md55b1d16b78004bbd51fa06af9eda75972",
+        "md52d7e1c9b3a5f8e4d6c0b2a1f9e8d7c6b",
         db.one(
-            "postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = ?", "zenith \"new\""));
-    assertNull(db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'alexk'"));
+            "postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = ?", "renamed \"role\""));
+    assertNull(db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'reader'"));
     for (String role : FIXTURE_ROLES) {
       assertEquals(
           "true",
@@ -80,21 +86,22 @@ class Reconciler_Test {
   @Test
   void apply_fixture_createsDatabasesWithOwnersAndOptions() {
     assertEquals(
-        "alexk C C",
+        "reader C C",
         db.one(
             "postgres",
             "SELECT concat_ws(' ', pg_get_userbyid(datdba), datcollate, datctype) FROM pg_database"
-                + " WHERE datname = 'DB2'"));
+                + " WHERE datname = 'Sales2'"));
     assertEquals(
-        "MyRole",
+        "MixedCase",
         db.one(
             "postgres",
-            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'zenith'"));
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'inventory'"));
     assertEquals(
-        "zen",
+        "owner_one",
         db.one(
-            "postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'zen'"));
-    for (String name : List.of("DB2", "zenith", "zen")) {
+            "postgres",
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'owner_db'"));
+    for (String name : List.of("Sales2", "inventory", "owner_db")) {
       assertEquals(
           "true",
           db.one(
@@ -141,7 +148,7 @@ class Reconciler_Test {
     assertTrue(
         roles.stream().allMatch(s -> s.startsWith("ALTER ROLE ")),
         "only md5 roles are re-altered: " + roles);
-    assertEquals(5, roles.size(), "alexk (null password) compares equal");
+    assertEquals(5, roles.size(), "reader (null password) compares equal");
     assertTrue(SystemPhases.find(again, "CreateAndAlterDatabases").isEmpty());
     assertEquals(
         before,

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /** Specs for reconciliation tests: the upstream fixture, or small ones built field by field. */
 final class Specs {
-  static final String FIXTURE = "specs/upstream-compute-api-cluster_spec.json";
+  static final String FIXTURE = "specs/compute-spec.json";
 
   private Specs() {}
 

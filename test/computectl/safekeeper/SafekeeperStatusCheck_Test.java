@@ -1,6 +1,7 @@
 package computectl.safekeeper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.metrics.StartupMetrics;
@@ -21,6 +22,12 @@ import org.junit.jupiter.api.Test;
 
 /** Three stand-in safekeepers answering TIMELINE_STATUS. */
 class SafekeeperStatusCheck_Test {
+  /** Longer than any test: a query delayed this long is never answered (until close). */
+  private static final long NEVER_MILLIS = 600_000;
+
+  /** Far more than the check should take even on a loaded machine, far less than NEVER_MILLIS. */
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
   private static final Lsn A = Lsn.parse("0/2000000");
   private static final Lsn B = Lsn.parse("0/2000100");
   private static final Lsn C = Lsn.parse("0/2000200");
@@ -59,7 +66,13 @@ class SafekeeperStatusCheck_Test {
   @Test
   void check_agreeingSafekeepersGiveTheLsn() {
     assertEquals(Optional.of(A), PATIENT.check(spec(), metrics));
-    StandInConnection seen = safekeepers.get(0).connections().get(0);
+    // The check returns on a quorum of two: the third safekeeper's session may be unfinished.
+    StandInConnection seen =
+        safekeepers.stream()
+            .flatMap(s -> s.connections().stream())
+            .filter(c -> !c.queries().isEmpty())
+            .findFirst()
+            .orElseThrow();
     assertEquals("no_user", seen.startupParams().get("user"));
     assertEquals(
         "-c timeline_id=" + TestSpecs.TIMELINE + " tenant_id=" + TestSpecs.TENANT,
@@ -100,24 +113,27 @@ class SafekeeperStatusCheck_Test {
     assertEquals(Optional.empty(), PATIENT.check(spec(), metrics));
   }
 
+  /**
+   * Safekeepers that never answer (until the stand-ins close) are given up on: the check returns at
+   * all, and records at least its 100 ms timeout.
+   */
   @Test
   void check_slowSafekeepersTimeOutAfter100ms() {
     assertEquals(Duration.ofMillis(100), SafekeeperStatusCheck.PER_SAFEKEEPER_TIMEOUT);
-    safekeepers.forEach(s -> s.queryDelay(2000));
-    long start = System.nanoTime();
-    assertEquals(Optional.empty(), new SafekeeperStatusCheck().check(spec(), metrics));
-    long ms = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(ms < 1000, ms + " ms");
+    safekeepers.forEach(s -> s.queryDelay(NEVER_MILLIS));
+    assertEquals(
+        Optional.empty(),
+        assertTimeoutPreemptively(LIMIT, () -> new SafekeeperStatusCheck().check(spec(), metrics)));
     long recorded = metrics.get(StartupMetrics.Field.SYNC_SK_CHECK_MS);
-    assertTrue(recorded >= 100 && recorded <= ms, recorded + " recorded, " + ms + " measured");
+    assertTrue(recorded >= 100, recorded + " ms recorded");
   }
 
+  /** A quorum answers while the third safekeeper never does: the check does not wait for it. */
   @Test
   void check_oneSlowSafekeeperIsNotWaitedFor() {
-    safekeepers.get(1).queryDelay(5000);
-    long start = System.nanoTime();
-    assertEquals(Optional.of(A), PATIENT.check(spec(), metrics));
-    assertTrue(System.nanoTime() - start < 2_500_000_000L);
+    safekeepers.get(1).queryDelay(NEVER_MILLIS);
+    assertEquals(
+        Optional.of(A), assertTimeoutPreemptively(LIMIT, () -> PATIENT.check(spec(), metrics)));
   }
 
   @Test

@@ -80,9 +80,9 @@ class SpecParserConfig_Test {
   @Test
   void parseComputeCtlConfig_refusesAnUnknownAlgorithm() {
     assertShape(
-        "jwks.keys[1].alg: unknown variant \"ES512\", expected one of \"HS256\", \"HS384\","
-            + " \"HS512\", \"ES256\", \"ES384\", \"RS256\", \"RS384\", \"RS512\", \"PS256\","
-            + " \"PS384\", \"PS512\", \"EdDSA\", \"RSA1_5\", \"RSA-OAEP\", \"RSA-OAEP-256\"",
+        "jwks.keys[1].alg: unknown variant `ES512`, expected one of `HS256`, `HS384`,"
+            + " `HS512`, `ES256`, `ES384`, `RS256`, `RS384`, `RS512`, `PS256`,"
+            + " `PS384`, `PS512`, `EdDSA`, `RSA1_5`, `RSA-OAEP`, `RSA-OAEP-256`",
         () ->
             SecurityConfigJson.parse(
                 keys(
@@ -94,28 +94,27 @@ class SpecParserConfig_Test {
   @Test
   void parseComputeCtlConfig_refusesBadKeyParameters() {
     assertShape(
-        "jwks.keys[0].kty: unknown key type \"XYZ\", expected one of \"EC\", \"RSA\", \"oct\","
-            + " \"OKP\"",
+        "jwks.keys[0].kty: unknown key type `XYZ`, expected one of `EC`, `RSA`, `oct`," + " `OKP`",
         () -> SecurityConfigJson.parse(keys("{\"kty\": \"XYZ\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"kty\"",
+        "jwks.keys[0]: missing field `kty`",
         () -> SecurityConfigJson.parse(keys("{\"crv\": \"Ed25519\", \"x\": \"a\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"x\"",
+        "jwks.keys[0]: missing field `x`",
         () -> SecurityConfigJson.parse(keys("{\"kty\": \"OKP\", \"crv\": \"Ed25519\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"y\"",
+        "jwks.keys[0]: missing field `y`",
         () ->
             SecurityConfigJson.parse(keys("{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"a\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"e\"",
+        "jwks.keys[0]: missing field `e`",
         () -> SecurityConfigJson.parse(keys("{\"kty\": \"RSA\", \"n\": \"a\"}")));
     assertShape(
-        "jwks.keys[0]: missing field \"k\"",
+        "jwks.keys[0]: missing field `k`",
         () -> SecurityConfigJson.parse(keys("{\"kty\": \"oct\"}")));
     assertShape(
-        "jwks.keys[0].crv: unknown variant \"X25519\", expected one of \"P-256\", \"P-384\","
-            + " \"P-521\", \"Ed25519\"",
+        "jwks.keys[0].crv: unknown variant `X25519`, expected one of `P-256`, `P-384`,"
+            + " `P-521`, `Ed25519`",
         () ->
             SecurityConfigJson.parse(
                 keys("{\"kty\": \"OKP\", \"crv\": \"X25519\", \"x\": \"a\"}")));
@@ -131,13 +130,13 @@ class SpecParserConfig_Test {
 
   @Test
   void parseComputeCtlConfig_requiresTheKeySet() {
-    assertShape(".: missing field \"jwks\"", () -> SecurityConfigJson.parse("{\"tls\": null}"));
-    assertShape("jwks: missing field \"keys\"", () -> SecurityConfigJson.parse("{\"jwks\": {}}"));
+    assertShape(".: missing field `jwks`", () -> SecurityConfigJson.parse("{\"tls\": null}"));
+    assertShape("jwks: missing field `keys`", () -> SecurityConfigJson.parse("{\"jwks\": {}}"));
     assertShape(
         "jwks.keys: expected an array, got null",
         () -> SecurityConfigJson.parse("{\"jwks\": {\"keys\": null}}"));
     assertShape(
-        "tls: missing field \"key_path\"",
+        "tls: missing field `key_path`",
         () ->
             SecurityConfigJson.parse(
                 "{\"jwks\": {\"keys\": []}, \"tls\": {\"cert_path\": \"/c\"}}"));
@@ -184,23 +183,23 @@ class SpecParserConfig_Test {
   @Test
   void parseControlPlaneResponse_refusesWrongShapes() {
     assertShape(
-        ".: missing field \"compute_ctl_config\"",
+        ".: missing field `compute_ctl_config`",
         () -> SpecParser.parseControlPlaneResponse("{\"status\": \"empty\"}"));
     assertShape(
-        ".: missing field \"status\"",
+        ".: missing field `status`",
         () -> SpecParser.parseControlPlaneResponse("{\"compute_ctl_config\": " + NO_KEYS + "}"));
     assertShape(
-        "status: unknown variant \"unknown\", expected one of \"empty\", \"attached\"",
+        "status: unknown variant `unknown`, expected one of `empty`, `attached`",
         () ->
             SpecParser.parseControlPlaneResponse(
                 "{\"status\": \"unknown\", \"compute_ctl_config\": " + NO_KEYS + "}"));
     assertShape(
-        "status: unknown variant \"Attached\", expected one of \"empty\", \"attached\"",
+        "status: unknown variant `Attached`, expected one of `empty`, `attached`",
         () ->
             SpecParser.parseControlPlaneResponse(
                 "{\"status\": \"Attached\", \"compute_ctl_config\": " + NO_KEYS + "}"));
     assertShape(
-        "spec.cluster: missing field \"databases\"",
+        "spec.cluster: missing field `databases`",
         () ->
             SpecParser.parseControlPlaneResponse(
                 "{\"spec\": {\"format_version\": 1, \"cluster\": {\"roles\": []}}, \"status\":"
@@ -222,10 +221,10 @@ class SpecParserConfig_Test {
   void parseConfigurationRequest_requiresBothKeys() {
     String spec = SpecParser_Test.MINIMAL;
     assertShape(
-        ".: missing field \"compute_ctl_config\"",
+        ".: missing field `compute_ctl_config`",
         () -> SpecParser.parseConfigurationRequest("{\"spec\": " + spec + "}"));
     assertShape(
-        ".: missing field \"spec\"",
+        ".: missing field `spec`",
         () -> SpecParser.parseConfigurationRequest("{\"compute_ctl_config\": " + NO_KEYS + "}"));
     assertShape(
         "spec: expected an object, got null",

@@ -44,10 +44,10 @@ class SpecParserErrors_Test {
         shape("[]", ".: expected an object, got an array"),
         shape(
             "{\"cluster\": {\"roles\": [], \"databases\": []}}",
-            ".: missing field \"format_version\""),
-        shape("{\"format_version\": 1}", ".: missing field \"cluster\""),
-        shape(cluster("\"databases\": []"), "cluster: missing field \"roles\""),
-        shape(cluster("\"roles\": []"), "cluster: missing field \"databases\""),
+            ".: missing field `format_version`"),
+        shape("{\"format_version\": 1}", ".: missing field `cluster`"),
+        shape(cluster("\"databases\": []"), "cluster: missing field `roles`"),
+        shape(cluster("\"roles\": []"), "cluster: missing field `databases`"),
         shape(
             "{\"format_version\": \"1.0\", " + CLUSTER + "}",
             "format_version: expected a number, got \"1.0\""),
@@ -66,13 +66,13 @@ class SpecParserErrors_Test {
             "cluster.roles[2].name: expected a string, got 17"),
         shape(
             cluster("\"roles\": [{\"encrypted_password\": \"x\"}], \"databases\": []"),
-            "cluster.roles[0]: missing field \"name\""),
+            "cluster.roles[0]: missing field `name`"),
         shape(
             cluster("\"roles\": null, \"databases\": []"),
             "cluster.roles: expected an array, got null"),
         shape(
             cluster("\"roles\": [], \"databases\": [{\"name\": \"d\"}]"),
-            "cluster.databases[0]: missing field \"owner\""),
+            "cluster.databases[0]: missing field `owner`"),
         shape(
             cluster(
                 "\"roles\": [], \"databases\": [{\"name\": \"d\", \"owner\": \"o\", \"options\":"
@@ -82,7 +82,7 @@ class SpecParserErrors_Test {
             cluster(
                 "\"roles\": [], \"databases\": [], \"settings\": [{\"name\": \"a\", \"value\":"
                     + " \"1\", \"vartype\": \"bool\"}, {\"name\": \"b\", \"value\": \"2\"}]"),
-            "cluster.settings[1]: missing field \"vartype\""),
+            "cluster.settings[1]: missing field `vartype`"),
         shape(
             cluster(
                 "\"roles\": [], \"databases\": [], \"settings\": [{\"name\": \"a\", \"value\": 5,"
@@ -127,12 +127,11 @@ class SpecParserErrors_Test {
             spec("\"disable_lfc_resizing\": 1"), "disable_lfc_resizing: expected a boolean, got 1"),
         shape(
             spec("\"mode\": \"Secondary\""),
-            "mode: unknown variant \"Secondary\", expected one of \"Primary\", \"Static\","
-                + " \"Replica\""),
+            "mode: unknown variant `Secondary`, expected one of `Primary`, `Static`,"
+                + " `Replica`"),
         shape(
             spec("\"mode\": \"primary\""),
-            "mode: unknown variant \"primary\", expected one of \"Primary\", \"Static\","
-                + " \"Replica\""),
+            "mode: unknown variant `primary`, expected one of `Primary`, `Static`," + " `Replica`"),
         shape(
             spec("\"mode\": {\"Static\": 123}"),
             "mode.Static: expected an LSN string like \"0/16B5BA8\", got 123"),
@@ -146,18 +145,18 @@ class SpecParserErrors_Test {
         shape(spec("\"mode\": {}"), "mode: expected an object with exactly one key, got 0 keys"),
         shape(
             spec("\"mode\": {\"Hot\": null}"),
-            "mode: unknown variant \"Hot\", expected one of \"Primary\", \"Static\", \"Replica\""),
+            "mode: unknown variant `Hot`, expected one of `Primary`, `Static`, `Replica`"),
         shape(
             spec("\"audit_log_level\": \"hipaa\""),
-            "audit_log_level: unknown variant \"hipaa\", expected one of \"Disabled\", \"Log\","
-                + " \"Hipaa\""),
+            "audit_log_level: unknown variant `hipaa`, expected one of `Disabled`, `Log`,"
+                + " `Hipaa`"),
         shape(spec("\"tenant_id\": \"abc\""), "tenant_id: expected 32 hex digits, got \"abc\""),
         shape(
             spec("\"timeline_id\": \"2414a61ffc94e428f14b5758fe308e1g\""),
             "timeline_id: expected 32 hex digits, got \"2414a61ffc94e428f14b5758fe308e1g\""),
         shape(
             spec("\"delta_operations\": [{\"name\": \"x\"}]"),
-            "delta_operations[0]: missing field \"action\""),
+            "delta_operations[0]: missing field `action`"),
         shape(
             spec(
                 "\"delta_operations\": [{\"action\": \"rename_db\", \"name\": \"x\", \"new_name\":"
@@ -165,7 +164,7 @@ class SpecParserErrors_Test {
             "delta_operations[0].new_name: expected a string, got 1"),
         shape(
             spec("\"remote_extensions\": {\"extension_data\": {}}"),
-            "remote_extensions: missing field \"library_index\""),
+            "remote_extensions: missing field `library_index`"),
         shape(
             spec(
                 "\"remote_extensions\": {\"library_index\": {}, \"extension_data\": {\"postgis\":"
@@ -178,17 +177,17 @@ class SpecParserErrors_Test {
             spec(
                 "\"local_proxy_config\": {\"jwks\": [{\"id\": \"i\", \"role_names\": [],"
                     + " \"jwks_url\": \"u\"}]}"),
-            "local_proxy_config.jwks[0]: missing field \"provider_name\""),
+            "local_proxy_config.jwks[0]: missing field `provider_name`"),
         shape(
             spec("\"local_proxy_config\": {\"tls\": {\"key_path\": \"/k\"}}"),
-            "local_proxy_config.tls: missing field \"cert_path\""),
+            "local_proxy_config.tls: missing field `cert_path`"),
         shape(
             spec("\"safekeeper_connstrings\": \"a:1,b:2\""),
             "safekeeper_connstrings: expected an array, got \"a:1,b:2\""),
         shape(spec("\"storage_auth_token\": 12"), "storage_auth_token: expected a string, got 12"),
         shape(
             "{\"format_version\": 1, \"format_version\": 2, " + CLUSTER + "}",
-            ".: duplicate field \"format_version\""),
+            ".: duplicate field `format_version`"),
         shape(
             spec(
                 "\"operation_uuid\": \""
@@ -201,9 +200,9 @@ class SpecParserErrors_Test {
                 + "\"..."),
         shape(
             spec("\"mode\": \"" + "M".repeat(1000) + "\""),
-            "mode: unknown variant \""
+            "mode: unknown variant `"
                 + "M".repeat(64)
-                + "\"..., expected one of \"Primary\", \"Static\", \"Replica\""),
+                + "`..., expected one of `Primary`, `Static`, `Replica`"),
         shape(
             spec("\"pgbouncer_settings\": {\"" + "k".repeat(1000) + "\": 1}"),
             "pgbouncer_settings." + "k".repeat(64) + "...: expected a string, got 1"),

@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SpecParser_Test {
-  static final String API_SPEC = "specs/upstream-compute-api-cluster_spec.json";
-  static final String TOOLS_SPEC = "specs/upstream-compute-tools-cluster_spec.json";
+  static final String API_SPEC = "specs/compute-spec.json";
+  static final String TOOLS_SPEC = "specs/compute-spec-duplicate-safekeeper.json";
   static final String MINIMAL =
       "{\"format_version\": 1.0, \"cluster\": {\"roles\": [], \"databases\": []}}";
 
@@ -38,7 +38,7 @@ class SpecParser_Test {
   void parseSpec_readsEveryTopLevelFieldOfTheComputeApiFixture() {
     ComputeSpec s = fixture(API_SPEC);
     assertEquals(1.0, s.formatVersion());
-    assertEquals("0f657b36-4b0f-4a2d-9c2e-1dcd615e7d8b", s.operationUuid());
+    assertEquals("5e3a9c1d-2b47-4f86-a0d9-7c61e8b3f254", s.operationUuid());
     assertEquals(List.of(), s.features());
     assertNull(s.swapSizeBytes());
     assertNull(s.diskQuotaBytes());
@@ -56,7 +56,7 @@ class SpecParser_Test {
     assertEquals(1, s.reconfigureConcurrency());
     assertFalse(s.dropSubscriptionsBeforeStart());
     assertEquals(AuditLogLevel.Disabled, s.auditLogLevel());
-    assertEquals(Map.of("default_pool_size", "42", "pool_mode", "session"), s.pgbouncerSettings());
+    assertEquals(Map.of("default_pool_size", "17", "pool_mode", "session"), s.pgbouncerSettings());
     assertEquals(
         List.of("default_pool_size", "pool_mode"), List.copyOf(s.pgbouncerSettings().keySet()));
   }
@@ -64,32 +64,32 @@ class SpecParser_Test {
   @Test
   void parseSpec_readsTheClusterOfTheComputeApiFixture() {
     Cluster c = fixture(API_SPEC).cluster();
-    assertEquals("test-cluster-42", c.clusterId());
-    assertEquals("Zenith Test", c.name());
+    assertEquals("fixture-cluster-7", c.clusterId());
+    assertEquals("Fixture Cluster", c.name());
     assertEquals("restarted", c.state());
     assertNull(c.postgresqlConf());
     assertEquals(
         List.of(
-            new Role("postgres", "6b1d16b78004bbd51fa06af9eda75972", null),
-            new Role("alexk", null, null),
-            new Role("zenith \"new\"", "5b1d16b78004bbd51fa06af9eda75972", null),
-            new Role("zen", "9b1d16b78004bbd51fa06af9eda75972", null),
-            new Role("\"name\";\\n select 1;", "5b1d16b78004bbd51fa06af9eda75972", null),
-            new Role("MyRole", "5b1d16b78004bbd51fa06af9eda75972", null)),
+            new Role("postgres", "8c0f6a2d9e4b17c35d2e9a8f1b6c4d70", null),
+            new Role("reader", null, null),
+            new Role("renamed \"role\"", "2d7e1c9b3a5f8e4d6c0b2a1f9e8d7c6b", null),
+            new Role("owner_one", "4a9b8c7d6e5f40312a1b0c9d8e7f6a5b", null),
+            new Role("\"odd\";\\n drop table x;", "2d7e1c9b3a5f8e4d6c0b2a1f9e8d7c6b", null),
+            new Role("MixedCase", "2d7e1c9b3a5f8e4d6c0b2a1f9e8d7c6b", null)),
         c.roles());
     assertEquals(
         List.of(
             new Database(
-                "DB2",
-                "alexk",
+                "Sales2",
+                "reader",
                 List.of(
                     new GenericOption("LC_COLLATE", "C", "string"),
                     new GenericOption("LC_CTYPE", "C", "string"),
                     new GenericOption("TEMPLATE", "template0", "enum")),
                 false,
                 false),
-            new Database("zenith", "MyRole", null, false, false),
-            new Database("zen", "zen", null, false, false)),
+            new Database("inventory", "MixedCase", null, false, false),
+            new Database("owner_db", "owner_one", null, false, false)),
         c.databases());
     assertEquals(
         List.of(
@@ -97,7 +97,7 @@ class SpecParser_Test {
             new GenericOption("wal_level", "logical", "enum"),
             new GenericOption("hot_standby", "on", "bool"),
             new GenericOption(
-                "neon.safekeepers", "127.0.0.1:6502,127.0.0.1:6503,127.0.0.1:6501", "string"),
+                "neon.safekeepers", "127.0.0.1:7502,127.0.0.1:7503,127.0.0.1:7501", "string"),
             new GenericOption("wal_log_hints", "on", "bool"),
             new GenericOption("log_connections", "on", "bool"),
             new GenericOption("shared_buffers", "32768", "integer"),
@@ -110,19 +110,19 @@ class SpecParser_Test {
             new GenericOption("maintenance_work_mem", "65536", "integer"),
             new GenericOption("max_parallel_workers", "8", "integer"),
             new GenericOption("max_worker_processes", "8", "integer"),
-            new GenericOption("neon.tenant_id", "b0554b632bd4d547a63b86c3630317e8", "string"),
+            new GenericOption("neon.tenant_id", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", "string"),
             new GenericOption("max_replication_slots", "10", "integer"),
-            new GenericOption("neon.timeline_id", "2414a61ffc94e428f14b5758fe308e13", "string"),
+            new GenericOption("neon.timeline_id", "0a1b2c3d4e5f60718293a4b5c6d7e8f9", "string"),
             new GenericOption("shared_preload_libraries", "neon", "string"),
             new GenericOption("synchronous_standby_names", "walproposer", "string"),
-            new GenericOption("neon.pageserver_connstring", "host=127.0.0.1 port=6400", "string"),
+            new GenericOption("neon.pageserver_connstring", "host=127.0.0.1 port=7400", "string"),
             new GenericOption(
                 "test.escaping",
-                "here's a backslash \\ and a quote ' and a double-quote \" hooray",
+                "one quote ' one backslash \\ one double quote \" the end",
                 "string")),
         c.settings());
     assertEquals(
-        "127.0.0.1:6502,127.0.0.1:6503,127.0.0.1:6501",
+        "127.0.0.1:7502,127.0.0.1:7503,127.0.0.1:7501",
         fixture(API_SPEC).setting("neon.safekeepers").orElseThrow());
   }
 
@@ -131,32 +131,25 @@ class SpecParser_Test {
     ComputeSpec s = fixture(API_SPEC);
     assertEquals(
         List.of(
-            new DeltaOp("delete_db", "zenith_test", null),
-            new DeltaOp("rename_db", "DB", "DB2"),
-            new DeltaOp("delete_role", "zenith2", null),
-            new DeltaOp("rename_role", "zenith new", "zenith \"new\"")),
+            new DeltaOp("delete_db", "old_db", null),
+            new DeltaOp("rename_db", "Sales", "Sales2"),
+            new DeltaOp("delete_role", "gone_role", null),
+            new DeltaOp("rename_role", "renamed role", "renamed \"role\"")),
         s.deltaOperations());
     RemoteExtSpec r = s.remoteExtensions();
-    assertEquals(List.of("postgis"), r.publicExtensions());
+    assertEquals(List.of("geo"), r.publicExtensions());
     assertEquals(List.of(), r.customExtensions());
     assertEquals(
-        List.of(
-            "postgis-3",
-            "libpgrouting-3.4",
-            "postgis_raster-3",
-            "postgis_sfcgal-3",
-            "postgis_topology-3",
-            "address_standardizer-3"),
+        List.of("geo-2", "georoute-1.1", "geo_raster-2", "geo_topology-2"),
         List.copyOf(r.libraryIndex().keySet()));
-    assertTrue(r.libraryIndex().values().stream().allMatch("postgis"::equals));
-    RemoteExtSpec.ExtensionData postgis = r.extensionData().get("postgis");
-    assertEquals("5834329303/v15/extensions/postgis.tar.zst", postgis.archivePath());
-    assertEquals(8, postgis.controlData().size());
+    assertTrue(r.libraryIndex().values().stream().allMatch("geo"::equals));
+    RemoteExtSpec.ExtensionData geo = r.extensionData().get("geo");
+    assertEquals("1234567/v15/extensions/geo.tar.zst", geo.archivePath());
+    assertEquals(4, geo.controlData().size());
     assertTrue(
-        postgis
-            .controlData()
-            .get("postgis.control")
-            .startsWith("# postgis extension\ncomment = ''PostGIS"));
+        geo.controlData()
+            .get("geo.control")
+            .startsWith("# geo: a fixture extension\ncomment = ''"));
   }
 
   @Test
@@ -164,9 +157,10 @@ class SpecParser_Test {
     ComputeSpec s = fixture(TOOLS_SPEC);
     assertEquals(24, s.cluster().settings().size());
     assertEquals(
-        new GenericOption("prewarm_lfc_on_startup", "off", "bool"), s.cluster().settings().get(3));
+        new GenericOption("neon.file_cache_size_limit", "512MB", "string"),
+        s.cluster().settings().get(3));
     assertEquals(
-        "127.0.0.1:6502,127.0.0.1:6503,127.0.0.1:6501,127.0.0.1:6502",
+        "127.0.0.1:7502,127.0.0.1:7503,127.0.0.1:7501,127.0.0.1:7502",
         s.setting("neon.safekeepers").orElseThrow());
     assertEquals(fixture(API_SPEC).cluster().roles(), s.cluster().roles());
     assertEquals(fixture(API_SPEC).deltaOperations(), s.deltaOperations());

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.metrics.ExportedMetrics;
 import computectl.testsupport.Fixtures;
+import computectl.testsupport.TestPg;
 import computectl.util.ComputeCtlException;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +102,7 @@ class SpecSource_Test {
           "Exhausted all attempts to retrieve the spec from the control plane", e.getMessage());
       assertEquals(
           "Exhausted all attempts to retrieve the spec from the control plane: could not"
-              + " deserialize control plane response: .: missing field \"compute_ctl_config\"",
+              + " deserialize control plane response: .: missing field `compute_ctl_config`",
           ComputeCtlException.chain(e));
       assertEquals(3, cp.requests().size());
       assertEquals(List.of(100L, 100L, 100L), sleeps);
@@ -127,7 +127,7 @@ class SpecSource_Test {
     try (ControlPlaneStandIn cp =
         new ControlPlaneStandIn(reply(503, ""), reply(503, ""), reply(200, ATTACHED))) {
       AcquiredSpec got = source.fromControlPlane(cp.baseUri(), "compute-1");
-      assertEquals("0f657b36-4b0f-4a2d-9c2e-1dcd615e7d8b", got.spec().operationUuid());
+      assertEquals("5e3a9c1d-2b47-4f86-a0d9-7c61e8b3f254", got.spec().operationUuid());
       assertEquals(3, cp.requests().size());
       assertEquals(List.of(100L, 100L), sleeps);
       assertEquals(2, requests("503 Service Unavailable"));
@@ -173,10 +173,7 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_retriesARefusedConnection() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TestPg.freePort(); // reserved and never bound: it refuses
     SpecException e =
         assertThrows(
             SpecException.class, () -> source.fromControlPlane("http://127.0.0.1:" + port, "c"));
@@ -221,7 +218,7 @@ class SpecSource_Test {
   void fromInline_keepsTheKindOfAParseError() {
     SpecException e =
         assertThrows(SpecException.class, () -> source.fromInline("{\"format_version\": 1}"));
-    assertEquals("invalid spec given with --spec: .: missing field \"cluster\"", e.getMessage());
+    assertEquals("invalid spec given with --spec: .: missing field `cluster`", e.getMessage());
     assertEquals(SpecException.Kind.SHAPE, e.kind());
   }
 

@@ -77,11 +77,11 @@ class SpecValidator_Test {
   void validate_resolvesTheFixtureFromItsSettings() {
     ComputeSpec spec = SpecParser_Test.fixture(SpecParser_Test.API_SPEC);
     ParsedSpec p = SpecValidator.validate(spec);
-    assertEquals("host=127.0.0.1 port=6400", p.pageserverConnstr());
+    assertEquals("host=127.0.0.1 port=7400", p.pageserverConnstr());
     assertEquals(
-        List.of("127.0.0.1:6502", "127.0.0.1:6503", "127.0.0.1:6501"), p.safekeeperConnstrings());
-    assertEquals(TENANT, p.tenantId());
-    assertEquals(TIMELINE, p.timelineId());
+        List.of("127.0.0.1:7502", "127.0.0.1:7503", "127.0.0.1:7501"), p.safekeeperConnstrings());
+    assertEquals("9f8e7d6c5b4a39281706f5e4d3c2b1a0", p.tenantId());
+    assertEquals("0a1b2c3d4e5f60718293a4b5c6d7e8f9", p.timelineId());
     assertEquals(spec, p.spec());
   }
 
@@ -89,7 +89,7 @@ class SpecValidator_Test {
   void validate_acceptsTheDuplicateSafekeeperOfTheToolsFixture() {
     ParsedSpec p = SpecValidator.validate(SpecParser_Test.fixture(SpecParser_Test.TOOLS_SPEC));
     assertEquals(
-        List.of("127.0.0.1:6502", "127.0.0.1:6503", "127.0.0.1:6501", "127.0.0.1:6502"),
+        List.of("127.0.0.1:7502", "127.0.0.1:7503", "127.0.0.1:7501", "127.0.0.1:7502"),
         p.safekeeperConnstrings());
   }
 

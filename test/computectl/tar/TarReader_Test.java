@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import computectl.testsupport.Requirements;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -282,6 +283,7 @@ class TarReader_Test {
     String deep = "long-directory-name-".repeat(4) + "/" + "long-file-name-".repeat(6);
     Files.createDirectories(src.resolve(deep).getParent());
     Files.write(src.resolve(deep), bytes("deep"));
+    Requirements.gnuTarWithSort();
     for (String format : List.of("v7", "oldgnu", "gnu", "ustar", "posix")) {
       Path archive = tmp.resolve(format + ".tar");
       List<String> names = new ArrayList<>(List.of("dir", "empty", "hard"));

@@ -21,20 +21,26 @@ import java.util.function.Predicate;
 
 /**
  * The real compute_ctl (the runtime image's launcher) started as a process, as the unprivileged
- * Postgres user when the tests run as root; its stderr goes to a log file the test can read.
+ * Postgres user when the tests run as root. Its stderr (the log) and its stdout (results, such as
+ * the offline commands print) go to two files, so that a log line never mixes into a result.
  */
 public final class ComputeCtlProcess implements AutoCloseable {
+  /** Short, so that a state that lasts only the exit grace is not missed between two polls. */
+  private static final long STATUS_POLL_MILLIS = 20;
+
   private static Path stagedLauncher;
 
   private final Process process;
   private final Path log;
+  private final Path stdout;
   private final int externalPort;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private ComputeCtlProcess(Process process, Path log, int externalPort) {
+  private ComputeCtlProcess(Process process, Path log, Path stdout, int externalPort) {
     this.process = process;
     this.log = log;
+    this.stdout = stdout;
     this.externalPort = externalPort;
   }
 
@@ -49,32 +55,74 @@ public final class ComputeCtlProcess implements AutoCloseable {
     return stagedLauncher;
   }
 
+  /** The tag the build baked into the image under test ({@code BUILD_TAG}, "latest" by default). */
+  public static String buildTag() {
+    Path file = image().getParent().resolve("build_tag");
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the build's tag from " + file, e);
+    }
+  }
+
+  private static Path image() {
+    return Path.of(System.getProperty("computectl.image", "build/image")).toAbsolutePath();
+  }
+
   /** Starts compute_ctl with these arguments; {@code env} entries are added to ours. */
   public static ComputeCtlProcess start(
       List<String> args, Map<String, String> env, int externalPort) {
+    return start(List.of(), args, env, externalPort);
+  }
+
+  /**
+   * Like {@link #start(List, Map, int)}, run through {@code wrapper} (a command that execs its
+   * arguments, such as {@code prlimit --core=unlimited --}), which runs as us, before the switch to
+   * the Postgres user.
+   */
+  public static ComputeCtlProcess start(
+      List<String> wrapper, List<String> args, Map<String, String> env, int externalPort) {
     List<String> cmd = new ArrayList<>();
     cmd.add(launcher().toString());
     cmd.addAll(args);
-    Path log = TestPg.workDir("computectl-log-").resolve("compute_ctl.log");
+    Path dir = TestPg.workDir("computectl-log-");
+    Path log = dir.resolve("compute_ctl.log");
+    Path stdout = dir.resolve("compute_ctl.out");
     ProcessBuilder pb =
-        new ProcessBuilder(RunAs.command(TestPg.user(), cmd))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(wrapped(wrapper, RunAs.command(TestPg.user(), cmd)))
+            .redirectError(log.toFile())
+            .redirectOutput(stdout.toFile());
     pb.environment().putAll(env);
     try {
-      return new ComputeCtlProcess(pb.start(), log, externalPort);
+      return new ComputeCtlProcess(pb.start(), log, stdout, externalPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static List<String> wrapped(List<String> wrapper, List<String> cmd) {
+    List<String> out = new ArrayList<>(wrapper);
+    out.addAll(cmd);
+    return out;
   }
 
   public Process process() {
     return process;
   }
 
+  /** What compute_ctl logged (its stderr) so far. */
   public String log() {
+    return read(log);
+  }
+
+  /** What compute_ctl printed on stdout so far. */
+  public String stdout() {
+    return read(stdout);
+  }
+
+  private static String read(Path file) {
     try {
-      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -118,7 +166,7 @@ public final class ComputeCtlProcess implements AutoCloseable {
       if (!process.isAlive() && !until.test(last)) {
         break;
       }
-      Thread.sleep(100);
+      Thread.sleep(STATUS_POLL_MILLIS);
     }
     throw new AssertionError("status not reached; last /status: " + last + "\nlog:\n" + log());
   }

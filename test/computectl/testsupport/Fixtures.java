@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The shared fixtures (upstream spec files, vm-monitor transcripts) beside the project. */
+/** The test fixtures (spec files, vm-monitor transcripts) in the repository's test/fixtures. */
 public final class Fixtures {
   private Fixtures() {}
 
@@ -14,15 +14,12 @@ public final class Fixtures {
   }
 
   public static Path dir() {
-    for (Path p :
-        new Path[] {
-          projectRoot().resolve("../shared/fixtures"), Path.of("/work/shared/fixtures")
-        }) {
-      if (Files.isDirectory(p)) {
-        return p.normalize();
-      }
+    Path dir = projectRoot().resolve("test/fixtures");
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException(
+          "test/fixtures not found under " + projectRoot() + " (set -Dcomputectl.root)");
     }
-    throw new IllegalStateException("shared/fixtures not found beside " + projectRoot());
+    return dir;
   }
 
   public static Path path(String relative) {

@@ -5,7 +5,6 @@ import computectl.standin.PgInstall;
 import computectl.util.RunAs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 
 /**
@@ -56,11 +55,11 @@ public final class TestPg {
     }
   }
 
+  /**
+   * A port for a child to bind, or one that refuses connections: reserved for this JVM, never
+   * handed out by the kernel meanwhile (see {@link Ports}).
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Ports.reserve();
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.testsupport.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,12 @@ class CertificateWatcher_Test {
     assertEquals(expected, n.get());
   }
 
+  /** Waits until the watcher has read the certificate {@code more} times from now on. */
+  private static void awaitReadings(CertificateWatcher w, int more) throws InterruptedException {
+    long target = w.readings() + more;
+    Await.until(more + " more readings", () -> w.readings() >= target);
+  }
+
   @Test
   void watch_changedCertificate_callsBackOncePerChange() throws Exception {
     Path cert = Files.createTempDirectory("computectl-cert-").resolve("tls.crt");
@@ -31,12 +38,12 @@ class CertificateWatcher_Test {
     try (CertificateWatcher w =
         new CertificateWatcher(cert, FAST, FAST, changes::incrementAndGet)) {
       assertTrue(w.start());
-      Thread.sleep(200);
+      awaitReadings(w, 2);
       assertEquals(0, changes.get(), "the first reading is not a change");
 
       Files.writeString(cert, "renewed certificate");
       awaitCount(changes, 1);
-      Thread.sleep(200);
+      awaitReadings(w, 2);
       assertEquals(1, changes.get(), "an unchanged file does not call again");
 
       Files.writeString(cert, "renewed again");
@@ -53,9 +60,9 @@ class CertificateWatcher_Test {
         new CertificateWatcher(cert, FAST, FAST, changes::incrementAndGet)) {
       assertTrue(w.start());
       Files.delete(cert);
-      Thread.sleep(200);
+      Await.until("a failed reading", () -> w.failedReadings() > 0);
       Files.writeString(cert, "same");
-      Thread.sleep(200);
+      awaitReadings(w, 2);
 
       assertEquals(0, changes.get());
     }
@@ -66,7 +73,7 @@ class CertificateWatcher_Test {
     Path cert = Files.createTempDirectory("computectl-cert-").resolve("tls.crt");
     try (CertificateWatcher w = new CertificateWatcher(cert, FAST, FAST, () -> {})) {
       CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(w::start);
-      Thread.sleep(200);
+      Await.until("two failed readings", () -> w.failedReadings() >= 2);
       assertFalse(started.isDone(), "start blocks while the certificate is missing");
 
       Files.writeString(cert, "arrived");
@@ -80,7 +87,7 @@ class CertificateWatcher_Test {
     Path cert = Files.createTempDirectory("computectl-cert-").resolve("never.crt");
     CertificateWatcher w = new CertificateWatcher(cert, FAST, FAST, () -> {});
     CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(w::start);
-    Thread.sleep(100);
+    Await.until("a failed reading", () -> w.failedReadings() > 0);
 
     w.close();
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.spec.TlsConfig;
 import computectl.standin.LocalCluster;
+import computectl.testsupport.Await;
 import computectl.testsupport.TestPg;
 import computectl.util.RunAs;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -56,17 +58,30 @@ class TlsFiles_Test {
   @Test
   void install_pkcs8Key_isAccepted() throws Exception {
     Path dir = Files.createTempDirectory("computectl-tls-");
-    TestCerts.make(TestCerts.Kind.P256_PKCS8).write(dir, "tls");
+    TestCerts.Pair pkcs8 = TestCerts.make(TestCerts.Kind.P256_PKCS8);
+    pkcs8.write(dir, "tls");
+    Path pgdata = Files.createTempDirectory("computectl-pgdata-");
 
-    TlsFiles.install(Files.createTempDirectory("computectl-pgdata-"), config(dir));
+    TlsFiles.install(pgdata, config(dir));
+
+    assertInstalled(pgdata, pkcs8);
   }
 
   @Test
   void install_keytoolMadeSec1Key_isAccepted() throws Exception {
     Path dir = Files.createTempDirectory("computectl-tls-");
-    TestCerts.make(TestCerts.Kind.P256_SEC1, false).write(dir, "tls");
+    TestCerts.Pair keytoolMade = TestCerts.make(TestCerts.Kind.P256_SEC1, false);
+    keytoolMade.write(dir, "tls");
+    Path pgdata = Files.createTempDirectory("computectl-pgdata-");
 
-    TlsFiles.install(Files.createTempDirectory("computectl-pgdata-"), config(dir));
+    TlsFiles.install(pgdata, config(dir));
+
+    assertInstalled(pgdata, keytoolMade);
+  }
+
+  private static void assertInstalled(Path pgdata, TestCerts.Pair pair) throws Exception {
+    assertEquals(pair.keyPem(), Files.readString(pgdata.resolve(TlsFiles.SERVER_KEY)));
+    assertEquals(pair.certPem(), Files.readString(pgdata.resolve(TlsFiles.SERVER_CRT)));
   }
 
   @Test
@@ -135,41 +150,62 @@ class TlsFiles_Test {
     assertTrue(e.retryable());
   }
 
+  /**
+   * The loop asks {@code cancelled} before every retry: a key type that can never work must fail
+   * without one (a retry would ask, and then hang the start forever).
+   */
   @Test
   void installWithRetry_unsupportedKey_failsAtOnceInsteadOfHanging() throws Exception {
     Path dir = Files.createTempDirectory("computectl-tls-");
     TestCerts.make(TestCerts.Kind.RSA).write(dir, "tls");
-    long start = System.nanoTime();
+    AtomicInteger retries = new AtomicInteger();
 
-    assertThrows(
-        TlsException.class,
-        () -> TlsFiles.installWithRetry(dir, config(dir), Duration.ofSeconds(1), () -> false));
+    TlsException e =
+        assertThrows(
+            TlsException.class,
+            () ->
+                TlsFiles.installWithRetry(
+                    dir, config(dir), Duration.ofMillis(10), () -> retries.incrementAndGet() > 1));
 
-    assertTrue(
-        System.nanoTime() - start < 900_000_000L, "no retry for a key type that can never work");
+    assertFalse(e.retryable());
+    assertEquals(0, retries.get(), "no retry for a key type that can never work");
   }
 
+  /** The files appear between the first attempt and the retry (written when the loop asks). */
   @Test
   void installWithRetry_filesAppearLater_installsThem() throws Exception {
     Path dir = Files.createTempDirectory("computectl-tls-");
     Path pgdata = Files.createTempDirectory("computectl-pgdata-");
-    Thread writer =
-        new Thread(
-            () -> {
-              try {
-                Thread.sleep(300);
-                p256.write(dir, "tls");
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            "test-tls-writer");
-    writer.start();
+    AtomicInteger retries = new AtomicInteger();
 
-    TlsFiles.installWithRetry(pgdata, config(dir), Duration.ofMillis(50), () -> false);
+    TlsFiles.installWithRetry(
+        pgdata,
+        config(dir),
+        Duration.ofMillis(10),
+        () -> {
+          if (retries.incrementAndGet() == 1) {
+            try {
+              p256.write(dir, "tls");
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return false;
+        });
 
-    writer.join();
-    assertEquals(p256.certPem(), Files.readString(pgdata.resolve(TlsFiles.SERVER_CRT)));
+    assertEquals(1, retries.get(), "installed on the first retry after the files appeared");
+    assertInstalled(pgdata, p256);
+  }
+
+  private static String show(LocalCluster pg, String setting) {
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"));
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW " + setting)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -182,7 +218,7 @@ class TlsFiles_Test {
       RunAs.chownTree(TestPg.user(), pg.dataDir().resolve(TlsFiles.SERVER_CRT));
       pg.appendConf("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
       pg.psql("postgres", "SELECT pg_reload_conf()");
-      Thread.sleep(300);
+      Await.until("ssl = on after the reload", () -> "on".equals(show(pg, "ssl")));
 
       try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres") + "&sslmode=require");
           Statement st = c.createStatement();

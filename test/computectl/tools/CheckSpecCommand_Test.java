@@ -27,7 +27,7 @@ class CheckSpecCommand_Test {
 
   @Test
   void checkSpec_acceptsTheUpstreamSample() throws IOException {
-    Path sample = Fixtures.path("specs/upstream-compute-api-cluster_spec.json");
+    Path sample = Fixtures.path("specs/compute-spec.json");
     ToolRun r = ToolRun.of("check-spec", "-S", sample.toString());
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.out().contains(": OK, 0 errors"), r.toString());
@@ -48,7 +48,7 @@ class CheckSpecCommand_Test {
     assertTrue(
         lines.contains("error: format_version: expected a number, got \"one\""), r.toString());
     assertTrue(
-        lines.stream().anyMatch(l -> l.startsWith("error: mode: unknown variant \"Sideways\"")),
+        lines.stream().anyMatch(l -> l.startsWith("error: mode: unknown variant `Sideways`")),
         r.toString());
     assertTrue(
         lines.stream().anyMatch(l -> l.startsWith("error: swap_size_bytes: expected an unsigned")),

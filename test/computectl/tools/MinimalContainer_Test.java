@@ -103,9 +103,7 @@ class MinimalContainer_Test {
 
   @Test
   void container_checksASpecOffline() throws Exception {
-    Files.copy(
-        Fixtures.path("specs/upstream-compute-api-cluster_spec.json"),
-        root.dir().resolve("tmp/spec.json"));
+    Files.copy(Fixtures.path("specs/compute-spec.json"), root.dir().resolve("tmp/spec.json"));
     ContainerRoot.Result r =
         root.run(
             List.of(IMAGE_DIR + "/bin/compute_ctl", "check-spec", "-S", "/tmp/spec.json"),

@@ -139,10 +139,10 @@ class CgroupWatcher_Test {
       try {
         waitFor(() -> summaries.get() >= 1);
         c.breakMemoryStat();
-        Thread.sleep(50);
+        waitFor(() -> w.failedReads() >= 1);
         long before = w.latest().samples();
-        Thread.sleep(200);
-        assertEquals(before, w.latest().samples());
+        waitFor(() -> w.failedReads() >= 3);
+        assertEquals(before, w.latest().samples(), "no sample from two failed reads");
         Files.delete(c.dir.resolve("memory.stat"));
         c.setUsage(1L << 30);
         waitFor(() -> w.latest().samples() > before);
@@ -171,12 +171,6 @@ class CgroupWatcher_Test {
   }
 
   static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long until = System.nanoTime() + 5_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > until) {
-        throw new AssertionError("condition not met within 5 s");
-      }
-      Thread.sleep(10);
-    }
+    computectl.testsupport.Await.until("the watcher's condition", condition);
   }
 }

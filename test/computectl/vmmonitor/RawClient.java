@@ -35,7 +35,8 @@ final class RawClient implements AutoCloseable {
 
   RawClient(int port) throws IOException {
     socket = new Socket(InetAddress.getLoopbackAddress(), port);
-    socket.setSoTimeout(6000);
+    // Generous: a loaded machine may be slow to answer; a server that never does still fails.
+    socket.setSoTimeout(60_000);
     in = socket.getInputStream();
     out = socket.getOutputStream();
   }

@@ -223,25 +223,45 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a tool; returns its stdout. Its stderr (warnings, notices) is kept apart, so that it never
+   * mixes into a result, and shown when the tool fails. Both go to files: the timeout holds even
+   * when a child of the tool keeps them open.
+   */
   private String run(List<String> cmd, int timeoutSeconds) throws IOException {
     List<String> full = new ArrayList<>(RunAs.command(user, cmd));
-    Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
+    Path out = Files.createTempFile("computectl-tool-", ".out");
+    Path err = Files.createTempFile("computectl-tool-", ".err");
     try {
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new ComputeCtlException(cmd.get(0) + " timed out");
+      Process p =
+          new ProcessBuilder(full)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      try {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new ComputeCtlException(cmd.get(0) + " timed out");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ComputeCtlException("interrupted", e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ComputeCtlException("interrupted", e);
+      if (p.exitValue() != 0) {
+        throw new ComputeCtlException(
+            String.join(" ", cmd)
+                + " exited with "
+                + p.exitValue()
+                + ": "
+                + (Files.readString(err, StandardCharsets.UTF_8)
+                        + Files.readString(out, StandardCharsets.UTF_8))
+                    .trim());
+      }
+      return Files.readString(out, StandardCharsets.UTF_8);
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
     }
-    String text = new String(out, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new ComputeCtlException(
-          String.join(" ", cmd) + " exited with " + p.exitValue() + ": " + text.trim());
-    }
-    return text;
   }
 }

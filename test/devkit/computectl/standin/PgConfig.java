@@ -10,7 +10,7 @@ record PgConfig(Path bindir, Path sharedir, Path pkglibdir) {
   static PgConfig read(Path pgConfig) throws IOException {
     Process p =
         new ProcessBuilder(pgConfig.toString(), "--bindir", "--sharedir", "--pkglibdir")
-            .redirectErrorStream(true)
+            .redirectError(ProcessBuilder.Redirect.INHERIT) // warnings must not become paths
             .start();
     String[] lines =
         new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\n");

@@ -1,0 +1,245 @@
+package computectl.compute;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.PageserverStandIn;
+import computectl.standin.StandInConnection;
+import computectl.testsupport.ComputeCtlProcess;
+import computectl.testsupport.Passwords;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Behaviours of the whole compute that only the real process shows: compute_ctl started from the
+ * image against a real Postgres and the stand-ins, no stub in between.
+ */
+@Tag("e2e")
+class ComputeLifecycle_Test {
+  /** One pageserver stand-in and basebackup for the class; closed after its last test. */
+  @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
+
+  @AfterEach
+  void healthyShim() throws Exception {
+    fx.pg.configureShim(fx.backup().endLsn().toString(), 0, 0);
+  }
+
+  private static String body(String specJson) {
+    return "{\"spec\":" + specJson + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
+  }
+
+  private static String running(ComputeCtlProcess cc) throws InterruptedException {
+    String status =
+        cc.awaitStatus(
+            s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+    assertTrue(status.contains("\"running\""), status + cc.log());
+    return status;
+  }
+
+  private static void terminate(ComputeCtlProcess cc) throws Exception {
+    assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode(), cc.log());
+    assertEquals(0, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+  }
+
+  private static String one(ComputeFixture.Node node, String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
+        Statement s = c.createStatement()) {
+      return ComputeStartup_Test.one(s, sql);
+    }
+  }
+
+  /** The pooled compute's Empty -> Terminated move is compute_ctl's own, not a stub's. */
+  @Test
+  void terminate_emptyCompute_terminatesWithoutStartingPostgres() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
+        ComputeCtlProcess cc =
+            fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
+      cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
+      HttpResponse<String> r = cc.post("/terminate", "", Duration.ofSeconds(60));
+      assertEquals(200, r.statusCode(), r.body() + cc.log());
+      assertEquals(0, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      assertFalse(Files.exists(node.pgdata().resolve("postmaster.pid")), "no Postgres started");
+      assertEquals(List.of(), Orphans.awaitNone(node.pgdata(), 30), "processes left behind");
+    }
+  }
+
+  /** skip_pg_catalog_updates: roles, databases and migrations of the spec are left alone. */
+  @Test
+  void skipPgCatalogUpdates_leavesTheCatalogAndMigrationsAlone() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    String spec =
+        Json.parse(
+                new TestSpec(fx, node)
+                    .role("skipped_role", Passwords.md5("skipped_role", "pw"))
+                    .database("skipped_db", "skipped_role")
+                    .json())
+            .asObject()
+            .add("skip_pg_catalog_updates", true)
+            .toString();
+    Path file = writeSpec(spec);
+    try (ComputeCtlProcess cc = fx.start(node, file, List.of(), Map.of())) {
+      running(cc);
+      assertEquals("0", one(node, "select count(*) from pg_roles where rolname = 'skipped_role'"));
+      assertEquals("0", one(node, "select count(*) from pg_database where datname = 'skipped_db'"));
+      assertEquals(
+          "0", one(node, "select count(*) from pg_namespace where nspname = 'neon_migration'"));
+      terminate(cc);
+    }
+  }
+
+  /** Without the flag the same spec does create them: the test above can fail. */
+  @Test
+  void withoutSkip_theSameSpecCreatesRoleDatabaseAndMigrations() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    TestSpec spec =
+        new TestSpec(fx, node)
+            .role("skipped_role", Passwords.md5("skipped_role", "pw"))
+            .database("skipped_db", "skipped_role");
+    try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
+      running(cc);
+      assertEquals("1", one(node, "select count(*) from pg_roles where rolname = 'skipped_role'"));
+      assertEquals("1", one(node, "select count(*) from pg_database where datname = 'skipped_db'"));
+      assertEquals(
+          "1", one(node, "select count(*) from pg_namespace where nspname = 'neon_migration'"));
+      terminate(cc);
+    }
+  }
+
+  /**
+   * A primary's /terminate ends with a successful sync-safekeepers (the shim answers), then exit 0;
+   * a failing shim at shutdown would make it exit 1 (ComputeFaults_Test).
+   */
+  @Test
+  void terminate_primary_syncsSafekeepersThenExits0() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc =
+        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+      running(cc);
+      terminate(cc);
+      String log = cc.log();
+      int sync = log.indexOf("syncing safekeepers on shutdown");
+      assertTrue(sync > 0, log);
+      assertFalse(log.contains("failed to sync safekeepers on shutdown"), log);
+    }
+  }
+
+  /**
+   * Safekeepers that agree on the commit LSN let the start skip postgres --sync-safekeepers: the
+   * shim is set to fail, so only the fast path can reach Running; each safekeeper was asked
+   * TIMELINE_STATUS with the storage token.
+   */
+  @Test
+  void start_agreeingSafekeepers_takeTheFastPathInsteadOfTheSync() throws Exception {
+    fx.pg.configureShim("0/0", 3, 0);
+    computectl.spec.Lsn end = fx.backup().endLsn();
+    String lsn = end.toString();
+    List<PageserverStandIn> safekeepers = new ArrayList<>();
+    try {
+      JsonArray connstrs = new JsonArray();
+      for (int i = 0; i < 3; i++) {
+        PageserverStandIn sk =
+            PageserverStandIn.start(0)
+                .auth(PageserverStandIn.Auth.CLEARTEXT, ComputeFixture.TOKEN)
+                .timelineStatus(end, end);
+        safekeepers.add(sk);
+        connstrs.add("127.0.0.1:" + sk.port());
+      }
+      ComputeFixture.Node node = ComputeFixture.newNode();
+      JsonObject spec = Json.parse(new TestSpec(fx, node).json()).asObject();
+      spec.set("safekeeper_connstrings", connstrs);
+      try (ComputeCtlProcess cc = fx.start(node, writeSpec(spec.toString()), List.of(), Map.of())) {
+        running(cc);
+        int asked = 0;
+        for (PageserverStandIn sk : safekeepers) {
+          for (StandInConnection c : sk.connections()) {
+            if (c.queries().equals(List.of("TIMELINE_STATUS"))) {
+              assertEquals(ComputeFixture.TOKEN, c.password());
+              asked++;
+            }
+          }
+        }
+        assertTrue(asked >= 2, "a quorum was asked: " + asked);
+        assertTrue(cc.log().contains("safekeepers synced at LSN " + lsn), cc.log());
+        fx.pg.configureShim(lsn, 0, 0); // the shutdown sync is the real one
+        terminate(cc);
+      }
+    } finally {
+      safekeepers.forEach(PageserverStandIn::close);
+    }
+  }
+
+  /**
+   * A /configure at once after Running (upstream once failed it with "tuple concurrently updated").
+   */
+  @Test
+  void configure_rightAfterRunning_isApplied() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc =
+        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+      running(cc);
+      String next =
+          new TestSpec(fx, node)
+              .role("late_role", Passwords.md5("late_role", "pw"))
+              .database("late_db", "late_role")
+              .json();
+      HttpResponse<String> r = cc.post("/configure", body(next), Duration.ofMinutes(2));
+      assertEquals(200, r.statusCode(), r.body() + cc.log());
+      assertEquals(
+          "late_role",
+          one(
+              node,
+              "select pg_get_userbyid(datdba) from pg_database where datname" + " = 'late_db'"));
+      terminate(cc);
+    }
+  }
+
+  /** reconfigure_concurrency 4: many databases configured in parallel, every one complete. */
+  @Test
+  void configure_withConcurrency4_appliesEveryDatabase() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc =
+        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+      running(cc);
+      TestSpec many = new TestSpec(fx, node);
+      for (int i = 0; i < 8; i++) {
+        many.role("owner_" + i, Passwords.md5("owner_" + i, "pw" + i))
+            .database("db_" + i, "owner_" + i);
+      }
+      String spec = Json.parse(many.json()).asObject().add("reconfigure_concurrency", 4).toString();
+      HttpResponse<String> r = cc.post("/configure", body(spec), Duration.ofMinutes(3));
+      assertEquals(200, r.statusCode(), r.body() + cc.log());
+      assertEquals(
+          "8",
+          one(
+              node,
+              "select count(*) from pg_database d where datname like 'db\\_%' and"
+                  + " pg_get_userbyid(d.datdba) = 'owner_' || substr(datname, 4)"));
+      terminate(cc);
+    }
+  }
+
+  private static Path writeSpec(String json) throws Exception {
+    Path file = computectl.testsupport.TestPg.workDir("computectl-spec-").resolve("spec.json");
+    Files.writeString(file, json);
+    computectl.util.RunAs.chownTree(computectl.testsupport.TestPg.user(), file);
+    return file;
+  }
+}
