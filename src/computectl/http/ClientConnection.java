@@ -86,6 +86,17 @@ final class ClientConnection {
     return closed;
   }
 
+  /**
+   * Since when this connection has held its place without a request running (idle, or a request
+   * still arriving), or {@link Long#MAX_VALUE} while one runs.
+   */
+  synchronized long waitingSince() {
+    if (closed || busy) {
+      return Long.MAX_VALUE;
+    }
+    return requestStart != 0 ? requestStart : idleSince;
+  }
+
   // ---- selector thread: reading ----
 
   /** Reads what the socket holds (one buffer's worth) and moves the request along. */

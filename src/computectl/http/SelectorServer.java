@@ -158,8 +158,10 @@ final class SelectorServer implements AutoCloseable {
   }
 
   /**
-   * Accepts what is waiting; past the connection cap a new connection is closed at once. The cap
-   * counts open connections, whatever they are doing.
+   * Accepts what is waiting. The cap counts open connections, whatever they are doing; at the cap
+   * the connection that has waited longest without a request running (idle, or with a request still
+   * arriving) is closed to make room, so that clients holding connections cannot lock the control
+   * plane out. Only when every connection has a request running is the new one closed.
    */
   private void acceptAll() throws IOException {
     for (int i = 0; i < 256; i++) {
@@ -167,7 +169,7 @@ final class SelectorServer implements AutoCloseable {
       if (ch == null) {
         return;
       }
-      if (connections.size() >= limits.maxConnections() || stopping) {
+      if (stopping || (connections.size() >= limits.maxConnections() && !evictOne())) {
         ch.close();
         continue;
       }
@@ -181,6 +183,24 @@ final class SelectorServer implements AutoCloseable {
         ch.close(); // gone before we could look at it
       }
     }
+  }
+
+  private boolean evictOne() {
+    ClientConnection oldest = null;
+    long oldestSince = Long.MAX_VALUE;
+    long now = System.nanoTime();
+    for (ClientConnection c : connections) {
+      long since = c.waitingSince();
+      if (since != Long.MAX_VALUE && (oldest == null || now - since > now - oldestSince)) {
+        oldest = c;
+        oldestSince = since;
+      }
+    }
+    if (oldest == null) {
+      return false;
+    }
+    oldest.close();
+    return true;
   }
 
   /** Runs a whole request on a worker; the exchange is always closed afterwards. */
