@@ -167,7 +167,7 @@ final class ClientConnection {
     }
     consume(skip);
     if (inLen == 0) {
-      requestStart = busy ? requestStart : 0;
+      requestStart = 0;
       return false;
     }
     if (requestStart == 0) {
@@ -367,7 +367,12 @@ final class ClientConnection {
     }
     boolean wasEmpty = pendingBytes == 0;
     if (wasEmpty) {
-      channel.write(data);
+      try {
+        channel.write(data);
+      } catch (IOException e) {
+        close(); // the client has gone: its place is given back here, not left to a timer
+        throw e;
+      }
       lastWrite = System.nanoTime();
     }
     for (ByteBuffer b : data) {
