@@ -426,7 +426,7 @@ final class ClientConnection {
   }
 
   private void finishExchange() {
-    if (closeAfterResponse || inputEnded) {
+    if (closeAfterResponse) {
       close();
       return;
     }
@@ -436,8 +436,10 @@ final class ClientConnection {
     idleSince = System.nanoTime();
     boolean resume = readPaused;
     readPaused = false;
-    advance();
-    if (resume && !closed) {
+    advance(); // a request the client sent meanwhile
+    if (!busy && inputEnded) {
+      close(); // the client has said all it will; what is left cannot become a request
+    } else if (resume && !closed) {
       server.schedule(this);
     }
   }
