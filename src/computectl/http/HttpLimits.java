@@ -10,7 +10,8 @@ import java.util.Map;
  * buffer, not a thread; these bound what the buffers and sockets can cost: connections are capped,
  * a request that does not arrive whole in time is cut, and heads are bounded.
  *
- * @param maxConnections open connections a server accepts; more are closed at once
+ * @param maxConnections open connections a server keeps; at the cap the one waiting longest without
+ *     a request running makes room for a new one
  * @param requestTimeoutSeconds how long a request's head and body may take to arrive
  * @param maxHeaderBytes the largest request head a server reads
  */
