@@ -9,6 +9,7 @@ import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -97,12 +98,16 @@ class ComputeHttpAbuse_Test {
                   "vm-monitor",
                   vmPort,
                   "GET /monitor HTTP/1.1\r\nHost: c\r\nX-Slow: ",
-                  "GET /monitor HTTP/1.1\r\n"
-                      + "Host: c\r\n"
-                      + "Connection: Upgrade\r\n"
-                      + "Upgrade: websocket\r\n"
-                      + "Sec-WebSocket-Version: 13\r\n"
-                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+                  String.join(
+                      "\r\n",
+                      "GET /monitor HTTP/1.1",
+                      "Host: c",
+                      "Connection: Upgrade",
+                      "Upgrade: websocket",
+                      "Sec-WebSocket-Version: 13",
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                      "",
+                      ""),
                   "HTTP/1.1 101 Switching Protocols"));
       for (Port p : ports) {
         assertEquals(p.answer(), ConnectionFlood.ask(p.port(), p.probe(), PROBE_WAIT), p.name());
@@ -236,7 +241,7 @@ class ComputeHttpAbuse_Test {
 
   private static Socket send(ComputeFixture.Node node, String text) throws IOException {
     Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", node.externalPort()), 5000);
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.externalPort()), 5000);
     if (!text.isEmpty()) {
       s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
       s.getOutputStream().flush();
@@ -321,7 +326,7 @@ class ComputeHttpAbuse_Test {
       List<String> lines =
           Files.readAllLines(Path.of("/proc", Long.toString(cc.process().pid()), "net", table));
       for (String line : lines.subList(1, lines.size())) {
-        String[] f = line.trim().split("\\s+");
+        String[] f = line.trim().split("\\s+", -1);
         int localPort = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
         boolean listening = f[3].equals("0A");
         if (!listening && ports.contains(localPort) && inodes.contains(f[9])) {

@@ -3,6 +3,7 @@ package computectl.compute;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ final class ConnectionFlood implements AutoCloseable {
     for (int i = 0; i < halfHeads + idle; i++) {
       Socket s = new Socket();
       try {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
         if (i < halfHeads) {
           s.getOutputStream().write(head);
           f.halfHeads.add(s);
@@ -80,7 +81,8 @@ final class ConnectionFlood implements AutoCloseable {
    */
   static String ask(int port, String request, Duration wait) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), (int) wait.toMillis());
+      s.connect(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) wait.toMillis());
       s.setSoTimeout((int) wait.toMillis());
       OutputStream out = s.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -97,17 +97,22 @@ class SelectorServer_Test {
     start(2, HttpLimits.DEFAULT);
     List<String> lines =
         ask(
-            "POST /c HTTP/1.1\r\n"
-                + "Host: x\r\n"
-                + "Transfer-Encoding: chunked\r\n"
-                + "Connection: close\r\n"
-                + "Expect: 100-continue\r\n\r\n"
-                + "3;ext=1\r\n"
-                + "abc\r\n"
-                + "2\r\n"
-                + "de\r\n"
-                + "0\r\n"
-                + "X-Trailer: t\r\n\r\n");
+            String.join(
+                "\r\n",
+                "POST /c HTTP/1.1",
+                "Host: x",
+                "Transfer-Encoding: chunked",
+                "Connection: close",
+                "Expect: 100-continue",
+                "",
+                "3;ext=1",
+                "abc",
+                "2",
+                "de",
+                "0",
+                "X-Trailer: t",
+                "",
+                ""));
     assertEquals("HTTP/1.1 100 Continue", lines.get(0));
     assertEquals(List.of("POST /c abcde"), bodies(lines));
   }
