@@ -17,8 +17,8 @@ ENV BUILD_TAG=${BUILD_TAG}
 ENV COMPUTE_CTL_CDS=0
 RUN make image
 
-# --- final stage ---------------------------------------------------------------------------------
-FROM debian:bookworm-slim
+# --- runtime base: what the compute needs at run time ---------------------------------------------
+FROM debian:bookworm-slim AS runtime
 # postgresql-15 brings the server binaries (and the postgres user); procps for kill(1), which
 # signals Postgres (and the JVM, for debug-bundle's thread dump); zstd unpacks remote extension
 # archives; util-linux's flock checks local_proxy's pid file. Debian would also create and
@@ -31,11 +31,20 @@ RUN apt-get update \
  && mkdir -p /var/db/postgres/compute \
  && chown -R postgres:postgres /var/db/postgres
 COPY --from=build /src/build/image /opt/compute_ctl
-# Train the application class-data archive on a real start of this image at its final path (a
-# faster boot, see README "Performance"); without it compute_ctl simply starts a little slower.
-RUN /opt/compute_ctl/bin/java -cp '/opt/compute_ctl/lib/app/*' computectl.bench.CdsTraining \
-      /opt/compute_ctl /opt/compute_ctl/lib/server/app.jsa \
+
+# --- training stage: the class-data archive, trained with the dev kit on a real start ---------------
+# The archive records the jars' paths, so it is trained where the image runs (/opt/compute_ctl,
+# with PostgreSQL); the dev kit that drives the training stays in this stage.
+FROM runtime AS training
+COPY --from=build /src/build/devkit-classes /tmp/devkit
+RUN /opt/compute_ctl/bin/java -cp '/tmp/devkit:/opt/compute_ctl/lib/app/*' \
+      computectl.training.CdsTraining /opt/compute_ctl /opt/compute_ctl/lib/server/app.jsa \
  || echo "no trained class-data archive: compute_ctl starts without it"
+
+# --- final stage ---------------------------------------------------------------------------------
+FROM runtime
+# A faster boot (see README "Performance"); without the archive compute_ctl starts a little slower.
+COPY --from=training /opt/compute_ctl/lib/server/ /opt/compute_ctl/lib/server/
 USER postgres
 ENV POSTGRES_PATH=/usr/lib/postgresql/15/bin/postgres
 EXPOSE 3080 3081 55433

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build steps for compute_ctl. The Makefile decides what is out of date and calls one step at a
 # time; every step can also be run by hand: ./build.sh deps|classes|jar|image|test-classes|test
+# Everything that is not building or testing (demo, fleet demo, bench, long fuzzing) is the dev
+# kit's: test/devkit/devkit.sh, which sources this file for its helpers (jars_of, run_tmp_dir).
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "${BASH_SOURCE[0]}")"
 
 BUILD=${BUILD_DIR:-build}
 LIB=deps/lib
@@ -80,10 +82,9 @@ step_classes() {
 
 # Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
 # compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
-# only in some deployments or never: the vm-monitor (NeonVM computes with autoscaling only), the
-# offline commands (plan, check-spec, debug-bundle), and the stand-ins, demo, fleet and bench
-# (tests, demos, offline debugging). Each entry: jar suffix, then its packages.
-OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools" "standins:standin fleet bench")
+# only in some deployments: the vm-monitor (NeonVM computes with autoscaling only) and the
+# offline commands (plan, check-spec, debug-bundle). Each entry: jar suffix, then its packages.
+OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools")
 
 optional_jar_names() {
   local entry
@@ -157,13 +158,13 @@ recompile_from_sources() { # image lib dir
 }
 
 # The application class-data archive, trained on a real start of this image (see
-# computectl.bench.CdsTraining). Best effort: without PostgreSQL 15, or when anything goes wrong,
+# computectl.training.CdsTraining in the dev kit). Best effort: without PostgreSQL 15, or when anything goes wrong,
 # the image ships without it and starts a little slower. COMPUTE_CTL_CDS=0 skips it.
 step_cds() {
   local img="$BUILD/image" log="$BUILD/cds-training.log" jsa="$BUILD/image/lib/server/app.jsa"
   rm -f "$jsa"
   [[ "${COMPUTE_CTL_CDS:-1}" == 0 ]] && return 0
-  if timeout 600 "$img/bin/java" -cp "$img/lib/app/*" computectl.bench.CdsTraining "$img" "$jsa" >"$log" 2>&1 \
+  if timeout 600 "$img/bin/java" -cp "$BUILD/devkit-classes:$img/lib/app/*" computectl.training.CdsTraining "$img" "$jsa" >"$log" 2>&1 \
     && "$img/bin/java" -Xshare:on -XX:SharedArchiveFile="$jsa" -cp "$(app_class_path "$img/lib/app")" \
       computectl.cli.Main --version \
       >>"$log" 2>&1; then
@@ -174,13 +175,28 @@ step_cds() {
   fi
 }
 
+# The dev kit (test/devkit): stand-ins for the pageserver, safekeepers and control plane, the
+# demo, the fleet demo and the class-data training driver. Built beside the tests, never shipped;
+# it needs only the product's classes and run-time jars, so the image's own java can run it.
+step_devkit() {
+  rm -rf "$BUILD/devkit-classes"
+  mkdir -p "$BUILD/devkit-classes"
+  find test/devkit -name '*.java' >"$BUILD/devkit-sources.txt"
+  javac "${JAVAC_FLAGS[@]}" -cp "$BUILD/classes:$(jars_of runtime)" \
+    -d "$BUILD/devkit-classes" @"$BUILD/devkit-sources.txt"
+  copy_resources test/devkit "$BUILD/devkit-classes"
+}
+
 step_test_classes() {
   rm -rf "$BUILD/test-classes"
   mkdir -p "$BUILD/test-classes"
-  find test -name '*.java' >"$BUILD/test-sources.txt"
-  javac "${JAVAC_FLAGS[@]}" -cp "$BUILD/classes:$(jars_of runtime):$(jars_of test)" \
+  find test -path test/devkit -prune -o -name '*.java' -print >"$BUILD/test-sources.txt"
+  javac "${JAVAC_FLAGS[@]}" -cp "$BUILD/classes:$BUILD/devkit-classes:$(jars_of runtime):$(jars_of test)" \
     -d "$BUILD/test-classes" @"$BUILD/test-sources.txt"
-  copy_resources test "$BUILD/test-classes"
+  (cd test && find . -path ./devkit -prune -o -type f ! -name '*.java' -print0) | while IFS= read -r -d '' f; do
+    mkdir -p "$BUILD/test-classes/$(dirname "$f")"
+    cp "test/$f" "$BUILD/test-classes/$f"
+  done
 }
 
 # Every temporary file and directory of a test or bench run (Postgres clusters, PGDATAs, the
@@ -193,32 +209,35 @@ run_tmp_dir() {
   echo "$tmp"
 }
 
+# make test / make unit: the JUnit console launcher over the test classes. TEST_SCOPE=unit runs
+# only the tests not tagged e2e (those need PostgreSQL, the built image or a compute_ctl process),
+# and tells the test support to refuse to start any of those, so that an untagged class that
+# needs them fails instead of slowing the fast set down. TESTS='<class regex>' runs a subset.
+# The counts come from JUnit's exit status and its XML reports (computectl.testsupport.TestSummary).
 step_test() {
-  local cp="$BUILD/test-classes:$BUILD/classes:$(jars_of runtime)"
-  local filter=()
-  [[ -n "${TESTS:-}" ]] && filter=(--include-classname "$TESTS")
-  mkdir -p "$BUILD/test-reports"
+  local cp="$BUILD/test-classes:$BUILD/devkit-classes:$BUILD/classes:$(jars_of runtime)"
+  local select=() scope=${TEST_SCOPE:-all}
+  [[ -n "${TESTS:-}" ]] && select+=(--include-classname "$TESTS")
   # nodelay as the launcher sets it: without it the JDK HTTP server's replies wait for delayed ACKs.
-  local props=(-Dsun.net.httpserver.nodelay=true)
-  [[ -n "${FUZZ_CASES:-}" ]] && props+=("-Dcomputectl.fuzz.cases=$FUZZ_CASES")
+  local props=(-Dsun.net.httpserver.nodelay=true "-Dcomputectl.test.scope=$scope")
+  case "$scope" in
+    all) ;;
+    unit)
+      select+=(--exclude-tag e2e)
+      # The bounded fuzz run, shortened: its full 10,000 cases per target belong to make test.
+      props+=("-Dcomputectl.fuzz.cases=${FUZZ_CASES:-1000}") ;;
+    *) die "TEST_SCOPE must be all or unit, not '$scope'" ;;
+  esac
+  [[ "$scope" == all && -n "${FUZZ_CASES:-}" ]] && props+=("-Dcomputectl.fuzz.cases=$FUZZ_CASES")
   [[ -n "${FUZZ_SEED:-}" ]] && props+=("-Dcomputectl.fuzz.seed=$FUZZ_SEED")
-  local tmp
+  local reports="$BUILD/test-reports" tmp rc=0
+  rm -rf "$reports" && mkdir -p "$reports"
   tmp=$(run_tmp_dir)
-  set +e
   java -Xss4m "${props[@]}" -Djava.io.tmpdir="$tmp" -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
     -jar "$(jars_of test)" execute --disable-banner --disable-ansi-colors --details=tree \
-    --class-path "$cp" --scan-class-path "${filter[@]}" \
-    --reports-dir "$BUILD/test-reports" 2>&1 | tee "$BUILD/test-output.txt"
-  local rc=${PIPESTATUS[0]}
+    --class-path "$cp" --scan-class-path "${select[@]}" --reports-dir "$reports" || rc=$?
   rm -rf "$tmp"
-  set -e
-  local passed failed
-  passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful.*/\1/p' "$BUILD/test-output.txt" | tail -1)
-  failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed.*/\1/p' "$BUILD/test-output.txt" | tail -1)
-  if [[ -z "$passed" ]]; then passed=0; failed=${failed:-1}; fi
-  if [[ "$rc" != 0 && "${failed:-0}" == 0 ]]; then failed=1; fi
-  echo "${passed} passed, ${failed:-0} failed"
-  [[ "${failed:-0}" == 0 ]]
+  java -cp "$BUILD/test-classes" computectl.testsupport.TestSummary "$reports" "$rc"
 }
 
 # Development tools (dev jars in deps/deps.txt): the formatter and the linter. Neither is in the
@@ -269,41 +288,8 @@ step_lint() {
   echo "lint: Error Prone found nothing in src/ and test/"
 }
 
-# make fuzz: the fuzz suite of make test with FUZZ_CASES cases per target (default 100000) from
-# FUZZ_SEED (default: a new random seed, printed so that a run can be repeated exactly).
-step_fuzz() {
-  local seed=${FUZZ_SEED:-$(printf '0x%x' "$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')")}
-  echo "fuzz: ${FUZZ_CASES:-100000} cases per target from seed $seed"
-  FUZZ_CASES=${FUZZ_CASES:-100000} FUZZ_SEED=$seed TESTS='computectl\.fuzz\.Fuzz_Test' step_test
-}
-
-# make bench: every figure of issue 8 against this build's image, each with a baseline measured in
-# the same run (computectl.bench.BenchMain under test/); results in $BUILD/bench/results.json.
-# BENCH_ARGS passes options, e.g. BENCH_ARGS='--runs 7 --http-seconds 20 --only boot,http'.
-step_bench() {
-  local cp="$BUILD/test-classes:$BUILD/classes:$(jars_of runtime)"
-  local tmp rc=0
-  tmp=$(run_tmp_dir)
-  # shellcheck disable=SC2086 # BENCH_ARGS holds several words on purpose
-  java -Xmx4g -Xss4m -Djava.io.tmpdir="$tmp" -Dcomputectl.root="$PWD" -Dcomputectl.image="$PWD/$BUILD/image" \
-    -cp "$cp" computectl.bench.BenchMain --image "$BUILD/image" --out "$BUILD/bench" ${BENCH_ARGS:-} || rc=$?
-  rm -rf "$tmp"
-  return "$rc"
-}
-
-step_demo() {
-  "$BUILD/image/bin/java" -cp "$BUILD/image/lib/app/*" computectl.standin.Demo "$BUILD/image"
-}
-
-step_fleet_demo() { # a fleet needs two builds: the same sources built with two tags, in their own dirs
-  local tag
-  for tag in v1 v2; do
-    BUILD_TAG=$tag make --no-print-directory image BUILD_DIR="$BUILD-$tag"
-  done
-  # shellcheck disable=SC2086 # FLEET_DEMO_ARGS holds several words on purpose
-  java -cp "$BUILD-v2/classes:$(jars_of runtime)" computectl.fleet.FleetDemoMain \
-    --image "$BUILD-v1/image" --image "$BUILD-v2/image" --rules deploy/prometheus ${FLEET_DEMO_ARGS:-}
-}
+# Sourced (by test/devkit/devkit.sh): the helpers above only, no step.
+[[ "${BASH_SOURCE[0]}" != "$0" ]] && return 0
 
 case "${1:-}" in
   build-tag) # write build/build_tag only when it changes, so make rebuilds only then
@@ -315,14 +301,11 @@ case "${1:-}" in
   jar) step_jar ;;
   image) step_image ;;
   cds) step_cds ;;
+  devkit) step_devkit ;;
   test-classes) step_test_classes ;;
   test) step_test ;;
-  fuzz) step_fuzz ;;
   fmt) step_fmt replace ;;
   fmt-check) step_fmt check ;;
   lint) step_lint ;;
-  fleet-demo) step_fleet_demo ;;
-  demo) step_demo ;;
-  bench) step_bench; exit ;; # exit: bash reads on after the case, and the bench runs long enough for build.sh to change
-  *) die "usage: build.sh build-tag|deps|classes|jar|image|cds|test-classes|test|fuzz|fmt|fmt-check|lint|demo|fleet-demo|bench" ;;
+  *) die "usage: build.sh build-tag|deps|classes|jar|image|cds|devkit|test-classes|test|fmt|fmt-check|lint (demo, fleet demo, bench, fuzz: test/devkit/devkit.sh)" ;;
 esac

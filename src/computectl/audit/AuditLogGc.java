@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Keeps the HIPAA audit log directory from filling the disk (reference 14.7): every {@code
+ * Keeps the HIPAA audit log directory from filling the disk (behaviour.md 12.7): every {@code
  * interval} (60 s) it deletes {@code audit*.log} files (at any depth, as {@code find} does) not
  * modified for more than {@code maxAge} (15 minutes: pgaudit rotates every 5, which leaves rsyslog
  * time to ship them), then sets {@code compute_audit_log_dir_size} to the total size of the

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * HIPAA audit logging (reference 14.7, {@code audit_log_level: Hipaa}): an rsyslog rule file that
- * tails pgaudit's log files in {@code <pgdata>/log} and forwards every line over TCP to {@code
+ * HIPAA audit logging (behaviour.md 12.7, {@code audit_log_level: Hipaa}): an rsyslog rule file
+ * that tails pgaudit's log files in {@code <pgdata>/log} and forwards every line over TCP to {@code
  * AUDIT_LOGGING_ENDPOINT}, followed by an rsyslog restart (the same restart rule as log export,
  * {@link RsyslogLogsExport}). Unlike log export, the file is always rewritten.
  */
@@ -53,7 +53,8 @@ public final class AuditRsyslog {
   }
 
   /**
-   * Start-up step 5 of reference 7.2: configures rsyslog for {@code <pgdata>/log} and restarts it.
+   * Start-up step 5 of behaviour.md 5.2: configures rsyslog for {@code <pgdata>/log} and restarts
+   * it.
    *
    * @param env the process environment ({@code AUDIT_LOGGING_ENDPOINT} must be set and non-empty)
    * @return the log directory, for {@link AuditLogGc}

@@ -6,7 +6,7 @@ import computectl.spec.Feature;
 import computectl.util.Log;
 
 /**
- * Postgres log export at start-up (reference 7.2 step 6, 14.8): with feature {@code
+ * Postgres log export at start-up (behaviour.md 5.2 step 6, 12.8): with feature {@code
  * postgres_logs_export}, point rsyslog at the project's collector; without a {@code cluster_id}
  * only warn. {@code /configure_telemetry} later sets any host through the same {@link
  * LogsExportConfigurer} ({@link computectl.http.RsyslogLogsExport}).

@@ -1,9 +1,9 @@
 package computectl.cli;
 
 /**
- * The parsed command line (reference section 2). Flags that were not given hold their default (or
- * null when they have none). When {@code help} or {@code version} is set, parsing stopped there:
- * the other fields then hold defaults only and must not be used.
+ * The parsed command line (behaviour.md 2.1). Flags that were not given hold their default (or null
+ * when they have none). When {@code help} or {@code version} is set, parsing stopped there: the
+ * other fields then hold defaults only and must not be used.
  *
  * @param pgbin path of the postgres binary ({@code -b}, env {@code POSTGRES_PATH}, default {@code
  *     postgres})

@@ -33,8 +33,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The composition root (reference 7.1): wires the command line, the spec source, the state machine,
- * the HTTP servers and the compute, runs it, and returns the exit code.
+ * The composition root (behaviour.md 5.1): wires the command line, the spec source, the state
+ * machine, the HTTP servers and the compute, runs it, and returns the exit code.
  */
 final class ComputeCtlLauncher {
   private final Args args;

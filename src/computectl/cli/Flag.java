@@ -1,8 +1,8 @@
 package computectl.cli;
 
 /**
- * Every command-line flag of upstream compute_ctl at the reference version (reference section 2),
- * in upstream's order, then our own additions: names, value name, environment variable, default and
+ * Every command-line flag of upstream compute_ctl at the version we follow (behaviour.md 2.1), in
+ * upstream's order, then our own additions: names, value name, environment variable, default and
  * help text. Both the parser and the help text are driven by this table.
  */
 public enum Flag {
@@ -123,7 +123,7 @@ public enum Flag {
       null,
       false,
       "Control plane API base URL to fetch the spec from; conflicts with --spec and --spec-path"),
-  // Our additions (issue 7), after upstream's flags.
+  // Our additions (docs/upstream.md, "Additions of ours"), after upstream's flags.
   BASEBACKUP_FILE(
       '\0',
       "basebackup-file",

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * One compute's life once the spec source is settled (reference 7.1 steps 8 to 14): wait for a
+ * One compute's life once the spec source is settled (behaviour.md 5.1 steps 8 to 14): wait for a
  * spec, start, serve reconfigurations, wait on the postmaster, clean up. It owns every thread and
  * child process it starts.
  */
@@ -130,8 +130,8 @@ public final class Compute implements AutoCloseable {
   }
 
   /**
-   * 7.1 step 9: a Static compute keeps a pageserver lease on its LSN; it re-reads the spec on
-   * reconfiguration.
+   * Step 9 of behaviour.md 5.1: a Static compute keeps a pageserver lease on its LSN; it re-reads
+   * the spec on reconfiguration.
    */
   private void startLease() {
     lease = LsnLeaseRenewer.forStatic(node.spec(), node::spec);
@@ -147,7 +147,9 @@ public final class Compute implements AutoCloseable {
     }
   }
 
-  /** 7.1 step 11: the vm-monitor runs while Postgres does, when AUTOSCALING is set. */
+  /**
+   * Step 11 of behaviour.md 5.1: the vm-monitor runs while Postgres does, when AUTOSCALING is set.
+   */
   private Optional<VmMonitor> startVmMonitor() {
     if (vmMonitorArgs == null) {
       return Optional.empty();

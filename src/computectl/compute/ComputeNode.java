@@ -12,9 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * The compute's shared state and its state machine (reference 6): the only place where the status
- * changes. Every change is checked against the allowed transitions, logged, wakes the waiters and
- * is passed to the listeners (metrics, HTTP waiters, monitor).
+ * The compute's shared state and its state machine (behaviour.md 4): the only place where the
+ * status changes. Every change is checked against the allowed transitions, logged, wakes the
+ * waiters and is passed to the listeners (metrics, HTTP waiters, monitor).
  */
 public final class ComputeNode {
   private final ReentrantLock lock = new ReentrantLock();
@@ -78,8 +78,8 @@ public final class ComputeNode {
   }
 
   /**
-   * Moves to {@code next}; throws {@link InvalidTransitionException} for a transition 6.2 does not
-   * have.
+   * Moves to {@code next}; throws {@link InvalidTransitionException} for a transition that
+   * behaviour.md 4.2 does not list.
    */
   public void setStatus(ComputeStatus next) {
     transition(s -> true, next, null, null);

@@ -1,7 +1,8 @@
 package computectl.compute;
 
 /**
- * The eight compute statuses (reference 6.1): snake_case in JSON, kebab-case in metrics and errors.
+ * The eight compute statuses (behaviour.md 4.1): snake_case in JSON, kebab-case in metrics and
+ * errors.
  */
 public enum ComputeStatus {
   EMPTY("empty"),
@@ -34,7 +35,7 @@ public enum ComputeStatus {
     return display();
   }
 
-  /** The transitions of reference 6.2, and nothing else. */
+  /** The transitions of behaviour.md 4.2, and nothing else. */
   public boolean canMoveTo(ComputeStatus next) {
     switch (this) {
       case EMPTY:

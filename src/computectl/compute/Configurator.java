@@ -10,7 +10,7 @@ import computectl.util.Log;
 import java.time.Duration;
 
 /**
- * The {@code compute-configurator} thread (reference 9): applies specs pushed with {@code
+ * The {@code compute-configurator} thread (behaviour.md 7): applies specs pushed with {@code
  * /configure} to the running compute. ConfigurationPending becomes Configuration, then Running, or
  * Failed (with no error text, as upstream). It ends when the compute fails or stops.
  */

@@ -28,8 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Reference 7.2 steps 3 to 6: what must be done before Postgres starts (TLS certificate, remote
- * extensions, PGDATA, swap, disk quota) run concurrently and all must succeed; pgbouncer and
+ * Steps 3 to 6 of behaviour.md 5.2: what must be done before Postgres starts (TLS certificate,
+ * remote extensions, PGDATA, swap, disk quota) run concurrently and all must succeed; pgbouncer and
  * local_proxy are tuned on the side; HIPAA audit logging and log export are set up. The long-lived
  * threads started here (certificate watcher, audit log GC) stop with {@link #close}.
  */

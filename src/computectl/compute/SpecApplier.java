@@ -19,8 +19,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Brings the running Postgres's catalog in line with a spec: at startup for a primary (7.8) and on
- * every reconfiguration (9). Catalog work runs inside the temporary override (7.4.4).
+ * Brings the running Postgres's catalog in line with a spec: at startup for a primary (behaviour.md
+ * 5.8) and on every reconfiguration (7). Catalog work runs inside the temporary override (5.4.4).
  */
 final class SpecApplier {
   private final ComputeConfig cfg;
@@ -40,7 +40,7 @@ final class SpecApplier {
     this.background = background;
   }
 
-  /** 7.8: configure a freshly started primary. */
+  /** Configures a freshly started primary (behaviour.md 5.8). */
   void configureAsPrimary(ParsedSpec ps) {
     if (!ps.spec().skipPgCatalogUpdates()) {
       TempOverride.run(
@@ -84,7 +84,10 @@ final class SpecApplier {
         "installed-extensions", () -> InstalledExtensions.collect(cfg.connector(), metrics));
   }
 
-  /** 9, step 4: catalog updates of a reconfiguration (the caller rewrote postgresql.conf). */
+  /**
+   * Step 4 of behaviour.md 7: catalog updates of a reconfiguration (the caller rewrote
+   * postgresql.conf).
+   */
   void reconfigure(ParsedSpec ps) {
     synchronized (catalogWork) {
       reconfigureCatalog(ps);

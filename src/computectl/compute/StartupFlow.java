@@ -23,7 +23,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The compute start (reference 7.2, 7.3): PGDATA from scratch, configuration, the LSN, the
+ * The compute start (behaviour.md 5.2, 5.3): PGDATA from scratch, configuration, the LSN, the
  * basebackup, Postgres, and the catalog for a primary. Status moves Init to Running here; the
  * caller turns a failure into Failed.
  */
@@ -84,7 +84,7 @@ final class StartupFlow {
     Log.info("compute start finished: " + m.toJson() + ", postmaster pid " + postgres.pid());
   }
 
-  /** 7.3. */
+  /** PGDATA from scratch, then the basebackup at the LSN the mode calls for (behaviour.md 5.3). */
   private void prepareDataDir(ParsedSpec ps) {
     ComputeSpec spec = ps.spec();
     PgData.reset(cfg.pgdata());
@@ -109,8 +109,8 @@ final class StartupFlow {
   }
 
   /**
-   * postgresql.conf, with the TLS key and certificate copied into PGDATA first when configured (7.4
-   * step 8).
+   * postgresql.conf, with the TLS key and certificate copied into PGDATA first when configured
+   * (behaviour.md 5.4 item 3).
    */
   static void writeConfig(ComputeConfig cfg, ComputeSpec spec) {
     if (cfg.tls() != null) {

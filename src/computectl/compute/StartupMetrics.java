@@ -3,7 +3,7 @@ package computectl.compute;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The startup timings of {@code /metrics.json} (reference 7.9): unsigned integers, default 0, in
+ * The startup timings of {@code /metrics.json} (behaviour.md 5.9): unsigned integers, default 0, in
  * this order.
  */
 public final class StartupMetrics {

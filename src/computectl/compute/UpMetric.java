@@ -3,7 +3,7 @@ package computectl.compute;
 import computectl.metrics.MetricFamily;
 
 /**
- * Keeps {@code compute_ctl_up{build_tag,status}} at exactly one series (reference 12.2): each
+ * Keeps {@code compute_ctl_up{build_tag,status}} at exactly one series (behaviour.md 10.2): each
  * change removes every series, then sets the new status to 1. Unlike upstream (whose move to
  * Terminated bypasses its setter), {@code terminated} is shown too.
  */

@@ -12,8 +12,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * One plain {@code GET} of an extension archive from the extension storage proxy (reference 14.2):
- * no authentication and no retries, as upstream. Every request is counted in {@code
+ * One plain {@code GET} of an extension archive from the extension storage proxy (behaviour.md
+ * 12.2): no authentication and no retries, as upstream. Every request is counted in {@code
  * compute_ctl_remote_ext_requests_total{http_status, filename}}, with {@code unknown} as the status
  * of a transport failure.
  */

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * De-duplicates downloads per archive name (reference 14.2): once an archive was installed, later
- * requests return at once; a request arriving while another download of the same archive started
- * less than {@link #HANG_TIMEOUT_MILLIS} ago waits for it (checking at least every {@link
+ * De-duplicates downloads per archive name (behaviour.md 12.2): once an archive was installed,
+ * later requests return at once; a request arriving while another download of the same archive
+ * started less than {@link #HANG_TIMEOUT_MILLIS} ago waits for it (checking at least every {@link
  * #POLL_MILLIS}); otherwise it downloads again.
  *
  * <p>Unlike upstream, a waiter whose download fails stops waiting and tries itself (upstream polls

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a downloaded extension goes (reference 14.2): archives are unpacked into {@code
+ * Where a downloaded extension goes (behaviour.md 12.2): archives are unpacked into {@code
  * downloadDir}; its {@code share/extension/*} then moves into {@code shareExtensionDir} and its
  * {@code lib/*} into {@code pkglibDir}.
  */

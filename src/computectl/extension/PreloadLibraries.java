@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The libraries of {@code shared_preload_libraries} that must be downloaded before Postgres starts
- * (reference 14.2): from the {@code cluster.settings} value and from the last {@code
+ * (behaviour.md 12.2): from the {@code cluster.settings} value and from the last {@code
  * postgresql_conf} line starting with {@code shared_preload_libraries} (the text between its first
  * and second {@code ='}), split on comma, quote and space, without {@code neon} and empty names,
  * keeping those in {@code library_index} (others are assumed to be installed locally).

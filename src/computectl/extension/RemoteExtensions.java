@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
- * Remote extensions (reference 14.2): archives fetched from the extension storage proxy at {@code
- * <remote-ext-config>/<build tag>/<pg version>/extensions/<ext>.tar.zst}, unpacked into the
+ * Remote extensions (behaviour.md 12.2): archives fetched from the extension storage proxy at
+ * {@code <remote-ext-config>/<build tag>/<pg version>/extensions/<ext>.tar.zst}, unpacked into the
  * Postgres directories. Serves {@code /extension_server/{filename}} (as the {@link
  * ExtensionDownloader}) and the start-up work: control files, then the libraries of {@code
  * shared_preload_libraries}, downloaded concurrently. One instance per compute.
@@ -121,9 +121,9 @@ public final class RemoteExtensions implements ExtensionDownloader {
   }
 
   /**
-   * Start-up step b of reference 7.2 for a spec with {@code remote_extensions}: writes the control
-   * files, then (with {@code --remote-ext-config}) downloads the preload libraries and records
-   * {@code load_ext_ms}, {@code num_ext_downloaded}, {@code largest_ext_size} and {@code
+   * Start-up step 3b of behaviour.md 5.2 for a spec with {@code remote_extensions}: writes the
+   * control files, then (with {@code --remote-ext-config}) downloads the preload libraries and
+   * records {@code load_ext_ms}, {@code num_ext_downloaded}, {@code largest_ext_size} and {@code
    * total_ext_download_size}. Does nothing without {@code remote_extensions}.
    *
    * @throws ExtensionException when a control file cannot be written or a preload library does not

@@ -6,7 +6,7 @@ import computectl.util.ComputeCtlException;
 
 /**
  * A request that ends in an error response: the status code and the text of the {@code {"error":
- * "..."}} body (reference 11.4).
+ * "..."}} body (behaviour.md 9.4).
  */
 public final class ApiError extends ComputeCtlException {
   private static final long serialVersionUID = 1L;

@@ -18,8 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One request being served: its id, the body readers with upstream's extractor errors (reference
- * 11.4), and the responders, which always echo {@code x-request-id}.
+ * One request being served: its id, the body readers with upstream's extractor errors (behaviour.md
+ * 9.4), and the responders, which always echo {@code x-request-id}.
  */
 public final class ApiRequest {
   public static final String REQUEST_ID = "x-request-id";

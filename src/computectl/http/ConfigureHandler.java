@@ -10,9 +10,10 @@ import computectl.spec.SpecValidator;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * {@code POST /configure} (reference 9 and 11.5): hands a new spec to the startup flow (from Empty)
- * or to the configurator (from Running) and waits until it is Running or Failed. Concurrent calls
- * are applied one after the other, never interleaved (upstream would answer the second with 412).
+ * {@code POST /configure} (behaviour.md 7 and 9.5): hands a new spec to the startup flow (from
+ * Empty) or to the configurator (from Running) and waits until it is Running or Failed. Concurrent
+ * calls are applied one after the other, never interleaved (upstream would answer the second with
+ * 412).
  */
 final class ConfigureHandler implements RouteHandler {
   private final ComputeNode node;

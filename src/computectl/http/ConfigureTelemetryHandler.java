@@ -5,8 +5,8 @@ import computectl.spec.Feature;
 import computectl.spec.ParsedSpec;
 
 /**
- * {@code POST /configure_telemetry}: points Postgres log export at a new collector (reference
- * 14.8).
+ * {@code POST /configure_telemetry}: points Postgres log export at a new collector (behaviour.md
+ * 12.8).
  */
 final class ConfigureTelemetryHandler implements RouteHandler {
   private final ComputeNode node;

@@ -3,9 +3,9 @@ package computectl.http;
 import computectl.spec.RemoteExtSpec;
 
 /**
- * Fetches one remote extension archive and installs its files (reference 14.2); implemented outside
- * the HTTP layer. Must return only when the extension's files are in place, and must de-duplicate
- * concurrent requests for the same archive itself.
+ * Fetches one remote extension archive and installs its files (behaviour.md 12.2); implemented
+ * outside the HTTP layer. Must return only when the extension's files are in place, and must
+ * de-duplicate concurrent requests for the same archive itself.
  */
 @FunctionalInterface
 public interface ExtensionDownloader {

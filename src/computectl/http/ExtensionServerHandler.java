@@ -7,7 +7,7 @@ import computectl.spec.SpecException;
 
 /**
  * {@code POST /extension_server/{filename}[?is_library=true]}: the neon extension asks for a remote
- * extension's files before Postgres loads them (reference 11.5, 14.2).
+ * extension's files before Postgres loads them (behaviour.md 9.5, 12.2).
  */
 final class ExtensionServerHandler implements RouteHandler {
   static final String PREFIX = "/extension_server/";

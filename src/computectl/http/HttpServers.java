@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * compute_ctl's two API servers (reference 11.1): the external one ({@code --external-http-port},
+ * compute_ctl's two API servers (behaviour.md 9.1): the external one ({@code --external-http-port},
  * control plane and scraper, JWT-protected routes) and the internal one ({@code
  * --internal-http-port}, the neon extension and local_proxy, no authorization).
  */

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * JSON for the API: the error body, and reading small request bodies with upstream's status split:
- * not JSON is 400, JSON of the wrong shape is 422 naming the path (reference 11.4).
+ * not JSON is 400, JSON of the wrong shape is 422 naming the path (behaviour.md 9.4).
  */
 public final class JsonText {
   private JsonText() {}

@@ -18,14 +18,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Authorization of the external API's protected routes (reference 11.3): a Bearer JWT signed with
+ * Authorization of the external API's protected routes (behaviour.md 9.3): a Bearer JWT signed with
  * EdDSA (Ed25519) by one of the JWKS keys, {@code exp} (when present) checked with 60 s of leeway,
  * and the claim {@code compute_id} equal to ours.
  *
- * <p>Deliberately no loopback bypass (issue 4): upstream's bypass only ever matched a real {@code
- * ::1} peer (IPv4 clients arrive IPv4-mapped on its dual-stack socket, so 127.0.0.1 was never
- * bypassed) and it was removed upstream soon after the seed. With keys configured, every request to
- * a protected route needs a valid token, whatever its address.
+ * <p>Deliberately no loopback bypass (docs/upstream.md, HTTP API): upstream's bypass only ever
+ * matched a real {@code ::1} peer (IPv4 clients arrive IPv4-mapped on its dual-stack socket, so
+ * 127.0.0.1 was never bypassed) and it was removed upstream soon after the seed. With keys
+ * configured, every request to a protected route needs a valid token, whatever its address.
  */
 public final class JwtAuthorizer {
   static final long LEEWAY_SECONDS = 60;

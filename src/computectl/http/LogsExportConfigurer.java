@@ -1,7 +1,8 @@
 package computectl.http;
 
 /**
- * Points Postgres log forwarding at a collector (reference 14.8), for {@code /configure_telemetry}.
+ * Points Postgres log forwarding at a collector (behaviour.md 12.8), for {@code
+ * /configure_telemetry}.
  */
 @FunctionalInterface
 public interface LogsExportConfigurer {

@@ -4,7 +4,7 @@ import computectl.metrics.ComputeCtlMetrics;
 import computectl.metrics.PrometheusText;
 import java.nio.charset.StandardCharsets;
 
-/** {@code GET /metrics}: Prometheus text format 0.0.4, no authorization (reference 12). */
+/** {@code GET /metrics}: Prometheus text format 0.0.4, no authorization (behaviour.md 10). */
 final class MetricsHandler implements RouteHandler {
   private final ComputeCtlMetrics metrics;
 

@@ -2,7 +2,7 @@ package computectl.http;
 
 import computectl.compute.ComputeNode;
 
-/** {@code GET /metrics.json}: the startup timings (reference 7.9). */
+/** {@code GET /metrics.json}: the startup timings (behaviour.md 5.9). */
 final class MetricsJsonHandler implements RouteHandler {
   private final ComputeNode node;
 

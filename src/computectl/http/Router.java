@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Dispatches a server's requests (reference 11.1 to 11.4): request id, one log line in and one out,
- * 404 and 405 with empty bodies, authorization of protected routes, and errors as {@code {"error":
- * "..."}}.
+ * Dispatches a server's requests (behaviour.md 9.1 to 9.4): request id, one log line in and one
+ * out, 404 and 405 with empty bodies, authorization of protected routes, and errors as {@code
+ * {"error": "..."}}.
  */
 final class Router implements HttpHandler {
   private final String serverName;

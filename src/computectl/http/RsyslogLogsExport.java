@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Postgres log export through rsyslog (reference 14.8): an rsyslog rule file that forwards the
+ * Postgres log export through rsyslog (behaviour.md 12.8): an rsyslog rule file that forwards the
  * {@code postgres} program's messages over TCP, rewritten only when it changes, followed by a
  * restart of rsyslogd (the VM's init respawns it; rsyslog has no reload).
  */

@@ -8,9 +8,9 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
 /**
- * ComputeStatusResponse (reference 11.5): keys in upstream's order, {@code start_time} with {@code
- * Z} and {@code last_active} with {@code +00:00} (upstream uses two formatters), both with 0, 3, 6
- * or 9 fraction digits as needed.
+ * ComputeStatusResponse (behaviour.md 9.5): keys in upstream's order, {@code start_time} with
+ * {@code Z} and {@code last_active} with {@code +00:00} (upstream uses two formatters), both with
+ * 0, 3, 6 or 9 fraction digits as needed.
  */
 public final class StatusJson {
   private StatusJson() {}

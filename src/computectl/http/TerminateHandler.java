@@ -4,9 +4,9 @@ import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
 
 /**
- * {@code POST /terminate} (reference 13.1): fast shutdown of Postgres, then 200 once the compute is
- * Terminated (201 when it already was). Unlike upstream, which hangs when the compute is Empty, the
- * startup flow also completes an Empty compute's termination.
+ * {@code POST /terminate} (behaviour.md 11.1): fast shutdown of Postgres, then 200 once the compute
+ * is Terminated (201 when it already was). Unlike upstream, which hangs when the compute is Empty,
+ * the startup flow also completes an Empty compute's termination.
  */
 final class TerminateHandler implements RouteHandler {
   private final ComputeNode node;

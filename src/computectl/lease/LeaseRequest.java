@@ -12,7 +12,7 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
- * One round of {@code lease lsn} requests (reference 14.1): one per entry of the pageserver
+ * One round of {@code lease lsn} requests (behaviour.md 12.1): one per entry of the pageserver
  * connection string, each for its shard ({@code <tenant>-<number><count>} in two lower-case hex
  * digits each, or the bare tenant id when there is a single pageserver). The lease is the earliest
  * {@code valid_until}; a refusal (NULL) anywhere refuses the whole lease.

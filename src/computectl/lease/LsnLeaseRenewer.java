@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Keeps a pageserver lease on the LSN of a Static compute so that GC keeps its data (reference
- * 14.1). A named thread: request the lease; on success sleep max(valid - 60 s, valid / 2) (at least
+ * Keeps a pageserver lease on the LSN of a Static compute so that GC keeps its data (behaviour.md
+ * 12.1). A named thread: request the lease; on success sleep max(valid - 60 s, valid / 2) (at least
  * {@link Timing#minRenewal}: a lease already expired by our clock must not turn into a tight loop);
  * on a transport or protocol error retry after 500 ms, growing x1.5 up to 60 s, forever; on a
  * refusal (the LSN is behind the GC cutoff) log and end. The pageserver connection strings and the

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * Configures local_proxy (reference 14.6): rewrites its JSON configuration, then, when a running
+ * Configures local_proxy (behaviour.md 12.6): rewrites its JSON configuration, then, when a running
  * local_proxy holds its pid file, sends it SIGHUP to reload. A local_proxy that is not running
  * picks the file up when it starts.
  */

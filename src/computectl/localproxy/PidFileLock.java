@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Who holds a pid file (reference 14.6). local_proxy keeps its pid file locked with BSD {@code
+ * Who holds a pid file (behaviour.md 12.6). local_proxy keeps its pid file locked with BSD {@code
  * flock(2)} while it runs. Java cannot see that lock: {@code FileChannel.tryLock} takes POSIX
  * record locks, which on Linux are independent of flock locks. So we ask the {@code flock} program
  * (util-linux, already needed for {@code setpriv}) for a non-blocking lock on a read-only

@@ -1,7 +1,7 @@
 package computectl.metrics;
 
 /**
- * The six families upstream exports (reference 12.1), in upstream's order. One instance per
+ * The six families upstream exports (behaviour.md 10.1), in upstream's order. One instance per
  * process; tests make their own.
  */
 public final class ComputeCtlMetrics {

@@ -1,6 +1,6 @@
 package computectl.monitor;
 
-/** The SQL the compute monitor runs (reference 10.1). */
+/** The SQL the compute monitor runs (behaviour.md 8). */
 final class ActivityQueries {
   private ActivityQueries() {}
 

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The pure decision of reference 10.1 step 2: what the client backends say about the last activity.
+ * The pure decision of behaviour.md 8 check 2: what the client backends say about the last
+ * activity.
  */
 final class ActivityRules {
   private ActivityRules() {}

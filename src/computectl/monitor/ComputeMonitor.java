@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code compute-monitor} thread (reference 10): every 500 ms, decide whether Postgres is in
+ * The {@code compute-monitor} thread (behaviour.md 8): every 500 ms, decide whether Postgres is in
  * use and move {@code last_active} forward. It waits for Running first, keeps one connection and
  * reconnects when Postgres is unreachable or restarted, and stops with the compute.
  */

@@ -20,10 +20,11 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Fetches the basebackup from the pageserver (reference 7.6): connect to shard 0 with the storage
- * token as password, ask {@code basebackup <tenant> <timeline> [<lsn>] --gzip [--replica]}, and
- * gunzip and untar the COPY stream straight into PGDATA, retrying with backoff. Unlike upstream,
- * every read has a deadline, so a stalled pageserver turns into a retry instead of a hang.
+ * Fetches the basebackup from the pageserver (behaviour.md 5.6): connect to shard 0 with the
+ * storage token as password, ask {@code basebackup <tenant> <timeline> [<lsn>] --gzip [--replica]},
+ * and gunzip and untar the COPY stream straight into PGDATA, retrying with backoff. Unlike
+ * upstream, every read has a deadline, so a stalled pageserver turns into a retry instead of a
+ * hang.
  */
 public final class Basebackup {
   /** Retries after the first attempt (11 attempts in total). */

@@ -12,10 +12,10 @@ import java.util.Map;
 
 /**
  * Puts settings into the {@code [pgbouncer]} section of pgbouncer.ini so that they survive a
- * pgbouncer restart (reference 14.5). An existing key keeps its place and gets the new value (later
- * duplicates of it are dropped, so the value is unambiguous); new keys are appended to the section
- * in the order given. Everything else (comments, other sections, blank lines) is kept as written,
- * where upstream's ini library rewrote the whole file.
+ * pgbouncer restart (behaviour.md 12.5). An existing key keeps its place and gets the new value
+ * (later duplicates of it are dropped, so the value is unambiguous); new keys are appended to the
+ * section in the order given. Everything else (comments, other sections, blank lines) is kept as
+ * written, where upstream's ini library rewrote the whole file.
  */
 public final class PgbouncerIni {
   static final String SECTION = "pgbouncer";

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Applies the spec's {@code pgbouncer_settings} (reference 14.5): connect to the admin console
+ * Applies the spec's {@code pgbouncer_settings} (behaviour.md 12.5): connect to the admin console
  * (pgbouncer may still be starting: 3 retries, 1 s apart), add the client TLS settings once the key
  * exists when TLS is configured, write the settings into pgbouncer.ini so they survive a restart,
  * then {@code RELOAD} (a failed RELOAD is only logged). Callers run it in the background and log

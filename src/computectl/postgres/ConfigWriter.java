@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Produces {@code postgresql.conf} from a spec (reference 7.4), line for line as upstream writes
+ * Produces {@code postgresql.conf} from a spec (behaviour.md 5.4), line for line as upstream writes
  * it. Rendering is a pure function of the spec and {@link Options}; facts about the host (OS,
  * overcommit setting) are supplied by the caller so tests can vary them.
  */
@@ -144,14 +144,17 @@ public final class ConfigWriter {
     return out.toString();
   }
 
-  /** A value quoted for postgresql.conf (7.4.2): {@code '} and {@code \} doubled, always quoted. */
+  /**
+   * A value quoted for postgresql.conf (behaviour.md 5.4.2): {@code '} and {@code \} doubled,
+   * always quoted.
+   */
   public static String escape(String value) {
     return "'" + value.replace("'", "''").replace("\\", "\\\\") + "'";
   }
 
   /**
-   * One managed-block line (7.4.1): {@code name = value}, quoted for string vartype; bare name when
-   * null.
+   * One managed-block line (behaviour.md 5.4.1): {@code name = value}, quoted for string vartype;
+   * bare name when null.
    */
   public static String settingLine(GenericOption option) {
     if (option.value() == null) {
@@ -216,7 +219,10 @@ public final class ConfigWriter {
     }
   }
 
-  /** 14.7: written after the managed block so that the spec cannot override the audit settings. */
+  /**
+   * The audit block (behaviour.md 12.7), after the managed block so that the spec cannot override
+   * the audit settings.
+   */
   private static void auditBlock(StringBuilder out, ComputeSpec spec) {
     AuditLogLevel level =
         spec.auditLogLevel() == null ? AuditLogLevel.Disabled : spec.auditLogLevel();

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * After Postgres exits: report core dumps with a backtrace (reference 7.10). Core files are named
- * {@code core} or {@code core.<pid>} and land in PGDATA on Linux (the compute images set
+ * After Postgres exits: report core dumps with a backtrace (behaviour.md 5.10). Core files are
+ * named {@code core} or {@code core.<pid>} and land in PGDATA on Linux (the compute images set
  * core_pattern so), in {@code /cores/} on macOS.
  */
 public final class CoreDumps {

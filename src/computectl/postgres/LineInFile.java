@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Upstream's "line in file" edit (reference 7.4.3), used for pg_hba.conf and postgresql.conf: the
- * line is appended only when no existing line equals it, preceded by one newline when the file had
- * any line, and written without a trailing newline.
+ * Upstream's "line in file" edit (behaviour.md 5.4.3), used for pg_hba.conf and postgresql.conf:
+ * the line is appended only when no existing line equals it, preceded by one newline when the file
+ * had any line, and written without a trailing newline.
  */
 public final class LineInFile {
   private LineInFile() {}

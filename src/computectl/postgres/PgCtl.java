@@ -14,8 +14,8 @@ public final class PgCtl {
   private PgCtl() {}
 
   /**
-   * Makes Postgres re-read its configuration (reference 7.4.5). As upstream, the outcome does not
-   * matter to the caller; we only log it. Returns pg_ctl's exit code (-1 if it could not run).
+   * Makes Postgres re-read its configuration (behaviour.md 5.4.5). As upstream, the outcome does
+   * not matter to the caller; we only log it. Returns pg_ctl's exit code (-1 if it could not run).
    */
   public static int reload(PgCommand command, Path pgdata) {
     List<String> cmd = command.siblingCommand("pg_ctl", "reload", "-D", pgdata.toString());

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The file-system steps of preparing PGDATA (reference 7.3) that do not involve the pageserver. */
+/**
+ * The file-system steps of preparing PGDATA (behaviour.md 5.3) that do not involve the pageserver.
+ */
 public final class PgData {
   /** The pg_hba.conf rule that lets external clients in with md5 (tabs exactly as upstream). */
   public static final String HBA_ALL_MD5 = "host\tall\t\tall\t\tall\t\tmd5";
@@ -108,7 +110,10 @@ public final class PgData {
     }
   }
 
-  /** Ensures the md5 rule for all hosts is in pg_hba.conf (7.3 step 5); true when it was added. */
+  /**
+   * Ensures the md5 rule for all hosts is in pg_hba.conf (behaviour.md 5.3 step 5); true when it
+   * was added.
+   */
   public static boolean ensureHbaLine(Path pgdata) {
     boolean added = LineInFile.ensure(pgdata.resolve("pg_hba.conf"), HBA_ALL_MD5);
     Log.info(
@@ -118,7 +123,7 @@ public final class PgData {
 
   /**
    * Replaces the empty directory {@code pg_dynshmem} with a symlink to {@code /dev/shm/}, so that
-   * mmap-type dynamic shared memory lives in RAM-backed files (7.3 step 6).
+   * mmap-type dynamic shared memory lives in RAM-backed files (behaviour.md 5.3 step 6).
    */
   public static void replaceDynshmem(Path pgdata) {
     Path dynshmem = pgdata.resolve("pg_dynshmem");

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Forwards a Postgres child's stderr (reference 7.7): lines are grouped into messages, a message
+ * Forwards a Postgres child's stderr (behaviour.md 5.7): lines are grouped into messages, a message
  * ending when the next line starts with a timestamp, at EOF, on a read error, or after 100 ms
  * without a new line. Each message is written as {@code PG:} + its lines joined by U+200B + a
  * newline, so a multi-line log entry stays one line in compute_ctl's log.

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The Postgres server as a child process (reference 7.7): {@code <pgbin> -D <pgdata>}, stdout
+ * The Postgres server as a child process (behaviour.md 5.7): {@code <pgbin> -D <pgdata>}, stdout
  * inherited, stderr forwarded by a {@link PgLogForwarder}, registered with {@link ChildProcesses}
  * under {@link #PROCESS_NAME} so that signal handling can reach it.
  */

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * The Postgres major version string ({@code v14} .. {@code v17}) used in remote extension paths,
- * from {@code pg_config --version} (reference section 2). Upstream panics on each failure here; we
+ * from {@code pg_config --version} (behaviour.md 2.1). Upstream panics on each failure here; we
  * raise {@link PgException} with a message naming what was wrong.
  */
 public final class PgVersion {

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Prewarm of a pooled compute started without a spec (reference 7.11): initdb a throw-away cluster
- * beside PGDATA, start Postgres on it until ready, then stop it at once. This warms the page cache
- * with the binaries and makes the VM grow its memory before a real start needs it.
+ * Prewarm of a pooled compute started without a spec (behaviour.md 5.11): initdb a throw-away
+ * cluster beside PGDATA, start Postgres on it until ready, then stop it at once. This warms the
+ * page cache with the binaries and makes the VM grow its memory before a real start needs it.
  */
 public final class Prewarm {
   public static final String PROCESS_NAME = "postgres-prewarm";

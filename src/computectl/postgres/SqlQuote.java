@@ -1,6 +1,6 @@
 package computectl.postgres;
 
-/** SQL quoting as upstream does it (reference 8.7), so generated statements match upstream's. */
+/** SQL quoting as upstream does it (behaviour.md 6.7), so generated statements match upstream's. */
 public final class SqlQuote {
   private SqlQuote() {}
 

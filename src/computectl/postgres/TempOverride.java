@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * {@code compute_ctl_temp_override.conf} (reference 7.4.4): settings that must win over
+ * {@code compute_ctl_temp_override.conf} (behaviour.md 5.4.4): settings that must win over
  * postgresql.conf only while catalog updates run. postgresql.conf includes the file last, so its
  * content overrides everything; afterwards it is left in place but empty.
  */

@@ -4,8 +4,8 @@ import computectl.spec.ComputeSpec;
 import java.util.Optional;
 
 /**
- * How to apply a spec: how many databases may be worked on at once (8.6) and the timeline id,
- * needed only to record that subscriptions were dropped for this timeline.
+ * How to apply a spec: how many databases may be worked on at once (behaviour.md 6.6) and the
+ * timeline id, needed only to record that subscriptions were dropped for this timeline.
  */
 public record ApplyContext(int concurrency, String timelineId) {
   static final int DEFAULT_STARTUP_CONCURRENCY = 10;

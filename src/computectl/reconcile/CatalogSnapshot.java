@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The roles and databases that exist before reconciliation (reference 8.2). Role passwords are the
- * raw {@code rolpassword} values ({@code md5...}, {@code SCRAM-SHA-256$...} or null).
+ * The roles and databases that exist before reconciliation (behaviour.md 6.2). Role passwords are
+ * the raw {@code rolpassword} values ({@code md5...}, {@code SCRAM-SHA-256$...} or null).
  */
 public record CatalogSnapshot(Map<String, String> rolePasswords, Map<String, Database> databases) {
   static final String DATABASES_QUERY =

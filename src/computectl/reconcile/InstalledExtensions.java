@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The installed-extensions survey (reference 14.10): in every connectable, valid database (at most
- * 500), which extension versions are installed and whether the bootstrap superuser owns them. Sets
- * {@code compute_installed_extensions} and logs the {@code [NEON_EXT_STAT]} line.
+ * The installed-extensions survey (behaviour.md 12.10): in every connectable, valid database (at
+ * most 500), which extension versions are installed and whether the bootstrap superuser owns them.
+ * Sets {@code compute_installed_extensions} and logs the {@code [NEON_EXT_STAT]} line.
  */
 public final class InstalledExtensions {
   public static final String APPLICATION_NAME = "compute_ctl:get_installed_extensions";

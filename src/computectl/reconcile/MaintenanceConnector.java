@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.util.Optional;
 
 /**
- * The "maintenance client" of reference 8.1: connections used to apply the spec. Each one has
+ * The "maintenance client" of behaviour.md 6.1: connections used to apply the spec. Each one has
  * {@code application_name} {@code compute_ctl:apply_config} and turns {@code neon.forward_ddl} off
  * so that the neon extension does not send compute_ctl's own DDL back to the control plane.
  */

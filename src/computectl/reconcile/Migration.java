@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One numbered migration (reference 14.11). Ids are 1-based positions in the list: migrations are
- * only ever appended. A migration whose text starts with {@code -- SKIP} was withdrawn; it still
- * advances the stored id.
+ * One numbered migration (behaviour.md 12.11). Ids are 1-based positions in the list: migrations
+ * are only ever appended. A migration whose text starts with {@code -- SKIP} was withdrawn; it
+ * still advances the stored id.
  */
 public record Migration(long id, String sql) {
   static final String SKIP_MARK = "-- SKIP";

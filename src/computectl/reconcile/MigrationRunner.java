@@ -10,8 +10,8 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * Runs the migrations not yet applied (reference 14.11), each in its own transaction together with
- * the update of {@code neon_migration.migration_id}. The first failure is counted in {@code
+ * Runs the migrations not yet applied (behaviour.md 12.11), each in its own transaction together
+ * with the update of {@code neon_migration.migration_id}. The first failure is counted in {@code
  * compute_ctl_db_migration_failed_total{migration_id}} and stops the run.
  */
 public final class MigrationRunner {

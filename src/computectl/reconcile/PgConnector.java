@@ -18,8 +18,8 @@ public interface PgConnector {
   }
 
   /**
-   * The same server reached as another user, for the legacy {@code zenith_admin} fallback (8.1);
-   * empty when this connector cannot change users.
+   * The same server reached as another user, for the legacy {@code zenith_admin} fallback
+   * (behaviour.md 6.1); empty when this connector cannot change users.
    */
   default Optional<PgConnector> asUser(String user) {
     return Optional.empty();

@@ -3,9 +3,9 @@ package computectl.reconcile;
 import java.util.List;
 
 /**
- * One named phase of reference 8.3/8.4: statements run in order on one connection. Every statement
- * runs even after one fails; the phase then fails with the first error (8.5). A phase without
- * statements opens no connection.
+ * One named phase of behaviour.md 6.3/6.4: statements run in order on one connection. Every
+ * statement runs even after one fails; the phase then fails with the first error (behaviour.md
+ * 6.5). A phase without statements opens no connection.
  */
 public record Phase(String name, List<SqlStatement> statements) {
   public Phase {

@@ -4,7 +4,7 @@ import computectl.postgres.SqlQuote;
 import java.util.List;
 
 /**
- * Everything one spec application would do, in order: the stages of reference 8.3 with their
+ * Everything one spec application would do, in order: the stages of behaviour.md 6.3 with their
  * statements, plus the warnings found while planning (e.g. a rename of a role that does not exist).
  * Built by {@link Planner} without touching the database.
  */

@@ -14,9 +14,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a {@link Plan}: stages in order, a failed stage stops the application (8.5). Concurrent
- * stages run their database tasks on at most {@code concurrency} named threads, which this executor
- * stops before the stage returns.
+ * Runs a {@link Plan}: stages in order, a failed stage stops the application (behaviour.md 6.5).
+ * Concurrent stages run their database tasks on at most {@code concurrency} named threads, which
+ * this executor stops before the stage returns.
  */
 final class PlanExecutor {
   private static final AtomicInteger POOL_SEQ = new AtomicInteger();
@@ -142,7 +142,7 @@ final class PlanExecutor {
     }
   }
 
-  /** Every statement runs; afterwards the phase fails with the first error (8.5). */
+  /** Every statement runs; afterwards the phase fails with the first error (behaviour.md 6.5). */
   static void runPhase(Connection c, Phase phase, String database) {
     if (phase.isEmpty()) {
       return;

@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Builds the {@link Plan} of one spec application (reference 8.3, 8.4) from the spec and a catalog
- * snapshot, without a database. The role and database maps start as the snapshot and are updated
- * phase by phase as upstream does, so that later phases see the intended state. One planner per
- * plan.
+ * Builds the {@link Plan} of one spec application (behaviour.md 6.3, 6.4) from the spec and a
+ * catalog snapshot, without a database. The role and database maps start as the snapshot and are
+ * updated phase by phase as upstream does, so that later phases see the intended state. One planner
+ * per plan.
  */
 public final class Planner {
   static final String CLOUD_ADMIN = "cloud_admin";
@@ -127,7 +127,10 @@ public final class Planner {
     return out;
   }
 
-  /** Deliberately not upstream's inverted condition (8.4): rename when the old name exists. */
+  /**
+   * Deliberately not upstream's inverted condition (behaviour.md 6.4): rename when the old name
+   * exists.
+   */
   private List<SqlStatement> renameRoles() {
     List<SqlStatement> out = new ArrayList<>();
     for (DeltaOp op : spec.deltaOps()) {

@@ -30,7 +30,10 @@ public class ReconcileException extends ComputeCtlException {
     return sqlState;
   }
 
-  /** A statement of a phase failed (8.5): the first failure in statement order is reported. */
+  /**
+   * A statement of a phase failed (behaviour.md 6.5): the first failure in statement order is
+   * reported.
+   */
   static ReconcileException statementFailed(
       String phase, String database, String comment, SQLException e) {
     return new ReconcileException(

@@ -9,8 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Spec application (reference section 8): reads the catalog, plans, and runs the plan. Whether to
- * apply at all ({@code skip_pg_catalog_updates}, mode Primary) is the caller's decision.
+ * Spec application (behaviour.md 6): reads the catalog, plans, and runs the plan. Whether to apply
+ * at all ({@code skip_pg_catalog_updates}, mode Primary) is the caller's decision.
  */
 public final class Reconciler {
   public static final String POST_APPLY_APPLICATION_NAME = "compute_ctl:post_apply_config";
@@ -42,8 +42,8 @@ public final class Reconciler {
   }
 
   /**
-   * The post-start {@code ALTER EXTENSION neon UPDATE} (reference 7.8), run for every primary even
-   * when catalog updates are skipped; the caller runs it in the background and logs errors.
+   * The post-start {@code ALTER EXTENSION neon UPDATE} (behaviour.md 5.8), run for every primary
+   * even when catalog updates are skipped; the caller runs it in the background and logs errors.
    */
   public static void updateNeonExtension(PgConnector connector) {
     try (Connection c = connector.connect(connector.systemDatabase(), POST_APPLY_APPLICATION_NAME);

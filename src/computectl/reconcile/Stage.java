@@ -3,9 +3,9 @@ package computectl.reconcile;
 import java.util.List;
 
 /**
- * A step of reference 8.3. A {@link Kind#SYSTEM} stage has a single task on the system database
+ * A step of behaviour.md 6.3. A {@link Kind#SYSTEM} stage has a single task on the system database
  * whose phases run in order on the shared system connection; the other kinds run their tasks
- * concurrently, one per database, within the apply concurrency limit (8.6).
+ * concurrently, one per database, within the apply concurrency limit (behaviour.md 6.6).
  */
 public record Stage(String name, Kind kind, List<DatabaseTask> tasks) {
   public enum Kind {

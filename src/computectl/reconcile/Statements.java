@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The statement texts of reference 8.4, exactly as upstream writes them (double spaces included)
+ * The statement texts of behaviour.md 6.4, exactly as upstream writes them (double spaces included)
  * except that passwords are quoted as literals. Pure functions of their arguments.
  */
 public final class Statements {

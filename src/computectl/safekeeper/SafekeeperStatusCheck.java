@@ -18,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fast safekeeper check of a Primary start (reference 7.5.1): ask every safekeeper for
+ * The fast safekeeper check of a Primary start (behaviour.md 5.5.1): ask every safekeeper for
  * TIMELINE_STATUS at once, each within 100 ms; with a quorum of answers that all know the timeline
  * and agree on one LSN with commit = flush, that LSN is where the timeline ends and the full {@code
  * --sync-safekeepers} run can be skipped. Anything else means "run the full sync"; this check never

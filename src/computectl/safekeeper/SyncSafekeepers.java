@@ -19,8 +19,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The full safekeeper sync (reference 7.5.2): {@code <pgbin> --sync-safekeepers} with PGDATA in the
- * environment (this mode takes no {@code -D}); it logs to stderr and prints the synced LSN on
+ * The full safekeeper sync (behaviour.md 5.5.2): {@code <pgbin> --sync-safekeepers} with PGDATA in
+ * the environment (this mode takes no {@code -D}); it logs to stderr and prints the synced LSN on
  * stdout. The child is registered with {@link ChildProcesses} under {@link #PROCESS_NAME} so that
  * the signal handler can SIGTERM it.
  */

@@ -1,7 +1,7 @@
 package computectl.spec;
 
 /**
- * What spec acquisition produced (reference sections 2 and 4).
+ * What spec acquisition produced (behaviour.md 2.1 and 3).
  *
  * @param spec the spec, or null when the control plane reported the compute as {@code empty} (the
  *     compute then waits for {@code /configure})

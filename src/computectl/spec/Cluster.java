@@ -2,7 +2,7 @@ package computectl.spec;
 
 import java.util.List;
 
-/** {@code cluster}: the desired roles, databases and settings (reference 5.2). */
+/** {@code cluster}: the desired roles, databases and settings (behaviour.md 3.3). */
 public record Cluster(
     String clusterId,
     String name,

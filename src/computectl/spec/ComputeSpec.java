@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The compute spec (upstream {@code ComputeSpec}, reference section 5.1), as the control plane,
- * {@code -s} or {@code -S} give it. Optional fields are null when absent; list fields that upstream
+ * The compute spec (upstream {@code ComputeSpec}, behaviour.md 3.3), as the control plane, {@code
+ * -s} or {@code -S} give it. Optional fields are null when absent; list fields that upstream
  * defaults are never null.
  */
 public record ComputeSpec(

@@ -4,7 +4,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import java.util.List;
 
-/** Converts JSON to the ComputeSpec records with upstream's field rules (reference 5.1 to 5.9). */
+/** Converts JSON to the ComputeSpec records with upstream's field rules (behaviour.md 3.3). */
 final class ComputeSpecReader {
   private static final List<String> MODES = List.of("Primary", "Static", "Replica");
   private static final List<String> AUDIT_LEVELS = List.of("Disabled", "Log", "Hipaa");

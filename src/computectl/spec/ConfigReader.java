@@ -3,7 +3,7 @@ package computectl.spec;
 import java.util.List;
 
 /**
- * Converts JSON to ComputeCtlConfig (reference 5.11) and the two wrappers that carry a spec: the
+ * Converts JSON to ComputeCtlConfig (behaviour.md 3.5) and the two wrappers that carry a spec: the
  * control plane's response and the {@code /configure} body.
  */
 final class ConfigReader {

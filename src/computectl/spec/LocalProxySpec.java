@@ -2,7 +2,7 @@ package computectl.spec;
 
 import java.util.List;
 
-/** {@code local_proxy_config} (reference 5.9); both fields may be null. */
+/** {@code local_proxy_config} (behaviour.md 3.3); both fields may be null. */
 public record LocalProxySpec(List<JwksSettings> jwks, TlsConfig tls) {
   public LocalProxySpec {
     jwks = jwks == null ? null : List.copyOf(jwks);

@@ -3,8 +3,8 @@ package computectl.spec;
 import java.util.List;
 
 /**
- * A validated spec (reference 5.10) with the storage coordinates resolved from the top-level fields
- * or their {@code cluster.settings} fallbacks.
+ * A validated spec (behaviour.md 3.4) with the storage coordinates resolved from the top-level
+ * fields or their {@code cluster.settings} fallbacks.
  */
 public record ParsedSpec(
     ComputeSpec spec,

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** {@code remote_extensions} (reference 5.8). The two lists are null when absent. */
+/** {@code remote_extensions} (behaviour.md 3.3). The two lists are null when absent. */
 public record RemoteExtSpec(
     List<String> publicExtensions,
     List<String> customExtensions,
@@ -29,7 +29,7 @@ public record RemoteExtSpec(
   /**
    * Upstream's resolution of an extension (or, with {@code isLibrary}, a library such as {@code
    * postgis-3.so}) to its archive {@code <buildTag>/<pgMajorVersion>/extensions/<ext>.tar.zst}
-   * (reference 14.2). The spec's own {@code archive_path} is ignored, as upstream.
+   * (behaviour.md 12.2). The spec's own {@code archive_path} is ignored, as upstream.
    *
    * @param pgMajorVersion {@code v14} to {@code v17}
    * @throws SpecException (kind VALIDATION) {@code library <name> is not found}, {@code extension

@@ -15,7 +15,7 @@ public final class SpecException extends ComputeCtlException {
     SYNTAX,
     /** Well-formed JSON of the wrong shape; the message is {@code <json path>: <problem>}. */
     SHAPE,
-    /** A well-shaped spec that fails upstream's checks (reference 5.10). */
+    /** A well-shaped spec that fails upstream's checks (behaviour.md 3.4). */
     VALIDATION,
     /** The spec could not be obtained at all: unreadable file, control plane failure. */
     SOURCE

@@ -10,7 +10,8 @@ import java.util.function.Function;
  * Parses the JSON documents that carry a spec. Unknown members are ignored and {@code Option}
  * members may be null, as upstream; everything else wrong is a {@link SpecException}: SYNTAX for
  * malformed JSON ({@code ... at line L column C}), SHAPE for the wrong shape ({@code <json path>:
- * <problem>}, the root path being {@code .}). Validation (5.10) is {@link SpecValidator}'s job.
+ * <problem>}, the root path being {@code .}). Validation (behaviour.md 3.4) is {@link
+ * SpecValidator}'s job.
  */
 public final class SpecParser {
   /**

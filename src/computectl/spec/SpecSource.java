@@ -22,10 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Gets the spec at startup (reference section 4): {@code -s} inline JSON, else the {@code -S} file,
- * else the control plane ({@code -p} plus {@code -i}) with upstream's attempts, sleeps, retry rules
- * and request counter. Secrets are never logged: for an inline spec only its size and
- * operation_uuid.
+ * Gets the spec at startup (behaviour.md 3): {@code -s} inline JSON, else the {@code -S} file, else
+ * the control plane ({@code -p} plus {@code -i}) with upstream's attempts, sleeps, retry rules and
+ * request counter. Secrets are never logged: for an inline spec only its size and operation_uuid.
  */
 public final class SpecSource {
   public static final int ATTEMPTS = 3;
@@ -78,7 +77,7 @@ public final class SpecSource {
 
   /**
    * Upstream's precedence: {@code inlineSpec} if given, else {@code specPath}, else the control
-   * plane. Validation (5.10) is left to the caller.
+   * plane. Validation (behaviour.md 3.4) is left to the caller.
    *
    * @throws SpecException SOURCE when nothing could be obtained, or SYNTAX/SHAPE for a bad spec
    */

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Upstream's "parsed spec" checks (reference 5.10), in upstream's order and with its exact
+ * Upstream's "parsed spec" checks (behaviour.md 3.4), in upstream's order and with its exact
  * messages: they are what {@code /configure} answers with status 400.
  */
 public final class SpecValidator {

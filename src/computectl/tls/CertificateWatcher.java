@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Notices certificate renewals (reference 14.9): hashes the certificate file (SHA-256) every {@code
- * interval} (60 s upstream) and calls {@code onChange} when the hash differs from the last one; the
- * caller then asks for a reconfiguration (new key copy, reload, pgbouncer and local_proxy TLS). An
- * unreadable file is retried every {@code readRetry} (1 s upstream).
+ * Notices certificate renewals (behaviour.md 12.9): hashes the certificate file (SHA-256) every
+ * {@code interval} (60 s upstream) and calls {@code onChange} when the hash differs from the last
+ * one; the caller then asks for a reconfiguration (new key copy, reload, pgbouncer and local_proxy
+ * TLS). An unreadable file is retried every {@code readRetry} (1 s upstream).
  *
  * <p>Unlike upstream, the first pass does not count as a change: upstream's extra reconfiguration
  * right after the compute first becomes Running is not repeated.
@@ -45,7 +45,7 @@ public final class CertificateWatcher implements AutoCloseable {
   }
 
   /**
-   * Blocks until the certificate is readable (the pre-start wait of reference 7.2 step 3a), then
+   * Blocks until the certificate is readable (the pre-start wait of behaviour.md 5.2 step 3a), then
    * starts watching on a thread of its own.
    *
    * @return false when closed before the certificate could be read

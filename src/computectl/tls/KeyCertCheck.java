@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * Checks that a PEM private key belongs to a PEM certificate before either is handed to Postgres
- * (reference 14.9), so a renewal caught half-way is not installed. As upstream, only ECDSA P-256
+ * (behaviour.md 12.9), so a renewal caught half-way is not installed. As upstream, only ECDSA P-256
  * certificates signed with SHA-256 are supported; the key may be SEC1 ({@code EC PRIVATE KEY},
  * upstream's only form) or unencrypted PKCS#8 ({@code PRIVATE KEY}). A key type we do not support
  * is a permanent error, not something to wait out.

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Copies the TLS key and certificate into PGDATA as {@code server.key} and {@code server.crt}
- * (reference 14.9), mode 0600 as Postgres demands of a key, after checking that they belong
+ * (behaviour.md 12.9), mode 0600 as Postgres demands of a key, after checking that they belong
  * together. Postgres' {@code ssl_key_file} and {@code ssl_cert_file} point at these copies.
  */
 public final class TlsFiles {

@@ -11,8 +11,8 @@ import computectl.spec.SpecValidator;
 import java.util.List;
 
 /**
- * Runs {@link SpecValidator} (reference 5.10) until it passes, turning each of its messages into a
- * problem with the JSON path of the field concerned, then filling that field with a valid
+ * Runs {@link SpecValidator} (behaviour.md 3.4) until it passes, turning each of its messages into
+ * a problem with the JSON path of the field concerned, then filling that field with a valid
  * placeholder so the next check can run. The validator's messages carry no path, so they are mapped
  * here: the top-level field, or the {@code cluster.settings} entry it fell back to.
  */

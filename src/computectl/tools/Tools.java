@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The offline subcommands of compute_ctl (our addition, issue 7): {@code plan}, {@code check-spec}
- * and {@code debug-bundle}. They need no network beyond the local Postgres or compute they look at,
- * and never change anything.
+ * The offline subcommands of compute_ctl (our addition, see docs/upstream.md): {@code plan}, {@code
+ * check-spec} and {@code debug-bundle}. They need no network beyond the local Postgres or compute
+ * they look at, and never change anything.
  *
  * <p>Exit codes: {@code plan} 0 when nothing would change and 1 otherwise; {@code check-spec} 0 for
  * a usable spec and 1 when it has errors; {@code debug-bundle} 0 when the bundle was written. Every

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 /**
- * Named failpoints for testing builds (reference 14.12), configured with the action syntax of
+ * Named failpoints for testing builds (behaviour.md 12.12), configured with the action syntax of
  * Rust's {@code fail} crate: {@code [<pct>%][<count>*]<type>[(<arg>)]}, chained with {@code ->},
  * where type is off, return, sleep, delay, panic, print, pause or yield; plus neon's {@code exit}
  * (exit the process with code 1 when hit). Code under test calls {@link #eval}.
@@ -96,8 +96,8 @@ public final class Failpoints {
   }
 
   /**
-   * The failpoint that fails the migration whose id its {@code return(<id>)} names (reference
-   * 14.11).
+   * The failpoint that fails the migration whose id its {@code return(<id>)} names (behaviour.md
+   * 12.11).
    */
   public static final String COMPUTE_MIGRATION = "compute-migration";
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Sets the quota of the filesystem holding PGDATA (reference 14.4): {@code /usr/bin/sudo
+ * Sets the quota of the filesystem holding PGDATA (behaviour.md 12.4): {@code /usr/bin/sudo
  * /neonvm/bin/set-disk-quota <size in KiB> <mountpoint>}; 0 disables it.
  */
 public final class DiskQuota {

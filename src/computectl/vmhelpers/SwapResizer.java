@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Resizes the VM's swap before Postgres starts (reference 14.3): {@code /usr/bin/sudo
+ * Resizes the VM's swap before Postgres starts (behaviour.md 12.3): {@code /usr/bin/sudo
  * /neonvm/bin/resize-swap --once <bytes>}. {@code --once} must come first: it makes the tool delete
  * itself after success, so a restarted compute_ctl cannot swapoff under a running Postgres. Hence a
  * failure is accepted when the tool no longer exists.

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code make bench}: runs every figure of issue 8 against the runtime image, each beside a
- * baseline measured in the same run, prints the table and writes {@code <out>/results.json}.
- * Arguments: {@code --image DIR --out DIR [--runs N] [--http-seconds S] [--only a,b]}.
+ * {@code make bench}: runs every figure of README's Performance table against the runtime image,
+ * each beside a baseline measured in the same run, prints the table and writes {@code
+ * <out>/results.json}. Arguments: {@code --image DIR --out DIR [--runs N] [--http-seconds S]
+ * [--only a,b]}.
  */
 public final class BenchMain {
   static final List<String> GROUPS =

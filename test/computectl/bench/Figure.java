@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One line of the report: our measurement beside a baseline taken in the same run, and the issue's
- * target. {@code ratio} is ours / baseline on the medians; {@code met} is null when the figure has
- * no target. {@code details} holds extra named medians (e.g. a time breakdown).
+ * One line of the report: our measurement beside a baseline taken in the same run, and the target
+ * it is held to. {@code ratio} is ours / baseline on the medians; {@code met} is null when the
+ * figure has no target. {@code details} holds extra named medians (e.g. a time breakdown).
  */
 public record Figure(
     String id,

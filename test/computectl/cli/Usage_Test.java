@@ -35,9 +35,7 @@ class Usage_Test {
 
   @Test
   void flagTable_matchesUpstreamNames() {
-    assertEquals(
-        19,
-        Flag.values().length); // upstream's 17 plus --basebackup-file and --log-format (issue 7)
+    assertEquals(19, Flag.values().length); // upstream's 17 plus --basebackup-file and --log-format
     assertEquals("--connstr <DATABASE_URL>", Flag.CONNSTR.display());
     assertEquals("--pgdata <DATADIR>", Flag.PGDATA.display());
     assertEquals('S', Flag.SPEC_PATH.shortName());

@@ -14,10 +14,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A pooled compute configured through /configure, then reconfigured live, then terminated. */
+@Tag("e2e")
 class ComputeConfigure_Test {
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
   @RegisterExtension static final ComputeFixture fx = new ComputeFixture();

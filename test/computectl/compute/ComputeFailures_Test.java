@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Failure paths of the start: each ends in Failed with a readable error, its exit code, and no
  * Postgres left.
  */
+@Tag("e2e")
 class ComputeFailures_Test {
   private static final Map<String, String> NO_RETRIES =
       Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "0");

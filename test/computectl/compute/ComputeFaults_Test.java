@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and SIGTERM in each startup phase. Each ends in a documented status and exit code
  * (docs/reliability.md), and with no process of the compute left behind.
  */
+@Tag("e2e")
 class ComputeFaults_Test {
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
   @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
@@ -76,7 +78,7 @@ class ComputeFaults_Test {
     }
   }
 
-  /** SIGTERM: exit 1 at once (13.2), Postgres stopped first, nothing left. */
+  /** SIGTERM: exit 1 (behaviour.md 11.2), Postgres stopped first, nothing left. */
   private static void terminate(ComputeCtlProcess cc, ComputeFixture.Node node) throws Exception {
     cc.process().destroy();
     assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
@@ -296,7 +298,8 @@ class ComputeFaults_Test {
   }
 
   /**
-   * Control-plane faults end before the HTTP API starts: exit 1, nothing started (reference 4.1).
+   * Control-plane faults end before the HTTP API starts: exit 1, nothing started (behaviour.md
+   * 3.2).
    */
   private static String controlPlaneFailure(
       ControlPlaneStandIn cp, int expectedRequests, Map<String, String> env) throws Exception {

@@ -24,14 +24,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The API ports of a real compute_ctl under abuse: floods of clients that connect and send nothing
- * or half a request, requests that stall, heads over the limit, more connections than the cap.
- * Every port keeps answering, the process's threads stay where they were, nothing is left open.
+ * The API ports of a real compute_ctl under abuse (docs/reliability.md, "HTTP under abuse"): floods
+ * of clients that connect and send nothing or half a request, requests that stall, heads over the
+ * limit, more connections than the cap. Every port keeps answering, the process's threads stay
+ * where they were, nothing is left open.
  */
+@Tag("e2e")
 class ComputeHttpAbuse_Test {
   /** A fresh connection's answer may wait this long on a loaded machine: a bound, not a figure. */
   private static final Duration PROBE_WAIT = Duration.ofSeconds(15);

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * bundle, and the command lines of every process the compute runs. Also the modes of PGDATA and of
  * what compute_ctl writes into it.
  */
+@Tag("e2e")
 class ComputeSecrets_Test {
   private static final String COMPUTE_ID = "compute-e2e";
   private static final String ALICE_PW = "alice-plain-6c1f2b";
@@ -192,7 +194,8 @@ class ComputeSecrets_Test {
       outputs.add("debug bundle: " + debugBundle(node));
       assertModes(node.pgdata());
 
-      // Last: a failed reconfiguration leaves the compute Failed until it is stopped (reference 9).
+      // Last: a failed reconfiguration leaves the compute Failed until it is stopped (behaviour.md
+      // 7).
       r = call(node, "POST", "/configure", configureBody(spec.role("pg_leak", LEAK_HASH)), jwt);
       assertEquals(500, r.statusCode(), r.body());
       outputs.add("a failed reconfiguration: " + r.body());

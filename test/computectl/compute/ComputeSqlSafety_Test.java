@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * start, then /configure twice): every one arrives in Postgres exactly, the roles log in with their
  * passwords, and a canary table that any injected statement would drop survives.
  */
+@Tag("e2e")
 class ComputeSqlSafety_Test {
   private static final String DROP = "DROP TABLE public.canary";
   private static final String LONG_63 = "é".repeat(31) + "x";

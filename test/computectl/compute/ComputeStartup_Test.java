@@ -19,10 +19,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole compute start against a real PostgreSQL 15, the pageserver stand-in and the shim. */
+@Tag("e2e")
 class ComputeStartup_Test {
   private static final String HOSTILE = "zenith \"new\" ';\\ $$ drop table canary; -- ü";
   private static final String LONG_NAME = "r".repeat(61) + "é"; // 63 bytes in UTF-8

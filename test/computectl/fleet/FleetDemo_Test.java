@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * Prometheus with the shipped rules; its answers must match the fleet, also after a compute is
  * terminated and the pooled one configured; afterwards nothing it started is left running.
  */
+@Tag("e2e")
 class FleetDemo_Test {
   private static final Path ROOT = Path.of(System.getProperty("computectl.root", "."));
 

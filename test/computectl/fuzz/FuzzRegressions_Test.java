@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ class FuzzRegressions_Test {
     return Fixtures.projectRoot().resolve("test/computectl/fuzz/regressions");
   }
 
+  @Tag("e2e")
   @Test
   void regressions_allPassTheProperty() throws Exception {
     Map<String, List<Path>> byTarget = new TreeMap<>();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +67,7 @@ class Fuzz_Test {
     fuzz(new JwtTarget(), "authorize");
   }
 
+  @Tag("e2e")
   @Test
   void http_bodiesGetDocumentedAnswersAndInjectNothing() throws Exception {
     fuzz(new HttpBodyTarget(), "/configure", "/grants", "/extensions");

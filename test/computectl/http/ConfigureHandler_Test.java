@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code POST /configure}: the first start of a pooled compute and live reconfiguration (reference
- * 9, 11.5).
+ * {@code POST /configure}: the first start of a pooled compute and live reconfiguration
+ * (behaviour.md 7, 9.5).
  */
 class ConfigureHandler_Test {
   final ComputeNode node = new ComputeNode();

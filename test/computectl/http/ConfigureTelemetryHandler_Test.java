@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code POST /configure_telemetry} (reference 11.5, 14.8). */
+/** {@code POST /configure_telemetry} (behaviour.md 9.5, 12.8). */
 class ConfigureTelemetryHandler_Test {
   @TempDir Path dir;
   HttpServers servers;

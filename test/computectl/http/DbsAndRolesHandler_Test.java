@@ -14,10 +14,12 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SharedCluster.class)
+@Tag("e2e")
 class DbsAndRolesHandler_Test {
   static LocalCluster pg;
   static HttpServers servers;

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code POST /extension_server/{filename}} on the internal server (reference 11.5, 14.2). */
+/** {@code POST /extension_server/{filename}} on the internal server (behaviour.md 9.5, 12.2). */
 class ExtensionServerHandler_Test {
   static final String REMOTE =
       "\"remote_extensions\":{\"public_extensions\":[\"postgis\",\"broken\"],"

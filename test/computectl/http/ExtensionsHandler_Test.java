@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SharedCluster.class)
+@Tag("e2e")
 class ExtensionsHandler_Test {
   static LocalCluster pg;
   static HttpServers servers;

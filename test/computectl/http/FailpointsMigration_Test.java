@@ -14,12 +14,14 @@ import computectl.standin.LocalCluster;
 import computectl.testsupport.TestPg;
 import computectl.util.Failpoints;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The {@code FAILPOINTS} environment form and the {@code compute-migration} failpoint against a
  * real Postgres.
  */
+@Tag("e2e")
 class FailpointsMigration_Test {
   private static final List<Migration> MIGRATIONS =
       List.of(

@@ -18,10 +18,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SharedCluster.class)
+@Tag("e2e")
 class InsightsHandler_Test {
   static LocalCluster pg;
   static ComputeNode running = new ComputeNode();

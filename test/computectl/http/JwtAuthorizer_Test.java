@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Authorization of the external server's protected routes (reference 11.3), over HTTP. */
+/** Authorization of the external server's protected routes (behaviour.md 9.3), over HTTP. */
 class JwtAuthorizer_Test {
   static final String COMPUTE = "compute-quiet-sun-123";
   static final String INVALID_TOKEN = "{\"error\":\"invalid authorization token\"}";

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code POST /terminate} (reference 13.1). */
+/** {@code POST /terminate} (behaviour.md 11.1). */
 class TerminateHandler_Test {
   final ComputeNode node = new ComputeNode();
   final ComputeFlowStub flow = new ComputeFlowStub(node);

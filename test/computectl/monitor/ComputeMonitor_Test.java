@@ -16,8 +16,10 @@ import java.sql.Statement;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class ComputeMonitor_Test {
   private static LocalCluster cluster;
 

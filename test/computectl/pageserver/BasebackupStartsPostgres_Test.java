@@ -17,12 +17,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole point of the stand-in: what Basebackup unpacks from it starts as a Postgres (primary or
  * standby).
  */
+@Tag("e2e")
 class BasebackupStartsPostgres_Test {
   private static String run(List<String> cmd) throws IOException, InterruptedException {
     Process p =

@@ -26,8 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class Basebackup_Test {
   private static final String TOKEN = "storage-token-123";
   private static final List<Duration> ALL_BACKOFFS =

@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class PgbouncerTuner_Test {
   private static final Duration FAST = Duration.ofMillis(50);
 

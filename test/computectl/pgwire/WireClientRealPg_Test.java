@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The client against a real PostgreSQL 15: md5, SCRAM-SHA-256 and cleartext roles, queries and
  * COPY.
  */
+@Tag("e2e")
 class WireClientRealPg_Test {
   private static LocalCluster cluster;
 

@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Real Postgres started by PgProcess on a data directory made by initdb (through LocalCluster). */
+@Tag("e2e")
 class PgProcess_Test {
   private static final Duration LIMIT = Duration.ofSeconds(60);
   private static LocalCluster cluster;

@@ -8,6 +8,7 @@ import computectl.testsupport.TestPg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class PgVersion_Test {
@@ -60,6 +61,7 @@ class PgVersion_Test {
         e.getMessage());
   }
 
+  @Tag("e2e")
   @Test
   void detect_realInstallationIsV15() {
     assertEquals("v15", PgVersion.detect(TestPg.install().postgres().toString()));

@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class Prewarm_Test {
   private final ChildProcesses children = new ChildProcesses();
   private final List<String> logs = new CopyOnWriteArrayList<>();

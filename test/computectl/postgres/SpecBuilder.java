@@ -27,7 +27,10 @@ final class SpecBuilder {
   boolean dropSubscriptions;
   AuditLogLevel audit = AuditLogLevel.Disabled;
 
-  /** The 7.4 example's inputs. */
+  /**
+   * A typical primary: every storage field, a stripe size, an integer and a string setting, and a
+   * {@code postgresql_conf} line.
+   */
   static SpecBuilder example() {
     SpecBuilder b = new SpecBuilder();
     b.postgresqlConf = "port=55432";

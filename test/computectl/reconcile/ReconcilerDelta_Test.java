@@ -10,9 +10,11 @@ import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Delta operations and logical-subscription cleanup against a real PostgreSQL 15. */
+@Tag("e2e")
 class ReconcilerDelta_Test {
   private static TestDb db;
 

@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Names and passwords that break naive quoting, applied to a real PostgreSQL: each must arrive
  * exactly, and no fragment may run as SQL of its own (the canary table would disappear).
  */
+@Tag("e2e")
 class ReconcilerHostile_Test {
   private static final String LONG_63 = "é".repeat(31) + "x";
   private static final List<String> ROLES =

@@ -11,9 +11,11 @@ import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Spec application against a real PostgreSQL 15: the upstream fixture, logins, error semantics. */
+@Tag("e2e")
 class Reconciler_Test {
   private static final List<String> FIXTURE_ROLES =
       List.of("postgres", "alexk", "zenith \"new\"", "zen", "\"name\";\\n select 1;", "MyRole");

@@ -22,9 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Against the installation's --sync-safekeepers shim (PgInstall), run as the Postgres user. */
+@Tag("e2e")
 class SyncSafekeepers_Test {
   private static final Duration LIMIT = Duration.ofSeconds(30);
   private static PgInstall install;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** The remote-extension resolution vectors of upstream's compute_api tests (reference 15). */
+/** The remote-extension resolution cases of upstream's compute_api unit tests, as vectors. */
 class RemoteExtSpec_Test {
   private static final String EXT_DATA =
       "{\"ext\": {\"control_data\": {\"ext.control\": \"\"}, \"archive_path\": \"\"}}";

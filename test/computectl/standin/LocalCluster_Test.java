@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import computectl.testsupport.TestPg;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class LocalCluster_Test {
   @Test
   void cluster_runsSqlAndMakesBasebackup() throws Exception {

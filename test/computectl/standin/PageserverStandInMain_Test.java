@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class PageserverStandInMain_Test {
@@ -63,6 +64,7 @@ class PageserverStandInMain_Test {
             .getMessage());
   }
 
+  @Tag("e2e")
   @Test
   void main_printsListeningLineAndServesTheBackup() throws Exception {
     Path work = TestPg.workDir("standin-main-");
@@ -71,7 +73,7 @@ class PageserverStandInMain_Test {
         new ProcessBuilder(
             image + "/bin/java",
             "-cp",
-            image + "/lib/app/*",
+            devKitClasses() + ":" + image + "/lib/app/*",
             "computectl.standin.PageserverStandInMain",
             "--port",
             "0",
@@ -126,5 +128,14 @@ class PageserverStandInMain_Test {
         p.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Where the dev kit's classes were loaded from: the stand-in runs on the image's java with them.
+   */
+  private static String devKitClasses() throws java.net.URISyntaxException {
+    return Path.of(
+            PageserverStandInMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
   }
 }

@@ -21,8 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class PageserverStandIn_Test {
   private static final String TENANT = "0123456789abcdef0123456789abcdef";
   private static final String TIMELINE = "fedcba9876543210fedcba9876543210";

@@ -39,7 +39,7 @@ public final class ComputeCtlProcess implements AutoCloseable {
 
   /** The launcher, copied to a place the Postgres user can reach when the checkout is not. */
   public static synchronized Path launcher() {
-    Path image = Path.of(System.getProperty("computectl.image", "build/image")).toAbsolutePath();
+    Path image = TestScope.image();
     String user = TestPg.user();
     if (user == null || reachable(user, image.resolve("bin/java"))) {
       return image.resolve("bin/compute_ctl");

@@ -24,6 +24,7 @@ public final class TestPg {
   }
 
   public static synchronized PgInstall install() {
+    TestScope.requireEndToEnd("PostgreSQL");
     if (install == null) {
       try {
         Path root = RunAs.ownedTempDir(user(), "computectl-pg-");

@@ -12,7 +12,7 @@ import computectl.cli.UsageException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The flags and help text issue 7 adds to compute_ctl's command line. */
+/** The flags and help text we add to compute_ctl's command line (docs/upstream.md). */
 class CliAdditions_Test {
   private static final String[] REQUIRED = {
     "-D",

@@ -22,14 +22,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The runtime image as the minimal container would run it (issue 7): a root file system holding
- * only the image, the shared libraries ldd finds for it, /bin/sh for the launcher, pg_config and
- * the four device nodes every container runtime provides; run in a new mount and pid namespace
- * under chroot as the unprivileged Postgres user, with an empty environment. No JDK is visible.
+ * The runtime image as the minimal container would run it: a root file system holding only the
+ * image, the shared libraries ldd finds for it, /bin/sh for the launcher, pg_config and the four
+ * device nodes every container runtime provides; run in a new mount and pid namespace under chroot
+ * as the unprivileged Postgres user, with an empty environment. No JDK is visible.
  */
+@Tag("e2e")
 class MinimalContainer_Test {
   private static final String IMAGE_DIR = "/opt/compute_ctl";
   private static final String PG_BIN = "/usr/lib/postgresql/15/bin";

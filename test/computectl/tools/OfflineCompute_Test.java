@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * --basebackup-file while no pageserver runs; the compute logs JSON; and a debug bundle of it opens
  * with GNU tar and holds none of the spec's secrets.
  */
+@Tag("e2e")
 class OfflineCompute_Test {
   private static final String TENANT = "b0554b632bd4d547a63b86c3630317e8";
   private static final String TIMELINE = "2414a61ffc94e428f14b5758fe308e13";

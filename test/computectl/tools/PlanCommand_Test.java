@@ -21,9 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code compute_ctl plan} against a real PostgreSQL 15 that was reconciled with a base spec. */
+@Tag("e2e")
 class PlanCommand_Test {
   private static final String ALICE_HASH = Passwords.md5("alice", "alice-pw");
   private static final String BOB_HASH =

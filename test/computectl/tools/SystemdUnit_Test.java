@@ -15,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/systemd: the unit's policy choices, its environment file, and systemd's own verdict on it.
  */
+@Tag("e2e")
 class SystemdUnit_Test {
   private static final Path UNIT =
       Fixtures.projectRoot().resolve("deploy/systemd/compute_ctl.service");

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * neon.max_file_cache_size} for database {@code lfc} only, which leaves database {@code postgres}
  * without it (the "settings absent" case).
  */
+@Tag("e2e")
 class FileCache_Test {
   private static final long MIB = 1L << 20;
   private static LocalCluster pg;

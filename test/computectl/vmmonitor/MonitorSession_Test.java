@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * a real Postgres for the file cache: the shared transcripts replayed message by message, plus the
  * failure cases around them.
  */
+@Tag("e2e")
 class MonitorSession_Test {
   private static final long MIB = 1L << 20;
   private static final long GIB = 1L << 30;

@@ -18,12 +18,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The server as compute_ctl sees it, without Postgres: connections, replacement, stopping, cgroup
  * modes.
  */
+@Tag("e2e")
 class VmMonitor_Test {
   private static final long MIB = 1L << 20;
   private static final long GIB = 1L << 30;

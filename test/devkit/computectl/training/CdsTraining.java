@@ -1,4 +1,4 @@
-package computectl.bench;
+package computectl.training;
 
 import computectl.standin.BasebackupTar;
 import computectl.standin.ControlPlaneStandIn;

@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Streams that never end, and the remaining hostile cases of issue 9 that the other tar tests do
- * not name: every endless stream is cut by a limit (entries, total size, extension headers, data
- * after the archive) with a message, long before memory or disk run out, and a pax header that
- * renames an entry through a symlink, or a duplicate that turns a symlink back into a file, never
- * writes outside.
+ * Streams that never end, and the remaining hostile cases of docs/reliability.md that the other tar
+ * tests do not name: every endless stream is cut by a limit (entries, total size, extension
+ * headers, data after the archive) with a message, long before memory or disk run out, and a pax
+ * header that renames an entry through a symlink, or a duplicate that turns a symlink back into a
+ * file, never writes outside.
  */
-class TarExtractor_EndlessTest {
+class TarExtractorEndless_Test {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   @TempDir Path root;

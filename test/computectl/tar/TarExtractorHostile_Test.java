@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Hostile archives for {@link TarExtractor}: each is refused with its exact message, and a canary
  * directory next to the destination proves nothing was written outside.
  */
-class TarExtractor_HostileTest {
+class TarExtractorHostile_Test {
   @TempDir Path root;
   Path dest;
   Path canary;
