@@ -82,9 +82,11 @@ step_classes() {
 
 # Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
 # compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
-# only in some deployments: the vm-monitor (NeonVM computes with autoscaling only) and the
-# offline commands (plan, check-spec, debug-bundle). Each entry: jar suffix, then its packages.
-OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools")
+# only in some deployments: the vm-monitor (NeonVM computes with autoscaling only), the offline
+# commands (plan, check-spec, debug-bundle), remote extensions (computes whose spec names an
+# extension storage) and the proxies beside Postgres (pgbouncer, local_proxy). Each entry: jar
+# suffix, then its packages.
+OPTIONAL_JARS=("vmmonitor:vmmonitor" "tools:tools" "extensions:extension" "proxies:pgbouncer localproxy")
 
 optional_jar_names() {
   local entry

@@ -29,7 +29,16 @@ class RuntimeImageJars_Test {
     Path jar = LIB.resolve("compute_ctl.jar");
     assertTrue(Files.size(jar) < 500_000, jar + " is " + Files.size(jar) + " bytes");
     TreeSet<String> packages = packages(jar);
-    for (String optional : List.of("vmmonitor", "tools", "standin", "fleet", "bench")) {
+    for (String optional :
+        List.of(
+            "vmmonitor",
+            "tools",
+            "extension",
+            "pgbouncer",
+            "localproxy",
+            "standin",
+            "fleet",
+            "bench")) {
       assertTrue(!packages.contains(optional), optional + " is in the app jar");
     }
     assertTrue(
@@ -43,6 +52,11 @@ class RuntimeImageJars_Test {
     assertEquals(
         new TreeSet<>(List.of("vmmonitor")), packages(LIB.resolve("compute_ctl-vmmonitor.jar")));
     assertEquals(new TreeSet<>(List.of("tools")), packages(LIB.resolve("compute_ctl-tools.jar")));
+    assertEquals(
+        new TreeSet<>(List.of("extension")), packages(LIB.resolve("compute_ctl-extensions.jar")));
+    assertEquals(
+        new TreeSet<>(List.of("localproxy", "pgbouncer")),
+        packages(LIB.resolve("compute_ctl-proxies.jar")));
   }
 
   @Test
@@ -52,7 +66,7 @@ class RuntimeImageJars_Test {
       all.filter(p -> p.getFileName().toString().startsWith("compute_ctl"))
           .forEach(p -> jars.add(p.toString()));
     }
-    assertEquals(3, jars.size(), jars.toString());
+    assertEquals(5, jars.size(), jars.toString());
     for (String jar : jars) {
       TreeSet<String> packages = packages(Path.of(jar));
       for (String devkit : List.of("standin", "fleet", "bench", "training")) {
