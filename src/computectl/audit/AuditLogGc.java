@@ -1,6 +1,6 @@
 package computectl.audit;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.util.Log;
 import computectl.util.StopSignal;
 import java.io.IOException;
@@ -30,13 +30,13 @@ public final class AuditLogGc implements AutoCloseable {
       FileSystems.getDefault().getPathMatcher("glob:audit*.log");
 
   private final Path logDir;
-  private final ComputeCtlMetrics metrics;
+  private final ExportedMetrics metrics;
   private final Duration interval;
   private final Duration maxAge;
   private final Thread thread;
   private final StopSignal stop = new StopSignal();
 
-  public AuditLogGc(Path logDir, ComputeCtlMetrics metrics, Duration interval, Duration maxAge) {
+  public AuditLogGc(Path logDir, ExportedMetrics metrics, Duration interval, Duration maxAge) {
     this.logDir = logDir;
     this.metrics = metrics;
     this.interval = interval;
@@ -45,7 +45,7 @@ public final class AuditLogGc implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  public static AuditLogGc withDefaults(Path logDir, ComputeCtlMetrics metrics) {
+  public static AuditLogGc withDefaults(Path logDir, ExportedMetrics metrics) {
     return new AuditLogGc(logDir, metrics, DEFAULT_INTERVAL, DEFAULT_MAX_AGE);
   }
 

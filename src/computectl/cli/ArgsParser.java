@@ -1,7 +1,7 @@
 package computectl.cli;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import computectl.pgwire.ConnInfo;
+import computectl.pgwire.ConnInfoException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -173,18 +173,23 @@ public final class ArgsParser {
   }
 
   /**
-   * A {@code postgres://} or {@code postgresql://} URL that parses; a libpq key=value string does
-   * not.
+   * A {@code postgres://} or {@code postgresql://} URL that parses with libpq's rules ({@link
+   * ConnInfo#parse}, as the compute later reads it); a libpq key=value string is refused, as
+   * upstream takes only a URL.
    */
   static boolean isPostgresUrl(String value) {
     String lower = value.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("postgres://") && !lower.startsWith("postgresql://")) {
       return false;
     }
+    // A URL has no raw white space; libpq would take "bad host" as a host name.
+    if (value.chars().anyMatch(Character::isWhitespace)) {
+      return false;
+    }
     try {
-      new URI(value);
+      ConnInfo.parse(value);
       return true;
-    } catch (URISyntaxException e) {
+    } catch (ConnInfoException e) {
       return false;
     }
   }

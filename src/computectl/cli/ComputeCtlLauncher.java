@@ -1,23 +1,22 @@
 package computectl.cli;
 
-import computectl.compute.Compute;
-import computectl.compute.ComputeConfig;
+import computectl.compute.ComputeLifecycle;
 import computectl.compute.ComputeNode;
+import computectl.compute.LaunchOptions;
 import computectl.compute.UpMetric;
-import computectl.compute.VmMonitorArgs;
 import computectl.extension.ExtensionDirs;
 import computectl.extension.RemoteExtensions;
-import computectl.http.ComputeContext;
+import computectl.http.ApiContext;
 import computectl.http.HttpLimits;
 import computectl.http.HttpServers;
 import computectl.http.PgDumpTarget;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.monitor.ComputeMonitor;
 import computectl.pgwire.ConnInfo;
+import computectl.postgres.JdbcConnector;
 import computectl.postgres.PgCommand;
 import computectl.postgres.PgVersion;
 import computectl.postgres.Prewarm;
-import computectl.reconcile.JdbcConnector;
 import computectl.spec.AcquiredSpec;
 import computectl.spec.SpecSource;
 import computectl.spec.SpecValidator;
@@ -26,7 +25,9 @@ import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Failpoints;
 import computectl.util.Log;
+import computectl.util.Setting;
 import computectl.util.SignalTraps;
+import computectl.vmmonitor.VmMonitorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -39,7 +40,7 @@ import java.util.function.Supplier;
 final class ComputeCtlLauncher {
   private final Args args;
   private final Map<String, String> env;
-  private final ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+  private final ExportedMetrics metrics = new ExportedMetrics();
 
   ComputeCtlLauncher(Args args, Map<String, String> env) {
     this.args = args;
@@ -50,7 +51,8 @@ final class ComputeCtlLauncher {
     Failpoints failpoints = failpoints();
     HttpLimits httpLimits = HttpLimits.fromEnv(env);
     Log.info("compute build_tag: " + BuildInfo.buildTag());
-    JdbcConnector connector = JdbcConnector.fromConnstr(args.connstr());
+    ConnInfo connInfo = ConnInfo.parse(args.connstr());
+    JdbcConnector connector = JdbcConnector.of(connInfo);
     AcquiredSpec source =
         new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
             .timeout(SpecSource.timeoutFrom(env))
@@ -62,8 +64,8 @@ final class ComputeCtlLauncher {
       node.setSpec(SpecValidator.validate(source.spec()));
     }
     PgCommand pg = PgCommand.of(args.pgbin(), env, java.util.List.of());
-    ComputeConfig cfg =
-        new ComputeConfig(
+    LaunchOptions cfg =
+        new LaunchOptions(
             Path.of(args.pgdata()),
             pg,
             connector,
@@ -77,14 +79,16 @@ final class ComputeCtlLauncher {
             args.setDiskQuotaForFs());
     ChildProcesses children = new ChildProcesses();
     Supplier<RemoteExtensions> extensions = remoteExtensions(pgVersion, children);
-    try (Compute compute =
-        new Compute(
+    try (ComputeLifecycle compute =
+        new ComputeLifecycle(
             cfg,
             node,
             metrics,
             children,
             extensions,
-            new VmMonitorArgs(args.vmMonitorAddr(), args.cgroup(), args.filecacheConnstr()))) {
+            lfc ->
+                VmMonitorConfig.of(
+                    args.vmMonitorAddr(), args.cgroup(), lfc ? args.filecacheConnstr() : null))) {
       SignalTraps.trap("INT", sig -> stopOnSignal(compute, sig));
       SignalTraps.trap("TERM", sig -> stopOnSignal(compute, sig));
       if (source.spec() == null) {
@@ -92,7 +96,7 @@ final class ComputeCtlLauncher {
       }
       try (HttpServers http =
               HttpServers.start(
-                  httpContext(node, source, compute, connector, failpoints, extensions),
+                  httpContext(node, source, compute, connInfo, connector, failpoints, extensions),
                   args.externalHttpPort(),
                   args.internalHttpPort(),
                   httpLimits);
@@ -106,7 +110,7 @@ final class ComputeCtlLauncher {
         up.publish(node.status());
         node.addListener(up);
         monitor.start();
-        Compute.Outcome outcome = compute.run();
+        ComputeLifecycle.Outcome outcome = compute.run();
         if (outcome.delayExit()) {
           Log.info(
               "giving control plane "
@@ -120,13 +124,13 @@ final class ComputeCtlLauncher {
     }
   }
 
-  private static void stopOnSignal(Compute compute, String sig) {
+  private static void stopOnSignal(ComputeLifecycle compute, String sig) {
     compute.onTerminationSignal(sig);
     Log.info("shutting down");
     Runtime.getRuntime().halt(1);
   }
 
-  private static void prewarm(PgCommand pg, ComputeConfig cfg, Compute compute) {
+  private static void prewarm(PgCommand pg, LaunchOptions cfg, ComputeLifecycle compute) {
     try {
       Prewarm.run(pg, cfg.pgdata(), compute.children());
     } catch (ComputeCtlException e) {
@@ -134,21 +138,18 @@ final class ComputeCtlLauncher {
     }
   }
 
-  private ComputeContext httpContext(
+  private ApiContext httpContext(
       ComputeNode node,
       AcquiredSpec source,
-      Compute compute,
+      ComputeLifecycle compute,
+      ConnInfo ci,
       JdbcConnector connector,
       Failpoints failpoints,
       Supplier<RemoteExtensions> extensions) {
-    ConnInfo ci = ConnInfo.parse(args.connstr());
-    return ComputeContext.builder(node, metrics, args.computeId())
+    return ApiContext.builder(node, metrics, args.computeId())
         .liveConfigAllowed(source.liveConfigAllowed())
         .jwks(source.computeCtlConfig().jwks())
-        // The API asks for the system database with null; the connector wants its name.
-        .db(
-            (dbname, app) ->
-                connector.connect(dbname == null ? connector.systemDatabase() : dbname, app))
+        .db(connector)
         .pgbin(Path.of(args.pgbin()))
         .dumpTarget(new PgDumpTarget(ci.host(), ci.port(), ci.user()))
         .terminator(compute::sendTerminationSignals)
@@ -203,12 +204,15 @@ final class ComputeCtlLauncher {
   }
 
   private Duration exitGrace() {
-    String s = env.get("COMPUTE_CTL_EXIT_GRACE_SECONDS");
+    String s = Setting.EXIT_GRACE_SECONDS.value(env);
     try {
-      return s == null ? Duration.ofSeconds(30) : Duration.ofSeconds(Long.parseLong(s.trim()));
+      return Duration.ofSeconds(Long.parseLong(s.trim()));
     } catch (NumberFormatException e) {
       throw new UsageException(
-          "COMPUTE_CTL_EXIT_GRACE_SECONDS must be a whole number of seconds, got '" + s + "'");
+          Setting.EXIT_GRACE_SECONDS.variable()
+              + " must be a whole number of seconds, got '"
+              + s
+              + "'");
     }
   }
 }

@@ -3,6 +3,7 @@ package computectl.cli;
 import computectl.tools.Tools;
 import computectl.util.BuildInfo;
 import computectl.util.ComputeCtlException;
+import computectl.util.ExitCode;
 import computectl.util.Log;
 import java.util.Map;
 
@@ -34,11 +35,11 @@ public final class Main {
     }
     if (args.help()) {
       System.out.print(Usage.text());
-      return 0;
+      return ExitCode.OK.code();
     }
     if (args.version()) {
       System.out.println("compute_ctl " + BuildInfo.buildTag());
-      return 0;
+      return ExitCode.OK.code();
     }
     Log.setFormat("json".equals(args.logFormat()) ? Log.Format.JSON : Log.Format.TEXT);
     BootWarmup.start();
@@ -49,14 +50,14 @@ public final class Main {
       return e.exitCode();
     } catch (ComputeCtlException e) {
       Log.error(ComputeCtlException.chain(e));
-      return 1;
+      return ExitCode.FAILURE.code();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       Log.error("interrupted");
-      return 1;
+      return ExitCode.FAILURE.code();
     } catch (RuntimeException e) {
       Log.error("internal error: " + e);
-      return 1;
+      return ExitCode.FAILURE.code();
     }
   }
 }

@@ -1,6 +1,8 @@
 package computectl.compute;
 
+import computectl.metrics.StartupMetrics;
 import computectl.spec.ParsedSpec;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,10 +52,10 @@ public final class ComputeNode {
     return clock;
   }
 
-  public ComputeState state() {
+  public ComputeSnapshot state() {
     lock.lock();
     try {
-      return new ComputeState(status, error, startTime, lastActive, spec);
+      return new ComputeSnapshot(status, error, startTime, lastActive, spec);
     } finally {
       lock.unlock();
     }
@@ -78,8 +80,8 @@ public final class ComputeNode {
   }
 
   /**
-   * Moves to {@code next}; throws {@link InvalidTransitionException} for a transition that
-   * behaviour.md 4.2 does not list.
+   * Moves to {@code next}; throws {@link ComputeCtlException} for a transition that behaviour.md
+   * 4.2 does not list.
    */
   public void setStatus(ComputeStatus next) {
     transition(s -> true, next, null, null);
@@ -109,7 +111,8 @@ public final class ComputeNode {
         return from;
       }
       if (!from.canMoveTo(next)) {
-        throw new InvalidTransitionException(from, next);
+        throw new ComputeCtlException(
+            "invalid compute status transition from " + from + " to " + next);
       }
       status = next;
       if (errorText != null) {

@@ -15,7 +15,7 @@ import java.time.Duration;
  * Failed (with no error text, as upstream). It ends when the compute fails or stops.
  */
 final class Configurator implements AutoCloseable {
-  private final ComputeConfig cfg;
+  private final LaunchOptions cfg;
   private final ComputeNode node;
   private final SpecApplier applier;
   private final BackgroundTasks background;
@@ -23,7 +23,7 @@ final class Configurator implements AutoCloseable {
   private volatile boolean closed;
 
   Configurator(
-      ComputeConfig cfg, ComputeNode node, SpecApplier applier, BackgroundTasks background) {
+      LaunchOptions cfg, ComputeNode node, SpecApplier applier, BackgroundTasks background) {
     this.cfg = cfg;
     this.node = node;
     this.applier = applier;

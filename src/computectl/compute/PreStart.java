@@ -1,13 +1,13 @@
 package computectl.compute;
 
 import computectl.audit.AuditLogGc;
-import computectl.audit.AuditRsyslog;
-import computectl.audit.LogsExportStartup;
 import computectl.extension.RemoteExtensions;
-import computectl.http.RsyslogLogsExport;
 import computectl.localproxy.LocalProxyConfigurer;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.pgbouncer.PgbouncerTuner;
+import computectl.rsyslog.AuditRsyslog;
+import computectl.rsyslog.LogsExportStartup;
+import computectl.rsyslog.RsyslogLogsExport;
 import computectl.spec.AuditLogLevel;
 import computectl.spec.ComputeSpec;
 import computectl.spec.ParsedSpec;
@@ -34,19 +34,19 @@ import java.util.function.Supplier;
  * threads started here (certificate watcher, audit log GC) stop with {@link #close}.
  */
 final class PreStart implements AutoCloseable {
-  private final ComputeConfig cfg;
+  private final LaunchOptions cfg;
   private final ComputeNode node;
   private final ChildProcesses children;
-  private final ComputeCtlMetrics metrics;
+  private final ExportedMetrics metrics;
   private final Supplier<RemoteExtensions> extensions;
   private final BackgroundTasks background;
   private final List<AutoCloseable> owned = new ArrayList<>();
 
   PreStart(
-      ComputeConfig cfg,
+      LaunchOptions cfg,
       ComputeNode node,
       ChildProcesses children,
-      ComputeCtlMetrics metrics,
+      ExportedMetrics metrics,
       Supplier<RemoteExtensions> extensions,
       BackgroundTasks background) {
     this.cfg = cfg;
@@ -89,10 +89,10 @@ final class PreStart implements AutoCloseable {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof ComputeCtlException c
           ? c
-          : new StartupException("pre-start task failed: " + e.getCause(), e.getCause());
+          : new ComputeCtlException("pre-start task failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StartupException("interrupted while preparing the compute", e);
+      throw new ComputeCtlException("interrupted while preparing the compute", e);
     } finally {
       pool.shutdownNow();
     }

@@ -1,7 +1,8 @@
 package computectl.compute;
 
 import computectl.localproxy.LocalProxyConfigurer;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.postgres.PgConnector;
 import computectl.postgres.PgCtl;
 import computectl.postgres.TempOverride;
 import computectl.reconcile.ApplyContext;
@@ -9,7 +10,6 @@ import computectl.reconcile.ApplyMode;
 import computectl.reconcile.InstalledExtensions;
 import computectl.reconcile.Migration;
 import computectl.reconcile.MigrationRunner;
-import computectl.reconcile.PgConnector;
 import computectl.reconcile.Reconciler;
 import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
@@ -23,8 +23,8 @@ import java.sql.Statement;
  * 5.8) and on every reconfiguration (7). Catalog work runs inside the temporary override (5.4.4).
  */
 final class SpecApplier {
-  private final ComputeConfig cfg;
-  private final ComputeCtlMetrics metrics;
+  private final LaunchOptions cfg;
+  private final ExportedMetrics metrics;
   private final BackgroundTasks background;
 
   /**
@@ -34,7 +34,7 @@ final class SpecApplier {
    */
   private final Object catalogWork = new Object();
 
-  SpecApplier(ComputeConfig cfg, ComputeCtlMetrics metrics, BackgroundTasks background) {
+  SpecApplier(LaunchOptions cfg, ExportedMetrics metrics, BackgroundTasks background) {
     this.cfg = cfg;
     this.metrics = metrics;
     this.background = background;
@@ -56,7 +56,7 @@ final class SpecApplier {
               try {
                 LocalProxyConfigurer.system().configure(ps.spec().localProxyConfig());
               } catch (ComputeCtlException e) {
-                throw new StartupException("apply_config local_proxy", e);
+                throw new ComputeCtlException("apply_config local_proxy", e);
               }
             }
             background.spawn(

@@ -1,9 +1,9 @@
 package computectl.compute;
 
-import computectl.compute.StartupMetrics.Field;
+import computectl.metrics.StartupMetrics;
+import computectl.metrics.StartupMetrics.Field;
 import computectl.pageserver.Basebackup;
 import computectl.pageserver.BasebackupFile;
-import computectl.pageserver.Sleeper;
 import computectl.postgres.ConfigWriter;
 import computectl.postgres.PgData;
 import computectl.postgres.PgProcess;
@@ -16,8 +16,9 @@ import computectl.spec.ParsedSpec;
 import computectl.tls.TlsFiles;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
-import computectl.util.EnvNumbers;
 import computectl.util.Log;
+import computectl.util.Setting;
+import computectl.util.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,7 +29,7 @@ import java.util.Optional;
  * caller turns a failure into Failed.
  */
 final class StartupFlow {
-  private final ComputeConfig cfg;
+  private final LaunchOptions cfg;
   private final ComputeNode node;
   private final ChildProcesses children;
   private final SpecApplier applier;
@@ -36,7 +37,7 @@ final class StartupFlow {
   private volatile PgProcess postgres;
 
   StartupFlow(
-      ComputeConfig cfg,
+      LaunchOptions cfg,
       ComputeNode node,
       ChildProcesses children,
       SpecApplier applier,
@@ -112,7 +113,7 @@ final class StartupFlow {
    * postgresql.conf, with the TLS key and certificate copied into PGDATA first when configured
    * (behaviour.md 5.4 item 3).
    */
-  static void writeConfig(ComputeConfig cfg, ComputeSpec spec) {
+  static void writeConfig(LaunchOptions cfg, ComputeSpec spec) {
     if (cfg.tls() != null) {
       TlsFiles.install(cfg.pgdata(), cfg.tls());
     }
@@ -127,50 +128,26 @@ final class StartupFlow {
    * tests of a pageserver that never answers need not wait through eleven back-offs.
    */
   private Basebackup basebackup() {
-    Duration readTimeout = envSeconds(BASEBACKUP_READ_TIMEOUT_ENV, Basebackup.DEFAULT_READ_TIMEOUT);
-    Duration deadline = envSeconds(BASEBACKUP_DEADLINE_ENV, BASEBACKUP_DEADLINE);
+    Duration readTimeout = Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.seconds(cfg.env());
+    Duration deadline = Setting.BASEBACKUP_DEADLINE_SECONDS.seconds(cfg.env());
     String retries = cfg.env().get("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES");
     try {
       int n = retries == null ? Basebackup.RETRIES : Integer.parseInt(retries.trim());
       return new Basebackup(Basebackup.DEFAULT_CONNECT_TIMEOUT, readTimeout, n)
           .withAttemptDeadline(deadline);
     } catch (NumberFormatException e) {
-      throw new StartupException(
+      throw new ComputeCtlException(
           "NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES must be a number, got '" + retries + "'");
     }
   }
 
   /**
-   * Overrides {@link Basebackup#DEFAULT_READ_TIMEOUT} (our addition: tests of a stalled
-   * pageserver).
+   * How long {@code postgres --sync-safekeepers} may run, at start and at shutdown. Upstream waits
+   * forever; we kill it and fail the start, so that a hung sync ends in Failed with a reason
+   * instead of a compute stuck in Init.
    */
-  static final String BASEBACKUP_READ_TIMEOUT_ENV = "COMPUTE_CTL_BASEBACKUP_READ_TIMEOUT_SECONDS";
-
-  /**
-   * How long one basebackup attempt may take in all (upstream: no limit); a Neon basebackup is
-   * megabytes.
-   */
-  static final Duration BASEBACKUP_DEADLINE = Duration.ofMinutes(10);
-
-  static final String BASEBACKUP_DEADLINE_ENV = "COMPUTE_CTL_BASEBACKUP_DEADLINE_SECONDS";
-
-  /**
-   * Upstream waits for {@code postgres --sync-safekeepers} forever; we kill it and fail the start
-   * after this long (overridden by {@link #SYNC_SAFEKEEPERS_DEADLINE_ENV}), so that a hung sync
-   * ends in Failed with a reason instead of a compute stuck in Init.
-   */
-  static final Duration SYNC_SAFEKEEPERS_DEADLINE = Duration.ofMinutes(5);
-
-  static final String SYNC_SAFEKEEPERS_DEADLINE_ENV =
-      "COMPUTE_CTL_SYNC_SAFEKEEPERS_DEADLINE_SECONDS";
-
-  /** How long {@code postgres --sync-safekeepers} may run, at start and at shutdown. */
-  static Duration syncSafekeepersDeadline(ComputeConfig cfg) {
-    return EnvNumbers.seconds(cfg.env(), SYNC_SAFEKEEPERS_DEADLINE_ENV, SYNC_SAFEKEEPERS_DEADLINE);
-  }
-
-  private Duration envSeconds(String name, Duration otherwise) {
-    return EnvNumbers.seconds(cfg.env(), name, otherwise);
+  static Duration syncSafekeepersDeadline(LaunchOptions cfg) {
+    return Setting.SYNC_SAFEKEEPERS_DEADLINE_SECONDS.seconds(cfg.env());
   }
 
   private Lsn syncSafekeepers(ParsedSpec ps) {
@@ -185,7 +162,7 @@ final class StartupFlow {
       Log.info("safekeepers synced at LSN " + lsn);
       return lsn;
     } catch (ComputeCtlException e) {
-      throw new StartupException("failed to sync safekeepers", e);
+      throw new ComputeCtlException("failed to sync safekeepers", e);
     }
   }
 

@@ -1,6 +1,6 @@
 package computectl.extension;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.spec.HttpReasons;
 import computectl.util.Log;
 import java.io.IOException;
@@ -27,9 +27,9 @@ final class ArchiveFetcher {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
   private final HttpClient client;
-  private final ComputeCtlMetrics metrics;
+  private final ExportedMetrics metrics;
 
-  ArchiveFetcher(ComputeCtlMetrics metrics) {
+  ArchiveFetcher(ExportedMetrics metrics) {
     // HTTP/1.1: the JDK's default would send an h2c upgrade offer that some proxies mishandle.
     this.client =
         HttpClient.newBuilder()

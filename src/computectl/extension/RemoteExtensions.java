@@ -1,8 +1,7 @@
 package computectl.extension;
 
-import computectl.compute.StartupMetrics;
-import computectl.http.ExtensionDownloader;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.spec.ComputeSpec;
 import computectl.spec.RemoteExtSpec;
 import computectl.spec.SpecException;
@@ -50,7 +49,7 @@ public final class RemoteExtensions implements ExtensionDownloader {
       String buildTag,
       String pgVersion,
       ExtensionDirs dirs,
-      ComputeCtlMetrics metrics,
+      ExportedMetrics metrics,
       ChildProcesses children) {
     this(
         remoteExtConfig, buildTag, pgVersion, dirs, metrics, children, ZstdProcess.DEFAULT_PROGRAM);
@@ -61,7 +60,7 @@ public final class RemoteExtensions implements ExtensionDownloader {
       String buildTag,
       String pgVersion,
       ExtensionDirs dirs,
-      ComputeCtlMetrics metrics,
+      ExportedMetrics metrics,
       ChildProcesses children,
       String zstdProgram) {
     this.remoteExtConfig = remoteExtConfig;

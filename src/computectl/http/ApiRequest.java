@@ -184,7 +184,7 @@ public final class ApiRequest {
 
   public void respondError(ApiError e) {
     Log.error("request " + requestId + ": " + e.getMessage());
-    respondJson(e.status(), JsonText.errorBody(e.getMessage()));
+    respondJson(e.status(), ApiJson.errorBody(e.getMessage()));
   }
 
   public void respond(int code, String contentType, byte[] body) {

@@ -1,5 +1,6 @@
 package computectl.http;
 
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,7 +37,7 @@ public final class ApiServer implements AutoCloseable {
       server = new SelectorServer(name, addr, router, pool, limits);
     } catch (IOException e) {
       pool.close();
-      throw new HttpException(
+      throw new ComputeCtlException(
           "failed to bind the compute_ctl "
               + name
               + " HTTP server to [::]:"

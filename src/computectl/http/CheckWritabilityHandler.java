@@ -1,6 +1,7 @@
 package computectl.http;
 
 import computectl.compute.ComputeNode;
+import computectl.postgres.PgConnector;
 import computectl.util.Log;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,9 +18,9 @@ final class CheckWritabilityHandler implements RouteHandler {
   private static final String DISK_FULL = "53100";
 
   private final ComputeNode node;
-  private final DbConnector db;
+  private final PgConnector db;
 
-  CheckWritabilityHandler(ComputeNode node, DbConnector db) {
+  CheckWritabilityHandler(ComputeNode node, PgConnector db) {
     this.node = node;
     this.db = db;
   }
@@ -27,7 +28,7 @@ final class CheckWritabilityHandler implements RouteHandler {
   @Override
   public void handle(ApiRequest request) {
     ApiError.requireRunning(node);
-    try (Connection c = db.connect(null, "compute_ctl:availability_checker");
+    try (Connection c = db.connect(db.systemDatabase(), "compute_ctl:availability_checker");
         Statement st = c.createStatement()) {
       int results = countResults(st, st.execute(UPSERT));
       if (results != 1) {

@@ -1,6 +1,7 @@
 package computectl.http;
 
 import computectl.compute.ComputeNode;
+import computectl.rsyslog.LogsExportConfigurer;
 import computectl.spec.Feature;
 import computectl.spec.ParsedSpec;
 
@@ -20,8 +21,8 @@ final class ConfigureTelemetryHandler implements RouteHandler {
   @Override
   public void handle(ApiRequest request) {
     String host =
-        JsonText.optionalString(
-            JsonText.object(JsonText.parse(request.jsonBody()), ""), "logs_export_host", "");
+        ApiJson.optionalString(
+            ApiJson.object(ApiJson.parse(request.jsonBody()), ""), "logs_export_host", "");
     ParsedSpec spec = node.spec();
     if (spec == null || !spec.spec().hasFeature(Feature.POSTGRES_LOGS_EXPORT)) {
       throw new ApiError(412, "Postgres logs export feature is not enabled");

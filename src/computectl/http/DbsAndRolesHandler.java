@@ -2,6 +2,7 @@ package computectl.http;
 
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
+import computectl.postgres.PgConnector;
 import computectl.spec.Database;
 import computectl.spec.Role;
 import computectl.spec.SpecJson;
@@ -20,9 +21,9 @@ final class DbsAndRolesHandler implements RouteHandler {
       "SELECT datname, (SELECT rolname FROM pg_catalog.pg_roles WHERE oid = datdba),"
           + " NOT datallowconn, datconnlimit = -2 FROM pg_catalog.pg_database";
 
-  private final DbConnector db;
+  private final PgConnector db;
 
-  DbsAndRolesHandler(DbConnector db) {
+  DbsAndRolesHandler(PgConnector db) {
     this.db = db;
   }
 
@@ -30,7 +31,7 @@ final class DbsAndRolesHandler implements RouteHandler {
   public void handle(ApiRequest request) {
     JsonArray roles = new JsonArray();
     JsonArray databases = new JsonArray();
-    try (Connection c = db.connect(null, "compute_ctl:get_dbs_and_roles");
+    try (Connection c = db.connect(db.systemDatabase(), "compute_ctl:get_dbs_and_roles");
         Statement st = c.createStatement()) {
       try (ResultSet rs = st.executeQuery(ROLES)) {
         while (rs.next()) {

@@ -1,6 +1,7 @@
 package computectl.http;
 
 import computectl.compute.ComputeNode;
+import computectl.extension.ExtensionDownloader;
 import computectl.spec.ParsedSpec;
 import computectl.spec.RemoteExtSpec;
 import computectl.spec.SpecException;

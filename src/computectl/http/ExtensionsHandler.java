@@ -2,6 +2,7 @@ package computectl.http;
 
 import com.eclipsesource.json.JsonObject;
 import computectl.compute.ComputeNode;
+import computectl.postgres.PgConnector;
 import computectl.postgres.SqlQuote;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,19 +16,19 @@ import java.sql.Statement;
  */
 final class ExtensionsHandler implements RouteHandler {
   private final ComputeNode node;
-  private final DbConnector db;
+  private final PgConnector db;
 
-  ExtensionsHandler(ComputeNode node, DbConnector db) {
+  ExtensionsHandler(ComputeNode node, PgConnector db) {
     this.node = node;
     this.db = db;
   }
 
   @Override
   public void handle(ApiRequest request) {
-    JsonObject body = JsonText.object(JsonText.parse(request.jsonBody()), "");
-    String extension = JsonText.string(body, "extension", "");
-    String database = JsonText.string(body, "database", "");
-    String version = JsonText.string(body, "version", "");
+    JsonObject body = ApiJson.object(ApiJson.parse(request.jsonBody()), "");
+    String extension = ApiJson.string(body, "extension", "");
+    String database = ApiJson.string(body, "database", "");
+    String version = ApiJson.string(body, "version", "");
     ApiError.requireRunning(node);
     try (Connection c = db.connect(database, "compute_ctl:install_extension")) {
       install(c, extension, version);

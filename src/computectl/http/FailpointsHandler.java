@@ -18,13 +18,13 @@ final class FailpointsHandler implements RouteHandler {
 
   @Override
   public void handle(ApiRequest request) {
-    JsonArray list = JsonText.array(JsonText.parse(request.jsonBody()), "");
+    JsonArray list = ApiJson.array(ApiJson.parse(request.jsonBody()), "");
     // The whole body is checked before any failpoint changes.
     int i = 0;
     for (JsonValue v : list) {
-      JsonObject fp = JsonText.object(v, "[" + i + "]");
-      JsonText.string(fp, "name", "[" + i + "]");
-      JsonText.string(fp, "actions", "[" + i + "]");
+      JsonObject fp = ApiJson.object(v, "[" + i + "]");
+      ApiJson.string(fp, "name", "[" + i + "]");
+      ApiJson.string(fp, "actions", "[" + i + "]");
       i++;
     }
     for (JsonValue v : list) {

@@ -3,6 +3,7 @@ package computectl.http;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import computectl.compute.ComputeNode;
+import computectl.postgres.PgConnector;
 import computectl.postgres.SqlQuote;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,26 +29,26 @@ final class GrantsHandler implements RouteHandler {
           "EXECUTE");
 
   private final ComputeNode node;
-  private final DbConnector db;
+  private final PgConnector db;
 
-  GrantsHandler(ComputeNode node, DbConnector db) {
+  GrantsHandler(ComputeNode node, PgConnector db) {
     this.node = node;
     this.db = db;
   }
 
   @Override
   public void handle(ApiRequest request) {
-    JsonObject body = JsonText.object(JsonText.parse(request.jsonBody()), "");
-    String database = JsonText.string(body, "database", "");
-    String schema = JsonText.string(body, "schema", "");
-    List<String> privileges = JsonText.strings(body, "privileges", "");
+    JsonObject body = ApiJson.object(ApiJson.parse(request.jsonBody()), "");
+    String database = ApiJson.string(body, "database", "");
+    String schema = ApiJson.string(body, "schema", "");
+    List<String> privileges = ApiJson.strings(body, "privileges", "");
     for (int i = 0; i < privileges.size(); i++) {
       if (!PRIVILEGES.contains(privileges.get(i))) {
-        throw JsonText.shape(
+        throw ApiJson.shape(
             "privileges[" + i + "]", "unknown variant \"" + privileges.get(i) + "\"");
       }
     }
-    String role = JsonText.string(body, "role", "");
+    String role = ApiJson.string(body, "role", "");
     ApiError.requireRunning(node);
     String sql =
         "GRANT "

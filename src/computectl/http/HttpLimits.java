@@ -1,6 +1,6 @@
 package computectl.http;
 
-import computectl.util.EnvNumbers;
+import computectl.util.Setting;
 import java.util.Map;
 
 /**
@@ -16,9 +16,6 @@ import java.util.Map;
  * @param maxHeaderBytes the largest request head a server reads
  */
 public record HttpLimits(int maxConnections, int requestTimeoutSeconds, int maxHeaderBytes) {
-  public static final String MAX_CONNECTIONS_ENV = "COMPUTE_CTL_HTTP_MAX_CONNECTIONS";
-  public static final String REQUEST_TIMEOUT_ENV = "COMPUTE_CTL_HTTP_REQUEST_TIMEOUT_SECONDS";
-
   /**
    * The JDK server's default, close to hyper's (upstream's server); a larger head is refused by
    * closing the connection, so a lower limit would turn long but valid requests (an {@code
@@ -30,17 +27,21 @@ public record HttpLimits(int maxConnections, int requestTimeoutSeconds, int maxH
    * 30 s to arrive: a 2 MiB /configure body at a slow megabit a second, and hyper's header read
    * timeout.
    */
-  public static final HttpLimits DEFAULT = new HttpLimits(1000, 30, MAX_HEADER_BYTES);
+  public static final HttpLimits DEFAULT =
+      new HttpLimits(
+          (int) Setting.HTTP_MAX_CONNECTIONS.positive(Map.of()),
+          (int) Setting.HTTP_REQUEST_TIMEOUT_SECONDS.positive(Map.of()),
+          MAX_HEADER_BYTES);
 
   /** The defaults with the environment's overrides; a bad value names its variable. */
   public static HttpLimits fromEnv(Map<String, String> env) {
     return new HttpLimits(
-        positive(env, MAX_CONNECTIONS_ENV, DEFAULT.maxConnections),
-        positive(env, REQUEST_TIMEOUT_ENV, DEFAULT.requestTimeoutSeconds),
+        positive(env, Setting.HTTP_MAX_CONNECTIONS),
+        positive(env, Setting.HTTP_REQUEST_TIMEOUT_SECONDS),
         DEFAULT.maxHeaderBytes);
   }
 
-  private static int positive(Map<String, String> env, String name, int otherwise) {
-    return (int) Math.min(Integer.MAX_VALUE, EnvNumbers.positive(env, name, otherwise));
+  private static int positive(Map<String, String> env, Setting setting) {
+    return (int) Math.min(Integer.MAX_VALUE, setting.positive(env));
   }
 }

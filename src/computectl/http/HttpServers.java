@@ -1,5 +1,6 @@
 package computectl.http;
 
+import computectl.util.ComputeCtlException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +39,15 @@ public final class HttpServers implements AutoCloseable {
   /**
    * Binds both servers on {@code [::]} (port 0 picks a free one) and starts serving.
    *
-   * @throws HttpException when a port cannot be bound (nothing is left running then)
+   * @throws ComputeCtlException when a port cannot be bound (nothing is left running then)
    */
-  public static HttpServers start(ComputeContext ctx, int externalPort, int internalPort) {
+  public static HttpServers start(ApiContext ctx, int externalPort, int internalPort) {
     return start(ctx, externalPort, internalPort, HttpLimits.DEFAULT);
   }
 
-  /** As {@link #start(ComputeContext, int, int)}, with these limits against abuse. */
+  /** As {@link #start(ApiContext, int, int)}, with these limits against abuse. */
   public static HttpServers start(
-      ComputeContext ctx, int externalPort, int internalPort, HttpLimits limits) {
+      ApiContext ctx, int externalPort, int internalPort, HttpLimits limits) {
     Router ext =
         new Router(
             "external",
@@ -68,7 +69,7 @@ public final class HttpServers implements AutoCloseable {
   }
 
   /** Upstream's protected list is every external route but {@code /metrics}. */
-  static List<Route> externalRoutes(ComputeContext ctx) {
+  static List<Route> externalRoutes(ApiContext ctx) {
     return List.of(
         Route.post("/check_writability", true, new CheckWritabilityHandler(ctx.node(), ctx.db())),
         Route.post("/configure", true, new ConfigureHandler(ctx.node(), ctx.liveConfigAllowed())),
@@ -88,7 +89,7 @@ public final class HttpServers implements AutoCloseable {
         Route.post("/terminate", true, new TerminateHandler(ctx.node(), ctx.terminator())));
   }
 
-  static List<Route> internalRoutes(ComputeContext ctx) {
+  static List<Route> internalRoutes(ApiContext ctx) {
     List<Route> routes =
         new ArrayList<>(
             List.of(

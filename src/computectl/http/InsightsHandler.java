@@ -1,6 +1,8 @@
 package computectl.http;
 
+import com.eclipsesource.json.Json;
 import computectl.compute.ComputeNode;
+import computectl.postgres.PgConnector;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,9 +24,9 @@ final class InsightsHandler implements RouteHandler {
   static final String QUERY_FAILED = "{{\"pg_stat_statements\": []}}";
 
   private final ComputeNode node;
-  private final DbConnector db;
+  private final PgConnector db;
 
-  InsightsHandler(ComputeNode node, DbConnector db) {
+  InsightsHandler(ComputeNode node, PgConnector db) {
     this.node = node;
     this.db = db;
   }
@@ -34,11 +36,11 @@ final class InsightsHandler implements RouteHandler {
     ApiError.requireRunning(node);
     Connection c;
     try {
-      c = db.connect(null, "compute_ctl:collect_insights");
+      c = db.connect(db.systemDatabase(), "compute_ctl:collect_insights");
     } catch (SQLException e) {
       throw new ApiError(500, SqlErrors.text(e), e);
     }
-    request.respondJson(200, JsonText.quote(collect(c)));
+    request.respondJson(200, Json.value(collect(c)).toString());
   }
 
   private static String collect(Connection c) {

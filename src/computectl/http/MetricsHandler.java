@@ -1,14 +1,14 @@
 package computectl.http;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.metrics.PrometheusText;
 import java.nio.charset.StandardCharsets;
 
 /** {@code GET /metrics}: Prometheus text format 0.0.4, no authorization (behaviour.md 10). */
 final class MetricsHandler implements RouteHandler {
-  private final ComputeCtlMetrics metrics;
+  private final ExportedMetrics metrics;
 
-  MetricsHandler(ComputeCtlMetrics metrics) {
+  MetricsHandler(ExportedMetrics metrics) {
     this.metrics = metrics;
   }
 

@@ -3,7 +3,7 @@ package computectl.http;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import computectl.compute.ComputeState;
+import computectl.compute.ComputeSnapshot;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
@@ -15,7 +15,7 @@ import java.time.format.DateTimeFormatter;
 public final class StatusJson {
   private StatusJson() {}
 
-  public static String of(ComputeState s) {
+  public static String of(ComputeSnapshot s) {
     JsonObject o = new JsonObject();
     o.add("start_time", startTime(s.startTime()));
     o.add("tenant", s.spec() == null ? Json.NULL : Json.value(s.spec().tenantId()));

@@ -4,6 +4,7 @@ import computectl.pgwire.ConnInfo;
 import computectl.pgwire.QueryResult;
 import computectl.pgwire.WireClient;
 import computectl.spec.Lsn;
+import computectl.util.ComputeCtlException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,11 +75,11 @@ final class LeaseRequest {
 
   static OptionalLong validUntil(List<QueryResult> results) {
     if (results.isEmpty()) {
-      throw new LsnLeaseException("empty response");
+      throw new ComputeCtlException("empty response");
     }
     QueryResult r = results.get(0);
     if (r.rows().isEmpty() || r.columns().indexOf(COLUMN) < 0) {
-      throw new LsnLeaseException("error parsing lsn lease response");
+      throw new ComputeCtlException("error parsing lsn lease response");
     }
     String value = r.get(0, COLUMN);
     if (value == null) {
@@ -87,7 +88,7 @@ final class LeaseRequest {
     try {
       return OptionalLong.of(Long.parseLong(value));
     } catch (NumberFormatException e) {
-      throw new LsnLeaseException(
+      throw new ComputeCtlException(
           "lsn lease response has a malformed valid_until: \"" + value + "\"");
     }
   }

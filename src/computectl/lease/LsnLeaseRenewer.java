@@ -196,7 +196,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
   private OptionalLong tryOnce() {
     ParsedSpec s = spec.get();
     if (s == null) {
-      throw new LsnLeaseException("no spec to read the pageserver connection string from");
+      throw new ComputeCtlException("no spec to read the pageserver connection string from");
     }
     return LeaseRequest.acquire(
         s.pageserverConnstr(),

@@ -2,6 +2,7 @@ package computectl.localproxy;
 
 import computectl.spec.LocalProxySpec;
 import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,13 +33,13 @@ public final class LocalProxyConfigurer {
   }
 
   /**
-   * @throws LocalProxyException when the file cannot be written or local_proxy cannot be signalled
+   * @throws ComputeCtlException when the file cannot be written or local_proxy cannot be signalled
    */
   public void configure(LocalProxySpec spec) {
     try {
       Files.writeString(configFile, PrettyJson.of(spec), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new LocalProxyException("writing " + configFile + ": " + e.getMessage(), e);
+      throw new ComputeCtlException("writing " + configFile + ": " + e.getMessage(), e);
     }
     OptionalLong pid = PidFileLock.holder(pidFile);
     if (pid.isEmpty()) {
@@ -48,7 +49,7 @@ public final class LocalProxyConfigurer {
     // The pid may be stale in a tiny window; a SIGHUP to a stranger is an accepted risk, as
     // upstream.
     if (!ChildProcesses.signal(pid.getAsLong(), "HUP")) {
-      throw new LocalProxyException(
+      throw new ComputeCtlException(
           "sending signal to local_proxy (pid " + pid.getAsLong() + ") failed");
     }
     Log.info("sent SIGHUP to local_proxy (pid " + pid.getAsLong() + ")");

@@ -1,5 +1,6 @@
 package computectl.localproxy;
 
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ final class PidFileLock {
       if (!Files.exists(pidFile)) {
         return OptionalLong.empty(); // removed while we looked: its owner is gone
       }
-      throw new LocalProxyException(
+      throw new ComputeCtlException(
           "cannot test the lock on " + pidFile + ": flock exited with " + exit);
     }
     String content;
@@ -51,7 +52,7 @@ final class PidFileLock {
     } catch (NoSuchFileException e) {
       return OptionalLong.empty();
     } catch (IOException e) {
-      throw new LocalProxyException("cannot read " + pidFile + ": " + e.getMessage(), e);
+      throw new ComputeCtlException("cannot read " + pidFile + ": " + e.getMessage(), e);
     }
     try {
       long pid = Long.parseLong(content);
@@ -60,7 +61,7 @@ final class PidFileLock {
       }
       return OptionalLong.of(pid);
     } catch (NumberFormatException e) {
-      throw new LocalProxyException(
+      throw new ComputeCtlException(
           "pid file " + pidFile + " is locked but does not hold a pid: \"" + content + "\"");
     }
   }
@@ -75,18 +76,18 @@ final class PidFileLock {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new LocalProxyException("flock on " + pidFile + " did not finish within 10 s");
+        throw new ComputeCtlException("flock on " + pidFile + " did not finish within 10 s");
       }
       if (!out.isEmpty()) {
         Log.debug("flock " + pidFile + ": " + out);
       }
       return p.exitValue();
     } catch (IOException e) {
-      throw new LocalProxyException(
+      throw new ComputeCtlException(
           "cannot run flock to test " + pidFile + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LocalProxyException("interrupted while testing " + pidFile, e);
+      throw new ComputeCtlException("interrupted while testing " + pidFile, e);
     }
   }
 }

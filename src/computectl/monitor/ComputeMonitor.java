@@ -2,7 +2,7 @@ package computectl.monitor;
 
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.reconcile.PgConnector;
+import computectl.postgres.PgConnector;
 import computectl.spec.Feature;
 import computectl.util.Log;
 import java.sql.Connection;

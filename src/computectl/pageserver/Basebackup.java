@@ -1,6 +1,6 @@
 package computectl.pageserver;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.pgwire.ConnInfo;
 import computectl.pgwire.CopyOutStream;
 import computectl.pgwire.WireClient;
@@ -11,6 +11,8 @@ import computectl.tar.ExtractStats;
 import computectl.tar.TarExtractor;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.Setting;
+import computectl.util.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -31,7 +33,8 @@ public final class Basebackup {
   public static final int RETRIES = 10;
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_READ_TIMEOUT =
+      Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.defaultSeconds();
   private static final int GZIP_BUFFER = 256 << 10;
 
   private final Duration connectTimeout;
@@ -106,7 +109,7 @@ public final class Basebackup {
   /** Shard 0: the first entry of the comma-separated list. */
   static String firstShard(String pageserverConnstr) {
     if (pageserverConnstr == null || pageserverConnstr.isEmpty()) {
-      throw new BasebackupException("pageserver connstr should be provided");
+      throw new ComputeCtlException("pageserver connstr should be provided");
     }
     return pageserverConnstr.split(",", -1)[0];
   }
@@ -139,7 +142,7 @@ public final class Basebackup {
         }
       }
     }
-    throw new BasebackupException(
+    throw new ComputeCtlException(
         "failed to get basebackup@"
             + lsn
             + " from pageserver "
@@ -154,7 +157,7 @@ public final class Basebackup {
       sleeper.sleep(d);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new BasebackupException("interrupted while waiting to retry the basebackup");
+      throw new ComputeCtlException("interrupted while waiting to retry the basebackup");
     }
   }
 
@@ -226,7 +229,7 @@ public final class Basebackup {
       }
       if (e instanceof IOException) {
         String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        throw new BasebackupException("error decompressing the basebackup stream: " + why, e);
+        throw new ComputeCtlException("error decompressing the basebackup stream: " + why, e);
       }
       throw e;
     }

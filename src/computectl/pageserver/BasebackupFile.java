@@ -1,8 +1,9 @@
 package computectl.pageserver;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.tar.ExtractStats;
 import computectl.tar.TarExtractor;
+import computectl.util.ComputeCtlException;
 import computectl.util.IoErrors;
 import computectl.util.Log;
 import java.io.BufferedInputStream;
@@ -30,7 +31,7 @@ public final class BasebackupFile {
    * and {@code basebackup_ms}. The generated postgresql.conf is kept even when the archive has one
    * of its own (a {@code pg_basebackup -Ft} of a plain cluster does).
    *
-   * @throws BasebackupException naming the file when it cannot be read or is not a (gzipped) tar
+   * @throws ComputeCtlException naming the file when it cannot be read or is not a (gzipped) tar
    */
   public static ExtractStats unpack(Path file, Path pgdata, StartupMetrics metrics) {
     long start = System.nanoTime();
@@ -42,10 +43,10 @@ public final class BasebackupFile {
       size = Files.size(file);
       stats = TarExtractor.extract(in, pgdata);
     } catch (IOException e) {
-      throw new BasebackupException(
+      throw new ComputeCtlException(
           "could not read basebackup file " + file + ": " + describe(e), e);
     } catch (RuntimeException e) {
-      throw new BasebackupException(
+      throw new ComputeCtlException(
           "could not unpack basebackup file " + file + ": " + e.getMessage(), e);
     }
     keepGeneratedConfig(pgdata, generatedConfig);
@@ -84,7 +85,7 @@ public final class BasebackupFile {
     try {
       return Files.exists(p) ? Files.readAllBytes(p) : null;
     } catch (IOException e) {
-      throw new BasebackupException("could not read " + p + ": " + describe(e), e);
+      throw new ComputeCtlException("could not read " + p + ": " + describe(e), e);
     }
   }
 
@@ -104,7 +105,7 @@ public final class BasebackupFile {
         Files.write(conf, generated);
       }
     } catch (IOException e) {
-      throw new BasebackupException(
+      throw new ComputeCtlException(
           "could not restore the generated " + conf + ": " + describe(e), e);
     }
   }

@@ -1,5 +1,6 @@
 package computectl.pgbouncer;
 
+import computectl.util.ComputeCtlException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,16 +29,16 @@ public final class PgbouncerIni {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new PgbouncerException("pgbouncer configuration " + file + " does not exist");
+      throw new ComputeCtlException("pgbouncer configuration " + file + " does not exist");
     } catch (IOException e) {
-      throw new PgbouncerException(
+      throw new ComputeCtlException(
           "cannot read pgbouncer configuration " + file + ": " + e.getMessage(), e);
     }
     String updated = apply(text, settings, file.toString());
     try {
       Files.writeString(file, updated, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new PgbouncerException(
+      throw new ComputeCtlException(
           "cannot write pgbouncer configuration " + file + ": " + e.getMessage(), e);
     }
   }
@@ -46,7 +47,7 @@ public final class PgbouncerIni {
   static String apply(String text, Map<String, String> settings, String name) {
     for (Map.Entry<String, String> s : settings.entrySet()) {
       if (!writable(s.getKey(), s.getValue())) {
-        throw new PgbouncerException(
+        throw new ComputeCtlException(
             "pgbouncer setting "
                 + s.getKey()
                 + "="
@@ -58,7 +59,7 @@ public final class PgbouncerIni {
     List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
     int start = sectionStart(lines);
     if (start < 0) {
-      throw new PgbouncerException(
+      throw new ComputeCtlException(
           "pgbouncer configuration " + name + " has no [" + SECTION + "] section");
     }
     int end = sectionEnd(lines, start);

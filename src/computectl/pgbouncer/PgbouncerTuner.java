@@ -59,7 +59,7 @@ public final class PgbouncerTuner {
   }
 
   /**
-   * @throws PgbouncerException when pgbouncer cannot be reached or its ini cannot be updated
+   * @throws ComputeCtlException when pgbouncer cannot be reached or its ini cannot be updated
    */
   public void tune(Map<String, String> settings, TlsConfig tls) {
     ConnInfo info = ConnInfo.parse(target.adminConnstr());
@@ -90,7 +90,7 @@ public final class PgbouncerTuner {
         return AdminConsole.connect(info);
       } catch (ComputeCtlException e) {
         if (retriesLeft == 0) {
-          throw new PgbouncerException(
+          throw new ComputeCtlException(
               "cannot connect to the pgbouncer admin console: " + e.getMessage(), e);
         }
         Log.error("Failed to connect to pgbouncer: " + e.getMessage());
@@ -111,7 +111,7 @@ public final class PgbouncerTuner {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PgbouncerException("interrupted while tuning pgbouncer", e);
+      throw new ComputeCtlException("interrupted while tuning pgbouncer", e);
     }
   }
 }

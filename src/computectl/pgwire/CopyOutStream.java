@@ -102,7 +102,7 @@ public final class CopyOutStream extends InputStream {
       }
       case 'E' -> throw client.serverErrorDuringCopy(ServerNotice.parse(body));
       case 'N' -> WireClient.logNotice(stream.peer(), ServerNotice.parse(body));
-      case 'S', 'A' -> client.handleAsync(new Message(type, body));
+      case 'S', 'A' -> {} // parameter changes and notifications need no answer
       default ->
           throw new WireException(
               "unexpected message "

@@ -63,10 +63,6 @@ public final class MessageStream implements Closeable {
     this.hasDeadline = true;
   }
 
-  public void clearDeadline() {
-    this.hasDeadline = false;
-  }
-
   /**
    * The message types this side may receive; any other type byte is reported at once as garbage
    * instead of trusting its length word. Null accepts everything.

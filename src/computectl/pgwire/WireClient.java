@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +17,6 @@ import java.util.Map;
 public final class WireClient implements AutoCloseable {
   private final MessageStream stream;
   private final String peer;
-  private final Map<String, String> serverParameters = new LinkedHashMap<>();
   private boolean broken;
 
   private WireClient(MessageStream stream) {
@@ -70,11 +67,6 @@ public final class WireClient implements AutoCloseable {
   /** host:port of the server. */
   public String peer() {
     return peer;
-  }
-
-  /** ParameterStatus values the server reported (server_version, ...). */
-  public Map<String, String> serverParameters() {
-    return Collections.unmodifiableMap(serverParameters);
   }
 
   /** Replaces the per-read timeout (zero: none). */
@@ -136,48 +128,6 @@ public final class WireClient implements AutoCloseable {
   public CopyOutStream copyOut(String query) {
     sendQuery(query);
     return awaitCopyOut();
-  }
-
-  /**
-   * The same through the extended protocol (Parse, Describe, Sync, then Bind, Execute, Sync), as
-   * tokio-postgres sends it.
-   */
-  public CopyOutStream copyOutExtended(String query) {
-    checkUsable();
-    try {
-      stream.write('P', new MessageBuilder().cstring("").cstring(query).int16(0).toBytes());
-      stream.write('D', new MessageBuilder().byte1('S').cstring("").toBytes());
-      stream.write('S', new byte[0]);
-      stream.flush();
-      expectPrepared();
-      stream.write(
-          'B', new MessageBuilder().cstring("").cstring("").int16(0).int16(0).int16(0).toBytes());
-      stream.write('E', new MessageBuilder().cstring("").int32(0).toBytes());
-      stream.write('S', new byte[0]);
-      stream.flush();
-    } catch (IOException e) {
-      markBroken();
-      throw new WireException("error writing to " + peer + ": " + e.getMessage(), e);
-    }
-    return awaitCopyOut();
-  }
-
-  private void expectPrepared() {
-    WireException error = null;
-    while (true) {
-      Message m = stream.read();
-      switch (m.type()) {
-        case '1', 't', 'n', 'T' -> {}
-        case 'E' -> error = WireException.fromServer(ServerNotice.parse(m.body()));
-        case 'Z' -> {
-          if (error != null) {
-            throw error;
-          }
-          return;
-        }
-        default -> handleOther(m, "preparing a statement");
-      }
-    }
   }
 
   private CopyOutStream awaitCopyOut() {
@@ -248,7 +198,7 @@ public final class WireClient implements AutoCloseable {
   private void handleOther(Message m, String phase) {
     switch (m.type()) {
       case 'N' -> logNotice(peer, ServerNotice.parse(m.body()));
-      case 'S', 'A' -> handleAsync(m);
+      case 'S', 'A' -> {} // parameter changes and notifications need no answer
       default -> {
         markBroken();
         throw new WireException(
@@ -259,13 +209,6 @@ public final class WireClient implements AutoCloseable {
                 + " during "
                 + phase);
       }
-    }
-  }
-
-  void handleAsync(Message m) {
-    if (m.type() == 'S') {
-      MessageReader r = m.reader();
-      serverParameters.put(r.cstring(), r.cstring());
     }
   }
 

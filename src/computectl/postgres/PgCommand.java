@@ -25,11 +25,6 @@ public record PgCommand(String pgbin, boolean autoscaling, List<String> prefix) 
     return new PgCommand(pgbin, env.containsKey("AUTOSCALING"), prefix);
   }
 
-  /** For production: this process's environment, no prefix. */
-  public static PgCommand fromEnvironment(String pgbin) {
-    return of(pgbin, System.getenv(), List.of());
-  }
-
   /** The full command line: prefix, the cgexec wrapper when autoscaling, pgbin, args. */
   public List<String> command(String... args) {
     List<String> cmd = new ArrayList<>(prefix);

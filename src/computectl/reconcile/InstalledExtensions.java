@@ -3,7 +3,8 @@ package computectl.reconcile;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.postgres.PgConnector;
 import computectl.util.Log;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,7 +39,7 @@ public final class InstalledExtensions {
   private InstalledExtensions() {}
 
   /** Surveys the databases, updates the gauge and logs the result; returns it. */
-  public static List<InstalledExtension> collect(PgConnector connector, ComputeCtlMetrics metrics) {
+  public static List<InstalledExtension> collect(PgConnector connector, ExportedMetrics metrics) {
     List<InstalledExtension> found = survey(connector);
     for (InstalledExtension e : found) {
       metrics.installedExtensions.set(

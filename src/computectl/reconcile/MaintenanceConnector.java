@@ -1,5 +1,6 @@
 package computectl.reconcile;
 
+import computectl.postgres.PgConnector;
 import computectl.util.Log;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,7 @@
 package computectl.reconcile;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.postgres.PgConnector;
 import computectl.util.Log;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,20 +27,20 @@ public final class MigrationRunner {
           "REVOKE ALL ON SCHEMA neon_migration FROM PUBLIC");
 
   private final List<Migration> migrations;
-  private final ComputeCtlMetrics metrics;
+  private final ExportedMetrics metrics;
   private final Long failpointId;
 
   /**
    * {@code failpointId}: the {@code compute-migration} failpoint, failing the migration with that
    * id (testing builds); null normally.
    */
-  public MigrationRunner(List<Migration> migrations, ComputeCtlMetrics metrics, Long failpointId) {
+  public MigrationRunner(List<Migration> migrations, ExportedMetrics metrics, Long failpointId) {
     this.migrations = List.copyOf(migrations);
     this.metrics = metrics;
     this.failpointId = failpointId;
   }
 
-  public MigrationRunner(ComputeCtlMetrics metrics) {
+  public MigrationRunner(ExportedMetrics metrics) {
     this(Migration.builtIn(), metrics, null);
   }
 

@@ -1,6 +1,7 @@
 package computectl.reconcile;
 
 import computectl.postgres.SqlQuote;
+import computectl.util.OneLine;
 import java.util.List;
 
 /**
@@ -23,17 +24,6 @@ public record Plan(List<Stage> stages, List<String> warnings) {
         .flatMap(p -> p.statements().stream())
         .map(SqlStatement::sql)
         .toList();
-  }
-
-  /** The phase of this name in the system stages, or null. */
-  public Phase systemPhase(String name) {
-    return stages.stream()
-        .filter(s -> s.kind() == Stage.Kind.SYSTEM)
-        .flatMap(s -> s.tasks().stream())
-        .flatMap(t -> t.phases().stream())
-        .filter(p -> p.name().equals(name))
-        .findFirst()
-        .orElse(null);
   }
 
   /** The plan as an SQL script with comments; passwords are redacted. */
@@ -88,6 +78,6 @@ public record Plan(List<Stage> stages, List<String> warnings) {
 
   /** Names may contain newlines; a comment line must not. */
   private static String oneLine(String s) {
-    return Shown.name(s);
+    return OneLine.escape(s);
   }
 }

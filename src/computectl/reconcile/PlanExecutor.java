@@ -1,6 +1,7 @@
 package computectl.reconcile;
 
 import computectl.util.Log;
+import computectl.util.OneLine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -104,9 +105,9 @@ final class PlanExecutor {
     if (task.skipped()) {
       Log.warn(
           "skipping per-database phases in "
-              + Shown.name(task.database())
+              + OneLine.escape(task.database())
               + ": "
-              + Shown.name(task.skipReason()));
+              + OneLine.escape(task.skipReason()));
       return;
     }
     if (task.isEmpty()) {
@@ -119,7 +120,8 @@ final class PlanExecutor {
       String first =
           task.phases().stream().filter(p -> !p.isEmpty()).map(Phase::name).findFirst().orElse("?");
       throw new ReconcileException(
-          "phase " + first + ": could not connect to database " + Shown.name(task.database()), e);
+          "phase " + first + ": could not connect to database " + OneLine.escape(task.database()),
+          e);
     }
     try {
       for (Phase phase : task.phases()) {
@@ -136,7 +138,7 @@ final class PlanExecutor {
     } catch (SQLException e) {
       Log.warn(
           "closing the connection to database "
-              + Shown.name(database)
+              + OneLine.escape(database)
               + " failed: "
               + e.getMessage());
     }
@@ -147,14 +149,14 @@ final class PlanExecutor {
     if (phase.isEmpty()) {
       return;
     }
-    Log.info("Applying phase " + phase.name() + " in database " + Shown.name(database));
+    Log.info("Applying phase " + phase.name() + " in database " + OneLine.escape(database));
     ReconcileException first = null;
     for (SqlStatement s : phase.statements()) {
       try (Statement st = c.createStatement()) {
         // JDBC escapes ({fn ...}, {d ...}) must not be interpreted inside names and values.
         st.setEscapeProcessing(false);
         st.execute(s.sql());
-        Log.debug("phase " + phase.name() + ": done: " + Shown.name(s.comment()));
+        Log.debug("phase " + phase.name() + ": done: " + OneLine.escape(s.comment()));
       } catch (SQLException e) {
         ReconcileException failure =
             ReconcileException.statementFailed(phase.name(), database, s.comment(), e);

@@ -6,6 +6,7 @@ import computectl.spec.ComputeSpec;
 import computectl.spec.Database;
 import computectl.spec.DeltaOp;
 import computectl.spec.Role;
+import computectl.util.OneLine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class Planner {
             "delta operation "
                 + op.action()
                 + " of '"
-                + Shown.name(op.name())
+                + OneLine.escape(op.name())
                 + "' has no new_name");
       }
     }
@@ -103,11 +104,11 @@ public final class Planner {
     Database existing = databases.get(dbname);
     String skip = null;
     if (existing == null) {
-      skip = "database " + Shown.name(dbname) + " does not exist";
+      skip = "database " + OneLine.escape(dbname) + " does not exist";
     } else if (existing.restrictConn() || existing.invalid()) {
       skip =
           "database "
-              + Shown.name(dbname)
+              + OneLine.escape(dbname)
               + " has restrict_conn="
               + existing.restrictConn()
               + ", invalid="
@@ -140,9 +141,9 @@ public final class Planner {
       if (!roles.containsKey(op.name())) {
         warnings.add(
             "rename_role: role '"
-                + Shown.name(op.name())
+                + OneLine.escape(op.name())
                 + "' does not exist, not renaming it to '"
-                + Shown.name(op.newName())
+                + OneLine.escape(op.newName())
                 + "'");
         continue;
       }

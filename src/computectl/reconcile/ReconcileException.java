@@ -1,6 +1,7 @@
 package computectl.reconcile;
 
 import computectl.util.ComputeCtlException;
+import computectl.util.OneLine;
 import java.sql.SQLException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -40,9 +41,9 @@ public class ReconcileException extends ComputeCtlException {
         "phase "
             + phase
             + " failed in database "
-            + Shown.name(database)
+            + OneLine.escape(database)
             + " at \""
-            + Shown.name(comment)
+            + OneLine.escape(comment)
             + "\"",
         e);
   }
@@ -56,8 +57,8 @@ public class ReconcileException extends ComputeCtlException {
       ServerErrorMessage m = p.getServerErrorMessage();
       return (m.getSeverity() == null ? "ERROR" : m.getSeverity())
           + ": "
-          + Shown.name(m.getMessage());
+          + OneLine.escape(m.getMessage());
     }
-    return Shown.name(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    return OneLine.escape(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
   }
 }

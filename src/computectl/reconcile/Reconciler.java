@@ -1,5 +1,6 @@
 package computectl.reconcile;
 
+import computectl.postgres.PgConnector;
 import computectl.spec.ComputeSpec;
 import computectl.util.Log;
 import java.sql.Connection;

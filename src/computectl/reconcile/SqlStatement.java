@@ -11,8 +11,4 @@ public record SqlStatement(String sql, String comment, String printable) {
   public static SqlStatement of(String sql, String comment) {
     return new SqlStatement(sql, comment, sql);
   }
-
-  public boolean isRedacted() {
-    return !sql.equals(printable);
-  }
 }

@@ -1,6 +1,6 @@
 package computectl.safekeeper;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.pgwire.ConnInfo;
 import computectl.pgwire.QueryResult;
 import computectl.pgwire.WireClient;

@@ -1,11 +1,12 @@
 package computectl.safekeeper;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.postgres.ExitStatus;
 import computectl.postgres.PgCommand;
 import computectl.postgres.PgLogForwarder;
 import computectl.spec.Lsn;
 import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ public final class SyncSafekeepers {
     ExitStatus status = waitFor(p, logs);
     String out = collect(stdout, logs);
     if (!status.success()) {
-      throw new SyncSafekeepersException(
+      throw new ComputeCtlException(
           "postgres --sync-safekeepers exited with non-zero status: "
               + status
               + ". stdout: "
@@ -99,7 +100,7 @@ public final class SyncSafekeepers {
       Log.info("postgres --sync-safekeepers finished in " + ms + " ms at LSN " + lsn);
       return lsn;
     } catch (IllegalArgumentException e) {
-      throw new SyncSafekeepersException(
+      throw new ComputeCtlException(
           "postgres --sync-safekeepers printed no valid LSN on stdout: '" + out.trim() + "'", e);
     }
   }
@@ -117,7 +118,7 @@ public final class SyncSafekeepers {
       p.getOutputStream().close();
       return p;
     } catch (IOException e) {
-      throw new SyncSafekeepersException(
+      throw new ComputeCtlException(
           "cannot start postgres --sync-safekeepers ("
               + String.join(" ", cmd)
               + "): "
@@ -139,14 +140,13 @@ public final class SyncSafekeepers {
       p.destroyForcibly();
       p.waitFor(DRAIN_MS, TimeUnit.MILLISECONDS);
       logs.join(DRAIN_MS);
-      throw new SyncSafekeepersException(
+      throw new ComputeCtlException(
           "postgres --sync-safekeepers did not finish within "
               + deadline.toMillis()
               + " ms; it was killed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SyncSafekeepersException(
-          "interrupted while waiting for postgres --sync-safekeepers", e);
+      throw new ComputeCtlException("interrupted while waiting for postgres --sync-safekeepers", e);
     }
   }
 
@@ -163,15 +163,15 @@ public final class SyncSafekeepers {
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (TimeoutException e) {
       logs.stop();
-      throw new SyncSafekeepersException(
+      throw new ComputeCtlException(
           "postgres --sync-safekeepers exited but its stdout stayed open", e);
     } catch (ExecutionException e) {
-      throw new SyncSafekeepersException(
+      throw new ComputeCtlException(
           "could not read the stdout of postgres --sync-safekeepers: " + e.getCause().getMessage(),
           e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SyncSafekeepersException(
+      throw new ComputeCtlException(
           "interrupted while reading postgres --sync-safekeepers output", e);
     }
   }

@@ -3,7 +3,7 @@ package computectl.spec;
 import java.util.List;
 
 /**
- * Converts JSON to ComputeCtlConfig (behaviour.md 3.5) and the two wrappers that carry a spec: the
+ * Converts JSON to SecurityConfig (behaviour.md 3.5) and the two wrappers that carry a spec: the
  * control plane's response and the {@code /configure} body.
  */
 final class ConfigReader {
@@ -36,7 +36,7 @@ final class ConfigReader {
     StructFields f = new StructFields(node);
     ComputeSpec spec = f.optional("spec", ComputeSpecReader::computeSpec);
     String status = f.required("status", n -> n.variant(CONTROL_PLANE_STATUSES));
-    ComputeCtlConfig config = f.required("compute_ctl_config", ConfigReader::computeCtlConfig);
+    SecurityConfig config = f.required("compute_ctl_config", ConfigReader::computeCtlConfig);
     f.finish();
     return new ControlPlaneSpecResponse(
         spec,
@@ -49,17 +49,17 @@ final class ConfigReader {
   static ConfigurationRequest configurationRequest(JsonNode node) {
     StructFields f = new StructFields(node);
     ComputeSpec spec = f.required("spec", ComputeSpecReader::computeSpec);
-    ComputeCtlConfig config = f.required("compute_ctl_config", ConfigReader::computeCtlConfig);
+    SecurityConfig config = f.required("compute_ctl_config", ConfigReader::computeCtlConfig);
     f.finish();
     return new ConfigurationRequest(spec, config);
   }
 
-  static ComputeCtlConfig computeCtlConfig(JsonNode node) {
+  static SecurityConfig computeCtlConfig(JsonNode node) {
     StructFields f = new StructFields(node);
     List<Jwk> jwks = f.required("jwks", ConfigReader::jwkSet);
     TlsConfig tls = f.optional("tls", ConfigReader::tls);
     f.finish();
-    return new ComputeCtlConfig(jwks, tls);
+    return new SecurityConfig(jwks, tls);
   }
 
   static List<Jwk> jwkSet(JsonNode node) {

@@ -5,7 +5,7 @@ package computectl.spec;
  * empty.
  */
 public record ControlPlaneSpecResponse(
-    ComputeSpec spec, Status status, ComputeCtlConfig computeCtlConfig) {
+    ComputeSpec spec, Status status, SecurityConfig computeCtlConfig) {
   public enum Status {
     EMPTY,
     ATTACHED

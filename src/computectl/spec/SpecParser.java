@@ -37,11 +37,6 @@ public final class SpecParser {
     return parse(json, ConfigReader::configurationRequest);
   }
 
-  /** A ComputeCtlConfig: {@code {"jwks": {"keys": [...]}, "tls": ...}}. */
-  public static ComputeCtlConfig parseComputeCtlConfig(String json) {
-    return parse(json, ConfigReader::computeCtlConfig);
-  }
-
   private static <T> T parse(String json, Function<JsonNode, T> reader) {
     return reader.apply(JsonNode.root(parseJson(json)));
   }

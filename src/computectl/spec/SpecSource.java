@@ -1,10 +1,11 @@
 package computectl.spec;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.util.ComputeCtlException;
-import computectl.util.EnvNumbers;
 import computectl.util.IoErrors;
 import computectl.util.Log;
+import computectl.util.Setting;
+import computectl.util.Sleeper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -29,18 +30,13 @@ import java.util.concurrent.Executors;
 public final class SpecSource {
   public static final int ATTEMPTS = 3;
   public static final long RETRY_SLEEP_MILLIS = 100;
-  public static final Duration TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration TIMEOUT = Setting.CONTROL_PLANE_TIMEOUT_SECONDS.defaultSeconds();
   static final String RPC = "GetSpec";
   static final String UNKNOWN_STATUS = "unknown";
   static final String EXHAUSTED =
       "Exhausted all attempts to retrieve the spec from the control plane";
 
-  /** Waits between attempts; tests record the calls instead of sleeping. */
-  interface Sleeper {
-    void sleep(long millis) throws InterruptedException;
-  }
-
-  private final ComputeCtlMetrics metrics;
+  private final ExportedMetrics metrics;
   private final String token;
   private final Sleeper sleeper;
   private Duration timeout = TIMEOUT;
@@ -49,20 +45,15 @@ public final class SpecSource {
    * @param controlPlaneToken {@code NEON_CONTROL_PLANE_TOKEN}; null means empty (the header is
    *     still sent, as {@code Bearer } and nothing)
    */
-  public SpecSource(ComputeCtlMetrics metrics, String controlPlaneToken) {
-    this(metrics, controlPlaneToken, Thread::sleep);
+  public SpecSource(ExportedMetrics metrics, String controlPlaneToken) {
+    this(metrics, controlPlaneToken, Sleeper.REAL);
   }
 
-  SpecSource(ComputeCtlMetrics metrics, String controlPlaneToken, Sleeper sleeper) {
+  SpecSource(ExportedMetrics metrics, String controlPlaneToken, Sleeper sleeper) {
     this.metrics = metrics;
     this.token = controlPlaneToken == null ? "" : controlPlaneToken;
     this.sleeper = sleeper;
   }
-
-  /**
-   * Overrides {@link #TIMEOUT} (our addition, so that tests of a silent control plane are quick).
-   */
-  public static final String TIMEOUT_ENV = "COMPUTE_CTL_CONTROL_PLANE_TIMEOUT_SECONDS";
 
   /** Sets the connect and request timeout of each attempt; returns this. */
   public SpecSource timeout(Duration value) {
@@ -70,9 +61,9 @@ public final class SpecSource {
     return this;
   }
 
-  /** {@link #TIMEOUT}, or the positive whole number of seconds in {@link #TIMEOUT_ENV}. */
+  /** {@link Setting#CONTROL_PLANE_TIMEOUT_SECONDS}. */
   public static Duration timeoutFrom(java.util.Map<String, String> env) {
-    return EnvNumbers.seconds(env, TIMEOUT_ENV, TIMEOUT);
+    return Setting.CONTROL_PLANE_TIMEOUT_SECONDS.seconds(env);
   }
 
   /**
@@ -109,7 +100,7 @@ public final class SpecSource {
             + " bytes, operation_uuid "
             + spec.operationUuid()
             + ")");
-    return new AcquiredSpec(spec, ComputeCtlConfig.DEFAULT, false);
+    return new AcquiredSpec(spec, SecurityConfig.DEFAULT, false);
   }
 
   /** {@code -S}: read errors and parse errors name the file. */
@@ -129,14 +120,14 @@ public final class SpecSource {
     }
     ComputeSpec spec = parse(json, "invalid spec file " + path + ": ");
     Log.info("got spec from file " + path + " (operation_uuid " + spec.operationUuid() + ")");
-    return new AcquiredSpec(spec, ComputeCtlConfig.DEFAULT, true);
+    return new AcquiredSpec(spec, SecurityConfig.DEFAULT, true);
   }
 
   private static ComputeSpec parse(String json, String context) {
     try {
       return SpecParser.parseSpec(json);
     } catch (SpecException e) {
-      throw new SpecException(e.kind(), context + e.getMessage(), e);
+      throw new SpecException(e.kind(), e.path(), context + e.getMessage(), e);
     }
   }
 
@@ -271,7 +262,7 @@ public final class SpecSource {
 
   private void sleep() {
     try {
-      sleeper.sleep(RETRY_SLEEP_MILLIS);
+      sleeper.sleep(Duration.ofMillis(RETRY_SLEEP_MILLIS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw source("interrupted while getting the spec from the control plane", e);

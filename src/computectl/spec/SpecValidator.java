@@ -21,10 +21,13 @@ public final class SpecValidator {
         spec.pageserverConnstring() != null
             ? spec.pageserverConnstring()
             : spec.setting("neon.pageserver_connstring")
-                .orElseThrow(() -> invalid("pageserver connstr should be provided"));
+                .orElseThrow(
+                    () ->
+                        invalid("pageserver_connstring", "pageserver connstr should be provided"));
     List<String> safekeepers = safekeepers(spec);
-    String tenantId = id(spec.tenantId(), spec, "neon.tenant_id", "tenant id");
-    String timelineId = id(spec.timelineId(), spec, "neon.timeline_id", "timeline id");
+    String tenantId = id(spec.tenantId(), spec, "tenant_id", "neon.tenant_id", "tenant id");
+    String timelineId =
+        id(spec.timelineId(), spec, "timeline_id", "neon.timeline_id", "timeline id");
     return new ParsedSpec(spec, pageserver, safekeepers, tenantId, timelineId);
   }
 
@@ -37,25 +40,44 @@ public final class SpecValidator {
     }
     String setting =
         spec.setting("neon.safekeepers")
-            .orElseThrow(() -> invalid("safekeeper connstrings should be provided"));
+            .orElseThrow(
+                () ->
+                    invalid("safekeeper_connstrings", "safekeeper connstrings should be provided"));
     // Upstream splits without trimming and keeps empty pieces; -1 keeps trailing ones too.
     return Arrays.asList(setting.split(",", -1));
   }
 
-  /** A top-level id was checked when parsed; the settings fallback is checked here. */
-  private static String id(String topLevel, ComputeSpec spec, String setting, String what) {
+  /**
+   * A top-level id was checked when parsed; the settings fallback is checked here.
+   *
+   * @param field the top-level field
+   */
+  private static String id(
+      String topLevel, ComputeSpec spec, String field, String setting, String what) {
     if (topLevel != null) {
       return topLevel;
     }
-    String text = spec.setting(setting).orElseThrow(() -> invalid(what + " should be provided"));
+    String text =
+        spec.setting(setting).orElseThrow(() -> invalid(field, what + " should be provided"));
     String id = HexId.normalize(text);
     if (id == null) {
-      throw invalid("invalid " + what);
+      throw invalid(settingPath(spec, setting), "invalid " + what);
     }
     return id;
   }
 
-  private static SpecException invalid(String message) {
-    return new SpecException(SpecException.Kind.VALIDATION, message);
+  /** The JSON path of the value {@link ComputeSpec#setting} found. */
+  private static String settingPath(ComputeSpec spec, String setting) {
+    List<GenericOption> settings = spec.cluster().settings();
+    for (int i = 0; i < settings.size(); i++) {
+      if (settings.get(i).name().equals(setting)) {
+        return "cluster.settings[" + i + "].value";
+      }
+    }
+    throw new IllegalStateException(setting + " was found, then not");
+  }
+
+  private static SpecException invalid(String path, String message) {
+    return new SpecException(SpecException.Kind.VALIDATION, path, message, null);
   }
 }

@@ -37,17 +37,6 @@ public record ExtractLimits(
     }
   }
 
-  public ExtractLimits withMaxPathBytes(int v) {
-    return new ExtractLimits(
-        v,
-        maxPathComponents,
-        maxEntrySize,
-        maxMetadataBytes,
-        maxEntries,
-        maxTotalBytes,
-        maxTrailingBytes);
-  }
-
   public ExtractLimits withMaxPathComponents(int v) {
     return new ExtractLimits(
         maxPathBytes,
@@ -65,17 +54,6 @@ public record ExtractLimits(
         maxPathComponents,
         v,
         maxMetadataBytes,
-        maxEntries,
-        maxTotalBytes,
-        maxTrailingBytes);
-  }
-
-  public ExtractLimits withMaxMetadataBytes(int v) {
-    return new ExtractLimits(
-        maxPathBytes,
-        maxPathComponents,
-        maxEntrySize,
-        v,
         maxEntries,
         maxTotalBytes,
         maxTrailingBytes);
@@ -101,16 +79,5 @@ public record ExtractLimits(
         maxEntries,
         v,
         maxTrailingBytes);
-  }
-
-  public ExtractLimits withMaxTrailingBytes(long v) {
-    return new ExtractLimits(
-        maxPathBytes,
-        maxPathComponents,
-        maxEntrySize,
-        maxMetadataBytes,
-        maxEntries,
-        maxTotalBytes,
-        v);
   }
 }

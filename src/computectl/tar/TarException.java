@@ -1,6 +1,7 @@
 package computectl.tar;
 
 import computectl.util.ComputeCtlException;
+import computectl.util.OneLine;
 
 /** A tar archive that is malformed, truncated, or asks for something the extractor refuses. */
 public class TarException extends ComputeCtlException {
@@ -31,26 +32,6 @@ public class TarException extends ComputeCtlException {
    * {@value #MAX_SHOWN} characters.
    */
   public static String printable(String text) {
-    String s = text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "..." : text;
-    StringBuilder sb = null;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= 0x20 && c != 0x7f) {
-        if (sb != null) {
-          sb.append(c);
-        }
-        continue;
-      }
-      if (sb == null) {
-        sb = new StringBuilder(s.length() + 8).append(s, 0, i);
-      }
-      switch (c) {
-        case '\n' -> sb.append("\\n");
-        case '\t' -> sb.append("\\t");
-        case '\r' -> sb.append("\\r");
-        default -> sb.append(String.format("\\x%02x", (int) c));
-      }
-    }
-    return sb == null ? s : sb.toString();
+    return OneLine.escape(text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "..." : text);
   }
 }

@@ -32,20 +32,8 @@ public record TarHeader(
     return new TarHeader(name, typeFlag, 0644, size, 0, "", "", Magic.USTAR, false);
   }
 
-  public TarHeader withMode(int v) {
-    return new TarHeader(name, typeFlag, v, size, mtime, linkName, prefix, magic, base256);
-  }
-
   public TarHeader withMtime(long v) {
     return new TarHeader(name, typeFlag, mode, size, v, linkName, prefix, magic, base256);
-  }
-
-  public TarHeader withLinkName(String v) {
-    return new TarHeader(name, typeFlag, mode, size, mtime, v, prefix, magic, base256);
-  }
-
-  public TarHeader withPrefix(String v) {
-    return new TarHeader(name, typeFlag, mode, size, mtime, linkName, v, magic, base256);
   }
 
   public TarHeader withMagic(Magic v) {

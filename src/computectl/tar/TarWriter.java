@@ -31,7 +31,7 @@ public final class TarWriter implements Closeable {
 
   /**
    * Writes one entry; for files, exactly {@code entry.size()} bytes are taken from {@code body}.
-   * Type OTHER has no single type flag: use {@link #writeHostile} or {@link #writeHeader}.
+   * Type OTHER has no single type flag: use {@link #writeHeader}.
    */
   public void write(TarEntry entry, InputStream body) throws IOException {
     if (entry.type() == TarEntry.Type.OTHER) {
@@ -62,27 +62,6 @@ public final class TarWriter implements Closeable {
 
   public void writeHardLink(String path, String target, long mtime) throws IOException {
     write(TarEntry.hardLink(path, target, mtime), InputStream.nullInputStream());
-  }
-
-  /**
-   * A hostile or unusual entry: any path (GNU long name when long), raw type flag, link target,
-   * declared size (negative ones in base-256), and a body written as given, padded to a block,
-   * whatever the declared size says.
-   */
-  public void writeHostile(
-      String path, char typeFlag, String linkTarget, long declaredSize, byte[] body)
-      throws IOException {
-    String name = path;
-    String link = linkTarget;
-    TarHeader.Magic magic = TarHeader.Magic.USTAR;
-    if (utf8Length(path) > TarFormat.NAME_LEN || utf8Length(linkTarget) > TarFormat.LINK_NAME_LEN) {
-      magic = TarHeader.Magic.GNU;
-      name = longName('L', path);
-      link = longName('K', linkTarget);
-    }
-    writeHeader(
-        new TarHeader(name, typeFlag, 0644, declaredSize, 0, link, "", magic, declaredSize < 0));
-    writeData(body);
   }
 
   /**

@@ -1,5 +1,6 @@
 package computectl.tools;
 
+import computectl.util.ExitCode;
 import computectl.util.IoErrors;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,11 +35,11 @@ final class CheckSpecCommand {
         OPTIONS);
   }
 
-  static int run(List<String> args, PrintStream out) {
+  static ExitCode run(List<String> args, PrintStream out) {
     ToolOptions o = ToolOptions.parse(OPTIONS, args);
     if (o.has("help")) {
       out.print(help());
-      return 0;
+      return ExitCode.OK;
     }
     Path path = Path.of(o.require("spec-path"));
     SpecProblems.Report report = SpecProblems.check(read(path));
@@ -58,7 +59,7 @@ final class CheckSpecCommand {
             + plural(errors, "error")
             + ", "
             + plural(warnings, "warning"));
-    return errors == 0 ? 0 : 1;
+    return errors == 0 ? ExitCode.OK : ExitCode.FAILURE;
   }
 
   private static String read(Path path) {

@@ -32,7 +32,7 @@ final class DebugBundle {
   /** Where to look, resolved from the command line and the running compute. */
   record Sources(
       Path pgdata,
-      Optional<ComputeProcess> compute,
+      Optional<RunningCompute> compute,
       String httpBase,
       String bearerToken,
       Path specFile,
@@ -68,7 +68,7 @@ final class DebugBundle {
   private void spec() {
     String json = null;
     String from = null;
-    Optional<ComputeProcess> c = src.compute();
+    Optional<RunningCompute> c = src.compute();
     try {
       if (src.specFile() != null) {
         from = src.specFile().toString();
@@ -120,7 +120,7 @@ final class DebugBundle {
     if (src.compute().isEmpty()) {
       sb.append("compute_ctl process: not found (not running, or started by another user)\n");
     } else {
-      ComputeProcess c = src.compute().get();
+      RunningCompute c = src.compute().get();
       sb.append("compute_ctl pid: ").append(c.pid()).append('\n').append("arguments:");
       for (int i = 0; i < c.args().size(); i++) {
         boolean inlineSpec =
@@ -186,7 +186,7 @@ final class DebugBundle {
     Optional<Path> stderr =
         src.logFile() != null
             ? Optional.of(src.logFile())
-            : src.compute().flatMap(ComputeProcess::stderrFile);
+            : src.compute().flatMap(RunningCompute::stderrFile);
     if (stderr.isEmpty()) {
       note(
           "postgres.log",

@@ -1,7 +1,9 @@
 package computectl.tools;
 
 import computectl.tar.TarWriter;
+import computectl.util.ExitCode;
 import computectl.util.IoErrors;
+import computectl.util.Setting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -59,7 +61,6 @@ final class DebugBundleCommand {
               '\0',
               "PORT",
               "compute_ctl's external HTTP port [default: from its command line, else 3080]"));
-  static final String TOKEN_ENV = "COMPUTE_CTL_DEBUG_TOKEN";
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -73,20 +74,20 @@ final class DebugBundleCommand {
             + "thread dump (through the JVM's attach socket). No password, hash or token goes into"
             + " it. A JWT for\n"
             + "computes with authorization can be given in "
-            + TOKEN_ENV
+            + Setting.DEBUG_TOKEN.variable()
             + ".",
         OPTIONS);
   }
 
-  static int run(List<String> args, Map<String, String> env, PrintStream out) {
+  static ExitCode run(List<String> args, Map<String, String> env, PrintStream out) {
     ToolOptions o = ToolOptions.parse(OPTIONS, args);
     if (o.has("help")) {
       out.print(help());
-      return 0;
+      return ExitCode.OK;
     }
     Path pgdata = Path.of(o.require("pgdata"));
     Long pid = o.has("pid") ? (long) o.integer("pid", 0, 1, Integer.MAX_VALUE) : null;
-    Optional<ComputeProcess> compute = ComputeProcess.find(pgdata, pid);
+    Optional<RunningCompute> compute = RunningCompute.find(pgdata, pid);
     int port =
         o.integer(
             "external-http-port",
@@ -96,7 +97,7 @@ final class DebugBundleCommand {
                 .orElse(3080),
             1,
             65535);
-    String token = env.get(TOKEN_ENV);
+    String token = Setting.DEBUG_TOKEN.value(env);
     DebugBundle.Sources src =
         new DebugBundle.Sources(
             pgdata,
@@ -113,7 +114,7 @@ final class DebugBundleCommand {
     Map<String, String> files = DebugBundle.collect(src);
     write(output, "compute_ctl-debug-" + STAMP.format(now), files, now);
     out.println("wrote " + output + " (" + files.size() + " files; see MANIFEST.txt inside)");
-    return 0;
+    return ExitCode.OK;
   }
 
   private static int portOrDefault(String s) {

@@ -1,11 +1,12 @@
 package computectl.tools;
 
+import computectl.pgwire.ConnInfoException;
+import computectl.postgres.JdbcConnector;
+import computectl.postgres.PgException;
 import computectl.reconcile.ApplyContext;
 import computectl.reconcile.ApplyMode;
 import computectl.reconcile.CatalogSnapshot;
-import computectl.reconcile.JdbcConnector;
 import computectl.reconcile.Plan;
-import computectl.reconcile.ReconcileException;
 import computectl.reconcile.Reconciler;
 import computectl.reconcile.SqlStatement;
 import computectl.spec.ComputeSpec;
@@ -14,7 +15,9 @@ import computectl.spec.SpecException;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import computectl.util.ComputeCtlException;
+import computectl.util.ExitCode;
 import computectl.util.IoErrors;
+import computectl.util.OneLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -65,11 +68,11 @@ final class PlanCommand {
         OPTIONS);
   }
 
-  static int run(List<String> args, PrintStream out) {
+  static ExitCode run(List<String> args, PrintStream out) {
     ToolOptions o = ToolOptions.parse(OPTIONS, args);
     if (o.has("help")) {
       out.print(help());
-      return 0;
+      return ExitCode.OK;
     }
     Path specPath = Path.of(o.require("spec-path"));
     String connstr = o.require("connstr");
@@ -82,12 +85,12 @@ final class PlanCommand {
                   ? "skip_pg_catalog_updates is true"
                   : "mode " + spec.mode().type())
               + ")");
-      return 0;
+      return ExitCode.OK;
     }
     JdbcConnector jdbc;
     try {
       jdbc = JdbcConnector.fromConnstr(connstr);
-    } catch (ReconcileException e) {
+    } catch (PgException | ConnInfoException e) {
       throw ToolException.usage("invalid value for '--connstr <DATABASE_URL>': " + e.getMessage());
     }
     ReadOnlyConnector connector = new ReadOnlyConnector(jdbc);
@@ -103,7 +106,7 @@ final class PlanCommand {
     out.print(plan.print());
     out.println();
     printSummary(changes, out);
-    return changes.nothingToDo() ? 0 : 1;
+    return changes.nothingToDo() ? ExitCode.OK : ExitCode.FAILURE;
   }
 
   private static ParsedSpec readSpec(Path path) {
@@ -139,7 +142,7 @@ final class PlanCommand {
             + (changes.changes().size() == 1 ? "" : "s")
             + " would change the catalog:");
     for (SqlStatement s : changes.changes()) {
-      out.println("--   " + ToolText.oneLine(s.comment()));
+      out.println("--   " + OneLine.escape(s.comment()));
     }
   }
 

@@ -1,6 +1,6 @@
 package computectl.tools;
 
-import computectl.reconcile.PgConnector;
+import computectl.postgres.PgConnector;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

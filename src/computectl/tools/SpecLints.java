@@ -4,6 +4,7 @@ import computectl.spec.ComputeSpec;
 import computectl.spec.Database;
 import computectl.spec.DeltaOp;
 import computectl.spec.Role;
+import computectl.util.OneLine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -113,6 +114,6 @@ final class SpecLints {
 
   private static String quote(String s) {
     String shown = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    return "\"" + ToolText.oneLine(shown) + "\"";
+    return "\"" + OneLine.escape(shown) + "\"";
   }
 }

@@ -1,23 +1,25 @@
 package computectl.tools;
 
-import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import computectl.spec.ComputeSpec;
-import computectl.spec.GenericOption;
 import computectl.spec.SpecException;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Runs {@link SpecValidator} (behaviour.md 3.4) until it passes, turning each of its messages into
- * a problem with the JSON path of the field concerned, then filling that field with a valid
- * placeholder so the next check can run. The validator's messages carry no path, so they are mapped
- * here: the top-level field, or the {@code cluster.settings} entry it fell back to.
+ * Runs {@link SpecValidator} (behaviour.md 3.4) until it passes, turning each of its errors into a
+ * problem at the JSON path the error carries, then filling that field with a valid placeholder so
+ * the next check can run.
  */
 final class SpecValidation {
   private static final String ZERO_ID = "00000000000000000000000000000000";
+  private static final Pattern SETTING_VALUE =
+      Pattern.compile("cluster\\.settings\\[(\\d+)\\]\\.value");
 
   private SpecValidation() {}
 
@@ -30,68 +32,41 @@ final class SpecValidation {
         SpecValidator.validate(current);
         return current;
       } catch (SpecException e) {
-        String field = fieldOf(e.getMessage());
-        if (field == null || !tree.isObject()) {
+        if (e.path() == null || !tree.isObject() || !repair(tree.asObject(), e.path())) {
           problems.add(new SpecProblems.Problem(SpecProblems.Severity.ERROR, ".", e.getMessage()));
           return current;
         }
         problems.add(
-            new SpecProblems.Problem(
-                SpecProblems.Severity.ERROR,
-                pathOf(tree, current, field, e.getMessage()),
-                e.getMessage()));
-        tree.asObject().set(field, placeholder(field));
+            new SpecProblems.Problem(SpecProblems.Severity.ERROR, e.path(), e.getMessage()));
         current = SpecParser.parseSpec(tree.toString());
       }
     }
     return current;
   }
 
-  /** The top-level field a validation message is about. */
-  private static String fieldOf(String message) {
-    if (message.startsWith("pageserver connstr")) {
-      return "pageserver_connstring";
-    }
-    if (message.startsWith("safekeeper connstrings")) {
-      return "safekeeper_connstrings";
-    }
-    if (message.contains("tenant id")) {
-      return "tenant_id";
-    }
-    if (message.contains("timeline id")) {
-      return "timeline_id";
-    }
-    return null;
-  }
-
   /**
-   * An invalid value came from a {@code cluster.settings} fallback: point at that entry's value.
+   * Puts a valid placeholder at {@code path}; false when the path is not one the validator uses.
    */
-  private static String pathOf(JsonValue tree, ComputeSpec spec, String field, String message) {
-    if (!message.startsWith("invalid")) {
-      return field;
-    }
-    String setting = field.equals("tenant_id") ? "neon.tenant_id" : "neon.timeline_id";
-    List<GenericOption> settings = spec.cluster().settings();
-    JsonValue cluster = tree.asObject().get("cluster");
-    JsonValue array =
-        cluster != null && cluster.isObject() ? cluster.asObject().get("settings") : null;
-    if (settings == null || array == null || !array.isArray()) {
-      return field;
-    }
-    for (int i = 0; i < settings.size(); i++) {
-      if (settings.get(i).name().equals(setting) && settings.get(i).value() != null) {
-        return "cluster.settings[" + i + "].value";
+  private static boolean repair(JsonObject spec, String path) {
+    switch (path) {
+      case "pageserver_connstring" -> spec.set(path, "host=placeholder");
+      case "safekeeper_connstrings" -> spec.set(path, new JsonArray().add("placeholder:5454"));
+      case "tenant_id", "timeline_id" -> spec.set(path, ZERO_ID);
+      default -> {
+        Matcher m = SETTING_VALUE.matcher(path);
+        if (!m.matches()) {
+          return false;
+        }
+        // Only ids are checked in the settings; the first entry of that name is the one used.
+        spec.get("cluster")
+            .asObject()
+            .get("settings")
+            .asArray()
+            .get(Integer.parseInt(m.group(1)))
+            .asObject()
+            .set("value", ZERO_ID);
       }
     }
-    return field;
-  }
-
-  private static JsonValue placeholder(String field) {
-    return switch (field) {
-      case "pageserver_connstring" -> Json.value("host=placeholder");
-      case "safekeeper_connstrings" -> new JsonArray().add("placeholder:5454");
-      default -> Json.value(ZERO_ID);
-    };
+    return true;
   }
 }

@@ -40,7 +40,7 @@ final class ThreadDump {
   }
 
   private static long namespacePid(long pid) {
-    String ns = ComputeProcess.status(pid, "NSpid:").orElse(Long.toString(pid));
+    String ns = RunningCompute.status(pid, "NSpid:").orElse(Long.toString(pid));
     String[] ids = ns.trim().split("\\s+");
     return Long.parseLong(ids[ids.length - 1]);
   }
@@ -51,7 +51,7 @@ final class ThreadDump {
    */
   private static void startAttachListener(long pid, long nspid, Path socket, Duration timeout) {
     long caught =
-        ComputeProcess.status(pid, "SigCgt:").map(h -> Long.parseUnsignedLong(h, 16)).orElse(0L);
+        RunningCompute.status(pid, "SigCgt:").map(h -> Long.parseUnsignedLong(h, 16)).orElse(0L);
     if ((caught & SIGQUIT_BIT) == 0) {
       throw new ToolException(
           "process "

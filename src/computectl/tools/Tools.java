@@ -1,6 +1,7 @@
 package computectl.tools;
 
 import computectl.util.ComputeCtlException;
+import computectl.util.ExitCode;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +18,6 @@ import java.util.Map;
  * {@code diff} does.
  */
 public final class Tools {
-  public static final int TROUBLE = 2;
-
   private Tools() {}
 
   /** What {@code --help} of compute_ctl shows about the tools, one line each. */
@@ -41,11 +40,11 @@ public final class Tools {
     try {
       switch (tool) {
         case "plan":
-          return PlanCommand.run(args, out);
+          return PlanCommand.run(args, out).code();
         case "check-spec":
-          return CheckSpecCommand.run(args, out);
+          return CheckSpecCommand.run(args, out).code();
         case "debug-bundle":
-          return DebugBundleCommand.run(args, env, out);
+          return DebugBundleCommand.run(args, env, out).code();
         default:
           throw ToolException.usage("unknown tool '" + tool + "'");
       }
@@ -54,14 +53,14 @@ public final class Tools {
       if (e.usage()) {
         err.println("For more information, try 'compute_ctl " + tool + " --help'.");
       }
-      return TROUBLE;
+      return ExitCode.CANNOT_RUN.code();
     } catch (ComputeCtlException e) {
       err.println("compute_ctl " + tool + ": " + ComputeCtlException.chain(e));
-      return TROUBLE;
+      return ExitCode.CANNOT_RUN.code();
     } catch (RuntimeException e) {
       // A bug; still "trouble", not an answer (1 means changes found, or errors in the spec).
       err.println("compute_ctl " + tool + ": internal error: " + e);
-      return TROUBLE;
+      return ExitCode.CANNOT_RUN.code();
     }
   }
 }

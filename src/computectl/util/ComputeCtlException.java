@@ -1,9 +1,10 @@
 package computectl.util;
 
 /**
- * Base of every error compute_ctl reports to a user. Its message is the user-facing text; each
- * package has its own subclass. Boundaries (CLI, HTTP handlers, the startup flow) catch this type;
- * anything else reaching a boundary is a bug and is reported as one.
+ * Base of every error compute_ctl reports to a user. Its message is the user-facing text; a
+ * subclass exists only where a caller handles it differently or it carries data. Boundaries (CLI,
+ * HTTP handlers, the startup flow) catch this type; anything else reaching a boundary is a bug and
+ * is reported as one.
  */
 public class ComputeCtlException extends RuntimeException {
   private static final long serialVersionUID = 1L;

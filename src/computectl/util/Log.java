@@ -25,7 +25,7 @@ public final class Log {
     JSON
   }
 
-  private static volatile Level threshold = parse(System.getenv("COMPUTE_CTL_LOG"));
+  private static volatile Level threshold = parse(Setting.LOG.value(System.getenv()));
   private static volatile PrintStream out = System.err;
   private static volatile Format format = Format.TEXT;
 

@@ -1,6 +1,7 @@
 package computectl.vmhelpers;
 
 import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,14 +30,14 @@ public final class DiskQuota {
 
   /**
    * @param sizeBytes the quota; rounded down to whole KiB
-   * @throws VmHelperException {@code failed to set disk quota: ...}
+   * @throws ComputeCtlException {@code failed to set disk quota: ...}
    */
   public void set(long sizeBytes, String mountpoint) {
     String kib = Long.toUnsignedString(Long.divideUnsigned(sizeBytes, 1024));
     List<String> cmd = List.of(sudo.toString(), tool.toString(), kib, mountpoint);
     int exit = HelperCommand.run(cmd, "set-disk-quota", children);
     if (exit != 0) {
-      throw new VmHelperException(
+      throw new ComputeCtlException(
           "failed to set disk quota: could not run "
               + HelperCommand.display(List.of(sudo.toString(), tool.toString()))
               + ": process exited with exit status: "

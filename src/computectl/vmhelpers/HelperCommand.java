@@ -1,6 +1,7 @@
 package computectl.vmhelpers;
 
 import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,7 +26,7 @@ final class HelperCommand {
     try {
       p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new VmHelperException(
+      throw new ComputeCtlException(
           "could not run " + display(cmd) + ": spawn() failed: " + e.getMessage(), e);
     }
     if (children != null) {
@@ -42,12 +43,12 @@ final class HelperCommand {
       return p.waitFor();
     } catch (IOException e) {
       p.destroyForcibly();
-      throw new VmHelperException(
+      throw new ComputeCtlException(
           "could not run " + display(cmd) + ": wait() failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new VmHelperException("could not run " + display(cmd) + ": interrupted", e);
+      throw new ComputeCtlException("could not run " + display(cmd) + ": interrupted", e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package computectl.vmhelpers;
 
 import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class SwapResizer {
   }
 
   /**
-   * @throws VmHelperException {@code failed to resize swap: ...}
+   * @throws ComputeCtlException {@code failed to resize swap: ...}
    */
   public void resize(long sizeBytes) {
     List<String> cmd =
@@ -40,7 +41,7 @@ public final class SwapResizer {
     int exit = HelperCommand.run(cmd, "resize-swap", children);
     if (exit != 0) {
       if (Files.exists(tool)) {
-        throw new VmHelperException(
+        throw new ComputeCtlException(
             "failed to resize swap: could not run "
                 + HelperCommand.display(cmd)
                 + ": process exited with exit status: "

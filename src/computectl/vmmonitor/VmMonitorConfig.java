@@ -80,54 +80,6 @@ public record VmMonitorConfig(
         DEFAULT_POLL_INTERVAL);
   }
 
-  public VmMonitorConfig withCgroupRoot(Path root, Predicate<Path> isCgroupV2) {
-    return new VmMonitorConfig(
-        address,
-        cgroup,
-        filecacheConnstr,
-        root,
-        isCgroupV2,
-        totalMemoryBytes,
-        nanoClock,
-        pollInterval);
-  }
-
-  public VmMonitorConfig withTotalMemory(LongSupplier bytes) {
-    return new VmMonitorConfig(
-        address,
-        cgroup,
-        filecacheConnstr,
-        cgroupRoot,
-        cgroupV2Check,
-        bytes,
-        nanoClock,
-        pollInterval);
-  }
-
-  public VmMonitorConfig withClock(LongSupplier nanos) {
-    return new VmMonitorConfig(
-        address,
-        cgroup,
-        filecacheConnstr,
-        cgroupRoot,
-        cgroupV2Check,
-        totalMemoryBytes,
-        nanos,
-        pollInterval);
-  }
-
-  public VmMonitorConfig withPollInterval(Duration interval) {
-    return new VmMonitorConfig(
-        address,
-        cgroup,
-        filecacheConnstr,
-        cgroupRoot,
-        cgroupV2Check,
-        totalMemoryBytes,
-        nanoClock,
-        interval);
-  }
-
   /**
    * A literal {@code IPv4:port} or {@code [IPv6]:port}; host names are refused (upstream cannot
    * parse them either).

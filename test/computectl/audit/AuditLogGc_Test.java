@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -29,7 +29,7 @@ class AuditLogGc_Test {
     Path freshAudit = file(log, "audit-now.log", 100, Duration.ofMinutes(1));
     Path oldPostgres = file(log, "postgresql-old.log", 20, Duration.ofHours(5));
     file(log, "notes.txt", 5000, Duration.ZERO);
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
 
     new AuditLogGc(log, metrics, Duration.ofSeconds(60), Duration.ofMinutes(15)).runOnce();
 
@@ -43,7 +43,7 @@ class AuditLogGc_Test {
 
   @Test
   void runOnce_missingDirectory_measuresZero() throws Exception {
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     metrics.auditLogDirSize.set(7);
 
     new AuditLogGc(
@@ -59,7 +59,7 @@ class AuditLogGc_Test {
   @Test
   void loop_runsEveryIntervalUntilClosed() throws Exception {
     Path log = Files.createTempDirectory("computectl-auditlog-");
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     try (AuditLogGc gc =
         new AuditLogGc(log, metrics, Duration.ofMillis(50), Duration.ofMinutes(15))) {
       gc.start();

@@ -1,8 +1,7 @@
 package computectl.bench;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.pageserver.Basebackup;
-import computectl.pageserver.Sleeper;
 import computectl.spec.ComputeMode;
 import computectl.spec.ParsedSpec;
 import computectl.spec.SpecParser;
@@ -11,6 +10,7 @@ import computectl.standin.BasebackupTar;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInBasebackup;
 import computectl.testsupport.TestPg;
+import computectl.util.Sleeper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

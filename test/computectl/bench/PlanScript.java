@@ -1,9 +1,9 @@
 package computectl.bench;
 
+import computectl.postgres.JdbcConnector;
 import computectl.reconcile.ApplyContext;
 import computectl.reconcile.ApplyMode;
 import computectl.reconcile.DatabaseTask;
-import computectl.reconcile.JdbcConnector;
 import computectl.reconcile.Phase;
 import computectl.reconcile.Plan;
 import computectl.reconcile.Reconciler;

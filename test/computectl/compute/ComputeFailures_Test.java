@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.StandInFault;
+import computectl.tar.HostileEntry;
 import computectl.tar.TarWriter;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
@@ -152,8 +153,13 @@ class ComputeFailures_Test {
 
     ByteArrayOutputStream dotdot = new ByteArrayOutputStream();
     try (TarWriter w = new TarWriter(dotdot)) {
-      w.writeHostile(
-          "../" + outside.getFileName() + "/x", '0', "", 3, "abc".getBytes(StandardCharsets.UTF_8));
+      HostileEntry.write(
+          w,
+          "../" + outside.getFileName() + "/x",
+          '0',
+          "",
+          3,
+          "abc".getBytes(StandardCharsets.UTF_8));
     }
     fx.pageserver.serveTar(dotdot.toByteArray());
     ComputeFixture.Node node2 = ComputeFixture.newNode();

@@ -8,6 +8,7 @@ import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.StandInFault;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
+import computectl.util.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -114,7 +115,7 @@ class ComputeFaults_Test {
             node,
             new TestSpec(fx, node).write(),
             List.of(),
-            env(StartupFlow.BASEBACKUP_READ_TIMEOUT_ENV, "2"))) {
+            env(Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.variable(), "2"))) {
       String status = failedWith(cc, node, 1);
       assertTrue(
           status.contains("failed to get basebackup@") && status.contains("timed out reading from"),
@@ -144,7 +145,7 @@ class ComputeFaults_Test {
             node,
             new TestSpec(fx, node).write(),
             List.of(),
-            env(StartupFlow.SYNC_SAFEKEEPERS_DEADLINE_ENV, "2"))) {
+            env(Setting.SYNC_SAFEKEEPERS_DEADLINE_SECONDS.variable(), "2"))) {
       String status = failedWith(cc, node, 1);
       assertTrue(
           status.contains(
@@ -162,7 +163,7 @@ class ComputeFaults_Test {
             node,
             new TestSpec(fx, node).write(),
             List.of(),
-            env(StartupFlow.SYNC_SAFEKEEPERS_DEADLINE_ENV, "2"))) {
+            env(Setting.SYNC_SAFEKEEPERS_DEADLINE_SECONDS.variable(), "2"))) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
@@ -285,9 +286,9 @@ class ComputeFaults_Test {
             new TestSpec(fx, node).write(),
             List.of(),
             env(
-                StartupFlow.BASEBACKUP_READ_TIMEOUT_ENV,
+                Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.variable(),
                 "60",
-                StartupFlow.BASEBACKUP_DEADLINE_ENV,
+                Setting.BASEBACKUP_DEADLINE_SECONDS.variable(),
                 "2"))) {
       String status = failedWith(cc, node, 1);
       assertTrue(status.contains("timed out reading from"), status);
@@ -343,7 +344,8 @@ class ComputeFaults_Test {
   @Test
   void controlPlaneTimingOut_isRetriedThriceThenExit1() throws Exception {
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().silent("compute-e2e")) {
-      String log = controlPlaneFailure(cp, 3, env(computectl.spec.SpecSource.TIMEOUT_ENV, "1"));
+      String log =
+          controlPlaneFailure(cp, 3, env(Setting.CONTROL_PLANE_TIMEOUT_SECONDS.variable(), "1"));
       assertTrue(
           log.contains(
               "could not perform spec request to control plane: request timed out after 1 s"),

@@ -7,6 +7,7 @@ import computectl.http.HttpLimits;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
+import computectl.util.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -187,7 +188,11 @@ class ComputeHttpAbuse_Test {
       throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     Map<String, String> env =
-        Map.of(HttpLimits.MAX_CONNECTIONS_ENV, "40", HttpLimits.REQUEST_TIMEOUT_ENV, "2");
+        Map.of(
+            Setting.HTTP_MAX_CONNECTIONS.variable(),
+            "40",
+            Setting.HTTP_REQUEST_TIMEOUT_SECONDS.variable(),
+            "2");
     List<Socket> held = new ArrayList<>();
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
         ComputeCtlProcess cc = pooledCompute(node, cp, env)) {

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.compute.ComputeNode;
-import computectl.http.ComputeContext;
+import computectl.http.ApiContext;
 import computectl.http.HttpServers;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import java.net.URI;
@@ -28,7 +28,7 @@ class ExtensionServerRoute_Test {
   private static ExtensionStore store;
   private static HttpServers servers;
   private static ExtensionDirs dirs;
-  private static final ComputeCtlMetrics METRICS = new ComputeCtlMetrics();
+  private static final ExportedMetrics METRICS = new ExportedMetrics();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   @BeforeAll
@@ -54,7 +54,7 @@ class ExtensionServerRoute_Test {
         new RemoteExtensions(store.url(), "latest", "v15", dirs, METRICS, null);
     servers =
         HttpServers.start(
-            ComputeContext.builder(node, METRICS, "compute-1")
+            ApiContext.builder(node, METRICS, "compute-1")
                 .terminator(() -> {})
                 .remoteExtensions(store.url(), extensions)
                 .build(),

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.compute.StartupMetrics;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.postgres.PgVersion;
 import computectl.spec.ComputeSpec;
 import computectl.spec.RemoteExtSpec;
@@ -60,7 +60,7 @@ class RemoteExtensions_Test {
         root.resolve("download"), root.resolve("share/extension"), root.resolve("lib"));
   }
 
-  private static RemoteExtensions extensions(ExtensionDirs dirs, ComputeCtlMetrics metrics) {
+  private static RemoteExtensions extensions(ExtensionDirs dirs, ExportedMetrics metrics) {
     return new RemoteExtensions(store.url(), TAG, V, dirs, metrics, null);
   }
 
@@ -124,7 +124,7 @@ class RemoteExtensions_Test {
                 "",
                 null)
             .remoteExtensions();
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     RemoteExtensions extensions =
         new RemoteExtensions(store.url(), BuildInfo.buildTag(), version, dirs, metrics, null);
 
@@ -160,7 +160,7 @@ class RemoteExtensions_Test {
     byte[] archive = ExtensionStore.tarZst(files);
     store.serve(archiveUrlPath("withlib"), archive);
 
-    long size = extensions(dirs, new ComputeCtlMetrics()).downloadExtension("withlib");
+    long size = extensions(dirs, new ExportedMetrics()).downloadExtension("withlib");
 
     assertEquals(archive.length, size);
     assertEquals(
@@ -178,7 +178,7 @@ class RemoteExtensions_Test {
     store.serve(
         archiveUrlPath("once"),
         ExtensionStore.tarZst(Map.of("share/extension/once.control", "x\n")));
-    RemoteExtensions extensions = extensions(tempDirs(), new ComputeCtlMetrics());
+    RemoteExtensions extensions = extensions(tempDirs(), new ExportedMetrics());
 
     assertTrue(extensions.downloadExtension("once") > 0);
     assertEquals(0, extensions.downloadExtension("once"));
@@ -192,7 +192,7 @@ class RemoteExtensions_Test {
         200,
         ExtensionStore.tarZst(Map.of("share/extension/slow.control", "x\n")),
         1000);
-    RemoteExtensions extensions = extensions(tempDirs(), new ComputeCtlMetrics());
+    RemoteExtensions extensions = extensions(tempDirs(), new ExportedMetrics());
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       List<Future<Long>> sizes = new ArrayList<>();
@@ -214,7 +214,7 @@ class RemoteExtensions_Test {
   @Test
   void download_waiterWhoseDownloadFails_triesItself() throws Exception {
     store.serve(archiveUrlPath("flaky"), 503, new byte[0], 600);
-    RemoteExtensions extensions = extensions(tempDirs(), new ComputeCtlMetrics());
+    RemoteExtensions extensions = extensions(tempDirs(), new ExportedMetrics());
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<Long> first = pool.submit(() -> extensions.downloadExtension("flaky"));
@@ -238,7 +238,7 @@ class RemoteExtensions_Test {
 
   @Test
   void download_serverErrors_areCountedByStatus() throws Exception {
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     store.serve(archiveUrlPath("busy"), 503, new byte[0], 0);
     RemoteExtensions extensions = extensions(tempDirs(), metrics);
 
@@ -265,7 +265,7 @@ class RemoteExtensions_Test {
 
   @Test
   void download_unreachableServer_countsUnknownStatus() throws Exception {
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     RemoteExtensions extensions =
         new RemoteExtensions(
             "http://127.0.0.1:" + TestPg.freePort(), TAG, V, tempDirs(), metrics, null);
@@ -285,7 +285,7 @@ class RemoteExtensions_Test {
   @Test
   void download_withoutRemoteExtConfig_refuses() throws Exception {
     RemoteExtensions extensions =
-        new RemoteExtensions(null, TAG, V, tempDirs(), new ComputeCtlMetrics(), null);
+        new RemoteExtensions(null, TAG, V, tempDirs(), new ExportedMetrics(), null);
 
     ExtensionException e =
         assertThrows(ExtensionException.class, () -> extensions.downloadExtension("any"));
@@ -297,7 +297,7 @@ class RemoteExtensions_Test {
   void download_notZstd_reportsZstdError() throws Exception {
     store.serve(
         archiveUrlPath("garbage"), "this is not a zstd frame".getBytes(StandardCharsets.UTF_8));
-    RemoteExtensions extensions = extensions(tempDirs(), new ComputeCtlMetrics());
+    RemoteExtensions extensions = extensions(tempDirs(), new ExportedMetrics());
 
     ExtensionException e =
         assertThrows(ExtensionException.class, () -> extensions.downloadExtension("garbage"));
@@ -312,7 +312,7 @@ class RemoteExtensions_Test {
   void download_archiveEscapingItsDirectory_isRefused() throws Exception {
     ExtensionDirs dirs = tempDirs();
     store.serve(archiveUrlPath("evil"), ExtensionStore.tarZst(Map.of("../escaped.txt", "owned\n")));
-    RemoteExtensions extensions = extensions(dirs, new ComputeCtlMetrics());
+    RemoteExtensions extensions = extensions(dirs, new ExportedMetrics());
 
     assertThrows(TarException.class, () -> extensions.downloadExtension("evil"));
 
@@ -326,7 +326,7 @@ class RemoteExtensions_Test {
         ExtensionStore.tarZst(Map.of("share/extension/nozstd.control", "x\n")));
     RemoteExtensions extensions =
         new RemoteExtensions(
-            store.url(), TAG, V, tempDirs(), new ComputeCtlMetrics(), null, "/nonexistent/zstd");
+            store.url(), TAG, V, tempDirs(), new ExportedMetrics(), null, "/nonexistent/zstd");
 
     ExtensionException e =
         assertThrows(ExtensionException.class, () -> extensions.downloadExtension("nozstd"));
@@ -358,7 +358,7 @@ class RemoteExtensions_Test {
     StartupMetrics metrics = new StartupMetrics();
     int before = store.maxInFlight();
 
-    extensions(dirs, new ComputeCtlMetrics()).prepareAtStartup(spec, metrics);
+    extensions(dirs, new ExportedMetrics()).prepareAtStartup(spec, metrics);
 
     assertEquals(2, metrics.get(StartupMetrics.Field.NUM_EXT_DOWNLOADED));
     assertEquals(Math.max(a.length, b.length), metrics.get(StartupMetrics.Field.LARGEST_EXT_SIZE));
@@ -388,7 +388,7 @@ class RemoteExtensions_Test {
         assertThrows(
             ExtensionException.class,
             () ->
-                extensions(tempDirs(), new ComputeCtlMetrics())
+                extensions(tempDirs(), new ExportedMetrics())
                     .prepareAtStartup(spec, new StartupMetrics()));
 
     assertEquals("extension hiddenext is not found", e.getMessage());
@@ -405,7 +405,7 @@ class RemoteExtensions_Test {
             null);
     StartupMetrics metrics = new StartupMetrics();
 
-    extensions(tempDirs(), new ComputeCtlMetrics()).prepareAtStartup(spec, metrics);
+    extensions(tempDirs(), new ExportedMetrics()).prepareAtStartup(spec, metrics);
 
     assertEquals(0, metrics.get(StartupMetrics.Field.NUM_EXT_DOWNLOADED));
     assertEquals(1, store.count(archiveUrlPath("absent")));
@@ -421,7 +421,7 @@ class RemoteExtensions_Test {
     ExtensionDirs dirs = tempDirs();
     StartupMetrics metrics = new StartupMetrics();
 
-    new RemoteExtensions(null, TAG, V, dirs, new ComputeCtlMetrics(), null)
+    new RemoteExtensions(null, TAG, V, dirs, new ExportedMetrics(), null)
         .prepareAtStartup(spec, metrics);
 
     assertEquals(

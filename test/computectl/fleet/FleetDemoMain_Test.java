@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.util.ComputeCtlException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,16 +48,18 @@ class FleetDemoMain_Test {
     assertEquals(
         "give exactly two --image directories (the older build first), got 1",
         assertThrows(
-                FleetException.class,
+                ComputeCtlException.class,
                 () -> FleetDemoMain.Args.parse(new String[] {"--image", "/a"}))
             .getMessage());
     assertEquals(
         "missing value after --rules",
-        assertThrows(FleetException.class, () -> FleetDemoMain.Args.parse(new String[] {"--rules"}))
+        assertThrows(
+                ComputeCtlException.class, () -> FleetDemoMain.Args.parse(new String[] {"--rules"}))
             .getMessage());
     assertTrue(
         assertThrows(
-                FleetException.class, () -> FleetDemoMain.Args.parse(new String[] {"--bogus", "x"}))
+                ComputeCtlException.class,
+                () -> FleetDemoMain.Args.parse(new String[] {"--bogus", "x"}))
             .getMessage()
             .startsWith("unknown argument --bogus"));
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.util.ComputeCtlException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ class FleetImage_Test {
   @Test
   void read_refusesADirectoryThatIsNoImage() throws Exception {
     Path dir = Files.createTempDirectory("computectl-noimage-");
-    FleetException e = assertThrows(FleetException.class, () -> FleetImage.read(dir));
+    ComputeCtlException e = assertThrows(ComputeCtlException.class, () -> FleetImage.read(dir));
     assertTrue(
         e.getMessage().startsWith(dir + " is not a compute_ctl runtime image"), e.getMessage());
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.util.ComputeCtlException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,9 @@ class FleetPlan_Test {
 
   @Test
   void standard_refusesTwoImagesWithTheSameTag() {
-    FleetException e =
+    ComputeCtlException e =
         assertThrows(
-            FleetException.class,
+            ComputeCtlException.class,
             () -> FleetPlan.standard(V1, new FleetImage(Path.of("/img/other"), "v1")));
     assertEquals(
         "both images carry build tag v1 (/img/v1, /img/other); build one of them with another"
@@ -44,7 +45,8 @@ class FleetPlan_Test {
   @Test
   void plan_refusesASingleTagFleet() {
     List<FleetMember> one = List.of(new FleetMember("a", V1, "r", FleetMember.Start.ATTACHED));
-    FleetException e = assertThrows(FleetException.class, () -> new FleetPlan(one, "a", "a", "v1"));
+    ComputeCtlException e =
+        assertThrows(ComputeCtlException.class, () -> new FleetPlan(one, "a", "a", "v1"));
     assertTrue(
         e.getMessage().startsWith("a fleet needs computes of at least two build tags"),
         e.getMessage());
@@ -52,8 +54,8 @@ class FleetPlan_Test {
 
   @Test
   void member_unknownNameIsAnError() {
-    FleetException e =
-        assertThrows(FleetException.class, () -> FleetPlan.standard(V1, V2).member("nope"));
+    ComputeCtlException e =
+        assertThrows(ComputeCtlException.class, () -> FleetPlan.standard(V1, V2).member("nope"));
     assertEquals("no compute named nope in the fleet", e.getMessage());
   }
 }

@@ -4,11 +4,10 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonValue;
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.http.ComputeContext;
-import computectl.http.DbConnector;
+import computectl.http.ApiContext;
 import computectl.http.HttpServers;
-import computectl.metrics.ComputeCtlMetrics;
-import computectl.reconcile.JdbcConnector;
+import computectl.metrics.ExportedMetrics;
+import computectl.postgres.JdbcConnector;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.Fixtures;
 import computectl.testsupport.TestPg;
@@ -75,8 +74,8 @@ public final class HttpBodyTarget implements FuzzTarget {
     flow = new FlowStandIn(node);
     servers =
         HttpServers.start(
-            ComputeContext.builder(node, new ComputeCtlMetrics(), "compute-fuzz")
-                .db(connectorAsWired(JdbcConnector.fromConnstr(pg.url("postgres"))))
+            ApiContext.builder(node, new ExportedMetrics(), "compute-fuzz")
+                .db(JdbcConnector.fromConnstr(pg.url("postgres")))
                 .terminator(() -> {})
                 .logsExport(host -> {})
                 .build(),
@@ -101,11 +100,6 @@ public final class HttpBodyTarget implements FuzzTarget {
         "{\"database\":\"postgres\",\"schema\":\"public\\\"; DROP TABLE fuzz_canary;"
             + " --\",\"privileges\":[\"USAGE\"],\"role\":\"fuzz_role\"}");
     add(4, 0, "postgis-3.so");
-  }
-
-  /** As ComputeCtlLauncher wires it: the API's null database is the connstr's own. */
-  private static DbConnector connectorAsWired(JdbcConnector c) {
-    return (dbname, app) -> c.connect(dbname == null ? c.systemDatabase() : dbname, app);
   }
 
   private void add(int route, int contentType, String body) {

@@ -3,6 +3,7 @@ package computectl.fuzz;
 import computectl.postgres.ConfigWriter;
 import computectl.spec.ComputeSpec;
 import computectl.spec.ParsedSpec;
+import computectl.spec.SecurityConfigJson;
 import computectl.spec.SpecJson;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * The spec parser and what reads its result: each case is parsed as a bare spec, a control-plane
- * response, a /configure body and a ComputeCtlConfig; a spec that parses is validated, written back
+ * response, a /configure body and a SecurityConfig; a spec that parses is validated, written back
  * to JSON and parsed again (it must come back equal), and rendered as postgresql.conf.
  */
 public final class SpecParserTarget implements FuzzTarget {
@@ -153,7 +154,7 @@ public final class SpecParserTarget implements FuzzTarget {
     probe
         .attempt("parseConfigurationRequest", () -> SpecParser.parseConfigurationRequest(json))
         .ifPresent(r -> consume(r.spec(), probe));
-    probe.attempt("parseComputeCtlConfig", () -> SpecParser.parseComputeCtlConfig(json));
+    probe.attempt("parseComputeCtlConfig", () -> SecurityConfigJson.parse(json));
   }
 
   private static ComputeSpec withVersion(ComputeSpec s, double v) {

@@ -1,6 +1,7 @@
 package computectl.fuzz;
 
 import computectl.tar.ExtractLimits;
+import computectl.tar.HostileEntry;
 import computectl.tar.TarException;
 import computectl.tar.TarExtractor;
 import computectl.tar.TarWriter;
@@ -100,7 +101,7 @@ public final class TarExtractorTarget implements FuzzTarget {
         tar(
             w -> {
               w.writeFile("out/x", 0644, 0, bytes("through the preexisting symlink"));
-              w.writeHostile("fifo", '6', "", 0, new byte[0]);
+              HostileEntry.write(w, "fifo", '6', "", 0, new byte[0]);
               w.writeHardLink("h", "out/secret", 0);
               w.writeSymlink("up", "../canary", 0);
             }));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.standin.LocalCluster;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -25,7 +25,7 @@ class CheckWritabilityHandler_Test {
 
   static HttpServers serve(String defaultDb) {
     return HttpServers.start(
-        ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+        ApiContext.builder(node, new ExportedMetrics(), "c")
             .db(SharedCluster.connector(pg, defaultDb))
             .terminator(() -> {})
             .build(),
@@ -101,7 +101,7 @@ class CheckWritabilityHandler_Test {
     ComputeNode other = new ComputeNode();
     try (HttpServers s =
         HttpServers.start(
-            ComputeContext.builder(other, new ComputeCtlMetrics(), "c")
+            ApiContext.builder(other, new ExportedMetrics(), "c")
                 .db(SharedCluster.connector(pg, "postgres"))
                 .terminator(() -> {})
                 .build(),

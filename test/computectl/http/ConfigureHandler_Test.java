@@ -7,7 +7,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,7 +32,7 @@ class ConfigureHandler_Test {
   void start(boolean liveConfigAllowed) {
     servers =
         HttpServers.start(
-            ComputeContext.builder(node, new ComputeCtlMetrics(), "c1")
+            ApiContext.builder(node, new ExportedMetrics(), "c1")
                 .liveConfigAllowed(liveConfigAllowed)
                 .terminator(flow.terminator())
                 .build(),

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.rsyslog.RsyslogLogsExport;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import computectl.util.ComputeCtlException;
@@ -35,7 +36,7 @@ class ConfigureTelemetryHandler_Test {
             });
     servers =
         HttpServers.start(
-            ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+            ApiContext.builder(node, new ExportedMetrics(), "c")
                 .logsExport(export)
                 .terminator(() -> {})
                 .build(),

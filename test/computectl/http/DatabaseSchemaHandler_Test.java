@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.TestPg;
 import computectl.util.ChildProcesses;
@@ -33,7 +33,7 @@ class DatabaseSchemaHandler_Test {
 
   static HttpServers serve(Path pgbin, Integer port) {
     return HttpServers.start(
-        ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+        ApiContext.builder(new ComputeNode(), new ExportedMetrics(), "c")
             .pgbin(pgbin)
             .dumpTarget(new PgDumpTarget("127.0.0.1", port, "cloud_admin"))
             .children(children)

@@ -7,7 +7,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.standin.LocalCluster;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -32,7 +32,7 @@ class DbsAndRolesHandler_Test {
     pg.psql("postgres", "CREATE DATABASE catalog_closed ALLOW_CONNECTIONS false");
     servers =
         HttpServers.start(
-            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+            ApiContext.builder(new ComputeNode(), new ExportedMetrics(), "c")
                 .db(SharedCluster.connector(pg, "postgres"))
                 .terminator(() -> {})
                 .build(),
@@ -81,7 +81,7 @@ class DbsAndRolesHandler_Test {
   void dbsAndRoles_unreachableDatabaseIs500() {
     try (HttpServers s =
         HttpServers.start(
-            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+            ApiContext.builder(new ComputeNode(), new ExportedMetrics(), "c")
                 .db(SharedCluster.connector(pg, "no_such_db"))
                 .terminator(() -> {})
                 .build(),

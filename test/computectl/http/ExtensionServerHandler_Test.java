@@ -3,7 +3,8 @@ package computectl.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.extension.ExtensionDownloader;
+import computectl.metrics.ExportedMetrics;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import java.net.http.HttpResponse;
@@ -35,7 +36,7 @@ class ExtensionServerHandler_Test {
   ApiClient serve(ComputeNode node, String remoteExtConfig) {
     servers =
         HttpServers.start(
-            ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+            ApiContext.builder(node, new ExportedMetrics(), "c")
                 .remoteExtensions(remoteExtConfig, downloader)
                 .terminator(() -> {})
                 .build(),

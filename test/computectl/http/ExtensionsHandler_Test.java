@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.standin.LocalCluster;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -89,7 +89,7 @@ class ExtensionsHandler_Test {
   void extensions_notRunningIs412() {
     try (HttpServers s =
         HttpServers.start(
-            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+            ApiContext.builder(new ComputeNode(), new ExportedMetrics(), "c")
                 .db(SharedCluster.connector(pg, "postgres"))
                 .terminator(() -> {})
                 .build(),

@@ -3,7 +3,7 @@ package computectl.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.util.Failpoints;
 import java.net.http.HttpResponse;
 import java.util.Optional;
@@ -21,7 +21,7 @@ class FailpointsHandler_Test {
   static void start() {
     servers =
         HttpServers.start(
-            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+            ApiContext.builder(new ComputeNode(), new ExportedMetrics(), "c")
                 .failpoints(failpoints)
                 .terminator(() -> {})
                 .build(),

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.metrics.ComputeCtlMetrics;
-import computectl.reconcile.JdbcConnector;
+import computectl.metrics.ExportedMetrics;
+import computectl.postgres.JdbcConnector;
 import computectl.reconcile.Migration;
 import computectl.reconcile.MigrationRunner;
 import computectl.reconcile.ReconcileException;
@@ -33,7 +33,7 @@ class FailpointsMigration_Test {
   void configureAll_computeMigration_failsThatMigrationOnly() throws Exception {
     Failpoints fp = new Failpoints(code -> {});
     fp.configureAll("other=off;compute-migration=return(2)");
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     try (LocalCluster pg = TestPg.newCluster()) {
       MigrationRunner runner = new MigrationRunner(MIGRATIONS, metrics, fp.migrationToFail());
 

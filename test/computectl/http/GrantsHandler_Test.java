@@ -3,7 +3,7 @@ package computectl.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.standin.LocalCluster;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -87,7 +87,7 @@ class GrantsHandler_Test {
   void grants_notRunningIs412() {
     try (HttpServers s =
         HttpServers.start(
-            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), "c")
+            ApiContext.builder(new ComputeNode(), new ExportedMetrics(), "c")
                 .db(SharedCluster.connector(pg, "postgres"))
                 .terminator(() -> {})
                 .build(),

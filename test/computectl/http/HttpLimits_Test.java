@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import computectl.util.ComputeCtlException;
+import computectl.util.Setting;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,11 @@ class HttpLimits_Test {
   void variablesOverrideTheDefaults() {
     HttpLimits l =
         HttpLimits.fromEnv(
-            Map.of(HttpLimits.MAX_CONNECTIONS_ENV, " 50 ", HttpLimits.REQUEST_TIMEOUT_ENV, "3"));
+            Map.of(
+                Setting.HTTP_MAX_CONNECTIONS.variable(),
+                " 50 ",
+                Setting.HTTP_REQUEST_TIMEOUT_SECONDS.variable(),
+                "3"));
     assertEquals(50, l.maxConnections());
     assertEquals(3, l.requestTimeoutSeconds());
     assertEquals(HttpLimits.DEFAULT.maxHeaderBytes(), l.maxHeaderBytes());
@@ -30,7 +35,8 @@ class HttpLimits_Test {
       ComputeCtlException e =
           assertThrows(
               ComputeCtlException.class,
-              () -> HttpLimits.fromEnv(Map.of(HttpLimits.REQUEST_TIMEOUT_ENV, bad)));
+              () ->
+                  HttpLimits.fromEnv(Map.of(Setting.HTTP_REQUEST_TIMEOUT_SECONDS.variable(), bad)));
       assertEquals(
           "COMPUTE_CTL_HTTP_REQUEST_TIMEOUT_SECONDS must be a positive whole number, got '"
               + bad
@@ -40,7 +46,7 @@ class HttpLimits_Test {
     ComputeCtlException e =
         assertThrows(
             ComputeCtlException.class,
-            () -> HttpLimits.fromEnv(Map.of(HttpLimits.MAX_CONNECTIONS_ENV, "many")));
+            () -> HttpLimits.fromEnv(Map.of(Setting.HTTP_MAX_CONNECTIONS.variable(), "many")));
     assertEquals(
         "COMPUTE_CTL_HTTP_MAX_CONNECTIONS must be a positive whole number, got 'many'",
         e.getMessage());

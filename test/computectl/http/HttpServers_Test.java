@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.util.ComputeCtlException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,7 @@ class HttpServers_Test {
     node = new ComputeNode();
     servers =
         HttpServers.start(
-            ComputeContext.builder(node, new ComputeCtlMetrics(), "compute-1")
+            ApiContext.builder(node, new ExportedMetrics(), "compute-1")
                 .terminator(() -> {})
                 .build(),
             0,
@@ -105,12 +106,12 @@ class HttpServers_Test {
   void bind_failureIsAClearStartupError() throws IOException {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("::", 0));
-      HttpException e =
+      ComputeCtlException e =
           assertThrows(
-              HttpException.class,
+              ComputeCtlException.class,
               () ->
                   HttpServers.start(
-                      ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+                      ApiContext.builder(node, new ExportedMetrics(), "c")
                           .terminator(() -> {})
                           .build(),
                       0,

@@ -8,7 +8,7 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonValue;
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.standin.LocalCluster;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -32,7 +32,7 @@ class InsightsHandler_Test {
 
   static HttpServers serve(ComputeNode node, String defaultDb) {
     return HttpServers.start(
-        ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+        ApiContext.builder(node, new ExportedMetrics(), "c")
             .db(SharedCluster.connector(pg, defaultDb))
             .terminator(() -> {})
             .build(),

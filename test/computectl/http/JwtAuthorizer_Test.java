@@ -3,7 +3,7 @@ package computectl.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import computectl.compute.ComputeNode;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.spec.Jwk;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -38,7 +38,7 @@ class JwtAuthorizer_Test {
             noKid.jwk());
     servers =
         HttpServers.start(
-            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), COMPUTE)
+            ApiContext.builder(new ComputeNode(), new ExportedMetrics(), COMPUTE)
                 .jwks(jwks)
                 .terminator(() -> {})
                 .build(),
@@ -46,7 +46,7 @@ class JwtAuthorizer_Test {
             0);
     open =
         HttpServers.start(
-            ComputeContext.builder(new ComputeNode(), new ComputeCtlMetrics(), COMPUTE)
+            ApiContext.builder(new ComputeNode(), new ExportedMetrics(), COMPUTE)
                 .terminator(() -> {})
                 .build(),
             0,

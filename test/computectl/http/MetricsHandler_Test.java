@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.compute.StartupMetrics;
 import computectl.compute.UpMetric;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.metrics.StartupMetrics;
 import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -94,7 +94,7 @@ class MetricsHandler_Test {
 
   @Test
   void metrics_isPrometheusTextWithUpstreamContentType() throws IOException, InterruptedException {
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     metrics.up.set(1, "latest", "running");
     metrics.installedExtensions.set(2, "plpgsql", "1.0", "1");
     metrics.cplaneRequests.inc("GetSpec", "200 OK");
@@ -102,7 +102,7 @@ class MetricsHandler_Test {
     metrics.migrationFailed.inc("3");
     try (HttpServers s =
         HttpServers.start(
-            ComputeContext.builder(new ComputeNode(), metrics, "c")
+            ApiContext.builder(new ComputeNode(), metrics, "c")
                 .jwks(List.of(new Tokens("k").jwk()))
                 .terminator(() -> {})
                 .build(),
@@ -155,7 +155,7 @@ class MetricsHandler_Test {
     node.metrics().set(StartupMetrics.Field.BASEBACKUP_BYTES, 1048576);
     try (HttpServers s =
         HttpServers.start(
-            ComputeContext.builder(node, new ComputeCtlMetrics(), "c").terminator(() -> {}).build(),
+            ApiContext.builder(node, new ExportedMetrics(), "c").terminator(() -> {}).build(),
             0,
             0)) {
       HttpResponse<String> r = ApiClient.local(s.externalPort()).get("/metrics.json");
@@ -173,7 +173,7 @@ class MetricsHandler_Test {
   @Test
   void computeCtlUp_followsAWholeLifeOneSeriesAtATime() throws Exception {
     ComputeNode node = new ComputeNode();
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     UpMetric up = new UpMetric(metrics.up, "latest");
     node.addListener(up);
     List<List<String>> seen = Collections.synchronizedList(new ArrayList<>());
@@ -186,7 +186,7 @@ class MetricsHandler_Test {
     try (ComputeFlowStub flow = new ComputeFlowStub(node);
         HttpServers s =
             HttpServers.start(
-                ComputeContext.builder(node, metrics, "c").terminator(flow.terminator()).build(),
+                ApiContext.builder(node, metrics, "c").terminator(flow.terminator()).build(),
                 0,
                 0)) {
       ApiClient ext = ApiClient.local(s.externalPort());

@@ -2,12 +2,15 @@ package computectl.http;
 
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
+import computectl.postgres.PgConnector;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.TestPg;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Properties;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -66,7 +69,7 @@ final class SharedCluster implements ParameterResolver {
     node.setStatus(ComputeStatus.INIT);
     node.setStatus(ComputeStatus.RUNNING);
     return HttpServers.start(
-        ComputeContext.builder(node, new ComputeCtlMetrics(), "c")
+        ApiContext.builder(node, new ExportedMetrics(), "c")
             .db(connector(cluster, "postgres"))
             .terminator(() -> {})
             .build(),
@@ -74,12 +77,20 @@ final class SharedCluster implements ParameterResolver {
         0);
   }
 
-  /** A DbConnector for {@code cluster}: a null dbname means {@code defaultDb}. */
-  static DbConnector connector(LocalCluster cluster, String defaultDb) {
-    return (dbname, app) -> {
-      Properties p = new Properties();
-      p.setProperty("ApplicationName", app);
-      return DriverManager.getConnection(cluster.jdbcUrl(dbname == null ? defaultDb : dbname), p);
+  /** A connector for {@code cluster} whose system database is {@code defaultDb}. */
+  static PgConnector connector(LocalCluster cluster, String defaultDb) {
+    return new PgConnector() {
+      @Override
+      public Connection connect(String dbname, String app) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("ApplicationName", app);
+        return DriverManager.getConnection(cluster.jdbcUrl(dbname), p);
+      }
+
+      @Override
+      public String systemDatabase() {
+        return defaultDb;
+      }
     };
   }
 }

@@ -2,7 +2,7 @@ package computectl.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import computectl.compute.ComputeState;
+import computectl.compute.ComputeSnapshot;
 import computectl.compute.ComputeStatus;
 import computectl.spec.ParsedSpec;
 import computectl.spec.SpecParser;
@@ -39,8 +39,8 @@ class StatusJson_Test {
 
   @Test
   void of_emptyComputeHasNullsInUpstreamKeyOrder() {
-    ComputeState s =
-        new ComputeState(
+    ComputeSnapshot s =
+        new ComputeSnapshot(
             ComputeStatus.EMPTY, null, Instant.parse("2025-04-01T10:00:00.5Z"), null, null);
     assertEquals(
         "{\"start_time\":\"2025-04-01T10:00:00.500Z\",\"tenant\":null,\"timeline\":null,\"status\":\"empty\","
@@ -53,8 +53,8 @@ class StatusJson_Test {
     ParsedSpec spec =
         new ParsedSpec(
             SpecParser.parseSpec(Specs.minimal()), "host=ps", List.of("sk:1"), TENANT, TIMELINE);
-    ComputeState s =
-        new ComputeState(
+    ComputeSnapshot s =
+        new ComputeSnapshot(
             ComputeStatus.RUNNING,
             null,
             Instant.parse("2025-04-01T10:00:00.123456789Z"),
@@ -71,16 +71,16 @@ class StatusJson_Test {
 
   @Test
   void of_failedComputeCarriesItsErrorAndSnakeCaseStatus() {
-    ComputeState s =
-        new ComputeState(
+    ComputeSnapshot s =
+        new ComputeSnapshot(
             ComputeStatus.FAILED, "could not \"start\"\nat all", Instant.EPOCH, null, null);
     assertEquals(
         "{\"start_time\":\"1970-01-01T00:00:00Z\",\"tenant\":null,\"timeline\":null,\"status\":\"failed\",\"last_active\":null,\"error\":\"could"
             + " not \\\"start\\\"\\n"
             + "at all\"}",
         StatusJson.of(s));
-    ComputeState p =
-        new ComputeState(ComputeStatus.CONFIGURATION_PENDING, null, Instant.EPOCH, null, null);
+    ComputeSnapshot p =
+        new ComputeSnapshot(ComputeStatus.CONFIGURATION_PENDING, null, Instant.EPOCH, null, null);
     assertEquals(
         "configuration_pending",
         com.eclipsesource.json.Json.parse(StatusJson.of(p)).asObject().getString("status", ""));

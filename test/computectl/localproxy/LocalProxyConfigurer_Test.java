@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.spec.LocalProxySpec;
 import computectl.spec.TlsConfig;
+import computectl.util.ComputeCtlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -149,9 +150,9 @@ class LocalProxyConfigurer_Test {
       while (!Files.exists(dir.resolve("ready"))) {
         Thread.sleep(10);
       }
-      LocalProxyException e =
+      ComputeCtlException e =
           assertThrows(
-              LocalProxyException.class,
+              ComputeCtlException.class,
               () ->
                   new LocalProxyConfigurer(dir.resolve("config.json"), dir.resolve("pid"))
                       .configure(SPEC));
@@ -169,9 +170,9 @@ class LocalProxyConfigurer_Test {
     Path dir = Files.createTempDirectory("computectl-lp-");
     Path config = dir.resolve("missing-dir").resolve("config.json");
 
-    LocalProxyException e =
+    ComputeCtlException e =
         assertThrows(
-            LocalProxyException.class,
+            ComputeCtlException.class,
             () -> new LocalProxyConfigurer(config, dir.resolve("pid")).configure(SPEC));
 
     assertTrue(e.getMessage().startsWith("writing " + config + ": "), e.getMessage());

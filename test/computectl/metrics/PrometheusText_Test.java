@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class PrometheusText_Test {
   @Test
   void write_sortsLabelsByNameAndSkipsEmptyFamilies() {
-    ComputeCtlMetrics m = new ComputeCtlMetrics();
+    ExportedMetrics m = new ExportedMetrics();
     m.up.set(1, "v1", "running");
     m.cplaneRequests.inc("GetSpec", "200 OK");
     assertEquals(

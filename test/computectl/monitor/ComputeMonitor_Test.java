@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
-import computectl.reconcile.JdbcConnector;
+import computectl.postgres.JdbcConnector;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.TestPg;
 import java.sql.Connection;

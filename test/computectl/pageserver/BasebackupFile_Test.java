@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.tar.ExtractStats;
 import computectl.tar.TarWriter;
+import computectl.util.ComputeCtlException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -79,9 +80,9 @@ class BasebackupFile_Test {
   @Test
   void unpack_refusesAnEscapingEntry() throws IOException {
     Path file = Files.write(dir.resolve("bad.tar"), tar("../escape", "x"));
-    BasebackupException e =
+    ComputeCtlException e =
         assertThrows(
-            BasebackupException.class,
+            ComputeCtlException.class,
             () -> BasebackupFile.unpack(file, pgdata(), new StartupMetrics()));
     assertTrue(
         e.getMessage().startsWith("could not unpack basebackup file " + file + ": "),
@@ -91,9 +92,9 @@ class BasebackupFile_Test {
 
   @Test
   void unpack_namesAMissingOrBrokenFile() throws IOException {
-    BasebackupException missing =
+    ComputeCtlException missing =
         assertThrows(
-            BasebackupException.class,
+            ComputeCtlException.class,
             () -> BasebackupFile.unpack(dir.resolve("nope.tar"), pgdata(), new StartupMetrics()));
     assertEquals(
         "could not read basebackup file " + dir.resolve("nope.tar") + ": no such file",
@@ -101,9 +102,9 @@ class BasebackupFile_Test {
     byte[] truncated = gzip(tar("PG_VERSION", "15\n"));
     Path cut =
         Files.write(dir.resolve("cut.tar.gz"), Arrays.copyOf(truncated, truncated.length / 2));
-    BasebackupException broken =
+    ComputeCtlException broken =
         assertThrows(
-            BasebackupException.class,
+            ComputeCtlException.class,
             () -> BasebackupFile.unpack(cut, pgdata(), new StartupMetrics()));
     assertTrue(broken.getMessage().contains(cut.toString()), broken.getMessage());
   }

@@ -2,7 +2,7 @@ package computectl.pageserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.spec.ComputeMode;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;

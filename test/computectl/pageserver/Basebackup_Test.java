@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.compute.StartupMetrics;
-import computectl.compute.StartupMetrics.Field;
+import computectl.metrics.StartupMetrics;
+import computectl.metrics.StartupMetrics.Field;
 import computectl.spec.ComputeMode;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
@@ -17,6 +17,8 @@ import computectl.standin.StandInFault;
 import computectl.standin.StandInFixture;
 import computectl.tar.TarWriter;
 import computectl.testsupport.TestPg;
+import computectl.util.ComputeCtlException;
+import computectl.util.Sleeper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -163,7 +165,7 @@ class Basebackup_Test {
     assertEquals(ALL_BACKOFFS, backoffs);
     assertEquals(
         "Failed to get basebackup: boom (attempt 0/10)",
-        Basebackup.retryMessage(new BasebackupException("boom"), 0, 10));
+        Basebackup.retryMessage(new ComputeCtlException("boom"), 0, 10));
     assertEquals("postgresql://a", Basebackup.firstShard("postgresql://a,postgresql://b"));
   }
 
@@ -223,9 +225,9 @@ class Basebackup_Test {
     String connstr = "postgresql://no_user:hunter2@127.0.0.1:" + server.port();
     ParsedSpec s = TestSpecs.storage(connstr, List.of(), ComputeMode.PRIMARY, null);
     server.auth(PageserverStandIn.Auth.CLEARTEXT, "hunter2");
-    BasebackupException e =
+    ComputeCtlException e =
         assertThrows(
-            BasebackupException.class,
+            ComputeCtlException.class,
             () ->
                 new Basebackup()
                     .fetch(s, server.lsn(), ComputeMode.PRIMARY, pgdata(), metrics, recording));
@@ -253,7 +255,7 @@ class Basebackup_Test {
   private String failOnce(StandInFault fault, Basebackup b) {
     server.fault(fault);
     return assertThrows(
-            BasebackupException.class,
+            ComputeCtlException.class,
             () ->
                 b.fetch(
                     spec(ComputeMode.PRIMARY),

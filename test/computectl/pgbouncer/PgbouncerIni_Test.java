@@ -3,6 +3,7 @@ package computectl.pgbouncer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import computectl.util.ComputeCtlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -80,9 +81,9 @@ class PgbouncerIni_Test {
 
   @Test
   void apply_noPgbouncerSection_isAnError() {
-    PgbouncerException e =
+    ComputeCtlException e =
         assertThrows(
-            PgbouncerException.class,
+            ComputeCtlException.class,
             () -> PgbouncerIni.apply("[databases]\n", settings("a", "1"), "/etc/pgbouncer.ini"));
 
     assertEquals(
@@ -91,9 +92,9 @@ class PgbouncerIni_Test {
 
   @Test
   void apply_valueWithLineBreak_isRefused() {
-    PgbouncerException e =
+    ComputeCtlException e =
         assertThrows(
-            PgbouncerException.class,
+            ComputeCtlException.class,
             () -> PgbouncerIni.apply(INI, settings("a", "1\n[users]"), "t"));
 
     assertEquals("pgbouncer setting a=1\n[users] cannot be written to t", e.getMessage());
@@ -103,8 +104,9 @@ class PgbouncerIni_Test {
   void update_missingFile_isAnError() throws Exception {
     Path file = Files.createTempDirectory("computectl-pgb-").resolve("pgbouncer.ini");
 
-    PgbouncerException e =
-        assertThrows(PgbouncerException.class, () -> PgbouncerIni.update(file, settings("a", "1")));
+    ComputeCtlException e =
+        assertThrows(
+            ComputeCtlException.class, () -> PgbouncerIni.update(file, settings("a", "1")));
 
     assertEquals("pgbouncer configuration " + file + " does not exist", e.getMessage());
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.spec.TlsConfig;
 import computectl.testsupport.TestPg;
+import computectl.util.ComputeCtlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,9 +155,9 @@ class PgbouncerTuner_Test {
     String connstr = "host=127.0.0.1 port=" + TestPg.freePort() + " dbname=pgbouncer user=postgres";
     long start = System.nanoTime();
 
-    PgbouncerException e =
+    ComputeCtlException e =
         assertThrows(
-            PgbouncerException.class,
+            ComputeCtlException.class,
             () ->
                 new PgbouncerTuner(new PgbouncerTuner.Target(connstr, ini, 2, FAST, FAST))
                     .tune(settings(), null));

@@ -2,7 +2,7 @@ package computectl.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -36,7 +36,7 @@ class InstalledExtensions_Test {
 
   @Test
   void collect_countsDatabasesPerVersionAndOwnerKind() {
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     List<InstalledExtensions.InstalledExtension> found =
         InstalledExtensions.collect(db.connector, metrics);
     Set<String> rows =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import computectl.postgres.PgConnector;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +50,7 @@ class MigrationRunner_Test {
         "postgres",
         "CREATE ROLE mig_member NOINHERIT IN ROLE neon_superuser",
         "CREATE ROLE mig_plain BYPASSRLS");
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     assertEquals(11, new MigrationRunner(metrics).run(db.connector));
     assertEquals("11", db.one("postgres", "SELECT id FROM neon_migration.migration_id"));
     assertEquals(
@@ -94,7 +94,7 @@ class MigrationRunner_Test {
   @Test
   void run_failingMigration_countsRollsBackAndStops() throws Exception {
     db.exec("postgres", "CREATE DATABASE mig_fail");
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     MigrationRunner runner =
         new MigrationRunner(
             List.of(
@@ -123,7 +123,7 @@ class MigrationRunner_Test {
   @Test
   void run_failpoint_failsThatMigration() throws Exception {
     db.exec("postgres", "CREATE DATABASE mig_fp");
-    ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+    ExportedMetrics metrics = new ExportedMetrics();
     MigrationRunner runner =
         new MigrationRunner(List.of(new Migration(1, "CREATE TABLE f1 (i int)")), metrics, 1L);
     ReconcileException e = assertThrows(ReconcileException.class, () -> runIn("mig_fp", runner));
@@ -141,7 +141,7 @@ class MigrationRunner_Test {
             List.of(
                 new Migration(1, "-- SKIP: withdrawn\nSELECT no_such_function()"),
                 new Migration(2, "CREATE TABLE s2 (i int)")),
-            new ComputeCtlMetrics(),
+            new ExportedMetrics(),
             null);
     assertEquals(2, runIn("mig_skip", runner));
     assertEquals("2", db.one("mig_skip", "SELECT id FROM neon_migration.migration_id"));

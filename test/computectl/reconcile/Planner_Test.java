@@ -25,7 +25,7 @@ class Planner_Test {
   }
 
   private static List<String> sql(Plan plan, String phase) {
-    return plan.systemPhase(phase).statements().stream().map(SqlStatement::sql).toList();
+    return SystemPhases.find(plan, phase).statements().stream().map(SqlStatement::sql).toList();
   }
 
   private static DatabaseTask task(Plan plan, Stage.Kind kind, String db) {
@@ -370,8 +370,8 @@ class Planner_Test {
         "DropLogicalSubscriptions",
         task(plan, Stage.Kind.PER_DATABASE, "d").phases().get(2).name());
     Plan log = plan(Specs.builder().audit(AuditLogLevel.Log).build());
-    assertNull(log.systemPhase("CreatePgauditlogtofileExtension"));
-    assertNull(log.systemPhase("FinalizeDropLogicalSubscriptions"));
+    assertNull(SystemPhases.find(log, "CreatePgauditlogtofileExtension"));
+    assertNull(SystemPhases.find(log, "FinalizeDropLogicalSubscriptions"));
     assertEquals(
         List.of("ALTER DATABASE postgres SET pgaudit.log to 'none'"),
         sql(log, "DisablePostgresDBPgAudit"));

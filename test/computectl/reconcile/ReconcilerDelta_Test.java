@@ -152,11 +152,12 @@ class ReconcilerDelta_Test {
     assertEquals(
         "tl-1",
         db.one("postgres", "SELECT timeline_id FROM neon.drop_subscriptions_done WHERE id = 1"));
-    assertNotNull(first.systemPhase("FinalizeDropLogicalSubscriptions"));
+    assertNotNull(SystemPhases.find(first, "FinalizeDropLogicalSubscriptions"));
 
     db.exec("subs_db", subscriptionSql("later_sub"));
     Plan second = db.apply(spec);
-    assertNull(second.systemPhase("FinalizeDropLogicalSubscriptions"), "already done for tl-1");
+    assertNull(
+        SystemPhases.find(second, "FinalizeDropLogicalSubscriptions"), "already done for tl-1");
     assertEquals(
         "1",
         db.one("postgres", "SELECT count(*) FROM pg_subscription WHERE subname = 'later_sub'"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.postgres.JdbcConnector;
 import computectl.spec.ComputeSpec;
 import java.sql.SQLException;
 import java.util.List;
@@ -134,14 +135,14 @@ class Reconciler_Test {
             "SELECT string_agg(datname || ':' || datdba, ',' ORDER BY datname) FROM pg_database");
     Plan again = db.apply(Specs.fixture());
     List<String> roles =
-        again.systemPhase("CreateAndAlterRoles").statements().stream()
+        SystemPhases.find(again, "CreateAndAlterRoles").statements().stream()
             .map(SqlStatement::sql)
             .toList();
     assertTrue(
         roles.stream().allMatch(s -> s.startsWith("ALTER ROLE ")),
         "only md5 roles are re-altered: " + roles);
     assertEquals(5, roles.size(), "alexk (null password) compares equal");
-    assertTrue(again.systemPhase("CreateAndAlterDatabases").isEmpty());
+    assertTrue(SystemPhases.find(again, "CreateAndAlterDatabases").isEmpty());
     assertEquals(
         before,
         db.one(
@@ -226,7 +227,7 @@ class Reconciler_Test {
     Plan plan = db.apply(Specs.builder().db("inv_db", "cloud_admin").build());
     assertEquals(
         List.of("DROP DATABASE IF EXISTS \"inv_db\""),
-        plan.systemPhase("DropInvalidDatabases").statements().stream()
+        SystemPhases.find(plan, "DropInvalidDatabases").statements().stream()
             .map(SqlStatement::sql)
             .toList());
     assertEquals(

@@ -1,5 +1,6 @@
 package computectl.reconcile;
 
+import computectl.postgres.JdbcConnector;
 import computectl.spec.ComputeSpec;
 import computectl.standin.LocalCluster;
 import computectl.testsupport.TestPg;

@@ -3,7 +3,7 @@ package computectl.safekeeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.pageserver.TestSpecs;
 import computectl.spec.ComputeMode;
 import computectl.spec.Lsn;

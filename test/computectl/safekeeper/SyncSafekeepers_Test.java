@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.compute.StartupMetrics;
+import computectl.metrics.StartupMetrics;
 import computectl.postgres.PgCommand;
 import computectl.spec.Lsn;
 import computectl.standin.PgInstall;
 import computectl.testsupport.TestPg;
 import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
 import computectl.util.RunAs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,9 +76,9 @@ class SyncSafekeepers_Test {
   @Test
   void run_nonZeroExitGivesStatusAndStdout() throws Exception {
     install.configureShim("0/1", 3, 0);
-    SyncSafekeepersException e =
+    ComputeCtlException e =
         assertThrows(
-            SyncSafekeepersException.class,
+            ComputeCtlException.class,
             () -> assertTimeoutPreemptively(LIMIT, () -> sync().run(null)));
     assertEquals(
         "postgres --sync-safekeepers exited with non-zero status: exit status: 3. stdout: no"
@@ -90,9 +91,9 @@ class SyncSafekeepers_Test {
   @Test
   void run_textThatIsNoLsnIsAClearError() throws Exception {
     install.configureShim("not-an-lsn", 0, 0);
-    SyncSafekeepersException e =
+    ComputeCtlException e =
         assertThrows(
-            SyncSafekeepersException.class,
+            ComputeCtlException.class,
             () -> assertTimeoutPreemptively(LIMIT, () -> sync().run(null)));
     assertEquals(
         "postgres --sync-safekeepers printed no valid LSN on stdout: 'not-an-lsn'", e.getMessage());
@@ -102,9 +103,9 @@ class SyncSafekeepers_Test {
   void run_deadlineKillsAHangingSync() throws Exception {
     install.configureShim("0/1", 0, 20);
     long started = System.nanoTime();
-    SyncSafekeepersException e =
+    ComputeCtlException e =
         assertThrows(
-            SyncSafekeepersException.class,
+            ComputeCtlException.class,
             () ->
                 assertTimeoutPreemptively(
                     LIMIT, () -> sync().withDeadline(Duration.ofMillis(300)).run(null)));
@@ -139,9 +140,9 @@ class SyncSafekeepers_Test {
   void run_autoscalingWrapsInCgexec() {
     PgCommand cmd =
         new PgCommand(install.postgres().toString(), true, List.of("/nonexistent/prefix"));
-    SyncSafekeepersException e =
+    ComputeCtlException e =
         assertThrows(
-            SyncSafekeepersException.class,
+            ComputeCtlException.class,
             () -> new SyncSafekeepers(cmd, pgdata, children, metrics).run(null));
     assertTrue(
         e.getMessage()

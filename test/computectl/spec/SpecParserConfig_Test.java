@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The wrappers around a spec: the control plane's response, the /configure body, ComputeCtlConfig
- * and its JWKs.
+ * The wrappers around a spec: the control plane's response, the /configure body, SecurityConfig and
+ * its JWKs.
  */
 class SpecParserConfig_Test {
   private static final String NO_KEYS = "{\"jwks\": {\"keys\": []}}";
@@ -29,16 +29,16 @@ class SpecParserConfig_Test {
 
   @Test
   void parseComputeCtlConfig_readsAnEmptyKeySetAsTheDefault() {
-    assertEquals(ComputeCtlConfig.DEFAULT, SpecParser.parseComputeCtlConfig(NO_KEYS));
+    assertEquals(SecurityConfig.DEFAULT, SecurityConfigJson.parse(NO_KEYS));
     assertEquals(
-        ComputeCtlConfig.DEFAULT,
-        SpecParser.parseComputeCtlConfig("{\"jwks\": {\"keys\": []}, \"tls\": null}"));
+        SecurityConfig.DEFAULT,
+        SecurityConfigJson.parse("{\"jwks\": {\"keys\": []}, \"tls\": null}"));
   }
 
   @Test
   void parseComputeCtlConfig_readsTlsPaths() {
-    ComputeCtlConfig c =
-        SpecParser.parseComputeCtlConfig(
+    SecurityConfig c =
+        SecurityConfigJson.parse(
             "{\"jwks\": {\"keys\": []}, \"tls\": {\"key_path\": \"/tls/key.pem\", \"cert_path\":"
                 + " \"/tls/cert.pem\"}}");
     assertEquals(new TlsConfig("/tls/key.pem", "/tls/cert.pem"), c.tls());
@@ -46,8 +46,8 @@ class SpecParserConfig_Test {
 
   @Test
   void parseComputeCtlConfig_readsAnEd25519KeyWithCommonMembers() {
-    ComputeCtlConfig c =
-        SpecParser.parseComputeCtlConfig(
+    SecurityConfig c =
+        SecurityConfigJson.parse(
             keys(
                 "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \""
                     + X
@@ -59,8 +59,8 @@ class SpecParserConfig_Test {
 
   @Test
   void parseComputeCtlConfig_keepsKeysOfEveryTypeInOrder() {
-    ComputeCtlConfig c =
-        SpecParser.parseComputeCtlConfig(
+    SecurityConfig c =
+        SecurityConfigJson.parse(
             keys(
                 "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"" + X + "\"}",
                 "{\"kty\": \"RSA\", \"n\": \"0vx7\", \"e\": \"AQAB\", \"alg\": \"RS256\", \"kid\":"
@@ -84,7 +84,7 @@ class SpecParserConfig_Test {
             + " \"HS512\", \"ES256\", \"ES384\", \"RS256\", \"RS384\", \"RS512\", \"PS256\","
             + " \"PS384\", \"PS512\", \"EdDSA\", \"RSA1_5\", \"RSA-OAEP\", \"RSA-OAEP-256\"",
         () ->
-            SpecParser.parseComputeCtlConfig(
+            SecurityConfigJson.parse(
                 keys(
                     "{\"kty\": \"oct\", \"k\": \"s\"}",
                     "{\"kty\": \"EC\", \"crv\": \"P-521\", \"x\": \"a\", \"y\": \"b\", \"alg\":"
@@ -96,55 +96,50 @@ class SpecParserConfig_Test {
     assertShape(
         "jwks.keys[0].kty: unknown key type \"XYZ\", expected one of \"EC\", \"RSA\", \"oct\","
             + " \"OKP\"",
-        () -> SpecParser.parseComputeCtlConfig(keys("{\"kty\": \"XYZ\"}")));
+        () -> SecurityConfigJson.parse(keys("{\"kty\": \"XYZ\"}")));
     assertShape(
         "jwks.keys[0]: missing field \"kty\"",
-        () -> SpecParser.parseComputeCtlConfig(keys("{\"crv\": \"Ed25519\", \"x\": \"a\"}")));
+        () -> SecurityConfigJson.parse(keys("{\"crv\": \"Ed25519\", \"x\": \"a\"}")));
     assertShape(
         "jwks.keys[0]: missing field \"x\"",
-        () -> SpecParser.parseComputeCtlConfig(keys("{\"kty\": \"OKP\", \"crv\": \"Ed25519\"}")));
+        () -> SecurityConfigJson.parse(keys("{\"kty\": \"OKP\", \"crv\": \"Ed25519\"}")));
     assertShape(
         "jwks.keys[0]: missing field \"y\"",
         () ->
-            SpecParser.parseComputeCtlConfig(
-                keys("{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"a\"}")));
+            SecurityConfigJson.parse(keys("{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"a\"}")));
     assertShape(
         "jwks.keys[0]: missing field \"e\"",
-        () -> SpecParser.parseComputeCtlConfig(keys("{\"kty\": \"RSA\", \"n\": \"a\"}")));
+        () -> SecurityConfigJson.parse(keys("{\"kty\": \"RSA\", \"n\": \"a\"}")));
     assertShape(
         "jwks.keys[0]: missing field \"k\"",
-        () -> SpecParser.parseComputeCtlConfig(keys("{\"kty\": \"oct\"}")));
+        () -> SecurityConfigJson.parse(keys("{\"kty\": \"oct\"}")));
     assertShape(
         "jwks.keys[0].crv: unknown variant \"X25519\", expected one of \"P-256\", \"P-384\","
             + " \"P-521\", \"Ed25519\"",
         () ->
-            SpecParser.parseComputeCtlConfig(
+            SecurityConfigJson.parse(
                 keys("{\"kty\": \"OKP\", \"crv\": \"X25519\", \"x\": \"a\"}")));
     assertShape(
         "jwks.keys[0].kid: expected a string, got 7",
         () ->
-            SpecParser.parseComputeCtlConfig(
+            SecurityConfigJson.parse(
                 keys("{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"a\", \"kid\": 7}")));
     assertShape(
         "jwks.keys[0].key_ops[0]: expected a string, got 1",
-        () ->
-            SpecParser.parseComputeCtlConfig(
-                keys("{\"kty\": \"oct\", \"k\": \"s\", \"key_ops\": [1]}")));
+        () -> SecurityConfigJson.parse(keys("{\"kty\": \"oct\", \"k\": \"s\", \"key_ops\": [1]}")));
   }
 
   @Test
   void parseComputeCtlConfig_requiresTheKeySet() {
-    assertShape(
-        ".: missing field \"jwks\"", () -> SpecParser.parseComputeCtlConfig("{\"tls\": null}"));
-    assertShape(
-        "jwks: missing field \"keys\"", () -> SpecParser.parseComputeCtlConfig("{\"jwks\": {}}"));
+    assertShape(".: missing field \"jwks\"", () -> SecurityConfigJson.parse("{\"tls\": null}"));
+    assertShape("jwks: missing field \"keys\"", () -> SecurityConfigJson.parse("{\"jwks\": {}}"));
     assertShape(
         "jwks.keys: expected an array, got null",
-        () -> SpecParser.parseComputeCtlConfig("{\"jwks\": {\"keys\": null}}"));
+        () -> SecurityConfigJson.parse("{\"jwks\": {\"keys\": null}}"));
     assertShape(
         "tls: missing field \"key_path\"",
         () ->
-            SpecParser.parseComputeCtlConfig(
+            SecurityConfigJson.parse(
                 "{\"jwks\": {\"keys\": []}, \"tls\": {\"cert_path\": \"/c\"}}"));
   }
 
@@ -157,7 +152,7 @@ class SpecParserConfig_Test {
                 + ", \"timestamp\": \"2025-04-01T00:00:00Z\"}");
     assertEquals(
         new ControlPlaneSpecResponse(
-            null, ControlPlaneSpecResponse.Status.EMPTY, ComputeCtlConfig.DEFAULT),
+            null, ControlPlaneSpecResponse.Status.EMPTY, SecurityConfig.DEFAULT),
         r);
     assertNull(
         SpecParser.parseControlPlaneResponse(
@@ -220,7 +215,7 @@ class SpecParserConfig_Test {
     ConfigurationRequest r =
         SpecParser.parseConfigurationRequest(
             "{\"spec\": " + spec + ", \"compute_ctl_config\": " + NO_KEYS + "}");
-    assertEquals(new ConfigurationRequest(SpecParser.parseSpec(spec), ComputeCtlConfig.DEFAULT), r);
+    assertEquals(new ConfigurationRequest(SpecParser.parseSpec(spec), SecurityConfig.DEFAULT), r);
   }
 
   @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.metrics.ComputeCtlMetrics;
+import computectl.metrics.ExportedMetrics;
 import computectl.testsupport.Fixtures;
 import computectl.util.ComputeCtlException;
 import java.io.IOException;
@@ -29,9 +29,10 @@ class SpecSource_Test {
   private static final String EMPTY =
       "{\"spec\": null, \"status\": \"empty\", \"compute_ctl_config\": " + CONFIG + "}";
 
-  private final ComputeCtlMetrics metrics = new ComputeCtlMetrics();
+  private final ExportedMetrics metrics = new ExportedMetrics();
   private final List<Long> sleeps = new ArrayList<>();
-  private final SpecSource source = new SpecSource(metrics, "secret-token", sleeps::add);
+  private final SpecSource source =
+      new SpecSource(metrics, "secret-token", d -> sleeps.add(d.toMillis()));
 
   @TempDir Path dir;
 
@@ -192,7 +193,8 @@ class SpecSource_Test {
   @Test
   void fromControlPlane_sendsAnEmptyBearerWithoutToken() throws IOException {
     try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, EMPTY))) {
-      new SpecSource(metrics, null, sleeps::add).fromControlPlane(cp.baseUri(), "c");
+      new SpecSource(metrics, null, d -> sleeps.add(d.toMillis()))
+          .fromControlPlane(cp.baseUri(), "c");
       String header = cp.requests().get(0).authorization().get(0);
       assertTrue(header.equals("Bearer ") || header.equals("Bearer"), header);
     }
@@ -211,7 +213,7 @@ class SpecSource_Test {
   void fromInline_givesTheDefaultConfigAndNoLiveConfiguration() {
     AcquiredSpec got = source.fromInline(SPEC);
     assertEquals(SpecParser.parseSpec(SPEC), got.spec());
-    assertEquals(ComputeCtlConfig.DEFAULT, got.computeCtlConfig());
+    assertEquals(SecurityConfig.DEFAULT, got.computeCtlConfig());
     assertFalse(got.liveConfigAllowed());
   }
 
@@ -227,7 +229,7 @@ class SpecSource_Test {
   void fromFile_allowsLiveConfiguration() {
     AcquiredSpec got = source.fromFile(Fixtures.path(SpecParser_Test.API_SPEC).toString());
     assertEquals(SpecParser.parseSpec(SPEC), got.spec());
-    assertEquals(ComputeCtlConfig.DEFAULT, got.computeCtlConfig());
+    assertEquals(SecurityConfig.DEFAULT, got.computeCtlConfig());
     assertTrue(got.liveConfigAllowed());
   }
 

@@ -34,9 +34,42 @@ class SpecValidator_Test {
   }
 
   private static void assertInvalid(String message, ComputeSpec spec) {
+    assertInvalid(null, message, spec);
+  }
+
+  private static void assertInvalid(String path, String message, ComputeSpec spec) {
     SpecException e = assertThrows(SpecException.class, () -> SpecValidator.validate(spec));
     assertEquals(message, e.getMessage());
     assertEquals(SpecException.Kind.VALIDATION, e.kind());
+    if (path != null) {
+      assertEquals(path, e.path());
+    }
+  }
+
+  @Test
+  void validate_namesTheJsonPathOfTheFieldConcerned() {
+    assertInvalid("pageserver_connstring", "pageserver connstr should be provided", spec(""));
+    assertInvalid(
+        "safekeeper_connstrings",
+        "safekeeper connstrings should be provided",
+        spec("\"pageserver_connstring\": \"p\""));
+    assertInvalid(
+        "tenant_id",
+        "tenant id should be provided",
+        spec("\"pageserver_connstring\": \"p\", \"safekeeper_connstrings\": [\"s\"]"));
+    assertInvalid(
+        "cluster.settings[2].value",
+        "invalid tenant id",
+        spec(
+            "\"pageserver_connstring\": \"p\"",
+            "neon.safekeepers",
+            "s",
+            "other",
+            "x",
+            "neon.tenant_id",
+            "xyz",
+            "neon.tenant_id",
+            TENANT));
   }
 
   @Test

@@ -203,7 +203,7 @@ class TarExtractorEndless_Test {
         archive(
             w -> {
               w.writeFile("dup", 0644, 0, "first".getBytes(StandardCharsets.UTF_8));
-              w.writeHostile("dup", '2', "../canary/secret", 0, new byte[0]);
+              HostileEntry.write(w, "dup", '2', "../canary/secret", 0, new byte[0]);
               w.writeSymlink("dup", "other", 0);
               w.writeFile("dup", 0644, 0, "last".getBytes(StandardCharsets.UTF_8));
             });

@@ -255,7 +255,7 @@ class TarReader_Test {
 
   @Test
   void next_refusesNegativeSize() throws IOException {
-    byte[] tar = tar(w -> w.writeHostile("neg", '0', "", -1, new byte[0]));
+    byte[] tar = tar(w -> HostileEntry.write(w, "neg", '0', "", -1, new byte[0]));
     TarException e = assertThrows(TarException.class, () -> entries(tar));
     assertEquals("tar entry neg: size -1 is negative", e.getMessage());
   }

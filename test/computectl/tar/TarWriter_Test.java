@@ -87,10 +87,10 @@ class TarWriter_Test {
   }
 
   @Test
-  void writeHostile_storesRawTypeSizeAndBody() throws IOException {
+  void hostileEntry_storesRawTypeSizeAndBody() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (TarWriter w = new TarWriter(out)) {
-      w.writeHostile("../evil", '3', "", 7, new byte[] {1, 2});
+      HostileEntry.write(w, "../evil", '3', "", 7, new byte[] {1, 2});
     }
     byte[] tar = out.toByteArray();
     assertEquals(512 + 512 + 1024, tar.length, "header, the 2-byte body padded, end marker");

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
+import computectl.postgres.JdbcConnector;
 import computectl.reconcile.ApplyContext;
 import computectl.reconcile.ApplyMode;
-import computectl.reconcile.JdbcConnector;
 import computectl.reconcile.Reconciler;
 import computectl.spec.ComputeSpec;
 import computectl.spec.SpecParser;

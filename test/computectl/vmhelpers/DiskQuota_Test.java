@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +35,9 @@ class DiskQuota_Test {
     h.exitWith(1);
     h.deleteToolWhenRun();
 
-    VmHelperException e =
+    ComputeCtlException e =
         assertThrows(
-            VmHelperException.class, () -> new DiskQuota(h.sudo, h.tool, null).set(2048, "/mnt"));
+            ComputeCtlException.class, () -> new DiskQuota(h.sudo, h.tool, null).set(2048, "/mnt"));
 
     assertEquals(
         "failed to set disk quota: could not run `"

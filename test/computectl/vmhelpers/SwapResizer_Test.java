@@ -3,6 +3,7 @@ package computectl.vmhelpers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import computectl.util.ComputeCtlException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,9 @@ class SwapResizer_Test {
     HelperScripts h = new HelperScripts("resize-swap");
     h.exitWith(3);
 
-    VmHelperException e =
+    ComputeCtlException e =
         assertThrows(
-            VmHelperException.class, () -> new SwapResizer(h.sudo, h.tool, null).resize(4096));
+            ComputeCtlException.class, () -> new SwapResizer(h.sudo, h.tool, null).resize(4096));
 
     assertEquals(
         "failed to resize swap: could not run `"
@@ -53,9 +54,9 @@ class SwapResizer_Test {
     HelperScripts h = new HelperScripts("resize-swap");
     Path noSudo = h.dir.resolve("no-such-sudo");
 
-    VmHelperException e =
+    ComputeCtlException e =
         assertThrows(
-            VmHelperException.class, () -> new SwapResizer(noSudo, h.tool, null).resize(1));
+            ComputeCtlException.class, () -> new SwapResizer(noSudo, h.tool, null).resize(1));
 
     assertEquals(
         true,

@@ -1,5 +1,6 @@
 package computectl.fleet;
 
+import computectl.util.ComputeCtlException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,7 +18,7 @@ public record ComputePorts(int postgres, int external, int internal) {
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       return s.getLocalPort();
     } catch (IOException e) {
-      throw new FleetException("cannot find a free loopback port: " + e.getMessage(), e);
+      throw new ComputeCtlException("cannot find a free loopback port: " + e.getMessage(), e);
     }
   }
 }

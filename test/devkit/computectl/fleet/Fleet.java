@@ -5,6 +5,7 @@ import computectl.standin.BasebackupTar;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
 import computectl.standin.StandInBasebackup;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.RunAs;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class Fleet implements AutoCloseable {
               + ", control plane at "
               + controlPlane.uri());
     } catch (IOException e) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "cannot set up the fleet's PostgreSQL and pageserver under "
               + workDir
               + ": "
@@ -132,7 +133,7 @@ public final class Fleet implements AutoCloseable {
       RunAs.chownTree(user, dir);
       return dir;
     } catch (IOException e) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "cannot create the directory of " + name + " under " + workDir + ": " + e.getMessage(),
           e);
     }
@@ -145,7 +146,7 @@ public final class Fleet implements AutoCloseable {
       settled.add(expected);
       String got = c.awaitStatus(settled, SETTLE_TIMEOUT);
       if (!got.equals(expected)) {
-        throw new FleetException(
+        throw new ComputeCtlException(
             c.name()
                 + " settled in "
                 + got
@@ -177,7 +178,7 @@ public final class Fleet implements AutoCloseable {
   public FleetCompute compute(String name) {
     FleetCompute c = computes.get(name);
     if (c == null) {
-      throw new FleetException("no compute named " + name + " in the fleet");
+      throw new ComputeCtlException("no compute named " + name + " in the fleet");
     }
     return c;
   }

@@ -4,6 +4,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.RunAs;
 import java.io.IOException;
@@ -87,7 +88,7 @@ public final class FleetCompute implements AutoCloseable {
     try {
       return new FleetCompute(member, ports, dir, pb.start());
     } catch (IOException e) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "cannot start compute_ctl for " + member.name() + ": " + e.getMessage(), e);
     }
   }
@@ -150,7 +151,7 @@ public final class FleetCompute implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new FleetException(
+    throw new ComputeCtlException(
         name()
             + " did not reach "
             + statuses
@@ -167,7 +168,7 @@ public final class FleetCompute implements AutoCloseable {
     HttpResponse<String> r =
         post("/configure", FleetSpecs.configureBody(spec), Duration.ofSeconds(120));
     if (r.statusCode() != 200 || !r.body().contains("\"status\":\"running\"")) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "/configure of "
               + name()
               + " answered "
@@ -184,7 +185,7 @@ public final class FleetCompute implements AutoCloseable {
   void terminate() throws InterruptedException {
     HttpResponse<String> r = post("/terminate", "", Duration.ofSeconds(90));
     if (r.statusCode() != 200) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "/terminate of " + name() + " answered " + r.statusCode() + " " + r.body());
     }
     expectedStatus = "terminated";
@@ -199,7 +200,8 @@ public final class FleetCompute implements AutoCloseable {
               .POST(HttpRequest.BodyPublishers.ofString(body)),
           timeout);
     } catch (IOException e) {
-      throw new FleetException("POST " + path + " to " + name() + " failed: " + e.getMessage(), e);
+      throw new ComputeCtlException(
+          "POST " + path + " to " + name() + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -5,6 +5,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import computectl.util.ComputeCtlException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -47,7 +48,8 @@ final class FleetControlPlane implements AutoCloseable {
       s.start();
       return cp;
     } catch (IOException e) {
-      throw new FleetException("cannot start the control plane stand-in: " + e.getMessage(), e);
+      throw new ComputeCtlException(
+          "cannot start the control plane stand-in: " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package computectl.fleet;
 
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.RunAs;
 import java.io.IOException;
@@ -43,14 +44,15 @@ public final class FleetDemo implements AutoCloseable {
   public static FleetDemo start(Options o) throws InterruptedException {
     Path rules = o.rulesDir().resolve(RULES_FILE);
     if (!Files.isRegularFile(rules)) {
-      throw new FleetException("no " + RULES_FILE + " in " + o.rulesDir());
+      throw new ComputeCtlException("no " + RULES_FILE + " in " + o.rulesDir());
     }
     FleetPlan plan = FleetPlan.standard(o.older(), o.newer());
     FleetDemo demo;
     try {
       demo = new FleetDemo(RunAs.ownedTempDir(RunAs.unprivilegedUser(), "computectl-fleet-"));
     } catch (IOException e) {
-      throw new FleetException("cannot create the fleet's work directory: " + e.getMessage(), e);
+      throw new ComputeCtlException(
+          "cannot create the fleet's work directory: " + e.getMessage(), e);
     }
     try {
       demo.fleet = Fleet.start(plan, demo.workDir, o.pgBinDir());
@@ -99,7 +101,7 @@ public final class FleetDemo implements AutoCloseable {
       Files.writeString(file, yaml);
       return file;
     } catch (IOException e) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "cannot write the retired build tags under " + dir + ": " + e.getMessage(), e);
     }
   }
@@ -170,7 +172,7 @@ public final class FleetDemo implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new FleetException(
+    throw new ComputeCtlException(
         "after "
             + timeout.toSeconds()
             + " s Prometheus answers "

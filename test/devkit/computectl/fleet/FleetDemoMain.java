@@ -38,7 +38,7 @@ public final class FleetDemoMain {
           continue;
         }
         if (i + 1 >= argv.length) {
-          throw new FleetException("missing value after " + flag);
+          throw new ComputeCtlException("missing value after " + flag);
         }
         Path v = Path.of(argv[++i]);
         switch (flag) {
@@ -47,7 +47,7 @@ public final class FleetDemoMain {
           case "--prometheus" -> prometheus = v;
           case "--pg-bin-dir" -> pgBin = v;
           default ->
-              throw new FleetException(
+              throw new ComputeCtlException(
                   "unknown argument "
                       + flag
                       + " (use --image <dir> twice, --rules, --prometheus, --pg-bin-dir,"
@@ -55,7 +55,7 @@ public final class FleetDemoMain {
         }
       }
       if (images.size() != 2) {
-        throw new FleetException(
+        throw new ComputeCtlException(
             "give exactly two --image directories (the older build first), got " + images.size());
       }
       return new Args(images, rules, prometheus, pgBin, keep);

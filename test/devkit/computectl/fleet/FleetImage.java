@@ -1,5 +1,6 @@
 package computectl.fleet;
 
+import computectl.util.ComputeCtlException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ public record FleetImage(Path dir, String buildTag) {
   public static FleetImage read(Path dir) {
     Path jar = dir.resolve(JAR);
     if (!Files.isRegularFile(dir.resolve("bin/compute_ctl")) || !Files.isRegularFile(jar)) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           dir
               + " is not a compute_ctl runtime image (no bin/compute_ctl or "
               + JAR
@@ -41,7 +42,8 @@ public record FleetImage(Path dir, String buildTag) {
       String tag = p.getProperty("build_tag", "").trim();
       return new FleetImage(dir, tag.isEmpty() ? "latest" : tag);
     } catch (IOException e) {
-      throw new FleetException("cannot read the build tag of " + jar + ": " + e.getMessage(), e);
+      throw new ComputeCtlException(
+          "cannot read the build tag of " + jar + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package computectl.fleet;
 
 import computectl.fleet.FleetMember.Start;
+import computectl.util.ComputeCtlException;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public record FleetPlan(
     members = List.copyOf(members);
     long tags = members.stream().map(FleetMember::buildTag).distinct().count();
     if (tags < 2) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "a fleet needs computes of at least two build tags, all of these are "
               + members.get(0).buildTag()
               + "; build the second image with another BUILD_TAG");
@@ -28,7 +29,7 @@ public record FleetPlan(
   /** The standard six-compute fleet built from an older and a newer image. */
   public static FleetPlan standard(FleetImage older, FleetImage newer) {
     if (older.buildTag().equals(newer.buildTag())) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "both images carry build tag "
               + older.buildTag()
               + " ("
@@ -52,6 +53,6 @@ public record FleetPlan(
     return members.stream()
         .filter(m -> m.name().equals(name))
         .findFirst()
-        .orElseThrow(() -> new FleetException("no compute named " + name + " in the fleet"));
+        .orElseThrow(() -> new ComputeCtlException("no compute named " + name + " in the fleet"));
   }
 }

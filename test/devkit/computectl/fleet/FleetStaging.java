@@ -1,5 +1,6 @@
 package computectl.fleet;
 
+import computectl.util.ComputeCtlException;
 import computectl.util.RunAs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,12 +25,12 @@ final class FleetStaging {
     try {
       Files.createDirectories(stageDir.getParent());
       if (run(List.of("cp", "-a", image.dir().toString(), stageDir.toString())) != 0) {
-        throw new FleetException("cannot copy the image " + image.dir() + " to " + stageDir);
+        throw new ComputeCtlException("cannot copy the image " + image.dir() + " to " + stageDir);
       }
       RunAs.chownTree(user, stageDir);
       return stageDir.resolve("bin/compute_ctl");
     } catch (IOException e) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "cannot stage the image " + image.dir() + " for user " + user + ": " + e.getMessage(), e);
     }
   }

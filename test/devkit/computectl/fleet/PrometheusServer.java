@@ -4,6 +4,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
 import java.net.URI;
@@ -44,7 +45,7 @@ public final class PrometheusServer implements AutoCloseable {
       Path binary, Path dir, PrometheusConfig config, Duration readyTimeout)
       throws InterruptedException {
     if (!Files.isExecutable(binary)) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "no Prometheus server at " + binary + " (install the Debian package prometheus)");
     }
     int port = ComputePorts.freePort();
@@ -63,7 +64,7 @@ public final class PrometheusServer implements AutoCloseable {
               .redirectOutput(dir.resolve("prometheus.log").toFile())
               .start();
     } catch (IOException e) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "cannot start Prometheus from " + binary + " in " + dir + ": " + e.getMessage(), e);
     }
     PrometheusServer server = new PrometheusServer(p, port, dir);
@@ -102,7 +103,7 @@ public final class PrometheusServer implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new FleetException(
+    throw new ComputeCtlException(
         "Prometheus did not become ready in "
             + timeout.toSeconds()
             + " s ("
@@ -117,15 +118,16 @@ public final class PrometheusServer implements AutoCloseable {
     try {
       r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new FleetException("query " + promql + " failed: " + e.getMessage(), e);
+      throw new ComputeCtlException("query " + promql + " failed: " + e.getMessage(), e);
     }
     JsonObject body = Json.parse(r.body()).asObject();
     if (r.statusCode() != 200 || !"success".equals(body.getString("status", ""))) {
-      throw new FleetException("query " + promql + " answered " + r.statusCode() + ": " + r.body());
+      throw new ComputeCtlException(
+          "query " + promql + " answered " + r.statusCode() + ": " + r.body());
     }
     JsonObject data = body.get("data").asObject();
     if (!"vector".equals(data.getString("resultType", ""))) {
-      throw new FleetException(
+      throw new ComputeCtlException(
           "query " + promql + " gave a " + data.getString("resultType", "?") + ", not a vector");
     }
     List<PromSample> out = new ArrayList<>();

@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -171,10 +169,6 @@ public final class PageserverStandIn implements AutoCloseable {
       this.gzipped = null;
     }
     return this;
-  }
-
-  public PageserverStandIn serveTarFile(Path file) throws IOException {
-    return serveTar(Files.readAllBytes(file));
   }
 
   /**

@@ -1,0 +1,283 @@
+package computectl.compute;
+
+import computectl.extension.RemoteExtensions;
+import computectl.lease.LsnLeaseRenewer;
+import computectl.metrics.ExportedMetrics;
+import computectl.metrics.StartupMetrics.Field;
+import computectl.postgres.CoreDumps;
+import computectl.postgres.PgProcess;
+import computectl.safekeeper.SyncSafekeepers;
+import computectl.spec.ParsedSpec;
+import computectl.util.ChildProcesses;
+import computectl.util.ComputeCtlException;
+import computectl.util.ExitCode;
+import computectl.util.Log;
+import computectl.vmmonitor.VmMonitor;
+import computectl.vmmonitor.VmMonitorConfig;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One compute's life once the spec source is settled (behaviour.md 5.1 steps 8 to 14): wait for a
+ * spec, start, serve reconfigurations, wait on the postmaster, clean up. It owns every thread and
+ * child process it starts.
+ */
+public final class ComputeLifecycle implements AutoCloseable {
+  /**
+   * How {@link #run} ended: the process exit code (an {@link ExitCode}, or Postgres's own code when
+   * it exited on its own), and whether to keep serving HTTP for a while first.
+   */
+  public record Outcome(int exitCode, boolean delayExit) {
+    Outcome(ExitCode code, boolean delayExit) {
+      this(code.code(), delayExit);
+    }
+  }
+
+  /** How long a signal waits for Postgres's fast shutdown before escalating. */
+  static final Duration SIGNAL_SHUTDOWN_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * How long the start's background work gets before the one full collection (see {@link
+   * #trimHeap}).
+   */
+  private static final long HEAP_TRIM_DELAY_MILLIS = 1000;
+
+  private final LaunchOptions cfg;
+  private final ComputeNode node;
+  private final ChildProcesses children;
+  private final BackgroundTasks background = new BackgroundTasks();
+  private final StartupFlow flow;
+  private final Configurator configurator;
+  private final Function<Boolean, VmMonitorConfig> vmMonitorConfig;
+  private final PreStart preStart;
+  private LsnLeaseRenewer lease;
+
+  /**
+   * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
+   *     served
+   * @param vmMonitorConfig the vm-monitor's configuration given whether the spec lets it resize the
+   *     file cache (built when Postgres is up; the vm-monitor runs only when AUTOSCALING is set),
+   *     or null
+   */
+  public ComputeLifecycle(
+      LaunchOptions cfg,
+      ComputeNode node,
+      ExportedMetrics metrics,
+      ChildProcesses children,
+      Supplier<RemoteExtensions> extensions,
+      Function<Boolean, VmMonitorConfig> vmMonitorConfig) {
+    this.cfg = cfg;
+    this.node = node;
+    this.children = children;
+    this.vmMonitorConfig = vmMonitorConfig;
+    SpecApplier applier = new SpecApplier(cfg, metrics, background);
+    this.preStart = new PreStart(cfg, node, children, metrics, extensions, background);
+    this.flow = new StartupFlow(cfg, node, children, applier, preStart);
+    this.configurator = new Configurator(cfg, node, applier, background);
+  }
+
+  public ChildProcesses children() {
+    return children;
+  }
+
+  public Outcome run() throws InterruptedException {
+    if (node.spec() == null && !awaitSpec()) {
+      return new Outcome(ExitCode.OK, true);
+    }
+    startLease();
+    boolean failed = !startCompute();
+    PgProcess pg = flow.postgres();
+    if (pg == null) {
+      return new Outcome(ExitCode.FAILURE, true);
+    }
+    Optional<VmMonitor> vm = failed ? Optional.empty() : startVmMonitor();
+    if (!failed) {
+      background.spawn("heap-trim", ComputeLifecycle::trimHeap);
+    }
+    Integer code;
+    try {
+      code = pg.waitExit();
+    } finally {
+      vm.ifPresent(VmMonitor::stop);
+    }
+    Log.info("Postgres exited with code " + code + ", shutting down");
+    // A replayed basebackup file (offline debugging) has no safekeepers to sync with.
+    if (node.spec().spec().mode().isPrimary()
+        && cfg.basebackupFile() == null
+        && !syncOnShutdown()) {
+      return new Outcome(ExitCode.FAILURE, false);
+    }
+    boolean terminated =
+        node.transitionIf(
+                s -> s == ComputeStatus.TERMINATION_PENDING, ComputeStatus.TERMINATED, null)
+            == ComputeStatus.TERMINATION_PENDING;
+    CoreDumps.withSystemDebuggers().report(CoreDumps.coreDir(cfg.pgdata()), cfg.pg().pgbin());
+    // Upstream exits with Postgres's code even after a failed start, which can be 0 when the
+    // SIGQUIT meets Postgres in crash recovery; a failed start never reports success here.
+    int exit = code == null || (failed && code == 0) ? ExitCode.FAILURE.code() : code;
+    return new Outcome(exit, failed || terminated);
+  }
+
+  /**
+   * The start leaves tens of megabytes of garbage (spec, catalog snapshots, JDBC buffers) in a heap
+   * that then sits idle for hours. One full collection, once the start's background work has had a
+   * moment, returns that memory to the system (the launcher's MaxHeapFreeRatio lets the heap
+   * shrink).
+   */
+  private static void trimHeap() {
+    try {
+      Thread.sleep(HEAP_TRIM_DELAY_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    System.gc();
+  }
+
+  /**
+   * Step 9 of behaviour.md 5.1: a Static compute keeps a pageserver lease on its LSN; it re-reads
+   * the spec on reconfiguration.
+   */
+  private void startLease() {
+    lease = LsnLeaseRenewer.forStatic(node.spec(), node::spec);
+    if (lease != null) {
+      LsnLeaseRenewer l = lease;
+      node.addListener(
+          (from, to) -> {
+            if (from == ComputeStatus.CONFIGURATION && to == ComputeStatus.RUNNING) {
+              l.wake();
+            }
+          });
+      lease.start();
+    }
+  }
+
+  /**
+   * Step 11 of behaviour.md 5.1: the vm-monitor runs while Postgres does, when AUTOSCALING is set.
+   */
+  private Optional<VmMonitor> startVmMonitor() {
+    if (vmMonitorConfig == null) {
+      return Optional.empty();
+    }
+    boolean lfc = !Boolean.TRUE.equals(node.spec().spec().disableLfcResizing());
+    try {
+      return VmMonitor.startIfAutoscaling(cfg.env(), vmMonitorConfig.apply(lfc));
+    } catch (ComputeCtlException e) {
+      Log.error("could not start the vm-monitor: " + ComputeCtlException.chain(e));
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Pooled start: wait for /configure. False when a /terminate came first (upstream hangs there).
+   */
+  private boolean awaitSpec() throws InterruptedException {
+    Log.info("no compute spec provided, waiting");
+    ComputeStatus s =
+        node.await(
+            st ->
+                st == ComputeStatus.CONFIGURATION_PENDING
+                    || st == ComputeStatus.TERMINATION_PENDING,
+            null);
+    if (s == ComputeStatus.TERMINATION_PENDING) {
+      node.setStatus(ComputeStatus.TERMINATED);
+      return false;
+    }
+    Log.info("got spec, continue configuration");
+    node.metrics()
+        .set(
+            Field.WAIT_FOR_SPEC_MS,
+            StartupFlow.millis(node.state().startTime(), node.clock().instant()));
+    node.resetStartTime();
+    return true;
+  }
+
+  private boolean startCompute() {
+    try {
+      node.setStatus(ComputeStatus.INIT);
+      configurator.start();
+      flow.start(node.spec());
+      return true;
+    } catch (ComputeCtlException e) {
+      failStartup(ComputeCtlException.chain(e));
+    } catch (RuntimeException e) {
+      Log.error("internal error during startup: " + e);
+      failStartup("internal error: " + e);
+    }
+    return false;
+  }
+
+  private void failStartup(String error) {
+    Log.error("could not start the compute node: " + error);
+    node.fail(error);
+    PgProcess pg = flow.postgres();
+    if (pg != null && pg.isAlive()) {
+      pg.signal("QUIT");
+    }
+  }
+
+  private boolean syncOnShutdown() {
+    Log.info("syncing safekeepers on shutdown");
+    ParsedSpec ps = node.spec();
+    try {
+      // The start's deadline applies here too: a hung sync must not keep the process from exiting.
+      new SyncSafekeepers(cfg.pg(), cfg.pgdata(), children, node.metrics())
+          .withDeadline(StartupFlow.syncSafekeepersDeadline(cfg))
+          .run(ps.spec().storageAuthToken());
+      return true;
+    } catch (ComputeCtlException e) {
+      Log.error("failed to sync safekeepers on shutdown: " + ComputeCtlException.chain(e));
+      return false;
+    }
+  }
+
+  /**
+   * What {@code /terminate} and the signal handler send: SIGTERM to a sync, SIGINT (fast shutdown)
+   * to Postgres.
+   */
+  public void sendTerminationSignals() {
+    Process sync = children.find(SyncSafekeepers.PROCESS_NAME);
+    if (sync != null) {
+      ChildProcesses.signal(sync.pid(), "TERM");
+    }
+    Process pg = children.find(PgProcess.PROCESS_NAME);
+    if (pg != null) {
+      ChildProcesses.signal(pg.pid(), "INT");
+    }
+  }
+
+  /**
+   * SIGINT/SIGTERM to compute_ctl: like upstream, forward the shutdown and exit 1, but wait for
+   * Postgres to stop first (upstream exits at once and can leave it running).
+   */
+  public void onTerminationSignal(String name) {
+    Log.info("received SIG" + name + " termination signal");
+    sendTerminationSignals();
+    Process pg = children.find(PgProcess.PROCESS_NAME);
+    try {
+      if (pg != null && !pg.waitFor(SIGNAL_SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        Log.warn(
+            "Postgres did not stop in " + SIGNAL_SHUTDOWN_WAIT.toSeconds() + " s, sending SIGQUIT");
+        ChildProcesses.signal(pg.pid(), "QUIT");
+        pg.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    children.killAll();
+  }
+
+  @Override
+  public void close() {
+    configurator.close();
+    preStart.close();
+    if (lease != null) {
+      lease.close();
+    }
+    background.close();
+    children.killAll();
+  }
+}
