@@ -3,7 +3,6 @@ package computectl.compute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.http.HttpLimits;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
@@ -59,7 +58,14 @@ class ComputeHttpAbuse_Test {
   }
 
   /** A port under test: how to half-send a request there, and a request it must answer. */
-  private record Port(String name, int port, String halfHead, String probe, String answer) {}
+  private record Port(
+      String name, int port, int cap, String halfHead, String probe, String answer) {}
+
+  /** The API's connection cap in this test: small enough that floods past it stay cheap. */
+  private static final int API_CAP = 400;
+
+  /** The vm-monitor's cap on upgrade requests still arriving (its listener's own constant). */
+  private static final int VM_MONITOR_CAP = 1024;
 
   /**
    * Floods of connections that never finish a request (half heads that trickle, connections that
@@ -78,7 +84,13 @@ class ComputeHttpAbuse_Test {
             node,
             new TestSpec(fx, node).write(),
             List.of("--vm-monitor-addr", "127.0.0.1:" + vmPort),
-            Map.of("AUTOSCALING", "1", "PATH", cgexecShim() + ":" + System.getenv("PATH")))) {
+            Map.of(
+                "AUTOSCALING",
+                "1",
+                "PATH",
+                cgexecShim() + ":" + System.getenv("PATH"),
+                Setting.HTTP_MAX_CONNECTIONS.variable(),
+                Integer.toString(API_CAP)))) {
       String running =
           cc.awaitStatus(
               st -> st.contains("\"running\"") || st.contains("\"failed\""),
@@ -89,18 +101,21 @@ class ComputeHttpAbuse_Test {
               new Port(
                   "external",
                   node.externalPort(),
+                  API_CAP,
                   HALF_REQUEST,
                   "GET /status HTTP/1.1\r\nHost: c\r\nConnection: close\r\n\r\n",
                   "HTTP/1.1 200 OK"),
               new Port(
                   "internal",
                   node.internalPort(),
+                  API_CAP,
                   "POST /grants HTTP/1.1\r\nHost: c\r\nX-Slow: ",
                   "GET /status HTTP/1.1\r\nHost: c\r\nConnection: close\r\n\r\n",
                   "HTTP/1.1 404 Not Found"),
               new Port(
                   "vm-monitor",
                   vmPort,
+                  VM_MONITOR_CAP,
                   "GET /monitor HTTP/1.1\r\nHost: c\r\nX-Slow: ",
                   String.join(
                       "\r\n",
@@ -116,17 +131,23 @@ class ComputeHttpAbuse_Test {
       for (Port p : ports) {
         assertEquals(p.answer(), ConnectionFlood.ask(p.port(), p.probe(), PROBE_WAIT), p.name());
       }
-      int cap = HttpLimits.DEFAULT.maxConnections();
-      int[][] rounds = {{cap, cap / 5}, {cap * 3 / 5, cap / 10}, {cap, cap / 5}};
+      // Per round, as fractions of each port's cap: half heads, then idle connections.
+      double[][] rounds = {{1, 0.2}, {0.6, 0.1}, {1, 0.2}};
       int baseThreads = awaitSettled(() -> threads(cc), Integer.MAX_VALUE);
       Set<Integer> portNumbers = new HashSet<>();
       ports.forEach(p -> portNumbers.add(p.port()));
       for (int r = 0; r < rounds.length; r++) {
+        long roundStart = System.nanoTime();
         List<ConnectionFlood> floods = new ArrayList<>();
         int mostThreads = 0;
         try {
           for (Port p : ports) {
-            floods.add(ConnectionFlood.open(p.port(), p.halfHead(), rounds[r][0], rounds[r][1]));
+            floods.add(
+                ConnectionFlood.open(
+                    p.port(),
+                    p.halfHead(),
+                    (int) (p.cap() * rounds[r][0]),
+                    (int) (p.cap() * rounds[r][1])));
           }
           for (int step = 0; step < 5; step++) {
             Thread.sleep(300);
@@ -154,11 +175,15 @@ class ComputeHttpAbuse_Test {
                 + (r + 1)
                 + " ("
                 + rounds[r][0]
-                + " half heads + "
+                + " x the cap in half heads + "
                 + rounds[r][1]
-                + " idle per port, cap "
-                + cap
-                + "): threads "
+                + " x in idle connections per port; caps "
+                + API_CAP
+                + " and "
+                + VM_MONITOR_CAP
+                + ", "
+                + (System.nanoTime() - roundStart) / 1_000_000
+                + " ms): threads "
                 + baseThreads
                 + " -> at most "
                 + mostThreads
