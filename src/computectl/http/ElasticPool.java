@@ -17,15 +17,18 @@ import java.util.concurrent.locks.LockSupport;
  * flood of quick requests, which costs throughput, tail latency and memory. So this pool queues
  * work for its {@code base} threads, and a watcher adds threads (up to {@code most}) only when
  * queued work has stopped moving: when no thread has taken a task for {@link #STALL_MILLIS} while
- * some wait. Under load, however heavy, threads keep taking tasks and the pool stays at its base.
- * Threads beyond the base go back to waiting, and end after {@link #SPARE_SECONDS} without work.
+ * some wait, by at most {@code base} threads at a time. Under load, however heavy, threads keep
+ * taking tasks and the pool stays at its base. Threads beyond the base go back to waiting, and end
+ * after {@link #SPARE_SECONDS} without work.
  */
 final class ElasticPool implements Executor, AutoCloseable {
   /**
-   * Long enough that a busy machine (a GC pause, a log write that waits for its reader) is not
-   * taken for stuck handlers; short enough that /status waits behind stuck ones for a blink.
+   * Long enough that a busy machine (a GC pause, CPU taken by other processes, a log write that
+   * waits for its reader) is not taken for stuck handlers: at 100 ms, 200 connections asking for
+   * /metrics on a loaded 2-core machine grew the pool. Short enough that /status waits behind stuck
+   * handlers for half a second at most.
    */
-  static final long STALL_MILLIS = 100;
+  static final long STALL_MILLIS = 500;
 
   static final long SPARE_SECONDS = 30;
   static final long IDLE_CHECK_MILLIS = 1000;
@@ -92,8 +95,9 @@ final class ElasticPool implements Executor, AutoCloseable {
             && waiting > 0
             && System.nanoTime() - lastTaken > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
     if (stalled && pool.getCorePoolSize() < most) {
-      // A larger core starts threads for the queued tasks at once.
-      pool.setCorePoolSize(Math.min(most, pool.getPoolSize() + waiting));
+      // A larger core starts threads for the queued tasks at once; at most a base's worth each
+      // period, so that one long pause does not take the pool to its most.
+      pool.setCorePoolSize(Math.min(most, pool.getPoolSize() + Math.min(waiting, base)));
     } else if (waiting == 0 && pool.getCorePoolSize() > base) {
       pool.setCorePoolSize(base);
     }

@@ -24,9 +24,9 @@ public final class HttpServers implements AutoCloseable {
    * reading a streamed dump slowly): enough that /status does not wait behind them, few enough that
    * the process stays small (the JVM touches ~90 KiB of stack in each thread).
    */
-  public static final int EXTERNAL_MOST_THREADS = 48;
+  public static final int EXTERNAL_MOST_THREADS = 24;
 
-  public static final int INTERNAL_MOST_THREADS = 32;
+  public static final int INTERNAL_MOST_THREADS = 16;
 
   private final ApiServer external;
   private final ApiServer internal;
