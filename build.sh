@@ -102,9 +102,11 @@ step_classes() {
 # compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
 # only in some deployments: the vm-monitor (NeonVM computes with autoscaling only), the
 # OpenTelemetry exporter (only with an OTLP endpoint configured), the offline commands (plan,
-# check-spec, debug-bundle) and the start path's warm-up (pooled computes only, while they wait in
-# Empty). Each entry: jar suffix, then its packages.
-OPTIONAL_JARS=("vmmonitor:vmmonitor" "tracing:tracing" "tools:tools" "warmup:warmup")
+# check-spec, debug-bundle), the start path's warm-up (pooled computes only, while they wait in
+# Empty), remote extensions (computes whose spec names an extension storage) and the proxies
+# beside Postgres (pgbouncer, local_proxy). Each entry: jar suffix, then its packages.
+OPTIONAL_JARS=("vmmonitor:vmmonitor" "tracing:tracing" "tools:tools" "warmup:warmup"
+  "extensions:extension" "proxies:pgbouncer localproxy")
 
 optional_jar_names() {
   local entry

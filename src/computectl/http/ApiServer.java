@@ -1,6 +1,5 @@
 package computectl.http;
 
-import com.sun.net.httpserver.HttpServer;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import java.io.IOException;
@@ -8,15 +7,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * One HTTP/1.1 server on {@code [::]} (all interfaces, both IPv4 and IPv6), served by an {@link
- * ElasticPool} of named threads. A port that cannot be bound is a startup error.
+ * One HTTP/1.1 server on {@code [::]} (all interfaces, both IPv4 and IPv6): a {@link
+ * SelectorServer} reads the requests, an {@link ElasticPool} of named threads runs them. A port
+ * that cannot be bound is a startup error.
  */
 public final class ApiServer implements AutoCloseable {
   private final String name;
-  private final HttpServer server;
+  private final SelectorServer server;
   private final ElasticPool pool;
 
-  private ApiServer(String name, HttpServer server, ElasticPool pool) {
+  private ApiServer(String name, SelectorServer server, ElasticPool pool) {
     this.name = name;
     this.server = server;
     this.pool = pool;
@@ -30,13 +30,13 @@ public final class ApiServer implements AutoCloseable {
    */
   static ApiServer start(
       String name, int port, Router router, int threads, int mostThreads, HttpLimits limits) {
-    limits.applyToJdkServer();
-    InetSocketAddress addr;
-    HttpServer server;
+    ElasticPool pool = new ElasticPool("http-" + name, threads, mostThreads);
+    SelectorServer server;
     try {
-      addr = new InetSocketAddress(InetAddress.getByName("::"), port);
-      server = HttpServer.create(addr, 128);
+      InetSocketAddress addr = new InetSocketAddress(InetAddress.getByName("::"), port);
+      server = new SelectorServer(name, addr, router, pool, limits);
     } catch (IOException e) {
+      pool.close();
       throw new ComputeCtlException(
           "failed to bind the compute_ctl "
               + name
@@ -46,9 +46,6 @@ public final class ApiServer implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    ElasticPool pool = new ElasticPool("http-" + name, threads, mostThreads);
-    server.setExecutor(pool);
-    server.createContext("/", router);
     server.start();
     ApiServer s = new ApiServer(name, server, pool);
     Log.info("compute_ctl " + name + " HTTP server listening at [::]:" + s.port());
@@ -61,13 +58,13 @@ public final class ApiServer implements AutoCloseable {
 
   /** The bound port (useful after binding port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** Stops accepting and serving at once (compute_ctl closes its servers only on the way out). */
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
     pool.close();
     Log.info("compute_ctl " + name + " HTTP server stopped");
   }

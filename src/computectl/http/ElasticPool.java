@@ -8,19 +8,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The thread pool of one API server: small while requests flow, larger while they are stuck.
+ * The thread pool of one API server: small while requests flow, larger while handlers are stuck.
  *
- * <p>The JDK server reads a request on a pool thread once its first byte has arrived, so a few
- * clients that send half a request hold a fixed pool, and every request queued behind them (/status
- * included) waits until they are cut. A pool that gives every request its own thread has no such
- * queue, but under a flood of quick requests it runs hundreds of threads on a couple of cores,
- * which costs throughput, tail latency and memory. So this pool queues work for its {@code base}
- * threads, and a watcher adds threads (up to {@code most}) only when queued work has stopped
- * moving: when no thread has taken a task for {@link #STALL_MILLIS} while some wait. Threads beyond
- * the base go back to waiting, and end after {@link #SPARE_SECONDS} without work.
+ * <p>Requests reach the pool only once they have arrived whole, so a slow client never holds a
+ * thread; a slow handler can (a database that does not answer, a download, a dump streamed to a
+ * client that reads slowly), and a fixed pool would let a few of those hold /status back. A pool
+ * that gives every request its own thread runs hundreds of threads on a couple of cores under a
+ * flood of quick requests, which costs throughput, tail latency and memory. So this pool queues
+ * work for its {@code base} threads, and a watcher adds threads (up to {@code most}) only when
+ * queued work has stopped moving: when no thread has taken a task for {@link #STALL_MILLIS} while
+ * some wait, by at most {@code base} threads at a time. Under load, however heavy, threads keep
+ * taking tasks and the pool stays at its base. Threads beyond the base go back to waiting, and end
+ * after {@link #SPARE_SECONDS} without work.
  */
 final class ElasticPool implements Executor, AutoCloseable {
-  static final long STALL_MILLIS = 20;
+  /**
+   * Long enough that a busy machine (a GC pause, CPU taken by other processes, a log write that
+   * waits for its reader) is not taken for stuck handlers: at 100 ms, 200 connections asking for
+   * /metrics on a loaded 2-core machine grew the pool. Short enough that /status waits behind stuck
+   * handlers for half a second at most.
+   */
+  static final long STALL_MILLIS = 500;
+
   static final long SPARE_SECONDS = 30;
   static final long IDLE_CHECK_MILLIS = 1000;
 
@@ -86,8 +95,9 @@ final class ElasticPool implements Executor, AutoCloseable {
             && waiting > 0
             && System.nanoTime() - lastTaken > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
     if (stalled && pool.getCorePoolSize() < most) {
-      // A larger core starts threads for the queued tasks at once.
-      pool.setCorePoolSize(Math.min(most, pool.getPoolSize() + waiting));
+      // A larger core starts threads for the queued tasks at once; at most a base's worth each
+      // period, so that one long pause does not take the pool to its most.
+      pool.setCorePoolSize(Math.min(most, pool.getPoolSize() + Math.min(waiting, base)));
     } else if (waiting == 0 && pool.getCorePoolSize() > base) {
       pool.setCorePoolSize(base);
     }

@@ -11,15 +11,22 @@ import java.util.List;
  * --internal-http-port}, the neon extension and local_proxy, no authorization).
  */
 public final class HttpServers implements AutoCloseable {
-  public static final int EXTERNAL_THREADS = 16;
-  public static final int INTERNAL_THREADS = 8;
+  /**
+   * Threads that run requests while they flow. Only requests that have arrived whole take one (the
+   * selector thread reads them), so a few suffice on the couple of cores a compute has.
+   */
+  public static final int EXTERNAL_THREADS = 8;
+
+  public static final int INTERNAL_THREADS = 4;
 
   /**
-   * The internal server's clients are Postgres backends and local_proxy on this host, not the
-   * network: its pool stays small whatever the connection cap (each held request costs a thread and
-   * the JVM touches ~90 KiB of stack in each).
+   * The most each pool grows to while handlers are stuck (a slow database, a download, a client
+   * reading a streamed dump slowly): enough that /status does not wait behind them, few enough that
+   * the process stays small (the JVM touches ~90 KiB of stack in each thread).
    */
-  public static final int INTERNAL_MOST_THREADS = 128;
+  public static final int EXTERNAL_MOST_THREADS = 24;
+
+  public static final int INTERNAL_MOST_THREADS = 16;
 
   private final ApiServer external;
   private final ApiServer internal;
@@ -49,7 +56,7 @@ public final class HttpServers implements AutoCloseable {
     Router in = new Router("internal", internalRoutes(ctx), null);
     ApiServer external =
         ApiServer.start(
-            "external", externalPort, ext, EXTERNAL_THREADS, limits.maxConnections(), limits);
+            "external", externalPort, ext, EXTERNAL_THREADS, EXTERNAL_MOST_THREADS, limits);
     try {
       return new HttpServers(
           external,

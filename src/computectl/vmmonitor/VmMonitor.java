@@ -2,12 +2,14 @@ package computectl.vmmonitor;
 
 import computectl.util.Log;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,34 +26,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #start}; {@link #stop} ends every thread and socket it made.
  */
 public final class VmMonitor implements AutoCloseable {
-  /** Upgrade requests still being read; more are refused so a flood cannot pile up threads. */
-  static final int MAX_PENDING_UPGRADES = 16;
-
-  private static final int UPGRADE_READ_TIMEOUT_MILLIS = 4000;
-
   /** The whole upgrade request must arrive within this, however slowly its bytes trickle in. */
   static final Duration UPGRADE_DEADLINE = Duration.ofSeconds(10);
 
   private final VmMonitorConfig config;
   private final LibpqConnstr connstr;
-  private final ServerSocket server;
+  private final UpgradeListener listener;
   private final Thread acceptor;
   private final Object lock = new Object();
-  private final Set<Socket> pendingUpgrades = ConcurrentHashMap.newKeySet();
-  private final Set<Thread> upgradeThreads = ConcurrentHashMap.newKeySet();
   private final Set<MonitorSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionCounter = new AtomicInteger();
-  private final Duration upgradeDeadline;
   private MonitorSession current;
   private volatile boolean stopped;
 
-  private VmMonitor(VmMonitorConfig config, ServerSocket server, Duration upgradeDeadline) {
+  private VmMonitor(VmMonitorConfig config, Duration upgradeDeadline) throws IOException {
     this.config = config;
-    this.upgradeDeadline = upgradeDeadline;
     this.connstr =
         config.filecacheConnstr() == null ? null : LibpqConnstr.parse(config.filecacheConnstr());
-    this.server = server;
-    this.acceptor = new Thread(this::acceptLoop, "vm-monitor-accept");
+    this.listener = new UpgradeListener(config.address(), upgradeDeadline, this::upgrade);
+    this.acceptor = new Thread(listener::run, "vm-monitor-accept");
     acceptor.setDaemon(true);
   }
 
@@ -63,16 +56,13 @@ public final class VmMonitor implements AutoCloseable {
   }
 
   static VmMonitor start(VmMonitorConfig config, Duration upgradeDeadline) {
-    ServerSocket server;
+    VmMonitor m;
     try {
-      server = new ServerSocket();
-      server.setReuseAddress(true);
-      server.bind(config.address());
+      m = new VmMonitor(config, upgradeDeadline);
     } catch (IOException e) {
       throw new VmMonitorException(
           "vm-monitor cannot listen on " + config.address() + ": " + e.getMessage(), e);
     }
-    VmMonitor m = new VmMonitor(config, server, upgradeDeadline);
     m.acceptor.start();
     Log.info("vm-monitor: listening on " + m.address() + " (" + config + ")");
     return m;
@@ -89,11 +79,11 @@ public final class VmMonitor implements AutoCloseable {
 
   /** The bound address (with the real port when the config asked for port 0). */
   public InetSocketAddress address() {
-    return (InetSocketAddress) server.getLocalSocketAddress();
+    return listener.address();
   }
 
   public int port() {
-    return server.getLocalPort();
+    return address().getPort();
   }
 
   /** The current agent connection's state, if an agent is connected. */
@@ -103,40 +93,17 @@ public final class VmMonitor implements AutoCloseable {
     }
   }
 
-  private void acceptLoop() {
-    while (!stopped) {
-      Socket s;
-      try {
-        s = server.accept();
-      } catch (IOException e) {
-        if (!stopped) {
-          Log.error("vm-monitor: accept failed, no more agent connections: " + e.getMessage());
-        }
-        return;
-      }
-      if (stopped || pendingUpgrades.size() >= MAX_PENDING_UPGRADES) {
-        Log.warn(
-            "vm-monitor: refusing a connection from "
-                + s.getRemoteSocketAddress()
-                + (stopped ? " (stopping)" : " (too many pending upgrade requests)"));
-        closeQuietly(s);
-        continue;
-      }
-      pendingUpgrades.add(s);
-      Thread t = new Thread(() -> upgrade(s), "vm-monitor-upgrade-" + s.getPort());
-      t.setDaemon(true);
-      upgradeThreads.add(t);
-      t.start();
-    }
-  }
-
-  /** Reads the HTTP request; on a valid upgrade, replaces the current connection with this one. */
-  private void upgrade(Socket s) {
+  /**
+   * A request head has arrived whole (the listener read it without blocking): answers it, and on a
+   * valid upgrade replaces the current connection with this one. Runs on the accept thread; it
+   * writes one short answer and starts the session's own threads.
+   */
+  private void upgrade(SocketChannel ch, byte[] received) {
+    Socket s = ch.socket();
+    InputStream in =
+        new BufferedInputStream(
+            new SequenceInputStream(new ByteArrayInputStream(received), socketInput(s)));
     try {
-      s.setTcpNoDelay(true);
-      DeadlineInputStream timed =
-          new DeadlineInputStream(s, upgradeDeadline, UPGRADE_READ_TIMEOUT_MILLIS);
-      InputStream in = new BufferedInputStream(timed);
       HttpUpgrade.Verdict verdict;
       try {
         HttpUpgrade.Request request = HttpUpgrade.read(in);
@@ -165,11 +132,9 @@ public final class VmMonitor implements AutoCloseable {
       if (!verdict.upgrade()) {
         HttpUpgrade.write(s.getOutputStream(), verdict);
         s.shutdownOutput();
-        drainBriefly(s, in);
         closeQuietly(s);
         return;
       }
-      timed.disarm();
       replaceSession(s, in, verdict);
     } catch (IOException e) {
       Log.info(
@@ -178,9 +143,15 @@ public final class VmMonitor implements AutoCloseable {
               + " failed: "
               + e.getMessage());
       closeQuietly(s);
-    } finally {
-      pendingUpgrades.remove(s);
-      upgradeThreads.remove(Thread.currentThread());
+    }
+  }
+
+  /** The socket's input; a socket closed meanwhile reads as ended. */
+  private static InputStream socketInput(Socket s) {
+    try {
+      return s.getInputStream();
+    } catch (IOException e) {
+      return InputStream.nullInputStream();
     }
   }
 
@@ -246,14 +217,11 @@ public final class VmMonitor implements AutoCloseable {
       stopped = true;
       toStop = new ArrayList<>(sessions);
     }
-    closeQuietly(server);
-    pendingUpgrades.forEach(VmMonitor::closeQuietly);
+    listener.stop();
     toStop.forEach(MonitorSession::stopNow);
     try {
       acceptor.join(2000);
-      for (Thread t : new ArrayList<>(upgradeThreads)) {
-        t.join(2000);
-      }
+      listener.closeAll();
       for (MonitorSession session : toStop) {
         session.join(3000);
       }
@@ -266,23 +234,6 @@ public final class VmMonitor implements AutoCloseable {
   @Override
   public void close() {
     stop();
-  }
-
-  /**
-   * Reads what the client still sends for up to a second, so closing does not reset the answer
-   * away.
-   */
-  private static void drainBriefly(Socket s, InputStream in) {
-    try {
-      s.setSoTimeout(1000);
-      long until = System.nanoTime() + 1_000_000_000L;
-      byte[] sink = new byte[4096];
-      while (System.nanoTime() < until && in.read(sink) >= 0) {
-        // discard
-      }
-    } catch (IOException e) {
-      // timed out or reset: either way we are done with this client
-    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -31,7 +31,17 @@ class RuntimeImageJars_Test {
     assertTrue(Files.size(jar) < 500_000, jar + " is " + Files.size(jar) + " bytes");
     SortedSet<String> packages = packages(jar);
     for (String optional :
-        List.of("vmmonitor", "tracing", "tools", "warmup", "standin", "fleet", "bench")) {
+        List.of(
+            "vmmonitor",
+            "tracing",
+            "tools",
+            "warmup",
+            "extension",
+            "pgbouncer",
+            "localproxy",
+            "standin",
+            "fleet",
+            "bench")) {
       assertTrue(!packages.contains(optional), optional + " is in the app jar");
     }
     assertTrue(
@@ -48,6 +58,11 @@ class RuntimeImageJars_Test {
         new TreeSet<>(List.of("tracing")), packages(LIB.resolve("compute_ctl-tracing.jar")));
     assertEquals(new TreeSet<>(List.of("tools")), packages(LIB.resolve("compute_ctl-tools.jar")));
     assertEquals(new TreeSet<>(List.of("warmup")), packages(LIB.resolve("compute_ctl-warmup.jar")));
+    assertEquals(
+        new TreeSet<>(List.of("extension")), packages(LIB.resolve("compute_ctl-extensions.jar")));
+    assertEquals(
+        new TreeSet<>(List.of("localproxy", "pgbouncer")),
+        packages(LIB.resolve("compute_ctl-proxies.jar")));
   }
 
   @Test
@@ -57,7 +72,7 @@ class RuntimeImageJars_Test {
       all.filter(p -> p.getFileName().toString().startsWith("compute_ctl"))
           .forEach(p -> jars.add(p.toString()));
     }
-    assertEquals(4, jars.size(), jars.toString());
+    assertEquals(7, jars.size(), jars.toString());
     for (String jar : jars) {
       SortedSet<String> packages = packages(Path.of(jar));
       for (String devkit : List.of("standin", "fleet", "bench", "training")) {
@@ -73,7 +88,7 @@ class RuntimeImageJars_Test {
     try (Stream<Path> all = Files.list(LIB)) {
       all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).forEach(jars::add);
     }
-    assertTrue(jars.size() >= 6, jars.toString());
+    assertTrue(jars.size() >= 9, jars.toString());
     for (String j : jars) {
       assertTrue(launcher.contains("$app/" + j), j + " is not on the launcher's class path");
     }
