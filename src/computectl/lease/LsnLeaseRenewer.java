@@ -6,6 +6,7 @@ import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.Worker;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -50,7 +51,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
   private final Lsn lsn;
   private final Timing timing;
   private final LongSupplier clockMillis;
-  private final Thread thread;
+  private final Worker worker;
   private final Object lock = new Object();
   private long wakeups;
   private boolean stopped;
@@ -73,8 +74,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
     this.lsn = lsn;
     this.timing = timing;
     this.clockMillis = System::currentTimeMillis;
-    this.thread = new Thread(this::run, "lsn-lease");
-    this.thread.setDaemon(true);
+    this.worker = new Worker("lsn-lease", w -> run());
   }
 
   /**
@@ -98,7 +98,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
             + timelineId
             + ", lsn "
             + lsn);
-    thread.start();
+    worker.start();
   }
 
   /** The pageserver connection string changed: stop waiting and ask (again) now. */
@@ -120,7 +120,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
   }
 
   public boolean isRunning() {
-    return thread.isAlive();
+    return worker.isAlive();
   }
 
   @Override
@@ -133,11 +133,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
     if (c != null) {
       c.close(); // a blocked read ends at once
     }
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    worker.close();
   }
 
   private void run() {

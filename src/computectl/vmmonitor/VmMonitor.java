@@ -1,6 +1,7 @@
 package computectl.vmmonitor;
 
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,8 +52,7 @@ public final class VmMonitor implements AutoCloseable {
     this.connstr =
         config.filecacheConnstr() == null ? null : LibpqConnstr.parse(config.filecacheConnstr());
     this.server = server;
-    this.acceptor = new Thread(this::acceptLoop, "vm-monitor-accept");
-    acceptor.setDaemon(true);
+    this.acceptor = NamedThreads.daemon("vm-monitor-accept", this::acceptLoop);
   }
 
   /**
@@ -123,8 +123,7 @@ public final class VmMonitor implements AutoCloseable {
         continue;
       }
       pendingUpgrades.add(s);
-      Thread t = new Thread(() -> upgrade(s), "vm-monitor-upgrade-" + s.getPort());
-      t.setDaemon(true);
+      Thread t = NamedThreads.daemon("vm-monitor-upgrade-" + s.getPort(), () -> upgrade(s));
       upgradeThreads.add(t);
       t.start();
     }
