@@ -31,14 +31,12 @@ public final class AuditLogGc implements AutoCloseable {
 
   private final Path logDir;
   private final ExportedMetrics metrics;
-  private final Duration interval;
   private final Duration maxAge;
   private final Worker worker;
 
   public AuditLogGc(Path logDir, ExportedMetrics metrics, Duration interval, Duration maxAge) {
     this.logDir = logDir;
     this.metrics = metrics;
-    this.interval = interval;
     this.maxAge = maxAge;
     this.worker = Worker.every("pgaudit-gc", interval, this::runOnce);
   }

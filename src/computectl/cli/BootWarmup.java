@@ -18,7 +18,7 @@ final class BootWarmup {
   private BootWarmup() {}
 
   static void start() {
-    Thread t = NamedThreads.start("boot-warmup", BootWarmup::run);
+    NamedThreads.start("boot-warmup", BootWarmup::run);
   }
 
   private static void run() {

@@ -210,7 +210,7 @@ public final class RemoteExtensions implements ExtensionDownloader {
     List<Future<Long>> downloads = new ArrayList<>();
     for (String ext : extensions) {
       FutureTask<Long> task = new FutureTask<>(() -> downloadExtension(ext));
-      Thread t = NamedThreads.start("ext-download-" + ext, task);
+      NamedThreads.start("ext-download-" + ext, task);
       downloads.add(task);
     }
     return downloads;

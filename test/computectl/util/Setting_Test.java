@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class Setting_Test {
   @Test
   void seconds_readsTheVariableOrTheDefault() {
-    assertEquals(Duration.ofSeconds(600), Setting.BASEBACKUP_DEADLINE_SECONDS.seconds(Map.of()));
+    assertEquals(Duration.ofMinutes(10), Setting.BASEBACKUP_DEADLINE_SECONDS.seconds(Map.of()));
     assertEquals(
         Duration.ofSeconds(7),
         Setting.BASEBACKUP_DEADLINE_SECONDS.seconds(
