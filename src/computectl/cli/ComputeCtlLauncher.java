@@ -23,6 +23,7 @@ import computectl.spec.SpecValidator;
 import computectl.util.BuildInfo;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
+import computectl.util.ExitCode;
 import computectl.util.Failpoints;
 import computectl.util.Log;
 import computectl.util.Setting;
@@ -127,7 +128,7 @@ final class ComputeCtlLauncher {
   private static void stopOnSignal(ComputeLifecycle compute, String sig) {
     compute.onTerminationSignal(sig);
     Log.info("shutting down");
-    Runtime.getRuntime().halt(1);
+    Runtime.getRuntime().halt(ExitCode.FAILURE.code());
   }
 
   private static void prewarm(PgCommand pg, LaunchOptions cfg, ComputeLifecycle compute) {
