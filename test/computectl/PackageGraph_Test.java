@@ -32,9 +32,11 @@ class PackageGraph_Test {
     g.addSource("C.java", "package computectl.util;\nclass C {}");
     assertEquals(
         List.of(
-            "compute -> http -> compute\n"
-                + "  compute -> http (compute/A.java)\n"
-                + "  http -> compute (http/B.java)"),
+            """
+            compute -> http -> compute
+              compute -> http (compute/A.java)
+              http -> compute (http/B.java)\
+            """),
         g.cycles());
   }
 

@@ -2,7 +2,7 @@ package computectl.audit;
 
 import computectl.metrics.ExportedMetrics;
 import computectl.util.Log;
-import computectl.util.StopSignal;
+import computectl.util.Worker;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -31,18 +31,14 @@ public final class AuditLogGc implements AutoCloseable {
 
   private final Path logDir;
   private final ExportedMetrics metrics;
-  private final Duration interval;
   private final Duration maxAge;
-  private final Thread thread;
-  private final StopSignal stop = new StopSignal();
+  private final Worker worker;
 
   public AuditLogGc(Path logDir, ExportedMetrics metrics, Duration interval, Duration maxAge) {
     this.logDir = logDir;
     this.metrics = metrics;
-    this.interval = interval;
     this.maxAge = maxAge;
-    this.thread = new Thread(this::loop, "pgaudit-gc");
-    this.thread.setDaemon(true);
+    this.worker = Worker.every("pgaudit-gc", interval, this::runOnce);
   }
 
   public static AuditLogGc withDefaults(Path logDir, ExportedMetrics metrics) {
@@ -51,13 +47,7 @@ public final class AuditLogGc implements AutoCloseable {
 
   public void start() {
     Log.info("running pgaudit GC main loop for " + logDir);
-    thread.start();
-  }
-
-  private void loop() {
-    do {
-      runOnce();
-    } while (stop.sleep(interval));
+    worker.start();
   }
 
   /** One pass: delete old audit files, then measure. */
@@ -117,11 +107,6 @@ public final class AuditLogGc implements AutoCloseable {
 
   @Override
   public void close() {
-    stop.stop();
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    worker.close();
   }
 }

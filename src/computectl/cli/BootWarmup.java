@@ -1,5 +1,6 @@
 package computectl.cli;
 
+import computectl.util.NamedThreads;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -18,9 +19,7 @@ final class BootWarmup {
   private BootWarmup() {}
 
   static void start() {
-    Thread t = new Thread(BootWarmup::run, "boot-warmup");
-    t.setDaemon(true);
-    t.start();
+    NamedThreads.start("boot-warmup", BootWarmup::run);
   }
 
   private static void run() {

@@ -25,6 +25,7 @@ import computectl.tracing.TraceConfig;
 import computectl.util.BuildInfo;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
+import computectl.util.ExitCode;
 import computectl.util.Failpoints;
 import computectl.util.Log;
 import computectl.util.Setting;
@@ -170,7 +171,7 @@ final class ComputeCtlLauncher {
     }
     stopTracing();
     Log.info("shutting down");
-    Runtime.getRuntime().halt(1);
+    Runtime.getRuntime().halt(ExitCode.FAILURE.code());
   }
 
   private static void prewarm(PgCommand pg, LaunchOptions cfg, ComputeLifecycle compute) {

@@ -8,6 +8,7 @@ import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.LogSpan;
+import computectl.util.Worker;
 import java.time.Duration;
 
 /**
@@ -20,8 +21,7 @@ final class Configurator implements AutoCloseable {
   private final ComputeNode node;
   private final SpecApplier applier;
   private final BackgroundTasks background;
-  private final Thread thread;
-  private volatile boolean closed;
+  private final Worker worker;
 
   Configurator(
       LaunchOptions cfg, ComputeNode node, SpecApplier applier, BackgroundTasks background) {
@@ -29,34 +29,29 @@ final class Configurator implements AutoCloseable {
     this.node = node;
     this.applier = applier;
     this.background = background;
-    this.thread = new Thread(this::loop, "compute-configurator");
-    thread.setDaemon(true);
+    this.worker = new Worker("compute-configurator", this::loop);
   }
 
   void start() {
-    thread.start();
+    worker.start();
   }
 
-  private void loop() {
-    LogSpan.enter("configurator_main_loop").run(this::serve);
+  private void loop(Worker w) throws InterruptedException {
+    LogSpan.enter("configurator_main_loop").run(() -> serve(w));
   }
 
-  private void serve() {
-    try {
-      while (!closed) {
-        ComputeStatus s = node.await(Configurator::actionable, Duration.ofSeconds(1));
-        if (s == ComputeStatus.FAILED
-            || s == ComputeStatus.TERMINATION_PENDING
-            || s == ComputeStatus.TERMINATED) {
-          Log.info("compute node is " + s + ", configurator thread exits");
-          return;
-        }
-        if (s == ComputeStatus.CONFIGURATION_PENDING) {
-          configureOnce();
-        }
+  private void serve(Worker w) throws InterruptedException {
+    while (!w.stopped()) {
+      ComputeStatus s = node.await(Configurator::actionable, Duration.ofSeconds(1));
+      if (s == ComputeStatus.FAILED
+          || s == ComputeStatus.TERMINATION_PENDING
+          || s == ComputeStatus.TERMINATED) {
+        Log.info("compute node is " + s + ", configurator thread exits");
+        return;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      if (s == ComputeStatus.CONFIGURATION_PENDING) {
+        configureOnce();
+      }
     }
   }
 
@@ -109,7 +104,6 @@ final class Configurator implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    thread.interrupt();
+    worker.stop();
   }
 }

@@ -8,6 +8,7 @@ import computectl.spec.SpecException;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -209,9 +210,7 @@ public final class RemoteExtensions implements ExtensionDownloader {
     List<Future<Long>> downloads = new ArrayList<>();
     for (String ext : extensions) {
       FutureTask<Long> task = new FutureTask<>(() -> downloadExtension(ext));
-      Thread t = new Thread(task, "ext-download-" + ext);
-      t.setDaemon(true);
-      t.start();
+      NamedThreads.start("ext-download-" + ext, task);
       downloads.add(task);
     }
     return downloads;

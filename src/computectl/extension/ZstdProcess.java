@@ -2,6 +2,7 @@ package computectl.extension;
 
 import computectl.util.ChildProcesses;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -119,7 +120,8 @@ final class ZstdProcess {
   /** Writes the input from its own thread: zstd's output pipe must be drained meanwhile. */
   private static Thread feed(Process p, byte[] compressed, String what) {
     Thread t =
-        new Thread(
+        NamedThreads.start(
+            "zstd-feed",
             () -> {
               try (OutputStream in = p.getOutputStream()) {
                 in.write(compressed);
@@ -127,10 +129,7 @@ final class ZstdProcess {
                 // zstd stopped reading: it failed or was stopped; its exit status tells why.
                 Log.debug("zstd stopped reading " + what + ": " + e.getMessage());
               }
-            },
-            "zstd-feed");
-    t.setDaemon(true);
-    t.start();
+            });
     return t;
   }
 

@@ -2,6 +2,7 @@ package computectl.http;
 
 import computectl.util.ChildProcesses;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,7 +112,8 @@ final class DatabaseSchemaHandler implements RouteHandler {
 
   private static Thread logStderr(Process p, List<String> lines) {
     Thread t =
-        new Thread(
+        NamedThreads.start(
+            "pg_dump-stderr-" + p.pid(),
             () -> {
               try (BufferedReader r =
                   new BufferedReader(
@@ -124,10 +126,7 @@ final class DatabaseSchemaHandler implements RouteHandler {
               } catch (IOException e) {
                 Log.debug("pg_dump stderr closed: " + e.getMessage());
               }
-            },
-            "pg_dump-stderr-" + p.pid());
-    t.setDaemon(true);
-    t.start();
+            });
     return t;
   }
 }

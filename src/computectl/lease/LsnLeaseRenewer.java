@@ -7,6 +7,7 @@ import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.LogSpan;
+import computectl.util.Worker;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -51,7 +52,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
   private final Lsn lsn;
   private final Timing timing;
   private final LongSupplier clockMillis;
-  private final Thread thread;
+  private final Worker worker;
   private final Object lock = new Object();
   private long wakeups;
   private boolean stopped;
@@ -77,8 +78,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
     this.lsn = lsn;
     this.timing = timing;
     this.clockMillis = System::currentTimeMillis;
-    this.thread = new Thread(this::run, "lsn-lease");
-    this.thread.setDaemon(true);
+    this.worker = new Worker("lsn-lease", w -> run());
   }
 
   /**
@@ -102,7 +102,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
             + timelineId
             + ", lsn "
             + lsn);
-    thread.start();
+    worker.start();
   }
 
   /**
@@ -135,7 +135,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
   }
 
   public boolean isRunning() {
-    return thread.isAlive();
+    return worker.isAlive();
   }
 
   @Override
@@ -148,11 +148,7 @@ public final class LsnLeaseRenewer implements AutoCloseable {
     if (c != null) {
       c.close(); // a blocked read ends at once
     }
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    worker.close();
   }
 
   private void run() {

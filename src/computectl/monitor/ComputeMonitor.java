@@ -5,6 +5,7 @@ import computectl.compute.ComputeStatus;
 import computectl.postgres.PgConnector;
 import computectl.spec.Feature;
 import computectl.util.Log;
+import computectl.util.Worker;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,33 +27,29 @@ public final class ComputeMonitor implements AutoCloseable {
 
   private final ComputeNode node;
   private final PgConnector connector;
-  private final Thread thread;
-  private volatile boolean closed;
+  private final Worker worker;
   private Connection conn;
   private double[] previousStats;
 
   public ComputeMonitor(ComputeNode node, PgConnector connector) {
     this.node = node;
     this.connector = connector;
-    this.thread = new Thread(this::loop, "compute-monitor");
-    thread.setDaemon(true);
+    this.worker = new Worker("compute-monitor", this::loop);
   }
 
   public void start() {
-    thread.start();
+    worker.start();
   }
 
-  private void loop() {
+  private void loop(Worker w) throws InterruptedException {
     try {
-      if (node.await(s -> s == ComputeStatus.RUNNING || closed, null) != ComputeStatus.RUNNING) {
+      if (node.await(s -> s == ComputeStatus.RUNNING || w.stopped(), null)
+          != ComputeStatus.RUNNING) {
         return;
       }
-      while (!closed) {
+      do {
         checkOnce();
-        Thread.sleep(PERIOD.toMillis());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      } while (w.sleep(PERIOD));
     } finally {
       disconnect();
     }
@@ -159,7 +156,6 @@ public final class ComputeMonitor implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    thread.interrupt();
+    worker.stop();
   }
 }

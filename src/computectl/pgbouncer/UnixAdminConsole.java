@@ -7,6 +7,7 @@ import computectl.pgwire.MessageReader;
 import computectl.pgwire.ServerNotice;
 import computectl.pgwire.WireException;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,11 +39,7 @@ final class UnixAdminConsole implements AdminConsole {
   private final String where;
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "pgbouncer-admin-watchdog");
-            t.setDaemon(true);
-            return t;
-          });
+          r -> NamedThreads.daemon("pgbouncer-admin-watchdog", r));
 
   private UnixAdminConsole(SocketChannel channel, Duration readTimeout, String where) {
     this.channel = channel;

@@ -1,6 +1,7 @@
 package computectl.postgres;
 
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,10 +43,8 @@ public final class PgLogForwarder {
   private PgLogForwarder(InputStream in, String name, Consumer<String> sink) {
     this.in = in;
     this.sink = sink;
-    this.reader = new Thread(this::readLines, name + "-stderr-reader");
-    this.grouper = new Thread(this::groupLines, name + "-log-forwarder");
-    reader.setDaemon(true);
-    grouper.setDaemon(true);
+    this.reader = NamedThreads.daemon(name + "-stderr-reader", this::readLines);
+    this.grouper = NamedThreads.daemon(name + "-log-forwarder", this::groupLines);
   }
 
   /**

@@ -8,6 +8,7 @@ import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,8 +114,8 @@ public final class SafekeeperStatusCheck {
     for (int i = 0; i < n; i++) {
       String sk = safekeepers.get(i);
       Thread t =
-          new Thread(() -> queue.add(ask(sk, options, token, deadline)), "safekeeper-status-" + i);
-      t.setDaemon(true);
+          NamedThreads.daemon(
+              "safekeeper-status-" + i, () -> queue.add(ask(sk, options, token, deadline)));
       workers.add(t);
       t.start();
     }

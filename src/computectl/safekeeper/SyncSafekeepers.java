@@ -8,6 +8,7 @@ import computectl.spec.Lsn;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -79,9 +80,7 @@ public final class SyncSafekeepers {
     Process p = start(authToken);
     PgLogForwarder logs = PgLogForwarder.start(p.getErrorStream(), PROCESS_NAME, logSink);
     FutureTask<byte[]> stdout = new FutureTask<>(() -> p.getInputStream().readAllBytes());
-    Thread reader = new Thread(stdout, PROCESS_NAME + "-stdout");
-    reader.setDaemon(true);
-    reader.start();
+    NamedThreads.start(PROCESS_NAME + "-stdout", stdout);
     ExitStatus status = waitFor(p, logs);
     String out = collect(stdout, logs);
     if (!status.success()) {

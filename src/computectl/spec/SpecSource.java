@@ -4,6 +4,7 @@ import computectl.metrics.ExportedMetrics;
 import computectl.util.ComputeCtlException;
 import computectl.util.IoErrors;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import computectl.util.Setting;
 import computectl.util.Sleeper;
 import java.io.IOException;
@@ -140,12 +141,7 @@ public final class SpecSource {
     String url = baseUri + "/compute/api/v2/computes/" + computeId + "/spec";
     Log.info("getting spec from control plane: " + url);
     ExecutorService executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "cplane-spec-request");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newCachedThreadPool(r -> NamedThreads.daemon("cplane-spec-request", r));
     try {
       HttpClient client =
           HttpClient.newBuilder()

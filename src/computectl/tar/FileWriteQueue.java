@@ -1,5 +1,6 @@
 package computectl.tar;
 
+import computectl.util.NamedThreads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,8 +46,7 @@ final class FileWriteQueue implements AutoCloseable {
     for (int i = 0; i < BUFFERS; i++) {
       free.add(new byte[bufferSize]);
     }
-    thread = new Thread(this::loop, "tar-file-writer");
-    thread.setDaemon(true);
+    thread = NamedThreads.daemon("tar-file-writer", this::loop);
     thread.start();
   }
 

@@ -1,6 +1,7 @@
 package computectl.tls;
 
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import computectl.util.StopSignal;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,9 +64,7 @@ public final class CertificateWatcher implements AutoCloseable {
         return false;
       }
       digest = first;
-      thread = new Thread(this::watch, "tls-cert-watcher");
-      thread.setDaemon(true);
-      thread.start();
+      thread = NamedThreads.start("tls-cert-watcher", this::watch);
     }
     Log.info(
         "watching TLS certificate " + cert + " for changes every " + interval.toSeconds() + " s");

@@ -2,6 +2,7 @@ package computectl.tracing;
 
 import computectl.util.Log;
 import computectl.util.LogSpan;
+import computectl.util.NamedThreads;
 import computectl.util.SpanObserver;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -52,8 +53,7 @@ public final class OtlpExporter implements SpanObserver, AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(config.timeout())
             .build();
-    this.thread = new Thread(this::loop, "otel-exporter");
-    thread.setDaemon(true);
+    this.thread = NamedThreads.daemon("otel-exporter", this::loop);
   }
 
   /** Starts the export thread and makes every {@link LogSpan} reach it. */

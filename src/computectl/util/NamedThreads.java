@@ -4,8 +4,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Thread factories for compute_ctl's pools: every thread named for its owner, none keeps the JVM
- * up.
+ * compute_ctl's threads other than the {@link Worker} loops (one-shot helpers, pumps, pools): every
+ * one named for its owner, none keeps the JVM up.
  */
 public final class NamedThreads {
   private NamedThreads() {}
@@ -14,9 +14,21 @@ public final class NamedThreads {
   public static ThreadFactory daemon(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
+      return daemon(prefix + "-" + n.incrementAndGet(), r);
     };
+  }
+
+  /** A daemon thread named {@code name} running {@code body}, not yet started. */
+  public static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** {@link #daemon(String, Runnable)}, started. */
+  public static Thread start(String name, Runnable body) {
+    Thread t = daemon(name, body);
+    t.start();
+    return t;
   }
 }

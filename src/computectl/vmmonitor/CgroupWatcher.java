@@ -1,13 +1,14 @@
 package computectl.vmmonitor;
 
 import computectl.util.Log;
+import computectl.util.Worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -24,9 +25,8 @@ final class CgroupWatcher {
   private final Runnable onSummary;
   private final MemoryWindow window = new MemoryWindow();
   private volatile MemorySummary latest;
-  private volatile boolean running = true;
   private boolean readFailing;
-  private volatile Thread thread;
+  private Worker worker;
 
   private CgroupWatcher(
       Path memoryStat, LongSupplier clock, long intervalNanos, Runnable onSummary) {
@@ -48,9 +48,7 @@ final class CgroupWatcher {
             config.nanoClock(),
             config.pollInterval().toNanos(),
             onSummary);
-    w.thread = new Thread(w::run, threadName);
-    w.thread.setDaemon(true);
-    w.thread.start();
+    w.worker = new Worker(threadName, w::run).start();
     return w;
   }
 
@@ -141,31 +139,20 @@ final class CgroupWatcher {
   }
 
   void stop() {
-    running = false;
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    worker.close();
   }
 
-  private void run() {
+  /** Samples at a fixed rate: a slow sample shortens the next wait, a missed tick is skipped. */
+  private void run(Worker w) {
     long next = System.nanoTime();
-    while (running) {
+    do {
       sample();
       next += intervalNanos;
       long now = System.nanoTime();
       if (now > next) {
         next += ((now - next) / intervalNanos + 1) * intervalNanos;
       }
-      while (running && (now = System.nanoTime()) < next) {
-        LockSupport.parkNanos(next - now);
-      }
-    }
+    } while (w.sleep(Duration.ofNanos(next - System.nanoTime())));
   }
 
   private void sample() {

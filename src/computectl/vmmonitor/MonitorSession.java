@@ -2,6 +2,7 @@ package computectl.vmmonitor;
 
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.IOException;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
@@ -55,10 +56,8 @@ final class MonitorSession {
     this.connstr = connstr;
     this.onExit = onExit;
     this.handler = new MessageHandler(number, ws, config);
-    this.reader = new Thread(this::readFrames, name() + "-reader");
-    this.worker = new Thread(this::work, name());
-    reader.setDaemon(true);
-    worker.setDaemon(true);
+    this.reader = NamedThreads.daemon(name() + "-reader", this::readFrames);
+    this.worker = NamedThreads.daemon(name(), this::work);
   }
 
   private String name() {

@@ -1,6 +1,7 @@
 package computectl.vmmonitor;
 
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -44,8 +45,7 @@ public final class VmMonitor implements AutoCloseable {
     this.connstr =
         config.filecacheConnstr() == null ? null : LibpqConnstr.parse(config.filecacheConnstr());
     this.listener = new UpgradeListener(config.address(), upgradeDeadline, this::upgrade);
-    this.acceptor = new Thread(listener::run, "vm-monitor-accept");
-    acceptor.setDaemon(true);
+    this.acceptor = NamedThreads.daemon("vm-monitor-accept", listener::run);
   }
 
   /**

@@ -11,6 +11,7 @@ import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import computectl.util.Sleeper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,8 +56,7 @@ public final class StartPathWarmup implements AutoCloseable {
   private StartPathWarmup(int rounds, Path scratchParent) {
     this.rounds = rounds;
     this.scratchParent = scratchParent;
-    this.thread = new Thread(this::run, "start-path-warmup");
-    thread.setDaemon(true);
+    this.thread = NamedThreads.daemon("start-path-warmup", this::run);
     thread.setPriority(Thread.MIN_PRIORITY);
   }
 

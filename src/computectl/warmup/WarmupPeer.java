@@ -1,6 +1,7 @@
 package computectl.warmup;
 
 import computectl.pgwire.MessageBuilder;
+import computectl.util.NamedThreads;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -32,8 +33,7 @@ final class WarmupPeer implements AutoCloseable {
   private WarmupPeer(ServerSocket listener, byte[] archive) {
     this.listener = listener;
     this.archive = archive;
-    this.thread = new Thread(this::acceptLoop, "warmup-peer");
-    thread.setDaemon(true);
+    this.thread = NamedThreads.daemon("warmup-peer", this::acceptLoop);
   }
 
   /** Listens on 127.0.0.1 (any free port) and serves {@code gzippedTar} to basebackup queries. */

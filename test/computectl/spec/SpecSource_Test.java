@@ -1,6 +1,6 @@
 package computectl.spec;
 
-import static computectl.spec.ControlPlaneStandIn.reply;
+import static computectl.standin.ControlPlaneStandIn.reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.metrics.ExportedMetrics;
+import computectl.standin.ControlPlaneStandIn;
 import computectl.testsupport.Fixtures;
 import computectl.testsupport.TestPg;
 import computectl.util.ComputeCtlException;
@@ -41,27 +42,27 @@ class SpecSource_Test {
   }
 
   private SpecException fails(ControlPlaneStandIn cp) {
-    return assertThrows(
-        SpecException.class, () -> source.fromControlPlane(cp.baseUri(), "compute-1"));
+    return assertThrows(SpecException.class, () -> source.fromControlPlane(cp.uri(), "compute-1"));
   }
 
   @Test
   void fromControlPlane_returnsTheAttachedSpecAfterOneRequest() throws IOException {
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, ATTACHED))) {
-      AcquiredSpec got = source.fromControlPlane(cp.baseUri(), "compute-1");
+    try (ControlPlaneStandIn cp =
+        ControlPlaneStandIn.start().answerEveryCompute(reply(200, ATTACHED))) {
+      AcquiredSpec got = source.fromControlPlane(cp.uri(), "compute-1");
       assertEquals(SpecParser.parseSpec(SPEC), got.spec());
       assertEquals(
           List.of(new Jwk("k1", "OKP", "Ed25519", "MCowBQYDK2VwAyEA", null)),
           got.computeCtlConfig().jwks());
       assertTrue(got.liveConfigAllowed());
-      ControlPlaneStandIn.Request r = cp.requests().get(0);
+      ControlPlaneStandIn.Request r = cp.received().get(0);
       assertEquals("GET", r.method());
       assertEquals("/compute/api/v2/computes/compute-1/spec", r.path());
       assertEquals(List.of("Bearer secret-token"), r.authorization());
       assertFalse(
           r.headerNames().stream().anyMatch(h -> h.equalsIgnoreCase("Upgrade")),
           r.headerNames().toString());
-      assertEquals(1, cp.requests().size());
+      assertEquals(1, cp.received().size());
       assertEquals(List.of(), sleeps);
       assertEquals(1, requests("200 OK"));
     }
@@ -69,8 +70,9 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_returnsNoSpecForAnEmptyCompute() throws IOException {
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, EMPTY))) {
-      AcquiredSpec got = source.fromControlPlane(cp.baseUri(), "compute-1");
+    try (ControlPlaneStandIn cp =
+        ControlPlaneStandIn.start().answerEveryCompute(reply(200, EMPTY))) {
+      AcquiredSpec got = source.fromControlPlane(cp.uri(), "compute-1");
       assertNull(got.spec());
       assertEquals(1, got.computeCtlConfig().jwks().size());
       assertTrue(got.liveConfigAllowed());
@@ -83,11 +85,12 @@ class SpecSource_Test {
   void fromControlPlane_failsAtOnceWhenAttachedWithoutSpec() throws IOException {
     String body =
         "{\"spec\": null, \"status\": \"attached\", \"compute_ctl_config\": " + CONFIG + "}";
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, body))) {
+    try (ControlPlaneStandIn cp =
+        ControlPlaneStandIn.start().answerEveryCompute(reply(200, body))) {
       SpecException e = fails(cp);
       assertEquals("compute is attached, but spec is empty", e.getMessage());
       assertEquals(SpecException.Kind.SOURCE, e.kind());
-      assertEquals(1, cp.requests().size());
+      assertEquals(1, cp.received().size());
       assertEquals(List.of(), sleeps);
       assertEquals(1, requests("200 OK"));
     }
@@ -96,7 +99,7 @@ class SpecSource_Test {
   @Test
   void fromControlPlane_retriesAnUnparsableBodyThenGivesUp() throws IOException {
     try (ControlPlaneStandIn cp =
-        new ControlPlaneStandIn(reply(200, "{\"status\": \"attached\"}"))) {
+        ControlPlaneStandIn.start().answerEveryCompute(reply(200, "{\"status\": \"attached\"}"))) {
       SpecException e = fails(cp);
       assertEquals(
           "Exhausted all attempts to retrieve the spec from the control plane", e.getMessage());
@@ -104,7 +107,7 @@ class SpecSource_Test {
           "Exhausted all attempts to retrieve the spec from the control plane: could not"
               + " deserialize control plane response: .: missing field `compute_ctl_config`",
           ComputeCtlException.chain(e));
-      assertEquals(3, cp.requests().size());
+      assertEquals(3, cp.received().size());
       assertEquals(List.of(100L, 100L, 100L), sleeps);
       assertEquals(3, requests("200 OK"));
     }
@@ -112,11 +115,12 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_retries502ThreeTimes() throws IOException {
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(502, "bad gateway"))) {
+    try (ControlPlaneStandIn cp =
+        ControlPlaneStandIn.start().answerEveryCompute(reply(502, "bad gateway"))) {
       SpecException e = fails(cp);
       assertEquals(SpecSource.EXHAUSTED, e.getMessage());
       assertEquals("control plane request failed with 502", e.getCause().getMessage());
-      assertEquals(3, cp.requests().size());
+      assertEquals(3, cp.received().size());
       assertEquals(List.of(100L, 100L, 100L), sleeps);
       assertEquals(3, requests("502 Bad Gateway"));
     }
@@ -125,10 +129,11 @@ class SpecSource_Test {
   @Test
   void fromControlPlane_retries503UntilTheSpecArrives() throws IOException {
     try (ControlPlaneStandIn cp =
-        new ControlPlaneStandIn(reply(503, ""), reply(503, ""), reply(200, ATTACHED))) {
-      AcquiredSpec got = source.fromControlPlane(cp.baseUri(), "compute-1");
+        ControlPlaneStandIn.start()
+            .answerEveryCompute(reply(503, ""), reply(503, ""), reply(200, ATTACHED))) {
+      AcquiredSpec got = source.fromControlPlane(cp.uri(), "compute-1");
       assertEquals("5e3a9c1d-2b47-4f86-a0d9-7c61e8b3f254", got.spec().operationUuid());
-      assertEquals(3, cp.requests().size());
+      assertEquals(3, cp.received().size());
       assertEquals(List.of(100L, 100L), sleeps);
       assertEquals(2, requests("503 Service Unavailable"));
       assertEquals(1, requests("200 OK"));
@@ -138,17 +143,18 @@ class SpecSource_Test {
   @Test
   void fromControlPlane_failsAtOnceOn404And500() throws IOException {
     try (ControlPlaneStandIn cp =
-        new ControlPlaneStandIn(reply(404, "{\"error\": \"no such compute\"}"))) {
+        ControlPlaneStandIn.start()
+            .answerEveryCompute(reply(404, "{\"error\": \"no such compute\"}"))) {
       assertEquals(
           "unexpected control plane response status code: 404 Not Found", fails(cp).getMessage());
-      assertEquals(1, cp.requests().size());
+      assertEquals(1, cp.received().size());
     }
     try (ControlPlaneStandIn cp =
-        new ControlPlaneStandIn(reply(500, "oops"), reply(200, ATTACHED))) {
+        ControlPlaneStandIn.start().answerEveryCompute(reply(500, "oops"), reply(200, ATTACHED))) {
       assertEquals(
           "unexpected control plane response status code: 500 Internal Server Error",
           fails(cp).getMessage());
-      assertEquals(1, cp.requests().size());
+      assertEquals(1, cp.received().size());
     }
     assertEquals(List.of(), sleeps);
     assertEquals(1, requests("404 Not Found"));
@@ -157,12 +163,12 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_labelsOtherStatusesWithTheirReason() throws IOException {
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(418, ""))) {
+    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().answerEveryCompute(reply(418, ""))) {
       assertEquals(
           "unexpected control plane response status code: 418 I'm a teapot",
           fails(cp).getMessage());
     }
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(599, ""))) {
+    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().answerEveryCompute(reply(599, ""))) {
       assertEquals(
           "unexpected control plane response status code: 599 <unknown status code>",
           fails(cp).getMessage());
@@ -189,19 +195,20 @@ class SpecSource_Test {
 
   @Test
   void fromControlPlane_sendsAnEmptyBearerWithoutToken() throws IOException {
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, EMPTY))) {
-      new SpecSource(metrics, null, d -> sleeps.add(d.toMillis()))
-          .fromControlPlane(cp.baseUri(), "c");
-      String header = cp.requests().get(0).authorization().get(0);
+    try (ControlPlaneStandIn cp =
+        ControlPlaneStandIn.start().answerEveryCompute(reply(200, EMPTY))) {
+      new SpecSource(metrics, null, d -> sleeps.add(d.toMillis())).fromControlPlane(cp.uri(), "c");
+      String header = cp.received().get(0).authorization().get(0);
       assertTrue(header.equals("Bearer ") || header.equals("Bearer"), header);
     }
   }
 
   @Test
   void fromControlPlane_reallySleepsBetweenAttempts() throws IOException {
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(503, ""), reply(200, EMPTY))) {
+    try (ControlPlaneStandIn cp =
+        ControlPlaneStandIn.start().answerEveryCompute(reply(503, ""), reply(200, EMPTY))) {
       long start = System.nanoTime();
-      new SpecSource(metrics, "t").fromControlPlane(cp.baseUri(), "c");
+      new SpecSource(metrics, "t").fromControlPlane(cp.uri(), "c");
       assertTrue(System.nanoTime() - start >= 100_000_000L);
     }
   }
@@ -254,8 +261,9 @@ class SpecSource_Test {
     String file = Fixtures.path(SpecParser_Test.API_SPEC).toString();
     assertFalse(source.acquire(SpecParser_Test.MINIMAL, file, null, "c").liveConfigAllowed());
     assertTrue(source.acquire(null, file, null, "c").liveConfigAllowed());
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(reply(200, EMPTY))) {
-      assertNull(source.acquire(null, null, cp.baseUri(), "c").spec());
+    try (ControlPlaneStandIn cp =
+        ControlPlaneStandIn.start().answerEveryCompute(reply(200, EMPTY))) {
+      assertNull(source.acquire(null, null, cp.uri(), "c").spec());
     }
     assertEquals(
         "must specify --control-plane-uri",

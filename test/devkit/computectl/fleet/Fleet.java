@@ -2,6 +2,7 @@ package computectl.fleet;
 
 import com.eclipsesource.json.JsonObject;
 import computectl.standin.BasebackupTar;
+import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
 import computectl.standin.ReachableImage;
@@ -37,7 +38,7 @@ public final class Fleet implements AutoCloseable {
   private final Map<String, JsonObject> specs = new LinkedHashMap<>();
   private PgInstall pg;
   private PageserverStandIn pageserver;
-  private FleetControlPlane controlPlane;
+  private ControlPlaneStandIn controlPlane;
 
   private Fleet(FleetPlan plan, Path workDir) {
     this.plan = plan;
@@ -72,7 +73,7 @@ public final class Fleet implements AutoCloseable {
       pg.configureShim(backup.endLsn().toString(), 0, 0);
       pageserver =
           PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, STORAGE_TOKEN);
-      controlPlane = FleetControlPlane.start();
+      controlPlane = ControlPlaneStandIn.start();
       Log.info(
           "fleet: pageserver stand-in on port "
               + pageserver.port()
@@ -116,9 +117,9 @@ public final class Fleet implements AutoCloseable {
               m.name(), index, ports, refuses ? refusingPort : pageserver.port(), STORAGE_TOKEN);
       specs.put(m.name(), spec);
       if (m.start() == FleetMember.Start.POOLED) {
-        controlPlane.pool(m.name());
+        controlPlane.empty(m.name());
       } else {
-        controlPlane.attach(m.name(), spec);
+        controlPlane.attached(m.name(), spec.toString());
       }
       Path dir = computeDir(m.name());
       computes.put(

@@ -2,11 +2,15 @@ package computectl.standin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import computectl.util.NamedThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -17,27 +21,31 @@ import java.util.concurrent.Executors;
  * A control plane for tests and demos: answers {@code GET /compute/api/v2/computes/<id>/spec} per
  * compute id with "empty" (a pooled compute that waits for /configure), "attached" with a spec, an
  * HTTP error status, any status and body (a wrong shape), or nothing at all (a control plane that
- * times out). Unknown ids: 404.
+ * times out). Unknown ids get the replies given to {@link #answerEveryCompute}, else 404. Every
+ * request is recorded.
  */
 public final class ControlPlaneStandIn implements AutoCloseable {
   private static final String PREFIX = "/compute/api/v2/computes/";
   private static final String NO_KEYS = "{\"jwks\":{\"keys\":[]}}";
 
-  private record Reply(int status, String body) {}
+  /** One answer: a status and a JSON body (empty: none). */
+  public record Reply(int status, String body) {}
+
+  /** What was asked: the method, the raw path, the Authorization values, every header's name. */
+  public record Request(
+      String method, String path, List<String> authorization, List<String> headerNames) {}
 
   /** Marks a compute whose requests are never answered (status 0, which no HTTP answer has). */
   private static final Reply SILENT = new Reply(0, "");
 
+  private static final Reply UNKNOWN = new Reply(404, "{\"error\":\"unknown compute\"}");
+
   private final HttpServer server;
   private final ExecutorService executor =
-      Executors.newFixedThreadPool(
-          4,
-          r -> {
-            Thread t = new Thread(r, "standin-control-plane");
-            t.setDaemon(true);
-            return t;
-          });
-  private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+      Executors.newFixedThreadPool(4, r -> NamedThreads.daemon("standin-control-plane", r));
+  private final Map<String, List<Reply>> replies = new ConcurrentHashMap<>();
+  private final List<Request> received = Collections.synchronizedList(new ArrayList<>());
+  private volatile List<Reply> otherComputes = List.of(UNKNOWN);
   private final Map<String, Integer> requestCounts = new ConcurrentHashMap<>();
   private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -63,8 +71,10 @@ public final class ControlPlaneStandIn implements AutoCloseable {
   public ControlPlaneStandIn empty(String computeId) {
     replies.put(
         computeId,
-        new Reply(
-            200, "{\"spec\":null,\"status\":\"empty\",\"compute_ctl_config\":" + NO_KEYS + "}"));
+        List.of(
+            new Reply(
+                200,
+                "{\"spec\":null,\"status\":\"empty\",\"compute_ctl_config\":" + NO_KEYS + "}")));
     return this;
   }
 
@@ -72,13 +82,14 @@ public final class ControlPlaneStandIn implements AutoCloseable {
   public ControlPlaneStandIn attached(String computeId, String specJson) {
     replies.put(
         computeId,
-        new Reply(
-            200,
-            "{\"spec\":"
-                + specJson
-                + ",\"status\":\"attached\",\"compute_ctl_config\":"
-                + NO_KEYS
-                + "}"));
+        List.of(
+            new Reply(
+                200,
+                "{\"spec\":"
+                    + specJson
+                    + ",\"status\":\"attached\",\"compute_ctl_config\":"
+                    + NO_KEYS
+                    + "}")));
     return this;
   }
 
@@ -88,20 +99,39 @@ public final class ControlPlaneStandIn implements AutoCloseable {
   public ControlPlaneStandIn failing(String computeId, int status) {
     replies.put(
         computeId,
-        new Reply(status, "{\"error\":\"stand-in control plane failing as configured\"}"));
+        List.of(new Reply(status, "{\"error\":\"stand-in control plane failing as configured\"}")));
     return this;
   }
 
   /** Every request for this compute gets exactly this status and body (a wrong shape, say). */
   public ControlPlaneStandIn reply(String computeId, int status, String body) {
-    replies.put(computeId, new Reply(status, body));
+    replies.put(computeId, List.of(new Reply(status, body)));
     return this;
   }
 
   /** Requests for this compute are accepted and never answered (until the stand-in closes). */
   public ControlPlaneStandIn silent(String computeId) {
-    replies.put(computeId, SILENT);
+    replies.put(computeId, List.of(SILENT));
     return this;
+  }
+
+  /** A reply, for {@link #answerEveryCompute}. */
+  public static Reply reply(int status, String body) {
+    return new Reply(status, body);
+  }
+
+  /**
+   * Computes without replies of their own get these: the n-th request the n-th reply, the last one
+   * repeating.
+   */
+  public ControlPlaneStandIn answerEveryCompute(Reply... script) {
+    otherComputes = List.of(script);
+    return this;
+  }
+
+  /** Every request so far, in order. */
+  public List<Request> received() {
+    return List.copyOf(received);
   }
 
   /** Requests received for this compute so far. */
@@ -111,11 +141,18 @@ public final class ControlPlaneStandIn implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getPath();
-    Reply reply = new Reply(404, "{\"error\":\"unknown compute\"}");
+    received.add(
+        new Request(
+            ex.getRequestMethod(),
+            ex.getRequestURI().getRawPath(),
+            ex.getRequestHeaders().getOrDefault("Authorization", List.of()),
+            List.copyOf(ex.getRequestHeaders().keySet())));
+    Reply reply = UNKNOWN;
     if (ex.getRequestMethod().equals("GET") && path.startsWith(PREFIX) && path.endsWith("/spec")) {
       String id = path.substring(PREFIX.length(), path.length() - "/spec".length());
-      requestCounts.merge(id, 1, Integer::sum);
-      reply = replies.getOrDefault(id, reply);
+      int n = requestCounts.merge(id, 1, Integer::sum);
+      List<Reply> script = replies.getOrDefault(id, otherComputes);
+      reply = script.get(Math.min(n, script.size()) - 1);
     }
     if (SILENT.equals(reply)) {
       try {
@@ -128,7 +165,7 @@ public final class ControlPlaneStandIn implements AutoCloseable {
     }
     byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(reply.status(), body.length);
+    ex.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(body);
     }

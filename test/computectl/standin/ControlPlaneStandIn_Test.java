@@ -1,4 +1,4 @@
-package computectl.fleet;
+package computectl.standin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,8 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-class FleetControlPlane_Test {
-  private static HttpResponse<String> get(FleetControlPlane cp, String path) throws Exception {
+class ControlPlaneStandIn_Test {
+  private static HttpResponse<String> get(ControlPlaneStandIn cp, String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(URI.create(cp.uri() + path)).GET().build(),
@@ -20,9 +20,9 @@ class FleetControlPlane_Test {
 
   @Test
   void spec_attachedPooledAndUnknown() throws Exception {
-    try (FleetControlPlane cp = FleetControlPlane.start()) {
-      cp.attach("c-1", new JsonObject().add("format_version", 1.0));
-      cp.pool("c-2");
+    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start()) {
+      cp.attached("c-1", new JsonObject().add("format_version", 1.0).toString());
+      cp.empty("c-2");
       JsonObject attached =
           Json.parse(get(cp, "/compute/api/v2/computes/c-1/spec").body()).asObject();
       assertEquals("attached", attached.getString("status", ""));
