@@ -31,4 +31,22 @@ public final class NamedThreads {
     t.start();
     return t;
   }
+
+  /**
+   * Waits for {@code t} to end, even through interrupts (an owner closing what it started must not
+   * return while it still runs); the interrupt is kept for the caller.
+   */
+  public static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

@@ -88,17 +88,7 @@ public final class StartPathWarmup implements AutoCloseable {
   @Override
   public void close() {
     cancel();
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    NamedThreads.joinUninterruptibly(thread);
   }
 
   private void run() {

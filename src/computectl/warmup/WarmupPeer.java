@@ -190,16 +190,6 @@ final class WarmupPeer implements AutoCloseable {
   @Override
   public void close() {
     drop();
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    NamedThreads.joinUninterruptibly(thread);
   }
 }
