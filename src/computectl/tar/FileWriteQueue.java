@@ -89,17 +89,7 @@ final class FileWriteQueue implements AutoCloseable {
   @Override
   public void close() {
     jobs.add(new Stop());
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    NamedThreads.joinUninterruptibly(thread);
   }
 
   private void rethrow() {
