@@ -40,7 +40,7 @@ class PrivateCheckout_Test {
   private static final Pattern STATUS_URL =
       Pattern.compile("demo: +status: +curl (http://127\\.0\\.0\\.1:\\d+)/status");
   private static final Pattern SUMMARY =
-      Pattern.compile("^(\\d+) passed, (\\d+) failed$", Pattern.MULTILINE);
+      Pattern.compile("^(\\d+) passed, (\\d+) failed(, \\d+ skipped)?$", Pattern.MULTILINE);
 
   private static Path home;
   private static Path checkout;
