@@ -96,7 +96,9 @@ final class BenchCompute implements AutoCloseable {
         new ProcessBuilder(RunAs.command(BenchEnv.user(), cmd))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    pb.environment().putAll(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0"));
+    // Two seconds, not none: a compute that fails (the Neon-shaped basebackup, which vanilla
+    // Postgres cannot start from) must still answer /metrics.json for its phase timings.
+    pb.environment().putAll(Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "2"));
     pb.environment().putAll(extraEnv);
     java.time.Instant wall = java.time.Instant.now();
     long t0 = System.nanoTime();

