@@ -156,7 +156,7 @@ final class HttpBench {
     cmd.addAll(
         List.of(
             "-cp",
-            System.getProperty("java.class.path"),
+            absoluteClassPath(),
             BaselineHttpServer.class.getName(),
             Integer.toString(port)));
     for (int p = 0; p < PATHS.size(); p++) {
@@ -189,5 +189,17 @@ final class HttpBench {
       }
     }
     return flags;
+  }
+
+  /** The bench's class path with every entry absolute: the server runs in another directory. */
+  private static String absoluteClassPath() {
+    StringBuilder cp = new StringBuilder();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (cp.length() > 0) {
+        cp.append(java.io.File.pathSeparator);
+      }
+      cp.append(java.nio.file.Path.of(e).toAbsolutePath());
+    }
+    return cp.toString();
   }
 }
