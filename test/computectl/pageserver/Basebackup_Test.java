@@ -49,7 +49,11 @@ class Basebackup_Test {
   @BeforeEach
   void start() throws IOException {
     backup = StandInFixture.neonLikeBackup();
-    server = PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
+    // A reserved port: the refusal tests close the listener, and a port from the kernel could be
+    // handed to another listener before it is bound again.
+    server =
+        PageserverStandIn.start(TestPg.freePort(), backup)
+            .auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
   }
 
   @AfterEach
