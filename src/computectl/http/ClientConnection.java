@@ -421,6 +421,15 @@ final class ClientConnection {
     }
   }
 
+  /** Closes now when no request runs, else once its answer is written (the server is closing). */
+  synchronized void closeAfterExchange() {
+    if (busy) {
+      closeAfterResponse = true;
+    } else {
+      close();
+    }
+  }
+
   synchronized boolean closesAfterResponse() {
     return closeAfterResponse;
   }

@@ -13,6 +13,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,13 @@ final class SelectorServer implements AutoCloseable {
 
   private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /**
+   * How long {@link #close()} lets answers in flight finish. compute_ctl closes its servers as it
+   * exits, at the moment the compute is terminated, while the {@code /terminate} that asked for it
+   * is being answered: that answer must still reach the control plane.
+   */
+  static final Duration DRAIN = Duration.ofSeconds(2);
+
   private final String name;
   private final ServerSocketChannel listener;
   private final Selector selector;
@@ -54,6 +62,8 @@ final class SelectorServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<ClientConnection> scheduled = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
+  private final Object drained = new Object();
+  private volatile boolean draining;
   private volatile boolean stopping;
 
   /**
@@ -169,7 +179,7 @@ final class SelectorServer implements AutoCloseable {
       if (ch == null) {
         return;
       }
-      if (stopping || (connections.size() >= limits.maxConnections() && !evictOne())) {
+      if (draining || (connections.size() >= limits.maxConnections() && !evictOne())) {
         ch.close();
         continue;
       }
@@ -234,6 +244,11 @@ final class SelectorServer implements AutoCloseable {
   /** A connection closed: it stops counting against the cap. */
   void closed(ClientConnection c) {
     connections.remove(c);
+    if (draining) {
+      synchronized (drained) {
+        drained.notifyAll();
+      }
+    }
     if (Thread.currentThread() != thread) {
       wakeup(); // so that the selector lets go of the socket now, not at its next tick
     }
@@ -245,15 +260,31 @@ final class SelectorServer implements AutoCloseable {
     }
   }
 
-  /** Stops accepting and closes every connection at once. */
+  /**
+   * Stops accepting, closes idle connections, gives the requests running {@link #DRAIN} to be
+   * answered, then closes what is left.
+   */
   @Override
   public void close() {
-    stopping = true;
+    close(DRAIN);
+  }
+
+  void close(Duration drain) {
+    draining = true;
     try {
       listener.close();
     } catch (IOException e) {
       Log.debug("compute_ctl " + name + " HTTP server: close: " + e.getMessage());
     }
+    for (ClientConnection c : new ArrayList<>(connections)) {
+      c.closeAfterExchange();
+    }
+    try {
+      awaitDrained(drain);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stopping = true;
     for (ClientConnection c : new ArrayList<>(connections)) {
       c.close();
     }
@@ -265,6 +296,16 @@ final class SelectorServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
       Log.debug("compute_ctl " + name + " HTTP server: close: " + e.getMessage());
+    }
+  }
+
+  private void awaitDrained(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (drained) {
+      for (long left = limit.toNanos(); !connections.isEmpty() && left > 0; ) {
+        TimeUnit.NANOSECONDS.timedWait(drained, left);
+        left = deadline - System.nanoTime();
+      }
     }
   }
 }

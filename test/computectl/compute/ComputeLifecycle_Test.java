@@ -65,13 +65,20 @@ class ComputeLifecycle_Test {
     }
   }
 
-  /** The pooled compute's Empty -> Terminated move is compute_ctl's own, not a stub's. */
+  /**
+   * The pooled compute's Empty -> Terminated move is compute_ctl's own, not a stub's; with no exit
+   * grace at all the /terminate that ended the compute is still answered before the process exits.
+   */
   @Test
   void terminate_emptyCompute_terminatesWithoutStartingPostgres() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
         ComputeCtlProcess cc =
-            fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
+            fx.start(
+                node,
+                null,
+                List.of("--control-plane-uri", cp.uri()),
+                Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "0"))) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       HttpResponse<String> r = cc.post("/terminate", "", Duration.ofSeconds(60));
       assertEquals(200, r.statusCode(), r.body() + cc.log());

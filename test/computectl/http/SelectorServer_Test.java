@@ -12,8 +12,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -25,12 +27,25 @@ class SelectorServer_Test {
   private static final byte[] BIG = new byte[16 * 1024 * 1024];
 
   private final AtomicInteger served = new AtomicInteger();
+  private final CountDownLatch slowStarted = new CountDownLatch(1);
+  private final CountDownLatch slowRelease = new CountDownLatch(1);
   private ElasticPool pool;
   private SelectorServer server;
 
-  /** Answers {@code /big} with 16 MiB, anything else with "METHOD PATH BODY". */
+  /**
+   * Answers {@code /big} with 16 MiB, {@code /slow} once the test releases it, anything else with
+   * "METHOD PATH BODY".
+   */
   private void handle(HttpExchange ex) throws IOException {
     served.incrementAndGet();
+    if (ex.getRequestURI().getPath().equals("/slow")) {
+      slowStarted.countDown();
+      try {
+        slowRelease.await();
+      } catch (InterruptedException e) {
+        throw new IOException("interrupted before answering /slow", e);
+      }
+    }
     byte[] body = ex.getRequestBody().readAllBytes();
     byte[] answer =
         ex.getRequestURI().getPath().equals("/big")
@@ -168,6 +183,28 @@ class SelectorServer_Test {
       s.close();
     }
     await(() -> server.openConnections() == 0);
+  }
+
+  @Test
+  void close_answersTheRequestsRunning_andClosesIdleConnectionsAtOnce() throws Exception {
+    start(2, HttpLimits.DEFAULT);
+    try (Socket idle = send("");
+        Socket running = send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")) {
+      assertTrue(slowStarted.await(10, TimeUnit.SECONDS), "the request reached the handler");
+      await(() -> server.openConnections() == 2);
+      Thread closer = new Thread(() -> server.close(Duration.ofSeconds(60)), "t-closer");
+      closer.start();
+      idle.setSoTimeout(10_000);
+      assertEquals(-1, idle.getInputStream().read(), "an idle connection is closed at once");
+      slowRelease.countDown();
+      running.setSoTimeout(10_000);
+      String answer =
+          new String(running.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertTrue(answer.startsWith("HTTP/1.1 200 OK"), answer);
+      assertTrue(answer.endsWith("GET /slow "), "the whole answer, then the close: " + answer);
+      closer.join(10_000);
+      assertEquals(0, server.openConnections());
+    }
   }
 
   private Socket send(String text) throws IOException {
