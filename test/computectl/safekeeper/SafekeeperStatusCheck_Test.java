@@ -11,6 +11,7 @@ import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInConnection;
+import computectl.testsupport.TestPg;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,9 +45,11 @@ class SafekeeperStatusCheck_Test {
 
   @BeforeEach
   void start() throws IOException {
+    // Reserved ports: the refusal tests close a listener, and a port from the kernel could be
+    // handed to another listener meanwhile (see Ports).
     for (int i = 0; i < 3; i++) {
       safekeepers.add(
-          PageserverStandIn.start(0)
+          PageserverStandIn.start(TestPg.freePort())
               .auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN)
               .timelineStatus(A, A));
     }
