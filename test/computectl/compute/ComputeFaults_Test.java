@@ -340,7 +340,7 @@ class ComputeFaults_Test {
                   "neither spec nor confirmation that compute is in the Empty state was received"),
           cc.log());
       assertFalse(Files.exists(node.pgdata()), "nothing was started");
-      assertEquals(List.of(), Orphans.awaitNone(node.pgdata(), 5));
+      assertEquals(List.of(), Orphans.awaitNone(node.pgdata(), 15));
       return cc.log();
     }
   }
