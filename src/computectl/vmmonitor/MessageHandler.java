@@ -246,6 +246,7 @@ final class MessageHandler {
         ready,
         threshold,
         s == null ? 0 : s.samples(),
+        w == null ? 0 : w.failedReads(),
         s == null ? 0 : s.meanBytes(),
         fileCacheBytes,
         cgroupProblem);

@@ -190,8 +190,11 @@ class MonitorSession_Test {
               5, () -> cgroup.setUsage(4608 * MIB),
               9,
                   () -> {
+                    // Once a read failed after the break, no sample can be taken (and stamped
+                    // with the advanced clock) any more: the newest one goes stale.
+                    long failed = monitor.session().orElseThrow().failedMemoryReads();
                     cgroup.breakMemoryStat();
-                    Thread.sleep(200);
+                    awaitSession(s -> s.failedMemoryReads() > failed);
                     clock.advance(Duration.ofSeconds(6));
                   }));
       // Upstream drops the connection on "Reboot"; this port answers and carries on.
