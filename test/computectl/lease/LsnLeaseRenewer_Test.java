@@ -32,8 +32,9 @@ class LsnLeaseRenewer_Test {
           Duration.ofMillis(100),
           Duration.ofSeconds(60),
           Duration.ofMillis(200),
-          Duration.ofSeconds(2),
-          Duration.ofSeconds(5));
+          // Generous: no test here waits for these to expire, and a loaded machine is slow.
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(30));
 
   private static ParsedSpec spec(String mode, String connstr, String token) {
     return SpecValidator.validate(

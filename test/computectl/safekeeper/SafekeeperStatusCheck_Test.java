@@ -35,10 +35,11 @@ class SafekeeperStatusCheck_Test {
   private static final String TOKEN = "sk-token";
 
   /**
-   * Generous for loaded test machines; the default 100 ms is checked with slow safekeepers below.
+   * Generous for loaded test machines (only answering safekeepers are given it; a test never waits
+   * for it to expire); the default 100 ms is checked with slow safekeepers below.
    */
   private static final SafekeeperStatusCheck PATIENT =
-      new SafekeeperStatusCheck(Duration.ofSeconds(3));
+      new SafekeeperStatusCheck(Duration.ofSeconds(30));
 
   private final List<PageserverStandIn> safekeepers = new ArrayList<>();
   private final StartupMetrics metrics = new StartupMetrics();

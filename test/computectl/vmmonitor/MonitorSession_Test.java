@@ -212,7 +212,7 @@ class MonitorSession_Test {
     start();
     try (AgentClient agent = AgentClient.connect(monitor.port())) {
       replay(agent, transcript("04-version-mismatch.txt"), Map.of());
-      agent.awaitEnd(Duration.ofSeconds(3));
+      agent.awaitEnd(Duration.ofSeconds(30));
     }
     AgentClient.handshaken(monitor.port()).close();
   }
