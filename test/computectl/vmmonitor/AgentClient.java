@@ -114,6 +114,15 @@ final class AgentClient implements AutoCloseable {
     return m;
   }
 
+  /**
+   * Nothing from the monitor so far: a ping's pong comes after everything the monitor sent before
+   * it, so once it is here an earlier message would be too.
+   */
+  void expectNothingSent() throws Exception {
+    assertEquals("sync", ping("sync"));
+    assertNull(received.poll(), "unexpected message from the monitor");
+  }
+
   void expectNothing(Duration during) throws InterruptedException {
     assertNull(
         received.poll(during.toMillis(), TimeUnit.MILLISECONDS),
