@@ -237,7 +237,8 @@ public final class LsnLeaseRenewer implements AutoCloseable {
     }
   }
 
-  private long wakeups() {
+  /** How many times the renewal was woken early (a test's evidence that a change did not). */
+  long wakeups() {
     synchronized (lock) {
       return wakeups;
     }

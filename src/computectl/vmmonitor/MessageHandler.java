@@ -5,6 +5,7 @@ import computectl.util.Log;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The decisions of one agent connection: initialisation (MemTotal, file cache, cgroup poller,
@@ -25,6 +26,9 @@ final class MessageHandler {
   private long lastMonitorId = 1;
   private boolean upscaleRequested;
   private long lastUpscaleRequestNanos;
+
+  /** Upscale checks finished (whatever they decided), so that "no request" can be observed. */
+  private final AtomicLong upscaleChecks = new AtomicLong();
 
   MessageHandler(int connection, WebSocketConnection ws, VmMonitorConfig config) {
     this.connection = connection;
@@ -210,6 +214,14 @@ final class MessageHandler {
 
   /** On each new memory summary: ask for more memory if over threshold, at most once a second. */
   void checkUpscale() throws IOException {
+    try {
+      requestUpscaleIfNeeded();
+    } finally {
+      upscaleChecks.incrementAndGet();
+    }
+  }
+
+  private void requestUpscaleIfNeeded() throws IOException {
     CgroupWatcher w = watcher;
     MemorySummary s = w == null ? null : w.latest();
     if (s == null || s.meanBytes() < threshold) {
@@ -246,6 +258,8 @@ final class MessageHandler {
         ready,
         threshold,
         s == null ? 0 : s.samples(),
+        w == null ? 0 : w.failedReads(),
+        upscaleChecks.get(),
         s == null ? 0 : s.meanBytes(),
         fileCacheBytes,
         cgroupProblem);

@@ -75,10 +75,14 @@ final class MonitorSession {
     events.offer(WAKE);
   }
 
-  /** Stop now: close frame 1001, socket and Postgres connection closed under the session's feet. */
+  /**
+   * Stop now: close frame 1001, up to a second for the agent's answer, then the socket and the
+   * Postgres connection closed under the session's feet.
+   */
   void stopNow() {
-    stopRequested = true;
     ws.sendCloseIfWritable(WebSocketConnection.GOING_AWAY, "vm-monitor is stopping");
+    awaitAgentAnswer();
+    stopRequested = true;
     ws.abort();
     handler.closeFileCache();
     worker.interrupt();
@@ -256,10 +260,19 @@ final class MonitorSession {
     }
   }
 
-  /** Close frame, half-close, give the reader a second to see the agent hang up. */
+  /** Close frame, then up to a second for the agent's answer; the caller closes the socket. */
   private void closeWith(int code, String reason) {
     ws.sendClose(code, reason);
-    ws.shutdownOutput();
+    awaitAgentAnswer();
+  }
+
+  /**
+   * Gives the reader up to a second to see the agent answer our close frame (its own close frame,
+   * or hanging up). The socket stays open meanwhile: a client may take the end of the stream that
+   * follows a close frame too closely for an abnormal closure (the JDK's WebSocket client reports
+   * 1006 then), so, as RFC 6455 7.1.1 says, the server ends TCP only after the closing handshake.
+   */
+  private void awaitAgentAnswer() {
     try {
       reader.join(1000);
     } catch (InterruptedException e) {

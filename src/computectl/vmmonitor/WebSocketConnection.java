@@ -306,15 +306,6 @@ final class WebSocketConnection {
     abort();
   }
 
-  /** Half-closes after our close frame, so the peer sees the end of the stream. */
-  void shutdownOutput() {
-    try {
-      socket.shutdownOutput();
-    } catch (IOException e) {
-      // already closed
-    }
-  }
-
   /** Closes the socket without a close frame (upstream's way of dropping a replaced agent). */
   void abort() {
     try {

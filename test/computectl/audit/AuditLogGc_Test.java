@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.metrics.ExportedMetrics;
+import computectl.testsupport.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -60,21 +61,24 @@ class AuditLogGc_Test {
   void loop_runsEveryIntervalUntilClosed() throws Exception {
     Path log = Files.createTempDirectory("computectl-auditlog-");
     ExportedMetrics metrics = new ExportedMetrics();
+    metrics.auditLogDirSize.set(7);
     try (AuditLogGc gc =
         new AuditLogGc(log, metrics, Duration.ofMillis(50), Duration.ofMinutes(15))) {
       gc.start();
-      Thread.sleep(100);
+      // The first round measures the empty directory: what follows needs a later round.
+      Await.until("a first round", () -> metrics.auditLogDirSize.value() == 0);
       file(log, "postgresql.log", 321, Duration.ZERO);
       Path aged = file(log, "audit-1.log", 9, Duration.ofMinutes(30));
 
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while ((Files.exists(aged) || metrics.auditLogDirSize.value() != 321)
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-
-      assertFalse(Files.exists(aged));
-      assertEquals(321, metrics.auditLogDirSize.value());
+      Await.until(
+          "a later round collecting the aged log",
+          () -> !Files.exists(aged) && metrics.auditLogDirSize.value() == 321);
     }
+    Await.until("the pgaudit-gc thread ended", () -> !gcThreadAlive());
+  }
+
+  private static boolean gcThreadAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.isAlive() && t.getName().equals("pgaudit-gc"));
   }
 }

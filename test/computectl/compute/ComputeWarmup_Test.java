@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.ControlPlaneStandIn;
+import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
+import computectl.testsupport.TestPg;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,6 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("e2e")
 class ComputeWarmup_Test {
   @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
+
+  private static final Pattern ROUND = Pattern.compile("round-(\\d+)");
 
   private static final Pattern STOPPED =
       Pattern.compile("start path warm-up stopped by a request after (\\d+) of 100000 rounds");
@@ -47,19 +52,61 @@ class ComputeWarmup_Test {
     return files;
   }
 
+  /**
+   * The highest round whose directory is there now, in the warm-up's scratch directory under {@code
+   * scratchParent} (-1: none).
+   */
+  private static int latestRound(Path scratchParent) {
+    int latest = -1;
+    try (Stream<Path> scratch = Files.list(scratchParent)) {
+      for (Path dir : (Iterable<Path>) scratch::iterator) {
+        try (Stream<Path> rounds = Files.list(dir)) {
+          for (Path round : (Iterable<Path>) rounds::iterator) {
+            Matcher m = ROUND.matcher(round.getFileName().toString());
+            if (m.matches()) {
+              latest = Math.max(latest, Integer.parseInt(m.group(1)));
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      // A directory removed while listed: the next look sees the new state.
+    }
+    return latest;
+  }
+
+  private static void await(String what, BooleanSupplier condition, ComputeCtlProcess cc)
+      throws InterruptedException {
+    try {
+      Await.until(what, Duration.ofSeconds(60), condition);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + cc.log(), e);
+    }
+  }
+
   @Test
   void warmupLeavesPgdataAloneAndYieldsToConfigure() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
+    // The compute's own temporary directory, so that its warm-up's rounds can be watched.
+    Path scratchParent = TestPg.workDir("computectl-warmup-tmp-");
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
         ComputeCtlProcess cc =
             fx.start(
                 node,
                 null,
                 List.of("--control-plane-uri", cp.uri()),
-                Map.of("COMPUTE_CTL_WARMUP_ROUNDS", "100000"))) {
+                Map.of(
+                    "COMPUTE_CTL_WARMUP_ROUNDS",
+                    "100000",
+                    "JDK_JAVA_OPTIONS",
+                    "-Djava.io.tmpdir=" + scratchParent))) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       Map<String, String> before = snapshot(node.pgdata());
-      Thread.sleep(1500); // the warm-up runs rounds meanwhile
+      // Rounds run one after the other, each in its own directory: once round k+2's exists, round
+      // k+1 ran whole after the snapshot (round k was seen after it).
+      int[] first = {-1};
+      await("a warm-up round", () -> (first[0] = latestRound(scratchParent)) >= 0, cc);
+      await("two more warm-up rounds", () -> latestRound(scratchParent) >= first[0] + 2, cc);
       assertEquals(before, snapshot(node.pgdata()), "PGDATA changed while in Empty");
 
       String body =

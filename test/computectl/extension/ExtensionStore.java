@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,11 +22,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on 127.0.0.1, optionally after a delay, and records every request path.
  */
 final class ExtensionStore implements AutoCloseable {
-  private record Answer(int status, byte[] body, long delayMillis, String location) {
+  /**
+   * What a path answers, after {@code release} opens (null: at once) and then {@code delayMillis}.
+   */
+  private record Answer(
+      int status, byte[] body, long delayMillis, String location, Release release) {
     Answer(int status, byte[] body, long delayMillis) {
-      this(status, body, delayMillis, null);
+      this(status, body, delayMillis, null, null);
     }
   }
+
+  /** Holds answers back until the test sees what it waits for. */
+  @FunctionalInterface
+  interface Release {
+    boolean isOpen();
+  }
+
+  /** Far longer than any answer is held back in a passing test. */
+  private static final Duration HOLD_LIMIT = Duration.ofSeconds(60);
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -54,6 +68,9 @@ final class ExtensionStore implements AutoCloseable {
           Answer a =
               answers.getOrDefault(path, new Answer(404, "no such object".getBytes(UTF_8), 0));
           maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          if (a.release() != null) {
+            holdUntil(a.release());
+          }
           sleep(a.delayMillis());
           inFlight.decrementAndGet();
           if (a.location() != null) {
@@ -80,9 +97,25 @@ final class ExtensionStore implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers {@code path} once {@code release} is open (checked every few milliseconds; after a
+   * minute the answer goes out anyway, and the test's own checks then fail), then after {@code
+   * delayMillis}.
+   */
+  ExtensionStore serveWhen(
+      String path, int status, byte[] body, long delayMillis, Release release) {
+    answers.put(path, new Answer(status, body, delayMillis, null, release));
+    return this;
+  }
+
+  /** A release that opens once {@code k} requests are being answered at the same time. */
+  Release inFlightReaches(int k) {
+    return () -> inFlight.get() >= k;
+  }
+
   /** Answers {@code path} with a 302 to {@code location} (a path on this store, or a URL). */
   ExtensionStore redirect(String path, String location) {
-    answers.put(path, new Answer(302, new byte[0], 0, location));
+    answers.put(path, new Answer(302, new byte[0], 0, location, null));
     return this;
   }
 
@@ -97,6 +130,15 @@ final class ExtensionStore implements AutoCloseable {
 
   long count(String path) {
     return requests.stream().filter(r -> r.equals("GET " + path)).count();
+  }
+
+  private static void holdUntil(Release release) {
+    long deadline = System.nanoTime() + HOLD_LIMIT.toNanos();
+    while (!release.isOpen()
+        && System.nanoTime() - deadline < 0
+        && !Thread.currentThread().isInterrupted()) {
+      sleep(5);
+    }
   }
 
   private static void sleep(long millis) {

@@ -14,8 +14,12 @@ import computectl.spec.SpecParser;
 import computectl.standin.LocalCluster;
 import computectl.standin.PgInstall;
 import computectl.tar.TarException;
+import computectl.testsupport.Await;
 import computectl.testsupport.TestPg;
 import computectl.util.BuildInfo;
+import computectl.util.Log;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -201,21 +206,36 @@ class RemoteExtensions_Test {
     assertEquals(1, store.count(archiveUrlPath("once")));
   }
 
+  /** Log lines of the registry saying a request waits for another's download of the archive. */
+  private static long waiters(ByteArrayOutputStream log) {
+    return log.toString(StandardCharsets.UTF_8)
+        .lines()
+        .filter(l -> l.contains("already started by another request, waiting for it"))
+        .count();
+  }
+
   @Test
   void download_concurrentRequests_shareOneFetch() throws Exception {
-    store.serve(
+    AtomicBoolean released = new AtomicBoolean();
+    store.serveWhen(
         archiveUrlPath("slow"),
         200,
         ExtensionStore.tarZst(Map.of("share/extension/slow.control", "x\n")),
-        1000);
+        0,
+        released::get);
     RemoteExtensions extensions = extensions(tempDirs(), new ExportedMetrics());
     ExecutorService pool = Executors.newFixedThreadPool(3);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream previous = Log.setOutput(new PrintStream(log, true, StandardCharsets.UTF_8));
     try {
+      // The store holds its answer until both later requests are seen waiting for the first.
       List<Future<Long>> sizes = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        sizes.add(pool.submit(() -> extensions.downloadExtension("slow")));
-        Thread.sleep(100);
-      }
+      sizes.add(pool.submit(() -> extensions.downloadExtension("slow")));
+      Await.until("the first download under way", () -> store.count(archiveUrlPath("slow")) == 1);
+      sizes.add(pool.submit(() -> extensions.downloadExtension("slow")));
+      sizes.add(pool.submit(() -> extensions.downloadExtension("slow")));
+      Await.until("two requests waiting for the first", () -> waiters(log) == 2);
+      released.set(true);
       long downloaded = 0;
       for (Future<Long> f : sizes) {
         downloaded += f.get() > 0 ? 1 : 0;
@@ -223,19 +243,27 @@ class RemoteExtensions_Test {
       assertEquals(1, downloaded, "one request downloads, the others wait for it");
       assertEquals(1, store.count(archiveUrlPath("slow")));
     } finally {
+      released.set(true);
+      Log.setOutput(previous);
       pool.shutdownNow();
     }
   }
 
   @Test
   void download_waiterWhoseDownloadFails_triesItself() throws Exception {
-    store.serve(archiveUrlPath("flaky"), 503, new byte[0], 600);
+    AtomicBoolean released = new AtomicBoolean();
+    store.serveWhen(archiveUrlPath("flaky"), 503, new byte[0], 0, released::get);
     RemoteExtensions extensions = extensions(tempDirs(), new ExportedMetrics());
     ExecutorService pool = Executors.newFixedThreadPool(2);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream previous = Log.setOutput(new PrintStream(log, true, StandardCharsets.UTF_8));
     try {
+      // The first download fails only once the second request is seen waiting for it.
       Future<Long> first = pool.submit(() -> extensions.downloadExtension("flaky"));
-      Thread.sleep(150);
+      Await.until("the first download under way", () -> store.count(archiveUrlPath("flaky")) == 1);
       Future<Long> second = pool.submit(() -> extensions.downloadExtension("flaky"));
+      Await.until("the second request waiting for the first", () -> waiters(log) == 1);
+      released.set(true);
       for (Future<Long> f : List.of(first, second)) {
         Exception e = assertThrows(Exception.class, f::get);
         assertEquals(
@@ -248,6 +276,8 @@ class RemoteExtensions_Test {
           store.count(archiveUrlPath("flaky")),
           "the waiter did not hang on the failed download");
     } finally {
+      released.set(true);
+      Log.setOutput(previous);
       pool.shutdownNow();
     }
   }
@@ -362,7 +392,11 @@ class RemoteExtensions_Test {
     byte[] b =
         ExtensionStore.tarZst(
             Map.of("lib/libb.so", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
-    store.serve(archiveUrlPath("exta"), 200, a, 700).serve(archiveUrlPath("extb"), 200, b, 700);
+    // Each answer waits until both requests are in flight: downloads one after the other would
+    // leave the first waiting until the store's limit, and maxInFlight at 1.
+    store
+        .serveWhen(archiveUrlPath("exta"), 200, a, 700, store.inFlightReaches(2))
+        .serveWhen(archiveUrlPath("extb"), 200, b, 700, store.inFlightReaches(2));
     ComputeSpec spec =
         spec(
             "{\"public_extensions\":[\"exta\"],\"custom_extensions\":[\"extb\"],"

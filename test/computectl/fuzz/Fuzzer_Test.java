@@ -123,12 +123,13 @@ class Fuzzer_Test {
 
   @Test
   void run_caseOutlivingItsDeadlineIsAHangAndEndsTheRun() {
-    long start = System.nanoTime();
     Fuzzer.Report r = Fuzzer.run(new Toy("hang", Fuzzer_Test::hasZ), 5, 3000);
+    // Hundreds of the 3000 cases hang: one finding (not MAX_FINDINGS) shows the run ended at the
+    // first, and its text that the case was given up on at its deadline, not waited for.
+    assertTrue(Fuzzer.MAX_FINDINGS > 1);
     assertEquals(1, r.findings().size());
     assertTrue(
         r.findings().get(0).problem().startsWith("hang: no result within 300 ms"),
         r.findings().get(0).problem());
-    assertTrue(System.nanoTime() - start < 20_000_000_000L);
   }
 }

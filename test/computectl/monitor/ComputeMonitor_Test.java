@@ -228,7 +228,7 @@ class ComputeMonitor_Test {
             .redirectErrorStream(true)
             .start();
     try (ComputeMonitor m = monitor(node)) {
-      long deadline = System.nanoTime() + 20_000_000_000L;
+      long deadline = System.nanoTime() + 60_000_000_000L;
       while (!cluster
           .psql("postgres", "select count(*) from pg_stat_replication")
           .trim()

@@ -88,7 +88,7 @@ class PgbouncerTuner_Test {
           HelperThread.start(
               "test-key-writer",
               () -> {
-                Thread.sleep(300);
+                Thread.sleep(300); // a key that appears late is what this test is about
                 Files.writeString(certDir.resolve("tls.key"), "key");
               });
       String connstr = "host=127.0.0.1 port=" + bouncer.port() + " dbname=pgbouncer user=postgres";
@@ -124,7 +124,7 @@ class PgbouncerTuner_Test {
         HelperThread.start(
             "test-late-bouncer",
             () -> {
-              Thread.sleep(120);
+              Thread.sleep(120); // a pgbouncer that starts late is what this test is about
               late[0] = FakeAdminConsole.tcp(port);
             });
     try {

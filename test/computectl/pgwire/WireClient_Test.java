@@ -11,6 +11,8 @@ import computectl.spec.Lsn;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInConnection;
 import computectl.standin.StandInFault;
+import computectl.testsupport.Await;
+import computectl.testsupport.TestPg;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -40,7 +42,10 @@ class WireClient_Test {
 
   @BeforeEach
   void startServer() throws IOException {
-    server = PageserverStandIn.start(0).serveTar(PAYLOAD).setLsn(Lsn.parse("0/169AD58"));
+    // A reserved port: a refusal test closes the listener, and a port from the kernel could be
+    // handed to another listener meanwhile (see Ports).
+    server =
+        PageserverStandIn.start(TestPg.freePort()).serveTar(PAYLOAD).setLsn(Lsn.parse("0/169AD58"));
   }
 
   @AfterEach
@@ -135,7 +140,7 @@ class WireClient_Test {
   }
 
   @Test
-  void connect_refusedAndClosedAreClear() throws IOException {
+  void connect_refusedAndClosedAreClear() throws IOException, InterruptedException {
     server.failFirst(1, StandInFault.closeOnAccept());
     assertEquals(
         "connection to 127.0.0.1:" + server.port() + " closed unexpectedly",
@@ -292,20 +297,17 @@ class WireClient_Test {
   /**
    * The listener's close can finish after refuseConnections returns; wait until the port refuses.
    */
-  private static void awaitRefused(int port) {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      try (java.net.Socket probe = new java.net.Socket()) {
-        probe.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-      } catch (IOException refused) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+  private static void awaitRefused(int port) throws InterruptedException {
+    Await.until(
+        "127.0.0.1:" + port + " refusing connections",
+        () -> {
+          try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return false;
+          } catch (IOException refused) {
+            return true;
+          }
+        });
   }
 }

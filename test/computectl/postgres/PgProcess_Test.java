@@ -176,7 +176,8 @@ class PgProcess_Test {
             cluster.appendConf("work_mem = '7MB'\n");
             assertEquals(0, PgCtl.reload(command, pgdata));
             String value = "";
-            for (int i = 0; i < 50 && !value.equals("7MB"); i++) {
+            long until = System.nanoTime() + 30_000_000_000L; // generous: each psql is a start
+            while (!value.equals("7MB") && System.nanoTime() - until < 0) {
               Thread.sleep(20);
               value = cluster.psql("postgres", "show work_mem").trim();
             }

@@ -192,7 +192,7 @@ class Reconciler_Test {
       try {
         return db.loginAs(user, password);
       } catch (SQLException e) {
-        if (i > 50) {
+        if (i > 300) { // 30 s: generous for a loaded machine
           throw e;
         }
         Thread.sleep(100);

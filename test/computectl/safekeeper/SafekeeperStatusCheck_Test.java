@@ -11,6 +11,7 @@ import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInConnection;
+import computectl.testsupport.TestPg;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,19 +35,22 @@ class SafekeeperStatusCheck_Test {
   private static final String TOKEN = "sk-token";
 
   /**
-   * Generous for loaded test machines; the default 100 ms is checked with slow safekeepers below.
+   * Generous for loaded test machines (only answering safekeepers are given it; a test never waits
+   * for it to expire); the default 100 ms is checked with slow safekeepers below.
    */
   private static final SafekeeperStatusCheck PATIENT =
-      new SafekeeperStatusCheck(Duration.ofSeconds(3));
+      new SafekeeperStatusCheck(Duration.ofSeconds(30));
 
   private final List<PageserverStandIn> safekeepers = new ArrayList<>();
   private final StartupMetrics metrics = new StartupMetrics();
 
   @BeforeEach
   void start() throws IOException {
+    // Reserved ports: the refusal tests close a listener, and a port from the kernel could be
+    // handed to another listener meanwhile (see Ports).
     for (int i = 0; i < 3; i++) {
       safekeepers.add(
-          PageserverStandIn.start(0)
+          PageserverStandIn.start(TestPg.freePort())
               .auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN)
               .timelineStatus(A, A));
     }

@@ -2,6 +2,7 @@ package computectl.testsupport;
 
 import computectl.standin.LocalCluster;
 import computectl.standin.PgInstall;
+import computectl.standin.Ports;
 import computectl.util.RunAs;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -17,7 +17,7 @@ class CertificateWatcher_Test {
   private static final Duration FAST = Duration.ofMillis(40);
 
   private static void awaitCount(AtomicInteger n, int expected) throws InterruptedException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    long deadline = System.nanoTime() + Await.DEFAULT_LIMIT.toNanos();
     while (n.get() < expected && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }

@@ -52,7 +52,7 @@ class ChildProcesses_Test {
   }
 
   private static List<ProcessHandle> awaitDescendants(Process p) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 3000; i++) { // 30 s: generous for a loaded machine
       List<ProcessHandle> d = p.descendants().toList();
       if (!d.isEmpty()) {
         return d;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.LocalCluster;
+import computectl.testsupport.Await;
 import computectl.testsupport.TestPg;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -57,13 +58,12 @@ class FileCache_Test {
 
   /** SHOW in a new session, waiting for the postmaster to finish the reload. */
   static String showLimit(LocalCluster cluster, String expected) throws Exception {
-    String shown = "";
-    for (int i = 0; i < 100; i++) {
-      shown = cluster.psql("postgres", "SHOW neon.file_cache_size_limit").trim();
-      if (shown.equals(expected)) {
-        break;
-      }
+    // Generous for a loaded machine: each psql is a process start.
+    long deadline = System.nanoTime() + Await.DEFAULT_LIMIT.toNanos();
+    String shown = cluster.psql("postgres", "SHOW neon.file_cache_size_limit").trim();
+    while (!shown.equals(expected) && System.nanoTime() - deadline < 0) {
       Thread.sleep(50);
+      shown = cluster.psql("postgres", "SHOW neon.file_cache_size_limit").trim();
     }
     return shown;
   }

@@ -5,12 +5,14 @@ import computectl.standin.BasebackupTar;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
+import computectl.standin.Ports;
 import computectl.standin.ReachableImage;
 import computectl.standin.StandInBasebackup;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.RunAs;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +41,9 @@ public final class Fleet implements AutoCloseable {
   private PgInstall pg;
   private PageserverStandIn pageserver;
   private ControlPlaneStandIn controlPlane;
+
+  /** Holds the port of the pageserver that refuses, for the fleet's life. */
+  private Socket refusing;
 
   private Fleet(FleetPlan plan, Path workDir) {
     this.plan = plan;
@@ -69,7 +74,7 @@ public final class Fleet implements AutoCloseable {
       pg = PgInstall.create(pgRoot, pgBinDir);
       RunAs.chownTree(user, pgRoot);
       BasebackupTar backup =
-          StandInBasebackup.createIn(pg, workDir.resolve("source"), ComputePorts.freePort());
+          StandInBasebackup.createIn(pg, workDir.resolve("source"), Ports.reserve());
       pg.configureShim(backup.endLsn().toString(), 0, 0);
       pageserver =
           PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, STORAGE_TOKEN);
@@ -106,7 +111,8 @@ public final class Fleet implements AutoCloseable {
   }
 
   private void launchComputes(Map<String, Path> launchers) {
-    int refusingPort = ComputePorts.freePort();
+    refusing = ComputePorts.refusingPort();
+    int refusingPort = refusing.getLocalPort();
     int index = 0;
     for (FleetMember m : plan.members()) {
       index++;
@@ -226,6 +232,13 @@ public final class Fleet implements AutoCloseable {
     }
     if (controlPlane != null) {
       controlPlane.close();
+    }
+    if (refusing != null) {
+      try {
+        refusing.close();
+      } catch (IOException e) {
+        Log.warn("fleet: could not release the refusing port: " + e.getMessage());
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ package computectl.fleet;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
+import computectl.standin.Ports;
 
 /**
  * Compute specs for the demo: each compute has its own tenant and timeline on the pageserver named
@@ -39,7 +40,7 @@ final class FleetSpecs {
         .add("tenant_id", hexId(0xfeed0000L + index))
         .add("timeline_id", hexId(0x7ee10000L + index))
         .add("pageserver_connstring", "host=127.0.0.1 port=" + pageserverPort)
-        .add("safekeeper_connstrings", new JsonArray().add("127.0.0.1:" + ComputePorts.freePort()))
+        .add("safekeeper_connstrings", new JsonArray().add("127.0.0.1:" + Ports.reserve()))
         .add("storage_auth_token", storageToken)
         .add("cluster", cluster);
   }

@@ -3,6 +3,7 @@ package computectl.fleet;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import computectl.standin.Ports;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
@@ -48,7 +49,7 @@ public final class PrometheusServer implements AutoCloseable {
       throw new ComputeCtlException(
           "no Prometheus server at " + binary + " (install the Debian package prometheus)");
     }
-    int port = ComputePorts.freePort();
+    int port = Ports.reserve();
     Process p;
     try {
       Files.createDirectories(dir.resolve("data"));

@@ -56,6 +56,7 @@ public final class PageserverStandIn implements AutoCloseable {
   private static final long DEFAULT_LEASE_MILLIS = 3_600_000;
 
   private final int port;
+  private final boolean portChosenByCaller;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final AtomicInteger connectionCount = new AtomicInteger();
   private final List<StandInSession> sessions = new CopyOnWriteArrayList<>();
@@ -76,14 +77,15 @@ public final class PageserverStandIn implements AutoCloseable {
   private volatile long leaseValidUntil = -1;
   private volatile long queryDelayMillis;
 
-  private PageserverStandIn(ServerSocket listener) {
+  private PageserverStandIn(ServerSocket listener, boolean portChosenByCaller) {
     this.listener = listener;
     this.port = listener.getLocalPort();
+    this.portChosenByCaller = portChosenByCaller;
   }
 
   /** Listens on 127.0.0.1:{@code port} (0: any free port). */
   public static PageserverStandIn start(int port) throws IOException {
-    PageserverStandIn s = new PageserverStandIn(bind(port));
+    PageserverStandIn s = new PageserverStandIn(bind(port), port != 0);
     s.startAcceptor();
     return s;
   }
@@ -193,8 +195,17 @@ public final class PageserverStandIn implements AutoCloseable {
     return this;
   }
 
-  /** While refusing, nothing listens on the port (connections are refused by the kernel). */
+  /**
+   * While refusing, nothing listens on the port (connections are refused by the kernel). Only for a
+   * stand-in started on a port the caller reserved: a port the kernel chose may be handed to
+   * another socket while nothing holds it, and then connections would not be refused, nor could the
+   * stand-in listen again.
+   */
   public synchronized void refuseConnections(boolean refuse) throws IOException {
+    if (!portChosenByCaller) {
+      throw new IllegalStateException(
+          "refuseConnections needs a stand-in started on a reserved port, not on port 0");
+    }
     if (refuse && !listener.isClosed()) {
       listener.close();
     } else if (!refuse && listener.isClosed() && closing.getCount() > 0) {

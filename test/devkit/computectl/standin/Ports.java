@@ -1,4 +1,4 @@
-package computectl.testsupport;
+package computectl.standin;
 
 import java.io.IOException;
 import java.net.InetAddress;
