@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * TLS in a real compute: the control plane's compute_ctl_config names a key and certificate;
  * compute_ctl copies them into PGDATA (owner-only), writes the ssl lines into postgresql.conf and
- * Postgres serves encrypted connections with them. A renewal of the files is ComputeTlsRenewal_Test.
+ * Postgres serves encrypted connections with them. A renewal of the files is
+ * ComputeTlsRenewal_Test.
  */
 @Tag("e2e")
 class ComputeTlsServing_Test {
