@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -208,6 +210,45 @@ class ComputeLifecycle_Test {
               node,
               "select pg_get_userbyid(datdba) from pg_database where datname" + " = 'late_db'"));
       terminate(cc);
+    }
+  }
+
+  /**
+   * Two /configure calls at the same time are served one after the other, neither refused (upstream
+   * answered the second 412): both answer 200 and both specs' roles exist.
+   */
+  @Test
+  void configure_twoAtOnce_bothAppliedNeitherRefused() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc =
+        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+      running(cc);
+      List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+      for (String role : List.of("first_caller", "second_caller")) {
+        String spec = new TestSpec(fx, node).role(role, Passwords.md5(role, "pw")).json();
+        calls.add(CompletableFuture.supplyAsync(() -> configure(cc, body(spec))));
+      }
+      for (CompletableFuture<HttpResponse<String>> call : calls) {
+        HttpResponse<String> r = call.get(3, TimeUnit.MINUTES);
+        assertEquals(200, r.statusCode(), r.body() + cc.log());
+      }
+      assertEquals(
+          "2",
+          one(
+              node,
+              "select count(*) from pg_roles where rolname in ('first_caller', 'second_caller')"));
+      terminate(cc);
+    }
+  }
+
+  private static HttpResponse<String> configure(ComputeCtlProcess cc, String body) {
+    try {
+      return cc.post("/configure", body, Duration.ofMinutes(2));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
