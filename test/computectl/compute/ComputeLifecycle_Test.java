@@ -10,6 +10,7 @@ import com.eclipsesource.json.JsonObject;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInConnection;
+import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.net.http.HttpResponse;
@@ -214,21 +215,32 @@ class ComputeLifecycle_Test {
   }
 
   /**
-   * Two /configure calls at the same time are served one after the other, neither refused (upstream
-   * answered the second 412): both answer 200 and both specs' roles exist.
+   * A /configure arriving while another is being applied waits for it and is applied after it,
+   * instead of being refused (upstream answered 412). The first is held inside Postgres: its CREATE
+   * ROLE waits on this test's uncommitted one until the second has arrived.
    */
   @Test
-  void configure_twoAtOnce_bothAppliedNeitherRefused() throws Exception {
+  void configure_secondWhileFirstIsApplied_waitsAndIsApplied() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
-      running(cc);
-      List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-      for (String role : List.of("first_caller", "second_caller")) {
-        String spec = new TestSpec(fx, node).role(role, Passwords.md5(role, "pw")).json();
-        calls.add(CompletableFuture.supplyAsync(() -> configure(cc, body(spec))));
+            fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of());
+        Connection blocker = running(cc, node)) {
+      blocker.setAutoCommit(false);
+      try (Statement s = blocker.createStatement()) {
+        s.execute("create role first_caller");
       }
-      for (CompletableFuture<HttpResponse<String>> call : calls) {
+      CompletableFuture<HttpResponse<String>> first = configureAsync(cc, node, "first_caller");
+      Await.until(
+          "the first reconfiguration to wait on the test's lock",
+          Duration.ofSeconds(60),
+          () -> lockWaiters(node) > 0);
+      CompletableFuture<HttpResponse<String>> second = configureAsync(cc, node, "second_caller");
+      Await.until(
+          "the second /configure to arrive",
+          Duration.ofSeconds(60),
+          () -> count(cc.log(), ": POST /configure") >= 2);
+      blocker.rollback();
+      for (CompletableFuture<HttpResponse<String>> call : List.of(first, second)) {
         HttpResponse<String> r = call.get(3, TimeUnit.MINUTES);
         assertEquals(200, r.statusCode(), r.body() + cc.log());
       }
@@ -239,6 +251,35 @@ class ComputeLifecycle_Test {
               "select count(*) from pg_roles where rolname in ('first_caller', 'second_caller')"));
       terminate(cc);
     }
+  }
+
+  private static Connection running(ComputeCtlProcess cc, ComputeFixture.Node node)
+      throws Exception {
+    running(cc);
+    return DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
+  }
+
+  private static CompletableFuture<HttpResponse<String>> configureAsync(
+      ComputeCtlProcess cc, ComputeFixture.Node node, String role) {
+    String spec = new TestSpec(fx, node).role(role, Passwords.md5(role, "pw")).json();
+    return CompletableFuture.supplyAsync(() -> configure(cc, body(spec)));
+  }
+
+  private static int lockWaiters(ComputeFixture.Node node) {
+    try {
+      return Integer.parseInt(
+          one(node, "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   private static HttpResponse<String> configure(ComputeCtlProcess cc, String body) {
