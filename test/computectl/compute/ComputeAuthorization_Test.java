@@ -10,6 +10,7 @@ import computectl.spec.Jwk;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
+import computectl.testsupport.Requirements;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Authorization in a real compute (behaviour.md 9.3): the control plane's compute_ctl_config brings
  * a key, and from then on every protected route needs a token signed with it for this compute,
- * loopback clients included (upstream let local clients in); /metrics stays open.
+ * loopback clients included (upstream let ::1 in); /metrics stays open.
  */
 @Tag("e2e")
 class ComputeAuthorization_Test {
@@ -37,6 +38,7 @@ class ComputeAuthorization_Test {
 
   @Test
   void controlPlaneKeys_protectTheRoutes_evenFromLoopback() throws Exception {
+    Requirements.ipv6Loopback();
     ComputeFixture.Node node = ComputeFixture.newNode();
     Tokens signer = new Tokens("key-e2e");
     Tokens stranger = new Tokens("key-e2e");
@@ -68,6 +70,8 @@ class ComputeAuthorization_Test {
       assertTrue(ok.body().contains("\"status\":\"running\""), ok.body());
 
       assertError(400, "invalid authorization token", send(node, "GET", "/status", null));
+      // Upstream's bypass matched exactly this address.
+      assertError(400, "invalid authorization token", send(node, "::1", "GET", "/status", null));
       assertError(
           401,
           "Failed to verify authorization token",
@@ -99,8 +103,14 @@ class ComputeAuthorization_Test {
 
   private static HttpResponse<String> send(
       ComputeFixture.Node node, String method, String path, String authorization) {
+    return send(node, "127.0.0.1", method, path, authorization);
+  }
+
+  private static HttpResponse<String> send(
+      ComputeFixture.Node node, String host, String method, String path, String authorization) {
+    String authority = host.contains(":") ? "[" + host + "]" : host;
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.externalPort() + path))
+        HttpRequest.newBuilder(URI.create("http://" + authority + ":" + node.externalPort() + path))
             .timeout(Duration.ofSeconds(60))
             .method(method, HttpRequest.BodyPublishers.noBody());
     if (authorization != null) {
