@@ -80,4 +80,43 @@ class ComputeTlsServing_Test {
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
     }
   }
+
+  /**
+   * A key type Postgres would not get from upstream either (RSA) fails the start at once naming it,
+   * where upstream retried every second for ever; no Postgres is started.
+   */
+  @Test
+  void unsupportedKeyType_failsTheStartAtOnce() throws Exception {
+    TestCerts.Pair pair = TestCerts.make(TestCerts.Kind.RSA);
+    Path certs = TestPg.workDir("computectl-rsa-certs-");
+    pair.write(certs, "tls");
+    RunAs.chownTree(TestPg.user(), certs);
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    String config =
+        "{\"jwks\":{\"keys\":[]},\"tls\":{\"key_path\":\""
+            + certs.resolve("tls.key")
+            + "\",\"cert_path\":\""
+            + certs.resolve("tls.crt")
+            + "\"}}";
+    try (ControlPlaneStandIn cp =
+            ControlPlaneStandIn.start()
+                .reply(
+                    "compute-e2e",
+                    200,
+                    "{\"spec\":"
+                        + new TestSpec(fx, node).json()
+                        + ",\"status\":\"attached\",\"compute_ctl_config\":"
+                        + config
+                        + "}");
+        ComputeCtlProcess cc =
+            fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
+      String status =
+          cc.awaitStatus(
+              s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+      assertTrue(status.contains("\"failed\""), status + cc.log());
+      assertTrue(status.contains("unknown TLS key type"), status);
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      assertTrue(!Files.exists(node.pgdata().resolve("postmaster.pid")), cc.log());
+    }
+  }
 }
