@@ -15,6 +15,7 @@ import computectl.tls.CertificateWatcher;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.NamedThreads;
+import computectl.util.Setting;
 import computectl.vmhelpers.DiskQuota;
 import computectl.vmhelpers.SwapResizer;
 import java.nio.file.Path;
@@ -105,8 +106,10 @@ final class PreStart implements AutoCloseable {
 
   private Void watchCertificate() {
     CertificateWatcher watcher =
-        CertificateWatcher.withDefaults(
+        new CertificateWatcher(
             Path.of(cfg.tls().certPath()),
+            Setting.TLS_CERT_POLL_SECONDS.seconds(cfg.env()),
+            CertificateWatcher.DEFAULT_READ_RETRY,
             () ->
                 node.transitionIf(
                     s -> s == ComputeStatus.RUNNING, ComputeStatus.CONFIGURATION_PENDING, null));

@@ -14,15 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Notices certificate renewals (behaviour.md 12.9): hashes the certificate file (SHA-256) every
- * {@code interval} (60 s upstream) and calls {@code onChange} when the hash differs from the last
- * one; the caller then asks for a reconfiguration (new key copy, reload, pgbouncer and local_proxy
- * TLS). An unreadable file is retried every {@code readRetry} (1 s upstream).
+ * {@code interval} (60 s upstream; {@code COMPUTE_CTL_TLS_CERT_POLL_SECONDS}) and calls {@code
+ * onChange} when the hash differs from the last one; the caller then asks for a reconfiguration
+ * (new key copy, reload, pgbouncer and local_proxy TLS). An unreadable file is retried every {@code
+ * readRetry} (1 s upstream).
  *
  * <p>Unlike upstream, the first pass does not count as a change: upstream's extra reconfiguration
  * right after the compute first becomes Running is not repeated.
  */
 public final class CertificateWatcher implements AutoCloseable {
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
   public static final Duration DEFAULT_READ_RETRY = Duration.ofSeconds(1);
 
   private final Path cert;
@@ -41,11 +41,6 @@ public final class CertificateWatcher implements AutoCloseable {
     this.interval = interval;
     this.readRetry = readRetry;
     this.onChange = onChange;
-  }
-
-  /** Upstream's timing. */
-  public static CertificateWatcher withDefaults(Path cert, Runnable onChange) {
-    return new CertificateWatcher(cert, DEFAULT_INTERVAL, DEFAULT_READ_RETRY, onChange);
   }
 
   /**
@@ -77,7 +72,10 @@ public final class CertificateWatcher implements AutoCloseable {
       if (now == null) {
         return;
       }
-      if (!Arrays.equals(now, digest)) {
+      if (Arrays.equals(now, digest)) {
+        // One line per pass, for whoever checks that the watcher is alive (and tests).
+        Log.debug("TLS certificate " + cert + " unchanged");
+      } else {
         digest = now;
         Log.info("TLS certificate " + cert + " changed");
         try {

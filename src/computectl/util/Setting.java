@@ -31,6 +31,11 @@ public enum Setting {
   HTTP_MAX_CONNECTIONS("COMPUTE_CTL_HTTP_MAX_CONNECTIONS", "1000"),
   /** Seconds a request's head and body may take to arrive. */
   HTTP_REQUEST_TIMEOUT_SECONDS("COMPUTE_CTL_HTTP_REQUEST_TIMEOUT_SECONDS", "30"),
+  /**
+   * Seconds between two reads of the TLS certificate by its watcher (a renewal is noticed within
+   * this time); 60 as upstream.
+   */
+  TLS_CERT_POLL_SECONDS("COMPUTE_CTL_TLS_CERT_POLL_SECONDS", "60"),
   /** Rounds of the start path's warm-up while a pooled compute waits in Empty; 0 turns it off. */
   WARMUP_ROUNDS("COMPUTE_CTL_WARMUP_ROUNDS", "3"),
   /** {@code debug-bundle}: a JWT for the compute's API when it checks tokens; none by default. */

@@ -11,6 +11,9 @@ import computectl.tar.TarWriter;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +97,30 @@ class ComputeFailures_Test {
           cc.log().contains("(attempt 0/10)") && cc.log().contains("(attempt 1/10)"), cc.log());
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)));
+    }
+  }
+
+  /**
+   * An HTTP port taken by another process ends the start at once with exit 1 naming the port
+   * (upstream ran on without that server); no Postgres is started.
+   */
+  @Test
+  void httpPortTaken_exits1NamingThePort() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getByName("::"), node.internalPort()));
+      try (ComputeCtlProcess cc =
+          fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+        assertTrue(
+            cc.log()
+                .contains(
+                    "failed to bind the compute_ctl internal HTTP server to [::]:"
+                        + node.internalPort()),
+            cc.log());
+        assertFalse(Files.exists(node.pgdata().resolve("postmaster.pid")), cc.log());
+        assertNoPostgres(node);
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import com.eclipsesource.json.JsonObject;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInConnection;
+import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.net.http.HttpResponse;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -215,6 +218,85 @@ class ComputeLifecycle_Test {
               node,
               "select pg_get_userbyid(datdba) from pg_database where datname" + " = 'late_db'"));
       terminate(cc);
+    }
+  }
+
+  /**
+   * A /configure arriving while another is being applied waits for it and is applied after it,
+   * instead of being refused (upstream answered 412). The first is held inside Postgres: its CREATE
+   * ROLE waits on this test's uncommitted one until the second has arrived.
+   */
+  @Test
+  void configure_secondWhileFirstIsApplied_waitsAndIsApplied() throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc =
+            fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of());
+        Connection blocker = running(cc, node)) {
+      blocker.setAutoCommit(false);
+      try (Statement s = blocker.createStatement()) {
+        s.execute("create role first_caller");
+      }
+      CompletableFuture<HttpResponse<String>> first = configureAsync(cc, node, "first_caller");
+      Await.until(
+          "the first reconfiguration to wait on the test's lock",
+          Duration.ofSeconds(60),
+          () -> lockWaiters(node) > 0);
+      CompletableFuture<HttpResponse<String>> second = configureAsync(cc, node, "second_caller");
+      Await.until(
+          "the second /configure to arrive",
+          Duration.ofSeconds(60),
+          () -> count(cc.log(), ": POST /configure") >= 2);
+      blocker.rollback();
+      for (CompletableFuture<HttpResponse<String>> call : List.of(first, second)) {
+        HttpResponse<String> r = call.get(3, TimeUnit.MINUTES);
+        assertEquals(200, r.statusCode(), r.body() + cc.log());
+      }
+      assertEquals(
+          "2",
+          one(
+              node,
+              "select count(*) from pg_roles where rolname in ('first_caller', 'second_caller')"));
+      terminate(cc);
+    }
+  }
+
+  private static Connection running(ComputeCtlProcess cc, ComputeFixture.Node node)
+      throws Exception {
+    running(cc);
+    return DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
+  }
+
+  private static CompletableFuture<HttpResponse<String>> configureAsync(
+      ComputeCtlProcess cc, ComputeFixture.Node node, String role) {
+    String spec = new TestSpec(fx, node).role(role, Passwords.md5(role, "pw")).json();
+    return CompletableFuture.supplyAsync(() -> configure(cc, body(spec)));
+  }
+
+  private static int lockWaiters(ComputeFixture.Node node) {
+    try {
+      return Integer.parseInt(
+          one(node, "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static HttpResponse<String> configure(ComputeCtlProcess cc, String body) {
+    try {
+      return cc.post("/configure", body, Duration.ofMinutes(2));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

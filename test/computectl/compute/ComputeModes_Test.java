@@ -3,10 +3,13 @@ package computectl.compute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInBasebackup;
 import computectl.standin.StandInConnection;
 import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
+import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +22,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Replica and Static computes: read-only, standby.signal, the --replica basebackup query. */
+/**
+ * Replica and Static computes: read-only, standby.signal, the --replica basebackup query; a Static
+ * compute's LSN lease.
+ */
 @Tag("e2e")
 class ComputeModes_Test {
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
@@ -85,6 +91,69 @@ class ComputeModes_Test {
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());
     }
+  }
+
+  /**
+   * A Static compute's lease (behaviour.md 12.1) in a real compute: requested at start from the
+   * spec's pageserver; a /configure naming another pageserver makes the renewer ask that one at
+   * once instead of sleeping out the first lease (an hour here, so only the wake-up can explain the
+   * request); the short leases of the new pageserver are then renewed again and again.
+   */
+  @Test
+  void static_leaseRequestedAtStart_newPageserverAskedAtOnceOnConfigure_thenRenewed()
+      throws Exception {
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    String lsn = fx.backup().endLsn().toString();
+    String lease =
+        "lease lsn " + ComputeFixture.TENANT + " " + ComputeFixture.TIMELINE + " " + lsn + " ";
+    try (PageserverStandIn first = leasingPageserver();
+        PageserverStandIn second = leasingPageserver()) {
+      // Granted until this instant: renewed about every second from then on.
+      second.leaseValidUntil(System.currentTimeMillis() + 4000);
+      TestSpec spec =
+          new TestSpec(fx, node).staticAt(lsn).top("pageserver_connstring", connstr(first));
+      try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
+        String status =
+            cc.awaitStatus(
+                s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+        assertTrue(status.contains("\"running\""), status + cc.log());
+        Await.until("the lease request at start", () -> leases(first, lease) >= 1);
+        assertEquals(0, leases(second, lease));
+
+        spec.top("pageserver_connstring", connstr(second));
+        HttpResponse<String> r =
+            cc.post(
+                "/configure",
+                "{\"spec\":" + spec.json() + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}",
+                Duration.ofMinutes(2));
+        assertEquals(200, r.statusCode(), r.body() + cc.log());
+        Await.until(
+            "the lease request to the new pageserver; log:\n" + cc.log(),
+            Duration.ofSeconds(60),
+            () -> leases(second, lease) >= 1);
+        Await.until(
+            "two renewals of the short lease",
+            Duration.ofSeconds(60),
+            () -> leases(second, lease) >= 3);
+        assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
+        assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());
+      }
+    }
+  }
+
+  /** A pageserver stand-in of this test's own, serving the class's basebackup. */
+  private static PageserverStandIn leasingPageserver() throws IOException {
+    return PageserverStandIn.start(0, fx.backup())
+        .auth(PageserverStandIn.Auth.CLEARTEXT, ComputeFixture.TOKEN);
+  }
+
+  private static String connstr(PageserverStandIn p) {
+    return "host=127.0.0.1 port=" + p.port();
+  }
+
+  /** How many lease requests for {@code query} {@code p} received. */
+  private static long leases(PageserverStandIn p, String query) {
+    return p.queries().stream().filter(query::equals).count();
   }
 
   /** The pageserver connections made since the first {@code earlier} ones. */

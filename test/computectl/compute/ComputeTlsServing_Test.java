@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * TLS in a real compute: the control plane's compute_ctl_config names a key and certificate;
  * compute_ctl copies them into PGDATA (owner-only), writes the ssl lines into postgresql.conf and
- * Postgres serves encrypted connections with them. The certificate watcher's reconfiguration on a
- * renewal polls every 60 s (upstream's period) and is tested on its own (CertificateWatcher_Test).
+ * Postgres serves encrypted connections with them. A renewal of the files is
+ * ComputeTlsRenewal_Test.
  */
 @Tag("e2e")
 class ComputeTlsServing_Test {
@@ -78,6 +78,45 @@ class ComputeTlsServing_Test {
       }
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+    }
+  }
+
+  /**
+   * A key type Postgres would not get from upstream either (RSA) fails the start at once naming it,
+   * where upstream retried every second for ever; no Postgres is started.
+   */
+  @Test
+  void unsupportedKeyType_failsTheStartAtOnce() throws Exception {
+    TestCerts.Pair pair = TestCerts.make(TestCerts.Kind.RSA);
+    Path certs = TestPg.workDir("computectl-rsa-certs-");
+    pair.write(certs, "tls");
+    RunAs.chownTree(TestPg.user(), certs);
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    String config =
+        "{\"jwks\":{\"keys\":[]},\"tls\":{\"key_path\":\""
+            + certs.resolve("tls.key")
+            + "\",\"cert_path\":\""
+            + certs.resolve("tls.crt")
+            + "\"}}";
+    try (ControlPlaneStandIn cp =
+            ControlPlaneStandIn.start()
+                .reply(
+                    "compute-e2e",
+                    200,
+                    "{\"spec\":"
+                        + new TestSpec(fx, node).json()
+                        + ",\"status\":\"attached\",\"compute_ctl_config\":"
+                        + config
+                        + "}");
+        ComputeCtlProcess cc =
+            fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
+      String status =
+          cc.awaitStatus(
+              s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
+      assertTrue(status.contains("\"failed\""), status + cc.log());
+      assertTrue(status.contains("unknown TLS key type"), status);
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      assertTrue(!Files.exists(node.pgdata().resolve("postmaster.pid")), cc.log());
     }
   }
 }

@@ -10,11 +10,11 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /** An Ed25519 signing key made with the JDK, its JWK, and compact JWS tokens signed with it. */
-final class Tokens {
+public final class Tokens {
   final KeyPair pair;
   final String kid;
 
-  Tokens(String kid) {
+  public Tokens(String kid) {
     try {
       this.pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     } catch (GeneralSecurityException e) {
@@ -24,13 +24,13 @@ final class Tokens {
   }
 
   /** The public JWK: the raw key is the last 32 bytes of the X.509 encoding. */
-  Jwk jwk() {
+  public Jwk jwk() {
     byte[] spki = pair.getPublic().getEncoded();
     byte[] raw = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
     return new Jwk(kid, "OKP", "Ed25519", b64(raw), "EdDSA");
   }
 
-  String token(String claimsJson) {
+  public String token(String claimsJson) {
     return token("{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}", claimsJson);
   }
 
@@ -50,7 +50,7 @@ final class Tokens {
   }
 
   /** A token for {@code computeId} expiring {@code expiresIn} seconds from now. */
-  String forCompute(String computeId, long expiresIn) {
+  public String forCompute(String computeId, long expiresIn) {
     long exp = System.currentTimeMillis() / 1000 + expiresIn;
     return token("{\"compute_id\":\"" + computeId + "\",\"exp\":" + exp + "}");
   }
