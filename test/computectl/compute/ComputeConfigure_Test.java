@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.Json;
 import computectl.postgres.Prewarm;
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.net.http.HttpResponse;
@@ -28,7 +29,7 @@ class ComputeConfigure_Test {
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
   @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
 
-  private static String body(TestSpec spec) {
+  private static String body(SpecBuilder spec) {
     return "{\"spec\":" + spec.json() + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
   }
 
@@ -49,8 +50,7 @@ class ComputeConfigure_Test {
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       assertTrue(cc.log().contains("prewarm failed (continuing)"), cc.log());
-      HttpResponse<String> r =
-          cc.post("/configure", body(new TestSpec(fx, node)), Duration.ofMinutes(2));
+      HttpResponse<String> r = cc.post("/configure", body(fx.spec(node)), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
     } finally {
@@ -69,10 +69,8 @@ class ComputeConfigure_Test {
       String empty =
           cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       assertTrue(empty.contains("\"tenant\":null"), empty);
-      TestSpec first =
-          new TestSpec(fx, node)
-              .role("alice", Passwords.md5("alice", "pw1"))
-              .database("appdb", "alice");
+      SpecBuilder first =
+          fx.spec(node).role("alice", Passwords.md5("alice", "pw1")).database("appdb", "alice");
       HttpResponse<String> r = cc.post("/configure", body(first), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertTrue(r.body().contains("\"status\":\"running\""), r.body());
@@ -81,8 +79,8 @@ class ComputeConfigure_Test {
           Json.parse(metrics).asObject().getLong("wait_for_spec_ms", 0) > 0,
           "a pooled compute reports how long it waited for /configure: " + metrics);
 
-      TestSpec second =
-          new TestSpec(fx, node)
+      SpecBuilder second =
+          fx.spec(node)
               .role("alice", Passwords.md5("alice", "pw2"))
               .role("carol", null)
               .database("appdb", "alice")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInFault;
 import computectl.tar.HostileEntry;
 import computectl.tar.TarWriter;
@@ -46,9 +47,9 @@ class ComputeFailures_Test {
    * PGDATA.
    */
   private String expectFailure(
-      TestSpec spec, ComputeFixture.Node node, Map<String, String> env, int exitCode)
+      SpecBuilder spec, ComputeFixture.Node node, Map<String, String> env, int exitCode)
       throws Exception {
-    try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), env)) {
+    try (ComputeCtlProcess cc = fx.start(node, ComputeFixture.write(spec), List.of(), env)) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"status\":\"failed\"") || s.contains("\"running\""),
@@ -85,7 +86,7 @@ class ComputeFailures_Test {
     fx.pageserver.failFirst(2, StandInFault.closeOnAccept());
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
@@ -103,10 +104,7 @@ class ComputeFailures_Test {
     ComputeFixture.Node node = ComputeFixture.newNode();
     String status =
         expectFailure(
-            new TestSpec(fx, node),
-            node,
-            Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "1"),
-            1);
+            fx.spec(node), node, Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "1"), 1);
     assertTrue(status.contains("failed to get basebackup@"), status);
   }
 
@@ -115,7 +113,7 @@ class ComputeFailures_Test {
     fx.pageserver.fault(StandInFault.closeOnAccept());
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), NO_RETRIES)) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), NO_RETRIES)) {
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(90)), cc.log());
       assertTrue(cc.log().contains("syncing safekeepers on shutdown"), cc.log());
       assertTrue(cc.log().contains("checking for core dumps"), cc.log());
@@ -129,7 +127,8 @@ class ComputeFailures_Test {
     Map<String, String> env = new java.util.HashMap<>(NO_RETRIES);
     env.put("COMPUTE_CTL_BASEBACKUP_READ_TIMEOUT_SECONDS", "3");
     env.put("COMPUTE_CTL_EXIT_GRACE_SECONDS", "3600"); // an exit after the grace would time out
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env)) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), env)) {
       awaitLog(cc, "safekeepers synced at LSN");
       fx.pg.configureShim("0/0", 3, 0); // the next sync, at shutdown, finds no quorum
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(90)), cc.log());
@@ -154,7 +153,8 @@ class ComputeFailures_Test {
     // As upstream: the shutdown sync that follows fails as well, which ends the process at once,
     // without the grace period (so /status is gone before a poll could read Failed).
     Map<String, String> env = Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "3600");
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env)) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), env)) {
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(90)), cc.log());
       assertTrue(
           cc.log().contains("could not start the compute node: failed to sync safekeepers")
@@ -169,7 +169,7 @@ class ComputeFailures_Test {
   void errorResponseMidStream_failsWithThePageserverError() throws Exception {
     fx.pageserver.fault(StandInFault.errorAfter(200_000));
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String status = expectFailure(new TestSpec(fx, node), node, NO_RETRIES, 1);
+    String status = expectFailure(fx.spec(node), node, NO_RETRIES, 1);
     assertTrue(status.contains(StandInFault.ERROR_TEXT), status);
   }
 
@@ -177,7 +177,7 @@ class ComputeFailures_Test {
   void truncatedStream_fails() throws Exception {
     fx.pageserver.fault(StandInFault.closeAfter(200_000));
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String status = expectFailure(new TestSpec(fx, node), node, NO_RETRIES, 1);
+    String status = expectFailure(fx.spec(node), node, NO_RETRIES, 1);
     assertTrue(status.contains("failed to get basebackup@"), status);
   }
 
@@ -192,7 +192,7 @@ class ComputeFailures_Test {
     }
     fx.pageserver.serveTar(tar.toByteArray());
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String status = expectFailure(new TestSpec(fx, node), node, NO_RETRIES, 1);
+    String status = expectFailure(fx.spec(node), node, NO_RETRIES, 1);
     assertTrue(status.contains("escape"), status);
     try (var files = Files.list(outside)) {
       assertEquals(0, files.count(), "nothing written outside PGDATA");
@@ -210,14 +210,14 @@ class ComputeFailures_Test {
     }
     fx.pageserver.serveTar(dotdot.toByteArray());
     ComputeFixture.Node node2 = ComputeFixture.newNode();
-    status = expectFailure(new TestSpec(fx, node2), node2, NO_RETRIES, 1);
+    status = expectFailure(fx.spec(node2), node2, NO_RETRIES, 1);
     assertTrue(status.contains(".."), status);
   }
 
   @Test
   void postgresFailingToStart_failsWithItsExitCode() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    TestSpec spec = new TestSpec(fx, node).setting("shared_buffers", "lots", "integer");
+    SpecBuilder spec = fx.spec(node).setting("shared_buffers", "lots", "integer");
     String status = expectFailure(spec, node, Map.of(), 1);
     assertTrue(status.contains("Postgres exited unexpectedly with code 1"), status);
   }
@@ -226,7 +226,7 @@ class ComputeFailures_Test {
   void postgresKilledWhileRunning_computeCtlExits1AndLeavesNothing() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"running\""), Duration.ofSeconds(90));
       long pid =
           Long.parseLong(Files.readAllLines(node.pgdata().resolve("postmaster.pid")).get(0).trim());
@@ -258,7 +258,7 @@ class ComputeFailures_Test {
   void sigterm_stopsPostgresAndExits1() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"running\""), Duration.ofSeconds(90));
       cc.process().destroy();
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());

@@ -3,6 +3,7 @@ package computectl.compute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInBasebackup;
 import computectl.standin.StandInConnection;
 import computectl.testsupport.Await;
@@ -29,14 +30,14 @@ class ComputeModes_Test {
    * @param logLine a regex a line of compute_ctl's log must come to match while it runs, or null
    */
   private void startReadOnly(
-      TestSpec spec,
+      SpecBuilder spec,
       ComputeFixture.Node node,
       String expectedQuery,
       String modeType,
       String logLine)
       throws Exception {
     int earlier = fx.pageserver.connections().size();
-    try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
+    try (ComputeCtlProcess cc = fx.start(node, ComputeFixture.write(spec), List.of(), Map.of())) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
@@ -97,7 +98,7 @@ class ComputeModes_Test {
   void replica_startsReadOnlyFromTheLatestLsn() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     startReadOnly(
-        new TestSpec(fx, node).mode("Replica"),
+        fx.spec(node).mode("Replica"),
         node,
         "basebackup " + ComputeFixture.TENANT + " " + ComputeFixture.TIMELINE + " --gzip --replica",
         "replica",
@@ -109,7 +110,7 @@ class ComputeModes_Test {
     ComputeFixture.Node node = ComputeFixture.newNode();
     String lsn = fx.backup().endLsn().toString();
     startReadOnly(
-        new TestSpec(fx, node).staticAt(lsn),
+        fx.spec(node).staticAt(lsn),
         node,
         "basebackup "
             + ComputeFixture.TENANT

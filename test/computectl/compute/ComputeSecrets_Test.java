@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import computectl.testsupport.TestPg;
@@ -139,7 +140,7 @@ class ComputeSecrets_Test {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String configureBody(TestSpec spec) {
+  private static String configureBody(SpecBuilder spec) {
     return "{\"spec\":" + spec.json() + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
   }
 
@@ -160,8 +161,8 @@ class ComputeSecrets_Test {
                 List.of("--control-plane-uri", cp.uri()),
                 Map.of("NEON_CONTROL_PLANE_TOKEN", CPLANE_TOKEN))) {
       awaitStatus(node, "empty");
-      TestSpec spec =
-          new TestSpec(fx, node)
+      SpecBuilder spec =
+          fx.spec(node)
               .role("alice", ALICE_HASH)
               .role("bob", BOB_VERIFIER)
               .database("appdb", "alice");
@@ -219,8 +220,8 @@ class ComputeSecrets_Test {
   @Test
   void inlineSpec_showsNoSecretOutsideItsOwnArgument() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    TestSpec spec =
-        new TestSpec(fx, node)
+    SpecBuilder spec =
+        fx.spec(node)
             .role("alice", ALICE_HASH)
             .role("bob", BOB_VERIFIER)
             .database("appdb", "alice");

@@ -7,6 +7,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.net.http.HttpResponse;
@@ -67,7 +68,7 @@ class ComputeSqlSafety_Test {
    * The hostile spec: md5 and SCRAM hashes of hostile passwords, one raw hostile "hash", delta ops.
    */
   private static String hostileSpec(ComputeFixture.Node node) {
-    TestSpec spec = new TestSpec(fx, node).setting("test.hostile", SETTING, "string");
+    SpecBuilder spec = fx.spec(node).setting("test.hostile", SETTING, "string");
     for (int i = 0; i < ROLES.size(); i++) {
       String name = ROLES.get(i);
       spec.role(
@@ -104,7 +105,7 @@ class ComputeSqlSafety_Test {
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       HttpResponse<String> r =
-          cc.post("/configure", body(new TestSpec(fx, node).json()), Duration.ofMinutes(2));
+          cc.post("/configure", body(fx.spec(node).json()), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       try (Connection admin = admin(node);
           Statement s = admin.createStatement()) {

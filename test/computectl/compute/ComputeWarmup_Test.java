@@ -64,7 +64,7 @@ class ComputeWarmup_Test {
 
       String body =
           "{\"spec\":"
-              + new TestSpec(fx, node).role("alice", null).json()
+              + fx.spec(node).role("alice", null).json()
               + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
       HttpResponse<String> r = cc.post("/configure", body, Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
