@@ -101,11 +101,7 @@ public final class SpecBuilder {
   }
 
   public SpecBuilder safekeepers(String... connstrings) {
-    JsonArray list = new JsonArray();
-    for (String s : connstrings) {
-      list.add(s);
-    }
-    return set("safekeeper_connstrings", list);
+    return set("safekeeper_connstrings", strings(connstrings));
   }
 
   public SpecBuilder safekeepersGeneration(long generation) {
@@ -135,11 +131,7 @@ public final class SpecBuilder {
 
   /** {@code features}, by their JSON names. */
   public SpecBuilder features(String... names) {
-    JsonArray list = new JsonArray();
-    for (String n : names) {
-      list.add(n);
-    }
-    return set("features", list);
+    return set("features", strings(names));
   }
 
   public SpecBuilder shardStripeSize(long pages) {
@@ -288,6 +280,14 @@ public final class SpecBuilder {
         spec.safekeeperConnstrings(),
         spec.tenantId(),
         spec.timelineId());
+  }
+
+  private static JsonArray strings(String... values) {
+    JsonArray list = new JsonArray();
+    for (String v : values) {
+      list.add(v);
+    }
+    return list;
   }
 
   /** The body of {@code POST /configure} with this spec and authorization off (no keys). */
