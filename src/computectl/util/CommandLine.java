@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -15,7 +16,8 @@ import java.util.function.Function;
  * option takes the rest of the group), and {@code --} with nothing after it. A value is never taken
  * from a following argument that looks like an option. An option may be given once unless it is
  * repeatable; an option that stops reading (help, version) ends it at once, whatever follows.
- * Errors are made by the caller's factory, so that each program throws its own usage error.
+ * Errors are made by the caller's factory, so that each program throws its own usage error. {@link
+ * #valueIn} finds one option in another process's command line.
  */
 public final class CommandLine {
   /**
@@ -144,6 +146,31 @@ public final class CommandLine {
             + min
             + " to "
             + max);
+  }
+
+  /**
+   * The value of one option in a command line another process was started with (a running
+   * compute_ctl's, read from /proc). Without that program's whole table the other options cannot be
+   * told apart, so this looks for the one option alone: {@code --name v}, {@code --name=v}, {@code
+   * -x v}, {@code -xv}, {@code -x=v}; the first occurrence wins.
+   */
+  public static Optional<String> valueIn(List<String> args, String longName, char shortName) {
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("--" + longName) || (shortName != 0 && a.equals("-" + shortName))) {
+        return i + 1 < args.size() ? Optional.of(args.get(i + 1)) : Optional.empty();
+      }
+      if (a.startsWith("--" + longName + "=")) {
+        return Optional.of(a.substring(longName.length() + 3));
+      }
+      if (shortName != 0
+          && a.length() > 2
+          && a.startsWith("-" + shortName)
+          && !a.startsWith("--")) {
+        return Optional.of(a.charAt(2) == '=' ? a.substring(3) : a.substring(2));
+      }
+    }
+    return Optional.empty();
   }
 
   private void readAll(String[] args) {

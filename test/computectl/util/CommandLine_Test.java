@@ -105,4 +105,16 @@ class CommandLine_Test {
         assertThrows(IllegalArgumentException.class, () -> read("-n", "10").integer(NAME, 1, 0, 9));
     assertEquals("invalid value '10' for '--name': expected a number from 0 to 9", e.getMessage());
   }
+
+  @Test
+  void valueIn_findsOneOptionInAnotherCommandLine() {
+    List<String> args =
+        List.of("--unknown", "x", "-D/data", "--external-http-port=3080", "--spec-path", "/s");
+    assertEquals("/data", CommandLine.valueIn(args, "pgdata", 'D').orElseThrow());
+    assertEquals("3080", CommandLine.valueIn(args, "external-http-port", '\0').orElseThrow());
+    assertEquals("/s", CommandLine.valueIn(args, "spec-path", 'S').orElseThrow());
+    assertEquals("v", CommandLine.valueIn(List.of("-S=v"), "spec-path", 'S').orElseThrow());
+    assertTrue(CommandLine.valueIn(args, "spec", 's').isEmpty());
+    assertTrue(CommandLine.valueIn(List.of("--spec"), "spec", 's').isEmpty());
+  }
 }
