@@ -29,10 +29,6 @@ class ComputeConfigure_Test {
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
   @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
 
-  private static String body(SpecBuilder spec) {
-    return "{\"spec\":" + spec.json() + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-  }
-
   /**
    * Our deliberate difference: upstream ends compute_ctl when the prewarm fails; here the failure
    * is logged and the pooled compute still comes up, waits in Empty and can be configured.
@@ -50,7 +46,8 @@ class ComputeConfigure_Test {
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       assertTrue(cc.log().contains("prewarm failed (continuing)"), cc.log());
-      HttpResponse<String> r = cc.post("/configure", body(fx.spec(node)), Duration.ofMinutes(2));
+      HttpResponse<String> r =
+          cc.post("/configure", fx.spec(node).configureBody(), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
     } finally {
@@ -71,7 +68,7 @@ class ComputeConfigure_Test {
       assertTrue(empty.contains("\"tenant\":null"), empty);
       SpecBuilder first =
           fx.spec(node).role("alice", Passwords.md5("alice", "pw1")).database("appdb", "alice");
-      HttpResponse<String> r = cc.post("/configure", body(first), Duration.ofMinutes(2));
+      HttpResponse<String> r = cc.post("/configure", first.configureBody(), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertTrue(r.body().contains("\"status\":\"running\""), r.body());
       String metrics = cc.get("/metrics.json").body();
@@ -85,7 +82,7 @@ class ComputeConfigure_Test {
               .role("carol", null)
               .database("appdb", "alice")
               .database("carol_db", "carol");
-      r = cc.post("/configure", body(second), Duration.ofMinutes(2));
+      r = cc.post("/configure", second.configureBody(), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       // Upstream's log shape: the start runs in the span of the /configure that brought the spec,
       // a reconfiguration in the configurator's.

@@ -40,10 +40,6 @@ class ComputeLifecycle_Test {
     fx.pg.configureShim(fx.backup().endLsn().toString(), 0, 0);
   }
 
-  private static String body(String specJson) {
-    return "{\"spec\":" + specJson + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-  }
-
   private static String running(ComputeCtlProcess cc) throws InterruptedException {
     String status =
         cc.awaitStatus(
@@ -194,7 +190,8 @@ class ComputeLifecycle_Test {
               .role("late_role", Passwords.md5("late_role", "pw"))
               .database("late_db", "late_role")
               .json();
-      HttpResponse<String> r = cc.post("/configure", body(next), Duration.ofMinutes(2));
+      HttpResponse<String> r =
+          cc.post("/configure", SpecBuilder.configureBody(next), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(
           "late_role",
@@ -217,8 +214,8 @@ class ComputeLifecycle_Test {
         many.role("owner_" + i, Passwords.md5("owner_" + i, "pw" + i))
             .database("db_" + i, "owner_" + i);
       }
-      String spec = Json.parse(many.json()).asObject().add("reconfigure_concurrency", 4).toString();
-      HttpResponse<String> r = cc.post("/configure", body(spec), Duration.ofMinutes(3));
+      many.reconfigureConcurrency(4);
+      HttpResponse<String> r = cc.post("/configure", many.configureBody(), Duration.ofMinutes(3));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(
           "8",

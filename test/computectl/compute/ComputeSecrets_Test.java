@@ -140,10 +140,6 @@ class ComputeSecrets_Test {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String configureBody(SpecBuilder spec) {
-    return "{\"spec\":" + spec.json() + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-  }
-
   @Test
   void fullStart_showsNoSecretAnywhere() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
@@ -166,12 +162,12 @@ class ComputeSecrets_Test {
               .role("alice", ALICE_HASH)
               .role("bob", BOB_VERIFIER)
               .database("appdb", "alice");
-      HttpResponse<String> r = call(node, "POST", "/configure", configureBody(spec), jwt);
+      HttpResponse<String> r = call(node, "POST", "/configure", spec.configureBody(), jwt);
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       outputs.add("/configure: " + r.body());
 
       String broken =
-          configureBody(spec)
+          spec.configureBody()
               .replace("\"bob\",\"encrypted_password\"", "\"bob\",\"encrypted_password\":42,\"x\"");
       r = call(node, "POST", "/configure", broken, jwt);
       assertEquals(422, r.statusCode(), r.body());
@@ -181,7 +177,7 @@ class ComputeSecrets_Test {
               node,
               "POST",
               "/configure",
-              configureBody(spec).replace(ALICE_HASH + "\"", ALICE_HASH + "\",,"),
+              spec.configureBody().replace(ALICE_HASH + "\"", ALICE_HASH + "\",,"),
               jwt);
       assertEquals(400, r.statusCode(), r.body());
       outputs.add("/configure with broken JSON: " + r.body());
@@ -197,7 +193,7 @@ class ComputeSecrets_Test {
 
       // Last: a failed reconfiguration leaves the compute Failed until it is stopped (behaviour.md
       // 7).
-      r = call(node, "POST", "/configure", configureBody(spec.role("pg_leak", LEAK_HASH)), jwt);
+      r = call(node, "POST", "/configure", spec.role("pg_leak", LEAK_HASH).configureBody(), jwt);
       assertEquals(500, r.statusCode(), r.body());
       outputs.add("a failed reconfiguration: " + r.body());
       outputs.add("/status after it: " + call(node, "GET", "/status", null, jwt).body());

@@ -60,10 +60,6 @@ class ComputeSqlSafety_Test {
     return "p'w\"\\ $$ ; $x$ ✓ " + i + (i % 3 == 0 ? "\nline" : "");
   }
 
-  private static String body(String specJson) {
-    return "{\"spec\":" + specJson + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-  }
-
   /**
    * The hostile spec: md5 and SCRAM hashes of hostile passwords, one raw hostile "hash", delta ops.
    */
@@ -105,7 +101,7 @@ class ComputeSqlSafety_Test {
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       HttpResponse<String> r =
-          cc.post("/configure", body(fx.spec(node).json()), Duration.ofMinutes(2));
+          cc.post("/configure", fx.spec(node).configureBody(), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       try (Connection admin = admin(node);
           Statement s = admin.createStatement()) {
@@ -114,7 +110,9 @@ class ComputeSqlSafety_Test {
         s.execute("CREATE ROLE " + ident("doomed $$ \"; " + DROP + "; --"));
         s.execute("CREATE DATABASE " + ident("doomed db '; " + DROP + "; --"));
       }
-      r = cc.post("/configure", body(hostileSpec(node)), Duration.ofMinutes(3));
+      r =
+          cc.post(
+              "/configure", SpecBuilder.configureBody(hostileSpec(node)), Duration.ofMinutes(3));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       try (Connection admin = admin(node);
           Statement s = admin.createStatement()) {

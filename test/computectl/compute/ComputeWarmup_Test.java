@@ -62,10 +62,7 @@ class ComputeWarmup_Test {
       Thread.sleep(1500); // the warm-up runs rounds meanwhile
       assertEquals(before, snapshot(node.pgdata()), "PGDATA changed while in Empty");
 
-      String body =
-          "{\"spec\":"
-              + fx.spec(node).role("alice", null).json()
-              + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
+      String body = fx.spec(node).role("alice", null).configureBody();
       HttpResponse<String> r = cc.post("/configure", body, Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertTrue(r.body().contains("\"status\":\"running\""), r.body());
