@@ -2,25 +2,23 @@ package computectl.cli;
 
 import computectl.pgwire.ConnInfo;
 import computectl.pgwire.ConnInfoException;
-import java.util.ArrayList;
+import computectl.util.CommandLine;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Parses compute_ctl's command line the way upstream's clap definition does: {@code --flag value},
- * {@code --flag=value}, {@code -D value}, {@code -Dvalue} (and {@code -D=value}); values are
- * checked as they are read, then conflicts, then required flags. Where upstream panics (no spec
- * source at all) this gives a usage error instead.
+ * Parses compute_ctl's command line the way upstream's clap definition does ({@link CommandLine}
+ * reads it: {@code --flag value}, {@code --flag=value}, {@code -D value}, {@code -Dvalue}, {@code
+ * -D=value}); values are checked as they are read, then conflicts, then required flags. Where
+ * upstream panics (no spec source at all) this gives a usage error instead.
  */
 public final class ArgsParser {
   static final String LEGACY_EXT_PROXY = "http://pg-ext-s3-gateway";
 
   private final Map<Flag, String> values = new EnumMap<>(Flag.class);
-
-  /** How many arguments after the current one the last readLong/readShort took (0 or 1). */
-  private int consumed;
 
   private ArgsParser() {}
 
@@ -33,126 +31,26 @@ public final class ArgsParser {
    * @throws UsageException with a one-line message naming the flag
    */
   public static Args parse(String[] args, Map<String, String> env) {
+    CommandLine line =
+        CommandLine.read(
+            Arrays.stream(Flag.values()).map(Flag::option).toList(),
+            args,
+            UsageException::new,
+            (option, value) -> check(Flag.byLongName(option.longName()), value));
     ArgsParser p = new ArgsParser();
-    Flag stop = p.read(args);
-    if (stop != null) {
-      return p.build(env, stop == Flag.HELP, stop == Flag.VERSION);
+    for (Flag f : Flag.values()) {
+      String v = line.get(f.option());
+      if (v != null) {
+        p.values.put(f, v);
+      }
+    }
+    if (line.stoppedBy() != null) {
+      return p.build(env, line.has(Flag.HELP.option()), line.has(Flag.VERSION.option()));
     }
     p.checkConflicts();
-    p.checkRequired();
+    line.require(Arrays.stream(Flag.values()).filter(Flag::required).map(Flag::option).toList());
+    p.checkSpecSource();
     return p.build(env, false, false);
-  }
-
-  /** Reads every argument; returns HELP or VERSION when one of them ends parsing early. */
-  private Flag read(String[] args) {
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--")) {
-        if (i + 1 < args.length) {
-          throw unexpected(args[i + 1]);
-        }
-        break;
-      }
-      if (a.startsWith("--")) {
-        Flag stop = readLong(a, args, i);
-        if (stop != null) {
-          return stop;
-        }
-        i += consumed;
-      } else if (a.startsWith("-") && a.length() > 1) {
-        Flag stop = readShort(a, args, i);
-        if (stop != null) {
-          return stop;
-        }
-        i += consumed;
-      } else {
-        throw unexpected(a);
-      }
-    }
-    return null;
-  }
-
-  private Flag readLong(String arg, String[] args, int i) {
-    consumed = 0;
-    String name = arg.substring(2);
-    String inline = null;
-    int eq = name.indexOf('=');
-    if (eq >= 0) {
-      inline = name.substring(eq + 1);
-      name = name.substring(0, eq);
-    }
-    Flag flag = Flag.byLongName(name);
-    if (flag == null) {
-      throw unexpected("--" + name);
-    }
-    return accept(flag, inline, args, i);
-  }
-
-  /** {@code -hV} style groups of switches are allowed; a value flag takes the rest of the group. */
-  private Flag readShort(String arg, String[] args, int i) {
-    consumed = 0;
-    for (int j = 1; j < arg.length(); j++) {
-      char c = arg.charAt(j);
-      Flag flag = Flag.byShortName(c);
-      if (flag == null) {
-        throw unexpected("-" + c);
-      }
-      if (flag.takesValue()) {
-        String rest = arg.substring(j + 1);
-        String inline = rest.isEmpty() ? null : rest.startsWith("=") ? rest.substring(1) : rest;
-        return accept(flag, inline, args, i);
-      }
-      Flag stop = accept(flag, null, args, i);
-      if (stop != null) {
-        return stop;
-      }
-    }
-    return null;
-  }
-
-  private Flag accept(Flag flag, String inline, String[] args, int i) {
-    if (flag == Flag.HELP || flag == Flag.VERSION) {
-      if (inline != null) {
-        throw new UsageException(
-            "unexpected value '"
-                + inline
-                + "' for '"
-                + flag.display()
-                + "' found; no more were expected");
-      }
-      return flag;
-    }
-    String value;
-    if (!flag.takesValue()) {
-      if (inline != null) {
-        throw new UsageException(
-            "unexpected value '"
-                + inline
-                + "' for '"
-                + flag.display()
-                + "' found; no more were expected");
-      }
-      value = "true";
-    } else if (inline != null) {
-      value = inline;
-    } else if (i + 1 < args.length && !looksLikeFlag(args[i + 1])) {
-      value = args[i + 1];
-      consumed = 1;
-    } else {
-      throw new UsageException(
-          "a value is required for '" + flag.display() + "' but none was supplied");
-    }
-    if (values.containsKey(flag)) {
-      throw new UsageException(
-          "the argument '" + flag.display() + "' cannot be used multiple times");
-    }
-    check(flag, value);
-    values.put(flag, value);
-    return null;
-  }
-
-  private static boolean looksLikeFlag(String arg) {
-    return arg.startsWith("-") && arg.length() > 1;
   }
 
   private static void check(Flag flag, String value) {
@@ -209,20 +107,8 @@ public final class ArgsParser {
     }
   }
 
-  private void checkRequired() {
-    List<String> missing = new ArrayList<>();
-    for (Flag f : Flag.values()) {
-      if (f.required() && !values.containsKey(f)) {
-        missing.add(f.display());
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new UsageException(
-          "the following required argument"
-              + (missing.size() == 1 ? " was" : "s were")
-              + " not provided: "
-              + String.join(", ", missing));
-    }
+  /** Where upstream panics (no spec source at all), a usage error. */
+  private void checkSpecSource() {
     if (!values.containsKey(Flag.SPEC)
         && !values.containsKey(Flag.SPEC_PATH)
         && !values.containsKey(Flag.CONTROL_PLANE_URI)) {
@@ -284,10 +170,6 @@ public final class ArgsParser {
       end--;
     }
     return value.substring(0, end);
-  }
-
-  private static UsageException unexpected(String arg) {
-    return new UsageException("unexpected argument '" + arg + "' found");
   }
 
   private static UsageException invalid(Flag flag, String value, String why) {

@@ -1,5 +1,7 @@
 package computectl.cli;
 
+import computectl.util.CommandLine;
+
 /**
  * Every command-line flag of upstream compute_ctl at the version we follow (behaviour.md 2.1), in
  * upstream's order, then our own additions: names, value name, environment variable, default and
@@ -209,21 +211,18 @@ public enum Flag {
    * --resize-swap-on-bind}.
    */
   public String display() {
-    return "--" + longName + (valueName == null ? "" : " <" + valueName + ">");
+    return option().display();
+  }
+
+  /** The flag as the command-line reader knows it; help and version end reading when met. */
+  public CommandLine.Option option() {
+    return new CommandLine.Option(
+        longName, shortName, valueName, false, this == HELP || this == VERSION);
   }
 
   static Flag byLongName(String name) {
     for (Flag f : values()) {
       if (f.longName.equals(name)) {
-        return f;
-      }
-    }
-    return null;
-  }
-
-  static Flag byShortName(char c) {
-    for (Flag f : values()) {
-      if (f.shortName != 0 && f.shortName == c) {
         return f;
       }
     }

@@ -1,5 +1,6 @@
 package computectl.tools;
 
+import computectl.util.CommandLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -128,27 +129,9 @@ record RunningCompute(long pid, List<String> args) {
     }
   }
 
-  /**
-   * The value of a flag as compute_ctl's parser reads it: {@code --name v}, {@code --name=v},
-   * {@code -xv}, {@code -x v}.
-   */
+  /** The value of one of its flags ({@link CommandLine#valueIn}). */
   Optional<String> flag(String longName, char shortName) {
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--" + longName) || (shortName != 0 && a.equals("-" + shortName))) {
-        return i + 1 < args.size() ? Optional.of(args.get(i + 1)) : Optional.empty();
-      }
-      if (a.startsWith("--" + longName + "=")) {
-        return Optional.of(a.substring(longName.length() + 3));
-      }
-      if (shortName != 0
-          && a.length() > 2
-          && a.startsWith("-" + shortName)
-          && !a.startsWith("--")) {
-        return Optional.of(a.charAt(2) == '=' ? a.substring(3) : a.substring(2));
-      }
-    }
-    return Optional.empty();
+    return CommandLine.valueIn(args, longName, shortName);
   }
 
   /** A path the process was given, as it sees it (relative to its cwd, absolute under its root). */

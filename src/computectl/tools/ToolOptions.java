@@ -1,134 +1,72 @@
 package computectl.tools;
 
+import computectl.util.CommandLine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The options of one offline tool and their parsing: {@code --name value}, {@code --name=value},
- * {@code -x value} and switches, each at most once; no positional arguments. The same table prints
- * the tool's help.
+ * The options of one offline tool, read by {@link CommandLine} (as compute_ctl's own flags are):
+ * {@code --name value}, {@code --name=value}, {@code -x value} and switches, each at most once; no
+ * positional arguments. The same table prints the tool's help.
  */
 final class ToolOptions {
   /** One option; {@code valueName} is null for a switch. */
   record Option(String longName, char shortName, String valueName, String help) {
-    boolean takesValue() {
-      return valueName != null;
+    /** The option as the command-line reader knows it; help ends reading when met. */
+    CommandLine.Option commandLine() {
+      return new CommandLine.Option(longName, shortName, valueName, false, this.equals(HELP));
     }
 
     String display() {
-      return "--" + longName + (valueName == null ? "" : " <" + valueName + ">");
+      return commandLine().display();
     }
   }
 
   static final Option HELP = new Option("help", 'h', null, "Print help");
 
-  private final List<Option> options;
-  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, CommandLine.Option> byName = new LinkedHashMap<>();
+  private final CommandLine line;
 
-  private ToolOptions(List<Option> options) {
-    this.options = options;
+  private ToolOptions(List<Option> known, List<String> args) {
+    List<Option> all = new ArrayList<>(known);
+    all.add(HELP);
+    all.forEach(o -> byName.put(o.longName(), o.commandLine()));
+    line =
+        CommandLine.read(
+            List.copyOf(byName.values()), args.toArray(String[]::new), ToolException::usage);
   }
 
   /** Parses {@code args}; {@code --help} is always accepted. */
   static ToolOptions parse(List<Option> known, List<String> args) {
-    List<Option> all = new ArrayList<>(known);
-    all.add(HELP);
-    ToolOptions o = new ToolOptions(all);
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      String inline = null;
-      Option opt;
-      if (a.startsWith("--")) {
-        int eq = a.indexOf('=');
-        String name = eq < 0 ? a.substring(2) : a.substring(2, eq);
-        inline = eq < 0 ? null : a.substring(eq + 1);
-        opt = o.byLong(name);
-      } else if (a.startsWith("-") && a.length() >= 2) {
-        opt = o.byShort(a.charAt(1));
-        inline = a.length() > 2 ? (a.charAt(2) == '=' ? a.substring(3) : a.substring(2)) : null;
-      } else {
-        throw ToolException.usage("unexpected argument '" + a + "' found");
-      }
-      if (opt == null) {
-        throw ToolException.usage("unexpected argument '" + a + "' found");
-      }
-      if (o.values.containsKey(opt.longName())) {
-        throw ToolException.usage(
-            "the argument '" + opt.display() + "' cannot be used multiple times");
-      }
-      if (!opt.takesValue()) {
-        if (inline != null) {
-          throw ToolException.usage(
-              "unexpected value '" + inline + "' for '" + opt.display() + "'");
-        }
-        o.values.put(opt.longName(), "true");
-      } else if (inline != null) {
-        o.values.put(opt.longName(), inline);
-      } else if (i + 1 < args.size()) {
-        o.values.put(opt.longName(), args.get(++i));
-      } else {
-        throw ToolException.usage(
-            "a value is required for '" + opt.display() + "' but none was supplied");
-      }
-    }
-    return o;
-  }
-
-  private Option byLong(String name) {
-    return options.stream().filter(x -> x.longName().equals(name)).findFirst().orElse(null);
-  }
-
-  private Option byShort(char c) {
-    return options.stream()
-        .filter(x -> x.shortName() != 0 && x.shortName() == c)
-        .findFirst()
-        .orElse(null);
+    return new ToolOptions(known, args);
   }
 
   boolean has(String longName) {
-    return values.containsKey(longName);
+    return line.has(option(longName));
   }
 
   String get(String longName) {
-    return values.get(longName);
+    return line.get(option(longName));
   }
 
   String require(String longName) {
-    String v = values.get(longName);
-    if (v == null) {
-      Option opt = byLong(longName);
-      throw ToolException.usage(
-          "the following required argument was not provided: "
-              + (opt == null ? longName : opt.display()));
-    }
-    return v;
+    line.require(List.of(option(longName)));
+    return get(longName);
   }
 
   /** A whole number in {@code [min, max]}, or {@code fallback} when the option is absent. */
   int integer(String longName, int fallback, int min, int max) {
-    String v = values.get(longName);
-    if (v == null) {
-      return fallback;
+    return line.integer(option(longName), fallback, min, max);
+  }
+
+  private CommandLine.Option option(String longName) {
+    CommandLine.Option o = byName.get(longName);
+    if (o == null) {
+      throw new IllegalArgumentException("no option --" + longName + " in this tool's table");
     }
-    try {
-      int n = Integer.parseInt(v.trim());
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw ToolException.usage(
-        "invalid value '"
-            + v
-            + "' for '--"
-            + longName
-            + "': expected a number from "
-            + min
-            + " to "
-            + max);
+    return o;
   }
 
   /** The help text: synopsis, description and one block per option. */

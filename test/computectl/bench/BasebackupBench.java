@@ -48,7 +48,8 @@ final class BasebackupBench {
     long gzipBytes = -1;
     for (int i = 0; i <= runs; i++) {
       BenchNode node = BenchNode.fresh();
-      String spec = new BenchSpec(env, node).pageserverPort(ps.port()).role("alice").json();
+      String spec =
+          env.spec(node).pageserverPort(ps.port()).role("alice", BenchEnv.VERIFIER).json();
       PooledRun r = PooledRun.of(env, node, spec, poolIdleMillis, false, id + "-" + i, Map.of());
       if (startable != r.isRunning() || r.metric("basebackup_ms") <= 0) {
         throw new IOException(

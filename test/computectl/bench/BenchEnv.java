@@ -3,8 +3,10 @@ package computectl.bench;
 import computectl.standin.BasebackupTar;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInBasebackup;
 import computectl.testsupport.ComputeCtlProcess;
+import computectl.testsupport.Passwords;
 import computectl.testsupport.TestPg;
 import computectl.util.RunAs;
 import java.io.IOException;
@@ -50,6 +52,26 @@ final class BenchEnv implements AutoCloseable {
   int pageserverPort() {
     return pageserver.port();
   }
+
+  /**
+   * The bench's spec for {@code node}: storage at the stand-ins, Postgres on the node's port, no
+   * roles or databases yet.
+   */
+  SpecBuilder spec(BenchNode node) {
+    return SpecBuilder.atStandIns(TENANT, TIMELINE, pageserverPort(), safekeeperPort, TOKEN)
+        .operation("op-bench")
+        .clusterId("bench-cluster")
+        .throwawayPostgres(node.pgPort());
+  }
+
+  /**
+   * The password of every bench role: a SCRAM verifier, as Neon's control plane sends. compute_ctl
+   * compares it with the catalog as is, so a re-apply leaves the role alone (md5 values are
+   * re-applied every time, as upstream does). A verifier does not depend on the role name, so all
+   * roles share one.
+   */
+  static final String VERIFIER =
+      Passwords.scram("bench-password", "bench-salt-0001".getBytes(StandardCharsets.UTF_8));
 
   /** Nothing listens there: the fast safekeeper check fails and compute_ctl runs the shim. */
   int safekeeperPort() {

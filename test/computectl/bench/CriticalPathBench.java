@@ -88,9 +88,9 @@ final class CriticalPathBench {
   }
 
   static String spec(BenchEnv env, BenchNode node) {
-    return new BenchSpec(env, node)
-        .role("alice")
-        .role("bob")
+    return env.spec(node)
+        .role("alice", BenchEnv.VERIFIER)
+        .role("bob", BenchEnv.VERIFIER)
         .database("appdb", "alice")
         .database("bobdb", "bob")
         .json();

@@ -76,7 +76,7 @@ final class ExtractionBench {
 
   private double oursOnce(int port, int i) throws IOException, InterruptedException {
     BenchNode node = BenchNode.fresh();
-    String spec = new BenchSpec(env, node).pageserverPort(port).role("alice").json();
+    String spec = env.spec(node).pageserverPort(port).role("alice", BenchEnv.VERIFIER).json();
     Path specFile = BenchEnv.writeFile("computectl-bench-spec-", "spec.json", spec);
     try (BenchCompute cc = BenchCompute.start(env, node, specFile, null, "extract-" + i)) {
       cc.awaitStatus("\"status\":\"running\"", 900_000);

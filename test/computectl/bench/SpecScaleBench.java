@@ -2,6 +2,7 @@ package computectl.bench;
 
 import computectl.reconcile.ApplyMode;
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +32,18 @@ final class SpecScaleBench {
     this.runs = runs;
   }
 
+  /**
+   * {@code ROLES} roles r0001.. and {@code DATABASES} databases d0001.. owned round-robin by them.
+   */
   private String spec(BenchNode node) {
-    return new BenchSpec(env, node).scale(ROLES, DATABASES).json();
+    SpecBuilder spec = env.spec(node);
+    for (int i = 1; i <= ROLES; i++) {
+      spec.role(String.format("r%04d", i), BenchEnv.VERIFIER);
+    }
+    for (int i = 1; i <= DATABASES; i++) {
+      spec.database(String.format("d%04d", i), String.format("r%04d", (i - 1) % ROLES + 1));
+    }
+    return spec.json();
   }
 
   List<Figure> run() throws IOException, InterruptedException {

@@ -52,7 +52,7 @@ class ComputeAuthorization_Test {
             .add("alg", k.alg());
     String reply =
         "{\"spec\":"
-            + new TestSpec(fx, node).json()
+            + fx.spec(node).json()
             + ",\"status\":\"attached\",\"compute_ctl_config\":{\"jwks\":{\"keys\":"
             + new JsonArray().add(jwk)
             + "}}}";

@@ -65,7 +65,7 @@ class ComputeAutoscaling_Test {
     try (ComputeCtlProcess cc =
         fx.start(
             node,
-            new TestSpec(fx, node).write(),
+            ComputeFixture.write(fx.spec(node)),
             List.of("--vm-monitor-addr", "127.0.0.1:" + monitorPort),
             autoscalingEnv(cgexec))) {
       String status =
@@ -100,15 +100,11 @@ class ComputeAutoscaling_Test {
   @Test
   void swapAndDiskQuota_callTheNeonVmHelpers() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String spec =
-        Json.parse(new TestSpec(fx, node).json())
-            .asObject()
-            .add("swap_size_bytes", 1L << 30)
-            .add("disk_quota_bytes", 2L << 30)
-            .toString();
-    Path file = TestPg.workDir("computectl-spec-").resolve("spec.json");
-    Files.writeString(file, spec);
-    RunAs.chownTree(TestPg.user(), file.getParent());
+    Path file =
+        ComputeFixture.write(
+            fx.spec(node)
+                .set("swap_size_bytes", Json.value(1L << 30))
+                .set("disk_quota_bytes", Json.value(2L << 30)));
     try (ComputeCtlProcess cc =
         fx.start(
             node,

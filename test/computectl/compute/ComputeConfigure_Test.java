@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.Json;
 import computectl.postgres.Prewarm;
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.net.http.HttpResponse;
@@ -28,10 +29,6 @@ class ComputeConfigure_Test {
   /** One pageserver stand-in and basebackup for the class; closed after its last test. */
   @RegisterExtension static final ComputeFixture fx = new ComputeFixture();
 
-  private static String body(TestSpec spec) {
-    return "{\"spec\":" + spec.json() + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-  }
-
   /**
    * Our deliberate difference: upstream ends compute_ctl when the prewarm fails; here the failure
    * is logged and the pooled compute still comes up, waits in Empty and can be configured.
@@ -50,7 +47,7 @@ class ComputeConfigure_Test {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       assertTrue(cc.log().contains("prewarm failed (continuing)"), cc.log());
       HttpResponse<String> r =
-          cc.post("/configure", body(new TestSpec(fx, node)), Duration.ofMinutes(2));
+          cc.post("/configure", fx.spec(node).configureBody(), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
     } finally {
@@ -69,11 +66,9 @@ class ComputeConfigure_Test {
       String empty =
           cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       assertTrue(empty.contains("\"tenant\":null"), empty);
-      TestSpec first =
-          new TestSpec(fx, node)
-              .role("alice", Passwords.md5("alice", "pw1"))
-              .database("appdb", "alice");
-      HttpResponse<String> r = cc.post("/configure", body(first), Duration.ofMinutes(2));
+      SpecBuilder first =
+          fx.spec(node).role("alice", Passwords.md5("alice", "pw1")).database("appdb", "alice");
+      HttpResponse<String> r = cc.post("/configure", first.configureBody(), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertTrue(r.body().contains("\"status\":\"running\""), r.body());
       String metrics = cc.get("/metrics.json").body();
@@ -81,13 +76,13 @@ class ComputeConfigure_Test {
           Json.parse(metrics).asObject().getLong("wait_for_spec_ms", 0) > 0,
           "a pooled compute reports how long it waited for /configure: " + metrics);
 
-      TestSpec second =
-          new TestSpec(fx, node)
+      SpecBuilder second =
+          fx.spec(node)
               .role("alice", Passwords.md5("alice", "pw2"))
               .role("carol", null)
               .database("appdb", "alice")
               .database("carol_db", "carol");
-      r = cc.post("/configure", body(second), Duration.ofMinutes(2));
+      r = cc.post("/configure", second.configureBody(), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       // Upstream's log shape: the start runs in the span of the /configure that brought the spec,
       // a reconfiguration in the configurator's.

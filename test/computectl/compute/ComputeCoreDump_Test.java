@@ -39,7 +39,7 @@ class ComputeCoreDump_Test {
         fx.start(
             List.of("prlimit", "--core=unlimited", "--"),
             node,
-            new TestSpec(fx, node).write(),
+            ComputeFixture.write(fx.spec(node)),
             List.of(),
             Map.of())) {
       String status =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInFault;
 import computectl.tar.HostileEntry;
 import computectl.tar.TarWriter;
@@ -49,9 +50,9 @@ class ComputeFailures_Test {
    * PGDATA.
    */
   private String expectFailure(
-      TestSpec spec, ComputeFixture.Node node, Map<String, String> env, int exitCode)
+      SpecBuilder spec, ComputeFixture.Node node, Map<String, String> env, int exitCode)
       throws Exception {
-    try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), env)) {
+    try (ComputeCtlProcess cc = fx.start(node, ComputeFixture.write(spec), List.of(), env)) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"status\":\"failed\"") || s.contains("\"running\""),
@@ -88,7 +89,7 @@ class ComputeFailures_Test {
     fx.pageserver.failFirst(2, StandInFault.closeOnAccept());
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
@@ -110,7 +111,7 @@ class ComputeFailures_Test {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(InetAddress.getByName("::"), node.internalPort()));
       try (ComputeCtlProcess cc =
-          fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+          fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
         assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
         assertTrue(
             cc.log()
@@ -130,10 +131,7 @@ class ComputeFailures_Test {
     ComputeFixture.Node node = ComputeFixture.newNode();
     String status =
         expectFailure(
-            new TestSpec(fx, node),
-            node,
-            Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "1"),
-            1);
+            fx.spec(node), node, Map.of("NEON_COMPUTE_TESTING_BASEBACKUP_RETRIES", "1"), 1);
     assertTrue(status.contains("failed to get basebackup@"), status);
   }
 
@@ -142,7 +140,7 @@ class ComputeFailures_Test {
     fx.pageserver.fault(StandInFault.closeOnAccept());
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), NO_RETRIES)) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), NO_RETRIES)) {
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(90)), cc.log());
       assertTrue(cc.log().contains("syncing safekeepers on shutdown"), cc.log());
       assertTrue(cc.log().contains("checking for core dumps"), cc.log());
@@ -156,7 +154,8 @@ class ComputeFailures_Test {
     Map<String, String> env = new java.util.HashMap<>(NO_RETRIES);
     env.put("COMPUTE_CTL_BASEBACKUP_READ_TIMEOUT_SECONDS", "3");
     env.put("COMPUTE_CTL_EXIT_GRACE_SECONDS", "3600"); // an exit after the grace would time out
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env)) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), env)) {
       awaitLog(cc, "safekeepers synced at LSN");
       fx.pg.configureShim("0/0", 3, 0); // the next sync, at shutdown, finds no quorum
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(90)), cc.log());
@@ -181,7 +180,8 @@ class ComputeFailures_Test {
     // As upstream: the shutdown sync that follows fails as well, which ends the process at once,
     // without the grace period (so /status is gone before a poll could read Failed).
     Map<String, String> env = Map.of("COMPUTE_CTL_EXIT_GRACE_SECONDS", "3600");
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env)) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), env)) {
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(90)), cc.log());
       assertTrue(
           cc.log().contains("could not start the compute node: failed to sync safekeepers")
@@ -196,7 +196,7 @@ class ComputeFailures_Test {
   void errorResponseMidStream_failsWithThePageserverError() throws Exception {
     fx.pageserver.fault(StandInFault.errorAfter(200_000));
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String status = expectFailure(new TestSpec(fx, node), node, NO_RETRIES, 1);
+    String status = expectFailure(fx.spec(node), node, NO_RETRIES, 1);
     assertTrue(status.contains(StandInFault.ERROR_TEXT), status);
   }
 
@@ -204,7 +204,7 @@ class ComputeFailures_Test {
   void truncatedStream_fails() throws Exception {
     fx.pageserver.fault(StandInFault.closeAfter(200_000));
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String status = expectFailure(new TestSpec(fx, node), node, NO_RETRIES, 1);
+    String status = expectFailure(fx.spec(node), node, NO_RETRIES, 1);
     assertTrue(status.contains("failed to get basebackup@"), status);
   }
 
@@ -219,7 +219,7 @@ class ComputeFailures_Test {
     }
     fx.pageserver.serveTar(tar.toByteArray());
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String status = expectFailure(new TestSpec(fx, node), node, NO_RETRIES, 1);
+    String status = expectFailure(fx.spec(node), node, NO_RETRIES, 1);
     assertTrue(status.contains("escape"), status);
     try (var files = Files.list(outside)) {
       assertEquals(0, files.count(), "nothing written outside PGDATA");
@@ -237,14 +237,14 @@ class ComputeFailures_Test {
     }
     fx.pageserver.serveTar(dotdot.toByteArray());
     ComputeFixture.Node node2 = ComputeFixture.newNode();
-    status = expectFailure(new TestSpec(fx, node2), node2, NO_RETRIES, 1);
+    status = expectFailure(fx.spec(node2), node2, NO_RETRIES, 1);
     assertTrue(status.contains(".."), status);
   }
 
   @Test
   void postgresFailingToStart_failsWithItsExitCode() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    TestSpec spec = new TestSpec(fx, node).setting("shared_buffers", "lots", "integer");
+    SpecBuilder spec = fx.spec(node).setting("shared_buffers", "lots", "integer");
     String status = expectFailure(spec, node, Map.of(), 1);
     assertTrue(status.contains("Postgres exited unexpectedly with code 1"), status);
   }
@@ -253,7 +253,7 @@ class ComputeFailures_Test {
   void postgresKilledWhileRunning_computeCtlExits1AndLeavesNothing() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"running\""), Duration.ofSeconds(90));
       long pid =
           Long.parseLong(Files.readAllLines(node.pgdata().resolve("postmaster.pid")).get(0).trim());
@@ -285,7 +285,7 @@ class ComputeFailures_Test {
   void sigterm_stopsPostgresAndExits1() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"running\""), Duration.ofSeconds(90));
       cc.process().destroy();
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());

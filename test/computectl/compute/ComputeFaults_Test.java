@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInFault;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
@@ -98,8 +99,8 @@ class ComputeFaults_Test {
   }
 
   /** A spec whose configuration takes seconds: many databases to create. */
-  private static TestSpec slowToConfigure(ComputeFixture.Node node) {
-    TestSpec spec = new TestSpec(fx, node).role("owner", null);
+  private static SpecBuilder slowToConfigure(ComputeFixture.Node node) {
+    SpecBuilder spec = fx.spec(node).role("owner", null);
     for (int i = 0; i < 25; i++) {
       spec.database("db_" + i, "owner");
     }
@@ -113,7 +114,7 @@ class ComputeFaults_Test {
     try (ComputeCtlProcess cc =
         fx.start(
             node,
-            new TestSpec(fx, node).write(),
+            ComputeFixture.write(fx.spec(node)),
             List.of(),
             env(Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.variable(), "2"))) {
       String status = failedWith(cc, node, 1);
@@ -127,7 +128,8 @@ class ComputeFaults_Test {
   void pageserverSendingGarbage_failsNamingIt() throws Exception {
     fx.pageserver.fault(StandInFault.garbageAfter(100_000));
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env())) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), env())) {
       String status = failedWith(cc, node, 1);
       assertTrue(
           status.contains("failed to get basebackup@")
@@ -143,7 +145,7 @@ class ComputeFaults_Test {
     try (ComputeCtlProcess cc =
         fx.start(
             node,
-            new TestSpec(fx, node).write(),
+            ComputeFixture.write(fx.spec(node)),
             List.of(),
             env(Setting.SYNC_SAFEKEEPERS_DEADLINE_SECONDS.variable(), "2"))) {
       String status = failedWith(cc, node, 1);
@@ -161,7 +163,7 @@ class ComputeFaults_Test {
     try (ComputeCtlProcess cc =
         fx.start(
             node,
-            new TestSpec(fx, node).write(),
+            ComputeFixture.write(fx.spec(node)),
             List.of(),
             env(Setting.SYNC_SAFEKEEPERS_DEADLINE_SECONDS.variable(), "2"))) {
       String status =
@@ -194,7 +196,8 @@ class ComputeFaults_Test {
   @Test
   void postgresCrashingDuringConfiguration_failsAndStopsPostgres() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, slowToConfigure(node).write(), List.of(), env())) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(slowToConfigure(node)), List.of(), env())) {
       await("Postgres ready while configuring", () -> postgresReady(node), cc);
       long backend;
       try (Connection c = DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
@@ -271,7 +274,8 @@ class ComputeFaults_Test {
   void sigtermDuringSyncSafekeepers_stopsTheSyncAndExits1() throws Exception {
     fx.pg.configureShim(fx.backup().endLsn().toString(), 0, 600);
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env())) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), env())) {
       await("sync-safekeepers running", () -> !Orphans.of(node.pgdata()).isEmpty(), cc);
       terminate(cc, node);
     }
@@ -282,7 +286,8 @@ class ComputeFaults_Test {
     fx.pageserver.fault(StandInFault.stallAfter(100_000));
     int before = fx.pageserver.connectionCount();
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env())) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), env())) {
       await(
           "the basebackup under way",
           () ->
@@ -296,7 +301,8 @@ class ComputeFaults_Test {
   @Test
   void sigtermDuringConfiguration_stopsPostgresAndExits1() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    try (ComputeCtlProcess cc = fx.start(node, slowToConfigure(node).write(), List.of(), env())) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(slowToConfigure(node)), List.of(), env())) {
       await("Postgres ready while configuring", () -> postgresReady(node), cc);
       assertTrue(cc.get("/status").body().contains("\"status\":\"init\""));
       terminate(cc, node);
@@ -311,7 +317,7 @@ class ComputeFaults_Test {
     try (ComputeCtlProcess cc =
         fx.start(
             node,
-            new TestSpec(fx, node).write(),
+            ComputeFixture.write(fx.spec(node)),
             List.of(),
             env(
                 Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.variable(),
@@ -414,7 +420,8 @@ class ComputeFaults_Test {
         run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0700" + owner, "tmpfs", home.toString())
             == 0,
         "skipped: cannot mount a small tmpfs here (needs root and mount rights)");
-    try (ComputeCtlProcess cc = fx.start(node, new TestSpec(fx, node).write(), List.of(), env())) {
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), env())) {
       String status = failedWith(cc, node, 1);
       assertTrue(status.contains("No space left on device"), status);
     } finally {

@@ -3,12 +3,15 @@ package computectl.compute;
 import computectl.standin.BasebackupTar;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInBasebackup;
 import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
+import computectl.util.RunAs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +47,29 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
       BasebackupTar shared = sharedBackup(pg);
       pageserver = PageserverStandIn.start(0, shared).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
       pg.configureShim(shared.endLsn().toString(), 0, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The spec of an end-to-end test on {@code node}: storage at the stand-ins (a safekeeper port
+   * nothing listens on), Postgres on the node's port, no roles or databases.
+   */
+  SpecBuilder spec(Node node) {
+    return SpecBuilder.atStandIns(TENANT, TIMELINE, pageserver.port(), TestPg.freePort(), TOKEN)
+        .operation("op-e2e")
+        .clusterId("e2e-cluster")
+        .throwawayPostgres(node.pgPort());
+  }
+
+  /** Writes {@code spec} to a file of its own that the Postgres user owns (for {@code -S}). */
+  static Path write(SpecBuilder spec) {
+    try {
+      Path file = TestPg.workDir("computectl-spec-").resolve("spec.json");
+      Files.writeString(file, spec.json());
+      RunAs.chownTree(TestPg.user(), file);
+      return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

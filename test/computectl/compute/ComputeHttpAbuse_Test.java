@@ -84,7 +84,7 @@ class ComputeHttpAbuse_Test {
     try (ComputeCtlProcess cc =
         fx.start(
             node,
-            new TestSpec(fx, node).write(),
+            ComputeFixture.write(fx.spec(node)),
             List.of("--vm-monitor-addr", "127.0.0.1:" + vmPort),
             Map.of(
                 "AUTOSCALING",

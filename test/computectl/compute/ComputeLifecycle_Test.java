@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.Json;
-import com.eclipsesource.json.JsonArray;
-import com.eclipsesource.json.JsonObject;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.PageserverStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInConnection;
 import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
@@ -42,10 +41,6 @@ class ComputeLifecycle_Test {
   @AfterEach
   void healthyShim() throws Exception {
     fx.pg.configureShim(fx.backup().endLsn().toString(), 0, 0);
-  }
-
-  private static String body(String specJson) {
-    return "{\"spec\":" + specJson + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
   }
 
   private static String running(ComputeCtlProcess cc) throws InterruptedException {
@@ -95,16 +90,12 @@ class ComputeLifecycle_Test {
   @Test
   void skipPgCatalogUpdates_leavesTheCatalogAndMigrationsAlone() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String spec =
-        Json.parse(
-                new TestSpec(fx, node)
-                    .role("skipped_role", Passwords.md5("skipped_role", "pw"))
-                    .database("skipped_db", "skipped_role")
-                    .json())
-            .asObject()
-            .add("skip_pg_catalog_updates", true)
-            .toString();
-    Path file = writeSpec(spec);
+    Path file =
+        ComputeFixture.write(
+            fx.spec(node)
+                .set("skip_pg_catalog_updates", Json.TRUE)
+                .role("skipped_role", Passwords.md5("skipped_role", "pw"))
+                .database("skipped_db", "skipped_role"));
     try (ComputeCtlProcess cc = fx.start(node, file, List.of(), Map.of())) {
       running(cc);
       assertEquals("0", one(node, "select count(*) from pg_roles where rolname = 'skipped_role'"));
@@ -119,11 +110,11 @@ class ComputeLifecycle_Test {
   @Test
   void withoutSkip_theSameSpecCreatesRoleDatabaseAndMigrations() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    TestSpec spec =
-        new TestSpec(fx, node)
+    SpecBuilder spec =
+        fx.spec(node)
             .role("skipped_role", Passwords.md5("skipped_role", "pw"))
             .database("skipped_db", "skipped_role");
-    try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
+    try (ComputeCtlProcess cc = fx.start(node, ComputeFixture.write(spec), List.of(), Map.of())) {
       running(cc);
       assertEquals("1", one(node, "select count(*) from pg_roles where rolname = 'skipped_role'"));
       assertEquals("1", one(node, "select count(*) from pg_database where datname = 'skipped_db'"));
@@ -141,7 +132,7 @@ class ComputeLifecycle_Test {
   void terminate_primary_syncsSafekeepersThenExits0() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
       running(cc);
       terminate(cc);
       String log = cc.log();
@@ -163,7 +154,7 @@ class ComputeLifecycle_Test {
     String lsn = end.toString();
     List<PageserverStandIn> safekeepers = new ArrayList<>();
     try {
-      JsonArray connstrs = new JsonArray();
+      List<String> connstrs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         PageserverStandIn sk =
             PageserverStandIn.start(0)
@@ -173,9 +164,8 @@ class ComputeLifecycle_Test {
         connstrs.add("127.0.0.1:" + sk.port());
       }
       ComputeFixture.Node node = ComputeFixture.newNode();
-      JsonObject spec = Json.parse(new TestSpec(fx, node).json()).asObject();
-      spec.set("safekeeper_connstrings", connstrs);
-      try (ComputeCtlProcess cc = fx.start(node, writeSpec(spec.toString()), List.of(), Map.of())) {
+      SpecBuilder spec = fx.spec(node).safekeepers(connstrs.toArray(String[]::new));
+      try (ComputeCtlProcess cc = fx.start(node, ComputeFixture.write(spec), List.of(), Map.of())) {
         running(cc);
         int asked = 0;
         for (PageserverStandIn sk : safekeepers) {
@@ -203,14 +193,15 @@ class ComputeLifecycle_Test {
   void configure_rightAfterRunning_isApplied() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
       running(cc);
       String next =
-          new TestSpec(fx, node)
+          fx.spec(node)
               .role("late_role", Passwords.md5("late_role", "pw"))
               .database("late_db", "late_role")
               .json();
-      HttpResponse<String> r = cc.post("/configure", body(next), Duration.ofMinutes(2));
+      HttpResponse<String> r =
+          cc.post("/configure", SpecBuilder.configureBody(next), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(
           "late_role",
@@ -230,7 +221,7 @@ class ComputeLifecycle_Test {
   void configure_secondWhileFirstIsApplied_waitsAndIsApplied() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-            fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of());
+            fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of());
         Connection blocker = running(cc, node)) {
       blocker.setAutoCommit(false);
       try (Statement s = blocker.createStatement()) {
@@ -268,7 +259,7 @@ class ComputeLifecycle_Test {
 
   private static CompletableFuture<HttpResponse<String>> configureAsync(
       ComputeCtlProcess cc, ComputeFixture.Node node, String role) {
-    String spec = new TestSpec(fx, node).role(role, Passwords.md5(role, "pw")).json();
+    String spec = fx.spec(node).role(role, Passwords.md5(role, "pw")).json();
     return CompletableFuture.supplyAsync(() -> configure(cc, body(spec)));
   }
 
@@ -305,15 +296,15 @@ class ComputeLifecycle_Test {
   void configure_withConcurrency4_appliesEveryDatabase() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     try (ComputeCtlProcess cc =
-        fx.start(node, new TestSpec(fx, node).write(), List.of(), Map.of())) {
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
       running(cc);
-      TestSpec many = new TestSpec(fx, node);
+      SpecBuilder many = fx.spec(node);
       for (int i = 0; i < 8; i++) {
         many.role("owner_" + i, Passwords.md5("owner_" + i, "pw" + i))
             .database("db_" + i, "owner_" + i);
       }
-      String spec = Json.parse(many.json()).asObject().add("reconfigure_concurrency", 4).toString();
-      HttpResponse<String> r = cc.post("/configure", body(spec), Duration.ofMinutes(3));
+      many.reconfigureConcurrency(4);
+      HttpResponse<String> r = cc.post("/configure", many.configureBody(), Duration.ofMinutes(3));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(
           "8",
@@ -323,12 +314,5 @@ class ComputeLifecycle_Test {
                   + " pg_get_userbyid(d.datdba) = 'owner_' || substr(datname, 4)"));
       terminate(cc);
     }
-  }
-
-  private static Path writeSpec(String json) throws Exception {
-    Path file = computectl.testsupport.TestPg.workDir("computectl-spec-").resolve("spec.json");
-    Files.writeString(file, json);
-    computectl.util.RunAs.chownTree(computectl.testsupport.TestPg.user(), file);
-    return file;
   }
 }

@@ -33,7 +33,7 @@ class ComputeMetrics_Test {
     ComputeFixture.Node node = ComputeFixture.newNode();
     String reply =
         "{\"spec\":"
-            + new TestSpec(fx, node).json()
+            + fx.spec(node).json()
             + ",\"status\":\"attached\",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().reply("compute-e2e", 200, reply);
         ComputeCtlProcess cc =

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.PageserverStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInBasebackup;
 import computectl.standin.StandInConnection;
 import computectl.testsupport.Await;
@@ -35,14 +36,14 @@ class ComputeModes_Test {
    * @param logLine a regex a line of compute_ctl's log must come to match while it runs, or null
    */
   private void startReadOnly(
-      TestSpec spec,
+      SpecBuilder spec,
       ComputeFixture.Node node,
       String expectedQuery,
       String modeType,
       String logLine)
       throws Exception {
     int earlier = fx.pageserver.connections().size();
-    try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
+    try (ComputeCtlProcess cc = fx.start(node, ComputeFixture.write(spec), List.of(), Map.of())) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
@@ -110,9 +111,8 @@ class ComputeModes_Test {
         PageserverStandIn second = leasingPageserver()) {
       // Granted until this instant: renewed about every second from then on.
       second.leaseValidUntil(System.currentTimeMillis() + 4000);
-      TestSpec spec =
-          new TestSpec(fx, node).staticAt(lsn).top("pageserver_connstring", connstr(first));
-      try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
+      SpecBuilder spec = fx.spec(node).staticAt(lsn).set("pageserver_connstring", connstr(first));
+      try (ComputeCtlProcess cc = fx.start(node, ComputeFixture.write(spec), List.of(), Map.of())) {
         String status =
             cc.awaitStatus(
                 s -> s.contains("\"running\"") || s.contains("\"failed\""), Duration.ofSeconds(90));
@@ -120,12 +120,8 @@ class ComputeModes_Test {
         Await.until("the lease request at start", () -> leases(first, lease) >= 1);
         assertEquals(0, leases(second, lease));
 
-        spec.top("pageserver_connstring", connstr(second));
-        HttpResponse<String> r =
-            cc.post(
-                "/configure",
-                "{\"spec\":" + spec.json() + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}",
-                Duration.ofMinutes(2));
+        spec.set("pageserver_connstring", connstr(second));
+        HttpResponse<String> r = cc.post("/configure", spec.configureBody(), Duration.ofMinutes(2));
         assertEquals(200, r.statusCode(), r.body() + cc.log());
         Await.until(
             "the lease request to the new pageserver; log:\n" + cc.log(),
@@ -166,7 +162,7 @@ class ComputeModes_Test {
   void replica_startsReadOnlyFromTheLatestLsn() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
     startReadOnly(
-        new TestSpec(fx, node).mode("Replica"),
+        fx.spec(node).mode("Replica"),
         node,
         "basebackup " + ComputeFixture.TENANT + " " + ComputeFixture.TIMELINE + " --gzip --replica",
         "replica",
@@ -178,7 +174,7 @@ class ComputeModes_Test {
     ComputeFixture.Node node = ComputeFixture.newNode();
     String lsn = fx.backup().endLsn().toString();
     startReadOnly(
-        new TestSpec(fx, node).staticAt(lsn),
+        fx.spec(node).staticAt(lsn),
         node,
         "basebackup "
             + ComputeFixture.TENANT

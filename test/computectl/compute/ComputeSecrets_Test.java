@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import computectl.testsupport.TestPg;
@@ -139,10 +140,6 @@ class ComputeSecrets_Test {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String configureBody(TestSpec spec) {
-    return "{\"spec\":" + spec.json() + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-  }
-
   @Test
   void fullStart_showsNoSecretAnywhere() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
@@ -160,17 +157,17 @@ class ComputeSecrets_Test {
                 List.of("--control-plane-uri", cp.uri()),
                 Map.of("NEON_CONTROL_PLANE_TOKEN", CPLANE_TOKEN))) {
       awaitStatus(node, "empty");
-      TestSpec spec =
-          new TestSpec(fx, node)
+      SpecBuilder spec =
+          fx.spec(node)
               .role("alice", ALICE_HASH)
               .role("bob", BOB_VERIFIER)
               .database("appdb", "alice");
-      HttpResponse<String> r = call(node, "POST", "/configure", configureBody(spec), jwt);
+      HttpResponse<String> r = call(node, "POST", "/configure", spec.configureBody(), jwt);
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       outputs.add("/configure: " + r.body());
 
       String broken =
-          configureBody(spec)
+          spec.configureBody()
               .replace("\"bob\",\"encrypted_password\"", "\"bob\",\"encrypted_password\":42,\"x\"");
       r = call(node, "POST", "/configure", broken, jwt);
       assertEquals(422, r.statusCode(), r.body());
@@ -180,7 +177,7 @@ class ComputeSecrets_Test {
               node,
               "POST",
               "/configure",
-              configureBody(spec).replace(ALICE_HASH + "\"", ALICE_HASH + "\",,"),
+              spec.configureBody().replace(ALICE_HASH + "\"", ALICE_HASH + "\",,"),
               jwt);
       assertEquals(400, r.statusCode(), r.body());
       outputs.add("/configure with broken JSON: " + r.body());
@@ -196,7 +193,7 @@ class ComputeSecrets_Test {
 
       // Last: a failed reconfiguration leaves the compute Failed until it is stopped (behaviour.md
       // 7).
-      r = call(node, "POST", "/configure", configureBody(spec.role("pg_leak", LEAK_HASH)), jwt);
+      r = call(node, "POST", "/configure", spec.role("pg_leak", LEAK_HASH).configureBody(), jwt);
       assertEquals(500, r.statusCode(), r.body());
       outputs.add("a failed reconfiguration: " + r.body());
       outputs.add("/status after it: " + call(node, "GET", "/status", null, jwt).body());
@@ -219,8 +216,8 @@ class ComputeSecrets_Test {
   @Test
   void inlineSpec_showsNoSecretOutsideItsOwnArgument() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    TestSpec spec =
-        new TestSpec(fx, node)
+    SpecBuilder spec =
+        fx.spec(node)
             .role("alice", ALICE_HASH)
             .role("bob", BOB_VERIFIER)
             .database("appdb", "alice");

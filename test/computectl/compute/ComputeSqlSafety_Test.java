@@ -7,6 +7,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import computectl.standin.ControlPlaneStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.net.http.HttpResponse;
@@ -59,15 +60,11 @@ class ComputeSqlSafety_Test {
     return "p'w\"\\ $$ ; $x$ ✓ " + i + (i % 3 == 0 ? "\nline" : "");
   }
 
-  private static String body(String specJson) {
-    return "{\"spec\":" + specJson + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-  }
-
   /**
    * The hostile spec: md5 and SCRAM hashes of hostile passwords, one raw hostile "hash", delta ops.
    */
   private static String hostileSpec(ComputeFixture.Node node) {
-    TestSpec spec = new TestSpec(fx, node).setting("test.hostile", SETTING, "string");
+    SpecBuilder spec = fx.spec(node).setting("test.hostile", SETTING, "string");
     for (int i = 0; i < ROLES.size(); i++) {
       String name = ROLES.get(i);
       spec.role(
@@ -104,7 +101,7 @@ class ComputeSqlSafety_Test {
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       HttpResponse<String> r =
-          cc.post("/configure", body(new TestSpec(fx, node).json()), Duration.ofMinutes(2));
+          cc.post("/configure", fx.spec(node).configureBody(), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       try (Connection admin = admin(node);
           Statement s = admin.createStatement()) {
@@ -113,7 +110,9 @@ class ComputeSqlSafety_Test {
         s.execute("CREATE ROLE " + ident("doomed $$ \"; " + DROP + "; --"));
         s.execute("CREATE DATABASE " + ident("doomed db '; " + DROP + "; --"));
       }
-      r = cc.post("/configure", body(hostileSpec(node)), Duration.ofMinutes(3));
+      r =
+          cc.post(
+              "/configure", SpecBuilder.configureBody(hostileSpec(node)), Duration.ofMinutes(3));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       try (Connection admin = admin(node);
           Statement s = admin.createStatement()) {

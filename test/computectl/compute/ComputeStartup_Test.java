@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInBasebackup;
 import computectl.standin.StandInConnection;
 import computectl.testsupport.ComputeCtlProcess;
@@ -35,8 +36,8 @@ class ComputeStartup_Test {
   @Test
   void coldStart_reachesRunningWithRolesDatabasesSettingsAndBasebackup() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    TestSpec spec =
-        new TestSpec(fx, node)
+    SpecBuilder spec =
+        fx.spec(node)
             .role("alice", Passwords.md5("alice", "alice-pw"))
             .role(
                 "bob",
@@ -49,7 +50,7 @@ class ComputeStartup_Test {
                 "test.escaping",
                 "here's a backslash \\ and a quote ' and a double-quote \" hooray",
                 "string");
-    try (ComputeCtlProcess cc = fx.start(node, spec.write(), List.of(), Map.of())) {
+    try (ComputeCtlProcess cc = fx.start(node, ComputeFixture.write(spec), List.of(), Map.of())) {
       String status =
           cc.awaitStatus(
               s -> s.contains("\"status\":\"running\"") || s.contains("\"failed\""),

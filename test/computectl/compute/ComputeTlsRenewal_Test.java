@@ -61,7 +61,7 @@ class ComputeTlsRenewal_Test {
             + "\"}}";
     String reply =
         "{\"spec\":"
-            + new TestSpec(fx, node).json()
+            + fx.spec(node).json()
             + ",\"status\":\"attached\",\"compute_ctl_config\":"
             + config
             + "}";

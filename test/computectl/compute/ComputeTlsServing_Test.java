@@ -51,7 +51,7 @@ class ComputeTlsServing_Test {
                     "compute-e2e",
                     200,
                     "{\"spec\":"
-                        + new TestSpec(fx, node).json()
+                        + fx.spec(node).json()
                         + ",\"status\":\"attached\",\"compute_ctl_config\":"
                         + config
                         + "}");
@@ -104,7 +104,7 @@ class ComputeTlsServing_Test {
                     "compute-e2e",
                     200,
                     "{\"spec\":"
-                        + new TestSpec(fx, node).json()
+                        + fx.spec(node).json()
                         + ",\"status\":\"attached\",\"compute_ctl_config\":"
                         + config
                         + "}");

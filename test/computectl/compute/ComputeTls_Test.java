@@ -43,7 +43,7 @@ class ComputeTls_Test {
             + "\"}}";
     String reply =
         "{\"spec\":"
-            + new TestSpec(fx, node).json()
+            + fx.spec(node).json()
             + ",\"status\":\"attached\",\"compute_ctl_config\":"
             + config
             + "}";

@@ -56,7 +56,7 @@ class ComputeTracing_Test {
       try (ComputeCtlProcess cc =
           fx.start(
               node,
-              new TestSpec(fx, node).write(),
+              ComputeFixture.write(fx.spec(node)),
               List.of(),
               otel(receiver, Map.of("TRACEPARENT", "00-" + TRACE + "-" + CALLER + "-01")))) {
         cc.awaitStatus(s -> s.contains("\"running\""), Duration.ofSeconds(90));
@@ -109,10 +109,7 @@ class ComputeTracing_Test {
           fx.start(
               node, null, List.of("--control-plane-uri", cp.uri()), otel(receiver, Map.of()))) {
         cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
-        String body =
-            "{\"spec\":"
-                + new TestSpec(fx, node).json()
-                + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
+        String body = fx.spec(node).configureBody();
         assertEquals(200, configure(node, body, "00-" + TRACE + "-" + CALLER + "-01"));
         assertEquals(200, configure(node, body, "00-" + second + "-" + CALLER + "-01"));
         assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());

@@ -109,10 +109,7 @@ class ComputeWarmup_Test {
       await("two more warm-up rounds", () -> latestRound(scratchParent) >= first[0] + 2, cc);
       assertEquals(before, snapshot(node.pgdata()), "PGDATA changed while in Empty");
 
-      String body =
-          "{\"spec\":"
-              + new TestSpec(fx, node).role("alice", null).json()
-              + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
+      String body = fx.spec(node).role("alice", null).configureBody();
       HttpResponse<String> r = cc.post("/configure", body, Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertTrue(r.body().contains("\"status\":\"running\""), r.body());

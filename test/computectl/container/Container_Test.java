@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.standin.BasebackupTar;
 import computectl.standin.ControlPlaneStandIn;
-import computectl.standin.DemoSpec;
+import computectl.standin.Demo;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
 import computectl.standin.StandInBasebackup;
@@ -63,7 +63,7 @@ class Container_Test {
         StandInBasebackup.createIn(
             TestPg.install(), TestPg.workDir("computectl-source-"), TestPg.freePort());
     pageserver =
-        PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, DemoSpec.TOKEN);
+        PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, Demo.TOKEN);
   }
 
   @AfterAll
@@ -116,7 +116,7 @@ class Container_Test {
     String computeId = "container-full";
     try (ControlPlaneStandIn cp =
         ControlPlaneStandIn.start()
-            .attached(computeId, DemoSpec.json(pageserver.port(), TestPg.freePort(), pgPort))) {
+            .attached(computeId, Demo.spec(pageserver.port(), TestPg.freePort(), pgPort))) {
       // The shim's installation is laid out inside the container, over the image's PostgreSQL.
       String script =
           "pgbin=$("
@@ -187,8 +187,7 @@ class Container_Test {
   /** The dev kit's classes (for PgInstallMain), mounted read-only. */
   private static Map<Path, String> devkitMount() throws URISyntaxException {
     return Map.of(
-        Path.of(DemoSpec.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
-        DEVKIT);
+        Path.of(Demo.class.getProtectionDomain().getCodeSource().getLocation().toURI()), DEVKIT);
   }
 
   private static Path log(String name) {
@@ -248,7 +247,7 @@ class Container_Test {
                 "-qAt",
                 "-c",
                 sql,
-                "postgresql://app:" + DemoSpec.APP_PASSWORD + "@127.0.0.1:" + port + "/app")
+                "postgresql://app:" + Demo.APP_PASSWORD + "@127.0.0.1:" + port + "/app")
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -52,7 +52,7 @@ class FleetDemoMain_Test {
                 () -> FleetDemoMain.Args.parse(new String[] {"--image", "/a"}))
             .getMessage());
     assertEquals(
-        "missing value after --rules",
+        "a value is required for '--rules <DIR>' but none was supplied",
         assertThrows(
                 ComputeCtlException.class, () -> FleetDemoMain.Args.parse(new String[] {"--rules"}))
             .getMessage());
@@ -61,6 +61,6 @@ class FleetDemoMain_Test {
                 ComputeCtlException.class,
                 () -> FleetDemoMain.Args.parse(new String[] {"--bogus", "x"}))
             .getMessage()
-            .startsWith("unknown argument --bogus"));
+            .equals("unexpected argument '--bogus' found"));
   }
 }

@@ -8,6 +8,7 @@ import com.eclipsesource.json.JsonObject;
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
 import computectl.metrics.ExportedMetrics;
+import computectl.standin.SpecBuilder;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,21 +51,21 @@ class ConfigureHandler_Test {
   }
 
   HttpResponse<String> configure(String spec) {
-    return ext.post("/configure", Specs.configure(spec));
+    return ext.post("/configure", SpecBuilder.configureBody(spec));
   }
 
   @Test
   void configure_fromEmptyStartsTheComputeAndAnswersItsStatus() {
     start(true);
-    HttpResponse<String> r = configure(Specs.minimal());
+    HttpResponse<String> r = configure(SpecBuilder.validPrimary().json());
     assertEquals(200, r.statusCode(), r.body());
     JsonObject body = Json.parse(r.body()).asObject();
     assertEquals(
         List.of("start_time", "tenant", "timeline", "status", "last_active", "error"),
         body.names());
     assertEquals("running", body.getString("status", ""));
-    assertEquals(Specs.TENANT, body.getString("tenant", ""));
-    assertEquals(Specs.TIMELINE, body.getString("timeline", ""));
+    assertEquals(SpecBuilder.TENANT, body.getString("tenant", ""));
+    assertEquals(SpecBuilder.TIMELINE, body.getString("timeline", ""));
     assertEquals(ComputeStatus.RUNNING, node.status());
   }
 
@@ -73,8 +74,8 @@ class ConfigureHandler_Test {
     start(true);
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     node.addListener((from, to) -> seen.add(from.display() + "->" + to.display()));
-    assertEquals(200, configure(Specs.minimal()).statusCode());
-    HttpResponse<String> r = configure(Specs.minimal("\"operation_uuid\":\"op-2\""));
+    assertEquals(200, configure(SpecBuilder.validPrimary().json()).statusCode());
+    HttpResponse<String> r = configure(SpecBuilder.validPrimary().operation("op-2").json());
     assertEquals(200, r.statusCode(), r.body());
     ComputeFlowStub.awaitTrue(() -> seen.size() >= 6);
     // Listeners run outside the state lock and may be told out of order; the set is what matters.
@@ -94,7 +95,7 @@ class ConfigureHandler_Test {
   void configure_failedStartIs500WithTheQuotedError() {
     start(true);
     flow.nextFailure.set("could not start \"postgres\": exit 1");
-    HttpResponse<String> r = configure(Specs.minimal());
+    HttpResponse<String> r = configure(SpecBuilder.validPrimary().json());
     assertEquals(500, r.statusCode());
     assertEquals(
         "{\"error\":\"compute configuration failed: \\\"could not start \\\\\\\"postgres\\\\\\\":"
@@ -105,9 +106,9 @@ class ConfigureHandler_Test {
   @Test
   void configure_failedReconfigurationIs500WithUnknownError() {
     start(true);
-    assertEquals(200, configure(Specs.minimal()).statusCode());
+    assertEquals(200, configure(SpecBuilder.validPrimary().json()).statusCode());
     flow.nextFailure.set("ignored: upstream keeps no error text here");
-    HttpResponse<String> r = configure(Specs.minimal());
+    HttpResponse<String> r = configure(SpecBuilder.validPrimary().json());
     assertEquals(500, r.statusCode());
     assertEquals("{\"error\":\"compute configuration failed: \\\"unknown error\\\"\"}", r.body());
   }
@@ -135,7 +136,8 @@ class ConfigureHandler_Test {
   @Test
   void configure_wrongShapeIs422() {
     start(true);
-    HttpResponse<String> r = ext.post("/configure", "{\"spec\":" + Specs.minimal() + "}");
+    HttpResponse<String> r =
+        ext.post("/configure", "{\"spec\":" + SpecBuilder.validPrimary().json() + "}");
     assertEquals(422, r.statusCode());
     assertEquals(
         "{\"error\":\"failed to deserialize the json body into the target type: missing field "
@@ -157,27 +159,28 @@ class ConfigureHandler_Test {
     assertEquals(400, r.statusCode());
     assertTrue(
         r.body().startsWith("{\"error\":\"failed to parse the request body as json: "), r.body());
-    assertEquals(415, ext.postRaw("/configure", Specs.configure(Specs.minimal())).statusCode());
+    assertEquals(
+        415, ext.postRaw("/configure", SpecBuilder.validPrimary().configureBody()).statusCode());
   }
 
   @Test
   void configure_inAnotherStatusIs412WithKebabStatus() {
     start(true);
     node.setStatus(ComputeStatus.INIT);
-    HttpResponse<String> r = configure(Specs.minimal());
+    HttpResponse<String> r = configure(SpecBuilder.validPrimary().json());
     assertEquals(412, r.statusCode());
     assertEquals("{\"error\":\"invalid compute status: init\"}", r.body());
     node.setStatus(ComputeStatus.RUNNING);
     node.setStatus(ComputeStatus.TERMINATION_PENDING);
     assertEquals(
         "{\"error\":\"invalid compute status: termination-pending\"}",
-        configure(Specs.minimal()).body());
+        configure(SpecBuilder.validPrimary().json()).body());
   }
 
   @Test
   void configure_concurrentCallsAreSerialised() throws Exception {
     start(true);
-    assertEquals(200, configure(Specs.minimal()).statusCode());
+    assertEquals(200, configure(SpecBuilder.validPrimary().json()).statusCode());
     flow.applyMillis = 300;
     // Listeners run outside the state lock, so only the set of transitions is compared, not their
     // order.
@@ -187,7 +190,7 @@ class ConfigureHandler_Test {
     try {
       List<Future<HttpResponse<String>>> calls = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        String spec = Specs.minimal("\"operation_uuid\":\"op-" + i + "\"");
+        String spec = SpecBuilder.validPrimary().operation("op-" + i).json();
         calls.add(pool.submit(() -> configure(spec)));
       }
       for (Future<HttpResponse<String>> c : calls) {
@@ -217,7 +220,7 @@ class ConfigureHandler_Test {
     start(true);
     flow.applyMillis = 1500;
     CompletableFuture<HttpResponse<String>> configuring =
-        CompletableFuture.supplyAsync(() -> configure(Specs.minimal()));
+        CompletableFuture.supplyAsync(() -> configure(SpecBuilder.validPrimary().json()));
     node.await(s -> s == ComputeStatus.INIT, java.time.Duration.ofSeconds(5));
     List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
     for (int i = 0; i < 200; i++) {

@@ -3,11 +3,13 @@ package computectl.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.eclipsesource.json.Json;
 import computectl.compute.ComputeNode;
 import computectl.metrics.ExportedMetrics;
 import computectl.rsyslog.RsyslogLogsExport;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
+import computectl.standin.SpecBuilder;
 import computectl.util.ComputeCtlException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -25,7 +27,9 @@ class ConfigureTelemetryHandler_Test {
   ApiClient serve(String features) {
     ComputeNode node = new ComputeNode();
     node.setSpec(
-        SpecValidator.validate(SpecParser.parseSpec(Specs.minimal("\"features\":" + features))));
+        SpecValidator.validate(
+            SpecParser.parseSpec(
+                SpecBuilder.validPrimary().set("features", Json.parse(features)).json())));
     RsyslogLogsExport export =
         new RsyslogLogsExport(
             dir.resolve("postgres_logs.conf"),

@@ -2,11 +2,12 @@ package computectl.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.eclipsesource.json.Json;
 import computectl.compute.ComputeNode;
 import computectl.extension.ExtensionDownloader;
 import computectl.metrics.ExportedMetrics;
-import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
+import computectl.standin.SpecBuilder;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** {@code POST /extension_server/{filename}} on the internal server (behaviour.md 9.5, 12.2). */
 class ExtensionServerHandler_Test {
   static final String REMOTE =
-      "\"remote_extensions\":{\"public_extensions\":[\"postgis\",\"broken\"],"
+      "{\"public_extensions\":[\"postgis\",\"broken\"],"
           + "\"library_index\":{\"postgis-3\":\"postgis\",\"broken\":\"broken\"},"
           + "\"extension_data\":{\"postgis\":{\"control_data\":{\"postgis.control\":\"x\"},\"archive_path\":\"p\"},"
           + "\"broken\":{\"control_data\":{},\"archive_path\":\"b\"}}}";
@@ -45,9 +46,14 @@ class ExtensionServerHandler_Test {
     return ApiClient.local(servers.internalPort());
   }
 
-  static ComputeNode nodeWith(String specExtra) {
+  /** A node with a valid spec whose {@code remote_extensions} is this JSON (null: none). */
+  static ComputeNode nodeWith(String remoteExtensions) {
+    SpecBuilder spec = SpecBuilder.validPrimary();
+    if (remoteExtensions != null) {
+      spec.set("remote_extensions", Json.parse(remoteExtensions));
+    }
     ComputeNode node = new ComputeNode();
-    node.setSpec(SpecValidator.validate(SpecParser.parseSpec(Specs.minimal(specExtra))));
+    node.setSpec(SpecValidator.validate(spec.parse()));
     return node;
   }
 
@@ -84,7 +90,7 @@ class ExtensionServerHandler_Test {
   @Test
   void extensionServer_withoutRemoteExtensionsIs409() {
     HttpResponse<String> r =
-        serve(nodeWith(""), "http://ext-gateway").post("/extension_server/postgis", "");
+        serve(nodeWith(null), "http://ext-gateway").post("/extension_server/postgis", "");
     assertEquals(409, r.statusCode());
     assertEquals("{\"error\":\"information about remote extensions is unavailable\"}", r.body());
   }

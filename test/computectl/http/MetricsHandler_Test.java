@@ -9,6 +9,7 @@ import computectl.compute.ComputeStatus;
 import computectl.compute.UpMetric;
 import computectl.metrics.ExportedMetrics;
 import computectl.metrics.StartupMetrics;
+import computectl.standin.SpecBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -194,10 +195,12 @@ class MetricsHandler_Test {
           List.of(), upSeries(ext.get("/metrics").body()), "nothing before the servers are up");
       up.publish(node.status());
       seen.add(upSeries(ext.get("/metrics").body()));
-      assertEquals(200, ext.post("/configure", Specs.configure(Specs.minimal())).statusCode());
+      assertEquals(
+          200, ext.post("/configure", SpecBuilder.validPrimary().configureBody()).statusCode());
       ComputeFlowStub.awaitTrue(() -> told.size() == 3);
       checkFormat(ext.get("/metrics").body());
-      assertEquals(200, ext.post("/configure", Specs.configure(Specs.minimal())).statusCode());
+      assertEquals(
+          200, ext.post("/configure", SpecBuilder.validPrimary().configureBody()).statusCode());
       ComputeFlowStub.awaitTrue(() -> told.size() == 6);
       assertEquals(200, ext.post("/terminate", "").statusCode());
       ComputeFlowStub.awaitTrue(() -> told.size() == 8);

@@ -6,6 +6,7 @@ import computectl.compute.ComputeSnapshot;
 import computectl.compute.ComputeStatus;
 import computectl.spec.ParsedSpec;
 import computectl.spec.SpecParser;
+import computectl.standin.SpecBuilder;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,11 @@ class StatusJson_Test {
   void of_runningComputeMatchesTheReferenceExample() {
     ParsedSpec spec =
         new ParsedSpec(
-            SpecParser.parseSpec(Specs.minimal()), "host=ps", List.of("sk:1"), TENANT, TIMELINE);
+            SpecParser.parseSpec(SpecBuilder.validPrimary().json()),
+            "host=ps",
+            List.of("sk:1"),
+            TENANT,
+            TIMELINE);
     ComputeSnapshot s =
         new ComputeSnapshot(
             ComputeStatus.RUNNING,

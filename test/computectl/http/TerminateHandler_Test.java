@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import computectl.compute.ComputeNode;
 import computectl.compute.ComputeStatus;
 import computectl.metrics.ExportedMetrics;
+import computectl.standin.SpecBuilder;
 import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +45,8 @@ class TerminateHandler_Test {
 
   @Test
   void terminate_runningComputeSignalsAndWaitsForTerminated() {
-    assertEquals(200, ext.post("/configure", Specs.configure(Specs.minimal())).statusCode());
+    assertEquals(
+        200, ext.post("/configure", SpecBuilder.validPrimary().configureBody()).statusCode());
     HttpResponse<String> r = ext.post("/terminate", "");
     assertEquals(200, r.statusCode());
     assertEquals("", r.body());

@@ -6,6 +6,7 @@ import computectl.metrics.StartupMetrics;
 import computectl.spec.ComputeMode;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInBasebackup;
 import computectl.standin.StandInFixture;
 import computectl.testsupport.Command;
@@ -69,7 +70,12 @@ class BasebackupStartsPostgres_Test {
     try (PageserverStandIn server = PageserverStandIn.start(0, StandInFixture.neonLikeBackup())) {
       new Basebackup()
           .fetch(
-              TestSpecs.storage(server.connstr(), List.of(), mode, null),
+              SpecBuilder.spec()
+                  .tenant(SpecBuilder.TENANT)
+                  .timeline(SpecBuilder.TIMELINE)
+                  .pageserver(server.connstr())
+                  .mode(mode)
+                  .parseAsGiven(),
               server.lsn(),
               mode,
               pgdata,

@@ -13,6 +13,7 @@ import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.standin.BasebackupTar;
 import computectl.standin.PageserverStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInConnection;
 import computectl.standin.StandInFault;
 import computectl.standin.StandInFixture;
@@ -61,9 +62,19 @@ class Basebackup_Test {
     server.close();
   }
 
+  /** A primary's storage coordinates: the tenant, timeline and pageserver only, no safekeepers. */
+  private static SpecBuilder storage(String pageserverConnstr) {
+    return SpecBuilder.spec()
+        .tenant(SpecBuilder.TENANT)
+        .timeline(SpecBuilder.TIMELINE)
+        .pageserver(pageserverConnstr);
+  }
+
   private ParsedSpec spec(ComputeMode mode) {
-    return TestSpecs.storage(
-        server.connstr() + ",postgresql://no_user@127.0.0.1:1", List.of(), mode, TOKEN);
+    return storage(server.connstr() + ",postgresql://no_user@127.0.0.1:1")
+        .mode(mode)
+        .storageToken(TOKEN)
+        .parseAsGiven();
   }
 
   private static Path pgdata() throws IOException {
@@ -106,9 +117,9 @@ class Basebackup_Test {
     assertEquals(
         List.of(
             "basebackup "
-                + TestSpecs.TENANT
+                + SpecBuilder.TENANT
                 + " "
-                + TestSpecs.TIMELINE
+                + SpecBuilder.TIMELINE
                 + " "
                 + server.lsn()
                 + " --gzip"),
@@ -133,7 +144,7 @@ class Basebackup_Test {
     new Basebackup()
         .fetch(
             spec(ComputeMode.REPLICA), Lsn.ZERO, ComputeMode.REPLICA, pgdata(), metrics, recording);
-    String prefix = "basebackup " + TestSpecs.TENANT + " " + TestSpecs.TIMELINE;
+    String prefix = "basebackup " + SpecBuilder.TENANT + " " + SpecBuilder.TIMELINE;
     assertEquals(
         List.of(prefix + " " + lsn + " --gzip --replica", prefix + " --gzip --replica"),
         server.queries());
@@ -146,7 +157,7 @@ class Basebackup_Test {
   @Test
   void fetch_withoutTokenSendsNoPassword() throws IOException {
     server.auth(PageserverStandIn.Auth.TRUST, null);
-    ParsedSpec noToken = TestSpecs.storage(server.connstr(), List.of(), ComputeMode.PRIMARY, null);
+    ParsedSpec noToken = storage(server.connstr()).parseAsGiven();
     new Basebackup()
         .fetch(noToken, server.lsn(), ComputeMode.PRIMARY, pgdata(), metrics, recording);
     assertEquals(null, server.connections().get(0).password());
@@ -232,7 +243,7 @@ class Basebackup_Test {
   void fetch_failsAfterElevenAttemptsWithoutShowingThePassword() throws IOException {
     server.fault(StandInFault.errorAtQuery());
     String connstr = "postgresql://no_user:hunter2@127.0.0.1:" + server.port();
-    ParsedSpec s = TestSpecs.storage(connstr, List.of(), ComputeMode.PRIMARY, null);
+    ParsedSpec s = storage(connstr).parseAsGiven();
     server.auth(PageserverStandIn.Auth.CLEARTEXT, "hunter2");
     ComputeCtlException e =
         assertThrows(

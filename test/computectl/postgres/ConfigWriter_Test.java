@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.postgres.ConfigWriter.HostOs;
 import computectl.postgres.ConfigWriter.Options;
-import computectl.spec.AuditLogLevel;
-import computectl.spec.ComputeMode;
 import computectl.spec.ComputeSpec;
-import computectl.spec.Feature;
 import computectl.spec.GenericOption;
-import computectl.spec.Lsn;
 import computectl.spec.SpecParser;
+import computectl.standin.SpecBuilder;
 import computectl.testsupport.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +20,23 @@ class ConfigWriter_Test {
   private static final Options LINUX = new Options(3081, false, "0\n", HostOs.LINUX);
 
   private static String render(SpecBuilder b) {
-    return ConfigWriter.render(b.build(), LINUX);
+    return ConfigWriter.render(b.parse(), LINUX);
+  }
+
+  /**
+   * A typical primary: every storage field, a stripe size, an integer and a string setting, and a
+   * {@code postgresql_conf} line.
+   */
+  private static SpecBuilder example() {
+    return SpecBuilder.spec()
+        .pageserver("postgresql://no_user@127.0.0.1:64000")
+        .shardStripeSize(32768)
+        .safekeepers("127.0.0.1:5454")
+        .tenant(SpecBuilder.TENANT)
+        .timeline(SpecBuilder.TIMELINE)
+        .postgresqlConf("port=55432")
+        .setting("max_connections", "100", "integer")
+        .setting("listen_addresses", "0.0.0.0", "string");
   }
 
   private static List<String> lines(String text) {
@@ -56,7 +69,7 @@ class ConfigWriter_Test {
             "neon.disable_logical_replication_subscribers=false",
             "include_if_exists = 'compute_ctl_temp_override.conf'",
             "");
-    assertEquals(expected, render(SpecBuilder.example()));
+    assertEquals(expected, render(example()));
   }
 
   @Test
@@ -72,7 +85,7 @@ class ConfigWriter_Test {
             "neon.extension_server_port=3081",
             "neon.disable_logical_replication_subscribers=false",
             "include_if_exists = 'compute_ctl_temp_override.conf'"),
-        lines(render(SpecBuilder.bare())));
+        lines(render(SpecBuilder.spec())));
   }
 
   @Test
@@ -119,20 +132,20 @@ class ConfigWriter_Test {
 
   @Test
   void render_emptySettingsGiveOneEmptyLineBetweenMarkers() {
-    SpecBuilder b = SpecBuilder.bare();
-    b.settings = List.of();
+    SpecBuilder b = SpecBuilder.spec();
+    b.emptySettings();
     assertTrue(
         render(b).contains("# Managed by compute_ctl: begin\n\n# Managed by compute_ctl: end\n"));
-    b.settings = null;
+    b.noSettings();
     assertFalse(render(b).contains("Managed by compute_ctl: begin"));
   }
 
   @Test
   void render_safekeepersWithGenerationAndEscaping() {
-    SpecBuilder b = SpecBuilder.bare();
-    b.safekeepers = List.of("sk1:5454", "sk'2:5454");
-    b.safekeepersGeneration = 7L;
-    b.pageserverConnstring = "host=ps password=a\\b";
+    SpecBuilder b = SpecBuilder.spec();
+    b.safekeepers("sk1:5454", "sk'2:5454");
+    b.safekeepersGeneration(7);
+    b.pageserver("host=ps password=a\\b");
     assertTrue(
         render(b)
             .startsWith(
@@ -145,8 +158,7 @@ class ConfigWriter_Test {
   @Test
   void render_tlsLinesFollowTheStorageBlock() {
     String text =
-        ConfigWriter.render(
-            SpecBuilder.example().build(), new Options(3081, true, null, HostOs.LINUX));
+        ConfigWriter.render(example().parse(), new Options(3081, true, null, HostOs.LINUX));
     assertTrue(
         text.contains(
             "neon.timeline_id='2414a61ffc94e428f14b5758fe308e13'\n"
@@ -155,14 +167,14 @@ class ConfigWriter_Test {
                 + "ssl_key_file = 'server.key'\n"
                 + "lc_messages='C.UTF-8'\n"),
         text);
-    assertFalse(render(SpecBuilder.example()).contains("ssl"));
+    assertFalse(render(example()).contains("ssl"));
   }
 
   @Test
   void render_macOsUsesCLocaleAndNoMmapCheck() {
     String text =
         ConfigWriter.render(
-            SpecBuilder.bare().build(), new Options(3081, false, "2", HostOs.MACOS));
+            SpecBuilder.spec().parse(), new Options(3081, false, "2", HostOs.MACOS));
     assertTrue(
         text.contains("lc_messages='C'\nlc_monetary='C'\nlc_time='C'\nlc_numeric='C'\n"), text);
     assertFalse(text.contains("dynamic_shared_memory_type"));
@@ -173,34 +185,34 @@ class ConfigWriter_Test {
     String mmap =
         "neon.compute_mode=primary\ndynamic_shared_memory_type = mmap\nneon.extension_server_port";
     assertTrue(
-        ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, "2\n", HostOs.LINUX))
+        ConfigWriter.render(SpecBuilder.spec().parse(), new Options(1, false, "2\n", HostOs.LINUX))
             .contains(mmap));
     assertTrue(
-        ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, " 2 ", HostOs.LINUX))
+        ConfigWriter.render(SpecBuilder.spec().parse(), new Options(1, false, " 2 ", HostOs.LINUX))
             .contains(mmap));
     for (String other : new String[] {"0\n", "1", "", null}) {
       assertFalse(
           ConfigWriter.render(
-                  SpecBuilder.bare().build(), new Options(1, false, other, HostOs.LINUX))
+                  SpecBuilder.spec().parse(), new Options(1, false, other, HostOs.LINUX))
               .contains("dynamic_shared_memory_type"),
           "overcommit " + other);
     }
     assertFalse(
-        ConfigWriter.render(SpecBuilder.bare().build(), new Options(1, false, "2", HostOs.OTHER))
+        ConfigWriter.render(SpecBuilder.spec().parse(), new Options(1, false, "2", HostOs.OTHER))
             .contains("dynamic_shared_memory_type"));
   }
 
   @Test
   void render_staticAndReplicaModeLines() {
-    SpecBuilder b = SpecBuilder.bare();
-    b.mode = ComputeMode.staticAt(Lsn.parse("0/16b3748"));
+    SpecBuilder b = SpecBuilder.spec();
+    b.staticAt("0/16b3748");
     assertTrue(
         render(b)
             .contains(
                 "lc_numeric='C.UTF-8'\nneon.compute_mode=static\nhot_standby=on\n"
                     + "recovery_target_lsn='0/16B3748'\nneon.extension_server_port=3081\n"),
         render(b));
-    b.mode = ComputeMode.REPLICA;
+    b.mode("Replica");
     assertTrue(
         render(b)
             .contains(
@@ -209,10 +221,9 @@ class ConfigWriter_Test {
 
   @Test
   void render_auditLogBlockAppendsPgaudit() {
-    SpecBuilder b = SpecBuilder.example();
-    b.audit = AuditLogLevel.Log;
-    b.settings =
-        List.of(new GenericOption("shared_preload_libraries", "neon,pg_stat_statements", "string"));
+    SpecBuilder b = example();
+    b.auditLogLevel("Log");
+    b.noSettings().setting("shared_preload_libraries", "neon,pg_stat_statements", "string");
     assertTrue(
         render(b)
             .contains(
@@ -225,18 +236,18 @@ class ConfigWriter_Test {
                     + "# Managed by compute_ctl base audit settings: end\n"
                     + "neon.extension_server_port=3081\n"),
         render(b));
-    b.settings = List.of(new GenericOption("shared_preload_libraries", "neon,pgaudit", "string"));
+    b.noSettings().setting("shared_preload_libraries", "neon,pgaudit", "string");
     assertTrue(render(b).contains("\nshared_preload_libraries='neon,pgaudit'\n"));
-    b.settings = List.of(new GenericOption("shared_preload_libraries", null, "string"));
+    b.noSettings().setting("shared_preload_libraries", null, "string");
     assertTrue(render(b).contains("\nshared_preload_libraries='neon,pgaudit'\n"));
-    b.settings = null;
+    b.noSettings();
     assertTrue(render(b).contains("\nshared_preload_libraries='neon,pgaudit'\n"));
   }
 
   @Test
   void render_hipaaBlockAppendsBothLibraries() {
-    SpecBuilder b = SpecBuilder.bare();
-    b.audit = AuditLogLevel.Hipaa;
+    SpecBuilder b = SpecBuilder.spec();
+    b.auditLogLevel("Hipaa");
     assertTrue(
         render(b)
             .contains(
@@ -250,19 +261,18 @@ class ConfigWriter_Test {
                     + "# Managed by compute_ctl compliance audit settings: end\n"
                     + "neon.extension_server_port=3081\n"),
         render(b));
-    b.settings = List.of(new GenericOption("shared_preload_libraries", "neon", "string"));
+    b.noSettings().setting("shared_preload_libraries", "neon", "string");
     assertTrue(render(b).contains("\nshared_preload_libraries='neon,pgaudit,pgauditlogtofile'\n"));
     // "pgauditlogtofile" contains "pgaudit", so upstream's substring test adds nothing.
-    b.settings =
-        List.of(new GenericOption("shared_preload_libraries", "neon,pgauditlogtofile", "string"));
+    b.noSettings().setting("shared_preload_libraries", "neon,pgauditlogtofile", "string");
     assertTrue(render(b).contains("\nshared_preload_libraries='neon,pgauditlogtofile'\n"));
   }
 
   @Test
   void render_dropSubscriptionsAndLogsExportLines() {
-    SpecBuilder b = SpecBuilder.bare();
-    b.dropSubscriptions = true;
-    b.features = List.of(Feature.POSTGRES_LOGS_EXPORT);
+    SpecBuilder b = SpecBuilder.spec();
+    b.dropSubscriptionsBeforeStart();
+    b.features("postgres_logs_export");
     assertTrue(
         render(b)
             .endsWith(
@@ -271,14 +281,14 @@ class ConfigWriter_Test {
                     + "log_destination='stderr,syslog'\n"
                     + "include_if_exists = 'compute_ctl_temp_override.conf'\n"),
         render(b));
-    b.features = List.of(Feature.ACTIVITY_MONITOR_EXPERIMENTAL);
+    b.features("activity_monitor_experimental");
     assertFalse(render(b).contains("log_destination"));
   }
 
   @Test
   void render_postgresqlConfIsVerbatimPlusNewline() {
-    SpecBuilder b = SpecBuilder.bare();
-    b.postgresqlConf = "a=1\nb = 'two'\n";
+    SpecBuilder b = SpecBuilder.spec();
+    b.postgresqlConf("a=1\nb = 'two'\n");
     assertTrue(render(b).startsWith("a=1\nb = 'two'\n\n# Neon storage settings\n"));
   }
 
@@ -286,8 +296,8 @@ class ConfigWriter_Test {
   void write_truncatesAnExistingFile() throws Exception {
     Path dir = Files.createTempDirectory("confwriter-");
     Files.writeString(dir.resolve("postgresql.conf"), "x".repeat(10_000));
-    ConfigWriter.write(dir, SpecBuilder.example().build(), LINUX);
-    assertEquals(render(SpecBuilder.example()), Files.readString(dir.resolve("postgresql.conf")));
+    ConfigWriter.write(dir, example().parse(), LINUX);
+    assertEquals(render(example()), Files.readString(dir.resolve("postgresql.conf")));
     PgData.deleteTree(dir);
   }
 }

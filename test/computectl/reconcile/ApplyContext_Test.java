@@ -2,12 +2,13 @@ package computectl.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import computectl.standin.SpecBuilder;
 import org.junit.jupiter.api.Test;
 
 class ApplyContext_Test {
   private static int startup(String maxConnections) {
     return ApplyContext.startupConcurrency(
-        Specs.builder().setting("max_connections", maxConnections, "integer").build());
+        SpecBuilder.spec().setting("max_connections", maxConnections, "integer").parse());
   }
 
   @Test
@@ -37,13 +38,13 @@ class ApplyContext_Test {
             + "max_connections = 60 # comment\n"
             + "  max_connections =  300  \n";
     assertEquals(
-        100, ApplyContext.startupConcurrency(Specs.builder().postgresqlConf(conf).build()));
+        100, ApplyContext.startupConcurrency(SpecBuilder.spec().postgresqlConf(conf).parse()));
     assertEquals(
-        10, ApplyContext.startupConcurrency(Specs.builder().build()), "nothing: default 10");
+        10, ApplyContext.startupConcurrency(SpecBuilder.spec().parse()), "nothing: default 10");
     assertEquals(
         2,
         ApplyContext.startupConcurrency(
-            Specs.builder().postgresqlConf("max_connections=2").build()));
+            SpecBuilder.spec().postgresqlConf("max_connections=2").parse()));
   }
 
   @Test
@@ -51,10 +52,10 @@ class ApplyContext_Test {
     assertEquals(
         4,
         ApplyContext.startupConcurrency(
-            Specs.builder()
+            SpecBuilder.spec()
                 .setting("max_connections", null, "integer")
                 .postgresqlConf("max_connections = 4")
-                .build()));
+                .parse()));
   }
 
   @Test
@@ -63,19 +64,19 @@ class ApplyContext_Test {
         1,
         ApplyContext.of(
                 ApplyMode.RECONFIGURE,
-                Specs.builder().setting("max_connections", "100", "integer").build(),
+                SpecBuilder.spec().setting("max_connections", "100", "integer").parse(),
                 null)
             .concurrency());
     assertEquals(
         7,
         ApplyContext.of(
-                ApplyMode.RECONFIGURE, Specs.builder().reconfigureConcurrency(7).build(), null)
+                ApplyMode.RECONFIGURE, SpecBuilder.spec().reconfigureConcurrency(7).parse(), null)
             .concurrency());
     assertEquals(
         33,
         ApplyContext.of(
                 ApplyMode.STARTUP,
-                Specs.builder().setting("max_connections", "100", "integer").build(),
+                SpecBuilder.spec().setting("max_connections", "100", "integer").parse(),
                 "t")
             .concurrency());
   }

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import computectl.spec.AuditLogLevel;
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonValue;
 import computectl.spec.ComputeSpec;
 import computectl.spec.Database;
 import computectl.spec.GenericOption;
-import computectl.spec.LocalProxySpec;
 import computectl.spec.Role;
+import computectl.standin.SpecBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class Planner_Test {
   private static final PlanParams PG15 = new PlanParams(15, "postgres", false);
 
   private static Plan plan(ComputeSpec spec) {
-    return Planner.plan(spec, Specs.freshCatalog(), PG15);
+    return Planner.plan(spec, Catalogs.freshCatalog(), PG15);
   }
 
   private static List<String> sql(Plan plan, String phase) {
@@ -39,7 +40,7 @@ class Planner_Test {
 
   @Test
   void databaseOptions_matchesUpstreamVector() {
-    Database first = Specs.fixture().cluster().databases().get(0);
+    Database first = Catalogs.fixtureSpec().cluster().databases().get(0);
     assertEquals(
         "LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER \"reader\"",
         Statements.databaseOptions(first));
@@ -47,7 +48,7 @@ class Planner_Test {
 
   @Test
   void roleOptions_matchesUpstreamVector() {
-    Role first = Specs.fixture().cluster().roles().get(0);
+    Role first = Catalogs.fixtureSpec().cluster().roles().get(0);
     assertEquals(
         " LOGIN PASSWORD 'md58c0f6a2d9e4b17c35d2e9a8f1b6c4d70'",
         Statements.roleOptions(first, false));
@@ -55,10 +56,10 @@ class Planner_Test {
 
   @Test
   void roleOptions_nullPasswordScramAndOptions() {
-    assertEquals(" LOGIN PASSWORD NULL", Statements.roleOptions(Specs.role("a", null), false));
+    assertEquals(" LOGIN PASSWORD NULL", Statements.roleOptions(new Role("a", null, null), false));
     assertEquals(
         " LOGIN PASSWORD 'SCRAM-SHA-256$4096:c2FsdA==$a:b'",
-        Statements.roleOptions(Specs.role("a", "SCRAM-SHA-256$4096:c2FsdA==$a:b"), false));
+        Statements.roleOptions(new Role("a", "SCRAM-SHA-256$4096:c2FsdA==$a:b", null), false));
     Role withOptions =
         new Role(
             "a",
@@ -76,14 +77,15 @@ class Planner_Test {
   void roleOptions_quotesHostilePasswordAsLiteral() {
     assertEquals(
         " LOGIN PASSWORD E'md5a''b\\\\c'",
-        Statements.roleOptions(Specs.role("r", "a'b\\c"), false));
+        Statements.roleOptions(new Role("r", "a'b\\c", null), false));
     assertEquals(
-        " LOGIN PASSWORD '<redacted>'", Statements.roleOptions(Specs.role("r", "a'b\\c"), true));
+        " LOGIN PASSWORD '<redacted>'",
+        Statements.roleOptions(new Role("r", "a'b\\c", null), true));
   }
 
   @Test
   void plan_fixtureOnFreshCluster_hasUpstreamStatementsInPhaseOrder() {
-    Plan plan = Planner.plan(Specs.fixture(), Specs.freshCatalog(), PG15);
+    Plan plan = Planner.plan(Catalogs.fixtureSpec(), Catalogs.freshCatalog(), PG15);
     List<String> systemPhases =
         plan.stages().stream()
             .filter(s -> s.kind() == Stage.Kind.SYSTEM)
@@ -145,7 +147,7 @@ class Planner_Test {
 
   @Test
   void plan_fixtureDeltaOps_deleteMissingDbAndSkipMissingRenames() {
-    Plan plan = plan(Specs.fixture());
+    Plan plan = plan(Catalogs.fixtureSpec());
     List<String> rd = sql(plan, "RenameAndDeleteDatabases");
     assertEquals(2, rd.size(), "rename of missing DB is nothing, delete is two statements: " + rd);
     assertTrue(
@@ -161,7 +163,7 @@ class Planner_Test {
 
   @Test
   void plan_perDatabaseStage_coversSpecDatabasesThenSystemDb() {
-    Plan plan = plan(Specs.fixture());
+    Plan plan = plan(Catalogs.fixtureSpec());
     Stage perDb =
         plan.stages().stream()
             .filter(s -> s.kind() == Stage.Kind.PER_DATABASE)
@@ -185,8 +187,8 @@ class Planner_Test {
 
   @Test
   void plan_webAccessGrant_onlyFromVersion15() {
-    ComputeSpec spec = Specs.builder().role("o", null).db("d", "o").build();
-    Plan pg14 = Planner.plan(spec, Specs.freshCatalog(), new PlanParams(14, "postgres", false));
+    ComputeSpec spec = SpecBuilder.spec().role("o", null).database("d", "o").parse();
+    Plan pg14 = Planner.plan(spec, Catalogs.freshCatalog(), new PlanParams(14, "postgres", false));
     String grants14 =
         task(pg14, Stage.Kind.PER_DATABASE, "d").phases().get(1).statements().get(1).sql();
     assertFalse(grants14.contains("web_access"), grants14);
@@ -200,10 +202,11 @@ class Planner_Test {
     roles.put("m", "md5aaaa");
     roles.put("s", scram);
     roles.put("n", null);
-    ComputeSpec spec = Specs.builder().role("m", "aaaa").role("s", scram).role("n", null).build();
+    ComputeSpec spec =
+        SpecBuilder.spec().role("m", "aaaa").role("s", scram).role("n", null).parse();
     Plan plan =
         Planner.plan(
-            spec, Specs.catalog(roles, List.of(Specs.db("postgres", "cloud_admin"))), PG15);
+            spec, Catalogs.catalog(roles, List.of(Catalogs.db("postgres", "cloud_admin"))), PG15);
     assertEquals(
         List.of("ALTER ROLE \"m\"  LOGIN PASSWORD 'md5aaaa'"), sql(plan, "CreateAndAlterRoles"));
   }
@@ -212,8 +215,9 @@ class Planner_Test {
   void plan_renameRole_renamesExistingAndResetsPassword() {
     Map<String, String> roles = new LinkedHashMap<>();
     roles.put("old", "md5ffff");
-    ComputeSpec spec = Specs.builder().role("new", "ffff").op("rename_role", "old", "new").build();
-    Plan plan = Planner.plan(spec, Specs.catalog(roles, List.of()), PG15);
+    ComputeSpec spec =
+        SpecBuilder.spec().role("new", "ffff").deltaOp("rename_role", "old", "new").parse();
+    Plan plan = Planner.plan(spec, Catalogs.catalog(roles, List.of()), PG15);
     assertEquals(List.of("ALTER ROLE \"old\" RENAME TO \"new\""), sql(plan, "RenameRoles"));
     assertEquals(
         List.of("ALTER ROLE \"new\"  LOGIN PASSWORD 'md5ffff'"), sql(plan, "CreateAndAlterRoles"));
@@ -222,13 +226,14 @@ class Planner_Test {
 
   @Test
   void plan_renameWithoutNewName_isClearError() {
-    ComputeSpec role = Specs.builder().op("rename_role", "a", null).build();
+    ComputeSpec role = SpecBuilder.spec().deltaOp("rename_role", "a", null).parse();
     ReconcileException e = assertThrows(ReconcileException.class, () -> plan(role));
     assertEquals("delta operation rename_role of 'a' has no new_name", e.getMessage());
     CatalogSnapshot withD =
-        Specs.catalog(
-            Map.of("o", "md5x"), List.of(Specs.db("postgres", "cloud_admin"), Specs.db("d", "o")));
-    ComputeSpec db = Specs.builder().op("rename_db", "d", null).build();
+        Catalogs.catalog(
+            Map.of("o", "md5x"),
+            List.of(Catalogs.db("postgres", "cloud_admin"), Catalogs.db("d", "o")));
+    ComputeSpec db = SpecBuilder.spec().deltaOp("rename_db", "d", null).parse();
     assertEquals(
         "delta operation rename_db of 'd' has no new_name",
         assertThrows(ReconcileException.class, () -> Planner.plan(db, withD, PG15)).getMessage());
@@ -236,7 +241,7 @@ class Planner_Test {
 
   @Test
   void plan_renameDbWithoutNewName_ofAMissingDatabase_isSkippedAsUpstream() {
-    ComputeSpec spec = Specs.builder().op("rename_db", "gone", null).build();
+    ComputeSpec spec = SpecBuilder.spec().deltaOp("rename_db", "gone", null).parse();
     Plan plan = plan(spec);
     assertEquals(List.of(), sql(plan, "RenameAndDeleteDatabases"));
   }
@@ -244,9 +249,10 @@ class Planner_Test {
   @Test
   void plan_renameDb_renamesExistingAndLaterPhasesSeeNewName() {
     CatalogSnapshot cat =
-        Specs.catalog(
-            Map.of("o", "md5x"), List.of(Specs.db("postgres", "cloud_admin"), Specs.db("a", "o")));
-    ComputeSpec spec = Specs.builder().db("b", "o").op("rename_db", "a", "b").build();
+        Catalogs.catalog(
+            Map.of("o", "md5x"),
+            List.of(Catalogs.db("postgres", "cloud_admin"), Catalogs.db("a", "o")));
+    ComputeSpec spec = SpecBuilder.spec().database("b", "o").deltaOp("rename_db", "a", "b").parse();
     Plan plan = Planner.plan(spec, cat, PG15);
     assertEquals(
         List.of("ALTER DATABASE \"a\" RENAME TO \"b\""), sql(plan, "RenameAndDeleteDatabases"));
@@ -258,10 +264,16 @@ class Planner_Test {
   @Test
   void plan_ownerChange_comparesQuotedCatalogOwnerWithQuotedSpecOwner() {
     CatalogSnapshot cat =
-        Specs.catalog(
+        Catalogs.catalog(
             Map.of(),
-            List.of(Specs.db("q", "\"Weird\""), Specs.db("p", "old"), Specs.db("same", "x")));
-    ComputeSpec spec = Specs.builder().db("q", "Weird").db("p", "new").db("same", "x").build();
+            List.of(
+                Catalogs.db("q", "\"Weird\""), Catalogs.db("p", "old"), Catalogs.db("same", "x")));
+    ComputeSpec spec =
+        SpecBuilder.spec()
+            .database("q", "Weird")
+            .database("p", "new")
+            .database("same", "x")
+            .parse();
     assertEquals(
         List.of("ALTER DATABASE \"p\" OWNER TO \"new\""),
         sql(Planner.plan(spec, cat, PG15), "CreateAndAlterDatabases"));
@@ -270,8 +282,8 @@ class Planner_Test {
   @Test
   void plan_invalidDatabase_droppedThenRecreated() {
     CatalogSnapshot cat =
-        Specs.catalog(Map.of(), List.of(new Database("broken", "o", null, false, true)));
-    ComputeSpec spec = Specs.builder().db("broken", "o").build();
+        Catalogs.catalog(Map.of(), List.of(new Database("broken", "o", null, false, true)));
+    ComputeSpec spec = SpecBuilder.spec().database("broken", "o").parse();
     Plan plan = Planner.plan(spec, cat, PG15);
     assertEquals(List.of("DROP DATABASE IF EXISTS \"broken\""), sql(plan, "DropInvalidDatabases"));
     assertEquals(
@@ -281,8 +293,8 @@ class Planner_Test {
   @Test
   void plan_restrictedDatabase_perDatabasePhasesSkipped() {
     CatalogSnapshot cat =
-        Specs.catalog(Map.of(), List.of(new Database("locked", "o", null, true, false)));
-    Plan plan = Planner.plan(Specs.builder().db("locked", "o").build(), cat, PG15);
+        Catalogs.catalog(Map.of(), List.of(new Database("locked", "o", null, true, false)));
+    Plan plan = Planner.plan(SpecBuilder.spec().database("locked", "o").parse(), cat, PG15);
     DatabaseTask t = task(plan, Stage.Kind.PER_DATABASE, "locked");
     assertEquals("database locked has restrict_conn=true, invalid=false", t.skipReason());
     assertTrue(t.isEmpty());
@@ -294,18 +306,18 @@ class Planner_Test {
     roles.put("doomed", null);
     roles.put("keeper", null);
     CatalogSnapshot cat =
-        Specs.catalog(
+        Catalogs.catalog(
             roles,
             List.of(
-                Specs.db("postgres", "cloud_admin"),
-                Specs.db("k", "keeper"),
-                Specs.db("own", "doomed")));
+                Catalogs.db("postgres", "cloud_admin"),
+                Catalogs.db("k", "keeper"),
+                Catalogs.db("own", "doomed")));
     ComputeSpec spec =
-        Specs.builder()
-            .db("k", "keeper")
-            .db("own", "doomed")
-            .op("delete_role", "doomed", null)
-            .build();
+        SpecBuilder.spec()
+            .database("k", "keeper")
+            .database("own", "doomed")
+            .deltaOp("delete_role", "doomed", null)
+            .parse();
     Plan plan = Planner.plan(spec, cat, PG15);
     List<SqlStatement> k = task(plan, Stage.Kind.PER_DATABASE, "k").phases().get(0).statements();
     assertEquals("REASSIGN OWNED BY \"doomed\" TO \"keeper\"", k.get(0).sql());
@@ -322,8 +334,9 @@ class Planner_Test {
 
   @Test
   void plan_deleteDbThatExists_getsPreDropSubscriptionCleanup() {
-    CatalogSnapshot cat = Specs.catalog(Map.of(), List.of(Specs.db("gone", "o")));
-    Plan plan = Planner.plan(Specs.builder().op("delete_db", "gone", null).build(), cat, PG15);
+    CatalogSnapshot cat = Catalogs.catalog(Map.of(), List.of(Catalogs.db("gone", "o")));
+    Plan plan =
+        Planner.plan(SpecBuilder.spec().deltaOp("delete_db", "gone", null).parse(), cat, PG15);
     DatabaseTask t = task(plan, Stage.Kind.PRE_DROP, "gone");
     assertFalse(t.skipped());
     assertEquals("DropLogicalSubscriptions", t.phases().get(0).name());
@@ -338,12 +351,17 @@ class Planner_Test {
 
   @Test
   void plan_jwksRole_createdWithoutNeonSuperuser() {
-    LocalProxySpec proxy =
-        new LocalProxySpec(
-            List.of(new LocalProxySpec.JwksSettings("1", List.of("jw"), "https://x", "p", null)),
-            null);
+    JsonValue proxy =
+        Json.parse(
+            "{\"jwks\":[{\"id\":\"1\",\"role_names\":[\"jw\"],\"jwks_url\":\"https://x\","
+                + "\"provider_name\":\"p\"}]}");
     Plan plan =
-        plan(Specs.builder().role("jw", null).role("plain", null).localProxy(proxy).build());
+        plan(
+            SpecBuilder.spec()
+                .role("jw", null)
+                .role("plain", null)
+                .set("local_proxy_config", proxy)
+                .parse());
     assertEquals(
         List.of(
             "CREATE ROLE \"jw\"  LOGIN PASSWORD NULL",
@@ -355,13 +373,14 @@ class Planner_Test {
   @Test
   void plan_optionalPhases_followSettingsAuditAndSubscriptions() {
     ComputeSpec spec =
-        Specs.builder()
+        SpecBuilder.spec()
             .setting("shared_preload_libraries", "neon,pg_stat_statements", "string")
-            .audit(AuditLogLevel.Hipaa)
-            .dropSubscriptions("tl")
-            .db("d", "o")
-            .build();
-    Plan plan = Planner.plan(spec, Specs.freshCatalog(), new PlanParams(15, "postgres", true));
+            .auditLogLevel("Hipaa")
+            .dropSubscriptionsBeforeStart()
+            .timeline(SpecBuilder.TIMELINE)
+            .database("d", "o")
+            .parse();
+    Plan plan = Planner.plan(spec, Catalogs.freshCatalog(), new PlanParams(15, "postgres", true));
     assertEquals(
         List.of("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"),
         sql(plan, "HandleOtherExtensions"));
@@ -380,7 +399,7 @@ class Planner_Test {
     assertEquals(
         "DropLogicalSubscriptions",
         task(plan, Stage.Kind.PER_DATABASE, "d").phases().get(2).name());
-    Plan log = plan(Specs.builder().audit(AuditLogLevel.Log).build());
+    Plan log = plan(SpecBuilder.spec().auditLogLevel("Log").parse());
     assertNull(SystemPhases.find(log, "CreatePgauditlogtofileExtension"));
     assertNull(SystemPhases.find(log, "FinalizeDropLogicalSubscriptions"));
     assertEquals(
@@ -390,8 +409,9 @@ class Planner_Test {
 
   @Test
   void plan_dollarQuoting_picksTagsAbsentFromTheName() {
-    CatalogSnapshot cat = Specs.catalog(Map.of(), List.of(Specs.db("a$x$b", "o")));
-    Plan plan = Planner.plan(Specs.builder().op("delete_db", "a$x$b", null).build(), cat, PG15);
+    CatalogSnapshot cat = Catalogs.catalog(Map.of(), List.of(Catalogs.db("a$x$b", "o")));
+    Plan plan =
+        Planner.plan(SpecBuilder.spec().deltaOp("delete_db", "a$x$b", null).parse(), cat, PG15);
     String unset = sql(plan, "RenameAndDeleteDatabases").get(0);
     assertTrue(unset.startsWith("DO $xxx$\n") && unset.endsWith("\n$xxx$"), unset);
     assertTrue(unset.contains("datname = $xx$a$x$b$xx$"), unset);
@@ -399,14 +419,15 @@ class Planner_Test {
 
   @Test
   void plan_placeholderLikeName_isNotExpandedTwice() {
-    CatalogSnapshot cat = Specs.catalog(Map.of(), List.of(Specs.db("{{outer}}", "o")));
-    Plan plan = Planner.plan(Specs.builder().op("delete_db", "{{outer}}", null).build(), cat, PG15);
+    CatalogSnapshot cat = Catalogs.catalog(Map.of(), List.of(Catalogs.db("{{outer}}", "o")));
+    Plan plan =
+        Planner.plan(SpecBuilder.spec().deltaOp("delete_db", "{{outer}}", null).parse(), cat, PG15);
     assertTrue(sql(plan, "RenameAndDeleteDatabases").get(0).contains("datname = $x${{outer}}$x$"));
   }
 
   @Test
   void print_redactsPasswordsAndKeepsCommentsOnOneLine() {
-    Plan plan = plan(Specs.fixture());
+    Plan plan = plan(Catalogs.fixtureSpec());
     String text = plan.print();
     assertFalse(
         text.contains("8c0f6a2d9e4b17c35d2e9a8f1b6c4d70"), "no password hash in the printed plan");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import computectl.spec.ComputeSpec;
+import computectl.standin.SpecBuilder;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,11 @@ import org.junit.jupiter.api.Test;
 /** Delta operations and logical-subscription cleanup against a real PostgreSQL 15. */
 @Tag("e2e")
 class ReconcilerDelta_Test {
+  /** Two timelines, each a valid id (32 hex digits). */
+  private static final String TIMELINE_1 = "11111111111111111111111111111111";
+
+  private static final String TIMELINE_2 = "22222222222222222222222222222222";
+
   private static TestDb db;
 
   @BeforeAll
@@ -42,7 +48,7 @@ class ReconcilerDelta_Test {
     db.exec("del_tmpl", subscriptionSql("del_sub"));
     db.exec("postgres", "ALTER DATABASE del_tmpl is_template true");
     try (Connection open = db.connector.connect("del_tmpl", "held open")) {
-      Plan plan = db.apply(Specs.builder().op("delete_db", "del_tmpl", null).build());
+      Plan plan = db.apply(SpecBuilder.spec().deltaOp("delete_db", "del_tmpl", null).parse());
       assertFalse(
           plan.stages().get(0).tasks().get(0).skipped(), "pre-drop cleanup ran in del_tmpl");
       assertFalse(open.isValid(1), "WITH (FORCE) ended the other session");
@@ -59,11 +65,11 @@ class ReconcilerDelta_Test {
     db.exec("ren_old", "CREATE TABLE kept (i int)");
     String oid = db.one("postgres", "SELECT oid FROM pg_database WHERE datname = 'ren_old'");
     db.apply(
-        Specs.builder()
+        SpecBuilder.spec()
             .role("ren_owner", null)
-            .db("ren_new", "ren_owner")
-            .op("rename_db", "ren_old", "ren_new")
-            .build());
+            .database("ren_new", "ren_owner")
+            .deltaOp("rename_db", "ren_old", "ren_new")
+            .parse());
     assertEquals(oid, db.one("postgres", "SELECT oid FROM pg_database WHERE datname = 'ren_new'"));
     assertEquals(
         "ren_owner",
@@ -92,11 +98,11 @@ class ReconcilerDelta_Test {
         "GRANT SELECT ON keeper_t TO doomed",
         "RESET ROLE");
     db.apply(
-        Specs.builder()
+        SpecBuilder.spec()
             .role("keeper", null)
-            .db("keep_db", "keeper")
-            .op("delete_role", "doomed", null)
-            .build());
+            .database("keep_db", "keeper")
+            .deltaOp("delete_role", "doomed", null)
+            .parse());
     assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'doomed'"));
     assertEquals(
         "keeper",
@@ -120,11 +126,11 @@ class ReconcilerDelta_Test {
     String hash = PgPasswords.md5Digest("pw", "rr_new");
     Plan plan =
         db.apply(
-            Specs.builder()
+            SpecBuilder.spec()
                 .role("rr_new", hash)
-                .op("rename_role", "rr_old", "rr_new")
-                .op("rename_role", "rr_missing", "rr_other")
-                .build());
+                .deltaOp("rename_role", "rr_old", "rr_new")
+                .deltaOp("rename_role", "rr_missing", "rr_other")
+                .parse());
     assertEquals(oid, db.one("postgres", "SELECT oid FROM pg_roles WHERE rolname = 'rr_new'"));
     assertEquals(
         "md5" + hash,
@@ -143,33 +149,43 @@ class ReconcilerDelta_Test {
     db.exec(
         "postgres",
         "CREATE DATABASE subs_db",
-        "ALTER DATABASE postgres SET neon.timeline_id = 'tl-1'");
+        "ALTER DATABASE postgres SET neon.timeline_id = '" + TIMELINE_1 + "'");
     db.exec("subs_db", subscriptionSql("first_sub"));
     ComputeSpec spec =
-        Specs.builder().db("subs_db", "cloud_admin").dropSubscriptions("tl-1").build();
+        SpecBuilder.spec()
+            .database("subs_db", "cloud_admin")
+            .dropSubscriptionsBeforeStart()
+            .timeline(TIMELINE_1)
+            .parse();
     Plan first = db.apply(spec);
     assertEquals("0", db.one("postgres", "SELECT count(*) FROM pg_subscription"));
     assertEquals(
-        "tl-1",
+        TIMELINE_1,
         db.one("postgres", "SELECT timeline_id FROM neon.drop_subscriptions_done WHERE id = 1"));
     assertNotNull(SystemPhases.find(first, "FinalizeDropLogicalSubscriptions"));
 
     db.exec("subs_db", subscriptionSql("later_sub"));
     Plan second = db.apply(spec);
     assertNull(
-        SystemPhases.find(second, "FinalizeDropLogicalSubscriptions"), "already done for tl-1");
+        SystemPhases.find(second, "FinalizeDropLogicalSubscriptions"),
+        "already done for the first timeline");
     assertEquals(
         "1",
         db.one("postgres", "SELECT count(*) FROM pg_subscription WHERE subname = 'later_sub'"));
 
-    db.exec("postgres", "ALTER DATABASE postgres SET neon.timeline_id = 'tl-2'");
-    db.apply(Specs.builder().db("subs_db", "cloud_admin").dropSubscriptions("tl-2").build());
+    db.exec("postgres", "ALTER DATABASE postgres SET neon.timeline_id = '" + TIMELINE_2 + "'");
+    db.apply(
+        SpecBuilder.spec()
+            .database("subs_db", "cloud_admin")
+            .dropSubscriptionsBeforeStart()
+            .timeline(TIMELINE_2)
+            .parse());
     assertEquals(
         "0",
         db.one("postgres", "SELECT count(*) FROM pg_subscription"),
         "a new timeline drops again");
     assertEquals(
-        "tl-2",
+        TIMELINE_2,
         db.one("postgres", "SELECT timeline_id FROM neon.drop_subscriptions_done WHERE id = 1"));
   }
 }

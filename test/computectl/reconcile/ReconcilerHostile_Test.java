@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.spec.ComputeSpec;
+import computectl.standin.SpecBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,14 +70,14 @@ class ReconcilerHostile_Test {
   }
 
   private static ComputeSpec hostileSpec() {
-    Specs.Builder b = Specs.builder();
+    SpecBuilder b = SpecBuilder.spec();
     for (int i = 0; i < ROLES.size(); i++) {
       b.role(ROLES.get(i), password(i));
     }
     for (int i = 0; i < DATABASES.size(); i++) {
-      b.db(DATABASES.get(i), ROLES.get(i));
+      b.database(DATABASES.get(i), ROLES.get(i));
     }
-    return b.build();
+    return b.parse();
   }
 
   @Test
@@ -127,15 +128,15 @@ class ReconcilerHostile_Test {
     String renamedRole = "renamed $$ \"q\" '";
     String renamedDb = "renamed db {{x}} ;";
     ComputeSpec spec =
-        Specs.builder()
+        SpecBuilder.spec()
             .role(renamedRole, null)
             .role(roles.get(2), null)
-            .db(renamedDb, roles.get(2))
-            .op("delete_role", roles.get(0), null)
-            .op("rename_role", roles.get(1), renamedRole)
-            .op("delete_db", "del db $$ '\"", null)
-            .op("rename_db", "ren db $x$\n", renamedDb)
-            .build();
+            .database(renamedDb, roles.get(2))
+            .deltaOp("delete_role", roles.get(0), null)
+            .deltaOp("rename_role", roles.get(1), renamedRole)
+            .deltaOp("delete_db", "del db $$ '\"", null)
+            .deltaOp("rename_db", "ren db $x$\n", renamedDb)
+            .parse();
     db.apply(spec);
     assertEquals(
         "0", db.one("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = ?", roles.get(0)));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.postgres.JdbcConnector;
 import computectl.spec.ComputeSpec;
+import computectl.standin.SpecBuilder;
 import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +37,7 @@ class Reconciler_Test {
         "host all cloud_admin 127.0.0.1/32 trust\n"
             + "host all md5_login 127.0.0.1/32 md5\n"
             + "host all all 127.0.0.1/32 scram-sha-256\n");
-    fixturePlan = db.apply(Specs.fixture());
+    fixturePlan = db.apply(Catalogs.fixtureSpec());
   }
 
   @AfterAll
@@ -140,7 +141,7 @@ class Reconciler_Test {
         db.one(
             "postgres",
             "SELECT string_agg(datname || ':' || datdba, ',' ORDER BY datname) FROM pg_database");
-    Plan again = db.apply(Specs.fixture());
+    Plan again = db.apply(Catalogs.fixtureSpec());
     List<String> roles =
         SystemPhases.find(again, "CreateAndAlterRoles").statements().stream()
             .map(SqlStatement::sql)
@@ -169,7 +170,7 @@ class Reconciler_Test {
   void apply_md5AndScramPasswords_allowLoginOverTcp() throws Exception {
     String md5 = PgPasswords.md5Digest("md5 secret 'q'", "md5_login");
     String scram = PgPasswords.scramVerifier("scram secret \\ ✓");
-    db.apply(Specs.builder().role("md5_login", md5).role("scram_login", scram).build());
+    db.apply(SpecBuilder.spec().role("md5_login", md5).role("scram_login", scram).parse());
     assertEquals(
         "md5" + md5,
         db.one("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'md5_login'"));
@@ -204,12 +205,12 @@ class Reconciler_Test {
   void apply_failingStatement_restOfPhaseRunsThenFirstErrorStopsApplication() {
     db.exec("postgres", "CREATE ROLE survivor");
     ComputeSpec spec =
-        Specs.builder()
-            .db("fail_bad1", "no_such_owner_1")
-            .db("fail_good", "cloud_admin")
-            .db("fail_bad2", "no_such_owner_2")
-            .op("delete_role", "survivor", null)
-            .build();
+        SpecBuilder.spec()
+            .database("fail_bad1", "no_such_owner_1")
+            .database("fail_good", "cloud_admin")
+            .database("fail_bad2", "no_such_owner_2")
+            .deltaOp("delete_role", "survivor", null)
+            .parse();
     ReconcileException e = assertThrows(ReconcileException.class, () -> db.apply(spec));
     assertEquals(
         "phase CreateAndAlterDatabases failed in database postgres at \"create database"
@@ -231,7 +232,7 @@ class Reconciler_Test {
     db.exec("postgres", "CREATE DATABASE inv_db");
     db.exec("inv_db", "CREATE TABLE marker (i int)");
     db.exec("postgres", "UPDATE pg_database SET datconnlimit = -2 WHERE datname = 'inv_db'");
-    Plan plan = db.apply(Specs.builder().db("inv_db", "cloud_admin").build());
+    Plan plan = db.apply(SpecBuilder.spec().database("inv_db", "cloud_admin").parse());
     assertEquals(
         List.of("DROP DATABASE IF EXISTS \"inv_db\""),
         SystemPhases.find(plan, "DropInvalidDatabases").statements().stream()
@@ -246,7 +247,7 @@ class Reconciler_Test {
   @Test
   void apply_restrictedDatabase_isSkippedWithoutConnecting() {
     db.exec("postgres", "CREATE DATABASE locked_db ALLOW_CONNECTIONS false");
-    Plan plan = db.apply(Specs.builder().db("locked_db", "cloud_admin").build());
+    Plan plan = db.apply(SpecBuilder.spec().database("locked_db", "cloud_admin").parse());
     DatabaseTask task = plan.stages().get(2).tasks().get(0);
     assertEquals("locked_db", task.database());
     assertTrue(task.skipped());
@@ -254,7 +255,8 @@ class Reconciler_Test {
 
   @Test
   void plan_dryRun_changesNothing() {
-    ComputeSpec spec = Specs.builder().role("dry_role", null).db("dry_db", "dry_role").build();
+    ComputeSpec spec =
+        SpecBuilder.spec().role("dry_role", null).database("dry_db", "dry_role").parse();
     Plan plan =
         Reconciler.plan(db.connector, spec, ApplyContext.of(ApplyMode.RECONFIGURE, spec, null));
     assertTrue(
@@ -267,11 +269,11 @@ class Reconciler_Test {
 
   @Test
   void apply_manyDatabasesConcurrently_allGetPerDatabasePhases() {
-    Specs.Builder b = Specs.builder().role("conc_owner", null);
+    SpecBuilder b = SpecBuilder.spec().role("conc_owner", null);
     for (int i = 0; i < 6; i++) {
-      b.db("conc_" + i, "conc_owner");
+      b.database("conc_" + i, "conc_owner");
     }
-    ComputeSpec spec = b.build();
+    ComputeSpec spec = b.parse();
     Reconciler.apply(db.connector, spec, new ApplyContext(3, null));
     for (int i = 0; i < 6; i++) {
       assertEquals("2", db.one("conc_" + i, "SELECT count(*) FROM pg_default_acl"), "conc_" + i);

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import computectl.metrics.StartupMetrics;
-import computectl.pageserver.TestSpecs;
-import computectl.spec.ComputeMode;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
 import computectl.standin.PageserverStandIn;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInConnection;
 import computectl.testsupport.TestPg;
 import java.io.IOException;
@@ -63,8 +62,13 @@ class SafekeeperStatusCheck_Test {
 
   private ParsedSpec spec() {
     List<String> addresses = safekeepers.stream().map(s -> "127.0.0.1:" + s.port()).toList();
-    return TestSpecs.storage(
-        "postgresql://no_user@127.0.0.1:1", addresses, ComputeMode.PRIMARY, TOKEN);
+    return SpecBuilder.spec()
+        .tenant(SpecBuilder.TENANT)
+        .timeline(SpecBuilder.TIMELINE)
+        .pageserver("postgresql://no_user@127.0.0.1:1")
+        .safekeepers(addresses.toArray(String[]::new))
+        .storageToken(TOKEN)
+        .parseAsGiven();
   }
 
   @Test
@@ -79,7 +83,7 @@ class SafekeeperStatusCheck_Test {
             .orElseThrow();
     assertEquals("no_user", seen.startupParams().get("user"));
     assertEquals(
-        "-c timeline_id=" + TestSpecs.TIMELINE + " tenant_id=" + TestSpecs.TENANT,
+        "-c timeline_id=" + SpecBuilder.TIMELINE + " tenant_id=" + SpecBuilder.TENANT,
         seen.startupParams().get("options"));
     assertEquals(TOKEN, seen.password());
     assertEquals(List.of("TIMELINE_STATUS"), seen.queries());
@@ -144,7 +148,11 @@ class SafekeeperStatusCheck_Test {
   @Test
   void check_noSafekeepersMeansFullSync() {
     ParsedSpec none =
-        TestSpecs.storage("postgresql://no_user@127.0.0.1:1", List.of(), ComputeMode.PRIMARY, null);
+        SpecBuilder.spec()
+            .tenant(SpecBuilder.TENANT)
+            .timeline(SpecBuilder.TIMELINE)
+            .pageserver("postgresql://no_user@127.0.0.1:1")
+            .parseAsGiven();
     metrics.set(StartupMetrics.Field.SYNC_SK_CHECK_MS, 12345);
     assertEquals(Optional.empty(), new SafekeeperStatusCheck().check(none, metrics));
     assertTrue(metrics.get(StartupMetrics.Field.SYNC_SK_CHECK_MS) < 12345, "always recorded");

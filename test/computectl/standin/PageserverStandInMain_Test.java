@@ -44,12 +44,12 @@ class PageserverStandInMain_Test {
                 new String[] {"--work-dir", "/w", "--auth", "md5", "--port", "7"})
             .auth());
     assertEquals(
-        "--work-dir is required",
+        "the following required argument was not provided: --work-dir <DIR>",
         assertThrows(
                 ComputeCtlException.class, () -> PageserverStandInMain.Args.parse(new String[] {}))
             .getMessage());
     assertEquals(
-        "invalid --port \"x\"",
+        "invalid value 'x' for '--port': expected a number from 0 to 65535",
         assertThrows(
                 ComputeCtlException.class,
                 () ->
@@ -57,7 +57,7 @@ class PageserverStandInMain_Test {
                         new String[] {"--work-dir", "/w", "--port", "x"}))
             .getMessage());
     assertEquals(
-        "missing value after --port",
+        "a value is required for '--port <PORT>' but none was supplied",
         assertThrows(
                 ComputeCtlException.class,
                 () -> PageserverStandInMain.Args.parse(new String[] {"--port"}))

@@ -1,12 +1,12 @@
 package computectl.fleet;
 
-import com.eclipsesource.json.JsonObject;
 import computectl.standin.BasebackupTar;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
 import computectl.standin.Ports;
 import computectl.standin.ReachableImage;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInBasebackup;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
@@ -37,7 +37,7 @@ public final class Fleet implements AutoCloseable {
   private final Path workDir;
   private final String user = RunAs.unprivilegedUser();
   private final Map<String, FleetCompute> computes = new LinkedHashMap<>();
-  private final Map<String, JsonObject> specs = new LinkedHashMap<>();
+  private final Map<String, String> specs = new LinkedHashMap<>();
   private PgInstall pg;
   private PageserverStandIn pageserver;
   private ControlPlaneStandIn controlPlane;
@@ -110,6 +110,34 @@ public final class Fleet implements AutoCloseable {
     return launchers;
   }
 
+  /**
+   * A compute's spec: its own tenant and timeline on the pageserver at {@code pageserverPort}, its
+   * Postgres on its own loopback port, one application role and database.
+   */
+  private static String spec(String computeId, int index, ComputePorts ports, int pageserverPort) {
+    return SpecBuilder.atStandIns(
+            hexId(0xfeed0000L + index),
+            hexId(0x7ee10000L + index),
+            pageserverPort,
+            Ports.reserve(),
+            STORAGE_TOKEN)
+        .operation("fleet-op-" + index)
+        .clusterId("fleet-" + computeId)
+        .clusterName(computeId)
+        .role("app", null)
+        .database("appdb", "app")
+        .postgresOnLoopback(ports.postgres())
+        .setting("fsync", "off", "bool")
+        .setting("max_connections", "20", "integer")
+        .setting("shared_buffers", "16MB", "string")
+        .json();
+  }
+
+  /** A 32-hex-digit id, as Neon's tenant and timeline ids are. */
+  private static String hexId(long n) {
+    return String.format("%016x%016x", 0x0f1ee7L, n);
+  }
+
   private void launchComputes(Map<String, Path> launchers) {
     refusing = ComputePorts.refusingPort();
     int refusingPort = refusing.getLocalPort();
@@ -118,14 +146,12 @@ public final class Fleet implements AutoCloseable {
       index++;
       ComputePorts ports = ComputePorts.allocate();
       boolean refuses = m.start() == FleetMember.Start.PAGESERVER_REFUSES;
-      JsonObject spec =
-          FleetSpecs.spec(
-              m.name(), index, ports, refuses ? refusingPort : pageserver.port(), STORAGE_TOKEN);
+      String spec = spec(m.name(), index, ports, refuses ? refusingPort : pageserver.port());
       specs.put(m.name(), spec);
       if (m.start() == FleetMember.Start.POOLED) {
         controlPlane.empty(m.name());
       } else {
-        controlPlane.attached(m.name(), spec.toString());
+        controlPlane.attached(m.name(), spec);
       }
       Path dir = computeDir(m.name());
       computes.put(

@@ -1,8 +1,8 @@
 package computectl.fleet;
 
 import com.eclipsesource.json.Json;
-import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import computectl.standin.SpecBuilder;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
@@ -164,9 +164,9 @@ public final class FleetCompute implements AutoCloseable {
   }
 
   /** POST /configure with {@code spec}; returns once the compute runs. */
-  void configure(JsonObject spec) throws InterruptedException {
+  void configure(String spec) throws InterruptedException {
     HttpResponse<String> r =
-        post("/configure", FleetSpecs.configureBody(spec), Duration.ofMinutes(2));
+        post("/configure", SpecBuilder.configureBody(spec), Duration.ofMinutes(2));
     if (r.statusCode() != 200 || !r.body().contains("\"status\":\"running\"")) {
       throw new ComputeCtlException(
           "/configure of "

@@ -1,11 +1,11 @@
 package computectl.fleet;
 
 import computectl.standin.PgInstall;
+import computectl.util.CommandLine;
 import computectl.util.ComputeCtlException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,40 +25,37 @@ public final class FleetDemoMain {
 
   record Args(
       List<Path> images, Path rulesDir, Path prometheus, Path pgBinDir, boolean keepRunning) {
+    static final CommandLine.Option IMAGE =
+        new CommandLine.Option("image", '\0', "DIR", true, false);
+    static final CommandLine.Option RULES = CommandLine.Option.value("rules", '\0', "DIR");
+    static final CommandLine.Option PROMETHEUS =
+        CommandLine.Option.value("prometheus", '\0', "BINARY");
+    static final CommandLine.Option PG_BIN_DIR =
+        CommandLine.Option.value("pg-bin-dir", '\0', "DIR");
+    static final CommandLine.Option KEEP_RUNNING = CommandLine.Option.flag("keep-running", '\0');
+
+    /** Read by the product's command-line reader, with its messages. */
     static Args parse(String[] argv) {
-      List<Path> images = new ArrayList<>();
-      Path rules = Path.of("deploy/prometheus");
-      Path prometheus = PrometheusServer.DEFAULT_BINARY;
-      Path pgBin = PgInstall.DEFAULT_PG_BIN_DIR;
-      boolean keep = false;
-      for (int i = 0; i < argv.length; i++) {
-        String flag = argv[i];
-        if (flag.equals("--keep-running")) {
-          keep = true;
-          continue;
-        }
-        if (i + 1 >= argv.length) {
-          throw new ComputeCtlException("missing value after " + flag);
-        }
-        Path v = Path.of(argv[++i]);
-        switch (flag) {
-          case "--image" -> images.add(v);
-          case "--rules" -> rules = v;
-          case "--prometheus" -> prometheus = v;
-          case "--pg-bin-dir" -> pgBin = v;
-          default ->
-              throw new ComputeCtlException(
-                  "unknown argument "
-                      + flag
-                      + " (use --image <dir> twice, --rules, --prometheus, --pg-bin-dir,"
-                      + " --keep-running)");
-        }
-      }
+      CommandLine line =
+          CommandLine.read(
+              List.of(IMAGE, RULES, PROMETHEUS, PG_BIN_DIR, KEEP_RUNNING),
+              argv,
+              ComputeCtlException::new);
+      List<Path> images = line.all(IMAGE).stream().map(Path::of).toList();
       if (images.size() != 2) {
         throw new ComputeCtlException(
             "give exactly two --image directories (the older build first), got " + images.size());
       }
-      return new Args(images, rules, prometheus, pgBin, keep);
+      return new Args(
+          images,
+          pathOr(line.get(RULES), Path.of("deploy/prometheus")),
+          pathOr(line.get(PROMETHEUS), PrometheusServer.DEFAULT_BINARY),
+          pathOr(line.get(PG_BIN_DIR), PgInstall.DEFAULT_PG_BIN_DIR),
+          line.has(KEEP_RUNNING));
+    }
+
+    private static Path pathOr(String value, Path fallback) {
+      return value == null ? fallback : Path.of(value);
     }
   }
 

@@ -1,5 +1,6 @@
 package computectl.standin;
 
+import computectl.pgwire.Md5Password;
 import computectl.util.Log;
 import computectl.util.RunAs;
 import java.io.IOException;
@@ -12,13 +13,42 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code make demo}: the main job on an embedded default. Starts the pageserver stand-in (serving a
- * real basebackup), writes the bundled sample spec, and runs compute_ctl from the runtime image
- * against the local PostgreSQL 15 (as the {@code postgres} user when run as root, from a copy of
- * the image when that user cannot read the checkout). Ctrl-C stops compute_ctl (which stops
+ * real basebackup), writes the sample spec ({@link #spec}), and runs compute_ctl from the runtime
+ * image against the local PostgreSQL 15 (as the {@code postgres} user when run as root, from a copy
+ * of the image when that user cannot read the checkout). Ctrl-C stops compute_ctl (which stops
  * Postgres) and removes everything the demo made.
  */
 public final class Demo {
+  /** The storage token the demo's pageserver stand-in asks for. */
+  public static final String TOKEN = "demo-storage-token";
+
+  /** The password of the demo spec's role {@code app}. */
+  public static final String APP_PASSWORD = "app-password";
+
   private Demo() {}
+
+  /**
+   * The sample spec of {@code make demo}, also what the container test starts its image with: a
+   * role {@code app} with {@link #APP_PASSWORD} owning database {@code app}, a role whose name
+   * needs quoting, Postgres on loopback at {@code pgPort}, the pageserver stand-in with {@link
+   * #TOKEN}.
+   */
+  public static String spec(int pageserverPort, int safekeeperPort, int pgPort) {
+    return SpecBuilder.atStandIns(
+            SpecBuilder.TENANT, SpecBuilder.TIMELINE, pageserverPort, safekeeperPort, TOKEN)
+        .operation("demo-operation")
+        .clusterId("demo-cluster")
+        .clusterName("compute_ctl demo")
+        // A spec carries the bare md5 hex (compute_ctl adds the "md5" prefix pg_authid has).
+        .role("app", Md5Password.stored("app", APP_PASSWORD).substring("md5".length()))
+        .role("zenith \"new\"", null)
+        .database("app", "app")
+        .postgresOnLoopback(pgPort)
+        .setting("max_connections", "100", "integer")
+        .setting("shared_buffers", "16384", "integer")
+        .setting("log_connections", "on", "bool")
+        .json();
+  }
 
   public static void main(String[] argv) throws Exception {
     if (argv.length != 1) {
@@ -36,7 +66,7 @@ public final class Demo {
     RunAs.chownTree(user, work);
     BasebackupTar backup = StandInBasebackup.createIn(pg, work, freePort());
     PageserverStandIn pageserver =
-        PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, DemoSpec.TOKEN);
+        PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, TOKEN);
     pg.configureShim(backup.endLsn().toString(), 0, 0);
     int pgPort = portOr(55433);
     int httpPort = portOr(3080);
@@ -53,7 +83,7 @@ public final class Demo {
     System.out.println("demo:   metrics:  curl http://127.0.0.1:" + httpPort + "/metrics");
     System.out.println(
         "demo:   Postgres: psql postgresql://app:"
-            + DemoSpec.APP_PASSWORD
+            + APP_PASSWORD
             + "@127.0.0.1:"
             + pgPort
             + "/app");
@@ -100,7 +130,7 @@ public final class Demo {
 
   private static Path writeSpec(Path work, int pageserverPort, int pgPort) throws IOException {
     Path spec = work.resolve("spec.json");
-    Files.writeString(spec, DemoSpec.json(pageserverPort, freePort(), pgPort));
+    Files.writeString(spec, spec(pageserverPort, freePort(), pgPort));
     return spec;
   }
 

@@ -1,5 +1,6 @@
 package computectl.standin;
 
+import computectl.util.CommandLine;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.RunAs;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -21,51 +23,32 @@ public final class PageserverStandInMain {
   private PageserverStandInMain() {}
 
   record Args(int port, Path workDir, String password, PageserverStandIn.Auth auth, Path pgBinDir) {
+    static final CommandLine.Option PORT = CommandLine.Option.value("port", '\0', "PORT");
+    static final CommandLine.Option WORK_DIR = CommandLine.Option.value("work-dir", '\0', "DIR");
+    static final CommandLine.Option PASSWORD = CommandLine.Option.value("password", '\0', "TOKEN");
+    static final CommandLine.Option AUTH = CommandLine.Option.value("auth", '\0', "METHOD");
+    static final CommandLine.Option PG_BIN_DIR =
+        CommandLine.Option.value("pg-bin-dir", '\0', "DIR");
+
+    /** Read by the product's command-line reader, with its messages. */
     static Args parse(String[] argv) {
-      int port = 0;
-      Path workDir = null;
-      String password = null;
-      String auth = null;
-      Path pgBin = PgInstall.DEFAULT_PG_BIN_DIR;
-      for (int i = 0; i < argv.length; i++) {
-        String flag = argv[i];
-        if (i + 1 >= argv.length) {
-          throw new ComputeCtlException("missing value after " + flag);
-        }
-        String v = argv[++i];
-        switch (flag) {
-          case "--port" -> port = parsePort(v);
-          case "--work-dir" -> workDir = Path.of(v);
-          case "--password" -> password = v;
-          case "--auth" -> auth = v;
-          case "--pg-bin-dir" -> pgBin = Path.of(v);
-          default ->
-              throw new ComputeCtlException(
-                  "unknown argument "
-                      + flag
-                      + " (use --port, --work-dir, --password, --auth, --pg-bin-dir)");
-        }
-      }
-      if (workDir == null) {
-        throw new ComputeCtlException("--work-dir is required");
-      }
+      CommandLine line =
+          CommandLine.read(
+              List.of(PORT, WORK_DIR, PASSWORD, AUTH, PG_BIN_DIR), argv, ComputeCtlException::new);
+      line.require(List.of(WORK_DIR));
+      String password = line.get(PASSWORD);
+      String auth = line.get(AUTH);
       PageserverStandIn.Auth method =
           auth != null
               ? PageserverStandIn.Auth.parse(auth)
               : password != null ? PageserverStandIn.Auth.CLEARTEXT : PageserverStandIn.Auth.TRUST;
-      return new Args(port, workDir, password, method, pgBin);
-    }
-
-    private static int parsePort(String v) {
-      try {
-        int p = Integer.parseInt(v);
-        if (p >= 0 && p <= 65535) {
-          return p;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new ComputeCtlException("invalid --port \"" + v + "\"");
+      String pgBin = line.get(PG_BIN_DIR);
+      return new Args(
+          line.integer(PORT, 0, 0, 65535),
+          Path.of(line.get(WORK_DIR)),
+          password,
+          method,
+          pgBin == null ? PgInstall.DEFAULT_PG_BIN_DIR : Path.of(pgBin));
     }
   }
 

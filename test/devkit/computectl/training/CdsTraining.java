@@ -5,6 +5,7 @@ import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.PgInstall;
 import computectl.standin.ReachableImage;
+import computectl.standin.SpecBuilder;
 import computectl.standin.StandInBasebackup;
 import computectl.util.RunAs;
 import java.io.IOException;
@@ -138,8 +139,7 @@ public final class CdsTraining {
   private static void exercise(int port, String spec) throws IOException, InterruptedException {
     awaitStatus(port, "\"status\":\"empty\"");
     call(port, "GET", "/metrics", null);
-    String body = "{\"spec\":" + spec + ",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-    String r = call(port, "POST", "/configure", body);
+    String r = call(port, "POST", "/configure", SpecBuilder.configureBody(spec));
     if (!r.contains("\"status\":\"running\"")) {
       throw new IOException("/configure did not reach running: " + r);
     }
@@ -149,38 +149,20 @@ public final class CdsTraining {
     call(port, "POST", "/terminate", "");
   }
 
+  /** The roles carry a SCRAM verifier and an md5 digest, so that both paths are trained. */
   private static String spec(int pageserverPort, int pgPort) {
-    return "{\"format_version\":1.0,\"operation_uuid\":\"cds-training\",\"tenant_id\":\"b0554b632bd4d547a63b86c3630317e8\",\"timeline_id\":\"2414a61ffc94e428f14b5758fe308e13\",\"pageserver_connstring\":\"host=127.0.0.1"
-               + " port="
-        + pageserverPort
-        + "\",\"safekeeper_connstrings\":[\"127.0.0.1:"
-        + freePort()
-        + "\"],\"storage_auth_token\":\""
-        + TOKEN
-        + "\",\"cluster\":{\"cluster_id\":\"cds-training\",\"roles\":[{\"name\":\"app\",\"encrypted_password\":"
-        + "\"SCRAM-SHA-256$4096:YmVuY2gtc2FsdC0wMDAx$7JjzmTp6wmiQhvTkVLaPQo6pMDM7QPnKf9xvmNjXsRk=:"
-        + "BnJqnMPxgoVNNSSw0CTU8VpLG2Ru3o8oNWsJ3Vnx4ZU=\"},{\"name\":\"reader\",\"encrypted_password\":\"0123456789abcdef"
-        + "0123456789abcdef\"}],\"databases\":[{\"name\":\"app\",\"owner\":\"app\"}],\"settings\":["
-        + setting("port", Integer.toString(pgPort), "integer")
-        + ","
-        + setting("listen_addresses", "127.0.0.1", "string")
-        + ","
-        + setting("unix_socket_directories", "/tmp", "string")
-        + ","
-        + setting("fsync", "off", "bool")
-        + ","
-        + setting("max_connections", "100", "integer")
-        + "]}}";
-  }
-
-  private static String setting(String name, String value, String vartype) {
-    return "{\"name\":\""
-        + name
-        + "\",\"value\":\""
-        + value
-        + "\",\"vartype\":\""
-        + vartype
-        + "\"}";
+    return SpecBuilder.atStandIns(
+            SpecBuilder.TENANT, SpecBuilder.TIMELINE, pageserverPort, freePort(), TOKEN)
+        .operation("cds-training")
+        .clusterId("cds-training")
+        .role(
+            "app",
+            "SCRAM-SHA-256$4096:YmVuY2gtc2FsdC0wMDAx$7JjzmTp6wmiQhvTkVLaPQo6pMDM7QPnKf9xvmNjXsRk=:"
+                + "BnJqnMPxgoVNNSSw0CTU8VpLG2Ru3o8oNWsJ3Vnx4ZU=")
+        .role("reader", "0123456789abcdef0123456789abcdef")
+        .database("app", "app")
+        .throwawayPostgres(pgPort)
+        .json();
   }
 
   private static void awaitStatus(int port, String text) throws IOException, InterruptedException {
