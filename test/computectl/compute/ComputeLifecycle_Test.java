@@ -260,7 +260,7 @@ class ComputeLifecycle_Test {
   private static CompletableFuture<HttpResponse<String>> configureAsync(
       ComputeCtlProcess cc, ComputeFixture.Node node, String role) {
     String spec = fx.spec(node).role(role, Passwords.md5(role, "pw")).json();
-    return CompletableFuture.supplyAsync(() -> configure(cc, body(spec)));
+    return CompletableFuture.supplyAsync(() -> configure(cc, SpecBuilder.configureBody(spec)));
   }
 
   private static int lockWaiters(ComputeFixture.Node node) {
