@@ -28,12 +28,16 @@ import computectl.util.ComputeCtlException;
 import computectl.util.ExitCode;
 import computectl.util.Failpoints;
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import computectl.util.Setting;
 import computectl.util.SignalTraps;
 import computectl.vmmonitor.VmMonitorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -57,6 +61,10 @@ final class ComputeCtlLauncher {
   private volatile OtlpExporter tracing;
 
   int run() throws InterruptedException {
+    // pg_config runs on its own thread while main traps the signals and reads the spec: its fork
+    // and exec were a good part of the time before /status answers (make bench, boot).
+    FutureTask<String> pgVersion = new FutureTask<>(() -> PgVersion.detect(args.pgbin()));
+    NamedThreads.start("pg-version", pgVersion);
     // As upstream, SIGINT and SIGTERM are handled from the start: before the compute exists (the
     // spec fetch can retry for minutes) there is nothing to stop, and the process exits 1.
     AtomicReference<ComputeLifecycle> running = new AtomicReference<>();
@@ -72,7 +80,7 @@ final class ComputeCtlLauncher {
       tracing = new OtlpExporter(traceConfig).start();
     }
     try {
-      return runCompute(running);
+      return runCompute(running, pgVersion);
     } finally {
       stopTracing();
     }
@@ -86,7 +94,8 @@ final class ComputeCtlLauncher {
     }
   }
 
-  private int runCompute(AtomicReference<ComputeLifecycle> running) throws InterruptedException {
+  private int runCompute(AtomicReference<ComputeLifecycle> running, Future<String> pgVersionTask)
+      throws InterruptedException {
     Failpoints failpoints = failpoints();
     HttpLimits httpLimits = HttpLimits.fromEnv(env);
     Log.info("compute build_tag: " + BuildInfo.buildTag());
@@ -96,7 +105,7 @@ final class ComputeCtlLauncher {
         new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
             .timeout(SpecSource.timeoutFrom(env))
             .acquire(args.spec(), args.specPath(), args.controlPlaneUri(), args.computeId());
-    String pgVersion = PgVersion.detect(args.pgbin());
+    String pgVersion = resultOf(pgVersionTask);
     Log.info("PostgreSQL version " + pgVersion);
     ComputeNode node = new ComputeNode();
     if (source.spec() != null) {
@@ -159,6 +168,21 @@ final class ComputeCtlLauncher {
         Log.info("shutting down");
         return outcome.exitCode();
       }
+    }
+  }
+
+  /** The task's result; what it threw, thrown here on main (a failure ends the start). */
+  private static String resultOf(Future<String> task) throws InterruptedException {
+    try {
+      return task.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 

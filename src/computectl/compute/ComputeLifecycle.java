@@ -149,10 +149,18 @@ public final class ComputeLifecycle implements AutoCloseable {
   }
 
   /**
+   * Full collections in a row that let the serial collector shrink the heap all the way: it damps
+   * the shrinking of consecutive full collections (none on the first, 10% on the second, 40% on the
+   * third, all of it from the fourth on), so a single one left the heap at its size during the
+   * start.
+   */
+  private static final int HEAP_TRIM_COLLECTIONS = 4;
+
+  /**
    * The start leaves tens of megabytes of garbage (spec, catalog snapshots, JDBC buffers) in a heap
-   * that then sits idle for hours. One full collection, once the start's background work has had a
-   * moment, returns that memory to the system (the launcher's MaxHeapFreeRatio lets the heap
-   * shrink).
+   * that then sits idle for hours. Full collections, once the start's background work has had a
+   * moment, return that memory to the system (the launcher's MaxHeapFreeRatio lets the heap
+   * shrink). Each takes a few milliseconds of a heap of a few megabytes.
    */
   private static void trimHeap() {
     try {
@@ -161,7 +169,9 @@ public final class ComputeLifecycle implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     }
-    System.gc();
+    for (int i = 0; i < HEAP_TRIM_COLLECTIONS; i++) {
+      System.gc();
+    }
   }
 
   /**

@@ -34,7 +34,12 @@ public final class PgVersion {
 
   /** Runs {@code pg_config --version} next to pgbin and maps it to {@code v14} .. {@code v17}. */
   public static String detect(String pgbin) {
-    return parse(runPgConfig(pgConfigPath(pgbin), "--version"));
+    return parse(pgConfig(pgbin, "--version"));
+  }
+
+  /** Runs {@code pg_config <argument>} next to pgbin; its output, trimmed. */
+  public static String pgConfig(String pgbin, String argument) {
+    return runPgConfig(pgConfigPath(pgbin), argument);
   }
 
   /** Maps a {@code pg_config --version} output (trimmed) to {@code v14} .. {@code v17}. */

@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Prewarm of a pooled compute started without a spec (behaviour.md 5.11): initdb a throw-away
  * cluster beside PGDATA, start Postgres on it until ready, then stop it at once. This warms the
  * page cache with the binaries and makes the VM grow its memory before a real start needs it.
+ * Upstream's configuration preloads the neon library; on a Postgres without it (a stock server)
+ * that line is left out, since Postgres refuses to start with a preload library it cannot find.
  */
 public final class Prewarm {
   public static final String PROCESS_NAME = "postgres-prewarm";
@@ -22,6 +25,9 @@ public final class Prewarm {
   /** Nobody should connect; 512 MB of shared buffers make the VM touch its memory. */
   public static final String CONF =
       "shared_buffers=65536\nport=51055\nshared_preload_libraries = 'neon'\n";
+
+  /** The name Postgres looks for in its library directory for {@code 'neon'}. */
+  private static final String NEON_LIBRARY = "neon.so";
 
   private static final long INITDB_TIMEOUT_SECONDS = 300;
 
@@ -32,9 +38,31 @@ public final class Prewarm {
     return pgdata.resolveSibling(pgdata.getFileName() + ".warmup");
   }
 
-  /** Runs the prewarm with upstream's configuration. */
+  /** Runs the prewarm with upstream's configuration, without the neon preload if it is absent. */
   public static void run(PgCommand command, Path pgdata, ChildProcesses children) {
-    run(command, pgdata, children, CONF, null, PgLogForwarder.stderrSink());
+    run(command, pgdata, children, conf(command), null, PgLogForwarder.stderrSink());
+  }
+
+  /**
+   * Upstream's configuration, less the neon preload when {@code pg_config --pkglibdir} has no neon
+   * library. If pg_config cannot answer, upstream's configuration as it is.
+   */
+  public static String conf(PgCommand command) {
+    Path libdir;
+    try {
+      libdir = Path.of(PgVersion.pgConfig(command.pgbin(), "--pkglibdir"));
+    } catch (PgException e) {
+      Log.warn("prewarm: cannot find the Postgres library directory: " + e.getMessage());
+      return CONF;
+    }
+    if (Files.exists(libdir.resolve(NEON_LIBRARY))) {
+      return CONF;
+    }
+    Log.info("prewarm: no " + NEON_LIBRARY + " in " + libdir + ", so it is not preloaded");
+    return CONF.lines()
+        .filter(line -> !line.startsWith("shared_preload_libraries"))
+        .map(line -> line + "\n")
+        .collect(Collectors.joining());
   }
 
   /**

@@ -36,6 +36,35 @@ class Prewarm_Test {
   }
 
   @Test
+  void conf_onAStockServerLeavesOutTheNeonPreload() {
+    assertEquals("shared_buffers=65536\nport=51055\n", Prewarm.conf(command()));
+  }
+
+  @Test
+  void conf_isUpstreamsWhenPgConfigCannotRun() {
+    Path missing = TestPg.workDir("prewarm-").resolve("bin/postgres");
+    assertEquals(Prewarm.CONF, Prewarm.conf(new PgCommand(missing.toString(), false, List.of())));
+  }
+
+  @Test
+  void run_withItsOwnConfStartsAStockServer() {
+    Path work = TestPg.workDir("prewarm-");
+    Path pgdata = work.resolve("pgdata");
+    // Only the port differs from what a pooled compute uses: another cluster may hold 51055.
+    String conf =
+        Prewarm.conf(command()).replace("port=51055", "port=" + TestPg.freePort())
+            + "listen_addresses='127.0.0.1'\nunix_socket_directories=''\n";
+    assertTimeoutPreemptively(
+        Duration.ofMinutes(2),
+        () -> Prewarm.run(command(), pgdata, children, conf, TestPg.user(), logs::add));
+    assertTrue(
+        logs.stream().anyMatch(m -> m.contains("database system is ready to accept connections")),
+        logs.toString());
+    assertFalse(Files.exists(Prewarm.warmupDir(pgdata)), "warmup directory deleted");
+    PgData.deleteTree(work);
+  }
+
+  @Test
   void run_startsAndStopsPostgresOnAThrowAwayClusterThenDeletesIt() {
     Path work = TestPg.workDir("prewarm-");
     Path pgdata = work.resolve("pgdata");
