@@ -35,9 +35,7 @@ public final class Basebackup {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_READ_TIMEOUT =
       Setting.BASEBACKUP_READ_TIMEOUT_SECONDS.defaultSeconds();
-
-  /** Kept small for the reason {@link computectl.tar.TarReader#BUFFER_SIZE} gives. */
-  private static final int GZIP_BUFFER = 64 << 10;
+  private static final int GZIP_BUFFER = 256 << 10;
 
   private final Duration connectTimeout;
   private final Duration readTimeout;

@@ -25,8 +25,7 @@ public final class MessageStream implements Closeable {
   /** Longest non-COPY message we accept: a bigger length word means garbage on the wire. */
   public static final int MAX_MESSAGE_LENGTH = 256 << 20;
 
-  /** Read buffer of a connection: a COPY stream passes through it, so it is allocated per fetch. */
-  private static final int BUFFER_SIZE = 64 << 10;
+  private static final int BUFFER_SIZE = 256 << 10;
 
   private final Socket socket;
   private final String peer;

@@ -213,7 +213,7 @@ public final class TarExtractor {
     }
   }
 
-  /** Fills whole buffers, so each write system call moves up to a buffer (64 KiB). */
+  /** Fills whole buffers, so each write system call moves up to 256 KiB. */
   private void copyBody(TarEntry e, InputStream body, FileChannel ch) throws IOException {
     long left = e.size();
     while (left > 0) {

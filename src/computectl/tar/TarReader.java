@@ -17,15 +17,7 @@ import java.util.Map;
  * #drain()} then consumes whatever follows.
  */
 public final class TarReader {
-  /**
-   * The read buffer, also the size of each of the extractor's write buffers. 64 KiB rather than
-   * more: an extraction allocates its buffers afresh, and with the small heap compute_ctl runs in,
-   * the 2.8 MiB that 256 KiB buffers (and as large gunzip and socket buffers) added up to made the
-   * JVM collect its whole heap during the basebackup; 64 KiB still moves a file in few system
-   * calls.
-   */
-  public static final int BUFFER_SIZE = 64 << 10;
-
+  public static final int BUFFER_SIZE = 256 * 1024;
   public static final int DEFAULT_MAX_METADATA_BYTES = 1 << 20;
 
   private final InputStream in;
