@@ -7,6 +7,7 @@ import computectl.spec.ParsedSpec;
 import computectl.spec.SpecParser;
 import computectl.spec.SpecValidator;
 import computectl.standin.BasebackupTar;
+import computectl.standin.NeonShapedBasebackup;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.StandInBasebackup;
 import computectl.testsupport.TestPg;
@@ -17,7 +18,8 @@ import java.nio.file.Path;
 /**
  * A look inside one figure, not part of {@code make bench}: fetches and unpacks the stand-in's
  * basebackup several times in one JVM, so the first (cold) time can be told from the later (warm)
- * ones. Run it with the image's java and the launcher's flags.
+ * ones. Run it with the image's java and the launcher's flags; {@code BasebackupDiag [times]
+ * [neon]} takes the Neon-shaped archive instead of the full cluster.
  */
 public final class BasebackupDiag {
   private BasebackupDiag() {}
@@ -25,7 +27,9 @@ public final class BasebackupDiag {
   public static void main(String[] args) throws Exception {
     int times = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     Path source = TestPg.workDir("computectl-diag-");
-    BasebackupTar backup = StandInBasebackup.createIn(TestPg.install(), source, TestPg.freePort());
+    BasebackupTar full = StandInBasebackup.createIn(TestPg.install(), source, TestPg.freePort());
+    BasebackupTar backup =
+        args.length > 1 && args[1].equals("neon") ? NeonShapedBasebackup.of(full) : full;
     try (PageserverStandIn ps =
         PageserverStandIn.start(0, backup).auth(PageserverStandIn.Auth.CLEARTEXT, BenchEnv.TOKEN)) {
       String json =
