@@ -5,7 +5,7 @@
 # JVM flags (measured by `make bench`, see README "Performance"):
 # - SerialGC, C1 only, small initial heap: a control process with little garbage; it starts faster
 #   and stays smaller than with the defaults sized for a server.
-# - Min/MaxHeapFreeRatio 10/30: after the one full collection compute_ctl runs once the compute is
+# - Min/MaxHeapFreeRatio 10/30: after the full collections compute_ctl runs once the compute is
 #   Running (the start's garbage), the heap shrinks and returns the memory (RSS idle in Running
 #   67.5 -> 65.6 MiB in make bench).
 # - MALLOC_ARENA_MAX=2 and TrimNativeHeapInterval=1000: glibc gives each thread that allocates
