@@ -46,8 +46,7 @@ public final class ComputeLifecycle implements AutoCloseable {
   static final Duration SIGNAL_SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
   /**
-   * How long the start's background work gets before the full collections (see {@link
-   * #trimHeap}).
+   * How long the start's background work gets before the full collections (see {@link #trimHeap}).
    */
   private static final long HEAP_TRIM_DELAY_MILLIS = 1000;
 
