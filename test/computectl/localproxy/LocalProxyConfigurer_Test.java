@@ -42,8 +42,10 @@ class LocalProxyConfigurer_Test {
             + "echo $$ > \"$1/pid\"\n"
             + "echo ready > \"$1/ready\"\n"
             + "while true; do sleep 0.05; done\n";
+    // A shell cannot trap a signal that was ignored when it started, and a test run under nohup
+    // hands every child SIGHUP ignored: the fake starts with SIGHUP at its default.
     Process p =
-        new ProcessBuilder("sh", "-c", script, "sh", dir.toString())
+        new ProcessBuilder("env", "--default-signal=HUP", "sh", "-c", script, "sh", dir.toString())
             .redirectErrorStream(true)
             .start();
     long deadline = System.nanoTime() + 30_000_000_000L;
