@@ -49,7 +49,14 @@ public final class CommandLine {
   private final List<Option> options;
   private final Function<String, ? extends RuntimeException> error;
   private final BiConsumer<Option, String> check;
-  private final Map<Option, List<String>> values = new LinkedHashMap<>();
+
+  /**
+   * Values by option long name. Not by {@link Option}: a record's generated hashCode and equals
+   * link at first use, which costs a start about 20 ms of generated method handles that no
+   * class-data archive holds.
+   */
+  private final Map<String, List<String>> values = new LinkedHashMap<>();
+
   private Option stoppedBy;
 
   /** How many arguments after the current one the last option took (0 or 1). */
@@ -92,18 +99,19 @@ public final class CommandLine {
   }
 
   public boolean has(Option option) {
-    return values.containsKey(option) || option.equals(stoppedBy);
+    return values.containsKey(option.longName())
+        || (stoppedBy != null && stoppedBy.longName().equals(option.longName()));
   }
 
   /** The option's value (a switch's is {@code "true"}), or null when it was not given. */
   public String get(Option option) {
-    List<String> v = values.get(option);
+    List<String> v = values.get(option.longName());
     return v == null ? null : v.get(0);
   }
 
   /** Every value of a repeatable option, in the order given. */
   public List<String> all(Option option) {
-    return List.copyOf(values.getOrDefault(option, List.of()));
+    return List.copyOf(values.getOrDefault(option.longName(), List.of()));
   }
 
   /** Fails naming every one of {@code required} that was not given. */
@@ -256,11 +264,11 @@ public final class CommandLine {
     } else {
       throw error.apply("a value is required for '" + option.display() + "' but none was supplied");
     }
-    if (values.containsKey(option) && !option.repeatable()) {
+    if (values.containsKey(option.longName()) && !option.repeatable()) {
       throw error.apply("the argument '" + option.display() + "' cannot be used multiple times");
     }
     check.accept(option, value);
-    values.computeIfAbsent(option, o -> new ArrayList<>()).add(value);
+    values.computeIfAbsent(option.longName(), o -> new ArrayList<>()).add(value);
   }
 
   private static boolean looksLikeOption(String arg) {
