@@ -50,13 +50,9 @@ class ComputeAuthorization_Test {
             .add("crv", k.crv())
             .add("x", k.x())
             .add("alg", k.alg());
-    String reply =
-        "{\"spec\":"
-            + fx.spec(node).json()
-            + ",\"status\":\"attached\",\"compute_ctl_config\":{\"jwks\":{\"keys\":"
-            + new JsonArray().add(jwk)
-            + "}}}";
-    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().reply("compute-e2e", 200, reply);
+    String config = "{\"jwks\":{\"keys\":" + new JsonArray().add(jwk) + "}}";
+    try (ControlPlaneStandIn cp =
+            ControlPlaneStandIn.start().attached("compute-e2e", fx.spec(node).json(), config);
         ComputeCtlProcess cc =
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       String good = "Bearer " + signer.forCompute("compute-e2e", 300);

@@ -31,11 +31,8 @@ class ComputeMetrics_Test {
   @Test
   void runningCompute_exportsUpstreamsFamiliesInOrder_andTheStartsTimings() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String reply =
-        "{\"spec\":"
-            + fx.spec(node).json()
-            + ",\"status\":\"attached\",\"compute_ctl_config\":{\"jwks\":{\"keys\":[]}}}";
-    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().reply("compute-e2e", 200, reply);
+    try (ControlPlaneStandIn cp =
+            ControlPlaneStandIn.start().attached("compute-e2e", fx.spec(node).json());
         ComputeCtlProcess cc =
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       String status =

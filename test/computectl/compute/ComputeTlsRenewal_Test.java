@@ -54,20 +54,11 @@ class ComputeTlsRenewal_Test {
     RunAs.chownTree(TestPg.user(), certs);
     ComputeFixture.Node node = ComputeFixture.newNode();
     String config =
-        "{\"jwks\":{\"keys\":[]},\"tls\":{\"key_path\":\""
-            + certs.resolve("tls.key")
-            + "\",\"cert_path\":\""
-            + certs.resolve("tls.crt")
-            + "\"}}";
-    String reply =
-        "{\"spec\":"
-            + fx.spec(node).json()
-            + ",\"status\":\"attached\",\"compute_ctl_config\":"
-            + config
-            + "}";
+        ControlPlaneStandIn.tlsConfig(certs.resolve("tls.key"), certs.resolve("tls.crt"));
     Map<String, String> env =
         Map.of("COMPUTE_CTL_TLS_CERT_POLL_SECONDS", "1", "COMPUTE_CTL_LOG", "debug");
-    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().reply("compute-e2e", 200, reply);
+    try (ControlPlaneStandIn cp =
+            ControlPlaneStandIn.start().attached("compute-e2e", fx.spec(node).json(), config);
         ComputeCtlProcess cc =
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), env)) {
       String status =

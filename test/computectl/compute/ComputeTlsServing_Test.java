@@ -40,21 +40,9 @@ class ComputeTlsServing_Test {
     RunAs.chownTree(TestPg.user(), certs);
     ComputeFixture.Node node = ComputeFixture.newNode();
     String config =
-        "{\"jwks\":{\"keys\":[]},\"tls\":{\"key_path\":\""
-            + certs.resolve("tls.key")
-            + "\",\"cert_path\":\""
-            + certs.resolve("tls.crt")
-            + "\"}}";
+        ControlPlaneStandIn.tlsConfig(certs.resolve("tls.key"), certs.resolve("tls.crt"));
     try (ControlPlaneStandIn cp =
-            ControlPlaneStandIn.start()
-                .reply(
-                    "compute-e2e",
-                    200,
-                    "{\"spec\":"
-                        + fx.spec(node).json()
-                        + ",\"status\":\"attached\",\"compute_ctl_config\":"
-                        + config
-                        + "}");
+            ControlPlaneStandIn.start().attached("compute-e2e", fx.spec(node).json(), config);
         ComputeCtlProcess cc =
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       String status =
@@ -93,21 +81,9 @@ class ComputeTlsServing_Test {
     RunAs.chownTree(TestPg.user(), certs);
     ComputeFixture.Node node = ComputeFixture.newNode();
     String config =
-        "{\"jwks\":{\"keys\":[]},\"tls\":{\"key_path\":\""
-            + certs.resolve("tls.key")
-            + "\",\"cert_path\":\""
-            + certs.resolve("tls.crt")
-            + "\"}}";
+        ControlPlaneStandIn.tlsConfig(certs.resolve("tls.key"), certs.resolve("tls.crt"));
     try (ControlPlaneStandIn cp =
-            ControlPlaneStandIn.start()
-                .reply(
-                    "compute-e2e",
-                    200,
-                    "{\"spec\":"
-                        + fx.spec(node).json()
-                        + ",\"status\":\"attached\",\"compute_ctl_config\":"
-                        + config
-                        + "}");
+            ControlPlaneStandIn.start().attached("compute-e2e", fx.spec(node).json(), config);
         ComputeCtlProcess cc =
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       String status =

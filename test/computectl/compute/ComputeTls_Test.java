@@ -35,19 +35,9 @@ class ComputeTls_Test {
     Path key = certDir.resolve("tls.key");
     Path cert = certDir.resolve("tls.crt");
     TestCerts.Pair pair = TestCerts.make(TestCerts.Kind.P256_SEC1);
-    String config =
-        "{\"jwks\":{\"keys\":[]},\"tls\":{\"key_path\":\""
-            + key
-            + "\",\"cert_path\":\""
-            + cert
-            + "\"}}";
-    String reply =
-        "{\"spec\":"
-            + fx.spec(node).json()
-            + ",\"status\":\"attached\",\"compute_ctl_config\":"
-            + config
-            + "}";
-    try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().reply("compute-e2e", 200, reply);
+    String config = ControlPlaneStandIn.tlsConfig(key, cert);
+    try (ControlPlaneStandIn cp =
+            ControlPlaneStandIn.start().attached("compute-e2e", fx.spec(node).json(), config);
         ComputeCtlProcess cc =
             fx.start(node, null, List.of("--control-plane-uri", cp.uri()), Map.of())) {
       awaitLog(cc, "could not create key file");

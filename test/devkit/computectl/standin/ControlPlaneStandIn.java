@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -80,6 +81,11 @@ public final class ControlPlaneStandIn implements AutoCloseable {
 
   /** The compute starts at once with this spec. */
   public ControlPlaneStandIn attached(String computeId, String specJson) {
+    return attached(computeId, specJson, NO_KEYS);
+  }
+
+  /** The compute starts at once with this spec and this {@code compute_ctl_config} (JSON). */
+  public ControlPlaneStandIn attached(String computeId, String specJson, String computeCtlConfig) {
     replies.put(
         computeId,
         List.of(
@@ -88,9 +94,18 @@ public final class ControlPlaneStandIn implements AutoCloseable {
                 "{\"spec\":"
                     + specJson
                     + ",\"status\":\"attached\",\"compute_ctl_config\":"
-                    + NO_KEYS
+                    + computeCtlConfig
                     + "}")));
     return this;
+  }
+
+  /** A {@code compute_ctl_config} without keys that names a TLS key and certificate. */
+  public static String tlsConfig(Path key, Path cert) {
+    return "{\"jwks\":{\"keys\":[]},\"tls\":{\"key_path\":\""
+        + key
+        + "\",\"cert_path\":\""
+        + cert
+        + "\"}}";
   }
 
   /**
