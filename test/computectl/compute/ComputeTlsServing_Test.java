@@ -35,12 +35,8 @@ class ComputeTlsServing_Test {
   @Test
   void controlPlaneTls_postgresServesEncryptedConnectionsWithTheCertificate() throws Exception {
     TestCerts.Pair pair = TestCerts.make(TestCerts.Kind.P256_SEC1);
-    Path certs = TestPg.workDir("computectl-certs-");
-    pair.write(certs, "tls");
-    RunAs.chownTree(TestPg.user(), certs);
+    String config = tlsConfig(pair, "computectl-certs-");
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String config =
-        ControlPlaneStandIn.tlsConfig(certs.resolve("tls.key"), certs.resolve("tls.crt"));
     try (ControlPlaneStandIn cp =
             ControlPlaneStandIn.start().attached("compute-e2e", fx.spec(node).json(), config);
         ComputeCtlProcess cc =
@@ -76,12 +72,8 @@ class ComputeTlsServing_Test {
   @Test
   void unsupportedKeyType_failsTheStartAtOnce() throws Exception {
     TestCerts.Pair pair = TestCerts.make(TestCerts.Kind.RSA);
-    Path certs = TestPg.workDir("computectl-rsa-certs-");
-    pair.write(certs, "tls");
-    RunAs.chownTree(TestPg.user(), certs);
+    String config = tlsConfig(pair, "computectl-rsa-certs-");
     ComputeFixture.Node node = ComputeFixture.newNode();
-    String config =
-        ControlPlaneStandIn.tlsConfig(certs.resolve("tls.key"), certs.resolve("tls.crt"));
     try (ControlPlaneStandIn cp =
             ControlPlaneStandIn.start().attached("compute-e2e", fx.spec(node).json(), config);
         ComputeCtlProcess cc =
@@ -94,5 +86,13 @@ class ComputeTlsServing_Test {
       assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
       assertTrue(!Files.exists(node.pgdata().resolve("postmaster.pid")), cc.log());
     }
+  }
+
+  /** The pair written where the Postgres user can read it; the compute_ctl_config naming it. */
+  private static String tlsConfig(TestCerts.Pair pair, String dirPrefix) throws Exception {
+    Path certs = TestPg.workDir(dirPrefix);
+    pair.write(certs, "tls");
+    RunAs.chownTree(TestPg.user(), certs);
+    return ControlPlaneStandIn.tlsConfig(certs.resolve("tls.key"), certs.resolve("tls.crt"));
   }
 }
