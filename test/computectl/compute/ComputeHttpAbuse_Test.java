@@ -244,9 +244,13 @@ class ComputeHttpAbuse_Test {
         assertEquals("closed", readOutcome(many, Duration.ofSeconds(20)));
       }
       assertEquals(200, cc.get("/status").statusCode());
-      // Up to the cap connections are kept; past it the one that waited longest makes room.
+      // Up to the cap connections are kept; past it the one that waited longest makes room. Each
+      // held connection is served once first: one that never sent a byte would be cut after the
+      // 2 s request timeout set above, which a loaded machine can pass before the check.
       for (int i = 0; i < 40; i++) {
-        held.add(send(node, ""));
+        Socket s = send(node, "GET /status HTTP/1.1\r\nHost: c\r\n\r\n");
+        held.add(s);
+        assertTrue(readAnswer(s).startsWith("HTTP/1.1 200 OK"), "held connection " + i);
       }
       // All 40 accepted (in compute_ctl's own sockets) before the 41st comes.
       Await.until(
@@ -296,6 +300,24 @@ class ComputeHttpAbuse_Test {
   /**
    * "open" when nothing arrives within {@code wait}, "closed" at end of stream, else what arrived.
    */
+  /** Reads one whole answer (head and Content-Length body), leaving the connection open. */
+  private static String readAnswer(Socket s) throws IOException {
+    s.setSoTimeout(30_000);
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        return "closed";
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+  }
+
   private static String readOutcome(Socket s, Duration wait) throws IOException {
     s.setSoTimeout((int) Math.max(1, wait.toMillis()));
     InputStream in = s.getInputStream();
