@@ -148,6 +148,26 @@ class PageserverStandIn_Test {
     }
   }
 
+  /**
+   * Closing the listener alone left the kernel socket open until the accept thread woke, so a
+   * connection right after "refuse" could be served and the re-bind could find the port in use.
+   */
+  @Test
+  void refuseConnections_refusesOnReturnAndRebindsAtOnce() throws Exception {
+    int port = Ports.reserve();
+    try (PageserverStandIn s = PageserverStandIn.start(port)) {
+      for (int i = 0; i < 200; i++) {
+        s.refuseConnections(true);
+        assertThrows(
+            java.net.ConnectException.class,
+            () -> new java.net.Socket(InetAddress.getLoopbackAddress(), port).close(),
+            "round " + i);
+        s.refuseConnections(false);
+      }
+      new java.net.Socket(InetAddress.getLoopbackAddress(), port).close();
+    }
+  }
+
   @Test
   void auth_parseNamesEveryMethod() {
     assertEquals(

@@ -63,6 +63,7 @@ public final class PageserverStandIn implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final List<String> queryLog = new CopyOnWriteArrayList<>();
   private ServerSocket listener;
+  private Thread acceptor;
 
   private volatile byte[] tar;
   private volatile byte[] gzipped;
@@ -110,6 +111,7 @@ public final class PageserverStandIn implements AutoCloseable {
     Thread t = new Thread(() -> acceptLoop(ss), "standin-pageserver-" + port + "-accept");
     t.setDaemon(true);
     threads.add(t);
+    acceptor = t;
     t.start();
   }
 
@@ -118,6 +120,12 @@ public final class PageserverStandIn implements AutoCloseable {
       Socket socket;
       try {
         socket = ss.accept();
+        if (ss.isClosed()) {
+          // Accepted while refuseConnections(true) was closing the listener: that connection
+          // was meant to be refused, so it is dropped unserved.
+          socket.close();
+          return;
+        }
         socket.setTcpNoDelay(true);
       } catch (IOException e) {
         if (!ss.isClosed()) {
@@ -208,9 +216,28 @@ public final class PageserverStandIn implements AutoCloseable {
     }
     if (refuse && !listener.isClosed()) {
       listener.close();
+      awaitAcceptorExit();
     } else if (!refuse && listener.isClosed() && closing.getCount() > 0) {
       listener = bind(port);
       startAcceptor();
+    }
+  }
+
+  /**
+   * Closing a listener that a thread is blocked accepting on only signals that thread: the kernel
+   * socket stays open, and goes on completing handshakes, until the thread leaves accept. Waiting
+   * for it makes "refused" true when refuseConnections returns, and frees the port for the next
+   * bind.
+   */
+  private void awaitAcceptorExit() throws IOException {
+    try {
+      acceptor.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the accept thread to end", e);
+    }
+    if (acceptor.isAlive()) {
+      throw new IOException("the accept thread of " + this + " did not end within 10 s");
     }
   }
 
