@@ -200,7 +200,7 @@ final class ComputeCtlLauncher {
 
   private static void prewarm(PgCommand pg, LaunchOptions cfg, ComputeLifecycle compute) {
     try {
-      Prewarm.run(pg, cfg.pgdata(), compute.children());
+      compute.prewarmed(Prewarm.run(pg, cfg.pgdata(), compute.children()));
     } catch (ComputeCtlException e) {
       Log.warn("prewarm failed (continuing): " + ComputeCtlException.chain(e));
     }

@@ -6,6 +6,7 @@ import computectl.metrics.ExportedMetrics;
 import computectl.metrics.StartupMetrics.Field;
 import computectl.postgres.CoreDumps;
 import computectl.postgres.PgProcess;
+import computectl.postgres.Prewarm;
 import computectl.safekeeper.SyncSafekeepers;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
@@ -18,11 +19,11 @@ import computectl.util.Setting;
 import computectl.vmmonitor.VmMonitor;
 import computectl.vmmonitor.VmMonitorConfig;
 import computectl.warmup.StartPathWarmup;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -61,6 +62,7 @@ public final class ComputeLifecycle implements AutoCloseable {
   private LsnLeaseRenewer lease;
   private volatile boolean signalled;
   private volatile StartPathWarmup warmup;
+  private final AtomicReference<Prewarm.Leftover> prewarmLeftover = new AtomicReference<>();
 
   /**
    * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
@@ -90,12 +92,22 @@ public final class ComputeLifecycle implements AutoCloseable {
     return children;
   }
 
+  /**
+   * Takes the stopped prewarm cluster, removed once the start is over (in the background) or when
+   * the process ends first; see {@link Prewarm} for why not at once.
+   */
+  public void prewarmed(Prewarm.Leftover leftover) {
+    prewarmLeftover.set(leftover);
+  }
+
   public Outcome run() throws InterruptedException {
     if (node.spec() == null && !awaitSpec()) {
+      removePrewarmLeftover();
       return new Outcome(ExitCode.OK, true);
     }
     startLease();
     boolean failed = !startCompute();
+    background.spawn("prewarm-cleanup", this::removePrewarmLeftover);
     PgProcess pg = flow.postgres();
     Integer code = pg == null ? null : waitForPostgres(pg, failed);
     return cleanupAfterPostgresExit(code, failed);
@@ -240,8 +252,7 @@ public final class ComputeLifecycle implements AutoCloseable {
     if (rounds == 0) {
       return null;
     }
-    StartPathWarmup w =
-        StartPathWarmup.start((int) rounds, Path.of(System.getProperty("java.io.tmpdir")));
+    StartPathWarmup w = StartPathWarmup.start((int) rounds, StartPathWarmup.defaultScratchParent());
     node.addListener(
         (from, to) -> {
           if (from == ComputeStatus.EMPTY) {
@@ -354,6 +365,15 @@ public final class ComputeLifecycle implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     children.killAll();
+    removePrewarmLeftover();
+  }
+
+  /** Removes the prewarm cluster if nobody has yet; safe from any thread. */
+  private void removePrewarmLeftover() {
+    Prewarm.Leftover l = prewarmLeftover.getAndSet(null);
+    if (l != null) {
+      l.remove();
+    }
   }
 
   @Override
@@ -369,5 +389,6 @@ public final class ComputeLifecycle implements AutoCloseable {
     }
     background.close();
     children.killAll();
+    removePrewarmLeftover();
   }
 }

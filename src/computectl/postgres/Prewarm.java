@@ -6,6 +6,7 @@ import computectl.util.RunAs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,12 @@ import java.util.stream.Collectors;
  * page cache with the binaries and makes the VM grow its memory before a real start needs it.
  * Upstream's configuration preloads the neon library; on a Postgres without it (a stock server)
  * that line is left out, since Postgres refuses to start with a preload library it cannot find.
+ *
+ * <p>Unlike upstream, a successful prewarm leaves the stopped cluster on disk for its caller to
+ * remove after the start ({@link Leftover}): on an ext4 without a journal, every file created
+ * within 30 s of a deletion on the same disk costs more (the inode allocator re-examines each
+ * recently freed inode), and deleting this cluster's thousand files just before a {@code
+ * /configure} made that start's basebackup and CREATE DATABASE several times slower.
  */
 public final class Prewarm {
   public static final String PROCESS_NAME = "postgres-prewarm";
@@ -38,9 +45,20 @@ public final class Prewarm {
     return pgdata.resolveSibling(pgdata.getFileName() + ".warmup");
   }
 
+  /** The stopped prewarm cluster, still on disk. */
+  public record Leftover(Path dir) {
+    /** Deletes the directory; a failure is logged (it costs disk space, nothing else). */
+    public void remove() {
+      PgData.deleteTree(dir);
+      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        Log.warn("could not remove the prewarm directory " + dir);
+      }
+    }
+  }
+
   /** Runs the prewarm with upstream's configuration, without the neon preload if it is absent. */
-  public static void run(PgCommand command, Path pgdata, ChildProcesses children) {
-    run(command, pgdata, children, conf(command), null, PgLogForwarder.stderrSink());
+  public static Leftover run(PgCommand command, Path pgdata, ChildProcesses children) {
+    return run(command, pgdata, children, conf(command), null, PgLogForwarder.stderrSink());
   }
 
   /**
@@ -68,9 +86,10 @@ public final class Prewarm {
   /**
    * Runs the prewarm with {@code conf} as the whole postgresql.conf. {@code dataOwner} (null in
    * production, where compute_ctl already runs as the Postgres user) is given the directory before
-   * initdb runs as that user.
+   * initdb runs as that user. When Postgres does not get ready, the directory is removed before the
+   * exception.
    */
-  public static void run(
+  public static Leftover run(
       PgCommand command,
       Path pgdata,
       ChildProcesses children,
@@ -92,11 +111,12 @@ public final class Prewarm {
       pg.waitReady();
     } catch (PgException e) {
       stop(pg);
+      PgData.deleteTree(dir);
       throw new PgException("prewarm failed: " + e.getMessage(), e);
     }
     stop(pg);
-    PgData.deleteTree(dir);
     Log.info("done prewarming");
+    return new Leftover(dir);
   }
 
   /** SIGQUIT: immediate shutdown, so no orphaned backends outlive the directory we delete. */

@@ -3,7 +3,6 @@ package computectl.bench;
 import computectl.standin.BasebackupTar;
 import computectl.standin.NeonShapedBasebackup;
 import computectl.standin.PageserverStandIn;
-import computectl.testsupport.TestPg;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ final class BasebackupBench {
   }
 
   private double baselineOnce(int port) throws IOException, InterruptedException {
-    Path dir = TestPg.workDir("computectl-bench-bb-");
+    Path dir = BenchEnv.runDir("computectl-bench-bb-");
     try {
       // Timed between the script's own step markers: the pipeline alone, not bash's start.
       String script =
@@ -95,7 +94,7 @@ final class BasebackupBench {
               + BenchEnv.step("basebackup_ms");
       return BenchEnv.runScript(script, 300).steps().get("basebackup_ms");
     } finally {
-      BenchEnv.deleteTree(dir);
+      BenchEnv.deleteAtEnd(dir);
     }
   }
 }

@@ -201,7 +201,7 @@ final class BenchCompute implements AutoCloseable {
     } catch (IOException e) {
       System.err.println("bench: could not keep the log of " + name + ": " + e);
     }
-    BenchEnv.deleteTree(log.getParent());
-    BenchEnv.deleteTree(node.dir());
+    BenchEnv.deleteAtEnd(log.getParent());
+    BenchEnv.deleteAtEnd(node.dir());
   }
 }

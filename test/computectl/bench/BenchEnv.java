@@ -177,6 +177,55 @@ final class BenchEnv implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Removes a run's directory when the bench ends instead of now. On an ext4 without a journal
+   * (this kind of machine) every file created within 30 s (vm.dirty_expire_centisecs) of a mass
+   * deletion pays for it: the kernel's inode allocator re-examines each recently freed inode
+   * ({@code find_inode_bit}, {@code recently_deleted}). Deleting each run's tree before the next
+   * run made every basebackup and CREATE DATABASE, ours and the baseline's, pay for the previous
+   * runs' files, a cost a compute on a fresh node never meets, and one that varied with the order
+   * of the runs.
+   */
+  static void deleteAtEnd(Path dir) {
+    SCRATCH.add(dir);
+  }
+
+  private static Path spreadParent;
+
+  /**
+   * A new directory for one run, owned by the Postgres user, in a block group of its own: its
+   * parent carries ext4's "top of a directory hierarchy" flag (chattr +T), which makes the kernel
+   * spread the directories made in it over the disk. What one run deletes (compute_ctl removes its
+   * prewarm cluster once the start is over) then slows that run's later files only, not the next
+   * run's (see {@link #deleteAtEnd}). Where the flag is refused, the directories share a group.
+   */
+  static synchronized Path runDir(String prefix) throws IOException {
+    if (spreadParent == null) {
+      spreadParent = Files.createTempDirectory("computectl-bench-runs-");
+      Files.setPosixFilePermissions(
+          spreadParent, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      SCRATCH.add(spreadParent);
+      try {
+        Process p =
+            new ProcessBuilder("chattr", "+T", spreadParent.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+          System.err.println("bench: runs share a block group (chattr +T: " + out.trim() + ")");
+        }
+      } catch (IOException e) {
+        System.err.println("bench: runs share a block group (chattr +T: " + e + ")");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while running chattr", e);
+      }
+    }
+    Path dir = Files.createTempDirectory(spreadParent, prefix);
+    RunAs.chownTree(user(), dir);
+    return dir;
+  }
+
   static void deleteTree(Path root) {
     if (root == null || !Files.exists(root)) {
       return;

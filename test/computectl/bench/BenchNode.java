@@ -1,16 +1,23 @@
 package computectl.bench;
 
 import computectl.testsupport.TestPg;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /** One compute's (or one baseline cluster's) ports and data directory. */
 record BenchNode(int pgPort, int externalPort, int internalPort, Path pgdata) {
   static BenchNode fresh() {
     return new BenchNode(
-        TestPg.freePort(),
-        TestPg.freePort(),
-        TestPg.freePort(),
-        TestPg.workDir("computectl-bench-node-").resolve("pgdata"));
+        TestPg.freePort(), TestPg.freePort(), TestPg.freePort(), runDir().resolve("pgdata"));
+  }
+
+  private static Path runDir() {
+    try {
+      return BenchEnv.runDir("computectl-bench-node-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   String connstr() {

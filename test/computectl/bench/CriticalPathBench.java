@@ -163,7 +163,7 @@ final class CriticalPathBench {
       }
     } finally {
       shell.stop(node);
-      BenchEnv.deleteTree(node.dir());
+      BenchEnv.deleteAtEnd(node.dir());
     }
   }
 
@@ -261,7 +261,7 @@ final class CriticalPathBench {
       return BenchEnv.writeFile("computectl-bench-sql-", "critical.sql", sql);
     } finally {
       shell.stop(node);
-      BenchEnv.deleteTree(node.dir());
+      BenchEnv.deleteAtEnd(node.dir());
     }
   }
 }

@@ -42,16 +42,16 @@ final class ExtractionBench {
       endLsn = serveBigBackup(big, work);
       env.pg.configureShim(endLsn.toString(), 0, 0);
       // Untimed: the stand-in gzips the archive at the first request and keeps it.
-      Path warm = TestPg.workDir("computectl-bench-extract-");
+      Path warm = BenchEnv.runDir("computectl-bench-extract-");
       BenchEnv.timeScript(ShellBaseline.fetch(env, big.port(), endLsn.toString(), warm), 900);
-      BenchEnv.deleteTree(warm);
+      BenchEnv.deleteAtEnd(warm);
       for (int i = 1; i <= runs; i++) {
         ours.add(oursOnce(big.port(), i));
         base.add(baselineOnce(big.port(), endLsn));
       }
     } finally {
       env.pg.configureShim(env.backup.endLsn().toString(), 0, 0);
-      BenchEnv.deleteTree(work);
+      BenchEnv.deleteAtEnd(work);
     }
     Figure f =
         Figure.of(
@@ -90,12 +90,12 @@ final class ExtractionBench {
   }
 
   private double baselineOnce(int port, Lsn lsn) throws IOException, InterruptedException {
-    Path dir = TestPg.workDir("computectl-bench-extract-");
+    Path dir = BenchEnv.runDir("computectl-bench-extract-");
     try {
       return BenchEnv.timeScript(
           "set -euo pipefail\n" + ShellBaseline.fetch(env, port, lsn.toString(), dir), 900);
     } finally {
-      BenchEnv.deleteTree(dir);
+      BenchEnv.deleteAtEnd(dir);
     }
   }
 

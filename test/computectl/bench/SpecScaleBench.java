@@ -75,7 +75,7 @@ final class SpecScaleBench {
         baseNoop.add(BenchEnv.timeScript(shell.psqlFile(node, noopScript), 600));
       } finally {
         shell.stop(node);
-        BenchEnv.deleteTree(node.dir());
+        BenchEnv.deleteAtEnd(node.dir());
       }
     }
     Figure f1 =
@@ -142,7 +142,7 @@ final class SpecScaleBench {
           "computectl-bench-sql-", "first.sql", PlanScript.toSql(firstPlan, "postgres"));
     } finally {
       shell.stop(node);
-      BenchEnv.deleteTree(node.dir());
+      BenchEnv.deleteAtEnd(node.dir());
     }
   }
 }

@@ -7,10 +7,12 @@ import com.eclipsesource.json.Json;
 import computectl.postgres.Prewarm;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.SpecBuilder;
+import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -66,11 +68,18 @@ class ComputeConfigure_Test {
       String empty =
           cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       assertTrue(empty.contains("\"tenant\":null"), empty);
+      Path prewarmed = Prewarm.warmupDir(node.pgdata());
+      assertTrue(
+          Files.isRegularFile(prewarmed.resolve("PG_VERSION")),
+          "the prewarm cluster waits on disk while the compute is Empty");
       SpecBuilder first =
           fx.spec(node).role("alice", Passwords.md5("alice", "pw1")).database("appdb", "alice");
       HttpResponse<String> r = cc.post("/configure", first.configureBody(), Duration.ofMinutes(2));
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertTrue(r.body().contains("\"status\":\"running\""), r.body());
+      Await.until(
+          "the prewarm cluster removed after the start",
+          () -> !Files.exists(prewarmed, LinkOption.NOFOLLOW_LINKS));
       String metrics = cc.get("/metrics.json").body();
       assertTrue(
           Json.parse(metrics).asObject().getLong("wait_for_spec_ms", 0) > 0,

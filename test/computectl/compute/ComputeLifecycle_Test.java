@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.Json;
+import computectl.postgres.Prewarm;
 import computectl.standin.ControlPlaneStandIn;
 import computectl.standin.PageserverStandIn;
 import computectl.standin.SpecBuilder;
@@ -82,6 +83,9 @@ class ComputeLifecycle_Test {
       assertEquals(200, r.statusCode(), r.body() + cc.log());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
       assertFalse(Files.exists(node.pgdata().resolve("postmaster.pid")), "no Postgres started");
+      assertFalse(
+          Files.exists(Prewarm.warmupDir(node.pgdata())),
+          "the prewarm cluster, kept while Empty, removed before the exit");
       assertEquals(List.of(), Orphans.awaitNone(node.pgdata(), 30), "processes left behind");
     }
   }

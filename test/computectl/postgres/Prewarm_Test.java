@@ -54,18 +54,20 @@ class Prewarm_Test {
     String conf =
         Prewarm.conf(command()).replace("port=51055", "port=" + TestPg.freePort())
             + "listen_addresses='127.0.0.1'\nunix_socket_directories=''\n";
-    assertTimeoutPreemptively(
-        Duration.ofMinutes(2),
-        () -> Prewarm.run(command(), pgdata, children, conf, TestPg.user(), logs::add));
+    Prewarm.Leftover left =
+        assertTimeoutPreemptively(
+            Duration.ofMinutes(2),
+            () -> Prewarm.run(command(), pgdata, children, conf, TestPg.user(), logs::add));
     assertTrue(
         logs.stream().anyMatch(m -> m.contains("database system is ready to accept connections")),
         logs.toString());
+    left.remove();
     assertFalse(Files.exists(Prewarm.warmupDir(pgdata)), "warmup directory deleted");
     PgData.deleteTree(work);
   }
 
   @Test
-  void run_startsAndStopsPostgresOnAThrowAwayClusterThenDeletesIt() {
+  void run_startsAndStopsPostgresOnAThrowAwayClusterAndLeavesItForTheCaller() {
     Path work = TestPg.workDir("prewarm-");
     Path pgdata = work.resolve("pgdata");
     // The stock server has no neon library and the port must be free, so this run swaps the conf.
@@ -74,9 +76,15 @@ class Prewarm_Test {
             + TestPg.freePort()
             + "\nlisten_addresses='127.0.0.1'\n"
             + "unix_socket_directories=''\n";
-    assertTimeoutPreemptively(
-        Duration.ofMinutes(2),
-        () -> Prewarm.run(command(), pgdata, children, conf, TestPg.user(), logs::add));
+    Prewarm.Leftover left =
+        assertTimeoutPreemptively(
+            Duration.ofMinutes(2),
+            () -> Prewarm.run(command(), pgdata, children, conf, TestPg.user(), logs::add));
+    assertEquals(Prewarm.warmupDir(pgdata), left.dir());
+    assertTrue(
+        Files.isRegularFile(left.dir().resolve("PG_VERSION")),
+        "the stopped cluster is left for the caller, who removes it after the start");
+    left.remove();
     assertFalse(Files.exists(Prewarm.warmupDir(pgdata)), "warmup directory deleted");
     assertFalse(Files.exists(pgdata), "PGDATA itself untouched");
     assertTrue(
@@ -105,6 +113,7 @@ class Prewarm_Test {
                             TestPg.user(),
                             logs::add)));
     assertEquals("prewarm failed: Postgres exited unexpectedly with code 1", e.getMessage());
+    assertFalse(Files.exists(Prewarm.warmupDir(pgdata)), "a failed prewarm removes its directory");
     PgData.deleteTree(work);
   }
 }
