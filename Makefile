@@ -27,7 +27,8 @@ $(B)/classes/.done: $(SRC) $(B)/build_tag deps/lib/.verified
 	./build.sh classes
 	@touch $@
 
-$(B)/compute_ctl.jar: $(B)/classes/.done
+# build.sh decides what goes into which jar and how the image is made: an edit of it rebuilds both.
+$(B)/compute_ctl.jar: $(B)/classes/.done build.sh
 	./build.sh jar
 
 $(B)/devkit-classes/.done: $(DEVKIT) $(B)/classes/.done
@@ -35,7 +36,7 @@ $(B)/devkit-classes/.done: $(DEVKIT) $(B)/classes/.done
 	@touch $@
 
 # The image step trains the class-data archive with the dev kit.
-$(B)/image/bin/compute_ctl: $(B)/compute_ctl.jar $(B)/devkit-classes/.done
+$(B)/image/bin/compute_ctl: $(B)/compute_ctl.jar $(B)/devkit-classes/.done build.sh
 	./build.sh image
 
 image: $(B)/image/bin/compute_ctl

@@ -103,10 +103,11 @@ step_classes() {
 # only in some deployments: the vm-monitor (NeonVM computes with autoscaling only), the
 # OpenTelemetry exporter (only with an OTLP endpoint configured), the offline commands (plan,
 # check-spec, debug-bundle), the start path's warm-up (pooled computes only, while they wait in
-# Empty), remote extensions (computes whose spec names an extension storage) and the proxies
-# beside Postgres (pgbouncer, local_proxy). Each entry: jar suffix, then its packages.
+# Empty), remote extensions (computes whose spec names an extension storage), the proxies
+# beside Postgres (pgbouncer, local_proxy) and TLS (computes whose compute_ctl_config has a
+# certificate). Each entry: jar suffix, then its packages.
 OPTIONAL_JARS=("vmmonitor:vmmonitor" "tracing:tracing" "tools:tools" "warmup:warmup"
-  "extensions:extension" "proxies:pgbouncer localproxy")
+  "extensions:extension" "proxies:pgbouncer localproxy" "tls:tls")
 
 optional_jar_names() {
   local entry

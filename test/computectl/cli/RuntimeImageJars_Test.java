@@ -39,6 +39,7 @@ class RuntimeImageJars_Test {
             "extension",
             "pgbouncer",
             "localproxy",
+            "tls",
             "standin",
             "fleet",
             "bench")) {
@@ -63,6 +64,7 @@ class RuntimeImageJars_Test {
     assertEquals(
         new TreeSet<>(List.of("localproxy", "pgbouncer")),
         packages(LIB.resolve("compute_ctl-proxies.jar")));
+    assertEquals(new TreeSet<>(List.of("tls")), packages(LIB.resolve("compute_ctl-tls.jar")));
   }
 
   @Test
@@ -72,7 +74,7 @@ class RuntimeImageJars_Test {
       all.filter(p -> p.getFileName().toString().startsWith("compute_ctl"))
           .forEach(p -> jars.add(p.toString()));
     }
-    assertEquals(7, jars.size(), jars.toString());
+    assertEquals(8, jars.size(), jars.toString());
     for (String jar : jars) {
       SortedSet<String> packages = packages(Path.of(jar));
       for (String devkit : List.of("standin", "fleet", "bench", "training")) {
