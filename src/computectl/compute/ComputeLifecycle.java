@@ -252,7 +252,8 @@ public final class ComputeLifecycle implements AutoCloseable {
     if (rounds == 0) {
       return null;
     }
-    StartPathWarmup w = StartPathWarmup.start((int) rounds, StartPathWarmup.defaultScratchParent());
+    StartPathWarmup w =
+        StartPathWarmup.start((int) rounds, StartPathWarmup.defaultScratchParent(cfg.env()));
     node.addListener(
         (from, to) -> {
           if (from == ComputeStatus.EMPTY) {

@@ -38,6 +38,11 @@ public enum Setting {
   TLS_CERT_POLL_SECONDS("COMPUTE_CTL_TLS_CERT_POLL_SECONDS", "60"),
   /** Rounds of the start path's warm-up while a pooled compute waits in Empty; 0 turns it off. */
   WARMUP_ROUNDS("COMPUTE_CTL_WARMUP_ROUNDS", "3"),
+  /**
+   * Where the warm-up makes its scratch directory; empty (the default): /dev/shm when writable,
+   * else the system temporary directory.
+   */
+  WARMUP_DIR("COMPUTE_CTL_WARMUP_DIR", ""),
   /** {@code debug-bundle}: a JWT for the compute's API when it checks tokens; none by default. */
   DEBUG_TOKEN("COMPUTE_CTL_DEBUG_TOKEN", null);
 

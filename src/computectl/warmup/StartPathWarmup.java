@@ -12,6 +12,7 @@ import computectl.spec.SpecValidator;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.NamedThreads;
+import computectl.util.Setting;
 import computectl.util.Sleeper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
  * JDBC connection and query against the same peer. A few rounds, so the JIT compiles the loops.
  *
  * <p>It touches neither PGDATA nor any other process: everything goes into a scratch directory of
- * its own ({@link #defaultScratchParent()}), removed when it ends, and its only peer is in this
+ * its own ({@link #defaultScratchParent}), removed when it ends, and its only peer is in this
  * process. Its log lines are muted (they would read like a real start). {@link #cancel()} stops it
  * without waiting, so a {@code /configure} never waits for it; the thread is low priority and owned
  * by whoever started it, which {@link #close()}s it.
@@ -61,13 +62,18 @@ public final class StartPathWarmup implements AutoCloseable {
   }
 
   /**
-   * Where the scratch directory goes: the shared-memory file system when there is one we can write,
-   * else the system temporary directory. Its hundreds of files are created and deleted seconds
-   * before a {@code /configure} may arrive, and on an ext4 without a journal every file created
-   * within 30 s of a deletion on the same disk costs more (the inode allocator re-examines each
-   * recently freed inode): the warm-up must not slow down the basebackup it prepares for.
+   * Where the scratch directory goes: {@link Setting#WARMUP_DIR} when set, else the shared-memory
+   * file system when there is one we can write, else the system temporary directory. Its hundreds
+   * of files are created and deleted seconds before a {@code /configure} may arrive, and on an ext4
+   * without a journal every file created within 30 s of a deletion on the same disk costs more (the
+   * inode allocator re-examines each recently freed inode): the warm-up must not slow down the
+   * basebackup it prepares for.
    */
-  public static Path defaultScratchParent() {
+  public static Path defaultScratchParent(Map<String, String> env) {
+    String chosen = Setting.WARMUP_DIR.value(env).trim();
+    if (!chosen.isEmpty()) {
+      return Path.of(chosen);
+    }
     Path shm = Path.of("/dev/shm");
     if (Files.isDirectory(shm) && Files.isWritable(shm)) {
       return shm;

@@ -87,7 +87,7 @@ class ComputeWarmup_Test {
   @Test
   void warmupLeavesPgdataAloneAndYieldsToConfigure() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
-    // The compute's own temporary directory, so that its warm-up's rounds can be watched.
+    // A scratch parent of the test's own, so that the warm-up's rounds can be watched.
     Path scratchParent = TestPg.workDir("computectl-warmup-tmp-");
     try (ControlPlaneStandIn cp = ControlPlaneStandIn.start().empty("compute-e2e");
         ComputeCtlProcess cc =
@@ -98,8 +98,8 @@ class ComputeWarmup_Test {
                 Map.of(
                     "COMPUTE_CTL_WARMUP_ROUNDS",
                     "100000",
-                    "JDK_JAVA_OPTIONS",
-                    "-Djava.io.tmpdir=" + scratchParent))) {
+                    "COMPUTE_CTL_WARMUP_DIR",
+                    scratchParent.toString()))) {
       cc.awaitStatus(s -> s.contains("\"status\":\"empty\""), Duration.ofSeconds(60));
       Map<String, String> before = snapshot(node.pgdata());
       // Rounds run one after the other, each in its own directory: once round k+2's exists, round

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,6 +26,25 @@ class StartPathWarmup_Test {
     try (Stream<Path> s = Files.list(dir)) {
       return s.findAny().isEmpty();
     }
+  }
+
+  /**
+   * The shared-memory file system first: files deleted on the disk just before a start would slow
+   * the start's own file creation (see defaultScratchParent).
+   */
+  @Test
+  void scratchParent_isTheSettingElseSharedMemoryElseTheTemporaryDirectory() {
+    assertEquals(
+        Path.of("/var/tmp/w"),
+        StartPathWarmup.defaultScratchParent(Map.of("COMPUTE_CTL_WARMUP_DIR", "/var/tmp/w")));
+    Path shm = Path.of("/dev/shm");
+    Path expected =
+        Files.isDirectory(shm) && Files.isWritable(shm)
+            ? shm
+            : Path.of(System.getProperty("java.io.tmpdir"));
+    assertEquals(expected, StartPathWarmup.defaultScratchParent(Map.of()));
+    assertEquals(
+        expected, StartPathWarmup.defaultScratchParent(Map.of("COMPUTE_CTL_WARMUP_DIR", "")));
   }
 
   @Test
