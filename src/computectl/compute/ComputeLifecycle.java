@@ -63,6 +63,7 @@ public final class ComputeLifecycle implements AutoCloseable {
   private volatile boolean signalled;
   private volatile StartPathWarmup warmup;
   private final AtomicReference<Prewarm.Leftover> prewarmLeftover = new AtomicReference<>();
+  private final Object prewarmCleanupLock = new Object();
 
   /**
    * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
@@ -93,8 +94,8 @@ public final class ComputeLifecycle implements AutoCloseable {
   }
 
   /**
-   * Takes the stopped prewarm cluster, removed once the start is over (in the background) or when
-   * the process ends first; see {@link Prewarm} for why not at once.
+   * Takes the stopped prewarm cluster, removed once the start is over or when the process ends
+   * first; see {@link Prewarm} for why not at once.
    */
   public void prewarmed(Prewarm.Leftover leftover) {
     prewarmLeftover.set(leftover);
@@ -107,7 +108,9 @@ public final class ComputeLifecycle implements AutoCloseable {
     }
     startLease();
     boolean failed = !startCompute();
-    background.spawn("prewarm-cleanup", this::removePrewarmLeftover);
+    // The start is over and answered: main has nothing to do but wait for Postgres, so it removes
+    // the prewarm cluster itself.
+    removePrewarmLeftover();
     PgProcess pg = flow.postgres();
     Integer code = pg == null ? null : waitForPostgres(pg, failed);
     return cleanupAfterPostgresExit(code, failed);
@@ -369,11 +372,16 @@ public final class ComputeLifecycle implements AutoCloseable {
     removePrewarmLeftover();
   }
 
-  /** Removes the prewarm cluster if nobody has yet; safe from any thread. */
+  /**
+   * Removes the prewarm cluster if nobody has yet; safe from any thread. A caller that finds the
+   * removal under way waits for it, so that an exit never leaves a half-removed directory.
+   */
   private void removePrewarmLeftover() {
-    Prewarm.Leftover l = prewarmLeftover.getAndSet(null);
-    if (l != null) {
-      l.remove();
+    synchronized (prewarmCleanupLock) {
+      Prewarm.Leftover l = prewarmLeftover.getAndSet(null);
+      if (l != null) {
+        l.remove();
+      }
     }
   }
 

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * remove after the start ({@link Leftover}): on an ext4 without a journal, every file created
  * within 30 s of a deletion on the same disk costs more (the inode allocator re-examines each
  * recently freed inode), and deleting this cluster's thousand files just before a {@code
- * /configure} made that start's basebackup and CREATE DATABASE several times slower.
+ * /configure} made that start's basebackup and CREATE DATABASE about twice as slow.
  */
 public final class Prewarm {
   public static final String PROCESS_NAME = "postgres-prewarm";
