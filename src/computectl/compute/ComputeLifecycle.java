@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -62,8 +61,8 @@ public final class ComputeLifecycle implements AutoCloseable {
   private LsnLeaseRenewer lease;
   private volatile boolean signalled;
   private volatile StartPathWarmup warmup;
-  private final AtomicReference<Prewarm.Leftover> prewarmLeftover = new AtomicReference<>();
-  private final Object prewarmCleanupLock = new Object();
+  private final Object prewarmLock = new Object();
+  private Prewarm.Leftover prewarmLeftover; // guarded by prewarmLock
 
   /**
    * @param extensions remote extension downloads, or null when {@code remote_extensions} cannot be
@@ -98,7 +97,9 @@ public final class ComputeLifecycle implements AutoCloseable {
    * first; see {@link Prewarm} for why not at once.
    */
   public void prewarmed(Prewarm.Leftover leftover) {
-    prewarmLeftover.set(leftover);
+    synchronized (prewarmLock) {
+      prewarmLeftover = leftover;
+    }
   }
 
   public Outcome run() throws InterruptedException {
@@ -377,10 +378,10 @@ public final class ComputeLifecycle implements AutoCloseable {
    * removal under way waits for it, so that an exit never leaves a half-removed directory.
    */
   private void removePrewarmLeftover() {
-    synchronized (prewarmCleanupLock) {
-      Prewarm.Leftover l = prewarmLeftover.getAndSet(null);
-      if (l != null) {
-        l.remove();
+    synchronized (prewarmLock) {
+      if (prewarmLeftover != null) {
+        prewarmLeftover.remove();
+        prewarmLeftover = null;
       }
     }
   }

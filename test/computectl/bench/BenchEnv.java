@@ -205,25 +205,29 @@ final class BenchEnv implements AutoCloseable {
       Files.setPosixFilePermissions(
           spreadParent, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       SCRATCH.add(spreadParent);
-      try {
-        Process p =
-            new ProcessBuilder("chattr", "+T", spreadParent.toString())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-          System.err.println("bench: runs share a block group (chattr +T: " + out.trim() + ")");
-        }
-      } catch (IOException e) {
-        System.err.println("bench: runs share a block group (chattr +T: " + e + ")");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while running chattr", e);
+      String refused = topOfHierarchy(spreadParent);
+      if (refused != null) {
+        System.err.println("bench: runs share a block group (chattr +T: " + refused + ")");
       }
     }
     Path dir = Files.createTempDirectory(spreadParent, prefix);
     RunAs.chownTree(user(), dir);
     return dir;
+  }
+
+  /** Sets ext4's "top of a directory hierarchy" flag on {@code dir}; null, or why it failed. */
+  private static String topOfHierarchy(Path dir) throws IOException {
+    try {
+      Process p =
+          new ProcessBuilder("chattr", "+T", dir.toString()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return p.waitFor() == 0 ? null : out.trim();
+    } catch (IOException e) {
+      return e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running chattr", e);
+    }
   }
 
   static void deleteTree(Path root) {

@@ -7,6 +7,8 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -32,7 +34,7 @@ public final class ExtractStages {
     double ms = 0;
     // The rounds' directories are removed at the end, not between rounds: files created within
     // 30 s of a mass deletion cost much more on an ext4 without a journal (see BenchEnv).
-    java.util.List<Path> dirs = new java.util.ArrayList<>();
+    List<Path> dirs = new ArrayList<>();
     for (int i = 0; i <= warmups; i++) {
       Path dir = Files.createTempDirectory(scratch, "stage-");
       dirs.add(dir);
