@@ -216,6 +216,7 @@ public final class TarExtractor {
   /** Fills whole buffers, so each write system call moves up to 256 KiB. */
   private void copyBody(TarEntry e, InputStream body, FileChannel ch) throws IOException {
     long left = e.size();
+    long offset = 0;
     while (left > 0) {
       byte[] buf = writer.buffer();
       int want = (int) Math.min(buf.length, left);
@@ -228,7 +229,8 @@ public final class TarExtractor {
         }
         got += n;
       }
-      writer.write(e.path(), ch, buf, got);
+      writer.write(e.path(), ch, buf, got, offset);
+      offset += got;
       left -= got;
     }
   }

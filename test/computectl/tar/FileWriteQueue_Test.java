@@ -30,11 +30,13 @@ class FileWriteQueue_Test {
     List<String> order = new ArrayList<>();
     FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try (FileWriteQueue q = new FileWriteQueue(4)) {
+      long offset = 0;
       for (String part : List.of("abcd", "efgh", "ij")) {
         byte[] buf = q.buffer();
         byte[] data = part.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(data, 0, buf, 0, data.length);
-        q.write("f", ch, buf, data.length);
+        q.write("f", ch, buf, data.length, offset);
+        offset += data.length;
       }
       q.finish("f", ch, () -> order.add("after close: open=" + ch.isOpen()));
       q.sync();
@@ -49,7 +51,7 @@ class FileWriteQueue_Test {
     Path f = Files.writeString(tmp.resolve("ro"), "");
     try (FileWriteQueue q = new FileWriteQueue(4)) {
       FileChannel readOnly = FileChannel.open(f, StandardOpenOption.READ);
-      q.write("ro", readOnly, q.buffer(), 1);
+      q.write("ro", readOnly, q.buffer(), 1, 0);
       q.finish("ro", readOnly, null);
       TarException e = assertThrows(TarException.class, q::sync);
       assertEquals(

@@ -121,6 +121,51 @@ class TarExtractor_Test {
     TarTrees.assertSameTree(gnuTree, TarTrees.snapshot(dest, false));
   }
 
+  /**
+   * Whole 4 KiB blocks of zeros become holes; the content and size are exact wherever the zeros
+   * are: in the middle, across the reader's 256 KiB buffers, at the end, the whole file, a tail
+   * shorter than a block. The archive's own basebackup WAL segment (16 MiB, mostly zeros) is the
+   * case that matters.
+   */
+  @Test
+  void extract_leavesZeroBlocksAsHoles() throws IOException {
+    int block = 4096;
+    int buffer = TarReader.BUFFER_SIZE;
+    byte[] middle = new byte[buffer * 3];
+    Arrays.fill(middle, 0, block, (byte) 1);
+    Arrays.fill(middle, buffer - block, buffer + block, (byte) 2); // data across a buffer's end
+    middle[middle.length - 1] = 3; // a zero run up to the last block, which has data
+    byte[] zeroEnd = new byte[buffer + 3 * block];
+    Arrays.fill(zeroEnd, 0, 100, (byte) 4);
+    byte[] allZero = new byte[buffer * 2];
+    byte[] shortZero = new byte[block + 10]; // one whole block and a partial one, all zeros
+    Map<String, byte[]> files =
+        Map.of("middle", middle, "zero-end", zeroEnd, "all-zero", allZero, "short", shortZero);
+    byte[] archive =
+        tar(
+            w -> {
+              for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                w.writeFile(f.getKey(), 0600, 1_700_000_000L, f.getValue());
+              }
+            });
+    Path dest = Files.createDirectories(tmp.resolve("dest"));
+    TarExtractor.extract(new ByteArrayInputStream(archive), dest);
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      Path p = dest.resolve(f.getKey());
+      assertEquals(f.getValue().length, Files.size(p), f.getKey());
+      assertTrue(Arrays.equals(f.getValue(), Files.readAllBytes(p)), f.getKey() + " content");
+    }
+    // st_blocks counts 512-byte units actually allocated.
+    assertTrue(allocated(dest.resolve("all-zero")) <= block, "all-zero: one block at most");
+    assertTrue(allocated(dest.resolve("zero-end")) <= 2L * block, "zero-end");
+    assertTrue(allocated(dest.resolve("middle")) <= 5L * block, "middle: 4 blocks of data");
+  }
+
+  private static long allocated(Path p) throws IOException {
+    String out = TarTrees.run(p.getParent(), "stat", "--format=%b", p.toString()).trim();
+    return Long.parseLong(out) * 512;
+  }
+
   @Test
   void extract_overwritesExistingFilesWithoutFollowingSymlinks() throws IOException {
     Path dest = Files.createDirectories(tmp.resolve("dest"));
