@@ -10,6 +10,7 @@ import computectl.postgres.Prewarm;
 import computectl.safekeeper.SyncSafekeepers;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
+import computectl.tar.TarExtractor;
 import computectl.util.ChildProcesses;
 import computectl.util.ComputeCtlException;
 import computectl.util.ExitCode;
@@ -184,6 +185,7 @@ public final class ComputeLifecycle implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     }
+    TarExtractor.releaseSpareBuffers(); // the start's basebackup was the last archive it needed
     for (int i = 0; i < HEAP_TRIM_COLLECTIONS; i++) {
       System.gc();
     }

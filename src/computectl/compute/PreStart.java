@@ -10,6 +10,7 @@ import computectl.rsyslog.LogsExportStartup;
 import computectl.rsyslog.RsyslogLogsExport;
 import computectl.spec.AuditLogLevel;
 import computectl.spec.ComputeSpec;
+import computectl.spec.Feature;
 import computectl.spec.ParsedSpec;
 import computectl.tls.CertificateWatcher;
 import computectl.util.ChildProcesses;
@@ -79,6 +80,18 @@ final class PreStart implements AutoCloseable {
           () ->
               run(() -> DiskQuota.system(children).set(spec.diskQuotaBytes(), cfg.diskQuotaFs())));
     }
+    if (tasks.size() == 1 && !sideTasksWait(spec)) {
+      // The usual start has nothing to run beside PGDATA: no thread hand-off for it.
+      sideTasks(spec);
+      try {
+        tasks.get(0).call();
+        return;
+      } catch (ComputeCtlException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new ComputeCtlException("pre-start task failed: " + e, e);
+      }
+    }
     ExecutorService pool = namedPool(tasks.size());
     try {
       ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
@@ -118,6 +131,15 @@ final class PreStart implements AutoCloseable {
     }
     watcher.start();
     return null;
+  }
+
+  /**
+   * Whether {@link #sideTasks} waits for something (rsyslog's restart), and so should run beside
+   * PGDATA's preparation rather than before it; the rest it only hands to background threads.
+   */
+  private static boolean sideTasksWait(ComputeSpec spec) {
+    return spec.auditLogLevel() == AuditLogLevel.Hipaa
+        || spec.hasFeature(Feature.POSTGRES_LOGS_EXPORT);
   }
 
   /** Steps 4 to 6. */

@@ -23,6 +23,7 @@ import computectl.util.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Future;
 
 /**
  * The compute start (behaviour.md 5.2, 5.3): PGDATA from scratch, configuration, the LSN, the
@@ -98,6 +99,7 @@ final class StartupFlow {
     ComputeSpec spec = ps.spec();
     PgData.reset(cfg.pgdata());
     writeConfig(cfg, node, spec);
+    Future<Void> dynshmemLink = PgData.stageDynshmem(cfg.pgdata());
     if (cfg.basebackupFile() != null) {
       // A captured basebackup fixes the LSN already: neither safekeepers nor pageserver are asked.
       BasebackupFile.unpack(cfg.basebackupFile(), cfg.pgdata(), node.metrics());
@@ -115,7 +117,7 @@ final class StartupFlow {
                       .fetch(ps, lsn, spec.mode(), cfg.pgdata(), node.metrics(), Sleeper.REAL));
     }
     PgData.ensureHbaLine(cfg.pgdata());
-    PgData.replaceDynshmem(cfg.pgdata());
+    PgData.replaceDynshmem(cfg.pgdata(), dynshmemLink);
     if (spec.mode().kind() != ComputeMode.Kind.PRIMARY) {
       PgData.addStandbySignal(cfg.pgdata());
     }

@@ -1,18 +1,24 @@
 package computectl.postgres;
 
 import computectl.util.Log;
+import computectl.util.NamedThreads;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -121,13 +127,51 @@ public final class PgData {
     return added;
   }
 
+  /** Where {@link #stageDynshmem} makes the link: a name no basebackup holds. */
+  static final String DYNSHMEM_STAGED = "compute_ctl_dynshmem.link";
+
   /**
    * Replaces the empty directory {@code pg_dynshmem} with a symlink to {@code /dev/shm/}, so that
    * mmap-type dynamic shared memory lives in RAM-backed files (behaviour.md 5.3 step 6).
    */
   public static void replaceDynshmem(Path pgdata) {
+    replaceDynshmem(pgdata, stageDynshmem(pgdata));
+  }
+
+  /**
+   * Starts making the {@code pg_dynshmem} symlink under a staging name in PGDATA, for {@link
+   * #replaceDynshmem(Path, Future)} to put in place. The start calls this before the basebackup:
+   * the link needs an {@code ln} process (java.nio would drop the target's trailing slash, which
+   * upstream writes), and on a thread of its own that process runs while the archive arrives
+   * instead of after it. Both end on their own within milliseconds, also when the start fails
+   * before the swap.
+   */
+  public static Future<Void> stageDynshmem(Path pgdata) {
+    FutureTask<Void> link =
+        new FutureTask<>(() -> symlink(DYNSHMEM_TARGET, pgdata.resolve(DYNSHMEM_STAGED)), null);
+    NamedThreads.daemon("dynshmem-link", link).start();
+    return link;
+  }
+
+  /** Waits for {@code staging} from {@link #stageDynshmem}, then swaps the directory for it. */
+  public static void replaceDynshmem(Path pgdata, Future<Void> staging) {
+    Path staged = pgdata.resolve(DYNSHMEM_STAGED);
     Path dynshmem = pgdata.resolve("pg_dynshmem");
     try {
+      staging.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof PgException pe
+          ? pe
+          : new PgException("could not create symlink " + staged + ": " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PgException("interrupted while creating symlink " + staged, e);
+    }
+    try {
+      if (!Files.isSymbolicLink(staged)
+          || !Files.readSymbolicLink(staged).toString().equals(DYNSHMEM_TARGET)) {
+        throw new PgException("cannot replace " + dynshmem + ": " + staged + " was replaced");
+      }
       if (!Files.exists(dynshmem, NOFOLLOW)) {
         throw new PgException("cannot replace " + dynshmem + ": it does not exist");
       }
@@ -135,10 +179,10 @@ public final class PgData {
         throw new PgException("cannot replace " + dynshmem + ": it is not a directory");
       }
       Files.delete(dynshmem);
+      Files.move(staged, dynshmem, StandardCopyOption.ATOMIC_MOVE); // rename(2) moves the link
     } catch (IOException e) {
       throw new PgException("cannot replace " + dynshmem + ": " + describe(e), e);
     }
-    symlink(DYNSHMEM_TARGET, dynshmem);
   }
 
   /**
@@ -152,9 +196,7 @@ public final class PgData {
               .redirectErrorStream(true)
               .start();
       ln.getOutputStream().close();
-      String output =
-          new String(ln.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-              .trim();
+      String output = new String(ln.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (!ln.waitFor(30, TimeUnit.SECONDS)) {
         ln.destroyForcibly();
         throw new PgException(

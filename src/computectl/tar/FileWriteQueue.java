@@ -56,7 +56,7 @@ final class FileWriteQueue implements AutoCloseable {
 
   FileWriteQueue(int bufferSize) {
     for (int i = 0; i < BUFFERS; i++) {
-      free.add(new byte[bufferSize]);
+      free.add(SpareBuffers.take(bufferSize));
     }
     thread = NamedThreads.daemon("tar-file-writer", this::loop);
     thread.start();
@@ -105,6 +105,9 @@ final class FileWriteQueue implements AutoCloseable {
   public void close() {
     jobs.add(new Stop());
     NamedThreads.joinUninterruptibly(thread);
+    for (byte[] b = free.poll(); b != null; b = free.poll()) {
+      SpareBuffers.give(b);
+    }
   }
 
   private void rethrow() {

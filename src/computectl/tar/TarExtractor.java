@@ -68,6 +68,14 @@ public final class TarExtractor {
     this.writer = writer;
   }
 
+  /**
+   * Drops the write buffers kept for the next extraction (see {@code SpareBuffers}): for a process
+   * that expects no more archives, so that the next collection returns their 2 MiB.
+   */
+  public static void releaseSpareBuffers() {
+    SpareBuffers.clear();
+  }
+
   public static ExtractStats extract(InputStream in, Path dest) throws TarException {
     return extract(in, dest, ExtractLimits.DEFAULTS);
   }

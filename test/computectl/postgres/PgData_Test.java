@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,25 @@ class PgData_Test {
     assertEquals(
         "/dev/shm/\n",
         new String(readlink.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertFalse(
+        Files.exists(pgdata.resolve(PgData.DYNSHMEM_STAGED), LinkOption.NOFOLLOW_LINKS),
+        "the staged link was moved, not copied");
+  }
+
+  /** The start stages the link before the basebackup, whose archive could hold that name. */
+  @Test
+  void replaceDynshmem_refusesAStagedLinkTheArchiveReplaced() throws Exception {
+    Files.createDirectories(pgdata.resolve("pg_dynshmem"));
+    Future<Void> staging = PgData.stageDynshmem(pgdata);
+    staging.get();
+    Path staged = pgdata.resolve(PgData.DYNSHMEM_STAGED);
+    Files.delete(staged);
+    Files.writeString(staged, "from the archive");
+    PgException e = assertThrows(PgException.class, () -> PgData.replaceDynshmem(pgdata, staging));
+    assertEquals(
+        "cannot replace " + pgdata.resolve("pg_dynshmem") + ": " + staged + " was replaced",
+        e.getMessage());
+    assertTrue(Files.isDirectory(pgdata.resolve("pg_dynshmem"), LinkOption.NOFOLLOW_LINKS));
   }
 
   @Test
