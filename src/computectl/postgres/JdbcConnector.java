@@ -112,6 +112,9 @@ public final class JdbcConnector implements PgConnector {
     props.setProperty("ApplicationName", applicationName);
     props.putIfAbsent("sslmode", "disable");
     props.setProperty("preferQueryMode", "simple");
+    // Every server compute_ctl runs is 14 or newer: the driver then sends application_name in
+    // the startup packet instead of a SET after it, one round trip less per connection.
+    props.setProperty("assumeMinServerVersion", "14");
     return DriverManager.getConnection(jdbcUrl(dbname), props);
   }
 

@@ -29,8 +29,16 @@ public final class PgLogForwarder {
   static final long IDLE_FLUSH_MS = 100;
   public static final String SEPARATOR = "\u200B";
 
-  /** A line, or the end of the stream (line null). */
-  private record Item(String line) {}
+  /**
+   * A line, or the end of the stream (line null). Not compared with {@code equals}: a record's is
+   * linked at its first call, which in a cold start cost the first Postgres line a few dozen
+   * generated method-handle classes.
+   */
+  private record Item(String line) {
+    boolean isEnd() {
+      return line == null;
+    }
+  }
 
   private static final Item END = new Item(null);
 
@@ -135,10 +143,10 @@ public final class PgLogForwarder {
     try {
       while (true) {
         Item item = queue.poll(IDLE_FLUSH_MS, TimeUnit.MILLISECONDS);
-        if (item == null || END.equals(item) || TIMESTAMP.matcher(item.line()).find()) {
+        if (item == null || item.isEnd() || TIMESTAMP.matcher(item.line()).find()) {
           flush(message);
         }
-        if (END.equals(item)) {
+        if (item != null && item.isEnd()) {
           return;
         }
         if (item != null) {

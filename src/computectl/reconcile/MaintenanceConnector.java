@@ -41,10 +41,10 @@ public final class MaintenanceConnector {
       c = connector.connect(dbname, APPLICATION_NAME);
     }
     try (Statement st = c.createStatement()) {
-      st.execute("SET neon.forward_ddl = false");
       // Postgres would log a failing statement's text, PASSWORD literals included, into the log
-      // compute_ctl forwards; our own error names the statement without them.
-      st.execute("SET log_min_error_statement = panic");
+      // compute_ctl forwards; our own error names the statement without them. Both settings in
+      // one round trip: the connections go on the start's critical path.
+      st.execute("SET neon.forward_ddl = false; SET log_min_error_statement = panic");
     } catch (SQLException e) {
       c.close();
       throw e;

@@ -73,12 +73,9 @@ public final class Reconciler {
     return Planner.plan(spec, catalog, new PlanParams(major, systemDb, dropSubscriptions));
   }
 
+  /** From the {@code server_version} the server reported at connect: no round trip. */
   static int serverMajorVersion(Connection c) throws SQLException {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SHOW server_version_num")) {
-      rs.next();
-      return Integer.parseInt(rs.getString(1).trim()) / 10000;
-    }
+    return c.getMetaData().getDatabaseMajorVersion();
   }
 
   /**

@@ -4,6 +4,9 @@ import computectl.metrics.StartupMetrics;
 import computectl.pageserver.Basebackup;
 import computectl.postgres.ConfigWriter;
 import computectl.postgres.JdbcConnector;
+import computectl.reconcile.CatalogSnapshot;
+import computectl.reconcile.PlanParams;
+import computectl.reconcile.Planner;
 import computectl.spec.ComputeMode;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
@@ -30,9 +33,10 @@ import java.util.stream.Stream;
 /**
  * Runs the start's own code while a pooled compute waits in Empty, so that the start after {@code
  * /configure} finds it loaded, linked and compiled instead of running it interpreted for the first
- * time: a spec parsed and validated, a postgresql.conf written, a generated archive fetched over
- * the wire protocol from an in-process peer ({@link WarmupPeer}), gunzipped and untarred, and a
- * JDBC connection and query against the same peer. A few rounds, so the JIT compiles the loops.
+ * time: a spec parsed, validated and planned, a postgresql.conf written, a generated archive
+ * fetched over the wire protocol from an in-process peer ({@link WarmupPeer}), gunzipped and
+ * untarred, and a JDBC connection and query against the same peer. A few rounds, so the JIT
+ * compiles the loops.
  *
  * <p>It touches neither PGDATA nor any other process: everything goes into a scratch directory of
  * its own ({@link #defaultScratchParent}), removed when it ends, and its only peer is in this
@@ -157,6 +161,13 @@ public final class StartPathWarmup implements AutoCloseable {
     Path datadir = Files.createDirectories(dir.resolve("data"));
     ParsedSpec spec = SpecValidator.validate(SpecParser.parseSpec(WarmupSpec.json(port, TOKEN)));
     ConfigWriter.write(datadir, spec.spec(), ConfigWriter.Options.forThisHost(port, false));
+    // The spec's roles and databases planned against an empty catalog: what the start runs
+    // between reading the catalog and its first statement.
+    Planner.plan(
+            spec.spec(),
+            new CatalogSnapshot(Map.of(), Map.of()),
+            new PlanParams(15, "postgres", false))
+        .statements();
     checkCancelled();
     new Basebackup(Duration.ofSeconds(5), Duration.ofSeconds(5), 0)
         .fetch(spec, LSN, ComputeMode.PRIMARY, datadir, new StartupMetrics(), Sleeper.REAL);
