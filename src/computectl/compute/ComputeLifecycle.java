@@ -285,7 +285,7 @@ public final class ComputeLifecycle implements AutoCloseable {
               () -> {
                 node.setStatus(ComputeStatus.INIT);
                 configurator.start();
-                flow.start(node.spec());
+                flow.start(node.spec(), warmup == null && warmupRounds(cfg.env()) > 0);
               });
       return true;
     } catch (ComputeCtlException e) {

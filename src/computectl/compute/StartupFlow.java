@@ -20,6 +20,7 @@ import computectl.util.Log;
 import computectl.util.LogSpan;
 import computectl.util.Setting;
 import computectl.util.Sleeper;
+import computectl.warmup.StartPathWarmup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -56,7 +57,12 @@ final class StartupFlow {
     return postgres;
   }
 
-  void start(ParsedSpec ps) {
+  /**
+   * The start. {@code warmSqlBesidePostgres}: nothing warmed the start's code in Empty (a spec
+   * file), so the spec and SQL part of the warm-up runs while Postgres starts, on the core that
+   * wait leaves idle; it is cancelled, without waiting, when Postgres is ready.
+   */
+  void start(ParsedSpec ps, boolean warmSqlBesidePostgres) {
     ComputeSpec spec = ps.spec();
     Log.info(
         "starting compute for project "
@@ -73,25 +79,47 @@ final class StartupFlow {
     preStart.run(
         ps, () -> LogSpan.enterChildOf(startSpan, "prepare_pgdata").run(() -> prepareDataDir(ps)));
     Instant pgStart = node.clock().instant();
-    LogSpan.enter("start_postgres")
-        .run(
-            () -> {
-              postgres = PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
-              LogSpan.enter("wait_for_postgres", LogSpan.Field.bare("pgdata", cfg.pgdata()))
-                  .run(postgres::waitReady);
-            });
-    Log.info("PostgreSQL is now running, continuing to configure it");
-    Instant configTime = node.clock().instant();
-    if (spec.mode().isPrimary()) {
-      LogSpan.enter("configure_as_primary").run(() -> applier.configureAsPrimary(ps));
+    StartPathWarmup sqlWarmup =
+        warmSqlBesidePostgres && spec.mode().isPrimary() ? StartPathWarmup.startSqlOnly() : null;
+    Instant configTime;
+    Instant end;
+    try {
+      startPostgres(spec, sqlWarmup);
+      Log.info("PostgreSQL is now running, continuing to configure it");
+      configTime = node.clock().instant();
+      if (spec.mode().isPrimary()) {
+        LogSpan.enter("configure_as_primary").run(() -> applier.configureAsPrimary(ps));
+      }
+      end = node.clock().instant();
+    } finally {
+      if (sqlWarmup != null) {
+        sqlWarmup.close(); // cancelled when Postgres was ready: long over
+      }
     }
-    Instant end = node.clock().instant();
     StartupMetrics m = node.metrics();
     m.set(Field.START_POSTGRES_MS, millis(pgStart, configTime));
     m.set(Field.CONFIG_MS, millis(configTime, end));
     m.set(Field.TOTAL_STARTUP_MS, millis(node.state().startTime(), end));
     node.setStatus(ComputeStatus.RUNNING);
     Log.info("compute start finished: " + m.toJson() + ", postmaster pid " + postgres.pid());
+  }
+
+  /** Starts Postgres and waits until it is ready; then cancels {@code sqlWarmup}, if any. */
+  private void startPostgres(ComputeSpec spec, StartPathWarmup sqlWarmup) {
+    try {
+      LogSpan.enter("start_postgres")
+          .run(
+              () -> {
+                postgres =
+                    PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
+                LogSpan.enter("wait_for_postgres", LogSpan.Field.bare("pgdata", cfg.pgdata()))
+                    .run(postgres::waitReady);
+              });
+    } finally {
+      if (sqlWarmup != null) {
+        sqlWarmup.cancel();
+      }
+    }
   }
 
   /** PGDATA from scratch, then the basebackup at the LSN the mode calls for (behaviour.md 5.3). */

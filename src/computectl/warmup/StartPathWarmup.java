@@ -52,7 +52,10 @@ public final class StartPathWarmup implements AutoCloseable {
   private static final Lsn LSN = Lsn.parse("0/2000100");
 
   private final int rounds;
+
+  /** Where the rounds' scratch directories go; null: the SQL part only ({@link #startSqlOnly}). */
   private final Path scratchParent;
+
   private final Thread thread;
   private volatile boolean cancelled;
   private volatile WarmupPeer peer;
@@ -83,6 +86,17 @@ public final class StartPathWarmup implements AutoCloseable {
       return shm;
     }
     return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  /**
+   * One round of the spec and SQL part alone (no archive, no files), for a start that had no wait
+   * in Empty (a spec file): its caller runs it beside the Postgres start, whose wait leaves a core
+   * idle, and cancels it when Postgres is ready.
+   */
+  public static StartPathWarmup startSqlOnly() {
+    StartPathWarmup w = new StartPathWarmup(1, null);
+    w.thread.start();
+    return w;
   }
 
   /** Starts warming up on its own thread, in a scratch directory under {@code scratchParent}. */
@@ -120,9 +134,14 @@ public final class StartPathWarmup implements AutoCloseable {
     long t0 = System.nanoTime();
     Path scratch = null;
     String outcome = "done";
+    boolean sqlOnly = scratchParent == null;
+    // What cancels it: leaving Empty (a request), or for the SQL part alone, Postgres being ready.
+    String stopped = sqlOnly ? "stopped: Postgres is ready" : "stopped by a request";
     try {
-      scratch = Files.createTempDirectory(scratchParent, "compute_ctl-warmup-");
-      byte[] archive = WarmupArchive.gzipped();
+      if (!sqlOnly) {
+        scratch = Files.createTempDirectory(scratchParent, "compute_ctl-warmup-");
+      }
+      byte[] archive = sqlOnly ? new byte[0] : WarmupArchive.gzipped();
       try (WarmupPeer p = WarmupPeer.start(archive)) {
         peer = p;
         if (cancelled) {
@@ -130,14 +149,19 @@ public final class StartPathWarmup implements AutoCloseable {
         }
         Log.muteThisThread(true);
         for (int i = 0; i < rounds && !cancelled; i++) {
-          round(p.port(), scratch.resolve("round-" + i));
+          if (sqlOnly) {
+            spec(p.port());
+            sql(p.port());
+          } else {
+            round(p.port(), scratch.resolve("round-" + i));
+          }
           roundsDone.incrementAndGet();
         }
       }
-      outcome = cancelled ? "stopped by a request" : "done";
+      outcome = cancelled ? stopped : "done";
     } catch (IOException | SQLException | RuntimeException e) {
       // The thread's boundary: a warm-up that fails costs nothing but its benefit.
-      outcome = cancelled ? "stopped by a request" : "failed (" + e + ")";
+      outcome = cancelled ? stopped : "failed (" + e + ")";
     } finally {
       Log.muteThisThread(false);
       if (scratch != null) {
@@ -146,6 +170,7 @@ public final class StartPathWarmup implements AutoCloseable {
     }
     Log.info(
         "start path warm-up "
+            + (sqlOnly ? "(spec and SQL) " : "")
             + outcome
             + " after "
             + roundsDone.get()
@@ -159,18 +184,31 @@ public final class StartPathWarmup implements AutoCloseable {
   /** One pass over the start's code: spec, configuration, basebackup, SQL. */
   private void round(int port, Path dir) throws IOException, SQLException {
     Path datadir = Files.createDirectories(dir.resolve("data"));
-    ParsedSpec spec = SpecValidator.validate(SpecParser.parseSpec(WarmupSpec.json(port, TOKEN)));
+    ParsedSpec spec = spec(port);
     ConfigWriter.write(datadir, spec.spec(), ConfigWriter.Options.forThisHost(port, false));
-    // The spec's roles and databases planned against an empty catalog: what the start runs
-    // between reading the catalog and its first statement.
+    checkCancelled();
+    new Basebackup(Duration.ofSeconds(5), Duration.ofSeconds(5), 0)
+        .fetch(spec, LSN, ComputeMode.PRIMARY, datadir, new StartupMetrics(), Sleeper.REAL);
+    sql(port);
+    deleteTree(dir);
+  }
+
+  /**
+   * The spec parsed and validated, and its roles and databases planned against an empty catalog:
+   * what the start runs between reading the catalog and its first statement.
+   */
+  private static ParsedSpec spec(int port) {
+    ParsedSpec spec = SpecValidator.validate(SpecParser.parseSpec(WarmupSpec.json(port, TOKEN)));
     Planner.plan(
             spec.spec(),
             new CatalogSnapshot(Map.of(), Map.of()),
             new PlanParams(15, "postgres", false))
         .statements();
-    checkCancelled();
-    new Basebackup(Duration.ofSeconds(5), Duration.ofSeconds(5), 0)
-        .fetch(spec, LSN, ComputeMode.PRIMARY, datadir, new StartupMetrics(), Sleeper.REAL);
+    return spec;
+  }
+
+  /** A JDBC connection and query to the peer. */
+  private void sql(int port) throws SQLException {
     checkCancelled();
     JdbcConnector jdbc =
         new JdbcConnector("127.0.0.1", port, "cloud_admin", TOKEN, "postgres", Map.of());
@@ -181,7 +219,6 @@ public final class StartPathWarmup implements AutoCloseable {
         rs.getString(1);
       }
     }
-    deleteTree(dir);
   }
 
   private void checkCancelled() {

@@ -121,4 +121,32 @@ class ComputeWarmup_Test {
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());
     }
   }
+
+  /**
+   * A start from a spec file had no wait in Empty: the spec and SQL part of the warm-up runs beside
+   * the Postgres start instead, and is over (done, or stopped when Postgres was ready) by the time
+   * the compute is Running; with the warm-up turned off, it does not run.
+   */
+  @Test
+  void specFileStartWarmsSqlBesidePostgres() throws Exception {
+    for (String rounds : List.of("3", "0")) {
+      ComputeFixture.Node node = ComputeFixture.newNode();
+      try (ComputeCtlProcess cc =
+          fx.start(
+              node,
+              ComputeFixture.write(fx.spec(node).role("alice", null)),
+              List.of(),
+              Map.of("COMPUTE_CTL_WARMUP_ROUNDS", rounds))) {
+        cc.awaitStatus(s -> s.contains("\"status\":\"running\""), Duration.ofMinutes(2));
+        boolean ran =
+            Pattern.compile(
+                    "start path warm-up \\(spec and SQL\\) (done|stopped: Postgres is ready)")
+                .matcher(cc.log())
+                .find();
+        assertEquals(!rounds.equals("0"), ran, "rounds " + rounds + ":\n" + cc.log());
+        assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
+        assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());
+      }
+    }
+  }
 }

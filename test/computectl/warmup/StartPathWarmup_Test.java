@@ -56,6 +56,15 @@ class StartPathWarmup_Test {
     assertTrue(isEmpty(scratchParent), "scratch directory left behind");
   }
 
+  /** The start from a spec file runs this beside the Postgres start: one round, no files. */
+  @Test
+  void sqlOnly_runsOneRoundOfSpecAndSql() throws Exception {
+    StartPathWarmup w = StartPathWarmup.startSqlOnly();
+    awaitRounds(w, 1);
+    w.close();
+    assertEquals(1, w.roundsDone());
+  }
+
   @Test
   void cancelStopsItMidWayAndItCleansUp() throws Exception {
     StartPathWarmup w = StartPathWarmup.start(100_000, scratchParent);
