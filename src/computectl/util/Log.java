@@ -90,6 +90,12 @@ public final class Log {
 
   private static final ThreadLocal<Boolean> MUTED = ThreadLocal.withInitial(() -> false);
 
+  /** The level right-aligned in five columns, as upstream writes it (no String.format: slow). */
+  private static String padded(Level level) {
+    String name = level.name();
+    return name.length() >= 5 ? name : " ".repeat(5 - name.length()) + name;
+  }
+
   public static void log(Level level, String msg) {
     if (level.compareTo(threshold) < 0 || MUTED.get()) {
       return;
@@ -99,9 +105,9 @@ public final class Log {
     String line =
         format == Format.JSON
             ? json(Instant.now(), level, thread, spans, msg)
-            : Instant.now()
+            : LogTime.format(Instant.now())
                 + " "
-                + String.format("%5s", level)
+                + padded(level)
                 + " "
                 + (spans.isEmpty() ? "" : spans + ": ")
                 + msg;
@@ -134,7 +140,7 @@ public final class Log {
   /** Every line has the same keys; {@code spans} (the text form's span scope) may be empty. */
   static String json(Instant time, Level level, String thread, String spans, String msg) {
     return new JsonObject()
-        .add("timestamp", time.toString())
+        .add("timestamp", LogTime.format(time))
         .add("level", level.name())
         .add("thread", thread)
         .add("spans", spans)
