@@ -55,8 +55,9 @@ final class FootprintBench {
                 Stats.of(List.of(jar / 1024.0)),
                 null,
                 null,
-                "<= 300 KB",
-                jar <= 300_000,
+                // The limit RuntimeImageJars_Test holds the build to and README states.
+                "< 500 KB",
+                jar < 500_000,
                 java.util.Map.of())
             .detail("bytes", jar)
             .detail("all_our_jars_bytes", ours));
