@@ -7,6 +7,7 @@ import computectl.postgres.JdbcConnector;
 import computectl.reconcile.CatalogSnapshot;
 import computectl.reconcile.PlanParams;
 import computectl.reconcile.Planner;
+import computectl.safekeeper.SafekeeperStatusCheck;
 import computectl.spec.ComputeMode;
 import computectl.spec.Lsn;
 import computectl.spec.ParsedSpec;
@@ -33,10 +34,10 @@ import java.util.stream.Stream;
 /**
  * Runs the start's own code while a pooled compute waits in Empty, so that the start after {@code
  * /configure} finds it loaded, linked and compiled instead of running it interpreted for the first
- * time: a spec parsed, validated and planned, a postgresql.conf written, a generated archive
- * fetched over the wire protocol from an in-process peer ({@link WarmupPeer}), gunzipped and
- * untarred, and a JDBC connection and query against the same peer. A few rounds, so the JIT
- * compiles the loops.
+ * time: a spec parsed, validated and planned, a postgresql.conf written, the fast safekeeper check
+ * and a generated archive fetched over the wire protocol from an in-process peer ({@link
+ * WarmupPeer}), the archive gunzipped and untarred, and a JDBC connection and query against the
+ * same peer. A few rounds, so the JIT compiles the loops.
  *
  * <p>It touches neither PGDATA nor any other process: everything goes into a scratch directory of
  * its own ({@link #defaultScratchParent}), removed when it ends, and its only peer is in this
@@ -186,6 +187,10 @@ public final class StartPathWarmup implements AutoCloseable {
     Path datadir = Files.createDirectories(dir.resolve("data"));
     ParsedSpec spec = spec(port);
     ConfigWriter.write(datadir, spec.spec(), ConfigWriter.Options.forThisHost(port, false));
+    checkCancelled();
+    // The fast safekeeper check, against the peer: it answers TIMELINE_STATUS with a row that is
+    // not a timeline's, so the check ends as "run the full sync", as with no safekeeper at all.
+    new SafekeeperStatusCheck().check(spec, new StartupMetrics());
     checkCancelled();
     new Basebackup(Duration.ofSeconds(5), Duration.ofSeconds(5), 0)
         .fetch(spec, LSN, ComputeMode.PRIMARY, datadir, new StartupMetrics(), Sleeper.REAL);

@@ -44,7 +44,7 @@ final class WarmupSpec {
         .add("tenant_id", "00000000000000000000000000000001")
         .add("timeline_id", "00000000000000000000000000000002")
         .add("pageserver_connstring", "host=127.0.0.1 port=" + peerPort + " sslmode=disable")
-        .add("safekeeper_connstrings", new JsonArray().add("127.0.0.1:1"))
+        .add("safekeeper_connstrings", new JsonArray().add("127.0.0.1:" + peerPort))
         .add("storage_auth_token", token)
         .add("cluster", cluster)
         .toString();
