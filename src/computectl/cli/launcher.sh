@@ -5,13 +5,13 @@
 # JVM flags (measured by `make bench`, see README "Performance"):
 # - SerialGC, C1 only, small initial heap: a control process with little garbage; it starts faster
 #   and stays smaller than with the defaults sized for a server.
-# - Min/MaxHeapFreeRatio 20/30: after a full collection the heap keeps 20 to 30% free. At most
-#   30%: after the collections compute_ctl runs once the compute is Running, the heap shrinks and
-#   returns the start's garbage. At least 20%: with 10% (before) the start's allocations filled
-#   the old generation again and forced a full collection (about 9 ms) into most pooled starts.
-#   In make bench 20% took the pooled basebackup phase from about 73 to 65 ms; 30% did as much
-#   but also sped up the HTTP baseline (a bare JDK server run with these flags) more than
-#   compute_ctl, whose /status ratio fell to 0.71 to 0.80 against its 0.8 target.
+# - Min/MaxHeapFreeRatio 10/30: after the full collections compute_ctl runs once the compute is
+#   Running (the start's garbage), the heap shrinks and returns the memory (RSS idle in Running
+#   67.5 -> 65.6 MiB in make bench). A minimum of 20 or 30% ended the full collection (about
+#   9 ms) that the start's allocations cause in most pooled starts (pooled basebackup phase about
+#   73 -> 65 ms), but it sped up the HTTP bench's baseline, a bare JDK server run with these
+#   flags, more than compute_ctl: /status fell from about 0.85 to 0.71..0.80 of it, against a
+#   target of 0.8 (make bench, six runs).
 # - MALLOC_ARENA_MAX=2 and TrimNativeHeapInterval=1000: glibc gives each thread that allocates
 #   its own malloc arena (up to 8 per core), and what is freed there stays with the process; two
 #   arenas, and a malloc_trim every second by a JVM thread, hand it back (anonymous RSS idle in
@@ -43,7 +43,7 @@ elif [ -f "$bin/../lib/server/app.jsa" ]; then
   share=-XX:SharedArchiveFile=$bin/../lib/server/app.jsa
 fi
 export MALLOC_ARENA_MAX=2
-exec "$bin/java" @RUNTIME_FLAGS@ -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=30 \
+exec "$bin/java" @RUNTIME_FLAGS@ -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
   -Xms8m -Xmx256m -XX:TrimNativeHeapInterval=1000 -XX:MaxMetaspaceSize=128m -XX:CompressedClassSpaceSize=64m -XX:ReservedCodeCacheSize=48m -Xss512k \
   -XX:-UsePerfData -Dsun.net.httpserver.nodelay=true \
   '-Xlog:cds*=off' -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 ${share:+"$share"} \

@@ -92,8 +92,12 @@ public final class Log {
 
   /** The level right-aligned in five columns, as upstream writes it (no String.format: slow). */
   private static String padded(Level level) {
-    String name = level.name();
-    return name.length() >= 5 ? name : " ".repeat(5 - name.length()) + name;
+    return switch (level) {
+      case DEBUG -> "DEBUG";
+      case INFO -> " INFO";
+      case WARN -> " WARN";
+      case ERROR -> "ERROR";
+    };
   }
 
   public static void log(Level level, String msg) {
