@@ -10,8 +10,8 @@
 #   67.5 -> 65.6 MiB in make bench). A minimum of 20 or 30% ended the full collection (about
 #   9 ms) that the start's allocations cause in most pooled starts (pooled basebackup phase about
 #   73 -> 65 ms), but it sped up the HTTP bench's baseline, a bare JDK server run with these
-#   flags, more than compute_ctl: /status fell from about 0.85 to 0.71..0.80 of it, against a
-#   target of 0.8 (make bench, six runs).
+#   flags, more than compute_ctl: /status was 0.71 to 0.91 of it in seven runs, four of them
+#   under its target of 0.8, against 0.84 to 0.90 in four runs with 10% (make bench).
 # - MALLOC_ARENA_MAX=2 and TrimNativeHeapInterval=1000: glibc gives each thread that allocates
 #   its own malloc arena (up to 8 per core), and what is freed there stays with the process; two
 #   arenas, and a malloc_trim every second by a JVM thread, hand it back (anonymous RSS idle in
