@@ -12,6 +12,9 @@ LIB=deps/lib
 # whose call sites are each linked at first use (method handles spun at run time, which no
 # class-data archive holds): tens of milliseconds of every start (see README "Performance").
 JAVAC_FLAGS=(--release 17 -Xlint:all -Werror -encoding UTF-8 -XDstringConcat=inline)
+# The same without -Werror, for the two compilations that judge javac's warnings themselves.
+JAVAC_FLAGS_NO_WERROR=()
+for f in "${JAVAC_FLAGS[@]}"; do [[ "$f" == -Werror ]] || JAVAC_FLAGS_NO_WERROR+=("$f"); done
 # jlink modules: java.sql for the JDBC driver, java.naming/java.security.jgss/java.management are
 # referenced by the driver's optional features, jdk.httpserver and java.net.http for our HTTP
 # server and client, jdk.crypto.ec for TLS certificates, jdk.unsupported for sun.misc.Signal.
@@ -97,11 +100,8 @@ copy_resources() { # src-dir dest-dir: every non-Java file, keeping its path
 # any other output fails the build; the rest of src/ then builds with -Werror against it.
 SUN_API_SOURCE=src/computectl/util/SignalTrapHandler.java
 compile_sun_api() { # output directory
-  local log flags=() c
-  for c in "${JAVAC_FLAGS[@]}"; do
-    if [[ "$c" != -Werror ]]; then flags+=("$c"); fi
-  done
-  log=$(javac "${flags[@]}" -XDrawDiagnostics -d "$1" "$SUN_API_SOURCE" 2>&1) \
+  local log
+  log=$(javac "${JAVAC_FLAGS_NO_WERROR[@]}" -XDrawDiagnostics -d "$1" "$SUN_API_SOURCE" 2>&1) \
     || { echo "$log" >&2; die "javac failed on $SUN_API_SOURCE"; }
   if grep -v -e 'compiler\.warn\.sun\.proprietary: sun\.misc\.' -e '^[0-9]* warnings*$' <<<"$log" | grep -q .; then
     echo "$log" >&2
@@ -340,16 +340,14 @@ EP_OFF=(
   ThreadPriorityCheck
 )
 step_lint() {
-  local out="$BUILD/lint-classes" ep_args="-Xplugin:ErrorProne" c jflags=() flags=()
+  local out="$BUILD/lint-classes" ep_args="-Xplugin:ErrorProne" c jflags=()
   for c in "${EP_OFF[@]}"; do ep_args="$ep_args -Xep:$c:OFF"; done
   for c in "${JDK_COMPILER_EXPORTS[@]}"; do jflags+=("-J$c"); done
   jflags+=(-J--add-opens=jdk.compiler/com.sun.tools.javac.code=ALL-UNNAMED
     -J--add-opens=jdk.compiler/com.sun.tools.javac.comp=ALL-UNNAMED)
   # Without -Werror: javac's -Werror stops Error Prone at its first finding, and lint is to list
   # them all; a warning in the log fails the step below instead.
-  for c in "${JAVAC_FLAGS[@]}"; do
-    if [[ "$c" != -Werror ]]; then flags+=("$c"); fi
-  done
+  local flags=("${JAVAC_FLAGS_NO_WERROR[@]}")
   # checker-qual: the JDBC driver's annotations, which Error Prone reads (see deps/deps.txt).
   local dev ep_path annotations
   dev=$(jars_of dev | tr ':' '\n')

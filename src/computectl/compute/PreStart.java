@@ -86,10 +86,8 @@ final class PreStart implements AutoCloseable {
       try {
         tasks.get(0).call();
         return;
-      } catch (ComputeCtlException e) {
-        throw e;
       } catch (Exception e) {
-        throw new ComputeCtlException("pre-start task failed: " + e, e);
+        throw failed(e);
       }
     }
     ExecutorService pool = namedPool(tasks.size());
@@ -101,15 +99,20 @@ final class PreStart implements AutoCloseable {
         done.take().get();
       }
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof ComputeCtlException c
-          ? c
-          : new ComputeCtlException("pre-start task failed: " + e.getCause(), e.getCause());
+      throw failed(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ComputeCtlException("interrupted while preparing the compute", e);
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** A task's failure as the start reports it: our own errors as they are. */
+  private static ComputeCtlException failed(Throwable cause) {
+    return cause instanceof ComputeCtlException c
+        ? c
+        : new ComputeCtlException("pre-start task failed: " + cause, cause);
   }
 
   private static Void run(Runnable r) {

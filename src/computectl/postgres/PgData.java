@@ -131,14 +131,6 @@ public final class PgData {
   static final String DYNSHMEM_STAGED = "compute_ctl_dynshmem.link";
 
   /**
-   * Replaces the empty directory {@code pg_dynshmem} with a symlink to {@code /dev/shm/}, so that
-   * mmap-type dynamic shared memory lives in RAM-backed files (behaviour.md 5.3 step 6).
-   */
-  public static void replaceDynshmem(Path pgdata) {
-    replaceDynshmem(pgdata, stageDynshmem(pgdata));
-  }
-
-  /**
    * Starts making the {@code pg_dynshmem} symlink under a staging name in PGDATA, for {@link
    * #replaceDynshmem(Path, Future)} to put in place. The start calls this before the basebackup:
    * the link needs an {@code ln} process (java.nio would drop the target's trailing slash, which
@@ -153,7 +145,11 @@ public final class PgData {
     return link;
   }
 
-  /** Waits for {@code staging} from {@link #stageDynshmem}, then swaps the directory for it. */
+  /**
+   * Replaces the empty directory {@code pg_dynshmem} with a symlink to {@code /dev/shm/}, so that
+   * mmap-type dynamic shared memory lives in RAM-backed files (behaviour.md 5.3 step 6): waits for
+   * {@code staging} from {@link #stageDynshmem}, then swaps the directory for its link.
+   */
   public static void replaceDynshmem(Path pgdata, Future<Void> staging) {
     Path staged = pgdata.resolve(DYNSHMEM_STAGED);
     Path dynshmem = pgdata.resolve("pg_dynshmem");

@@ -184,8 +184,7 @@ final class FileWriteQueue implements AutoCloseable {
   private void writeSparse(Write w) throws IOException {
     byte[] buf = w.buf();
     int runStart = 0;
-    int i = 0;
-    for (; i + HOLE_BLOCK <= w.len(); i += HOLE_BLOCK) {
+    for (int i = 0; i + HOLE_BLOCK <= w.len(); i += HOLE_BLOCK) {
       if (Arrays.mismatch(buf, i, i + HOLE_BLOCK, ZERO_BLOCK, 0, HOLE_BLOCK) < 0) {
         if (runStart < i) {
           writeFully(

@@ -90,7 +90,7 @@ class PgData_Test {
   @Test
   void replaceDynshmem_linksToDevShmWithTrailingSlash() throws Exception {
     Files.createDirectories(pgdata.resolve("pg_dynshmem"));
-    PgData.replaceDynshmem(pgdata);
+    PgData.replaceDynshmem(pgdata, PgData.stageDynshmem(pgdata));
     Path link = pgdata.resolve("pg_dynshmem");
     assertTrue(Files.isSymbolicLink(link));
     Process readlink = new ProcessBuilder("readlink", link.toString()).start();
@@ -122,7 +122,9 @@ class PgData_Test {
   void replaceDynshmem_refusesANonEmptyDirectory() throws Exception {
     Files.createDirectories(pgdata.resolve("pg_dynshmem"));
     Files.writeString(pgdata.resolve("pg_dynshmem/seg"), "x");
-    PgException e = assertThrows(PgException.class, () -> PgData.replaceDynshmem(pgdata));
+    PgException e =
+        assertThrows(
+            PgException.class, () -> PgData.replaceDynshmem(pgdata, PgData.stageDynshmem(pgdata)));
     assertEquals(
         "cannot replace " + pgdata.resolve("pg_dynshmem") + ": directory not empty",
         e.getMessage());
@@ -131,7 +133,9 @@ class PgData_Test {
   @Test
   void replaceDynshmem_refusesAMissingDirectory() throws Exception {
     Files.createDirectories(pgdata);
-    PgException e = assertThrows(PgException.class, () -> PgData.replaceDynshmem(pgdata));
+    PgException e =
+        assertThrows(
+            PgException.class, () -> PgData.replaceDynshmem(pgdata, PgData.stageDynshmem(pgdata)));
     assertEquals(
         "cannot replace " + pgdata.resolve("pg_dynshmem") + ": it does not exist", e.getMessage());
   }
