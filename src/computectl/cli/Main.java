@@ -42,7 +42,6 @@ public final class Main {
       return ExitCode.OK.code();
     }
     Log.setFormat("json".equals(args.logFormat()) ? Log.Format.JSON : Log.Format.TEXT);
-    BootWarmup.start();
     try {
       return new ComputeCtlLauncher(args, env).run();
     } catch (UsageException e) {

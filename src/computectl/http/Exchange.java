@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
+import computectl.util.UtcTime;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +26,6 @@ import java.util.Map;
  * length; HEAD and 1xx/204/304 answers carry none).
  */
 final class Exchange extends HttpExchange {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
-          .withZone(ZoneOffset.UTC);
   private static final int CHUNK = 16 * 1024;
 
   private final ClientConnection connection;
@@ -110,7 +106,7 @@ final class Exchange extends HttpExchange {
     } else if (http10) {
       responseHeaders.set("Connection", "keep-alive");
     }
-    responseHeaders.set("Date", DATE.format(Instant.now()));
+    responseHeaders.set("Date", UtcTime.httpDate(Instant.now()));
     if (noBody) {
       if (!head.method().equals("HEAD") && rCode >= 200 && rCode != 204 && rCode != 304) {
         responseHeaders.set("Content-length", "0");

@@ -7,6 +7,7 @@ import computectl.util.Log;
 import computectl.util.LogSpan;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Dispatches a server's requests (behaviour.md 9.1 to 9.4): request id, one log line in and one
@@ -65,10 +66,23 @@ final class Router implements HttpHandler {
     return span;
   }
 
+  /**
+   * A random (version 4) UUID for a request that brought no id of its own. The id only ties the
+   * request's log lines and its answer together, so it comes from ThreadLocalRandom instead of the
+   * SecureRandom behind {@link UUID#randomUUID}, whose first use cost about 10 ms of CPU at boot
+   * (make bench, boot).
+   */
+  static String newRequestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long high = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
+    long low = (r.nextLong() & ~(3L << 62)) | (2L << 62); // variant 2 (RFC 9562)
+    return new UUID(high, low).toString();
+  }
+
   private void handleInSpan(HttpExchange exchange) {
     long start = System.nanoTime();
     String given = exchange.getRequestHeaders().getFirst(ApiRequest.REQUEST_ID);
-    String requestId = given != null ? given : UUID.randomUUID().toString();
+    String requestId = given != null ? given : newRequestId();
     ApiRequest request = new ApiRequest(exchange, requestId);
     String method = exchange.getRequestMethod();
     // The scraper polls /metrics: its lines go to debug, as upstream's do.

@@ -109,7 +109,7 @@ public final class Log {
     String line =
         format == Format.JSON
             ? json(Instant.now(), level, thread, spans, msg)
-            : LogTime.format(Instant.now())
+            : UtcTime.iso(Instant.now())
                 + " "
                 + padded(level)
                 + " "
@@ -144,7 +144,7 @@ public final class Log {
   /** Every line has the same keys; {@code spans} (the text form's span scope) may be empty. */
   static String json(Instant time, Level level, String thread, String spans, String msg) {
     return new JsonObject()
-        .add("timestamp", LogTime.format(time))
+        .add("timestamp", UtcTime.iso(time))
         .add("level", level.name())
         .add("thread", thread)
         .add("spans", spans)
