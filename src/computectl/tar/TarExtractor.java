@@ -61,6 +61,8 @@ public final class TarExtractor {
   private final FileTime now = FileTime.fromMillis(System.currentTimeMillis());
   private long entries;
   private long bytes;
+  private int lastCreateBits = -1;
+  private FileAttribute<Set<PosixFilePermission>> lastCreateMode;
 
   private TarExtractor(Path dest, ExtractLimits limits, FileWriteQueue writer) {
     this.dest = dest;
@@ -209,8 +211,7 @@ public final class TarExtractor {
     if (directories.contains(target)) {
       throw TarException.entry(e.path(), "cannot replace directory with a file");
     }
-    FileAttribute<Set<PosixFilePermission>> perms =
-        PosixFilePermissions.asFileAttribute(permissions(e.mode()));
+    FileAttribute<Set<PosixFilePermission>> perms = createMode(e.mode());
     try {
       return FileChannel.open(target, CREATE_FILE, perms);
     } catch (FileAlreadyExistsException exists) {
@@ -219,6 +220,20 @@ public final class TarExtractor {
     } catch (IOException io) {
       throw TarException.entry(e.path(), "cannot create file: " + io.getMessage(), io);
     }
+  }
+
+  /**
+   * The creation attribute for {@code mode}, kept for the next file: nearly all of an archive's
+   * files share one mode, and building the set and attribute anew is work a cold start would run
+   * interpreted for every file.
+   */
+  private FileAttribute<Set<PosixFilePermission>> createMode(int mode) {
+    int bits = mode & 0777;
+    if (bits != lastCreateBits) {
+      lastCreateMode = PosixFilePermissions.asFileAttribute(permissions(bits));
+      lastCreateBits = bits;
+    }
+    return lastCreateMode;
   }
 
   /** Fills whole buffers, so each write system call moves up to 256 KiB. */

@@ -206,9 +206,7 @@ public final class TarReader {
   }
 
   private TarEntry entry(char typeFlag, long headerSize, PendingNames pending, long headerOffset) {
-    Map<String, String> pax = new HashMap<>(globalPax);
-    pax.putAll(pending.pax);
-    pax.values().removeIf(String::isEmpty);
+    Map<String, String> pax = records(pending.pax);
     String path =
         pax.getOrDefault(
             "path", pending.longName != null ? pending.longName : headerPath(headerOffset));
@@ -232,10 +230,37 @@ public final class TarReader {
       throw TarException.entry(path, "size " + size + " is negative");
     }
     TarEntry.Type type = typeOf(typeFlag, path);
-    if (pax.keySet().stream().anyMatch(k -> k.startsWith("GNU.sparse."))) {
+    if (hasSparseRecord(pax)) {
       type = TarEntry.Type.OTHER; // the body is a sparse map, not the file content
     }
     return new TarEntry(path, type, mode, size, mtime, isLink(type) ? link : "");
+  }
+
+  /**
+   * The pax records that apply to the entry: the global ones, overridden by its own, less those an
+   * empty value deletes. Most archives have none: no maps are built then.
+   */
+  private Map<String, String> records(Map<String, String> own) {
+    if (globalPax.isEmpty() && own.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> pax = new HashMap<>(globalPax);
+    pax.putAll(own);
+    pax.values().removeIf(String::isEmpty);
+    return pax;
+  }
+
+  /**
+   * A plain loop, not a stream: this runs for every entry, and a cold start runs it interpreted,
+   * where a stream pipeline costs dozens of calls even over an empty map.
+   */
+  private static boolean hasSparseRecord(Map<String, String> pax) {
+    for (String key : pax.keySet()) {
+      if (key.startsWith("GNU.sparse.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isLink(TarEntry.Type type) {
