@@ -12,11 +12,6 @@
 #   73 -> 65 ms), but it sped up the HTTP bench's baseline, a bare JDK server run with these
 #   flags, more than compute_ctl: /status was 0.71 to 0.91 of it in seven runs, four of them
 #   under its target of 0.8, against 0.84 to 0.90 in four runs with 10% (make bench).
-# - PretenureSizeThreshold=128k: arrays of 128 KiB and more (the basebackup's 256 KiB stream and
-#   file-write buffers) are made in the old generation, where they would end up anyway, instead of
-#   filling the small young generation and being copied out of it: a cold start from a spec file
-#   ran 4 young collections instead of 6 (-Xlog:gc), and a cold extraction of the bench's 40 MB
-#   archive took about 131 instead of 141 ms (median of five each).
 # - MALLOC_ARENA_MAX=2 and TrimNativeHeapInterval=1000: glibc gives each thread that allocates
 #   its own malloc arena (up to 8 per core), and what is freed there stays with the process; two
 #   arenas, and a malloc_trim every second by a JVM thread, hand it back (anonymous RSS idle in
@@ -49,7 +44,7 @@ elif [ -f "$bin/../lib/server/app.jsa" ]; then
 fi
 export MALLOC_ARENA_MAX=2
 exec "$bin/java" @RUNTIME_FLAGS@ -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
-  -XX:PretenureSizeThreshold=128k -Xms8m -Xmx256m -XX:TrimNativeHeapInterval=1000 -XX:MaxMetaspaceSize=128m -XX:CompressedClassSpaceSize=64m -XX:ReservedCodeCacheSize=48m -Xss512k \
+  -Xms8m -Xmx256m -XX:TrimNativeHeapInterval=1000 -XX:MaxMetaspaceSize=128m -XX:CompressedClassSpaceSize=64m -XX:ReservedCodeCacheSize=48m -Xss512k \
   -XX:-UsePerfData -Dsun.net.httpserver.nodelay=true \
   '-Xlog:cds*=off' -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 ${share:+"$share"} \
   -cp "@CLASSPATH@" computectl.cli.Main "$@"
