@@ -14,34 +14,34 @@ final class ComputeSpecReader {
 
   static ComputeSpec computeSpec(JsonNode node) {
     StructFields f = new StructFields(node);
-    Double formatVersion = f.required("format_version", JsonNode::number);
-    String operationUuid = f.optional("operation_uuid", JsonNode::string);
+    Double formatVersion = f.required("format_version", JsonNode.NUMBER);
+    String operationUuid = f.optional("operation_uuid", JsonNode.STRING);
     List<Feature> features =
         f.withDefault("features", n -> n.list(ComputeSpecReader::feature), List.of());
-    Long swapSizeBytes = f.optional("swap_size_bytes", JsonNode::u64);
-    Long diskQuotaBytes = f.optional("disk_quota_bytes", JsonNode::u64);
-    Boolean disableLfcResizing = f.optional("disable_lfc_resizing", JsonNode::bool);
+    Long swapSizeBytes = f.optional("swap_size_bytes", JsonNode.U64);
+    Long diskQuotaBytes = f.optional("disk_quota_bytes", JsonNode.U64);
+    Boolean disableLfcResizing = f.optional("disable_lfc_resizing", JsonNode.BOOL);
     Cluster cluster = f.required("cluster", ComputeSpecReader::cluster);
     List<DeltaOp> deltaOperations =
         f.optional("delta_operations", n -> n.list(ComputeSpecReader::deltaOp));
-    Boolean skipPgCatalogUpdates = f.withDefault("skip_pg_catalog_updates", JsonNode::bool, false);
+    Boolean skipPgCatalogUpdates = f.withDefault("skip_pg_catalog_updates", JsonNode.BOOL, false);
     String tenantId = f.optional("tenant_id", ComputeSpecReader::hexId);
     String timelineId = f.optional("timeline_id", ComputeSpecReader::hexId);
-    String pageserverConnstring = f.optional("pageserver_connstring", JsonNode::string);
-    Long safekeepersGeneration = f.optional("safekeepers_generation", JsonNode::u32);
+    String pageserverConnstring = f.optional("pageserver_connstring", JsonNode.STRING);
+    Long safekeepersGeneration = f.optional("safekeepers_generation", JsonNode.U32);
     List<String> safekeeperConnstrings =
-        f.withDefault("safekeeper_connstrings", JsonNode::stringList, List.of());
+        f.withDefault("safekeeper_connstrings", JsonNode.STRING_LIST, List.of());
     ComputeMode mode = f.withDefault("mode", ComputeSpecReader::mode, ComputeMode.PRIMARY);
-    String storageAuthToken = f.optional("storage_auth_token", JsonNode::string);
+    String storageAuthToken = f.optional("storage_auth_token", JsonNode.STRING);
     RemoteExtSpec remoteExtensions =
         f.optional("remote_extensions", ComputeSpecReader::remoteExtensions);
-    var pgbouncerSettings = f.optional("pgbouncer_settings", JsonNode::stringMap);
-    Long shardStripeSize = f.optional("shard_stripe_size", JsonNode::u64);
+    var pgbouncerSettings = f.optional("pgbouncer_settings", JsonNode.STRING_MAP);
+    Long shardStripeSize = f.optional("shard_stripe_size", JsonNode.U64);
     LocalProxySpec localProxyConfig =
         f.optional("local_proxy_config", ComputeSpecReader::localProxy);
-    Long reconfigureConcurrency = f.withDefault("reconfigure_concurrency", JsonNode::u64, 1L);
+    Long reconfigureConcurrency = f.withDefault("reconfigure_concurrency", JsonNode.U64, 1L);
     Boolean dropSubscriptions =
-        f.withDefault("drop_subscriptions_before_start", JsonNode::bool, false);
+        f.withDefault("drop_subscriptions_before_start", JsonNode.BOOL, false);
     AuditLogLevel auditLogLevel =
         f.withDefault(
             "audit_log_level",
@@ -88,12 +88,12 @@ final class ComputeSpecReader {
 
   static Cluster cluster(JsonNode node) {
     StructFields f = new StructFields(node);
-    String clusterId = f.optional("cluster_id", JsonNode::string);
-    String name = f.optional("name", JsonNode::string);
-    String state = f.optional("state", JsonNode::string);
+    String clusterId = f.optional("cluster_id", JsonNode.STRING);
+    String name = f.optional("name", JsonNode.STRING);
+    String state = f.optional("state", JsonNode.STRING);
     List<Role> roles = f.required("roles", n -> n.list(ComputeSpecReader::role));
     List<Database> databases = f.required("databases", n -> n.list(ComputeSpecReader::database));
-    String postgresqlConf = f.optional("postgresql_conf", JsonNode::string);
+    String postgresqlConf = f.optional("postgresql_conf", JsonNode.STRING);
     List<GenericOption> settings = f.optional("settings", ComputeSpecReader::options);
     f.finish();
     return new Cluster(clusterId, name, state, roles, databases, postgresqlConf, settings);
@@ -101,8 +101,8 @@ final class ComputeSpecReader {
 
   static Role role(JsonNode node) {
     StructFields f = new StructFields(node);
-    String name = f.required("name", JsonNode::string);
-    String encryptedPassword = f.optional("encrypted_password", JsonNode::string);
+    String name = f.required("name", JsonNode.STRING);
+    String encryptedPassword = f.optional("encrypted_password", JsonNode.STRING);
     List<GenericOption> options = f.optional("options", ComputeSpecReader::options);
     f.finish();
     return new Role(name, encryptedPassword, options);
@@ -111,8 +111,8 @@ final class ComputeSpecReader {
   /** restrict_conn and invalid are never read from input, as upstream (skip_deserializing). */
   static Database database(JsonNode node) {
     StructFields f = new StructFields(node);
-    String name = f.required("name", JsonNode::string);
-    String owner = f.required("owner", JsonNode::string);
+    String name = f.required("name", JsonNode.STRING);
+    String owner = f.required("owner", JsonNode.STRING);
     List<GenericOption> options = f.optional("options", ComputeSpecReader::options);
     f.finish();
     return new Database(name, owner, options, false, false);
@@ -124,18 +124,18 @@ final class ComputeSpecReader {
 
   static GenericOption genericOption(JsonNode node) {
     StructFields f = new StructFields(node);
-    String name = f.required("name", JsonNode::string);
-    String value = f.optional("value", JsonNode::string);
-    String vartype = f.required("vartype", JsonNode::string);
+    String name = f.required("name", JsonNode.STRING);
+    String value = f.optional("value", JsonNode.STRING);
+    String vartype = f.required("vartype", JsonNode.STRING);
     f.finish();
     return new GenericOption(name, value, vartype);
   }
 
   static DeltaOp deltaOp(JsonNode node) {
     StructFields f = new StructFields(node);
-    String action = f.required("action", JsonNode::string);
-    String name = f.required("name", JsonNode::string);
-    String newName = f.optional("new_name", JsonNode::string);
+    String action = f.required("action", JsonNode.STRING);
+    String name = f.required("name", JsonNode.STRING);
+    String newName = f.optional("new_name", JsonNode.STRING);
     f.finish();
     return new DeltaOp(action, name, newName);
   }
@@ -192,9 +192,9 @@ final class ComputeSpecReader {
 
   static RemoteExtSpec remoteExtensions(JsonNode node) {
     StructFields f = new StructFields(node);
-    List<String> publicExtensions = f.optional("public_extensions", JsonNode::stringList);
-    List<String> customExtensions = f.optional("custom_extensions", JsonNode::stringList);
-    var libraryIndex = f.required("library_index", JsonNode::stringMap);
+    List<String> publicExtensions = f.optional("public_extensions", JsonNode.STRING_LIST);
+    List<String> customExtensions = f.optional("custom_extensions", JsonNode.STRING_LIST);
+    var libraryIndex = f.required("library_index", JsonNode.STRING_MAP);
     var extensionData = f.required("extension_data", n -> n.map(ComputeSpecReader::extensionData));
     f.finish();
     return new RemoteExtSpec(publicExtensions, customExtensions, libraryIndex, extensionData);
@@ -202,8 +202,8 @@ final class ComputeSpecReader {
 
   static RemoteExtSpec.ExtensionData extensionData(JsonNode node) {
     StructFields f = new StructFields(node);
-    var controlData = f.required("control_data", JsonNode::stringMap);
-    String archivePath = f.required("archive_path", JsonNode::string);
+    var controlData = f.required("control_data", JsonNode.STRING_MAP);
+    String archivePath = f.required("archive_path", JsonNode.STRING);
     f.finish();
     return new RemoteExtSpec.ExtensionData(controlData, archivePath);
   }
@@ -219,11 +219,11 @@ final class ComputeSpecReader {
 
   static LocalProxySpec.JwksSettings jwksSettings(JsonNode node) {
     StructFields f = new StructFields(node);
-    String id = f.required("id", JsonNode::string);
-    List<String> roleNames = f.required("role_names", JsonNode::stringList);
-    String jwksUrl = f.required("jwks_url", JsonNode::string);
-    String providerName = f.required("provider_name", JsonNode::string);
-    String jwtAudience = f.optional("jwt_audience", JsonNode::string);
+    String id = f.required("id", JsonNode.STRING);
+    List<String> roleNames = f.required("role_names", JsonNode.STRING_LIST);
+    String jwksUrl = f.required("jwks_url", JsonNode.STRING);
+    String providerName = f.required("provider_name", JsonNode.STRING);
+    String jwtAudience = f.optional("jwt_audience", JsonNode.STRING);
     f.finish();
     return new LocalProxySpec.JwksSettings(id, roleNames, jwksUrl, providerName, jwtAudience);
   }

@@ -75,15 +75,15 @@ final class ConfigReader {
    */
   static Jwk jwk(JsonNode node) {
     StructFields f = new StructFields(node);
-    f.optional("use", JsonNode::string);
-    f.optional("key_ops", JsonNode::stringList);
+    f.optional("use", JsonNode.STRING);
+    f.optional("key_ops", JsonNode.STRING_LIST);
     String alg = f.optional("alg", n -> n.variant(KEY_ALGORITHMS));
-    String kid = f.optional("kid", JsonNode::string);
-    f.optional("x5u", JsonNode::string);
-    f.optional("x5c", JsonNode::stringList);
-    f.optional("x5t", JsonNode::string);
-    f.optional("x5t#S256", JsonNode::string);
-    String kty = f.required("kty", JsonNode::string);
+    String kid = f.optional("kid", JsonNode.STRING);
+    f.optional("x5u", JsonNode.STRING);
+    f.optional("x5c", JsonNode.STRING_LIST);
+    f.optional("x5t", JsonNode.STRING);
+    f.optional("x5t#S256", JsonNode.STRING);
+    String kty = f.required("kty", JsonNode.STRING);
     f.finish();
     if (!KEY_TYPES.contains(kty)) {
       throw node.child("kty", null)
@@ -100,18 +100,18 @@ final class ConfigReader {
     switch (kty) {
       case "EC" -> {
         crv = f.required("crv", n -> n.variant(CURVES));
-        x = f.required("x", JsonNode::string);
-        f.required("y", JsonNode::string);
+        x = f.required("x", JsonNode.STRING);
+        f.required("y", JsonNode.STRING);
       }
       case "OKP" -> {
         crv = f.required("crv", n -> n.variant(CURVES));
-        x = f.required("x", JsonNode::string);
+        x = f.required("x", JsonNode.STRING);
       }
       case "RSA" -> {
-        f.required("n", JsonNode::string);
-        f.required("e", JsonNode::string);
+        f.required("n", JsonNode.STRING);
+        f.required("e", JsonNode.STRING);
       }
-      default -> f.required("k", JsonNode::string);
+      default -> f.required("k", JsonNode.STRING);
     }
     f.finish();
     return new Jwk(kid, kty, crv, x, alg);
@@ -119,8 +119,8 @@ final class ConfigReader {
 
   static TlsConfig tls(JsonNode node) {
     StructFields f = new StructFields(node);
-    String keyPath = f.required("key_path", JsonNode::string);
-    String certPath = f.required("cert_path", JsonNode::string);
+    String keyPath = f.required("key_path", JsonNode.STRING);
+    String certPath = f.required("cert_path", JsonNode.STRING);
     f.finish();
     return new TlsConfig(keyPath, certPath);
   }
