@@ -62,7 +62,7 @@ public final class TarExtractor {
   private long entries;
   private long bytes;
   private int lastCreateBits = -1;
-  private FileAttribute<Set<PosixFilePermission>> lastCreateMode;
+  private FileAttribute<Set<PosixFilePermission>> lastCreateAttribute;
 
   private TarExtractor(Path dest, ExtractLimits limits, FileWriteQueue writer) {
     this.dest = dest;
@@ -211,7 +211,7 @@ public final class TarExtractor {
     if (directories.contains(target)) {
       throw TarException.entry(e.path(), "cannot replace directory with a file");
     }
-    FileAttribute<Set<PosixFilePermission>> perms = createMode(e.mode());
+    FileAttribute<Set<PosixFilePermission>> perms = creationAttribute(e.mode());
     try {
       return FileChannel.open(target, CREATE_FILE, perms);
     } catch (FileAlreadyExistsException exists) {
@@ -227,13 +227,13 @@ public final class TarExtractor {
    * files share one mode, and building the set and attribute anew is work a cold start would run
    * interpreted for every file.
    */
-  private FileAttribute<Set<PosixFilePermission>> createMode(int mode) {
+  private FileAttribute<Set<PosixFilePermission>> creationAttribute(int mode) {
     int bits = mode & 0777;
     if (bits != lastCreateBits) {
-      lastCreateMode = PosixFilePermissions.asFileAttribute(permissions(bits));
+      lastCreateAttribute = PosixFilePermissions.asFileAttribute(permissions(bits));
       lastCreateBits = bits;
     }
-    return lastCreateMode;
+    return lastCreateAttribute;
   }
 
   /** Fills whole buffers, so each write system call moves up to 256 KiB. */

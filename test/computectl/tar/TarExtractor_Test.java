@@ -294,6 +294,24 @@ class TarExtractor_Test {
   }
 
   @Test
+  void extract_givesEachFileItsOwnModeWhenModesAlternate() throws IOException {
+    int[] modes = {0600, 0640, 0600, 0755, 0755, 0600};
+    byte[] tar =
+        tar(
+            w -> {
+              for (int i = 0; i < modes.length; i++) {
+                w.writeFile("f" + i, modes[i], 0, bytes("x"));
+              }
+            });
+    Path dest = Files.createDirectories(tmp.resolve("dest"));
+    TarExtractor.extract(new ByteArrayInputStream(tar), dest);
+    for (int i = 0; i < modes.length; i++) {
+      assertEquals(
+          modes[i], (int) Files.getAttribute(dest.resolve("f" + i), "unix:mode") & 07777, "f" + i);
+    }
+  }
+
+  @Test
   void extract_dropsSetuidBitsAndLeavesRootEntryAlone() throws IOException {
     Path dest = Files.createDirectories(tmp.resolve("dest"));
     Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString("rwx------"));

@@ -271,6 +271,15 @@ class TarReader_Test {
     assertEquals("entry name in tar header at byte offset 0 is not valid UTF-8", e.getMessage());
   }
 
+  @Test
+  void next_readsUtf8NameFromTheHeaderItself() throws IOException {
+    byte[] tar = tar(w -> w.writeFile("ab", 0644, 0, new byte[0]));
+    byte[] name = bytes("\u00e9");
+    System.arraycopy(name, 0, tar, 0, name.length); // the name field: "é" in two bytes
+    TarFormat.putChecksum(tar, TarFormat.checksums(tar)[0]);
+    assertEquals(List.of(new TarEntry("\u00e9", TarEntry.Type.FILE, 0644, 0, 0, "")), entries(tar));
+  }
+
   /** Archives made by GNU tar in each of its formats read back with the same members. */
   @Test
   void next_readsEveryGnuTarFormat() throws IOException {
