@@ -4,8 +4,8 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import computectl.compute.ComputeSnapshot;
+import computectl.util.UtcTime;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 
 /**
  * ComputeStatusResponse (behaviour.md 9.5): keys in upstream's order, {@code start_time} with
@@ -27,14 +27,14 @@ public final class StatusJson {
     return o.toString();
   }
 
-  /** {@code 2025-04-01T10:00:00.123456789Z}. */
+  /** {@code 2025-04-01T10:00:00.123456789Z}: ISO_INSTANT's text, without its formatter. */
   public static String startTime(Instant t) {
-    return DateTimeFormatter.ISO_INSTANT.format(t);
+    return UtcTime.iso(t);
   }
 
   /** {@code 2025-04-01T10:05:00.123456+00:00}. */
   public static String lastActive(Instant t) {
-    String z = DateTimeFormatter.ISO_INSTANT.format(t);
+    String z = UtcTime.iso(t);
     return z.substring(0, z.length() - 1) + "+00:00";
   }
 

@@ -6,10 +6,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * The two texts of a UTC time that every process writes early: a log line's time and an HTTP {@code
- * Date} header. Written here rather than by java.time's formatter, whose first use loads locale
- * data and cost the first log line about 5 ms and the first HTTP answer about 20 ms of CPU, on the
- * boot's critical path (make bench, boot).
+ * The two texts of a UTC time that every process writes early: ISO-8601 (a log line's time, the
+ * times in {@code /status}) and an HTTP {@code Date} header. Written here rather than by
+ * java.time's formatter, whose first use loads locale data and cost the first log line about 5 ms
+ * and the first HTTP answer about 20 ms of CPU, on the boot's critical path (make bench, boot).
  */
 public final class UtcTime {
   private static final long SECONDS_PER_DAY = 86_400;
