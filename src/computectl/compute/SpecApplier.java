@@ -11,6 +11,7 @@ import computectl.reconcile.InstalledExtensions;
 import computectl.reconcile.Migration;
 import computectl.reconcile.MigrationRunner;
 import computectl.reconcile.Reconciler;
+import computectl.spec.ComputeSpec;
 import computectl.spec.ParsedSpec;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
@@ -40,14 +41,25 @@ final class SpecApplier {
     this.background = background;
   }
 
-  /** Configures a freshly started primary (behaviour.md 5.8). */
+  /**
+   * What a primary's start writes to the temporary override before Postgres starts (null: nothing),
+   * so that Postgres starts with it and {@link #configureAsPrimary} needs no reload to enter it.
+   */
+  static String startOverride(ComputeSpec spec) {
+    return spec.mode().isPrimary() && !spec.skipPgCatalogUpdates()
+        ? TempOverride.NO_SIZE_LIMIT
+        : null;
+  }
+
+  /**
+   * Configures a freshly started primary (behaviour.md 5.8). Postgres started with the temporary
+   * override in place ({@link #startOverride}).
+   */
   void configureAsPrimary(ParsedSpec ps) {
     if (!ps.spec().skipPgCatalogUpdates()) {
-      TempOverride.run(
+      TempOverride.runThenEmpty(
           cfg.pgdata(),
-          TempOverride.NO_SIZE_LIMIT,
           () -> {
-            reload();
             Reconciler.apply(
                 cfg.connector(),
                 ps.spec(),
@@ -59,19 +71,22 @@ final class SpecApplier {
                 throw new ComputeCtlException("apply_config local_proxy", e);
               }
             }
-            background.spawn(
-                "migrations",
-                () -> {
-                  synchronized (catalogWork) {
-                    new MigrationRunner(Migration.builtIn(), metrics, cfg.migrationFailpoint())
-                        .run(cfg.connector());
-                  }
-                });
           });
       computectl.postgres.LineInFile.ensure(
           cfg.pgdata().resolve("postgresql.conf"),
           "neon.disable_logical_replication_subscribers=false");
       reload();
+      // Upstream spawns the migrations before this reload. Spawned after it, their connection and
+      // statements no longer compete with the reload for the compute's couple of cores while the
+      // start is still on the clock; they run a few milliseconds later, as background work.
+      background.spawn(
+          "migrations",
+          () -> {
+            synchronized (catalogWork) {
+              new MigrationRunner(Migration.builtIn(), metrics, cfg.migrationFailpoint())
+                  .run(cfg.connector());
+            }
+          });
     }
     background.spawn(
         "post-apply-config",

@@ -7,6 +7,7 @@ import computectl.pageserver.BasebackupFile;
 import computectl.postgres.ConfigWriter;
 import computectl.postgres.PgData;
 import computectl.postgres.PgProcess;
+import computectl.postgres.TempOverride;
 import computectl.safekeeper.SafekeeperStatusCheck;
 import computectl.safekeeper.SyncSafekeepers;
 import computectl.spec.ComputeMode;
@@ -148,6 +149,10 @@ final class StartupFlow {
     PgData.replaceDynshmem(cfg.pgdata(), dynshmemLink);
     if (spec.mode().kind() != ComputeMode.Kind.PRIMARY) {
       PgData.addStandbySignal(cfg.pgdata());
+    }
+    String override = SpecApplier.startOverride(spec);
+    if (override != null) {
+      TempOverride.write(cfg.pgdata(), override);
     }
   }
 

@@ -24,12 +24,29 @@ public final class TempOverride {
    * caller reloads again afterwards.
    */
   public static void run(Path pgdata, String settings, Runnable work) {
+    write(pgdata, settings);
+    runThenEmpty(pgdata, work);
+  }
+
+  /**
+   * Writes {@code settings} (no newline added) to the override file, for a Postgres that is yet to
+   * start: it reads them as it starts, with no reload.
+   */
+  public static void write(Path pgdata, String settings) {
     Path file = pgdata.resolve(FILE_NAME);
     try {
       ConfigWriter.writeOwnerOnly(file, settings, false);
     } catch (IOException e) {
       throw new PgException("could not write " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Runs {@code work} while the override file holds what {@link #write} put there, then empties the
+   * file whether or not the work succeeded. The caller reloads afterwards.
+   */
+  public static void runThenEmpty(Path pgdata, Runnable work) {
+    Path file = pgdata.resolve(FILE_NAME);
     RuntimeException failure = null;
     try {
       work.run();

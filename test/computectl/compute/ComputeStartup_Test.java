@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.postgres.TempOverride;
 import computectl.standin.SpecBuilder;
 import computectl.standin.StandInBasebackup;
 import computectl.standin.StandInConnection;
+import computectl.testsupport.Await;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.Passwords;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +103,13 @@ class ComputeStartup_Test {
       assertEquals("-c neon.compute_mode=primary", c.startupParams().get("options"));
       assertEquals("compute_ctl", c.startupParams().get("application_name"));
       assertFalse(cc.log().contains(ComputeFixture.TOKEN), "the token never reaches the log");
+      // The temporary override was in force from Postgres's start (no reload put it there) and
+      // the reload after the catalog work dropped it.
+      Await.until(
+          "Postgres dropping the override's setting on the last reload",
+          () -> cc.log().contains("\"neon.max_cluster_size\" removed from configuration file"));
+      assertFalse(cc.log().contains("\"neon.max_cluster_size\" changed to"), cc.log());
+      assertEquals(0, Files.size(node.pgdata().resolve(TempOverride.FILE_NAME)));
       assertEquals(200, cc.post("/terminate", "", Duration.ofSeconds(60)).statusCode());
       assertEquals(0, cc.awaitExit(Duration.ofSeconds(30)), cc.log());
       assertFalse(Files.exists(node.pgdata().resolve("postmaster.pid")), "Postgres stopped");

@@ -25,6 +25,19 @@ class TempOverride_Test {
   }
 
   @Test
+  void writeThenRunThenEmpty_contentIsPresentDuringWorkAndEmptyAfter() throws Exception {
+    Path dir = Files.createTempDirectory("override-");
+    Path file = dir.resolve(TempOverride.FILE_NAME);
+    TempOverride.write(dir, TempOverride.NO_SIZE_LIMIT);
+    assertEquals("neon.max_cluster_size=-1", read(file), "written before the work starts");
+    AtomicReference<String> seen = new AtomicReference<>();
+    TempOverride.runThenEmpty(dir, () -> seen.set(read(file)));
+    assertEquals("neon.max_cluster_size=-1", seen.get());
+    assertEquals(0, Files.size(file));
+    PgData.deleteTree(dir);
+  }
+
+  @Test
   void run_emptiesTheFileWhenTheWorkFails() throws Exception {
     Path dir = Files.createTempDirectory("override-");
     RuntimeException boom = new PgException("boom");
