@@ -46,6 +46,11 @@ final class FileWriteQueue implements AutoCloseable {
 
   private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+  private final int bufferSize;
+
+  /** Caller's thread only: buffers handed out so far (at most {@link #BUFFERS}). */
+  private int allocated;
+
   private final Thread thread;
   private volatile TarException failure;
 
@@ -55,16 +60,26 @@ final class FileWriteQueue implements AutoCloseable {
   private long endOffset;
 
   FileWriteQueue(int bufferSize) {
-    for (int i = 0; i < BUFFERS; i++) {
-      free.add(SpareBuffers.take(bufferSize));
-    }
+    this.bufferSize = bufferSize;
     thread = NamedThreads.daemon("tar-file-writer", this::loop);
     thread.start();
   }
 
-  /** A free buffer to fill; blocks while all are queued. */
+  /**
+   * A free buffer to fill; blocks while all are queued. Buffers are made only as the writer falls
+   * behind: when it keeps up, an extraction uses two or three, and a cold start's small heap does
+   * not collect the rest.
+   */
   byte[] buffer() {
     rethrow();
+    byte[] b = free.poll();
+    if (b != null) {
+      return b;
+    }
+    if (allocated < BUFFERS) {
+      allocated++;
+      return SpareBuffers.take(bufferSize);
+    }
     try {
       return free.take();
     } catch (InterruptedException e) {

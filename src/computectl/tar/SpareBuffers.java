@@ -4,10 +4,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * The file writer's buffers, kept from one extraction to the next. Eight 256 KiB buffers allocated
- * at once fill the young generation of the launcher's small heap, survive its collection, and in
- * `make bench` forced a full collection (about 9 ms) into most basebackups. A pooled compute's
- * warm-up in Empty allocates them; the start's basebackup then allocates none. {@link
+ * The file writer's buffers, kept from one extraction to the next. Up to eight 256 KiB buffers fill
+ * the young generation of the launcher's small heap, survive its collection, and in `make bench`
+ * forced a full collection (about 9 ms) into most basebackups. A pooled compute's warm-up in Empty
+ * allocates them; the start's basebackup then allocates none. {@link
  * TarExtractor#releaseSpareBuffers} gives them up once the start is over.
  */
 final class SpareBuffers {

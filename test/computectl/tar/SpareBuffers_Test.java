@@ -24,10 +24,11 @@ class SpareBuffers_Test {
     TarExtractor.releaseSpareBuffers();
     TarExtractor.extract(
         new ByteArrayInputStream(archive), Files.createDirectory(tmp.resolve("a")));
-    assertEquals(8, SpareBuffers.kept(), "an extraction keeps its buffers");
+    // A file of three bytes needs one buffer: the writer makes them only as it falls behind.
+    assertEquals(1, SpareBuffers.kept(), "an extraction keeps its buffers");
     TarExtractor.extract(
         new ByteArrayInputStream(archive), Files.createDirectory(tmp.resolve("b")));
-    assertEquals(8, SpareBuffers.kept(), "the next one took them instead of allocating 8 more");
+    assertEquals(1, SpareBuffers.kept(), "the next one took it instead of allocating another");
     TarExtractor.releaseSpareBuffers();
     assertEquals(0, SpareBuffers.kept());
   }
