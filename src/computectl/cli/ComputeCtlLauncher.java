@@ -3,7 +3,6 @@ package computectl.cli;
 import computectl.compute.ComputeLifecycle;
 import computectl.compute.ComputeNode;
 import computectl.compute.LaunchOptions;
-import computectl.compute.ServingFailedException;
 import computectl.compute.UpMetric;
 import computectl.extension.ExtensionDirs;
 import computectl.extension.RemoteExtensions;
@@ -142,23 +141,23 @@ final class ComputeCtlLauncher {
       if (source.spec() == null) {
         prewarm(pg, cfg, compute);
       }
-      ApiContext ctx =
-          httpContext(node, source, compute, connInfo, connector, failpoints, extensions);
-      // With a spec at hand the start begins at once, and binds the servers beside its first steps.
-      try (HttpBinding http =
-              HttpBinding.start(() -> serve(ctx, httpLimits), source.spec() != null);
+      try (HttpServers http =
+              HttpServers.start(
+                  httpContext(node, source, compute, connInfo, connector, failpoints, extensions),
+                  args.externalHttpPort(),
+                  args.internalHttpPort(),
+                  httpLimits);
           ComputeMonitor monitor = new ComputeMonitor(node, connector)) {
+        Log.info(
+            "serving the external HTTP API on port "
+                + http.externalPort()
+                + ", the internal one on "
+                + http.internalPort());
         UpMetric up = new UpMetric(metrics.up, BuildInfo.buildTag());
         up.publish(node.status());
         node.addListener(up);
         monitor.start();
-        ComputeLifecycle.Outcome outcome;
-        try {
-          outcome = compute.run(http::awaitServing);
-        } catch (ServingFailedException e) {
-          throw e.bindFailure();
-        }
-        http.servers(); // a start that failed before it waited for them: the bind's error first
+        ComputeLifecycle.Outcome outcome = compute.run();
         if (outcome.delayExit()) {
           Log.info(
               "giving control plane "
@@ -170,18 +169,6 @@ final class ComputeCtlLauncher {
         return outcome.exitCode();
       }
     }
-  }
-
-  /** Binds both servers and says where they listen. */
-  private HttpServers serve(ApiContext ctx, HttpLimits limits) {
-    HttpServers http =
-        HttpServers.start(ctx, args.externalHttpPort(), args.internalHttpPort(), limits);
-    Log.info(
-        "serving the external HTTP API on port "
-            + http.externalPort()
-            + ", the internal one on "
-            + http.internalPort());
-    return http;
   }
 
   /** The task's result; what it threw, thrown here on main (a failure ends the start). */

@@ -103,19 +103,13 @@ public final class ComputeLifecycle implements AutoCloseable {
     }
   }
 
-  /**
-   * Runs the compute to its end: the wait in Empty when there is no spec yet, the start, Postgres.
-   *
-   * @param serving what the start waits for before the basebackup ({@link ServingGate})
-   * @throws ServingFailedException when {@code serving} reports servers that could not be bound
-   */
-  public Outcome run(ServingGate serving) throws InterruptedException {
+  public Outcome run() throws InterruptedException {
     if (node.spec() == null && !awaitSpec()) {
       removePrewarmLeftover();
       return new Outcome(ExitCode.OK, true);
     }
     startLease();
-    boolean failed = !startCompute(serving);
+    boolean failed = !startCompute();
     // The start is over and answered: main has nothing to do but wait for Postgres, so it removes
     // the prewarm cluster itself.
     removePrewarmLeftover();
@@ -284,18 +278,16 @@ public final class ComputeLifecycle implements AutoCloseable {
     return Setting.WARMUP_ROUNDS.positive(env);
   }
 
-  private boolean startCompute(ServingGate serving) {
+  private boolean startCompute() {
     try {
       startSpan()
           .run(
               () -> {
                 node.setStatus(ComputeStatus.INIT);
                 configurator.start();
-                flow.start(node.spec(), warmup == null && warmupRounds(cfg.env()) > 0, serving);
+                flow.start(node.spec(), warmup == null && warmupRounds(cfg.env()) > 0);
               });
       return true;
-    } catch (ServingFailedException e) {
-      throw e; // before Postgres: the process ends with the bind's error, not a failed start
     } catch (ComputeCtlException e) {
       failStartup(ComputeCtlException.chain(e));
     } catch (RuntimeException e) {

@@ -108,15 +108,11 @@ final class PreStart implements AutoCloseable {
     }
   }
 
-  /**
-   * A task's failure as the start reports it: our own errors as they are, and servers that could
-   * not be bound ({@link ServingGate}) as the caller ends the process for them.
-   */
-  private static RuntimeException failed(Throwable cause) {
-    if (cause instanceof ComputeCtlException || cause instanceof ServingFailedException) {
-      return (RuntimeException) cause;
-    }
-    return new ComputeCtlException("pre-start task failed: " + cause, cause);
+  /** A task's failure as the start reports it: our own errors as they are. */
+  private static ComputeCtlException failed(Throwable cause) {
+    return cause instanceof ComputeCtlException c
+        ? c
+        : new ComputeCtlException("pre-start task failed: " + cause, cause);
   }
 
   private static Void run(Runnable r) {

@@ -63,7 +63,7 @@ final class StartupFlow {
    * file), so the spec and SQL part of the warm-up runs while Postgres starts, on the core that
    * wait leaves idle; it is cancelled, without waiting, when Postgres is ready.
    */
-  void start(ParsedSpec ps, boolean warmSqlBesidePostgres, ServingGate serving) {
+  void start(ParsedSpec ps, boolean warmSqlBesidePostgres) {
     ComputeSpec spec = ps.spec();
     Log.info(
         "starting compute for project "
@@ -78,10 +78,7 @@ final class StartupFlow {
             + spec.features());
     LogSpan startSpan = LogSpan.current();
     preStart.run(
-        ps,
-        () ->
-            LogSpan.enterChildOf(startSpan, "prepare_pgdata")
-                .run(() -> prepareDataDir(ps, serving)));
+        ps, () -> LogSpan.enterChildOf(startSpan, "prepare_pgdata").run(() -> prepareDataDir(ps)));
     Instant pgStart = node.clock().instant();
     StartPathWarmup sqlWarmup =
         warmSqlBesidePostgres && spec.mode().isPrimary() ? StartPathWarmup.startSqlOnly() : null;
@@ -126,18 +123,14 @@ final class StartupFlow {
     }
   }
 
-  /**
-   * PGDATA from scratch, then the basebackup at the LSN the mode calls for (behaviour.md 5.3), once
-   * {@code serving} lets it.
-   */
-  private void prepareDataDir(ParsedSpec ps, ServingGate serving) {
+  /** PGDATA from scratch, then the basebackup at the LSN the mode calls for (behaviour.md 5.3). */
+  private void prepareDataDir(ParsedSpec ps) {
     ComputeSpec spec = ps.spec();
     PgData.reset(cfg.pgdata());
     writeConfig(cfg, node, spec);
     Future<Void> dynshmemLink = PgData.stageDynshmem(cfg.pgdata());
     if (cfg.basebackupFile() != null) {
       // A captured basebackup fixes the LSN already: neither safekeepers nor pageserver are asked.
-      serving.await();
       BasebackupFile.unpack(cfg.basebackupFile(), cfg.pgdata(), node.metrics());
     } else {
       Lsn lsn =
@@ -146,7 +139,6 @@ final class StartupFlow {
             case STATIC -> spec.mode().lsn();
             case REPLICA -> Lsn.ZERO;
           };
-      serving.await();
       LogSpan.enter("get_basebackup", LogSpan.Field.bare("lsn", lsn))
           .run(
               () ->
