@@ -75,10 +75,10 @@ final class SpecApplier {
       computectl.postgres.LineInFile.ensure(
           cfg.pgdata().resolve("postgresql.conf"),
           "neon.disable_logical_replication_subscribers=false");
-      reload();
-      // Upstream spawns the migrations before this reload. Spawned after it, their connection and
-      // statements no longer compete with the reload for the compute's couple of cores while the
-      // start is still on the clock; they run a few milliseconds later, as background work.
+      // The start does not wait for this reload: pg_ctl only signals Postgres, which re-reads its
+      // configuration in its own time either way, and the outcome is only logged (behaviour.md
+      // 5.4.5). Upstream spawns the migrations inside the override; here they follow the reload.
+      background.spawn("reload", this::reload);
       background.spawn(
           "migrations",
           () -> {
