@@ -3,6 +3,9 @@ package computectl.compute;
 import computectl.util.ComputeCtlException;
 import computectl.util.Log;
 import computectl.util.NamedThreads;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +18,32 @@ import java.util.concurrent.TimeUnit;
 public final class BackgroundTasks implements AutoCloseable {
   private final ExecutorService pool =
       Executors.newCachedThreadPool(NamedThreads.daemon("background"));
+
+  /** Named tasks {@link #defer}red until {@link #spawnDeferred}. */
+  private final List<Map.Entry<String, Runnable>> deferred = new ArrayList<>();
+
+  /**
+   * Keeps {@code task} to be spawned by {@link #spawnDeferred}: work a start leaves for after
+   * Running, whose threads would otherwise compete with the start's last steps for the compute's
+   * couple of cores while it is on the clock.
+   */
+  public void defer(String name, Runnable task) {
+    synchronized (deferred) {
+      deferred.add(Map.entry(name, task));
+    }
+  }
+
+  /** Spawns what was {@link #defer}red, in that order. */
+  public void spawnDeferred() {
+    List<Map.Entry<String, Runnable>> tasks;
+    synchronized (deferred) {
+      tasks = new ArrayList<>(deferred);
+      deferred.clear();
+    }
+    for (Map.Entry<String, Runnable> t : tasks) {
+      spawn(t.getKey(), t.getValue());
+    }
+  }
 
   public void spawn(String name, Runnable task) {
     pool.execute(

@@ -287,6 +287,7 @@ public final class ComputeLifecycle implements AutoCloseable {
                 configurator.start();
                 flow.start(node.spec(), warmup == null && warmupRounds(cfg.env()) > 0);
               });
+      background.spawnDeferred(); // Running now: the start's last reload and background jobs
       return true;
     } catch (ComputeCtlException e) {
       failStartup(ComputeCtlException.chain(e));

@@ -53,7 +53,8 @@ final class SpecApplier {
 
   /**
    * Configures a freshly started primary (behaviour.md 5.8). Postgres started with the temporary
-   * override in place ({@link #startOverride}).
+   * override in place ({@link #startOverride}). The reload that ends it and the background jobs are
+   * {@link BackgroundTasks#defer}red: the caller spawns them once the compute is Running.
    */
   void configureAsPrimary(ParsedSpec ps) {
     if (!ps.spec().skipPgCatalogUpdates()) {
@@ -77,9 +78,10 @@ final class SpecApplier {
           "neon.disable_logical_replication_subscribers=false");
       // The start does not wait for this reload: pg_ctl only signals Postgres, which re-reads its
       // configuration in its own time either way, and the outcome is only logged (behaviour.md
-      // 5.4.5). Upstream spawns the migrations inside the override; here they follow the reload.
-      background.spawn("reload", this::reload);
-      background.spawn(
+      // 5.4.5). It and the background jobs below start once the compute is Running (the caller
+      // spawns them); upstream spawns the migrations inside the override.
+      background.defer("reload", this::reload);
+      background.defer(
           "migrations",
           () -> {
             synchronized (catalogWork) {
@@ -88,14 +90,14 @@ final class SpecApplier {
             }
           });
     }
-    background.spawn(
+    background.defer(
         "post-apply-config",
         () -> {
           synchronized (catalogWork) {
             updateNeonExtension(cfg.connector());
           }
         });
-    background.spawn(
+    background.defer(
         "installed-extensions", () -> InstalledExtensions.collect(cfg.connector(), metrics));
   }
 
