@@ -2,6 +2,7 @@ package computectl.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -46,6 +47,11 @@ class MaintenanceConnector_Test {
     try (Connection c = new MaintenanceConnector(db.connector).open("postgres")) {
       assertEquals("false", query(c, "SHOW neon.forward_ddl"));
       assertEquals("compute_ctl:apply_config", query(c, "SHOW application_name"));
+      assertEquals("warning", query(c, "SHOW client_min_messages"));
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE SCHEMA IF NOT EXISTS public"); // exists: a NOTICE, not sent
+        assertNull(st.getWarnings());
+      }
     }
   }
 
