@@ -84,12 +84,12 @@ public record ConnInfo(
   private static ConnInfo fromRaw(
       Map<String, String> raw, String host, String port, String hostaddr) {
     Map<String, String> params = new LinkedHashMap<>();
-    raw.forEach(
-        (k, v) -> {
-          if (!CORE.contains(k)) {
-            params.put(k, k.equals("hostaddr") ? hostaddr : v);
-          }
-        });
+    for (Map.Entry<String, String> e : raw.entrySet()) {
+      String k = e.getKey();
+      if (!CORE.contains(k)) {
+        params.put(k, k.equals("hostaddr") ? hostaddr : e.getValue());
+      }
+    }
     return new ConnInfo(
         host,
         parsePort(emptyToNull(port)),
@@ -99,11 +99,21 @@ public record ConnInfo(
         params);
   }
 
+  private static boolean isDigits(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static int parsePort(String text) {
     if (text == null) {
       return DEFAULT_PORT;
     }
-    if (!text.chars().allMatch(c -> c >= '0' && c <= '9') || text.length() > 5) {
+    if (!isDigits(text) || text.length() > 5) {
       throw new ConnInfoException("invalid port number: \"" + text + "\"");
     }
     int port = Integer.parseInt(text);

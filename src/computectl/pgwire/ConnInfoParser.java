@@ -209,12 +209,21 @@ final class ConnInfoParser {
       hosts.add(decode(hostAndPort[0]));
       ports.add(decode(hostAndPort[1]));
     }
-    if (hosts.stream().anyMatch(h -> !h.isEmpty())) {
+    if (anyNonEmpty(hosts)) {
       out.put("host", String.join(",", hosts));
     }
-    if (ports.stream().anyMatch(p -> !p.isEmpty())) {
+    if (anyNonEmpty(ports)) {
       out.put("port", String.join(",", ports));
     }
+  }
+
+  private static boolean anyNonEmpty(List<String> values) {
+    for (String v : values) {
+      if (!v.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One {@code host[:port]} entry as {host, port}; either may be empty. */

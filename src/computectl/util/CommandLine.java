@@ -210,9 +210,13 @@ public final class CommandLine {
       inline = name.substring(eq + 1);
       name = name.substring(0, eq);
     }
-    String longName = name;
-    Option option =
-        options.stream().filter(o -> o.longName().equals(longName)).findFirst().orElse(null);
+    Option option = null;
+    for (Option o : options) {
+      if (o.longName().equals(name)) {
+        option = o;
+        break;
+      }
+    }
     if (option == null) {
       throw unexpected("--" + name);
     }
@@ -222,11 +226,13 @@ public final class CommandLine {
   private void readShort(String arg, String[] args, int i) {
     for (int j = 1; j < arg.length() && stoppedBy == null; j++) {
       char c = arg.charAt(j);
-      Option option =
-          options.stream()
-              .filter(o -> o.shortName() != 0 && o.shortName() == c)
-              .findFirst()
-              .orElse(null);
+      Option option = null;
+      for (Option o : options) {
+        if (o.shortName() != 0 && o.shortName() == c) {
+          option = o;
+          break;
+        }
+      }
       if (option == null) {
         throw unexpected("-" + c);
       }
