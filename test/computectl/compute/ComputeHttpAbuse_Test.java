@@ -98,6 +98,9 @@ class ComputeHttpAbuse_Test {
               st -> st.contains("\"running\"") || st.contains("\"failed\""),
               Duration.ofSeconds(90));
       assertTrue(running.contains("\"running\""), running + "\n" + cc.log());
+      // The vm-monitor starts beside Postgres, possibly a moment after Running is reported.
+      String listening = "vm-monitor: listening on /127.0.0.1:" + vmPort;
+      Await.until("the vm-monitor listening", () -> cc.log().contains(listening));
       List<Port> ports =
           List.of(
               new Port(
