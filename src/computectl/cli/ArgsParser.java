@@ -2,6 +2,7 @@ package computectl.cli;
 
 import computectl.pgwire.ConnInfo;
 import computectl.pgwire.ConnInfoException;
+import computectl.util.Ascii;
 import computectl.util.CommandLine;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -77,7 +78,7 @@ public final class ArgsParser {
   }
 
   private static int port(Flag flag, String value) {
-    if (!isDigits(value, 5) || Integer.parseInt(value) > 65535) {
+    if (!Ascii.isDigits(value, 5) || Integer.parseInt(value) > 65535) {
       throw invalid(flag, value, "expected a port number from 0 to 65535");
     }
     return Integer.parseInt(value);
@@ -183,20 +184,6 @@ public final class ArgsParser {
       end--;
     }
     return value.substring(0, end);
-  }
-
-  /** One to {@code most} ASCII digits. */
-  private static boolean isDigits(String value, int most) {
-    if (value.isEmpty() || value.length() > most) {
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c < '0' || c > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static UsageException invalid(Flag flag, String value, String why) {

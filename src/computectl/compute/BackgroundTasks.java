@@ -5,7 +5,6 @@ import computectl.util.Log;
 import computectl.util.NamedThreads;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +18,8 @@ public final class BackgroundTasks implements AutoCloseable {
   private final ExecutorService pool =
       Executors.newCachedThreadPool(NamedThreads.daemon("background"));
 
-  /** Named tasks {@link #defer}red until {@link #spawnDeferred}. */
-  private final List<Map.Entry<String, Runnable>> deferred = new ArrayList<>();
+  /** The spawns {@link #defer}red until {@link #spawnDeferred}. */
+  private final List<Runnable> deferred = new ArrayList<>();
 
   /**
    * Keeps {@code task} to be spawned by {@link #spawnDeferred}: work a start leaves for after
@@ -29,20 +28,18 @@ public final class BackgroundTasks implements AutoCloseable {
    */
   public void defer(String name, Runnable task) {
     synchronized (deferred) {
-      deferred.add(Map.entry(name, task));
+      deferred.add(() -> spawn(name, task));
     }
   }
 
   /** Spawns what was {@link #defer}red, in that order. */
   public void spawnDeferred() {
-    List<Map.Entry<String, Runnable>> tasks;
+    List<Runnable> spawns;
     synchronized (deferred) {
-      tasks = new ArrayList<>(deferred);
+      spawns = new ArrayList<>(deferred);
       deferred.clear();
     }
-    for (Map.Entry<String, Runnable> t : tasks) {
-      spawn(t.getKey(), t.getValue());
-    }
+    spawns.forEach(Runnable::run);
   }
 
   public void spawn(String name, Runnable task) {

@@ -1,5 +1,6 @@
 package computectl.pgwire;
 
+import computectl.util.Ascii;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -99,21 +100,11 @@ public record ConnInfo(
         params);
   }
 
-  private static boolean isDigits(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private static int parsePort(String text) {
     if (text == null) {
       return DEFAULT_PORT;
     }
-    if (!isDigits(text) || text.length() > 5) {
+    if (!Ascii.isDigits(text, 5)) {
       throw new ConnInfoException("invalid port number: \"" + text + "\"");
     }
     int port = Integer.parseInt(text);

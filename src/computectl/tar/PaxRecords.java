@@ -1,5 +1,6 @@
 package computectl.tar;
 
+import computectl.util.Ascii;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -70,9 +71,7 @@ final class PaxRecords {
   }
 
   static long size(String value, String path) {
-    if (value.isEmpty()
-        || value.length() > 19
-        || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (!Ascii.isDigits(value, 19)) {
       throw TarException.entry(path, "invalid pax size \"" + TarException.printable(value) + "\"");
     }
     return Long.parseLong(value);
