@@ -23,7 +23,7 @@ $(B)/build_tag: FORCE
 deps/lib/.verified: deps/deps.txt
 	@./build.sh deps
 
-$(B)/classes/.done: $(SRC) $(B)/build_tag deps/lib/.verified
+$(B)/classes/.done: $(SRC) deps/lib/.verified
 	./build.sh classes
 	@touch $@
 
@@ -36,7 +36,7 @@ $(B)/devkit-classes/.done: $(DEVKIT) $(B)/classes/.done
 	@touch $@
 
 # The image step trains the class-data archive with the dev kit.
-$(B)/image/bin/compute_ctl: $(B)/compute_ctl.jar $(B)/devkit-classes/.done build.sh
+$(B)/image/bin/compute_ctl: $(B)/compute_ctl.jar $(B)/devkit-classes/.done $(B)/build_tag build.sh
 	./build.sh image
 
 image: $(B)/image/bin/compute_ctl

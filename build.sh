@@ -121,7 +121,6 @@ step_classes() {
   main_sources >"$BUILD/sources.txt"
   javac "${JAVAC_FLAGS[@]}" -cp "$BUILD/classes:$(jars_of runtime)" -d "$BUILD/classes" @"$BUILD/sources.txt"
   copy_resources src "$BUILD/classes"
-  printf 'build_tag=%s\n' "$(cat "$BUILD/build_tag")" >"$BUILD/classes/computectl/build.properties"
 }
 
 # Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
@@ -177,6 +176,9 @@ step_image() {
   IFS=: read -ra rt <<<"$(jars_of runtime)"
   cp "${rt[@]}" "$img/lib/app/"
   recompile_from_sources "$img/lib/app"
+  # The build tag (BuildInfo): a file of the image, outside the jars, so that reading it at start
+  # does not open a jar, and a retagged copy of an image keeps its jars.
+  printf 'build_tag=%s\n' "$(cat "$BUILD/build_tag")" >"$img/lib/app/build.properties"
   # The launcher names every jar (in this order) instead of lib/app/*: a class-data archive
   # records the class path, and a wildcard's order is the directory's.
   local flags="" f

@@ -62,9 +62,15 @@ final class ComputeCtlLauncher {
 
   int run() throws InterruptedException {
     // pg_config runs on its own thread while main traps the signals and reads the spec: its fork
-    // and exec were a good part of the time before /status answers (make bench, boot).
+    // and exec were a good part of the time before /status answers (make bench, boot). The thread
+    // then loads the JDK's networking for the HTTP servers, which main binds after the spec.
     FutureTask<String> pgVersion = new FutureTask<>(() -> PgVersion.detect(args.pgbin()));
-    NamedThreads.start("pg-version", pgVersion);
+    NamedThreads.start(
+        "pg-version",
+        () -> {
+          pgVersion.run();
+          HttpServers.preloadNetworking();
+        });
     // As upstream, SIGINT and SIGTERM are handled from the start: before the compute exists (the
     // spec fetch can retry for minutes) there is nothing to stop, and the process exits 1.
     AtomicReference<ComputeLifecycle> running = new AtomicReference<>();

@@ -40,6 +40,9 @@ final class StartupFlow {
   private final PreStart preStart;
   private volatile PgProcess postgres;
 
+  /** The SQL warm-up beside the Postgres start of {@link #start}, or null (main thread only). */
+  private StartPathWarmup sqlWarmup;
+
   StartupFlow(
       LaunchOptions cfg,
       ComputeNode node,
@@ -80,12 +83,10 @@ final class StartupFlow {
     preStart.run(
         ps, () -> LogSpan.enterChildOf(startSpan, "prepare_pgdata").run(() -> prepareDataDir(ps)));
     Instant pgStart = node.clock().instant();
-    StartPathWarmup sqlWarmup =
-        warmSqlBesidePostgres && spec.mode().isPrimary() ? StartPathWarmup.startSqlOnly() : null;
     Instant configTime;
     Instant end;
     try {
-      startPostgres(spec, sqlWarmup);
+      startPostgres(spec, warmSqlBesidePostgres && spec.mode().isPrimary());
       Log.info("PostgreSQL is now running, continuing to configure it");
       configTime = node.clock().instant();
       if (spec.mode().isPrimary()) {
@@ -95,6 +96,7 @@ final class StartupFlow {
     } finally {
       if (sqlWarmup != null) {
         sqlWarmup.close(); // cancelled when Postgres was ready: long over
+        sqlWarmup = null;
       }
     }
     StartupMetrics m = node.metrics();
@@ -105,14 +107,20 @@ final class StartupFlow {
     Log.info("compute start finished: " + m.toJson() + ", postmaster pid " + postgres.pid());
   }
 
-  /** Starts Postgres and waits until it is ready; then cancels {@code sqlWarmup}, if any. */
-  private void startPostgres(ComputeSpec spec, StartPathWarmup sqlWarmup) {
+  /**
+   * Starts Postgres, then the SQL warm-up if {@code warmSql} (after the spawn: Postgres must not
+   * wait for a thread start), and waits until Postgres is ready; then cancels the warm-up.
+   */
+  private void startPostgres(ComputeSpec spec, boolean warmSql) {
     try {
       LogSpan.enter("start_postgres")
           .run(
               () -> {
                 postgres =
                     PgProcess.start(cfg.pg(), cfg.pgdata(), spec.storageAuthToken(), children);
+                if (warmSql) {
+                  sqlWarmup = StartPathWarmup.startSqlOnly();
+                }
                 LogSpan.enter("wait_for_postgres", LogSpan.Field.bare("pgdata", cfg.pgdata()))
                     .run(postgres::waitReady);
               });

@@ -57,29 +57,33 @@ public final class SafekeeperStatusCheck {
       List<Answer> answers =
           collect(spec.safekeeperConnstrings(), spec.tenantId(), spec.timelineId(), token, start);
       int quorum = spec.safekeeperConnstrings().size() / 2 + 1;
-      long ok = answers.stream().filter(Answer::ok).count();
-      if (ok < quorum) {
+      // Loops, not streams: this runs once per start, in a fresh JVM, where each stream and
+      // lambda is linked at first use.
+      List<Answer> ok = new ArrayList<>();
+      List<String> errors = new ArrayList<>();
+      for (Answer a : answers) {
+        if (a.ok()) {
+          ok.add(a);
+        } else {
+          errors.add(a.safekeeper() + ": " + a.error());
+        }
+      }
+      if (ok.size() < quorum) {
         Log.info(
             "failed sync safekeepers check: "
-                + ok
+                + ok.size()
                 + " of "
                 + spec.safekeeperConnstrings().size()
                 + " safekeepers answered, "
                 + quorum
                 + " needed"
-                + errors(answers));
+                + (errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")"));
         return Optional.empty();
       }
-      return synced(answers.stream().filter(Answer::ok).toList());
+      return synced(ok);
     } finally {
       metrics.set(StartupMetrics.Field.SYNC_SK_CHECK_MS, (System.nanoTime() - start) / 1_000_000);
     }
-  }
-
-  private static String errors(List<Answer> answers) {
-    List<String> errors =
-        answers.stream().filter(a -> !a.ok()).map(a -> a.safekeeper() + ": " + a.error()).toList();
-    return errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")";
   }
 
   /** Synced only if every answer knows the timeline, all agree, and commit equals flush. */

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Unpacks a tar stream into a directory, refusing anything that could write outside it.
@@ -96,26 +95,46 @@ public final class TarExtractor {
   }
 
   private void run(TarReader reader) {
-    String where = "";
+    TarEntry last = null;
+    boolean inEntry = false;
+    boolean atEnd = false;
     try {
       TarEntry e;
       while ((e = reader.next()) != null) {
-        where = " in entry " + TarException.printable(e.path());
+        last = e;
+        inEntry = true;
         if (entries >= limits.maxEntries()) {
           throw TarException.entry(
               e.path(), "the archive has more than " + limits.maxEntries() + " entries");
         }
         extractEntry(e, reader);
         entries++;
-        where = " after entry " + TarException.printable(e.path());
+        inEntry = false;
       }
-      where = " after the end-of-archive marker";
+      atEnd = true;
       reader.drain(limits.maxTrailingBytes());
     } catch (IOException io) {
-      throw new TarException("reading the tar stream failed" + where + ": " + io.getMessage(), io);
+      throw new TarException(
+          "reading the tar stream failed" + where(last, inEntry, atEnd) + ": " + io.getMessage(),
+          io);
     }
     writer.sync();
     applyDirectoryAttributes();
+  }
+
+  /**
+   * Where a read failed: in or after the last entry, after the end-of-archive marker, or before the
+   * first entry (nothing said). Built only on failure: a cold start runs the loop above
+   * interpreted, and escaping every entry's path up front was measurable there.
+   */
+  private static String where(TarEntry last, boolean inEntry, boolean atEnd) {
+    if (atEnd) {
+      return " after the end-of-archive marker";
+    }
+    if (last == null) {
+      return "";
+    }
+    return (inEntry ? " in entry " : " after entry ") + TarException.printable(last.path());
   }
 
   private void extractEntry(TarEntry e, TarReader reader) throws IOException {
@@ -397,12 +416,13 @@ public final class TarExtractor {
    * their mode and only chmod-ed when the umask took bits away.
    */
   private static int readUmask() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-      return lines
-          .filter(l -> l.startsWith("Umask:"))
-          .findFirst()
-          .map(l -> Integer.parseInt(l.substring(6).trim(), 8))
-          .orElse(-1);
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Umask:")) {
+          return Integer.parseInt(line.substring(6).trim(), 8);
+        }
+      }
+      return -1;
     } catch (IOException | RuntimeException e) {
       return -1;
     }

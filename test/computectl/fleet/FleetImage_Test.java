@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import computectl.util.BuildInfo;
 import computectl.util.ComputeCtlException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.jar.JarOutputStream;
-import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
 class FleetImage_Test {
@@ -19,20 +18,15 @@ class FleetImage_Test {
     Files.createDirectories(dir.resolve("bin"));
     Files.writeString(dir.resolve("bin/compute_ctl"), "#!/bin/sh\n");
     Files.createDirectories(dir.resolve("lib/app"));
-    try (JarOutputStream jar =
-        new JarOutputStream(Files.newOutputStream(dir.resolve(FleetImage.JAR)))) {
-      jar.putNextEntry(new ZipEntry("computectl/Other.class"));
-      jar.write(1);
-      if (stamp != null) {
-        jar.putNextEntry(new ZipEntry(FleetImage.STAMP));
-        jar.write(stamp.getBytes(StandardCharsets.UTF_8));
-      }
+    Files.write(dir.resolve(FleetImage.JAR), new byte[] {1});
+    if (stamp != null) {
+      Files.writeString(dir.resolve(BuildInfo.STAMP), stamp, StandardCharsets.UTF_8);
     }
     return dir;
   }
 
   @Test
-  void read_takesTheTagFromTheJarStamp() throws Exception {
+  void read_takesTheTagFromTheImageStamp() throws Exception {
     Path dir = image("build_tag=v9.1\n");
     FleetImage img = FleetImage.read(dir);
     assertEquals("v9.1", img.buildTag());
@@ -43,6 +37,17 @@ class FleetImage_Test {
   void read_unstampedOrBlankIsLatest() throws Exception {
     assertEquals("latest", FleetImage.read(image(null)).buildTag());
     assertEquals("latest", FleetImage.read(image("build_tag=  \n")).buildTag());
+  }
+
+  @Test
+  void read_namesTheStampItCannotRead() throws Exception {
+    Path dir = image(null);
+    Files.createDirectory(dir.resolve(BuildInfo.STAMP));
+    ComputeCtlException e = assertThrows(ComputeCtlException.class, () -> FleetImage.read(dir));
+    assertTrue(
+        e.getMessage()
+            .startsWith("cannot read the build tag of " + dir + " from " + BuildInfo.STAMP),
+        e.getMessage());
   }
 
   @Test
@@ -61,6 +66,12 @@ class FleetImage_Test {
       assertEquals("fleet-old", copy.buildTag());
       assertEquals("latest", FleetImage.read(source.dir()).buildTag());
       assertEquals(Files.readString(source.launcher()), Files.readString(copy.launcher()));
+      assertTrue(
+          Files.isSameFile(source.dir().resolve(FleetImage.JAR), copy.dir().resolve(FleetImage.JAR))
+              || Files.mismatch(
+                      source.dir().resolve(FleetImage.JAR), copy.dir().resolve(FleetImage.JAR))
+                  < 0,
+          "the jar is the same");
     } finally {
       RetaggedImage.delete(copy);
     }

@@ -1,5 +1,6 @@
 package computectl.fleet;
 
+import computectl.util.BuildInfo;
 import computectl.util.RunAs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,15 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
  * A second image for a fleet test without a second compile: {@code BUILD_TAG=<tag> make image}
- * differs from the image under test only in the jar's {@code computectl/build.properties} (build.sh
- * writes the tag there and nowhere else), so this copies the image (hard links) and rewrites that
- * one entry. {@code make fleet-demo} builds its two images for real.
+ * differs from the image under test only in its stamp, {@link BuildInfo#STAMP} (build.sh writes the
+ * tag there and nowhere else), so this copies the image (hard links) and replaces that one file.
+ * {@code make fleet-demo} builds its two images for real.
  */
 final class RetaggedImage {
   private RetaggedImage() {}
@@ -27,9 +25,9 @@ final class RetaggedImage {
       Path dir =
           RunAs.ownedTempDir(RunAs.unprivilegedUser(), "computectl-retagged-").resolve("image");
       copyTree(source.dir(), dir);
-      Path jar = dir.resolve(FleetImage.JAR);
-      Files.delete(jar);
-      rewriteStamp(source.dir().resolve(FleetImage.JAR), jar, tag);
+      Path stamp = dir.resolve(BuildInfo.STAMP);
+      Files.deleteIfExists(stamp); // a hard link to the source's stamp: never written through
+      Files.writeString(stamp, "build_tag=" + tag + "\n", StandardCharsets.UTF_8);
       return FleetImage.read(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -50,23 +48,6 @@ final class RetaggedImage {
           }
         }
       }
-    }
-  }
-
-  private static void rewriteStamp(Path from, Path to, String tag) throws IOException {
-    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(from));
-        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
-      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        if (e.getName().equals(FleetImage.STAMP)) {
-          continue;
-        }
-        out.putNextEntry(new ZipEntry(e.getName()));
-        in.transferTo(out);
-        out.closeEntry();
-      }
-      out.putNextEntry(new ZipEntry(FleetImage.STAMP));
-      out.write(("build_tag=" + tag + "\n").getBytes(StandardCharsets.UTF_8));
-      out.closeEntry();
     }
   }
 

@@ -53,6 +53,23 @@ class HttpServers_Test {
     servers.close();
   }
 
+  /** Open file descriptors of this process. */
+  private static int openFds() throws IOException {
+    try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return (int) fds.count();
+    }
+  }
+
+  @Test
+  void preloadNetworking_leavesNothingOpen() throws IOException {
+    HttpServers.preloadNetworking();
+    int before = openFds();
+    for (int i = 0; i < 20; i++) {
+      HttpServers.preloadNetworking(); // a selector and a socket each time, if it leaked them
+    }
+    assertTrue(openFds() - before < 20, "file descriptors left open: " + (openFds() - before));
+  }
+
   @Test
   void unknownPath_is404WithEmptyBody() {
     HttpResponse<String> r = ext.get("/nope");

@@ -249,6 +249,43 @@ class TarExtractor_Test {
     assertInstanceOf(IOException.class, e.getCause());
   }
 
+  /** {@code tar} cut after {@code keep} bytes, then a read error. */
+  private TarException failAfter(byte[] tar, int keep) {
+    InputStream failing =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("connection reset");
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            return read();
+          }
+        };
+    InputStream in = new SequenceInputStream(new ByteArrayInputStream(tar, 0, keep), failing);
+    return assertThrows(
+        TarException.class,
+        () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("cut-" + keep))));
+  }
+
+  @Test
+  void extract_streamErrorNamesWhereItHappened() throws IOException {
+    byte[] tar =
+        tar(
+            w -> {
+              w.writeFile("a b.txt", 0644, 0, new byte[3000]);
+              w.writeFile("second", 0644, 0, bytes("x"));
+            });
+    assertEquals("reading the tar stream failed: connection reset", failAfter(tar, 0).getMessage());
+    assertEquals(
+        "reading the tar stream failed in entry a b.txt: connection reset",
+        failAfter(tar, 512 + 1024).getMessage());
+    assertEquals(
+        "reading the tar stream failed after entry a b.txt: connection reset",
+        failAfter(tar, 512 + 3072).getMessage());
+  }
+
   @Test
   void extract_truncatedStreamFails() throws IOException {
     byte[] tar =

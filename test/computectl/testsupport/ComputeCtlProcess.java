@@ -1,6 +1,7 @@
 package computectl.testsupport;
 
 import computectl.standin.ReachableImage;
+import computectl.util.BuildInfo;
 import computectl.util.ChildProcesses;
 import computectl.util.RunAs;
 import java.io.IOException;
@@ -55,14 +56,11 @@ public final class ComputeCtlProcess implements AutoCloseable {
     return stagedLauncher;
   }
 
-  /** The tag the build baked into the image under test ({@code BUILD_TAG}, "latest" by default). */
+  /**
+   * The tag the build stamped into the image under test ({@code BUILD_TAG}, "latest" by default).
+   */
   public static String buildTag() {
-    Path file = image().getParent().resolve("build_tag");
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8).trim();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the build's tag from " + file, e);
-    }
+    return BuildInfo.tagOf(image());
   }
 
   private static Path image() {
