@@ -222,14 +222,15 @@ class TarExtractor_Test {
     assertTrue(probe.sawEof, "read to EOF");
   }
 
-  @Test
-  void extract_reportsStreamErrorAfterEndMarker() throws IOException {
-    byte[] tar = tar(w -> w.writeFile("a.txt", 0644, 0, bytes("a")));
+  /**
+   * Extracts {@code tar} cut after {@code keep} bytes, whose next read fails with {@code error}.
+   */
+  private TarException failAfter(byte[] tar, int keep, String error) {
     InputStream failing =
         new InputStream() {
           @Override
           public int read() throws IOException {
-            throw new IOException("ERROR: basebackup failed on the server");
+            throw new IOException(error);
           }
 
           @Override
@@ -237,36 +238,21 @@ class TarExtractor_Test {
             return read(); // fails, like every read of this stream
           }
         };
-    InputStream in = new SequenceInputStream(new ByteArrayInputStream(tar), failing);
-    TarException e =
-        assertThrows(
-            TarException.class,
-            () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("d"))));
+    InputStream in = new SequenceInputStream(new ByteArrayInputStream(tar, 0, keep), failing);
+    return assertThrows(
+        TarException.class,
+        () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("cut-" + keep))));
+  }
+
+  @Test
+  void extract_reportsStreamErrorAfterEndMarker() throws IOException {
+    byte[] tar = tar(w -> w.writeFile("a.txt", 0644, 0, bytes("a")));
+    TarException e = failAfter(tar, tar.length, "ERROR: basebackup failed on the server");
     assertEquals(
         "reading the tar stream failed after the end-of-archive marker: ERROR: basebackup failed on"
             + " the server",
         e.getMessage());
     assertInstanceOf(IOException.class, e.getCause());
-  }
-
-  /** {@code tar} cut after {@code keep} bytes, then a read error. */
-  private TarException failAfter(byte[] tar, int keep) {
-    InputStream failing =
-        new InputStream() {
-          @Override
-          public int read() throws IOException {
-            throw new IOException("connection reset");
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            return read();
-          }
-        };
-    InputStream in = new SequenceInputStream(new ByteArrayInputStream(tar, 0, keep), failing);
-    return assertThrows(
-        TarException.class,
-        () -> TarExtractor.extract(in, Files.createDirectories(tmp.resolve("cut-" + keep))));
   }
 
   @Test
@@ -277,13 +263,15 @@ class TarExtractor_Test {
               w.writeFile("a b.txt", 0644, 0, new byte[3000]);
               w.writeFile("second", 0644, 0, bytes("x"));
             });
-    assertEquals("reading the tar stream failed: connection reset", failAfter(tar, 0).getMessage());
+    assertEquals(
+        "reading the tar stream failed: connection reset",
+        failAfter(tar, 0, "connection reset").getMessage());
     assertEquals(
         "reading the tar stream failed in entry a b.txt: connection reset",
-        failAfter(tar, 512 + 1024).getMessage());
+        failAfter(tar, 512 + 1024, "connection reset").getMessage());
     assertEquals(
         "reading the tar stream failed after entry a b.txt: connection reset",
-        failAfter(tar, 512 + 3072).getMessage());
+        failAfter(tar, 512 + 3072, "connection reset").getMessage());
   }
 
   @Test
