@@ -33,6 +33,7 @@ import computectl.util.Setting;
 import computectl.util.SignalTraps;
 import computectl.vmmonitor.VmMonitorConfig;
 import java.nio.file.Path;
+import java.security.Security;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -63,13 +64,17 @@ final class ComputeCtlLauncher {
   int run() throws InterruptedException {
     // pg_config runs on its own thread while main traps the signals and reads the spec: its fork
     // and exec were a good part of the time before /status answers (make bench, boot). The thread
-    // then loads the JDK's networking for the HTTP servers, which main binds after the spec.
+    // then loads the JDK's networking for the HTTP servers, which main binds after the spec, and
+    // the security properties that the JDK reads for the text of its first failed connection (a
+    // safekeeper that is down, the fast check's usual failure): 2.5 to 3 ms of a cold start's
+    // main thread in a fresh JVM, just before the sync (make bench, traced).
     FutureTask<String> pgVersion = new FutureTask<>(() -> PgVersion.detect(args.pgbin()));
     NamedThreads.start(
         "pg-version",
         () -> {
           pgVersion.run();
           HttpServers.preloadNetworking();
+          Security.getProperty("jdk.includeInExceptions");
         });
     // As upstream, SIGINT and SIGTERM are handled from the start: before the compute exists (the
     // spec fetch can retry for minutes) there is nothing to stop, and the process exits 1.
