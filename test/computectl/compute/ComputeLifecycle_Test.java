@@ -64,6 +64,15 @@ class ComputeLifecycle_Test {
     }
   }
 
+  /** {@link #one}, or null when the query fails (for a condition polled by Await). */
+  private static String oneOrNull(ComputeFixture.Node node, String sql) {
+    try {
+      return one(node, sql);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   /**
    * The pooled compute's Empty -> Terminated move is compute_ctl's own, not a stub's; with no exit
    * grace at all the /terminate that ended the compute is still answered before the process exits.
@@ -110,7 +119,10 @@ class ComputeLifecycle_Test {
     }
   }
 
-  /** Without the flag the same spec does create them: the test above can fail. */
+  /**
+   * Without the flag the same spec does create them: the test above can fail. Roles and databases
+   * are there when the compute is Running; the migrations run in the background from then on.
+   */
   @Test
   void withoutSkip_theSameSpecCreatesRoleDatabaseAndMigrations() throws Exception {
     ComputeFixture.Node node = ComputeFixture.newNode();
@@ -122,8 +134,14 @@ class ComputeLifecycle_Test {
       running(cc);
       assertEquals("1", one(node, "select count(*) from pg_roles where rolname = 'skipped_role'"));
       assertEquals("1", one(node, "select count(*) from pg_database where datname = 'skipped_db'"));
-      assertEquals(
-          "1", one(node, "select count(*) from pg_namespace where nspname = 'neon_migration'"));
+      Await.until(
+          "the migrations' schema",
+          () ->
+              "1"
+                  .equals(
+                      oneOrNull(
+                          node,
+                          "select count(*) from pg_namespace where nspname = 'neon_migration'")));
       terminate(cc);
     }
   }
