@@ -134,14 +134,8 @@ class ComputeLifecycle_Test {
       running(cc);
       assertEquals("1", one(node, "select count(*) from pg_roles where rolname = 'skipped_role'"));
       assertEquals("1", one(node, "select count(*) from pg_database where datname = 'skipped_db'"));
-      Await.until(
-          "the migrations' schema",
-          () ->
-              "1"
-                  .equals(
-                      oneOrNull(
-                          node,
-                          "select count(*) from pg_namespace where nspname = 'neon_migration'")));
+      String migrations = "select count(*) from pg_namespace where nspname = 'neon_migration'";
+      Await.until("the migrations' schema", () -> "1".equals(oneOrNull(node, migrations)));
       terminate(cc);
     }
   }
