@@ -19,6 +19,8 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +57,7 @@ class HttpServers_Test {
 
   /** Open file descriptors of this process. */
   private static int openFds() throws IOException {
-    try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
       return (int) fds.count();
     }
   }
