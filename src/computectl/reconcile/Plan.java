@@ -39,13 +39,21 @@ public record Plan(List<Stage> stages, List<String> warnings) {
           .append(n)
           .append(": ")
           .append(stage.name())
-          .append(stage.concurrent() ? " (databases concurrently)" : "")
+          .append(concurrency(stage))
           .append('\n');
       for (DatabaseTask task : stage.tasks()) {
         printTask(sb, task);
       }
     }
     return sb.toString();
+  }
+
+  private static String concurrency(Stage stage) {
+    return switch (stage.kind()) {
+      case SYSTEM -> "";
+      case SYSTEM_BY_DATABASE -> " (databases concurrently, each from the system database)";
+      case PRE_DROP, PER_DATABASE -> " (databases concurrently)";
+    };
   }
 
   private static void printTask(StringBuilder sb, DatabaseTask task) {

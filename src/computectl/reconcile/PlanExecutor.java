@@ -34,27 +34,114 @@ final class PlanExecutor {
   void run(Plan plan, Connection system) {
     for (Stage stage : plan.stages()) {
       Log.info("Applying stage: " + stage.name());
-      if (stage.concurrent()) {
-        runConcurrently(stage);
-      } else {
-        for (DatabaseTask task : stage.tasks()) {
-          for (Phase phase : task.phases()) {
-            runPhase(system, phase, task.database());
-          }
-        }
+      switch (stage.kind()) {
+        case SYSTEM -> runOn(system, stage.tasks());
+        case SYSTEM_BY_DATABASE -> runBySystemDatabase(stage, system);
+        case PRE_DROP, PER_DATABASE -> runConcurrently(stage);
       }
     }
+  }
+
+  /** The tasks' phases in order on one connection to the system database. */
+  private void runOn(Connection system, List<DatabaseTask> tasks) {
+    String systemDb = connections.systemDatabase();
+    for (DatabaseTask task : tasks) {
+      for (Phase phase : task.phases()) {
+        runPhase(system, phase, systemDb);
+      }
+    }
+  }
+
+  /**
+   * Up to {@code concurrency} lanes take the stage's tasks in turn, each lane on its own connection
+   * to the system database: the first lane runs here on the shared connection, the others on pool
+   * threads with connections of their own. A lane that cannot connect leaves the tasks to the
+   * others. Every task finishes, then the first failure in task order is thrown.
+   */
+  private void runBySystemDatabase(Stage stage, Connection system) {
+    List<DatabaseTask> tasks = stage.tasks();
+    int lanes = Math.min(concurrency, tasks.size());
+    if (lanes <= 1) {
+      runOn(system, tasks);
+      return;
+    }
+    RuntimeException[] failures = new RuntimeException[tasks.size()];
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(lanes - 1, threadNames());
+    try {
+      List<Future<?>> others = new ArrayList<>();
+      for (int i = 1; i < lanes; i++) {
+        others.add(pool.submit(() -> runLaneOnNewConnection(tasks, next, failures)));
+      }
+      runLane(system, tasks, next, failures);
+      for (Future<?> f : others) {
+        RuntimeException e = outcome(f);
+        if (e != null) {
+          throw e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (RuntimeException e : failures) {
+      if (e != null) {
+        throw e;
+      }
+    }
+  }
+
+  private void runLaneOnNewConnection(
+      List<DatabaseTask> tasks, AtomicInteger next, RuntimeException[] failures) {
+    if (next.get() >= tasks.size()) {
+      return;
+    }
+    String systemDb = connections.systemDatabase();
+    Connection c;
+    try {
+      c = connections.open(systemDb);
+    } catch (SQLException e) {
+      Log.warn(
+          "could not open another connection to database "
+              + OneLine.escape(systemDb)
+              + " ("
+              + e.getMessage()
+              + "); the other connections run its share");
+      return;
+    }
+    try {
+      runLane(c, tasks, next, failures);
+    } finally {
+      closeQuietly(c, systemDb);
+    }
+  }
+
+  /** Takes tasks until none is left; a failed task is recorded and the lane goes on. */
+  private void runLane(
+      Connection c, List<DatabaseTask> tasks, AtomicInteger next, RuntimeException[] failures) {
+    String systemDb = connections.systemDatabase();
+    for (int i = next.getAndIncrement(); i < tasks.size(); i = next.getAndIncrement()) {
+      try {
+        for (Phase phase : tasks.get(i).phases()) {
+          runPhase(c, phase, systemDb);
+        }
+      } catch (RuntimeException e) {
+        failures[i] = e;
+      }
+    }
+  }
+
+  private static ThreadFactory threadNames() {
+    int seq = POOL_SEQ.incrementAndGet();
+    AtomicInteger threadSeq = new AtomicInteger();
+    return r -> new Thread(r, "apply-db-" + seq + "-" + threadSeq.incrementAndGet());
   }
 
   private void runConcurrently(Stage stage) {
     if (stage.tasks().isEmpty()) {
       return;
     }
-    int seq = POOL_SEQ.incrementAndGet();
-    AtomicInteger threadSeq = new AtomicInteger();
-    ThreadFactory names = r -> new Thread(r, "apply-db-" + seq + "-" + threadSeq.incrementAndGet());
     ExecutorService pool =
-        Executors.newFixedThreadPool(Math.min(concurrency, stage.tasks().size()), names);
+        Executors.newFixedThreadPool(Math.min(concurrency, stage.tasks().size()), threadNames());
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (DatabaseTask task : stage.tasks()) {

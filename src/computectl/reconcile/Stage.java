@@ -15,6 +15,12 @@ public record Stage(String name, Kind kind, List<DatabaseTask> tasks) {
      */
     PRE_DROP,
     SYSTEM,
+    /**
+     * Statements about one database each (its creation or owner) that run in the system database:
+     * the tasks run concurrently on connections to the system database, the first on the shared
+     * one. {@link DatabaseTask#database()} names the database the statements are about.
+     */
+    SYSTEM_BY_DATABASE,
     PER_DATABASE
   }
 
@@ -24,5 +30,10 @@ public record Stage(String name, Kind kind, List<DatabaseTask> tasks) {
 
   public boolean concurrent() {
     return kind != Kind.SYSTEM;
+  }
+
+  /** True when the stage's statements run on connections to the system database. */
+  public boolean onSystemDatabase() {
+    return kind == Kind.SYSTEM || kind == Kind.SYSTEM_BY_DATABASE;
   }
 }

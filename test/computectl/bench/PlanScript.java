@@ -35,7 +35,7 @@ final class PlanScript {
         if (task.skipped() || task.isEmpty()) {
           continue;
         }
-        String db = stage.concurrent() ? task.database() : systemDb;
+        String db = stage.onSystemDatabase() ? systemDb : task.database();
         if (!db.equals(current)) {
           sb.append("\\connect \"").append(db.replace("\"", "\"\"")).append("\"\n");
           current = db;

@@ -25,8 +25,17 @@ class Planner_Test {
     return Planner.plan(spec, Catalogs.freshCatalog(), PG15);
   }
 
+  /** The statements of a system-database phase; none when the plan has no such phase. */
   private static List<String> sql(Plan plan, String phase) {
-    return SystemPhases.find(plan, phase).statements().stream().map(SqlStatement::sql).toList();
+    Phase found = SystemPhases.find(plan, phase);
+    return found == null ? List.of() : found.statements().stream().map(SqlStatement::sql).toList();
+  }
+
+  private static Stage perDatabaseStage(Plan plan) {
+    return plan.stages().stream()
+        .filter(s -> s.kind() == Stage.Kind.PER_DATABASE)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static DatabaseTask task(Plan plan, Stage.Kind kind, String db) {
@@ -88,9 +97,11 @@ class Planner_Test {
     Plan plan = Planner.plan(Catalogs.fixtureSpec(), Catalogs.freshCatalog(), PG15);
     List<String> systemPhases =
         plan.stages().stream()
-            .filter(s -> s.kind() == Stage.Kind.SYSTEM)
-            .flatMap(s -> s.tasks().get(0).phases().stream())
+            .filter(Stage::onSystemDatabase)
+            .flatMap(s -> s.tasks().stream())
+            .flatMap(t -> t.phases().stream())
             .map(Phase::name)
+            .distinct()
             .toList();
     assertEquals(
         List.of(
@@ -324,7 +335,7 @@ class Planner_Test {
     assertTrue(k.get(1).sql().contains("doomed text := $x$doomed$x$;"), k.get(1).sql());
     assertEquals("DROP OWNED BY \"doomed\"", k.get(2).sql());
     assertTrue(task(plan, Stage.Kind.PER_DATABASE, "own").phases().get(0).isEmpty());
-    DatabaseTask system = plan.stages().get(2).tasks().get(2);
+    DatabaseTask system = perDatabaseStage(plan).tasks().get(2);
     assertTrue(system.systemDb());
     assertEquals(
         "REASSIGN OWNED BY \"doomed\" TO \"cloud_admin\"",

@@ -150,7 +150,8 @@ class Reconciler_Test {
         roles.stream().allMatch(s -> s.startsWith("ALTER ROLE ")),
         "only md5 roles are re-altered: " + roles);
     assertEquals(5, roles.size(), "reader (null password) compares equal");
-    assertTrue(SystemPhases.find(again, "CreateAndAlterDatabases").isEmpty());
+    assertNull(
+        SystemPhases.find(again, "CreateAndAlterDatabases"), "no database to create or alter");
     assertEquals(
         before,
         db.one(
@@ -248,7 +249,13 @@ class Reconciler_Test {
   void apply_restrictedDatabase_isSkippedWithoutConnecting() {
     db.exec("postgres", "CREATE DATABASE locked_db ALLOW_CONNECTIONS false");
     Plan plan = db.apply(SpecBuilder.spec().database("locked_db", "cloud_admin").parse());
-    DatabaseTask task = plan.stages().get(2).tasks().get(0);
+    DatabaseTask task =
+        plan.stages().stream()
+            .filter(s -> s.kind() == Stage.Kind.PER_DATABASE)
+            .findFirst()
+            .orElseThrow()
+            .tasks()
+            .get(0);
     assertEquals("locked_db", task.database());
     assertTrue(task.skipped());
   }

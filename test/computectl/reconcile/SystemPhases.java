@@ -1,17 +1,26 @@
 package computectl.reconcile;
 
+import java.util.List;
+
 /** Finds a phase of a plan's system stages by name, for assertions on what a plan would run. */
 final class SystemPhases {
   private SystemPhases() {}
 
-  /** The phase of this name in the system stages, or null. */
+  /**
+   * The statements of every phase of this name that runs in the system database, as one phase in
+   * plan order, or null when there is none.
+   */
   static Phase find(Plan plan, String name) {
-    return plan.stages().stream()
-        .filter(s -> s.kind() == Stage.Kind.SYSTEM)
-        .flatMap(s -> s.tasks().stream())
-        .flatMap(t -> t.phases().stream())
-        .filter(p -> p.name().equals(name))
-        .findFirst()
-        .orElse(null);
+    List<Phase> phases =
+        plan.stages().stream()
+            .filter(Stage::onSystemDatabase)
+            .flatMap(s -> s.tasks().stream())
+            .flatMap(t -> t.phases().stream())
+            .filter(p -> p.name().equals(name))
+            .toList();
+    if (phases.isEmpty()) {
+      return null;
+    }
+    return new Phase(name, phases.stream().flatMap(p -> p.statements().stream()).toList());
   }
 }
