@@ -7,12 +7,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * Runs a {@link Plan}: stages in order, a failed stage stops the application (behaviour.md 6.5).
@@ -25,6 +29,12 @@ final class PlanExecutor {
   private final MaintenanceConnector connections;
   private final int concurrency;
 
+  /** Connections opened ahead for the per-database stage, by database ({@link #openAhead}). */
+  private final Map<String, Connection> openedAhead = new ConcurrentHashMap<>();
+
+  /** The databases the per-database stage will connect to; set by {@link #run}. */
+  private Set<String> enteredLater = Set.of();
+
   PlanExecutor(MaintenanceConnector connections, int concurrency) {
     this.connections = connections;
     this.concurrency = Math.max(1, concurrency);
@@ -32,14 +42,59 @@ final class PlanExecutor {
 
   /** Runs the plan; {@code system} is the open connection to the system database. */
   void run(Plan plan, Connection system) {
-    for (Stage stage : plan.stages()) {
-      Log.info("Applying stage: " + stage.name());
-      switch (stage.kind()) {
-        case SYSTEM -> runOn(system, stage.tasks());
-        case SYSTEM_BY_DATABASE -> runBySystemDatabase(stage, system);
-        case PRE_DROP, PER_DATABASE -> runConcurrently(stage);
+    enteredLater = enteredByPerDatabaseStages(plan);
+    try {
+      for (Stage stage : plan.stages()) {
+        Log.info("Applying stage: " + stage.name());
+        switch (stage.kind()) {
+          case SYSTEM -> runOn(system, stage.tasks());
+          case SYSTEM_BY_DATABASE -> runBySystemDatabase(stage, system);
+          case PRE_DROP, PER_DATABASE -> runConcurrently(stage);
+        }
       }
+    } finally {
+      openedAhead.forEach((db, c) -> closeQuietly(c, db));
+      openedAhead.clear();
     }
+  }
+
+  private static Set<String> enteredByPerDatabaseStages(Plan plan) {
+    return plan.stages().stream()
+        .filter(s -> s.kind() == Stage.Kind.PER_DATABASE)
+        .flatMap(s -> s.tasks().stream())
+        .filter(t -> !t.isEmpty())
+        .map(DatabaseTask::database)
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * After a lane's task, while the other lanes still work: the connection that the per-database
+   * stage will need in that database, at most {@code concurrency} of them. A new database's first
+   * backend builds its catalog caches, several milliseconds that would otherwise come after the
+   * last database is created. A failure is left to that stage, which connects again and reports.
+   */
+  private void openAhead(String database) {
+    if (!enteredLater.contains(database) || openedAhead.size() >= concurrency) {
+      return;
+    }
+    try {
+      Connection c = connections.open(database);
+      if (openedAhead.putIfAbsent(database, c) != null) {
+        closeQuietly(c, database);
+      }
+    } catch (SQLException e) {
+      Log.debug(
+          "opening a connection to database "
+              + OneLine.escape(database)
+              + " ahead failed: "
+              + e.getMessage());
+    }
+  }
+
+  /** The connection opened ahead for {@code database}, else a new one. */
+  private Connection open(String database) throws SQLException {
+    Connection c = openedAhead.remove(database);
+    return c != null ? c : connections.open(database);
   }
 
   /** The tasks' phases in order on one connection to the system database. */
@@ -124,6 +179,7 @@ final class PlanExecutor {
         for (Phase phase : tasks.get(i).phases()) {
           runPhase(c, phase, systemDb);
         }
+        openAhead(tasks.get(i).database());
       } catch (RuntimeException e) {
         failures[i] = e;
       }
@@ -202,7 +258,7 @@ final class PlanExecutor {
     }
     Connection c;
     try {
-      c = connections.open(task.database());
+      c = open(task.database());
     } catch (SQLException e) {
       String first =
           task.phases().stream().filter(p -> !p.isEmpty()).map(Phase::name).findFirst().orElse("?");

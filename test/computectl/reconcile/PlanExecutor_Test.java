@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,12 +53,21 @@ class PlanExecutor_Test {
         "probe " + tag);
   }
 
+  /** Tasks about databases db0, db1, ... */
   private static Stage bySystemDatabase(List<List<SqlStatement>> perTask) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < perTask.size(); i++) {
+      names.add("db" + i);
+    }
+    return bySystemDatabase(names, perTask);
+  }
+
+  private static Stage bySystemDatabase(List<String> names, List<List<SqlStatement>> perTask) {
     List<DatabaseTask> tasks = new ArrayList<>();
     for (int i = 0; i < perTask.size(); i++) {
       tasks.add(
           new DatabaseTask(
-              "db" + i,
+              names.get(i),
               false,
               null,
               List.of(new Phase("CreateAndAlterDatabases", perTask.get(i)))));
@@ -123,5 +134,89 @@ class PlanExecutor_Test {
         assertThrows(ReconcileException.class, () -> run(db.connector, 2, stage));
     assertTrue(e.getMessage().contains("at \"divide\""), e.getMessage());
     assertEquals("last", db.one("postgres", "SELECT string_agg(task, ',') FROM lane_marks"));
+  }
+
+  private static Plan createThenEnter(List<String> names, boolean failBetween) {
+    List<List<SqlStatement>> creates = new ArrayList<>();
+    List<DatabaseTask> enter = new ArrayList<>();
+    for (String n : names) {
+      creates.add(List.of(SqlStatement.of("CREATE DATABASE " + n, "create " + n)));
+      enter.add(
+          new DatabaseTask(
+              n,
+              false,
+              null,
+              List.of(new Phase("ChangeSchemaPerms", List.of(SqlStatement.of("SELECT 1", "x"))))));
+    }
+    // Between the stages the new databases already have their backends, or the step fails.
+    String inList = "'" + String.join("', '", names) + "'";
+    List<SqlStatement> between =
+        failBetween
+            ? List.of(SqlStatement.of("SELECT * FROM no_such_table", "fails"))
+            : List.of(
+                SqlStatement.of(
+                    "DO $$ BEGIN IF (SELECT count(*) FROM pg_stat_activity WHERE datname IN ("
+                        + inList
+                        + ")) < "
+                        + names.size()
+                        + " THEN RAISE EXCEPTION 'not opened ahead'; END IF; END $$",
+                    "check"));
+    return new Plan(
+        List.of(
+            bySystemDatabase(names, creates),
+            new Stage(
+                "between",
+                Stage.Kind.SYSTEM,
+                List.of(
+                    new DatabaseTask(
+                        "postgres", true, null, List.of(new Phase("CreateSchemaNeon", between))))),
+            new Stage("each database", Stage.Kind.PER_DATABASE, enter)),
+        List.of());
+  }
+
+  /** A connector that counts connections by database. */
+  private static PgConnector counting(Map<String, AtomicInteger> counts) {
+    return (dbname, app) -> {
+      counts.computeIfAbsent(dbname, d -> new AtomicInteger()).incrementAndGet();
+      return db.connector.connect(dbname, app);
+    };
+  }
+
+  @Test
+  void bySystemDatabase_createdDatabases_areEnteredOnTheConnectionOpenedAhead()
+      throws SQLException {
+    Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    MaintenanceConnector connections = new MaintenanceConnector(counting(counts));
+    try (Connection system = connections.open("postgres")) {
+      new PlanExecutor(connections, 2)
+          .run(createThenEnter(List.of("ahead_1", "ahead_2"), false), system);
+    }
+    assertEquals(1, counts.get("ahead_1").get(), "one connection to ahead_1");
+    assertEquals(1, counts.get("ahead_2").get(), "one connection to ahead_2");
+    assertEquals(
+        "0",
+        db.one(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname IN ('ahead_1', 'ahead_2')"));
+  }
+
+  @Test
+  void bySystemDatabase_failureBeforeThePerDatabaseStage_closesTheConnectionsOpenedAhead()
+      throws SQLException {
+    Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    MaintenanceConnector connections = new MaintenanceConnector(counting(counts));
+    try (Connection system = connections.open("postgres")) {
+      PlanExecutor executor = new PlanExecutor(connections, 2);
+      Plan plan = createThenEnter(List.of("unused_1", "unused_2"), true);
+      ReconcileException e =
+          assertThrows(ReconcileException.class, () -> executor.run(plan, system));
+      assertTrue(e.getMessage().contains("at \"fails\""), e.getMessage());
+    }
+    assertEquals(1, counts.get("unused_1").get(), "opened ahead");
+    assertEquals(
+        "0",
+        db.one(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname IN ('unused_1', 'unused_2')"));
   }
 }
