@@ -116,8 +116,6 @@ final class ComputeCtlLauncher {
         new SpecSource(metrics, env.getOrDefault("NEON_CONTROL_PLANE_TOKEN", ""))
             .timeout(SpecSource.timeoutFrom(env))
             .acquire(args.spec(), args.specPath(), args.controlPlaneUri(), args.computeId());
-    String pgVersion = resultOf(pgVersionTask);
-    Log.info("PostgreSQL version " + pgVersion);
     ComputeNode node = new ComputeNode();
     if (source.spec() != null) {
       node.setSpec(SpecValidator.validate(source.spec()));
@@ -137,7 +135,7 @@ final class ComputeCtlLauncher {
             args.resizeSwapOnBind(),
             args.setDiskQuotaForFs());
     ChildProcesses children = new ChildProcesses();
-    Supplier<RemoteExtensions> extensions = remoteExtensions(pgVersion, children);
+    Supplier<RemoteExtensions> extensions = remoteExtensions(pgVersionTask, children);
     try (ComputeLifecycle compute =
         new ComputeLifecycle(
             cfg,
@@ -168,6 +166,9 @@ final class ComputeCtlLauncher {
         up.publish(node.status());
         node.addListener(up);
         monitor.start();
+        // pg_config ran beside all of the above (it was the longest wait of main in a cold start,
+        // up to 9 ms); an unsupported or missing version still ends the process before the start.
+        Log.info("PostgreSQL version " + resultOf(pgVersionTask));
         ComputeLifecycle.Outcome outcome = compute.run();
         if (outcome.delayExit()) {
           Log.info(
@@ -243,18 +244,27 @@ final class ComputeCtlLauncher {
    * Remote extensions, set up on first use: finding the Postgres directories runs pg_config, which
    * a compute without remote extensions should not pay for at boot.
    */
-  private Supplier<RemoteExtensions> remoteExtensions(String pgVersion, ChildProcesses children) {
+  /** Made at first use, by which time {@code pgVersion} has been checked on main. */
+  private Supplier<RemoteExtensions> remoteExtensions(
+      Future<String> pgVersion, ChildProcesses children) {
     return new Supplier<>() {
       private RemoteExtensions value;
 
       @Override
       public synchronized RemoteExtensions get() {
         if (value == null) {
+          String version;
+          try {
+            version = resultOf(pgVersion);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the PostgreSQL version", e);
+          }
           value =
               new RemoteExtensions(
                   args.remoteExtConfig(),
                   BuildInfo.buildTag(),
-                  pgVersion,
+                  version,
                   ExtensionDirs.forPgbin(args.pgbin()),
                   metrics,
                   children);

@@ -11,6 +11,7 @@ import computectl.tar.HostileEntry;
 import computectl.tar.TarWriter;
 import computectl.testsupport.ComputeCtlProcess;
 import computectl.testsupport.TestPg;
+import computectl.util.RunAs;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +124,33 @@ class ComputeFailures_Test {
         assertFalse(Files.exists(node.pgdata().resolve("postmaster.pid")), cc.log());
         assertNoPostgres(node);
       }
+    }
+  }
+
+  /**
+   * pg_config is read beside the HTTP servers' start; an unsupported version still ends the process
+   * with exit 1 naming it, before any Postgres or PGDATA work.
+   */
+  @Test
+  void unsupportedPostgresVersion_exits1NamingItBeforeTheStart() throws Exception {
+    Path bin = TestPg.workDir("computectl-pgbin-");
+    Files.createSymbolicLink(bin.resolve("postgres"), fx.pg.postgres());
+    Path pgConfig = bin.resolve("pg_config");
+    Files.writeString(pgConfig, "#!/bin/sh\necho 'PostgreSQL 13.9'\n");
+    Files.setPosixFilePermissions(pgConfig, PosixFilePermissions.fromString("rwxr-xr-x"));
+    RunAs.chownTree(TestPg.user(), bin);
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc =
+        fx.startWithPgbin(node, ComputeFixture.write(fx.spec(node)), bin.resolve("postgres"))) {
+      assertEquals(1, cc.awaitExit(Duration.ofSeconds(60)), cc.log());
+      assertTrue(
+          cc.log()
+              .contains(
+                  "unsupported PostgreSQL version 'PostgreSQL 13.9' (supported: 14, 15, 16, 17)"),
+          cc.log());
+      assertFalse(cc.log().contains("Changing compute status from empty to init"), cc.log());
+      assertFalse(Files.exists(node.pgdata().resolve("postmaster.pid")), cc.log());
+      assertNoPostgres(node);
     }
   }
 

@@ -158,6 +158,21 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
       Path specFile,
       List<String> extraArgs,
       Map<String, String> env) {
+    return start(wrapper, node, specFile, extraArgs, env, pg.postgres());
+  }
+
+  /** {@link #start(Node, Path, List, Map)} with another {@code --pgbin}. */
+  ComputeCtlProcess startWithPgbin(Node node, Path specFile, Path pgbin) {
+    return start(List.of(), node, specFile, List.of(), Map.of(), pgbin);
+  }
+
+  private ComputeCtlProcess start(
+      List<String> wrapper,
+      Node node,
+      Path specFile,
+      List<String> extraArgs,
+      Map<String, String> env,
+      Path pgbin) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -166,7 +181,7 @@ final class ComputeFixture implements AutoCloseable, AfterAllCallback {
                 "--connstr",
                 node.connstr(),
                 "--pgbin",
-                pg.postgres().toString(),
+                pgbin.toString(),
                 "--compute-id",
                 "compute-e2e",
                 "--external-http-port",
