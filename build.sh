@@ -125,13 +125,14 @@ step_classes() {
 
 # Our code ships in jars by who needs it; all are in the image, on the launcher's class path.
 # compute_ctl.jar is what every compute runs. The others hold packages a running compute loads
-# only in some deployments: the vm-monitor (NeonVM computes with autoscaling only), the
+# only in some deployments: the vm-monitor and the swap and disk-quota helpers (NeonVM computes
+# only), the
 # OpenTelemetry exporter (only with an OTLP endpoint configured), the offline commands (plan,
 # check-spec, debug-bundle), the start path's warm-up (pooled computes only, while they wait in
 # Empty), remote extensions (computes whose spec names an extension storage), the proxies
 # beside Postgres (pgbouncer, local_proxy) and TLS (computes whose compute_ctl_config has a
 # certificate). Each entry: jar suffix, then its packages.
-OPTIONAL_JARS=("vmmonitor:vmmonitor" "tracing:tracing" "tools:tools" "warmup:warmup"
+OPTIONAL_JARS=("vmmonitor:vmmonitor vmhelpers" "tracing:tracing" "tools:tools" "warmup:warmup"
   "extensions:extension" "proxies:pgbouncer localproxy" "tls:tls")
 
 optional_jar_names() {

@@ -49,11 +49,12 @@ public record Plan(List<Stage> stages, List<String> warnings) {
   }
 
   private static String concurrency(Stage stage) {
-    return switch (stage.kind()) {
-      case SYSTEM -> "";
-      case SYSTEM_BY_DATABASE -> " (databases concurrently, each from the system database)";
-      case PRE_DROP, PER_DATABASE -> " (databases concurrently)";
-    };
+    if (!stage.concurrent()) {
+      return "";
+    }
+    return stage.onSystemDatabase()
+        ? " (databases concurrently, each from the system database)"
+        : " (databases concurrently)";
   }
 
   private static void printTask(StringBuilder sb, DatabaseTask task) {

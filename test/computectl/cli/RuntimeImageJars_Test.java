@@ -33,6 +33,7 @@ class RuntimeImageJars_Test {
     for (String optional :
         List.of(
             "vmmonitor",
+            "vmhelpers",
             "tracing",
             "tools",
             "warmup",
@@ -54,7 +55,8 @@ class RuntimeImageJars_Test {
   @Test
   void optionalJars_holdTheirPackages() throws IOException {
     assertEquals(
-        new TreeSet<>(List.of("vmmonitor")), packages(LIB.resolve("compute_ctl-vmmonitor.jar")));
+        new TreeSet<>(List.of("vmhelpers", "vmmonitor")),
+        packages(LIB.resolve("compute_ctl-vmmonitor.jar")));
     assertEquals(
         new TreeSet<>(List.of("tracing")), packages(LIB.resolve("compute_ctl-tracing.jar")));
     assertEquals(new TreeSet<>(List.of("tools")), packages(LIB.resolve("compute_ctl-tools.jar")));
