@@ -36,6 +36,13 @@ public enum Setting {
    * this time); 60 as upstream.
    */
   TLS_CERT_POLL_SECONDS("COMPUTE_CTL_TLS_CERT_POLL_SECONDS", "60"),
+  /**
+   * {@code 1}: before a primary's Postgres starts, the WAL segment after the start LSN's is created
+   * empty (sparse) so that Postgres does not write it full of zeros on its way to accepting
+   * connections; {@code 0} leaves that to Postgres. Skipped anyway when the spec sets {@code
+   * wal_init_zero} on.
+   */
+  PREALLOCATE_WAL("COMPUTE_CTL_PREALLOCATE_WAL", "1"),
   /** Rounds of the start path's warm-up while a pooled compute waits in Empty; 0 turns it off. */
   WARMUP_ROUNDS("COMPUTE_CTL_WARMUP_ROUNDS", "3"),
   /**

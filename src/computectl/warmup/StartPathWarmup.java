@@ -91,8 +91,8 @@ public final class StartPathWarmup implements AutoCloseable {
 
   /**
    * One round of the spec and SQL part alone (no archive, no files), for a start that had no wait
-   * in Empty (a spec file): its caller runs it beside the Postgres start, whose wait leaves a core
-   * idle, and cancels it when Postgres is ready.
+   * in Empty (a spec file): its caller starts it with Postgres, whose start leaves a core idle, and
+   * closes it when its own start is over.
    */
   public static StartPathWarmup startSqlOnly() {
     StartPathWarmup w = new StartPathWarmup(1, null);
@@ -136,8 +136,8 @@ public final class StartPathWarmup implements AutoCloseable {
     Path scratch = null;
     String outcome = "done";
     boolean sqlOnly = scratchParent == null;
-    // What cancels it: leaving Empty (a request), or for the SQL part alone, Postgres being ready.
-    String stopped = sqlOnly ? "stopped: Postgres is ready" : "stopped by a request";
+    // What cancels it: leaving Empty (a request), or for the SQL part alone, the start's end.
+    String stopped = sqlOnly ? "stopped: the start is over" : "stopped by a request";
     try {
       if (!sqlOnly) {
         scratch = Files.createTempDirectory(scratchParent, "compute_ctl-warmup-");

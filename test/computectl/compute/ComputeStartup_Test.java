@@ -116,6 +116,67 @@ class ComputeStartup_Test {
     }
   }
 
+  /**
+   * The stand-in's basebackup (pg_basebackup's) ends with a segment switch, so Postgres's first
+   * record goes into the next segment: compute_ctl creates it empty before Postgres starts, and
+   * Postgres writes its WAL there.
+   */
+  @Test
+  void coldStart_primary_postgresWritesIntoTheNextWalSegmentCreatedForIt() throws Exception {
+    String next = segmentAfter(fx.backup().endLsn().toString());
+    ComputeFixture.Node node = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc =
+        fx.start(node, ComputeFixture.write(fx.spec(node)), List.of(), Map.of())) {
+      awaitRunning(cc);
+      assertTrue(
+          cc.log().contains("created the next WAL segment " + next + " empty, for Postgres"),
+          cc.log());
+      try (Connection admin =
+              DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
+          Statement s = admin.createStatement()) {
+        s.execute("create table wal_probe as select g from generate_series(1, 1000) g");
+        assertEquals(next, one(s, "select pg_walfile_name(pg_current_wal_lsn())"));
+        assertEquals("1000", one(s, "select count(*) from wal_probe"));
+      }
+    }
+  }
+
+  @Test
+  void coldStart_walPreallocationOffOrWalInitZeroOn_leavesTheSegmentToPostgres() throws Exception {
+    ComputeFixture.Node off = ComputeFixture.newNode();
+    try (ComputeCtlProcess cc =
+        fx.start(
+            off,
+            ComputeFixture.write(fx.spec(off)),
+            List.of(),
+            Map.of("COMPUTE_CTL_PREALLOCATE_WAL", "0"))) {
+      awaitRunning(cc);
+      assertFalse(cc.log().contains("created the next WAL segment"), cc.log());
+    }
+    ComputeFixture.Node zero = ComputeFixture.newNode();
+    SpecBuilder spec = fx.spec(zero).setting("wal_init_zero", "on", "bool");
+    try (ComputeCtlProcess cc = fx.start(zero, ComputeFixture.write(spec), List.of(), Map.of())) {
+      awaitRunning(cc);
+      assertFalse(cc.log().contains("created the next WAL segment"), cc.log());
+    }
+  }
+
+  private static void awaitRunning(ComputeCtlProcess cc) throws InterruptedException {
+    String status =
+        cc.awaitStatus(
+            s -> s.contains("\"status\":\"running\"") || s.contains("\"failed\""),
+            Duration.ofSeconds(90));
+    assertTrue(status.contains("\"status\":\"running\""), status + "\n" + cc.log());
+  }
+
+  /** The name of the 16 MiB segment after the one holding {@code lsn} ("X/Y"), timeline 1. */
+  private static String segmentAfter(String lsn) {
+    String[] parts = lsn.split("/");
+    long value = (Long.parseLong(parts[0], 16) << 32) | Long.parseLong(parts[1], 16);
+    long segment = value / (16L << 20) + 1;
+    return String.format("00000001%08X%08X", segment / 256, segment % 256);
+  }
+
   private static void assertLogin(ComputeFixture.Node node, String user, String password)
       throws SQLException {
     assertEquals(user, node.login(user, password));

@@ -123,9 +123,9 @@ class ComputeWarmup_Test {
   }
 
   /**
-   * A start from a spec file had no wait in Empty: the spec and SQL part of the warm-up runs beside
-   * the Postgres start instead, and is over (done, or stopped when Postgres was ready) by the time
-   * the compute is Running; with the warm-up turned off, it does not run.
+   * A start from a spec file had no wait in Empty: the spec and SQL part of the warm-up starts with
+   * Postgres instead, and is over (done, or stopped at the start's end) by the time the compute is
+   * Running; with the warm-up turned off, it does not run.
    */
   @Test
   void specFileStartWarmsSqlBesidePostgres() throws Exception {
@@ -140,7 +140,7 @@ class ComputeWarmup_Test {
         cc.awaitStatus(s -> s.contains("\"status\":\"running\""), Duration.ofMinutes(2));
         boolean ran =
             Pattern.compile(
-                    "start path warm-up \\(spec and SQL\\) (done|stopped: Postgres is ready)")
+                    "start path warm-up \\(spec and SQL\\) (done|stopped: the start is over)")
                 .matcher(cc.log())
                 .find();
         assertEquals(!rounds.equals("0"), ran, "rounds " + rounds + ":\n" + cc.log());
