@@ -18,6 +18,7 @@ import computectl.postgres.PgCommand;
 import computectl.postgres.PgVersion;
 import computectl.postgres.Prewarm;
 import computectl.spec.AcquiredSpec;
+import computectl.spec.ParsedSpec;
 import computectl.spec.SpecSource;
 import computectl.spec.SpecValidator;
 import computectl.tracing.OtlpExporter;
@@ -118,7 +119,7 @@ final class ComputeCtlLauncher {
             .acquire(args.spec(), args.specPath(), args.controlPlaneUri(), args.computeId());
     ComputeNode node = new ComputeNode();
     if (source.spec() != null) {
-      node.setSpec(SpecValidator.validate(source.spec()));
+      node.setSpec(validated(source, pgVersionTask));
     }
     PgCommand pg = PgCommand.of(args.pgbin(), env, java.util.List.of());
     LaunchOptions cfg =
@@ -180,6 +181,20 @@ final class ComputeCtlLauncher {
         Log.info("shutting down");
         return outcome.exitCode();
       }
+    }
+  }
+
+  /**
+   * The spec, validated. When it is invalid and pg_config failed too, pg_config's error is the one
+   * reported, as when the version was read before the spec was checked.
+   */
+  private static ParsedSpec validated(AcquiredSpec source, Future<String> pgVersion)
+      throws InterruptedException {
+    try {
+      return SpecValidator.validate(source.spec());
+    } catch (RuntimeException invalid) {
+      resultOf(pgVersion);
+      throw invalid;
     }
   }
 
