@@ -53,11 +53,7 @@ class ComputeStartup_Test {
                 "here's a backslash \\ and a quote ' and a double-quote \" hooray",
                 "string");
     try (ComputeCtlProcess cc = fx.start(node, ComputeFixture.write(spec), List.of(), Map.of())) {
-      String status =
-          cc.awaitStatus(
-              s -> s.contains("\"status\":\"running\"") || s.contains("\"failed\""),
-              Duration.ofSeconds(90));
-      assertTrue(status.contains("\"status\":\"running\""), status + "\n" + cc.log());
+      awaitRunning(cc);
       try (Connection admin =
               DriverManager.getConnection(node.jdbcUrl("postgres"), "cloud_admin", "");
           Statement s = admin.createStatement()) {
