@@ -257,9 +257,9 @@ final class ComputeCtlLauncher {
 
   /**
    * Remote extensions, set up on first use: finding the Postgres directories runs pg_config, which
-   * a compute without remote extensions should not pay for at boot.
+   * a compute without remote extensions should not pay for at boot. By then main has checked {@code
+   * pgVersion}.
    */
-  /** Made at first use, by which time {@code pgVersion} has been checked on main. */
   private Supplier<RemoteExtensions> remoteExtensions(
       Future<String> pgVersion, ChildProcesses children) {
     return new Supplier<>() {

@@ -180,7 +180,7 @@ final class StartupFlow {
   }
 
   /**
-   * Whether to hand Postgres the next WAL segment (behaviour.md 5.5): on unless {@link
+   * Whether to hand Postgres the next WAL segment (behaviour.md 5.6): on unless {@link
    * Setting#PREALLOCATE_WAL} is {@code 0} or the spec asks for zero-filled segments.
    */
   private boolean preallocateWal(ComputeSpec spec) {
