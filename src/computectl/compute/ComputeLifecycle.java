@@ -159,8 +159,10 @@ public final class ComputeLifecycle implements AutoCloseable {
             == ComputeStatus.TERMINATION_PENDING;
     CoreDumps.withSystemDebuggers().report(CoreDumps.coreDir(cfg.pgdata()), cfg.pg().pgbin());
     // Upstream exits with Postgres's code even after a failed start, which can be 0 when the
-    // SIGQUIT meets Postgres in crash recovery; a failed start never reports success here.
-    int exit = code == null || (failed && code == 0) ? ExitCode.FAILURE.code() : code;
+    // SIGQUIT meets Postgres in crash recovery; a failed start never reports success here. After a
+    // termination signal the exit is 1, as upstream's: main can get here (Postgres stopped by the
+    // forwarded SIGINT, code 0) before the signal handler ends the process.
+    int exit = signalled || code == null || (failed && code == 0) ? ExitCode.FAILURE.code() : code;
     return new Outcome(exit, failed || terminated);
   }
 
